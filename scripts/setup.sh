@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what Presence Desk needs on a Debian/Ubuntu machine, only what is missing:
+#   kamailio + presence/xml modules  the demo lab's SIP server and the integration tests' server
+#   chromium                          the browser host's browser on machines without Electron, and the e2e tests
+#   baresip, sipsak                   real SIP peers for the integration tests
+# then the npm packages (npm ci). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
+[ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/presence.so ] || [ -e /usr/lib/kamailio/modules/presence.so ] \
+  || ls /usr/lib/*/kamailio/modules/presence.so >/dev/null 2>&1 || need+=(kamailio-presence-modules)
+ls /usr/lib/*/kamailio/modules/xcap_server.so >/dev/null 2>&1 || need+=(kamailio-xml-modules)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v baresip >/dev/null 2>&1 || need+=(baresip)
+command -v sipsak >/dev/null 2>&1 || need+=(sipsak)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" kamailio-presence-modules kamailio-xml-modules >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+fi
+echo "setup: ready"

@@ -1,0 +1,94 @@
+/**
+ * `npm start`: runs Presence Desk in Electron when an Electron binary is available, otherwise
+ * says so and serves the same renderer from the browser host on loopback, printing the URL
+ * (with its access token). It opens nothing by itself.
+ *
+ * Arguments after `--` go to the app: `npm start -- --server cups.example.com --user alice`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+
+/** Newest modification time below a directory (source freshness check for the build). */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+function ensureRendererBuilt(): string {
+  const out = join(root, 'dist', 'renderer');
+  const index = join(out, 'index.html');
+  const sources = Math.max(newest(join(root, 'renderer')), newest(join(root, 'shared')));
+  if (!existsSync(index) || statSync(index).mtimeMs < sources) {
+    console.log('Building the renderer…');
+    const build = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('The renderer build failed (see above).');
+  }
+  return out;
+}
+
+/** The Electron binary, or the reason there is none. */
+function findElectron(): { path: string } | { reason: string } {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    if (typeof path !== 'string' || !existsSync(path)) return { reason: 'the Electron binary is not installed' };
+    const probe = spawnSync(path, ['--version'], { timeout: 5000, encoding: 'utf8' });
+    if (probe.status !== 0) return { reason: `the Electron binary does not run (${(probe.stderr || probe.error?.message || '').trim().split('\n')[0] || `exit ${probe.status}`})` };
+    return { path };
+  } catch (error) {
+    return { reason: `the Electron binary is not installed (${(error as Error).message.split('\n')[0]})` };
+  }
+}
+
+async function runBrowserHost(): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' } }, strict: false, allowPositionals: true });
+  const staticDir = ensureRendererBuilt();
+  const { createBackend } = await import('../host/backend-factory');
+  const { startBrowserHost } = await import('../host/browser-host');
+  const created = await createBackend(argv, 'browser');
+  const host = await startBrowserHost({
+    backend: created.backend,
+    info: created.info,
+    staticDir,
+    port: values.port ? Number(values.port) : 0,
+    log: (line) => console.log(line),
+  });
+  console.log('');
+  console.log(`Presence Desk is running in the browser host. Open this address in a browser on this machine:`);
+  console.log(`  ${host.url}`);
+  if (created.lab) console.log(`(Signed in to the built-in demo lab as ${created.lab.demoUser.displayName}. Ctrl+C quits.)`);
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    console.log('Signing out…');
+    await host.close().catch(() => undefined);
+    await created.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+const electron = process.env.PRESENCE_DESK_HOST === 'browser' ? { reason: 'PRESENCE_DESK_HOST=browser' } : findElectron();
+if ('path' in electron) {
+  ensureRendererBuilt();
+  const build = spawnSync('node', ['scripts/build-electron.mjs'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(1);
+  const child = spawn(electron.path, [join(root, 'dist', 'electron', 'main.cjs'), ...argv], { cwd: root, stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  console.log(`Electron cannot start here: ${electron.reason}.`);
+  console.log('Falling back to the browser host (same app, served on 127.0.0.1).');
+  await runBrowserHost();
+}

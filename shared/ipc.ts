@@ -1,0 +1,120 @@
+/**
+ * The one IPC contract between the renderer and its host (Electron main or the browser host).
+ *
+ * Every channel is listed here with its argument and result types; `invoke`, `handle` and
+ * `on` are typed from these maps, so renaming a channel breaks the build rather than the app.
+ * The channel name lists are also used at run time as allow-lists (preload and browser host
+ * refuse anything else).
+ */
+import type {
+  ChatMessage,
+  ComposingUpdate,
+  ContactGroup,
+  HostInfo,
+  OwnStatus,
+  PresenceUpdate,
+  SessionState,
+  SignInRequest,
+  Snapshot,
+} from './domain';
+
+/** Renderer → host requests. `args` is a tuple, `result` what the promise resolves to. */
+export interface InvokeChannels {
+  'app:info': { args: []; result: HostInfo };
+  'session:snapshot': { args: []; result: Snapshot };
+  'session:sign-in': { args: [request: SignInRequest]; result: SessionState };
+  'session:sign-out': { args: []; result: SessionState };
+  'presence:set-own': { args: [status: OwnStatus]; result: OwnStatus };
+  'im:send': { args: [to: string, text: string]; result: ChatMessage };
+  'im:retry': { args: [messageId: string]; result: ChatMessage };
+  'im:composing': { args: [to: string, active: boolean]; result: void };
+  'im:history': { args: [peer: string]; result: ChatMessage[] };
+}
+
+/** Host → renderer events with their payload. */
+export interface EventChannels {
+  'session:state': SessionState;
+  'contacts:changed': ContactGroup[];
+  'presence:changed': PresenceUpdate[];
+  'presence:own': OwnStatus;
+  /** A new message, or a new delivery state of an existing one (same id). */
+  'im:message': ChatMessage;
+  'im:composing': ComposingUpdate;
+}
+
+export type InvokeChannel = keyof InvokeChannels;
+export type EventChannel = keyof EventChannels;
+export type InvokeArgs<C extends InvokeChannel> = InvokeChannels[C]['args'];
+export type InvokeResult<C extends InvokeChannel> = InvokeChannels[C]['result'];
+
+/** Run-time allow-lists, kept in step with the maps above by the `satisfies` checks. */
+export const INVOKE_CHANNELS = [
+  'app:info',
+  'session:snapshot',
+  'session:sign-in',
+  'session:sign-out',
+  'presence:set-own',
+  'im:send',
+  'im:retry',
+  'im:composing',
+  'im:history',
+] as const satisfies readonly InvokeChannel[];
+
+export const EVENT_CHANNELS = [
+  'session:state',
+  'contacts:changed',
+  'presence:changed',
+  'presence:own',
+  'im:message',
+  'im:composing',
+] as const satisfies readonly EventChannel[];
+
+// Compile-time proof that the lists are complete: a channel missing from a list fails here.
+type Missing<All, Listed> = Exclude<All, Listed>;
+const _invokeComplete: Missing<InvokeChannel, (typeof INVOKE_CHANNELS)[number]> extends never ? true : never = true;
+const _eventComplete: Missing<EventChannel, (typeof EVENT_CHANNELS)[number]> extends never ? true : never = true;
+void _invokeComplete;
+void _eventComplete;
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(value);
+}
+
+export function isEventChannel(value: unknown): value is EventChannel {
+  return typeof value === 'string' && (EVENT_CHANNELS as readonly string[]).includes(value);
+}
+
+/** Host side: one handler per invoke channel. */
+export type InvokeHandlers = {
+  [C in InvokeChannel]: (...args: InvokeArgs<C>) => Promise<InvokeResult<C>> | InvokeResult<C>;
+};
+
+/** What the renderer sees, whichever host it runs in (preload bridge or WebSocket client). */
+export interface DeskApi {
+  invoke<C extends InvokeChannel>(channel: C, ...args: InvokeArgs<C>): Promise<InvokeResult<C>>;
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<E extends EventChannel>(event: E, listener: (payload: EventChannels[E]) => void): () => void;
+}
+
+/**
+ * Wire format of the browser host's WebSocket (and of nothing else).
+ * Errors travel as `AppError`-shaped objects so the renderer can show the server's words.
+ */
+export type WireFromRenderer = { kind: 'invoke'; id: number; channel: InvokeChannel; args: unknown[] };
+export type WireToRenderer =
+  | { kind: 'result'; id: number; ok: true; value: unknown }
+  | { kind: 'result'; id: number; ok: false; error: { code: string; message: string; detail?: string } }
+  | { kind: 'event'; event: EventChannel; payload: unknown };
+
+/** Name under which the Electron preload exposes the `DeskApi`. */
+export const PRELOAD_API_NAME = 'presenceDesk';
+
+/**
+ * What a host serves: the handlers for every invoke channel and a feed of events.
+ * `core/desk-session.ts` implements it over the real protocols; tests may use a fake.
+ */
+export interface DeskBackend {
+  readonly handlers: InvokeHandlers;
+  /** Receive every event; returns the unsubscribe function. */
+  subscribe(listener: <E extends EventChannel>(event: E, payload: EventChannels[E]) => void): () => void;
+}
