@@ -2,7 +2,7 @@
  * Rules of the code base that a reviewer would otherwise have to remember:
  * the core never imports electron, and no user text is ever turned into HTML.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -10,6 +10,7 @@ const root = join(import.meta.dirname, '..', '..');
 
 function files(dir: string, ext = /\.(ts|tsx)$/): string[] {
   const out: string[] = [];
+  if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...files(path, ext));
