@@ -1,0 +1,123 @@
+/** Response readers: parsed SOAP trees → typed values, tolerant of missing or empty fields. */
+import { attr, children, find, text, type XmlNode } from '../xml/safe-xml';
+import type { AllConfig, CupsGroup, DialingRule, Licensing, ServerAddress, SystemConfig, UserConfig } from './types';
+
+function num(value: string | undefined, fallback = 0): number {
+  const n = Number.parseFloat(value ?? '');
+  return Number.isFinite(n) ? n : fallback;
+}
+
+function protocol(value: string | undefined): ServerAddress['protocol'] {
+  const v = (value ?? '').trim().toLowerCase();
+  return v === 'udp' || v === 'tcp' || v === 'tls' ? v : undefined;
+}
+
+function address(props: Record<string, string>, prefix: string): ServerAddress | undefined {
+  const host = (props[`${prefix}.Address`] ?? '').trim();
+  if (!host) return undefined;
+  const port = Number.parseInt(props[`${prefix}.Port`] ?? '', 10);
+  return { host, ...(Number.isFinite(port) && port > 0 ? { port } : {}), ...(protocol(props[`${prefix}.Protocol`]) ? { protocol: protocol(props[`${prefix}.Protocol`]) } : {}) };
+}
+
+function addresses(props: Record<string, string>, service: string): ServerAddress[] {
+  return [`${service}.Primary`, `${service}.Backup1`, `${service}.Backup2`, `${service}.Backup`]
+    .map((p) => address(props, p))
+    .filter((a): a is ServerAddress => !!a);
+}
+
+export function readSystemConfig(resp: XmlNode | undefined): SystemConfig {
+  const properties: Record<string, string> = {};
+  for (const p of children(resp, 'property')) {
+    const name = attr(p, 'name');
+    if (name) properties[name] = text(p);
+  }
+  const directoryMap: Record<string, string> = {};
+  for (const [k, v] of Object.entries(properties)) if (k.startsWith('Directory.Map.')) directoryMap[k.slice(14)] = v;
+  return {
+    properties,
+    presence: {
+      primary: address(properties, 'Presence.Primary'),
+      backup: address(properties, 'Presence.Backup') ?? address(properties, 'Presence.Backup1'),
+      domain: (properties['Presence.Domain'] ?? '').trim(),
+    },
+    callControl: addresses(properties, 'CallControl'),
+    voiceMail: addresses(properties, 'VoiceMail'),
+    meetingPlace: addresses(properties, 'MeetingPlace'),
+    directory: addresses(properties, 'Directory'),
+    tftp: ['TFTP.Primary', 'TFTP.Backup1', 'TFTP.Backup2'].map((k) => (properties[k] ?? '').trim()).filter(Boolean),
+    directoryMap,
+  };
+}
+
+export function readUserConfig(resp: XmlNode | undefined): UserConfig {
+  const properties: UserConfig['properties'] = {};
+  for (const p of children(resp, 'property')) {
+    const name = attr(p, 'name');
+    if (name) properties[name] = { value: text(p), isPublic: attr(p, 'is-public') === 'true' };
+  }
+  return { properties };
+}
+
+export function readLicensing(resp: XmlNode | undefined): Licensing {
+  const flag = (n: string) => text(find(resp, n)).trim().toLowerCase() === 'true';
+  return { base: flag('base'), im: flag('im'), audio: flag('audio'), video: flag('video') };
+}
+
+/** Groups and contacts in the server's order (index, then document order for ties). */
+export function readContactList(resp: XmlNode | undefined): CupsGroup[] {
+  const groups = children(resp, 'group').map((g, gi) => ({
+    name: attr(g, 'name') ?? '',
+    index: num(attr(g, 'index'), gi),
+    order: gi,
+    contacts: children(g, 'persona-id')
+      .map((p, pi) => ({
+        personaId: text(p).trim(),
+        index: num(attr(p, 'index'), pi),
+        nickname: attr(p, 'nickname') ?? '',
+        displayOnPhone: attr(p, 'display-on-phone') === 'true',
+        order: pi,
+      }))
+      .filter((c) => c.personaId)
+      .sort((a, b) => a.index - b.index || a.order - b.order)
+      .map(({ order: _o, ...c }) => c),
+  }));
+  return groups.sort((a, b) => a.index - b.index || a.order - b.order).map(({ order: _o, ...g }) => g);
+}
+
+export function readDialingRules(resp: XmlNode | undefined): DialingRule[] {
+  return children(resp, 'rule').flatMap((r): DialingRule[] => {
+    const type = Number.parseInt(text(find(r, 'type')), 10);
+    if (type !== 1 && type !== 2) return [];
+    const digits = text(find(r, 'number-of-digits')).trim();
+    return [
+      {
+        type,
+        name: text(find(r, 'name')),
+        description: text(find(r, 'description')),
+        priority: num(text(find(r, 'priority'))),
+        numberBeginsWith: text(find(r, 'number-begins-with')).trim(),
+        numberOfDigits: digits === '' ? null : num(digits),
+        digitsToBeRemoved: num(text(find(r, 'digits-to-be-removed'))),
+        prefix: text(find(r, 'prefix')).trim(),
+      },
+    ];
+  });
+}
+
+export function readAllConfig(resp: XmlNode | undefined): AllConfig {
+  return {
+    system: readSystemConfig(find(resp, 'get-system-config-resp')),
+    user: readUserConfig(find(resp, 'get-user-config-resp')),
+    licensing: readLicensing(find(resp, 'get-licensing-features-resp')),
+    contacts: readContactList(find(resp, 'get-contact-list-resp')),
+    dialingRules: readDialingRules(find(resp, 'get-dialing-rules-resp')),
+  };
+}
+
+/** Login response: the session key, or the failure reason. */
+export function readLogin(resp: XmlNode | undefined): { key: string } | { reason: string } {
+  const success = find(resp, 'success');
+  const key = text(find(success, 'session-key')).trim();
+  if (success && key) return { key };
+  return { reason: text(find(find(resp, 'failure'), 'reason')).trim() || 'The server refused the sign-in.' };
+}

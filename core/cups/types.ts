@@ -1,0 +1,83 @@
+/** Typed values of the CUPS SOAP interface (EPASSoap, `urn:cisco:epas:soap`). */
+import type { AppError, AppErrorCode } from '../../shared/domain';
+
+export const EPAS_NS = 'urn:cisco:epas:soap';
+
+/** Every failure of a CUPS operation, with a stable code and the words to show. */
+export class CupsError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly detail?: string,
+    readonly operation?: string,
+  ) {
+    super(message);
+    this.name = 'CupsError';
+  }
+
+  toAppError(): AppError {
+    return { code: this.code, message: this.message, ...(this.detail ? { detail: this.detail } : {}) };
+  }
+}
+
+export interface ServerAddress {
+  host: string;
+  port?: number;
+  protocol?: 'udp' | 'tcp' | 'tls';
+}
+
+export interface SystemConfig {
+  /** Every property as sent, by name. */
+  properties: Record<string, string>;
+  presence: { primary?: ServerAddress; backup?: ServerAddress; domain: string };
+  callControl: ServerAddress[];
+  voiceMail: ServerAddress[];
+  meetingPlace: ServerAddress[];
+  directory: ServerAddress[];
+  tftp: string[];
+  /** `Directory.Map.*`: directory attribute names by field. */
+  directoryMap: Record<string, string>;
+}
+
+export interface UserConfig {
+  properties: Record<string, { value: string; isPublic: boolean }>;
+}
+
+export interface Licensing {
+  base: boolean;
+  im: boolean;
+  audio: boolean;
+  video: boolean;
+}
+
+export interface CupsContact {
+  personaId: string;
+  index: number;
+  nickname: string;
+  displayOnPhone: boolean;
+}
+
+export interface CupsGroup {
+  name: string;
+  index: number;
+  contacts: CupsContact[];
+}
+
+export interface DialingRule {
+  type: 1 | 2;
+  name: string;
+  description: string;
+  priority: number;
+  numberBeginsWith: string;
+  numberOfDigits: number | null;
+  digitsToBeRemoved: number;
+  prefix: string;
+}
+
+export interface AllConfig {
+  system: SystemConfig;
+  user: UserConfig;
+  licensing: Licensing;
+  contacts: CupsGroup[];
+  dialingRules: DialingRule[];
+}

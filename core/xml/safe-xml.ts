@@ -1,0 +1,141 @@
+/**
+ * Safe, lenient XML parsing for everything the network sends us (SOAP, PIDF, RLMI, WebDialer).
+ *
+ * - No entity expansion beyond the five predefined entities and character references:
+ *   a DOCTYPE is refused outright, so "billion laughs" and external entities cannot happen.
+ * - A size cap is checked before parsing.
+ * - Namespace prefixes are stripped: elements are read by local name, whatever prefix a server
+ *   chose (`epas:`, `env:`, `soapenv:`, `S:` …).
+ * - A repair pass fixes only damage that is unambiguous (attributes run together without
+ *   whitespace, `name=="x"`), which the CUPS documentation's examples show.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+export const DEFAULT_MAX_XML_BYTES = 10 * 1024 * 1024;
+
+export class XmlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'XmlError';
+  }
+}
+
+export type XmlNode = { [name: string]: XmlValue };
+export type XmlValue = string | XmlNode | XmlValue[];
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  processEntities: true, // only the predefined five and numeric references: DOCTYPEs are refused below
+  htmlEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  textNodeName: '#text',
+  isArray: () => true,
+});
+
+/** Repairs the unambiguous damage seen in real-world documentation of these protocols. */
+export function repairXml(xml: string): string {
+  return (
+    xml
+      // `"xmlns:xsd=` directly after a closing quote: insert the missing space.
+      .replace(/"(?=[A-Za-z_][\w.:-]*=["'])/g, (q, offset: number, s: string) => (s[offset - 1] === '=' ? q : `" `))
+      // `name=="value"` → `name="value"`
+      .replace(/=\s*=\s*"/g, '="')
+  );
+}
+
+export interface ParseOptions {
+  maxBytes?: number;
+  /** What is being parsed, for error messages ("get-contact-list response"). */
+  what?: string;
+}
+
+/**
+ * Parses XML into a tree where every element value is an array of nodes (so repeated and
+ * single elements read the same), attributes are `@name`, text is `#text`.
+ */
+export function parseXml(xml: string, options: ParseOptions = {}): XmlNode {
+  const what = options.what ?? 'XML';
+  const max = options.maxBytes ?? DEFAULT_MAX_XML_BYTES;
+  if (Buffer.byteLength(xml, 'utf8') > max) throw new XmlError(`The ${what} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`);
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new XmlError(`The ${what} declares a DOCTYPE or entities, which are refused for safety.`);
+  let text = xml.replace(/^\uFEFF/, '').trim();
+  if (!text.startsWith('<')) throw new XmlError(`The ${what} is not XML.`);
+  if (XMLValidator.validate(text) !== true) {
+    text = repairXml(text);
+    const check = XMLValidator.validate(text);
+    if (check !== true) {
+      // Unbalanced or wrongly closed tags: fast-xml-parser still builds a tree from them; we
+      // accept that tree only if the document's structure can be read at all.
+      try {
+        return parser.parse(text) as XmlNode;
+      } catch {
+        throw new XmlError(`The ${what} is not well-formed XML (${check.err.msg}, line ${check.err.line}).`);
+      }
+    }
+  }
+  try {
+    return parser.parse(text) as XmlNode;
+  } catch (error) {
+    throw new XmlError(`The ${what} could not be read as XML (${(error as Error).message}).`);
+  }
+}
+
+/** Children of `node` named `name` (local name), always an array. */
+export function children(node: XmlValue | undefined, name: string): XmlNode[] {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return [];
+  const value = (node as XmlNode)[name];
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v) => (typeof v === 'string' ? ({ '#text': v } as XmlNode) : (v as XmlNode)));
+}
+
+/** First child named `name`. */
+export function child(node: XmlValue | undefined, name: string): XmlNode | undefined {
+  return children(node, name)[0];
+}
+
+/** Depth-first search for the first element named `name`. */
+export function find(node: XmlValue | undefined, name: string): XmlNode | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const hit = find(item, name);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  const direct = child(node, name);
+  if (direct) return direct;
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('@') || key === '#text') continue;
+    const hit = find(value, name);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** Text content of an element ('' when empty). */
+export function text(node: XmlNode | undefined): string {
+  if (!node) return '';
+  const t = node['#text'];
+  if (t === undefined) return '';
+  if (Array.isArray(t)) return t.map((x) => (typeof x === 'string' ? x : '')).join('');
+  return typeof t === 'string' ? t : '';
+}
+
+/** Attribute value (local name) or undefined. */
+export function attr(node: XmlNode | undefined, name: string): string | undefined {
+  if (!node) return undefined;
+  const v = node[`@${name}`];
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? String(v[0]) : String(v);
+}
+
+/** Escapes text for XML element content and attribute values. */
+export function escapeXml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}

@@ -1,0 +1,215 @@
+/**
+ * The lab CUPS SOAP server: answers the EPASSoap operations with the response shapes of the
+ * CUPS interoperability guide (well-formed), from an in-memory directory. It enforces the
+ * single-session rule (a second login without `force` is refused with the guide's words) and
+ * can inject faults for tests.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { CupsGroup, DialingRule } from '../../core/cups/types';
+import { attr, child, children, escapeXml, find, parseXml, text, type XmlNode } from '../../core/xml/safe-xml';
+
+export interface LabUser {
+  id: string;
+  password: string;
+  displayName: string;
+  numbers?: string[];
+}
+
+type Proto = 'tcp' | 'udp' | 'tls';
+
+export interface LabCupsOptions {
+  host?: string;
+  port?: number;
+  domain: string;
+  presence: { host: string; port: number; protocol: Proto; backup?: { host: string; port: number; protocol: Proto } };
+  users: LabUser[];
+  contactLists?: Record<string, CupsGroup[]>;
+  dialingRules?: DialingRule[];
+  log?: (line: string) => void;
+}
+
+export type LabFault =
+  | { kind: 'slow'; ms: number; times?: number }
+  | { kind: 'fault'; code: 'Sender' | 'Receiver'; text: string; times?: number }
+  | { kind: 'drop'; times?: number }
+  | { kind: 'expire-sessions' };
+
+export interface LabCups {
+  url: string;
+  port: number;
+  contactList(userId: string): CupsGroup[];
+  /** Session key currently valid for a user, if any. */
+  sessionOf(userId: string): string | undefined;
+  inject(fault: LabFault): void;
+  close(): Promise<void>;
+}
+
+const ENV_OPEN =
+  `<?xml version='1.0' ?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:xsd="http://www.w3.org/2001/XMLSchema" ` +
+  `xmlns:xml="http://www.w3.org/XML/1998/namespace" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><env:Body>`;
+const ENV_CLOSE = `</env:Body></env:Envelope>`;
+const EPAS = `xmlns:epas="urn:cisco:epas:soap"`;
+
+export function soapFault(code: 'Sender' | 'Receiver', reason: string): string {
+  return `${ENV_OPEN}<env:Fault><env:Code><env:Value>env:${code}</env:Value></env:Code><env:Reason><env:Text xml:lang="en">${escapeXml(reason)}</env:Text></env:Reason></env:Fault>${ENV_CLOSE}`;
+}
+
+const e = escapeXml;
+const prop = (name: string, value = '', isPublic?: boolean) =>
+  `<epas:property name="${e(name)}"${isPublic === undefined ? '' : ` is-public="${isPublic}"`}>${e(value)}</epas:property>`;
+
+export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
+  const log = options.log ?? (() => {});
+  const users = new Map(options.users.map((u) => [u.id, u]));
+  const lists = new Map<string, CupsGroup[]>(Object.entries(structuredClone(options.contactLists ?? {})));
+  const sessions = new Map<string, string>(); // key → user
+  const faults: LabFault[] = [];
+
+  const userOfKey = (key: string) => sessions.get(key.trim());
+  const keyOfUser = (id: string) => [...sessions].find(([, u]) => u === id)?.[0];
+
+  function systemConfig(): string {
+    const p = options.presence;
+    const b = p.backup;
+    return (
+      `<epas:get-system-config-resp ${EPAS} >` +
+      prop('Presence.Primary.Address', p.host) + prop('Presence.Primary.Port', String(p.port)) + prop('Presence.Primary.Protocol', p.protocol.toUpperCase()) +
+      prop('Presence.Backup.Address', b?.host) + prop('Presence.Backup.Port', b ? String(b.port) : '') + prop('Presence.Backup.Protocol', b?.protocol.toUpperCase()) +
+      prop('Presence.Domain', options.domain) +
+      ['CallControl', 'VoiceMail', 'MeetingPlace', 'Directory'].flatMap((s) => ['Primary', 'Backup1', 'Backup2'].flatMap((r) => ['Address', 'Port', 'Protocol'].map((f) => prop(`${s}.${r}.${f}`)))).join('') +
+      prop('Directory.Map.userid', 'uid') + prop('Directory.Map.displayName', 'cn') +
+      prop('TFTP.Primary') + prop('TFTP.Backup1') + prop('TFTP.Backup2') +
+      `</epas:get-system-config-resp>`
+    );
+  }
+  const userConfig = (id: string) =>
+    `<epas:get-user-config-resp ${EPAS} >${prop('CallControl.Lineid', '', false)}${prop('PhoneNumber.Primary', users.get(id)?.numbers?.[0] ?? '', true)}</epas:get-user-config-resp>`;
+  const licensing = () => `<epas:get-licensing-features-resp ${EPAS} ><epas:base>true</epas:base><epas:im>true</epas:im><epas:audio>false</epas:audio><epas:video>false</epas:video></epas:get-licensing-features-resp>`;
+  const contactList = (id: string) =>
+    `<epas:get-contact-list-resp ${EPAS} >` +
+    (lists.get(id) ?? [])
+      .map(
+        (g) =>
+          `<epas:group name="${e(g.name)}" index="${g.index}">` +
+          g.contacts.map((c) => `<epas:persona-id index="${c.index}" nickname="${e(c.nickname)}" display-on-phone="${c.displayOnPhone}">${e(c.personaId)}</epas:persona-id>`).join('') +
+          `</epas:group>`,
+      )
+      .join('') +
+    `</epas:get-contact-list-resp>`;
+  const dialingRules = () =>
+    `<epas:get-dialing-rules-resp ${EPAS}>` +
+    (options.dialingRules ?? [])
+      .map(
+        (r) =>
+          `<epas:rule><epas:type>${r.type}</epas:type><epas:name>${e(r.name)}</epas:name><epas:description>${e(r.description)}</epas:description>` +
+          `<epas:priority>${r.priority}</epas:priority><epas:number-begins-with>${e(r.numberBeginsWith)}</epas:number-begins-with>` +
+          `<epas:number-of-digits>${r.numberOfDigits ?? ''}</epas:number-of-digits><epas:digits-to-be-removed>${r.digitsToBeRemoved}</epas:digits-to-be-removed><epas:prefix>${e(r.prefix)}</epas:prefix></epas:rule>`,
+      )
+      .join('') +
+    `</epas:get-dialing-rules-resp>`;
+  const presenceRules = () =>
+    `<epas:get-presence-rules-resp ${EPAS} xmlns:pr="urn:cisco:epas:presence:rules" ><epas:visibility>all</epas:visibility><pr:reachability></pr:reachability><epas:privacy-policy>Allow All</epas:privacy-policy><epas:acl></epas:acl></epas:get-presence-rules-resp>`;
+
+  function login(op: XmlNode): string {
+    const id = text(child(op, 'username')).trim();
+    const password = text(child(op, 'password'));
+    const user = users.get(id);
+    const fail = (reason: string) => `${ENV_OPEN}<epas:login-resp ${EPAS} ><epas:failure><epas:reason>${reason}</epas:reason></epas:failure></epas:login-resp>${ENV_CLOSE}`;
+    if (!user || user.password !== password) return fail('Wrong username/password');
+    const existing = keyOfUser(id);
+    if (existing && attr(op, 'force') !== 'true') return fail('A SOAP session has already been established.');
+    if (existing) sessions.delete(existing);
+    const key = randomUUID();
+    sessions.set(key, id);
+    log(`lab cups: ${id} logged in`);
+    return `${ENV_OPEN}<epas:login-resp ${EPAS} ><epas:success><epas:session-key>${key}</epas:session-key></epas:success></epas:login-resp>${ENV_CLOSE}`;
+  }
+
+  function answer(body: string): { status: number; xml: string } {
+    let tree: XmlNode;
+    try {
+      tree = parseXml(body, { what: 'request' });
+    } catch {
+      return { status: 400, xml: soapFault('Sender', 'Invalid request.') };
+    }
+    const soapBody = find(tree, 'Body');
+    const [opName] = Object.keys(soapBody ?? {}).filter((k) => !k.startsWith('@') && k !== '#text');
+    const op = child(soapBody, opName ?? '');
+    if (!opName || !op) return { status: 400, xml: soapFault('Sender', 'Invalid request.') };
+    if (opName === 'login') return { status: 200, xml: login(op) };
+    const user = userOfKey(text(find(find(tree, 'Header'), 'session-key')));
+    if (!user) return { status: 500, xml: soapFault('Sender', 'Invalid session key.') };
+    const ok = (inner: string) => ({ status: 200, xml: `${ENV_OPEN}${inner}${ENV_CLOSE}` });
+    switch (opName) {
+      case 'logout':
+        for (const [k, u] of sessions) if (u === user) sessions.delete(k);
+        return ok(`<epas:logout-resp ${EPAS} ><epas:success/></epas:logout-resp>`);
+      case 'get-all-config': {
+        const parts: Record<string, () => string> = {
+          'system-config': systemConfig,
+          'user-config': () => userConfig(user),
+          'licensing-features': licensing,
+          'contact-list': () => contactList(user),
+          'presence-rules': presenceRules,
+          'dialing-rules': dialingRules,
+        };
+        const asked = Object.keys(op).filter((k) => k in parts);
+        return ok(`<epas:get-all-config-resp ${EPAS} >${(asked.length ? asked : Object.keys(parts)).map((k) => parts[k]()).join('')}</epas:get-all-config-resp>`);
+      }
+      case 'get-system-config':
+        return ok(systemConfig());
+      case 'get-user-config':
+        return ok(userConfig(user));
+      case 'get-licensing-features':
+        return ok(licensing());
+      case 'get-contact-list':
+        return ok(contactList(user));
+      case 'get-dialing-rules':
+        return ok(dialingRules());
+      case 'get-presence-rules':
+        return ok(presenceRules());
+      default:
+        return { status: 500, xml: soapFault('Sender', 'Invalid request.') };
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 1024 * 1024) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      const fault = faults[0];
+      if (fault && 'times' in fault && fault.times !== undefined && --fault.times <= 0) faults.shift();
+      else if (fault?.kind === 'expire-sessions') faults.shift();
+      if (fault?.kind === 'drop') return req.socket.destroy();
+      if (fault?.kind === 'expire-sessions') sessions.clear();
+      const send = () => {
+        const { status, xml } =
+          fault?.kind === 'fault' ? { status: 500, xml: soapFault(fault.code, fault.text) } : answer(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=utf-8' });
+        res.end(xml);
+      };
+      if (fault?.kind === 'slow') setTimeout(send, fault.ms);
+      else send();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/EPASSoap/service`,
+    port,
+    contactList: (id) => structuredClone(lists.get(id) ?? []),
+    sessionOf: keyOfUser,
+    inject: (fault) => faults.push(fault),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
