@@ -1,0 +1,457 @@
+/**
+ * DeskSession: the one object that signs in, wires the CUPS SOAP session and the SIP account
+ * together, and serves the renderer's IPC contract (`DeskBackend`).
+ *
+ * ```
+ *                    signIn()                     CUPS login + get-all-config + SIP REGISTER ok
+ *   ┌──────────┐ ─────────────> ┌────────────┐ ───────────────────────────────> ┌───────────┐
+ *   │SignedOut │                │ SigningIn  │                                  │ SignedIn  │
+ *   └──────────┘ <───────────── └────────────┘                                  └───────────┘
+ *      ^   ^        any error (state.error says which)                  SIP link lost │   ^ registered again
+ *      │   │                                                                          v   │ (queued IMs flushed)
+ *      │   └──────────────────────── signOut() ───────────────────────────── ┌──────────────┐
+ *      └──────────────────────────── signOut() ───────────────────────────── │ Reconnecting │
+ *                                                                            └──────────────┘
+ * ```
+ *
+ * Nothing the user typed is lost: every outgoing IM is written to the history file before it
+ * is sent, its delivery state is recorded as it changes, and messages typed while the link is
+ * down are queued and sent in order once the account is registered again.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  ChatMessage,
+  Contact,
+  ContactGroup,
+  HostInfo,
+  OwnStatus,
+  Presence,
+  PresenceUpdate,
+  SessionState,
+  SignInRequest,
+  Snapshot,
+} from '../shared/domain';
+import type { DeskBackend, EventChannel, EventChannels, InvokeHandlers } from '../shared/ipc';
+import { CupsSession, type AllConfig, type CupsGroup, type SystemConfig } from './cups';
+import { SipAccount, type IncomingMessage, type RegistrationState, type SipTransportKind } from './sip';
+import { DeskError, asDeskError, toAppError } from './errors';
+import { Emitter } from './events';
+import { MessageHistory } from './store/history';
+import type { SettingsStore } from './store/settings';
+import { aorUser, normaliseAor, personaUri } from './uri';
+
+/** Longest IM we send or accept for display; larger ones are refused with a clear reason. */
+export const MAX_IM_BYTES = 256 * 1024;
+
+export interface DeskSessionOptions {
+  info: HostInfo;
+  settings: SettingsStore;
+  /** Directory for IM history files (one per account). */
+  historyDir: string;
+  /** True when signed in to the built-in demo lab. */
+  demo?: boolean;
+  /** CUPS request timeout. */
+  cupsTimeoutMs?: number;
+  log?: (line: string) => void;
+  /** Test seams: build the protocol objects (defaults are the real ones). */
+  createCups?: (options: { server: string; user: string; password: string; timeoutMs?: number; log?: (line: string) => void }) => CupsLike;
+  createSip?: (options: ConstructorParameters<typeof SipAccount>[0]) => SipLike;
+}
+
+/** What the session needs of a CUPS session (the real `CupsSession` fits). */
+export type CupsLike = Pick<CupsSession, 'login' | 'logout' | 'getAllConfig'>;
+/** What the session needs of a SIP account (the real `SipAccount` fits). */
+export type SipLike = Pick<
+  SipAccount,
+  'uri' | 'state' | 'start' | 'stop' | 'setPresence' | 'watch' | 'unwatch' | 'sendMessage' | 'sendComposing' | 'on'
+>;
+
+interface Connection {
+  user: string;
+  server: string;
+  cups: CupsLike;
+  sip: SipLike;
+  history: MessageHistory;
+  unsubscribe: Array<() => void>;
+  config: AllConfig;
+}
+
+type DeskEvents = { [E in EventChannel]: EventChannels[E] };
+
+export class DeskSession implements DeskBackend {
+  private readonly events = new Emitter<DeskEvents>();
+  private readonly log: (line: string) => void;
+  private state: SessionState = { phase: 'signed-out' };
+  private own: OwnStatus = { availability: 'available', note: '' };
+  private groups: ContactGroup[] = [];
+  private readonly presence = new Map<string, Presence>();
+  private connection: Connection | undefined;
+  /** Presence updates collected during one turn of the event loop, sent as one event. */
+  private pendingPresence = new Map<string, Presence>();
+  private presenceFlushScheduled = false;
+  /** Serialises sign-in / sign-out so a double click cannot interleave them. */
+  private lifecycle: Promise<unknown> = Promise.resolve();
+  /** Serialises sending so queued messages go out in the order they were typed. */
+  private sendChain: Promise<unknown> = Promise.resolve();
+
+  readonly handlers: InvokeHandlers;
+
+  constructor(private readonly options: DeskSessionOptions) {
+    this.log = options.log ?? (() => {});
+    this.handlers = {
+      'app:info': () => options.info,
+      'session:snapshot': () => this.snapshot(),
+      'session:sign-in': (request) => this.signIn(request),
+      'session:sign-out': () => this.signOut(),
+      'presence:set-own': (status) => this.setOwnStatus(status),
+      'im:send': (to, text) => this.sendMessage(to, text),
+      'im:retry': (id) => this.retryMessage(id),
+      'im:composing': (to, active) => this.sendComposing(to, active),
+      'im:history': (peer) => this.connection?.history.conversation(normaliseAor(peer)) ?? [],
+    };
+  }
+
+  subscribe(listener: <E extends EventChannel>(event: E, payload: EventChannels[E]) => void): () => void {
+    const offs = (Object.keys(EVENT_NAMES) as EventChannel[]).map((event) =>
+      this.events.on(event, (payload) => listener(event, payload as never)),
+    );
+    return () => offs.forEach((off) => off());
+  }
+
+  /** Typed single-event subscription for the core's own users (lab, tests). */
+  on<E extends EventChannel>(event: E, listener: (payload: EventChannels[E]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  get sessionState(): SessionState {
+    return { ...this.state };
+  }
+
+  snapshot(): Snapshot {
+    const settings = this.options.settings.get();
+    return {
+      session: { ...this.state },
+      own: { ...this.own },
+      groups: this.groups,
+      presence: Object.fromEntries(this.presence),
+      conversations: this.connection?.history.recent() ?? {},
+      signInDefaults: { server: this.state.server ?? settings.server, user: this.state.user ?? settings.user },
+    };
+  }
+
+  // ── sign-in / sign-out ────────────────────────────────────────────────────────────────
+
+  signIn(request: SignInRequest): Promise<SessionState> {
+    const run = this.lifecycle.then(() => this.doSignIn(request));
+    this.lifecycle = run.catch(() => undefined);
+    return run;
+  }
+
+  signOut(): Promise<SessionState> {
+    const run = this.lifecycle.then(() => this.doSignOut());
+    this.lifecycle = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doSignIn(request: SignInRequest): Promise<SessionState> {
+    const server = request.server?.trim() ?? '';
+    const user = request.user?.trim() ?? '';
+    if (!server) throw new DeskError('invalid-input', 'Enter the server to sign in to.');
+    if (!user) throw new DeskError('invalid-input', 'Enter your user name.');
+    if (!request.password) throw new DeskError('invalid-input', 'Enter your password.');
+    if (this.connection) await this.doSignOut();
+
+    this.setState({ phase: 'signing-in', user, server, demo: this.options.demo });
+    const log = this.log;
+    const cups =
+      this.options.createCups?.({ server, user, password: request.password, timeoutMs: this.options.cupsTimeoutMs, log }) ??
+      new CupsSession({ server, user, password: request.password, timeoutMs: this.options.cupsTimeoutMs, log });
+    let sip: SipLike | undefined;
+    try {
+      await cups.login({ force: request.force === true });
+      log(`session: signed in to CUPS ${server} as ${user}`);
+      const config = await cups.getAllConfig();
+      const target = presenceTarget(config.system, this.options.settings.get().sipTransport);
+      const domain = config.system.presence.domain || target.host;
+      const sipOptions = { server: target, domain, user, password: request.password, userAgent: `Presence Desk/${this.options.info.version}`, log };
+      sip = this.options.createSip?.(sipOptions) ?? new SipAccount(sipOptions);
+      await sip.start();
+      log(`session: registered ${sip.uri} via ${target.transport.toUpperCase()} ${target.host}:${target.port}`);
+
+      const history = new MessageHistory(this.options.historyDir, `${user}@${domain}`, log);
+      if (history.loadReport.badLines) log(`session: ${history.loadReport.badLines} unreadable history line(s) skipped`);
+      const connection: Connection = { user, server, cups, sip, history, config, unsubscribe: [] };
+      this.connection = connection;
+      this.groups = toContactGroups(config.contacts, domain);
+      this.presence.clear();
+      for (const contact of this.groups.flatMap((g) => g.contacts)) this.presence.set(contact.uri, unknownPresence());
+      this.wire(connection);
+
+      await sip.setPresence(this.own);
+      for (const uri of new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))) sip.watch(uri);
+
+      this.options.settings.update({ server, user });
+      this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo });
+      this.events.emit('contacts:changed', this.groups);
+      this.flushQueue();
+      return this.sessionState;
+    } catch (error) {
+      const appError = toAppError(error);
+      log(`session: sign-in to ${server} as ${user} failed: ${appError.code}: ${appError.message}${appError.detail ? ` (${appError.detail})` : ''}`);
+      this.teardownConnection();
+      await sip?.stop().catch(() => undefined);
+      if (appError.code !== 'auth' && appError.code !== 'already-signed-in') await cups.logout().catch(() => undefined);
+      this.groups = [];
+      this.presence.clear();
+      this.setState({ phase: 'signed-out', user, server, error: appError, demo: this.options.demo });
+      this.events.emit('contacts:changed', this.groups);
+      throw asDeskError(error);
+    }
+  }
+
+  private async doSignOut(): Promise<SessionState> {
+    const connection = this.connection;
+    if (connection) {
+      this.teardownConnection();
+      await connection.sip.stop().catch((e) => this.log(`session: SIP stop: ${toAppError(e).message}`));
+      await connection.cups.logout().catch((e) => this.log(`session: CUPS logout: ${toAppError(e).message}`));
+      connection.history.close();
+    }
+    this.groups = [];
+    this.presence.clear();
+    this.setState({ phase: 'signed-out', user: this.state.user, server: this.state.server, demo: this.options.demo });
+    this.events.emit('contacts:changed', this.groups);
+    return this.sessionState;
+  }
+
+  private teardownConnection(): void {
+    if (!this.connection) return;
+    for (const off of this.connection.unsubscribe) off();
+    this.connection = undefined;
+  }
+
+  /** Signs out and releases everything (called on quit). */
+  async close(): Promise<void> {
+    await this.signOut().catch(() => undefined);
+    this.events.clear();
+  }
+
+  // ── protocol events → state + renderer events ─────────────────────────────────────────
+
+  private wire(connection: Connection): void {
+    const { sip } = connection;
+    connection.unsubscribe.push(
+      sip.on('state', (state) => this.onRegistration(connection, state)),
+      sip.on('presence', (uri, presence) => this.onPresence(uri, presence)),
+      sip.on('message', (message) => this.onIncoming(connection, message)),
+      sip.on('composing', ({ from, active }) => this.events.emit('im:composing', { peer: normaliseAor(from), active })),
+    );
+  }
+
+  private onRegistration(connection: Connection, state: RegistrationState): void {
+    if (this.connection !== connection) return;
+    const base = { user: connection.user, server: connection.server, uri: connection.sip.uri, demo: this.options.demo };
+    if (state === 'registered') {
+      if (this.state.phase !== 'signed-in') {
+        this.log('session: registered again; flushing queued messages');
+        this.setState({ phase: 'signed-in', ...base });
+        // Re-assert our presence after a server restart: the server may have lost it.
+        connection.sip.setPresence(this.own).catch((e) => this.log(`session: re-publish failed: ${toAppError(e).message}`));
+      }
+      this.flushQueue();
+    } else if (state === 'reconnecting' || state === 'failed' || state === 'registering') {
+      if (this.state.phase === 'signed-in') {
+        this.setState({
+          phase: 'reconnecting',
+          ...base,
+          error: { code: 'sip', message: `Lost the connection to the presence server; reconnecting…` },
+        });
+      }
+    }
+  }
+
+  private onPresence(rawUri: string, presence: Presence): void {
+    const uri = normaliseAor(rawUri);
+    this.presence.set(uri, presence);
+    this.pendingPresence.set(uri, presence);
+    if (this.presenceFlushScheduled) return;
+    this.presenceFlushScheduled = true;
+    // Many NOTIFYs arrive in bursts (sign-in, RLS lists): send them as one event per turn.
+    setImmediate(() => {
+      this.presenceFlushScheduled = false;
+      const updates: PresenceUpdate[] = [...this.pendingPresence].map(([u, p]) => ({ uri: u, presence: p }));
+      this.pendingPresence = new Map();
+      if (updates.length) this.events.emit('presence:changed', updates);
+    });
+  }
+
+  private onIncoming(connection: Connection, incoming: IncomingMessage): void {
+    const text = incoming.text.length > MAX_IM_BYTES ? `${incoming.text.slice(0, MAX_IM_BYTES)}…` : incoming.text;
+    const message: ChatMessage = {
+      id: `in:${incoming.id}`,
+      peer: normaliseAor(incoming.from),
+      direction: 'in',
+      text,
+      at: incoming.at,
+      state: 'received',
+    };
+    if (!connection.history.add(message)) return; // a retransmission: already shown
+    this.events.emit('im:message', message);
+  }
+
+  // ── own status ────────────────────────────────────────────────────────────────────────
+
+  async setOwnStatus(status: OwnStatus): Promise<OwnStatus> {
+    const note = (status.note ?? '').slice(0, 512);
+    this.own = { availability: status.availability, note };
+    this.events.emit('presence:own', { ...this.own });
+    if (note) {
+      const recent = [note, ...this.options.settings.get().recentNotes.filter((n) => n !== note)].slice(0, 10);
+      this.options.settings.update({ recentNotes: recent });
+    }
+    const connection = this.connection;
+    if (connection && this.state.phase === 'signed-in') {
+      try {
+        await connection.sip.setPresence(this.own);
+      } catch (error) {
+        throw asDeskError(error);
+      }
+    }
+    return { ...this.own };
+  }
+
+  // ── instant messages ──────────────────────────────────────────────────────────────────
+
+  async sendMessage(to: string, text: string): Promise<ChatMessage> {
+    const connection = this.requireConnection();
+    if (typeof text !== 'string' || !text.trim()) throw new DeskError('invalid-input', 'The message is empty.');
+    if (Buffer.byteLength(text, 'utf8') > MAX_IM_BYTES) {
+      throw new DeskError('invalid-input', `The message is too long (more than ${MAX_IM_BYTES / 1024} KB).`);
+    }
+    const message: ChatMessage = {
+      id: `out:${randomUUID()}`,
+      peer: normaliseAor(to),
+      direction: 'out',
+      text,
+      at: Date.now(),
+      state: 'queued',
+    };
+    connection.history.add(message);
+    this.events.emit('im:message', { ...message });
+    this.flushQueue();
+    return message;
+  }
+
+  async retryMessage(id: string): Promise<ChatMessage> {
+    const connection = this.requireConnection();
+    const message = connection.history.get(id);
+    if (!message || message.direction !== 'out') throw new DeskError('invalid-input', 'There is no such outgoing message.');
+    if (message.state !== 'failed') return { ...message };
+    const queued = connection.history.setState(id, 'queued')!;
+    this.events.emit('im:message', queued);
+    this.flushQueue();
+    return queued;
+  }
+
+  /**
+   * Sends every queued message in order, one at a time, when the account is registered.
+   * A message that fails stays in the history as `failed` with the server's reason; while the
+   * link is down messages stay `queued` and this runs again on re-registration.
+   */
+  private flushQueue(): void {
+    this.sendChain = this.sendChain.then(async () => {
+      const connection = this.connection;
+      if (!connection || this.state.phase !== 'signed-in') return;
+      for (const pending of connection.history.pending()) {
+        if (this.connection !== connection || this.state.phase !== 'signed-in') return;
+        this.events.emit('im:message', connection.history.setState(pending.id, 'sending')!);
+        try {
+          await connection.sip.sendMessage(pending.peer, pending.text);
+          this.events.emit('im:message', connection.history.setState(pending.id, 'sent')!);
+        } catch (error) {
+          const appError = toAppError(error);
+          if (this.connection !== connection || this.state.phase !== 'signed-in' || linkError(appError.code)) {
+            // The link went down under us: keep it queued for the next registration.
+            this.events.emit('im:message', connection.history.setState(pending.id, 'queued')!);
+            return;
+          }
+          this.log(`im: message to ${pending.peer} failed: ${appError.message}`);
+          this.events.emit('im:message', connection.history.setState(pending.id, 'failed', appError.message)!);
+        }
+      }
+    });
+  }
+
+  async sendComposing(to: string, active: boolean): Promise<void> {
+    const connection = this.connection;
+    if (!connection || this.state.phase !== 'signed-in') return;
+    // Composing indications are advisory: a failure is logged, never shown as an error.
+    await connection.sip.sendComposing(normaliseAor(to), active).catch((e) => this.log(`im: composing to ${to}: ${toAppError(e).message}`));
+  }
+
+  private requireConnection(): Connection {
+    if (!this.connection) throw new DeskError('invalid-input', 'Sign in first.');
+    return this.connection;
+  }
+
+  private setState(state: SessionState): void {
+    this.state = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined)) as unknown as SessionState;
+    this.events.emit('session:state', { ...this.state });
+  }
+}
+
+const EVENT_NAMES: Record<EventChannel, true> = {
+  'session:state': true,
+  'contacts:changed': true,
+  'presence:changed': true,
+  'presence:own': true,
+  'im:message': true,
+  'im:composing': true,
+};
+
+function linkError(code: string): boolean {
+  return code === 'unreachable' || code === 'timeout';
+}
+
+function unknownPresence(): Presence {
+  return { availability: 'unknown', note: '', updatedAt: 0, devices: [] };
+}
+
+/** Where to REGISTER: the server's Presence.Primary address, with the user's transport override. */
+export function presenceTarget(
+  system: SystemConfig,
+  override: 'auto' | 'tcp' | 'udp' = 'auto',
+): { host: string; port: number; transport: SipTransportKind } {
+  const primary = system.presence.primary;
+  if (!primary?.host) {
+    throw new DeskError('config', "The server's configuration names no presence server (Presence.Primary.Address).");
+  }
+  // TLS is not offered yet: fall back to TCP on the same host (the server's TLS port differs).
+  const fromServer: SipTransportKind = primary.protocol === 'udp' ? 'udp' : 'tcp';
+  const transport = override === 'auto' ? fromServer : override;
+  return { host: primary.host, port: primary.port ?? 5060, transport };
+}
+
+/** CUPS contact list → the renderer's groups, in the server's order (index, then name). */
+export function toContactGroups(groups: CupsGroup[], domain: string): ContactGroup[] {
+  return [...groups]
+    .sort((a, b) => a.index - b.index || a.name.localeCompare(b.name))
+    .map((group) => ({
+      name: group.name,
+      index: group.index,
+      contacts: [...group.contacts]
+        .sort((a, b) => a.index - b.index || a.personaId.localeCompare(b.personaId))
+        .map((c): Contact => {
+          const uri = personaUri(c.personaId, domain);
+          return {
+            personaId: c.personaId,
+            uri,
+            nickname: c.nickname,
+            displayName: c.nickname || aorUser(uri),
+            index: c.index,
+            displayOnPhone: c.displayOnPhone,
+            numbers: [],
+          };
+        }),
+    }));
+}

@@ -1,0 +1,126 @@
+/**
+ * The built-in demo lab: a real Kamailio (SIP registrar, presence, MESSAGE relay), our lab
+ * CUPS SOAP server (login, config, contact lists) and the demo colleagues as SIP bots.
+ * `npm start` uses it when no server is configured; tests use it as their world.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CupsGroup } from '../core/cups';
+import { startKamailio, type Kamailio } from './kamailio';
+import { startLabCups, type LabCups } from './cups/server';
+import { Bot } from './bots';
+import { DEMO_USER, LAB_COLLEAGUES, LAB_DOMAIN, labPasswords, type LabPerson } from './directory';
+
+export interface LabOptions {
+  /** Start the colleague bots (default true). */
+  bots?: boolean;
+  /** Make bots change status every so many ms (default: never). */
+  livenEveryMs?: number;
+  /** Delay between a bot's composing indication and its reply (default 400 ms). */
+  replyDelayMs?: number;
+  /** Port for the lab CUPS server (default 0 = free). */
+  cupsPort?: number;
+  log?: (line: string) => void;
+}
+
+export interface Lab {
+  domain: string;
+  /** CUPS server URL to sign in to. */
+  cupsUrl: string;
+  demoUser: { id: string; password: string; displayName: string };
+  colleagues: LabPerson[];
+  kamailio: Kamailio;
+  cups: LabCups;
+  bots: Map<string, Bot>;
+  /** Password of any lab user, for tests that sign in as someone else. */
+  passwordOf(id: string): string;
+  stop(): Promise<void>;
+}
+
+export function labContactList(colleagues: LabPerson[] = LAB_COLLEAGUES): CupsGroup[] {
+  const groups: CupsGroup[] = [];
+  for (const person of colleagues) {
+    let group = groups.find((g) => g.name === person.group);
+    if (!group) {
+      group = { name: person.group, index: groups.length + 1, contacts: [] };
+      groups.push(group);
+    }
+    group.contacts.push({ personaId: person.id, index: group.contacts.length + 1, nickname: person.displayName, displayOnPhone: false });
+  }
+  return groups;
+}
+
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const log = options.log ?? (() => {});
+  const ids = [DEMO_USER.id, ...LAB_COLLEAGUES.map((c) => c.id)];
+  const passwords = labPasswords(ids);
+  const runDir = mkdtempSync(join(tmpdir(), 'presence-desk-lab-'));
+  const cleanup: Array<() => Promise<void>> = [async () => rmSync(runDir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const step of cleanup.reverse()) await step().catch((e) => log(`lab: stop: ${e.message}`));
+  };
+  try {
+    const kamailio = await startKamailio({
+      domain: LAB_DOMAIN,
+      users: ids.map((id) => ({ id, password: passwords.get(id)! })),
+      runDir: join(runDir, 'kamailio'),
+      log,
+    });
+    cleanup.push(() => kamailio.stop());
+    const cups = await startLabCups({
+      port: options.cupsPort ?? 0,
+      domain: LAB_DOMAIN,
+      presence: { host: kamailio.host, port: kamailio.tcpPort, protocol: 'tcp' },
+      users: [DEMO_USER, ...LAB_COLLEAGUES].map((p) => ({ id: p.id, password: passwords.get(p.id)!, displayName: p.displayName, numbers: p.numbers })),
+      contactLists: { [DEMO_USER.id]: labContactList() },
+      log,
+    });
+    cleanup.push(() => cups.close());
+
+    const bots = new Map<string, Bot>();
+    if (options.bots !== false) {
+      const demoUri = `sip:${DEMO_USER.id}@${LAB_DOMAIN}`;
+      for (const person of LAB_COLLEAGUES.filter((p) => p.status)) {
+        const bot = new Bot({
+          account: {
+            server: { host: kamailio.host, port: kamailio.tcpPort, transport: 'tcp' },
+            domain: LAB_DOMAIN,
+            user: person.id,
+            password: passwords.get(person.id)!,
+            displayName: person.displayName,
+            userAgent: 'Presence Desk lab bot',
+          },
+          displayName: person.displayName,
+          status: person.status!,
+          watch: [demoUri],
+          replyDelayMs: options.replyDelayMs,
+          log,
+        });
+        bots.set(person.id, bot);
+        cleanup.push(() => bot.stop());
+      }
+      await Promise.all([...bots.values()].map((bot) => bot.start()));
+      if (options.livenEveryMs) for (const bot of bots.values()) bot.liven(options.livenEveryMs);
+    }
+    log(`lab: CUPS ${cups.url}, SIP ${kamailio.host}:${kamailio.tcpPort} (tcp) / ${kamailio.udpPort} (udp), ${bots.size} colleagues online`);
+    return {
+      domain: LAB_DOMAIN,
+      cupsUrl: cups.url,
+      demoUser: { ...DEMO_USER, password: passwords.get(DEMO_USER.id)! },
+      colleagues: LAB_COLLEAGUES,
+      kamailio,
+      cups,
+      bots,
+      passwordOf: (id) => {
+        const pw = passwords.get(id);
+        if (!pw) throw new Error(`no lab user ${id}`);
+        return pw;
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

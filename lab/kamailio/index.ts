@@ -1,0 +1,163 @@
+/**
+ * Starts a real Kamailio for the lab and the tests: free loopback ports, a temporary run
+ * directory with db_text tables (Debian's templates) and the lab's users, the process in the
+ * foreground as our child, ready when it accepts TCP connections; stopped with SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface KamailioOptions {
+  domain: string;
+  users: { id: string; password: string }[];
+  runDir?: string;
+  /** Kamailio log level (default 1: errors and warnings). */
+  debug?: number;
+  log?: (line: string) => void;
+}
+
+export interface Kamailio {
+  host: '127.0.0.1';
+  tcpPort: number;
+  udpPort: number;
+  domain: string;
+  runDir: string;
+  /** Kills the server (as a crash would) without cleaning up. */
+  kill(): Promise<void>;
+  /** Starts it again on the same ports (after `kill` or `stop`). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), 'kamailio.cfg.template');
+const DBTEXT_TEMPLATES = '/usr/share/kamailio/dbtext/kamailio';
+const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules', '/usr/lib/kamailio/modules'];
+
+/** A TCP port and the same-numbered UDP port, both free right now. */
+async function freePortPair(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const u = createSocket('udp4');
+      u.once('error', () => resolve(false));
+      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+  throw new Error('no free port pair for Kamailio');
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const md5 = (v: string) => createHash('md5').update(v).digest('hex');
+const dbEscape = (v: string) => v.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+
+export async function startKamailio(options: KamailioOptions): Promise<Kamailio> {
+  const log = options.log ?? (() => {});
+  const runDir = options.runDir ?? mkdtempSync(join(tmpdir(), 'presence-desk-kamailio-'));
+  const dbDir = join(runDir, 'db');
+  mkdirSync(dbDir, { recursive: true });
+  if (!existsSync(DBTEXT_TEMPLATES)) throw new Error(`Kamailio's db_text templates are missing (${DBTEXT_TEMPLATES}): install kamailio (bash scripts/setup.sh)`);
+  for (const table of readdirSync(DBTEXT_TEMPLATES)) copyFileSync(join(DBTEXT_TEMPLATES, table), join(dbDir, table));
+  appendFileSync(
+    join(dbDir, 'subscriber'),
+    // db_text refuses empty ha1 columns, so they carry the digests for the domain as realm.
+    options.users
+      .map((u, i) => {
+        const ha1 = md5(`${u.id}:${options.domain}:${u.password}`);
+        const ha1b = md5(`${u.id}@${options.domain}:${options.domain}:${u.password}`);
+        return `${i + 1}:${dbEscape(u.id)}:${dbEscape(options.domain)}:${dbEscape(u.password)}:${ha1}:${ha1b}\n`;
+      })
+      .join(''),
+  );
+  const modules = MODULE_DIRS.find((d) => existsSync(join(d, 'presence.so')));
+  if (!modules) throw new Error('Kamailio presence modules are missing: install kamailio-presence-modules (bash scripts/setup.sh)');
+  const port = await freePortPair();
+  const cfg = join(runDir, 'kamailio.cfg');
+  writeFileSync(
+    cfg,
+    readFileSync(TEMPLATE, 'utf8')
+      .replaceAll('@@DEBUG@@', String(options.debug ?? 1))
+      .replaceAll('@@UDP_PORT@@', String(port))
+      .replaceAll('@@TCP_PORT@@', String(port))
+      .replaceAll('@@DOMAIN@@', options.domain)
+      .replaceAll('@@MODULES@@', modules)
+      .replaceAll('@@DB_DIR@@', dbDir),
+  );
+
+  let child: ChildProcess | undefined;
+  let output = '';
+  const launch = async () => {
+    output = '';
+    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', '64', '-M', '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (output.length < 20_000) output += text;
+      for (const line of text.split('\n')) if (/ERROR|CRITICAL|WARNING/.test(line)) log(`kamailio: ${line.trim()}`);
+    };
+    proc.stdout!.on('data', collect);
+    proc.stderr!.on('data', collect);
+    let exited = false;
+    proc.once('exit', () => (exited = true));
+    // Ready when it accepts TCP: probe with a short back-off instead of a fixed wait.
+    for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
+      if (exited) throw new Error(`Kamailio exited at start:\n${output.slice(-3000)}`);
+      if (await canConnect(port)) break;
+      await new Promise((r) => setTimeout(r, delay));
+      if (delay === 200 && output.length > 0 && /cfg. parse error|error in config/i.test(output)) throw new Error(`Kamailio config error:\n${output.slice(-3000)}`);
+    }
+    log(`kamailio: listening on 127.0.0.1:${port} (udp, tcp), domain ${options.domain}`);
+  };
+  const terminate = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      const proc = child;
+      child = undefined;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      proc.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      proc.kill(signal);
+    });
+
+  await launch();
+  return {
+    host: '127.0.0.1',
+    tcpPort: port,
+    udpPort: port,
+    domain: options.domain,
+    runDir,
+    kill: () => terminate('SIGKILL'),
+    restart: async () => {
+      await terminate('SIGTERM');
+      await launch();
+    },
+    stop: async () => {
+      await terminate('SIGTERM');
+      if (!options.runDir) rmSync(runDir, { recursive: true, force: true });
+    },
+  };
+}

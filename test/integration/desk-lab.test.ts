@@ -1,0 +1,153 @@
+/**
+ * The whole core against the demo lab: real Kamailio, the lab CUPS server, colleague bots.
+ * Sign in as the demo user, see the buddy list with live presence, publish own status and
+ * see it reach a colleague, exchange IMs, and the errors a user meets at sign-in.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage, Presence } from '../../shared/domain';
+import { DeskSession } from '../../core/desk-session';
+import { MemorySettingsStore } from '../../core/store/settings';
+import { startLab, type Lab } from '../../lab';
+
+let lab: Lab;
+let dir: string;
+const log: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pd-desk-lab-'));
+  lab = await startLab({ replyDelayMs: 50, log: (l) => log.push(l) });
+});
+afterAll(async () => {
+  await lab?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function newSession(name: string): DeskSession {
+  return new DeskSession({
+    info: { host: 'browser', version: 'test' },
+    settings: new MemorySettingsStore(),
+    historyDir: join(dir, name),
+    log: (l) => log.push(l),
+  });
+}
+
+function waitFor<T>(subscribe: (cb: (v: T) => void) => () => void, predicate: (v: T) => boolean, what: string, ms = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, ms);
+    const off = subscribe((v) => {
+      if (predicate(v)) {
+        clearTimeout(timer);
+        off();
+        resolve(v);
+      }
+    });
+  });
+}
+
+function presenceOf(session: DeskSession, id: string): Presence | undefined {
+  return session.snapshot().presence[`sip:${id}@${lab.domain}`];
+}
+
+async function presenceSettled(session: DeskSession, id: string, predicate: (p: Presence) => boolean): Promise<Presence> {
+  const current = presenceOf(session, id);
+  if (current && predicate(current)) return current;
+  const uri = `sip:${id}@${lab.domain}`;
+  const updates = await waitFor(
+    (cb) => session.on('presence:changed', cb),
+    (u) => u.some((x) => x.uri === uri && predicate(x.presence)),
+    `presence of ${id}`,
+  );
+  return updates.find((x) => x.uri === uri)!.presence;
+}
+
+describe('Presence Desk core on the demo lab', () => {
+  it('signs in and shows both groups with each colleague’s live presence', async () => {
+    const session = newSession('list');
+    try {
+      const state = await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      expect(state).toMatchObject({ phase: 'signed-in', uri: `sip:alex@${lab.domain}` });
+      const snap = session.snapshot();
+      expect(snap.groups.map((g) => g.name)).toEqual(['Product team', 'Support desk']);
+      expect(snap.groups.flatMap((g) => g.contacts.map((c) => c.displayName))).toEqual([
+        'Maria Chen', 'Sam Okafor', 'Priya Natarajan', 'Omar Haddad', 'Jonas Berg', 'Lena Fischer',
+      ]);
+      expect((await presenceSettled(session, 'maria', (p) => p.availability === 'available')).note).toBe('Reviewing the roadmap');
+      expect((await presenceSettled(session, 'sam', (p) => p.availability === 'away')).note).toBe('Back at 2 pm');
+      expect((await presenceSettled(session, 'priya', (p) => p.availability === 'busy')).note).toBe('In a meeting');
+      await presenceSettled(session, 'jonas', (p) => p.availability === 'dnd');
+      await presenceSettled(session, 'lena', (p) => p.availability === 'offline');
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('publishes own status that a colleague sees, and follows a colleague’s change', async () => {
+    const session = newSession('status');
+    try {
+      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      const maria = lab.bots.get('maria')!;
+      await session.setOwnStatus({ availability: 'busy', note: 'in a meeting' });
+      const seen = await maria.waitForPresence(`sip:alex@${lab.domain}`, (p) => p.availability === 'busy' && p.note === 'in a meeting', 3000);
+      expect(seen.availability).toBe('busy');
+
+      await lab.bots.get('omar')!.setStatus({ availability: 'away', note: 'Lunch' });
+      const omar = await presenceSettled(session, 'omar', (p) => p.availability === 'away');
+      expect(omar.note).toBe('Lunch');
+      await lab.bots.get('omar')!.setStatus({ availability: 'available', note: '' });
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('delivers an IM to a colleague exactly, marks it sent, and shows the reply', async () => {
+    const session = newSession('im');
+    try {
+      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      const maria = lab.bots.get('maria')!;
+      const text = `Héllo <script>alert("x")</script> & ünïcödé 👋 ${'é'.repeat(900)}`;
+      const sent = waitFor<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.direction === 'out' && m.state === 'sent', 'sent state');
+      const reply = waitFor<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.direction === 'in', 'reply');
+      const composing = waitFor((cb) => session.on('im:composing', cb), (c) => c.active, 'composing indication');
+      await session.sendMessage(maria.uri, text);
+      expect((await sent).text).toBe(text);
+      const received = await maria.waitForMessage((m) => m.text === text, 3000);
+      expect(received.from).toContain('alex@');
+      expect((await composing).peer).toBe(maria.uri);
+      const answer = await reply;
+      expect(answer.peer).toBe(maria.uri);
+      expect(answer.text.startsWith('Hi, Maria here. You wrote: “Héllo <script>')).toBe(true);
+      expect(session.handlers['im:history'](maria.uri).map((m) => m.direction)).toEqual(['out', 'in']);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('says "Wrong username/password" for a wrong password', async () => {
+    const session = newSession('wrong');
+    await expect(session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: 'not-the-password' })).rejects.toMatchObject({
+      code: 'auth',
+      message: 'Wrong username/password',
+    });
+    expect(session.sessionState).toMatchObject({ phase: 'signed-out', error: { code: 'auth' } });
+  });
+
+  it('names the host and port it could not reach', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const session = newSession('unreachable');
+    const error = await session.signIn({ server: `127.0.0.1:${port}`, user: 'alex', password: 'x' }).catch((e) => e);
+    expect(error.code).toBe('unreachable');
+    expect(error.message).toContain(`127.0.0.1:${port}`);
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * DeskSession's own logic (state machine, ordering, queueing, batching) with in-memory
+ * protocol objects; the real protocols are exercised by the integration and e2e suites.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatMessage, OwnStatus, Presence } from '../../../shared/domain';
+import type { AllConfig } from '../../../core/cups';
+import { DeskSession, type CupsLike, type SipLike } from '../../../core/desk-session';
+import { DeskError } from '../../../core/errors';
+import { Emitter } from '../../../core/events';
+import { MemorySettingsStore } from '../../../core/store/settings';
+
+const config = {
+  system: { properties: {}, presence: { primary: { host: '127.0.0.1', port: 5070, protocol: 'tcp' }, domain: 'lab.test' } },
+  user: { properties: {} },
+  licensing: { base: true, im: true, audio: false, video: false },
+  contacts: [
+    { name: 'Later', index: 5.5, contacts: [{ personaId: 'zoe', index: 1, nickname: '', displayOnPhone: false }] },
+    {
+      name: 'First',
+      index: -2,
+      contacts: [
+        { personaId: 'bob', index: 2, nickname: 'Bobby', displayOnPhone: true },
+        { personaId: 'amy', index: 1, nickname: '', displayOnPhone: false },
+      ],
+    },
+  ],
+  dialingRules: [],
+} as unknown as AllConfig;
+
+class FakeCups implements CupsLike {
+  loginError: Error | undefined;
+  loggedOut = 0;
+  async login(): Promise<void> {
+    if (this.loginError) throw this.loginError;
+  }
+  async logout(): Promise<void> {
+    this.loggedOut += 1;
+  }
+  async getAllConfig(): Promise<AllConfig> {
+    return config;
+  }
+}
+
+type SipEvents = { state: string; presence: [string, Presence]; message: { id: string; from: string; text: string; at: number }; composing: { from: string; active: boolean } };
+
+class FakeSip {
+  readonly uri = 'sip:alex@lab.test';
+  state = 'unregistered';
+  readonly bus = new Emitter<SipEvents>();
+  watched: string[] = [];
+  published: OwnStatus[] = [];
+  sent: Array<{ to: string; text: string }> = [];
+  failNext: Error | undefined;
+  async start() {
+    this.state = 'registered';
+  }
+  async stop() {
+    this.state = 'unregistered';
+  }
+  async setPresence(s: OwnStatus) {
+    this.published.push(s);
+  }
+  watch(uri: string) {
+    this.watched.push(uri);
+  }
+  unwatch() {}
+  async sendMessage(to: string, text: string) {
+    if (this.failNext) {
+      const e = this.failNext;
+      this.failNext = undefined;
+      throw e;
+    }
+    this.sent.push({ to, text });
+  }
+  async sendComposing() {}
+  on(event: keyof SipEvents, listener: (...args: any[]) => void): () => void {
+    return this.bus.on(event, (payload: any) => (event === 'presence' ? listener(...payload) : listener(payload)));
+  }
+  emitState(state: string) {
+    this.state = state;
+    this.bus.emit('state', state);
+  }
+}
+
+let dir: string;
+let cups: FakeCups;
+let sip: FakeSip;
+let session: DeskSession;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pd-session-'));
+  cups = new FakeCups();
+  sip = new FakeSip();
+  session = new DeskSession({
+    info: { host: 'browser', version: 'test' },
+    settings: new MemorySettingsStore(),
+    historyDir: dir,
+    createCups: () => cups,
+    createSip: () => sip as unknown as SipLike,
+  });
+});
+afterEach(async () => {
+  await session.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const signIn = () => session.signIn({ server: 'cups.lab.test', user: 'alex', password: 'pw' });
+
+function nextMessages(count: number): Promise<ChatMessage[]> {
+  const seen: ChatMessage[] = [];
+  return new Promise((resolve) => {
+    const off = session.on('im:message', (m) => {
+      seen.push(m);
+      if (seen.length === count) {
+        off();
+        resolve(seen);
+      }
+    });
+  });
+}
+
+describe('DeskSession', () => {
+  it('signs in, orders groups and contacts as the server does, watches everyone, publishes own status', async () => {
+    const phases: string[] = [];
+    session.on('session:state', (s) => phases.push(s.phase));
+    const state = await signIn();
+    expect(state.phase).toBe('signed-in');
+    expect(phases).toEqual(['signing-in', 'signed-in']);
+    const snap = session.snapshot();
+    expect(snap.groups.map((g) => g.name)).toEqual(['First', 'Later']);
+    expect(snap.groups[0].contacts.map((c) => [c.uri, c.displayName])).toEqual([
+      ['sip:amy@lab.test', 'amy'],
+      ['sip:bob@lab.test', 'Bobby'],
+    ]);
+    expect(sip.watched.sort()).toEqual(['sip:amy@lab.test', 'sip:bob@lab.test', 'sip:zoe@lab.test']);
+    expect(sip.published).toEqual([{ availability: 'available', note: '' }]);
+    expect(snap.signInDefaults).toEqual({ server: 'cups.lab.test', user: 'alex' });
+  });
+
+  it("shows the server's own words for a wrong password and stays signed out", async () => {
+    cups.loginError = Object.assign(new Error('Wrong username/password'), { code: 'auth' });
+    const failure = await signIn().catch((e) => e);
+    expect(failure).toBeInstanceOf(DeskError);
+    expect(failure.code).toBe('auth');
+    expect(session.sessionState).toMatchObject({ phase: 'signed-out', error: { code: 'auth', message: 'Wrong username/password' } });
+  });
+
+  it('refuses empty sign-in fields with a specific message', async () => {
+    await expect(session.signIn({ server: '', user: 'a', password: 'b' })).rejects.toMatchObject({ code: 'invalid-input', message: 'Enter the server to sign in to.' });
+    await expect(session.signIn({ server: 's', user: 'a', password: '' })).rejects.toMatchObject({ message: 'Enter your password.' });
+  });
+
+  it('queues messages while reconnecting and sends them in order once registered again', async () => {
+    await signIn();
+    sip.emitState('reconnecting');
+    expect(session.sessionState.phase).toBe('reconnecting');
+    const a = await session.sendMessage('sip:amy@lab.test', 'first');
+    const b = await session.sendMessage('sip:amy@lab.test', 'second');
+    expect([a.state, b.state]).toEqual(['queued', 'queued']);
+    expect(sip.sent).toEqual([]);
+
+    const updates = nextMessages(4); // sending, sent, sending, sent
+    sip.emitState('registered');
+    const seen = await updates;
+    expect(seen.map((m) => `${m.text}:${m.state}`)).toEqual(['first:sending', 'first:sent', 'second:sending', 'second:sent']);
+    expect(sip.sent.map((m) => m.text)).toEqual(['first', 'second']);
+    expect(session.sessionState.phase).toBe('signed-in');
+  });
+
+  it("marks a rejected message failed with the server's reason, and a retry sends it", async () => {
+    await signIn();
+    sip.failNext = Object.assign(new Error('404 Not Found'), { code: 'sip' });
+    const failed = nextMessages(3); // queued, sending, failed
+    const m = await session.sendMessage('sip:zoe@lab.test', 'hello?');
+    const states = await failed;
+    expect(states.at(-1)).toMatchObject({ id: m.id, state: 'failed', error: '404 Not Found' });
+    const retried = nextMessages(3); // queued, sending, sent
+    await session.retryMessage(m.id);
+    expect((await retried).at(-1)).toMatchObject({ id: m.id, state: 'sent' });
+    expect(session.handlers['im:history']('sip:zoe@lab.test')).toEqual([expect.objectContaining({ id: m.id, state: 'sent' })]);
+  });
+
+  it('shows a retransmitted incoming message once and keeps it in history', async () => {
+    await signIn();
+    const received: ChatMessage[] = [];
+    session.on('im:message', (m) => received.push(m));
+    const incoming = { id: 'call-1:1', from: '"Amy" <sip:amy@LAB.test>', text: '<script>alert(1)</script>', at: 1 };
+    sip.bus.emit('message', incoming);
+    sip.bus.emit('message', incoming);
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ peer: 'sip:amy@lab.test', direction: 'in', text: '<script>alert(1)</script>' });
+  });
+
+  it('sends a burst of presence changes as one event', async () => {
+    await signIn();
+    const batches: number[] = [];
+    const got = new Promise<void>((resolve) =>
+      session.on('presence:changed', (u) => {
+        batches.push(u.length);
+        resolve();
+      }),
+    );
+    const p = (availability: Presence['availability']): Presence => ({ availability, note: '', updatedAt: 1, devices: [] });
+    sip.bus.emit('presence', ['sip:amy@lab.test', p('busy')]);
+    sip.bus.emit('presence', ['sip:bob@lab.test', p('away')]);
+    sip.bus.emit('presence', ['sip:amy@lab.test', p('available')]);
+    await got;
+    expect(batches).toEqual([2]);
+    expect(session.snapshot().presence['sip:amy@lab.test'].availability).toBe('available');
+  });
+
+  it('signs out: stops SIP, logs out of CUPS, clears the list', async () => {
+    await signIn();
+    const state = await session.signOut();
+    expect(state.phase).toBe('signed-out');
+    expect(cups.loggedOut).toBe(1);
+    expect(sip.state).toBe('unregistered');
+    expect(session.snapshot().groups).toEqual([]);
+  });
+});
