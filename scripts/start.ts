@@ -6,7 +6,7 @@
  * Arguments after `--` go to the app: `npm start -- --server cups.example.com --user alice`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,16 +37,22 @@ function ensureRendererBuilt(): string {
   return out;
 }
 
-/** The Electron binary, or the reason there is none. */
+/**
+ * The Electron binary, or the reason there is none. Looks at the electron package's install
+ * marker rather than requiring it: requiring it tries to download the binary.
+ */
 function findElectron(): { path: string } | { reason: string } {
   try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    if (typeof path !== 'string' || !existsSync(path)) return { reason: 'the Electron binary is not installed' };
+    const pkg = createRequire(import.meta.url).resolve('electron/package.json');
+    const marker = join(dirname(pkg), 'path.txt');
+    if (!existsSync(marker)) return { reason: 'the Electron binary is not installed' };
+    const path = join(dirname(pkg), 'dist', readFileSync(marker, 'utf8').trim());
+    if (!existsSync(path)) return { reason: 'the Electron binary is missing' };
     const probe = spawnSync(path, ['--version'], { timeout: 5000, encoding: 'utf8' });
     if (probe.status !== 0) return { reason: `the Electron binary does not run (${(probe.stderr || probe.error?.message || '').trim().split('\n')[0] || `exit ${probe.status}`})` };
     return { path };
   } catch (error) {
-    return { reason: `the Electron binary is not installed (${(error as Error).message.split('\n')[0]})` };
+    return { reason: `the electron package is missing (${(error as Error).message.split('\n')[0]})` };
   }
 }
 

@@ -1,0 +1,22 @@
+/**
+ * What both hosts (Electron main and the browser host) need to serve the contract:
+ * dispatching one invoke to the backend with the channel allow-list, and turning any error
+ * into the plain `{ code, message, detail }` shape that crosses the boundary.
+ */
+import type { AppError } from '../shared/domain';
+import { isInvokeChannel, type DeskBackend, type InvokeChannel, type InvokeHandlers } from '../shared/ipc';
+import { toAppError } from '../core/errors';
+
+export function serialiseError(error: unknown): AppError {
+  return toAppError(error);
+}
+
+/** Runs an invoke from an untrusted page: unknown channels and bad argument lists are refused. */
+export async function dispatchInvoke(backend: DeskBackend, channel: unknown, args: unknown): Promise<unknown> {
+  if (!isInvokeChannel(channel)) throw Object.assign(new Error(`Unknown request "${String(channel).slice(0, 60)}".`), { code: 'invalid-input' });
+  if (!Array.isArray(args) || args.length > 4) throw Object.assign(new Error('Malformed request arguments.'), { code: 'invalid-input' });
+  const handler = backend.handlers[channel as InvokeChannel] as (...a: unknown[]) => unknown;
+  return handler(...args);
+}
+
+export type { InvokeHandlers };

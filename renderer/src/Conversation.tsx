@@ -1,0 +1,133 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ChatMessage, Contact, Presence } from '../../shared/domain';
+import type { DeskApi } from '../../shared/ipc';
+import { errorText } from './api';
+import { presenceClass, presenceLabel } from './presence-look';
+
+const STATE_LABEL: Record<ChatMessage['state'], string> = {
+  queued: 'Queued — will send when connected',
+  sending: 'Sending…',
+  sent: 'Sent',
+  failed: 'Not delivered',
+  received: '',
+};
+
+function time(at: number): string {
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** One conversation. Every text is a React text node: nothing a peer sends becomes markup. */
+export function Conversation({
+  api,
+  peer,
+  contact,
+  presence,
+  messages,
+  composing,
+}: {
+  api: DeskApi;
+  peer: string;
+  contact: Contact | undefined;
+  presence: Presence | undefined;
+  messages: ChatMessage[];
+  composing: boolean;
+}) {
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const typing = useRef<{ active: boolean; timer?: ReturnType<typeof setTimeout> }>({ active: false });
+  const end = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'end' });
+  }, [messages.length, composing]);
+
+  const setTyping = (active: boolean) => {
+    if (typing.current.active !== active) {
+      typing.current.active = active;
+      void api.invoke('im:composing', peer, active).catch(() => undefined);
+    }
+    if (typing.current.timer) clearTimeout(typing.current.timer);
+    if (active) typing.current.timer = setTimeout(() => setTyping(false), 5000);
+  };
+
+  const send = async () => {
+    const text = draft;
+    if (!text.trim()) return;
+    setDraft('');
+    setTyping(false);
+    setError(undefined);
+    try {
+      await api.invoke('im:send', peer, text);
+    } catch (e) {
+      setDraft(text); // nothing typed is lost
+      setError(errorText(e).message);
+    }
+  };
+
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      void send();
+    }
+  };
+
+  const name = contact?.displayName ?? peer.replace(/^sip:/, '');
+  const availability = presence?.availability ?? 'unknown';
+  return (
+    <section className="conversation" data-testid="conversation" data-peer={peer} aria-label={`Conversation with ${name}`}>
+      <header>
+        <span className={presenceClass(availability)} />
+        <div>
+          <h2>{name}</h2>
+          <p className="subtle">{presence?.note || presenceLabel(availability)}</p>
+        </div>
+      </header>
+      <div className="messages" role="log" aria-live="polite">
+        {messages.map((m) => (
+          <div key={m.id} className={`message message-${m.direction} message-${m.state}`} data-testid="message" data-direction={m.direction} data-state={m.state}>
+            <p className="message-text" data-testid="message-text">
+              {m.text}
+            </p>
+            <span className="message-meta">
+              {time(m.at)}
+              {m.direction === 'out' && ` · ${STATE_LABEL[m.state]}`}
+              {m.state === 'failed' && m.error && <span className="message-error">: {m.error}</span>}
+              {m.state === 'failed' && (
+                <button className="link" onClick={() => void api.invoke('im:retry', m.id).catch((e) => setError(errorText(e).message))}>
+                  Retry
+                </button>
+              )}
+            </span>
+          </div>
+        ))}
+        {composing && (
+          <p className="composing" data-testid="composing">
+            {name} is typing…
+          </p>
+        )}
+        <div ref={end} />
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <footer>
+        <textarea
+          data-testid="im-input"
+          aria-label={`Message to ${name}`}
+          placeholder={`Message ${name}`}
+          value={draft}
+          rows={2}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            setTyping(e.target.value.length > 0);
+          }}
+          onKeyDown={onKey}
+        />
+        <button data-testid="im-send" onClick={() => void send()} disabled={!draft.trim()}>
+          Send
+        </button>
+      </footer>
+    </section>
+  );
+}

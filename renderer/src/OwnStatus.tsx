@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+import { OWN_AVAILABILITIES, type OwnAvailability, type OwnStatus as Own } from '../../shared/domain';
+import type { DeskApi } from '../../shared/ipc';
+import { errorText } from './api';
+import { presenceClass, presenceLabel } from './presence-look';
+
+export function OwnStatus({ api, own, onError }: { api: DeskApi; own: Own; onError: (message: string) => void }) {
+  const [note, setNote] = useState(own.note);
+  useEffect(() => {
+    setNote(own.note);
+  }, [own.note]);
+  const set = (status: Own) => api.invoke('presence:set-own', status).catch((e) => onError(errorText(e).message));
+  return (
+    <div className="own-status">
+      <span className={presenceClass(own.availability)} aria-hidden="true" />
+      <select
+        data-testid="own-status"
+        aria-label="My status"
+        value={own.availability}
+        onChange={(e) => void set({ availability: e.target.value as OwnAvailability, note })}
+      >
+        {OWN_AVAILABILITIES.map((a) => (
+          <option key={a} value={a}>
+            {presenceLabel(a)}
+          </option>
+        ))}
+      </select>
+      <input
+        data-testid="own-note"
+        aria-label="Status note"
+        placeholder="What are you up to?"
+        value={note}
+        maxLength={512}
+        onChange={(e) => setNote(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') void set({ availability: own.availability, note });
+        }}
+        onBlur={() => note !== own.note && void set({ availability: own.availability, note })}
+      />
+    </div>
+  );
+}

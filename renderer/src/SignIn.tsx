@@ -1,0 +1,57 @@
+import { useState, type FormEvent } from 'react';
+import type { AppError, SessionState } from '../../shared/domain';
+import type { DeskApi } from '../../shared/ipc';
+import { errorText } from './api';
+
+export function SignIn({ api, session, defaults }: { api: DeskApi; session: SessionState; defaults: { server: string; user: string } }) {
+  const [server, setServer] = useState(defaults.server);
+  const [user, setUser] = useState(defaults.user);
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<AppError | undefined>(session.error);
+  const busy = session.phase === 'signing-in';
+
+  const signIn = async (force = false) => {
+    setError(undefined);
+    try {
+      await api.invoke('session:sign-in', { server, user, password, force });
+      setPassword('');
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void signIn();
+  };
+
+  return (
+    <form className="sign-in" onSubmit={submit} data-testid="sign-in">
+      <h1>Presence Desk</h1>
+      <label>
+        Server
+        <input value={server} onChange={(e) => setServer(e.target.value)} placeholder="cups.example.com" autoComplete="url" required />
+      </label>
+      <label>
+        User name
+        <input value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" required />
+      </label>
+      <label>
+        Password
+        <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required autoFocus={!!user} />
+      </label>
+      {error && (
+        <div className="error" role="alert" data-testid="sign-in-error" data-code={error.code}>
+          {error.message}
+          {error.code === 'already-signed-in' && (
+            <button type="button" onClick={() => void signIn(true)}>
+              Sign in here instead
+            </button>
+          )}
+        </div>
+      )}
+      <button type="submit" disabled={busy}>
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}

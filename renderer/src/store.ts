@@ -1,0 +1,105 @@
+/**
+ * The renderer's state: the host's snapshot, kept current by events. Presence updates replace
+ * only the entries that changed, so rows whose contact did not change keep their identity and
+ * React skips them (no whole-list re-render on each NOTIFY).
+ */
+import { useEffect, useReducer } from 'react';
+import type { ChatMessage, ComposingUpdate, ContactGroup, OwnStatus, Presence, PresenceUpdate, SessionState, Snapshot } from '../../shared/domain';
+import type { DeskApi } from '../../shared/ipc';
+
+export interface DeskState {
+  loaded: boolean;
+  session: SessionState;
+  own: OwnStatus;
+  groups: ContactGroup[];
+  presence: Record<string, Presence>;
+  conversations: Record<string, ChatMessage[]>;
+  composing: Record<string, boolean>;
+  unread: Record<string, number>;
+  signInDefaults: Snapshot['signInDefaults'];
+  hostLost: boolean;
+}
+
+export type Action =
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'session'; session: SessionState }
+  | { type: 'contacts'; groups: ContactGroup[] }
+  | { type: 'presence'; updates: PresenceUpdate[] }
+  | { type: 'own'; own: OwnStatus }
+  | { type: 'message'; message: ChatMessage; openPeer: string | undefined }
+  | { type: 'composing'; update: ComposingUpdate }
+  | { type: 'read'; peer: string }
+  | { type: 'host-lost' };
+
+export const initialState: DeskState = {
+  loaded: false,
+  session: { phase: 'signed-out' },
+  own: { availability: 'available', note: '' },
+  groups: [],
+  presence: {},
+  conversations: {},
+  composing: {},
+  unread: {},
+  signInDefaults: { server: '', user: '' },
+  hostLost: false,
+};
+
+export function reducer(state: DeskState, action: Action): DeskState {
+  switch (action.type) {
+    case 'snapshot':
+      return { ...state, loaded: true, ...action.snapshot };
+    case 'session':
+      return { ...state, session: action.session };
+    case 'contacts':
+      return { ...state, groups: action.groups };
+    case 'presence': {
+      const presence = { ...state.presence };
+      for (const u of action.updates) presence[u.uri] = u.presence;
+      return { ...state, presence };
+    }
+    case 'own':
+      return { ...state, own: action.own };
+    case 'message': {
+      const m = action.message;
+      const list = state.conversations[m.peer] ?? [];
+      const at = list.findIndex((x) => x.id === m.id);
+      const next = at >= 0 ? list.map((x, i) => (i === at ? m : x)) : [...list, m];
+      const isNewIncoming = at < 0 && m.direction === 'in' && action.openPeer !== m.peer;
+      return {
+        ...state,
+        conversations: { ...state.conversations, [m.peer]: next },
+        composing: m.direction === 'in' ? { ...state.composing, [m.peer]: false } : state.composing,
+        unread: isNewIncoming ? { ...state.unread, [m.peer]: (state.unread[m.peer] ?? 0) + 1 } : state.unread,
+      };
+    }
+    case 'composing':
+      return { ...state, composing: { ...state.composing, [action.update.peer]: action.update.active } };
+    case 'read':
+      return state.unread[action.peer] ? { ...state, unread: { ...state.unread, [action.peer]: 0 } } : state;
+    case 'host-lost':
+      return { ...state, hostLost: true };
+  }
+}
+
+/** Loads the snapshot and follows every event; `openPeer` decides what counts as unread. */
+export function useDesk(api: DeskApi, openPeerRef: { current: string | undefined }): [DeskState, React.Dispatch<Action>] {
+  const [state, dispatch] = useReducer(reducer, initialState);
+  useEffect(() => {
+    const offs = [
+      api.on('session:state', (session) => dispatch({ type: 'session', session })),
+      api.on('contacts:changed', (groups) => dispatch({ type: 'contacts', groups })),
+      api.on('presence:changed', (updates) => dispatch({ type: 'presence', updates })),
+      api.on('presence:own', (own) => dispatch({ type: 'own', own })),
+      api.on('im:message', (message) => dispatch({ type: 'message', message, openPeer: openPeerRef.current })),
+      api.on('im:composing', (update) => dispatch({ type: 'composing', update })),
+    ];
+    const lost = () => dispatch({ type: 'host-lost' });
+    window.addEventListener('desk-host-closed', lost);
+    api.invoke('session:snapshot').then((snapshot) => dispatch({ type: 'snapshot', snapshot }));
+    return () => {
+      offs.forEach((off) => off());
+      window.removeEventListener('desk-host-closed', lost);
+    };
+  }, [api, openPeerRef]);
+  return [state, dispatch];
+}

@@ -1,0 +1,101 @@
+/**
+ * End to end: the real renderer in Debian's Chromium, through the browser host, on the demo
+ * lab (real Kamailio, lab CUPS, colleague bots). What a newcomer does first: see the buddy
+ * list, set a status, chat with a colleague.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackend, type CreatedBackend } from '../../host/backend-factory';
+import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
+import { launchChromium } from '../support/chromium';
+
+const root = join(import.meta.dirname, '..', '..');
+let created: CreatedBackend;
+let host: BrowserHost;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let page: Page;
+let profile: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+  profile = mkdtempSync(join(tmpdir(), 'pd-e2e-'));
+  created = await createBackend([], 'browser', { profileDir: profile, lab: { livenEveryMs: 0, replyDelayMs: 150 }, log: () => {} });
+  host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: join(root, 'dist/renderer') });
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e.stack).slice(0, 600)));
+  await page.goto(host.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await created?.close();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+const uri = (id: string) => `sip:${id}@${created.lab!.domain}`;
+const contact = (id: string) => page.locator(`[data-testid="contact"][data-uri="${uri(id)}"]`);
+
+describe('Presence Desk on the demo lab, in Chromium', () => {
+  it('shows the groups and colleagues with the right presence', async () => {
+    await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
+    expect(await page.locator('[data-testid="group"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(['Product team', 'Support desk']);
+    const expected: Record<string, string> = { maria: 'available', sam: 'away', priya: 'busy', omar: 'available', jonas: 'dnd', lena: 'offline' };
+    for (const [id, availability] of Object.entries(expected)) {
+      await page.locator(`[data-testid="contact"][data-uri="${uri(id)}"][data-availability="${availability}"]`).waitFor({ timeout: 5000 });
+    }
+    await expect(contact('priya').locator('[data-testid="contact-note"]').textContent()).resolves.toBe('In a meeting');
+    await expect(page.locator('[data-testid="group"][data-name="Product team"] [data-testid="group-count"]').textContent()).resolves.toBe('3/3');
+    await expect(page.locator('[data-testid="group"][data-name="Support desk"] [data-testid="group-count"]').textContent()).resolves.toBe('2/3');
+  });
+
+  it('filters the list by name', async () => {
+    await page.fill('[data-testid="search"]', 'okaf');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="contact"]').length === 1);
+    await expect(page.locator('[data-testid="contact"]').getAttribute('data-uri')).resolves.toBe(uri('sam'));
+    await page.fill('[data-testid="search"]', '');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="contact"]').length === 6);
+  });
+
+  it('changes own status and a colleague sees it', async () => {
+    await page.fill('[data-testid="own-note"]', 'Planning the release');
+    await page.selectOption('[data-testid="own-status"]', 'busy');
+    const seen = await created.lab!.bots.get('maria')!.waitForPresence(uri('alex'), (p) => p.availability === 'busy' && p.note === 'Planning the release', 5000);
+    expect(seen.availability).toBe('busy');
+  });
+
+  it('follows a colleague’s status change live', async () => {
+    await created.lab!.bots.get('omar')!.setStatus({ availability: 'away', note: 'Lunch' });
+    await page.locator(`[data-testid="contact"][data-uri="${uri('omar')}"][data-availability="away"]`).waitFor({ timeout: 5000 });
+    await expect(contact('omar').locator('[data-testid="contact-note"]').textContent()).resolves.toBe('Lunch');
+  });
+
+  it('exchanges IMs with a colleague, showing hostile text as text', async () => {
+    const hostile = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> javascript:alert(1) ‮evil Grüße 👋`;
+    await contact('maria').click();
+    await page.fill('[data-testid="im-input"]', hostile);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="message"][data-direction="out"][data-state="sent"]').waitFor({ timeout: 5000 });
+    const received = await created.lab!.bots.get('maria')!.waitForMessage((m) => m.text === hostile, 5000);
+    expect(received.text).toBe(hostile);
+    await page.locator('[data-testid="message"][data-direction="in"]').waitFor({ timeout: 5000 });
+    const texts = await page.locator('[data-testid="message-text"]').allTextContents();
+    expect(texts[0]).toBe(hostile);
+    expect(texts[1]).toContain(hostile);
+    // Nothing the peer or the user typed became markup or ran.
+    expect(await page.locator('.messages img, .messages script').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-results', 'e2e-demo-lab.png') });
+  });
+
+  it('had no script errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
