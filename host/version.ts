@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import pkg from '../package.json' with { type: 'json' };
 
-/** The product version, from package.json (one source of truth). */
-export const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+/** The product version, from package.json (one source of truth; bundled into Electron main). */
+export const version: string = pkg.version;

@@ -110,6 +110,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     output = '';
     const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', '64', '-M', '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: Kamailio forks workers that hold sockets, so a kill must reach them all.
+      detached: true,
     });
     child = proc;
     const collect = (chunk: Buffer) => {
@@ -135,12 +137,25 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       const proc = child;
       child = undefined;
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve();
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      const group = (sig: NodeJS.Signals) => {
+        try {
+          process.kill(-proc.pid!, sig);
+        } catch {
+          proc.kill(sig);
+        }
+      };
+      const timer = setTimeout(() => group('SIGKILL'), 5000);
       proc.once('exit', () => {
         clearTimeout(timer);
+        // Workers may outlive the main process for a moment; make sure none is left.
+        try {
+          process.kill(-proc.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
         resolve();
       });
-      proc.kill(signal);
+      group(signal);
     });
 
   await launch();

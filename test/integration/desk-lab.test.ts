@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, Presence } from '../../shared/domain';
+import type { ChatMessage, ComposingUpdate, Presence, PresenceUpdate } from '../../shared/domain';
 import { DeskSession } from '../../core/desk-session';
 import { MemorySettingsStore } from '../../core/store/settings';
 import { startLab, type Lab } from '../../lab';
@@ -59,7 +59,7 @@ async function presenceSettled(session: DeskSession, id: string, predicate: (p: 
   const current = presenceOf(session, id);
   if (current && predicate(current)) return current;
   const uri = `sip:${id}@${lab.domain}`;
-  const updates = await waitFor(
+  const updates = await waitFor<PresenceUpdate[]>(
     (cb) => session.on('presence:changed', cb),
     (u) => u.some((x) => x.uri === uri && predicate(x.presence)),
     `presence of ${id}`,
@@ -114,7 +114,7 @@ describe('Presence Desk core on the demo lab', () => {
       const text = `Héllo <script>alert("x")</script> & ünïcödé 👋 ${'é'.repeat(900)}`;
       const sent = waitFor<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.direction === 'out' && m.state === 'sent', 'sent state');
       const reply = waitFor<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.direction === 'in', 'reply');
-      const composing = waitFor((cb) => session.on('im:composing', cb), (c) => c.active, 'composing indication');
+      const composing = waitFor<ComposingUpdate>((cb) => session.on('im:composing', cb), (c) => c.active, 'composing indication');
       await session.sendMessage(maria.uri, text);
       expect((await sent).text).toBe(text);
       const received = await maria.waitForMessage((m) => m.text === text, 3000);
@@ -123,7 +123,7 @@ describe('Presence Desk core on the demo lab', () => {
       const answer = await reply;
       expect(answer.peer).toBe(maria.uri);
       expect(answer.text.startsWith('Hi, Maria here. You wrote: “Héllo <script>')).toBe(true);
-      expect(session.handlers['im:history'](maria.uri).map((m) => m.direction)).toEqual(['out', 'in']);
+      expect((await session.handlers['im:history'](maria.uri)).map((m) => m.direction)).toEqual(['out', 'in']);
     } finally {
       await session.close();
     }

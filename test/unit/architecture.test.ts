@@ -40,3 +40,40 @@ describe('architecture', () => {
     expect(/(from\s+['"]electron['"/])/.test(`import { app } from 'electron';`)).toBe(true);
   });
 });
+
+describe('Electron shell', () => {
+  it('keeps the window hardened: sandbox, context isolation, no node integration, navigation and window.open locked', () => {
+    const main = readFileSync(join(root, 'electron/main.ts'), 'utf8');
+    expect(main).toMatch(/sandbox:\s*true/);
+    expect(main).toMatch(/contextIsolation:\s*true/);
+    expect(main).toMatch(/nodeIntegration:\s*false/);
+    expect(main).toMatch(/setWindowOpenHandler\([^]*action:\s*'deny'/);
+    expect(main).toMatch(/will-navigate[^]*preventDefault/);
+    expect(main).toMatch(/requestSingleInstanceLock/);
+    expect(main).not.toMatch(/webSecurity:\s*false|allowRunningInsecureContent:\s*true|nodeIntegration:\s*true/);
+  });
+
+  it('exposes only the typed API from the preload, never ipcRenderer itself', () => {
+    const preload = readFileSync(join(root, 'electron/preload.ts'), 'utf8');
+    expect(preload).toMatch(/exposeInMainWorld\(PRELOAD_API_NAME, Object\.freeze\(api\)\)/);
+    expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
+  });
+
+  it('bundles main and the CommonJS preload', async () => {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('node', ['scripts/build-electron.mjs'], { cwd: root, stdio: 'pipe' });
+    const preload = readFileSync(join(root, 'dist/electron/preload.cjs'), 'utf8');
+    expect(preload).toContain('require("electron")');
+    expect(preload).not.toMatch(/^import /m);
+    expect(readFileSync(join(root, 'dist/electron/main.cjs'), 'utf8')).toContain('sandbox: true');
+  });
+});
+
+describe('types', () => {
+  it('the whole project type-checks under strict settings', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const run = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root, encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  }, 120_000);
+});

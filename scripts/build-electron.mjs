@@ -1,0 +1,9 @@
+// Bundles Electron main and the sandboxed preload with esbuild. The preload must be
+// CommonJS (sandboxed preloads cannot be ES modules); main is CommonJS too, for Electron's
+// default loader. `electron` stays external; everything else (core, sip.js, ws…) is bundled.
+import { build } from 'esbuild';
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['electron'], sourcemap: false, logLevel: 'warning' };
+await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', define: { 'import.meta.url': '__importMetaUrl' }, banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" } });
+await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs' });
+console.log('built dist/electron/main.cjs and dist/electron/preload.cjs');
