@@ -72,10 +72,30 @@ export interface ParsedPidf {
   devices: DevicePresence[];
 }
 
+/**
+ * Drops the parts of a damaged PIDF that never affect the shown state (service capabilities,
+ * device model, user-input), which is where the CUPS guide's examples are broken (an opening
+ * `sercvaps` closed as `servcaps`, a namespace missing its closing quote).
+ */
+function salvage(body: string): string {
+  return body
+    .replace(/<([\w.-]+:)?(servcaps|sercvaps)\b[\s\S]*?<\/([\w.-]+:)?(servcaps|sercvaps)\s*>/g, '')
+    .replace(/<([\w.-]+:)?model\b[^>]*>[^<]*<\/([\w.-]+:)?model\s*>/g, '')
+    .replace(/<([\w.-]+:)?user-input\b[^>]*>[^<]*<\/([\w.-]+:)?user-input\s*>/g, '');
+}
+
 /** Parses a PIDF body (throws XmlError for what cannot be read). An empty body → no devices. */
 export function parsePidf(body: string): ParsedPidf {
   if (!body.trim()) return { entity: '', devices: [] };
-  const tree = parseXml(body, { maxBytes: PIDF_MAX_BYTES, what: 'presence document' });
+  let tree: XmlNode;
+  try {
+    tree = parseXml(body, { maxBytes: PIDF_MAX_BYTES, what: 'presence document' });
+  } catch (error) {
+    // Only a document that fails as sent is salvaged, and only by dropping parts we do not read.
+    const salvaged = salvage(body);
+    if (salvaged === body) throw error;
+    tree = parseXml(salvaged, { maxBytes: PIDF_MAX_BYTES, what: 'presence document' });
+  }
   const presence = find(tree, 'presence');
   if (!presence) throw new Error('The presence document has no <presence> element.');
   const persons = children(presence, 'person');

@@ -44,6 +44,10 @@ export function repairXml(xml: string): string {
       .replace(/"(?=[A-Za-z_][\w.:-]*=["'])/g, (q, offset: number, s: string) => (s[offset - 1] === '=' ? q : `" `))
       // `name=="value"` → `name="value"`
       .replace(/=\s*=\s*"/g, '="')
+      // `xmlns:ce=urn:cisco:…` (namespace value without quotes) → quoted
+      .replace(/(\sxmlns(?::[\w.-]+)?)=([^"'\s>]+)/g, '$1="$2"')
+      // `</r :activities >` → `</r:activities>`
+      .replace(/<\/([\w.-]+)\s+:([\w.-]+)\s*>/g, '</$1:$2>')
   );
 }
 

@@ -7,7 +7,6 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type CreatedBackend } from '../../host/backend-factory';
 import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
@@ -22,7 +21,6 @@ let profile: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
   profile = mkdtempSync(join(tmpdir(), 'pd-e2e-'));
   created = await createBackend([], 'browser', { profileDir: profile, lab: { livenEveryMs: 0, replyDelayMs: 150 }, log: () => {} });
   host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: join(root, 'dist/renderer') });

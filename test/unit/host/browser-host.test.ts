@@ -1,0 +1,108 @@
+/**
+ * The browser host's doors: the page and the WebSocket need the token, the WebSocket needs
+ * the host's own Origin, only contract channels are served, and bad frames change nothing.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { DeskBackend, EventChannel, EventChannels, WireToRenderer } from '../../../shared/ipc';
+import { DeskError } from '../../../core/errors';
+import { startBrowserHost, type BrowserHost } from '../../../host/browser-host';
+
+let dir: string;
+let host: BrowserHost;
+let emit: <E extends EventChannel>(e: E, p: EventChannels[E]) => void = () => {};
+const calls: unknown[][] = [];
+
+const backend: DeskBackend = {
+  handlers: {
+    'app:info': () => ({ host: 'browser', version: 't' }),
+    'session:snapshot': () => { throw new Error('not used'); },
+    'session:sign-in': (r) => { throw new DeskError('auth', `Wrong username/password`, r.user); },
+    'session:sign-out': () => ({ phase: 'signed-out' }),
+    'presence:set-own': (s) => s,
+    'im:send': (to, text) => { calls.push([to, text]); return { id: '1', peer: to, direction: 'out', text, at: 1, state: 'queued' }; },
+    'im:retry': () => { throw new Error('x'); },
+    'im:composing': () => undefined,
+    'im:history': () => [],
+  },
+  subscribe(listener) {
+    emit = listener;
+    return () => (emit = () => {});
+  },
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pd-host-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
+  writeFileSync(join(tmpdir(), 'pd-secret.txt'), 'secret');
+  host = await startBrowserHost({ backend, info: { host: 'browser', version: 't' }, staticDir: dir });
+});
+afterAll(async () => {
+  await host.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function connect(token = host.token, origin = host.origin): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ipc?token=${token}`, { origin });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+function request(ws: WebSocket, frame: unknown): Promise<WireToRenderer> {
+  return new Promise((resolve) => {
+    ws.once('message', (data) => resolve(JSON.parse(String(data))));
+    ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  });
+}
+
+describe('browser host', () => {
+  it('listens on loopback only, with a long random token in the URL', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
+  });
+
+  it('serves the page only with the token, with a strict CSP, and nothing outside its folder', async () => {
+    expect((await fetch(`${host.origin}/`)).status).toBe(403);
+    const ok = await fetch(host.url);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(`${host.origin}/..%2f..%2fpd-secret.txt?token=${host.token}`)).status).toBe(404);
+  });
+
+  it('refuses a WebSocket with a wrong token or a foreign Origin', async () => {
+    await expect(connect('0'.repeat(64))).rejects.toThrow(/403/);
+    await expect(connect(host.token, 'http://evil.example')).rejects.toThrow(/403/);
+  });
+
+  it('serves contract channels, refuses others, and keeps the server’s words on errors', async () => {
+    const ws = await connect();
+    expect(await request(ws, { kind: 'invoke', id: 1, channel: 'im:send', args: ['sip:a@x', '<b>hi</b>'] })).toMatchObject({ ok: true, value: { text: '<b>hi</b>', state: 'queued' } });
+    expect(calls).toEqual([['sip:a@x', '<b>hi</b>']]);
+    expect(await request(ws, { kind: 'invoke', id: 2, channel: 'shell:exec', args: [] })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await request(ws, { kind: 'invoke', id: 3, channel: 'session:sign-in', args: [{ user: 'u' }] })).toEqual({
+      kind: 'result', id: 3, ok: false, error: { code: 'auth', message: 'Wrong username/password', detail: 'u' },
+    });
+    ws.close();
+  });
+
+  it('ignores malformed frames and keeps serving', async () => {
+    const ws = await connect();
+    ws.send('not json');
+    ws.send(JSON.stringify({ kind: 'nope' }));
+    expect(await request(ws, { kind: 'invoke', id: 9, channel: 'app:info', args: [] })).toMatchObject({ id: 9, ok: true });
+    ws.close();
+  });
+
+  it('delivers events to connected pages', async () => {
+    const ws = await connect();
+    const got = new Promise<WireToRenderer>((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
+    emit('im:composing', { peer: 'sip:a@x', active: true });
+    expect(await got).toEqual({ kind: 'event', event: 'im:composing', payload: { peer: 'sip:a@x', active: true } });
+    ws.close();
+  });
+});
