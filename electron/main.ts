@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { INVOKE_CHANNELS } from '../shared/ipc';
 import { createBackend, type CreatedBackend } from '../host/backend-factory';
 import { dispatchInvoke, serialiseError } from '../host/bridge';
+import { ElectronSettingsStore } from './settings';
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -52,6 +53,7 @@ if (!app.requestSingleInstanceLock()) {
 
     created = await createBackend(process.argv.slice(app.isPackaged ? 1 : 2), 'electron', {
       profileDir: app.getPath('userData'),
+      settings: new ElectronSettingsStore(),
     });
     for (const channel of INVOKE_CHANNELS) {
       ipcMain.handle(channel, async (event, ...args: unknown[]) => {

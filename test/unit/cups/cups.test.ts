@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CupsSession, cupsEndpoint, envelope, readAllConfig, readContactList, readDialingRules, readLogin, readFault } from '../../../core/cups';
+import { CupsSession, cupsEndpoint, envelope, readAllConfig, readContactList, readDialingRules, readLicensing, readLogin, readFault, readSystemConfig, readUserConfig } from '../../../core/cups';
 import { find, parseXml, text } from '../../../core/xml/safe-xml';
 import { startLabCups, type LabCups } from '../../../lab/cups/server';
 
@@ -66,6 +66,28 @@ describe('the guide’s example responses', () => {
     ]);
   });
 
+  it('Example 17: logout succeeds', () => {
+    expect(find(find(parseXml(example(17)), 'logout-resp'), 'success')).toBeDefined();
+  });
+
+  it('Example 21: every system property group, empty addresses treated as absent', () => {
+    const system = readSystemConfig(find(parseXml(example(21)), 'get-system-config-resp'));
+    expect(system.presence.domain).toBe('cisco.com');
+    expect(system.presence.primary).toBeUndefined();
+    expect(system.callControl).toEqual([]);
+    expect(system.tftp).toEqual([]);
+    expect(Object.keys(system.properties)).toEqual(expect.arrayContaining(['VoiceMail.PilotNumber', 'MeetingPlace.Backup2.Protocol', 'Directory.SearchContext3', 'TFTP.Backup2']));
+    expect(system.directoryMap).toMatchObject({ displayName: 'cn', title: 'title', managerID: 'manageruid' });
+  });
+
+  it('Example 23: user config with the is-public flag', () => {
+    expect(readUserConfig(find(parseXml(example(23)), 'get-user-config-resp'))).toEqual({ properties: { 'CallControl.Lineid': { value: '', isPublic: false } } });
+  });
+
+  it('Example 54: licensing features', () => {
+    expect(readLicensing(find(parseXml(example(54)), 'get-licensing-features-resp'))).toEqual({ base: true, im: true, audio: false, video: false });
+  });
+
   it('Example 16 (leading space in the session key, attributes run together) is readable', () => {
     expect(text(find(parseXml(example(16)), 'session-key')).trim()).toBe('b189aa60-24e3-4e66-a3b6-d8488235ba47');
   });
@@ -76,6 +98,34 @@ describe('requests', () => {
     const tree = parseXml(envelope('<get-contact-list/>', 'k<&>'));
     expect(text(find(find(tree, 'Header'), 'session-key'))).toBe('k<&>');
     expect(find(find(tree, 'Body'), 'get-contact-list')).toBeDefined();
+  });
+
+  it('builds login with force and logout with the cupc-override tuple, as in Examples 15 and 16', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push(body);
+        res.end(body.includes('<login') ? example(12) : example(17));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const s = new CupsSession({ server: `127.0.0.1:${(server.address() as { port: number }).port}`, user: 'xmzhou', password: '12<345' });
+      await s.login({ force: true });
+      await s.logout();
+      const login = parseXml(seen[0]);
+      expect(find(find(login, 'Body'), 'login')?.['@force']).toEqual(['true']);
+      expect(text(find(login, 'username'))).toBe('xmzhou');
+      expect(text(find(login, 'password'))).toBe('12<345');
+      expect(find(login, 'Header')).toBeUndefined();
+      const logout = parseXml(seen[1]);
+      expect(text(find(logout, 'session-key'))).toBe('b189aa60-24e3-4e66-a3b6-d8488235ba47');
+      expect(find(logout, 'logout')?.['@tuple-id']).toEqual(['cupc-override']);
+    } finally {
+      server.close();
+    }
   });
 
   it('finds the endpoint from a host, host:port or URL', () => {
