@@ -12,7 +12,25 @@
 import { escapeXml, find, type XmlNode } from '../xml/safe-xml';
 import { readAllConfig, readContactList, readDialingRules, readLicensing, readLogin, readSystemConfig, readUserConfig } from './parse';
 import { cupsEndpoint, envelope, exchange, type ExchangeOptions } from './soap';
-import { CupsError, type AllConfig, type CupsGroup, type DialingRule, type Licensing, type SystemConfig, type UserConfig } from './types';
+import * as op from './operations';
+import {
+  CupsError,
+  type AclRule,
+  type AllConfig,
+  type ContactSpec,
+  type CupsGroup,
+  type DialingRule,
+  type GroupChange,
+  type GroupSpec,
+  type ItemResult,
+  type Licensing,
+  type PresenceRule,
+  type PresenceRules,
+  type RecentComm,
+  type SystemConfig,
+  type UserConfig,
+  type UserProperty,
+} from './types';
 
 export interface CupsSessionOptions {
   server: string;
@@ -114,5 +132,83 @@ export class CupsSession {
 
   async getDialingRules(): Promise<DialingRule[]> {
     return readDialingRules(find(await this.call('get-dialing-rules', '<get-dialing-rules/>'), 'get-dialing-rules-resp'));
+  }
+
+  async setUserConfig(properties: UserProperty[]): Promise<ItemResult<UserProperty>[]> {
+    const tree = await this.call('set-user-config', op.setUserConfigBody(properties));
+    return op.readSetUserConfig(find(tree, 'set-user-config-resp'), properties);
+  }
+
+  async addGroups(groups: GroupSpec[]): Promise<ItemResult<GroupSpec>[]> {
+    return op.readGroupStatuses(find(await this.call('add-group', op.addGroupBody(groups)), 'add-group-resp'));
+  }
+
+  async modifyGroups(changes: GroupChange[]): Promise<ItemResult<GroupChange>[]> {
+    return op.readModifyGroupStatuses(find(await this.call('modify-group', op.modifyGroupBody(changes)), 'modify-group-resp'));
+  }
+
+  async deleteGroups(names: string[]): Promise<ItemResult<GroupSpec>[]> {
+    return op.readGroupStatuses(find(await this.call('delete-group', op.deleteGroupBody(names)), 'delete-group-resp'));
+  }
+
+  async addContacts(contacts: ContactSpec[]): Promise<ItemResult<ContactSpec>[]> {
+    return op.readContactStatuses(find(await this.call('add-contact', op.addContactBody(contacts)), 'add-contact-resp'));
+  }
+
+  async modifyContacts(contacts: ContactSpec[]): Promise<ItemResult<ContactSpec>[]> {
+    return op.readContactStatuses(find(await this.call('modify-contact', op.modifyContactBody(contacts)), 'modify-contact-resp'));
+  }
+
+  async deleteContacts(contacts: ContactSpec[]): Promise<ItemResult<ContactSpec>[]> {
+    return op.readContactStatuses(find(await this.call('delete-contact', op.deleteContactBody(contacts)), 'delete-contact-resp'));
+  }
+
+  async getPresenceRules(): Promise<PresenceRules> {
+    return op.readPresenceRules(find(await this.call('get-presence-rules', '<get-presence-rules/>'), 'get-presence-rules-resp'));
+  }
+
+  async setPresenceRules(rules: PresenceRule[]): Promise<ItemResult<{ name: string }>[]> {
+    return op.readNameStatuses(find(await this.call('set-presence-rules', op.setPresenceRulesBody(rules)), 'set-presence-rules-resp'));
+  }
+
+  async deletePresenceRules(names: string[]): Promise<ItemResult<{ name: string }>[]> {
+    return op.readNameStatuses(find(await this.call('delete-presence-rules', op.deletePresenceRulesBody(names)), 'delete-presence-rules-resp'));
+  }
+
+  async addRecentComm(record: RecentComm): Promise<{ ok: boolean; status: string }> {
+    return op.readAddRecentComm(find(await this.call('add-recent-comm', op.addRecentCommBody(record)), 'add-recent-comm-resp'));
+  }
+
+  async getRecentComm(): Promise<RecentComm[]> {
+    return op.readRecentComm(find(await this.call('get-recent-comm', '<get-recent-comm/>'), 'get-recent-comm-resp'));
+  }
+
+  /** Long-term presence: a PIDF document the server keeps until unpublished. */
+  async publishPresStatus(pidf: string): Promise<{ ok: boolean; status: string }> {
+    return op.readStatusCode(find(await this.call('publish-pres-status', op.publishPresStatusBody(pidf)), 'publish-pres-status-resp'));
+  }
+
+  async unpublishPresStatus(): Promise<{ ok: boolean; status: string }> {
+    return op.readStatusCode(find(await this.call('unpublish-pres-status', '<unpublish-pres-status/>'), 'unpublish-pres-status-resp'));
+  }
+
+  async getAcl(ruleNames: string[]): Promise<AclRule[]> {
+    return op.readAcl(find(await this.call('get-acl', op.getAclBody(ruleNames)), 'get-acl-resp'));
+  }
+
+  async addAcl(rule: string, watchers: string[]): Promise<ItemResult<{ rule: string; watcher: string }>[]> {
+    return op.readAclStatuses(find(await this.call('add-acl', op.addAclBody(rule, watchers)), 'add-acl-resp'));
+  }
+
+  async deleteAcl(rule: string, watchers: string[]): Promise<ItemResult<{ rule: string; watcher: string }>[]> {
+    return op.readAclStatuses(find(await this.call('delete-acl', op.deleteAclBody(rule, watchers)), 'delete-acl-resp'));
+  }
+
+  async getCalendaring(): Promise<boolean> {
+    return op.readCalendaring(find(await this.call('get-calendaring', '<get-calendaring/>'), 'get-calendaring-resp'));
+  }
+
+  async setCalendaring(on: boolean): Promise<{ ok: boolean; status: string }> {
+    return op.readSetCalendaring(find(await this.call('set-calendaring', op.setCalendaringBody(on)), 'set-calendaring-resp'));
   }
 }

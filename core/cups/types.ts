@@ -81,3 +81,64 @@ export interface AllConfig {
   contacts: CupsGroup[];
   dialingRules: DialingRule[];
 }
+
+/** The server's answer for one item of a batch operation: one bad item never hides the rest. */
+export interface ItemResult<T> {
+  item: T;
+  ok: boolean;
+  /** The server's own words ("succeeded", "The Contact Group does not exist.", …). */
+  status: string;
+}
+
+export interface GroupSpec {
+  name: string;
+  index?: number;
+}
+
+export interface GroupChange {
+  oldName: string;
+  newName?: string;
+  index?: number;
+}
+
+export interface ContactSpec {
+  group: string;
+  personaId: string;
+  index?: number;
+  nickname?: string;
+  displayOnPhone?: boolean;
+}
+
+export interface UserProperty {
+  name: string;
+  value: string;
+  isPublic?: boolean;
+}
+
+/** A presence rule as far as the client edits it; the rest of the rule is kept verbatim. */
+export interface PresenceRule {
+  name: string;
+  visibility: string;
+  excludedSources: string[];
+}
+
+export interface PresenceRules {
+  visibility: string;
+  privacyPolicy: string;
+  rules: PresenceRule[];
+}
+
+export interface RecentComm {
+  timestamp: string;
+  /** 1 = IM, 2 = call, 3 = other, as the server numbers them. */
+  type: number;
+  /** The record's data elements by name (`what`, …). */
+  data: Record<string, string>;
+}
+
+export interface AclRule {
+  name: string;
+  watchers: string[];
+  /** Set when the server could not read the rule ("Invalid Policy name"). */
+  error?: string;
+}

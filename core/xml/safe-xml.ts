@@ -46,6 +46,8 @@ export function repairXml(xml: string): string {
       .replace(/=\s*=\s*"/g, '="')
       // `xmlns:ce=urn:cisco:…` (namespace value without quotes) → quoted
       .replace(/(\sxmlns(?::[\w.-]+)?)=([^"'\s>]+)/g, '$1="$2"')
+      // `name=noACL_rule"` (opening quote missing) → `name="noACL_rule"`
+      .replace(/(\s[\w.:-]+)=([^"'\s<>=]+)"/g, '$1="$2"')
       // `</r :activities >` → `</r:activities>`
       .replace(/<\/([\w.-]+)\s+:([\w.-]+)\s*>/g, '</$1:$2>')
   );

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { CupsGroup, DialingRule } from '../../core/cups/types';
 import { attr, child, children, escapeXml, find, parseXml, text, type XmlNode } from '../../core/xml/safe-xml';
+import { handleOperation, newUserState, type LabUserState } from './operations';
 
 export interface LabUser {
   id: string;
@@ -39,6 +40,8 @@ export interface LabCups {
   url: string;
   port: number;
   contactList(userId: string): CupsGroup[];
+  /** A user's whole lab state (rules, ACLs, recent communications…), for tests. */
+  state(userId: string): LabUserState;
   /** Session key currently valid for a user, if any. */
   sessionOf(userId: string): string | undefined;
   inject(fault: LabFault): void;
@@ -62,7 +65,13 @@ const prop = (name: string, value = '', isPublic?: boolean) =>
 export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
   const log = options.log ?? (() => {});
   const users = new Map(options.users.map((u) => [u.id, u]));
-  const lists = new Map<string, CupsGroup[]>(Object.entries(structuredClone(options.contactLists ?? {})));
+  const states = new Map<string, LabUserState>();
+  const stateOf = (id: string) => {
+    let st = states.get(id);
+    if (!st) states.set(id, (st = newUserState(structuredClone(options.contactLists?.[id] ?? []))));
+    return st;
+  };
+  const knownUsers = new Set(options.users.map((u) => u.id));
   const sessions = new Map<string, string>(); // key → user
   const faults: LabFault[] = [];
 
@@ -83,12 +92,19 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       `</epas:get-system-config-resp>`
     );
   }
-  const userConfig = (id: string) =>
-    `<epas:get-user-config-resp ${EPAS} >${prop('CallControl.Lineid', '', false)}${prop('PhoneNumber.Primary', users.get(id)?.numbers?.[0] ?? '', true)}</epas:get-user-config-resp>`;
+  const userConfig = (id: string) => {
+    const props = new Map<string, { value: string; isPublic: boolean }>([
+      ['CallControl.Lineid', { value: '', isPublic: false }],
+      ['PhoneNumber.Primary', { value: users.get(id)?.numbers?.[0] ?? '', isPublic: true }],
+      ...stateOf(id).properties,
+    ]);
+    return `<epas:get-user-config-resp ${EPAS} >${[...props].map(([n, p]) => prop(n, p.value, p.isPublic)).join('')}</epas:get-user-config-resp>`;
+  };
   const licensing = () => `<epas:get-licensing-features-resp ${EPAS} ><epas:base>true</epas:base><epas:im>true</epas:im><epas:audio>false</epas:audio><epas:video>false</epas:video></epas:get-licensing-features-resp>`;
   const contactList = (id: string) =>
     `<epas:get-contact-list-resp ${EPAS} >` +
-    (lists.get(id) ?? [])
+    [...stateOf(id).groups]
+      .sort((x, y) => x.index - y.index)
       .map(
         (g) =>
           `<epas:group name="${e(g.name)}" index="${g.index}">` +
@@ -108,8 +124,6 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       )
       .join('') +
     `</epas:get-dialing-rules-resp>`;
-  const presenceRules = () =>
-    `<epas:get-presence-rules-resp ${EPAS} xmlns:pr="urn:cisco:epas:presence:rules" ><epas:visibility>all</epas:visibility><pr:reachability></pr:reachability><epas:privacy-policy>Allow All</epas:privacy-policy><epas:acl></epas:acl></epas:get-presence-rules-resp>`;
 
   function login(op: XmlNode): string {
     const id = text(child(op, 'username')).trim();
@@ -151,7 +165,7 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
           'user-config': () => userConfig(user),
           'licensing-features': licensing,
           'contact-list': () => contactList(user),
-          'presence-rules': presenceRules,
+          'presence-rules': () => handleOperation('get-presence-rules', {}, stateOf(user), knownUsers)!,
           'dialing-rules': dialingRules,
         };
         const asked = Object.keys(op).filter((k) => k in parts);
@@ -167,10 +181,10 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
         return ok(contactList(user));
       case 'get-dialing-rules':
         return ok(dialingRules());
-      case 'get-presence-rules':
-        return ok(presenceRules());
-      default:
-        return { status: 500, xml: soapFault('Sender', 'Invalid request.') };
+      default: {
+        const inner = handleOperation(opName, op, stateOf(user), knownUsers);
+        return inner === undefined ? { status: 500, xml: soapFault('Sender', 'Invalid request.') } : ok(inner);
+      }
     }
   }
 
@@ -203,7 +217,8 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}/EPASSoap/service`,
     port,
-    contactList: (id) => structuredClone(lists.get(id) ?? []),
+    contactList: (id) => structuredClone([...stateOf(id).groups].sort((x, y) => x.index - y.index)),
+    state: stateOf,
     sessionOf: keyOfUser,
     inject: (fault) => faults.push(fault),
     close: () =>
