@@ -94,10 +94,11 @@ export function readDialingRules(resp: XmlNode | undefined): DialingRule[] {
         type,
         name: text(find(r, 'name')),
         description: text(find(r, 'description')),
-        priority: num(text(find(r, 'priority'))),
+        // Garbage stays visible as NaN so the dialing-rules engine can report and skip the rule.
+        priority: num(text(find(r, 'priority')), Number.NaN),
         numberBeginsWith: text(find(r, 'number-begins-with')).trim(),
-        numberOfDigits: digits === '' ? null : num(digits),
-        digitsToBeRemoved: num(text(find(r, 'digits-to-be-removed'))),
+        numberOfDigits: digits === '' ? null : num(digits, Number.NaN),
+        digitsToBeRemoved: text(find(r, 'digits-to-be-removed')).trim() === '' ? 0 : num(text(find(r, 'digits-to-be-removed')), Number.NaN),
         prefix: text(find(r, 'prefix')).trim(),
       },
     ];

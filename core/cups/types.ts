@@ -63,16 +63,9 @@ export interface CupsGroup {
   contacts: CupsContact[];
 }
 
-export interface DialingRule {
-  type: 1 | 2;
-  name: string;
-  description: string;
-  priority: number;
-  numberBeginsWith: string;
-  numberOfDigits: number | null;
-  digitsToBeRemoved: number;
-  prefix: string;
-}
+/** Dialing rules as the server sends them; the engine that applies them lives in core/dialing. */
+export type { DialingRule } from '../dialing/rules';
+import type { DialingRule } from '../dialing/rules';
 
 export interface AllConfig {
   system: SystemConfig;
