@@ -1,0 +1,2 @@
+export * from './webdialer';
+export * from './click-to-dial';
