@@ -21,6 +21,8 @@
 import { randomUUID } from 'node:crypto';
 import type {
   ChatMessage,
+  DialPlan,
+  RecentEntry,
   Contact,
   ContactGroup,
   HostInfo,
@@ -35,6 +37,8 @@ import type { DeskBackend, EventChannel, EventChannels, InvokeHandlers } from '.
 import { CupsSession, type AllConfig, type CupsGroup, type SystemConfig } from './cups';
 import { SipAccount, type IncomingMessage, type RegistrationState, type SipTransportKind } from './sip';
 import { DeskError, asDeskError, toAppError } from './errors';
+import { ClickToDial, WebDialer, type WebDialerProfile } from './dial';
+import { compileRules, type DialingRule } from './dialing';
 import { Emitter } from './events';
 import { MessageHistory } from './store/history';
 import type { SettingsStore } from './store/settings';
@@ -59,7 +63,7 @@ export interface DeskSessionOptions {
 }
 
 /** What the session needs of a CUPS session (the real `CupsSession` fits). */
-export type CupsLike = Pick<CupsSession, 'login' | 'logout' | 'getAllConfig'>;
+export type CupsLike = Pick<CupsSession, 'login' | 'logout' | 'getAllConfig' | 'addRecentComm' | 'getRecentComm'>;
 /** What the session needs of a SIP account (the real `SipAccount` fits). */
 export type SipLike = Pick<
   SipAccount,
@@ -74,6 +78,9 @@ interface Connection {
   history: MessageHistory;
   unsubscribe: Array<() => void>;
   config: AllConfig;
+  dialingRules: DialingRule[];
+  dialer: ClickToDial;
+  recent: RecentEntry[];
 }
 
 type DeskEvents = { [E in EventChannel]: EventChannels[E] };
@@ -108,6 +115,9 @@ export class DeskSession implements DeskBackend {
       'im:retry': (id) => this.retryMessage(id),
       'im:composing': (to, active) => this.sendComposing(to, active),
       'im:history': (peer) => this.connection?.history.conversation(normaliseAor(peer)) ?? [],
+      'dial:preview': (number) => this.requireConnection().dialer.preview(number),
+      'dial:call': (number) => this.placeCall(number),
+      'recent:list': () => this.recent(),
     };
   }
 
@@ -180,7 +190,10 @@ export class DeskSession implements DeskBackend {
 
       const history = new MessageHistory(this.options.historyDir, `${user}@${domain}`, log);
       if (history.loadReport.badLines) log(`session: ${history.loadReport.badLines} unreadable history line(s) skipped`);
-      const connection: Connection = { user, server, cups, sip, history, config, unsubscribe: [] };
+      const { rules: dialingRules, problems } = compileRules(config.dialingRules);
+      for (const p of problems) log(`dialing: rule '${p.rule}' skipped: ${p.problem}`);
+      const dialer = new ClickToDial(() => dialingRules, this.callBackend(config.system, user, request.password));
+      const connection: Connection = { user, server, cups, sip, history, config, dialingRules, dialer, recent: [], unsubscribe: [] };
       this.connection = connection;
       this.groups = toContactGroups(config.contacts, domain);
       this.presence.clear();
@@ -389,6 +402,87 @@ export class DeskSession implements DeskBackend {
     await connection.sip.sendComposing(normaliseAor(to), active).catch((e) => this.log(`im: composing to ${to}: ${toAppError(e).message}`));
   }
 
+  // ── click-to-dial and recent communications ───────────────────────────────────────────
+
+  /**
+   * WebDialer runs on the call-control server the configuration names (`CallControl.Primary`);
+   * it is reached over HTTPS unless the configuration says HTTP. No address: calls are handed
+   * to the system's `tel:` handler.
+   */
+  private callBackend(system: SystemConfig, user: string, password: string): { makeCall(d: string): Promise<void> } | undefined {
+    const primary = system.callControl[0];
+    if (!primary) return undefined;
+    const scheme = (system.properties['CallControl.Primary.Protocol'] ?? '').trim().toLowerCase() === 'http' ? 'http' : 'https';
+    const webDialer = new WebDialer({ server: `${scheme}://${primary.host}${primary.port ? `:${primary.port}` : ''}`, user, password, timeoutMs: this.options.cupsTimeoutMs, log: this.log });
+    let profile: Promise<WebDialerProfile> | undefined;
+    return {
+      makeCall: async (destination) => {
+        // The desk phone: the user's first device and line, as WebDialer reports them.
+        profile ??= webDialer.getProfile().then((devices) => {
+          const device = devices[0];
+          if (!device) throw new DeskError('config', 'WebDialer knows no phone for your user.');
+          return { user, deviceName: device.deviceName, lineNumber: (device.lines[0] ?? '').split(/\s*;/)[0] };
+        });
+        try {
+          await webDialer.makeCall(destination, await profile);
+        } catch (error) {
+          profile = undefined; // read the profile again next time (the phone may have changed)
+          throw error;
+        }
+      },
+    };
+  }
+
+  private async placeCall(number: string): Promise<RecentEntry> {
+    const connection = this.requireConnection();
+    let placed;
+    try {
+      placed = await connection.dialer.dial(number);
+    } catch (error) {
+      const app = toAppError(error);
+      this.log(`dial: call to ${number} not placed: ${app.message}`);
+      throw new DeskError(app.code, `The call was not placed: ${app.message}`, app.detail);
+    }
+    const entry: RecentEntry = {
+      id: `call:${randomUUID()}`,
+      kind: 'call',
+      at: placed.at,
+      target: number,
+      dialed: placed.plan.dial,
+      ...(placed.plan.rule ? { rule: placed.plan.rule.name } : {}),
+      source: 'local',
+    };
+    connection.recent.unshift(entry);
+    this.events.emit('recent:added', entry);
+    // The server's list too, so other clients see it; a failure there does not undo the call.
+    connection.cups
+      .addRecentComm({ timestamp: new Date(entry.at).toISOString(), type: 2, data: { what: placed.plan.dial, number } })
+      .catch((e) => this.log(`recent: add-recent-comm failed: ${toAppError(e).message}`));
+    return entry;
+  }
+
+  /** Local entries of this session, then the server's list (older sessions, other clients). */
+  private async recent(): Promise<RecentEntry[]> {
+    const connection = this.requireConnection();
+    let server: RecentEntry[] = [];
+    try {
+      server = (await connection.cups.getRecentComm()).map((r, i) => ({
+        id: `server:${i}:${r.timestamp}`,
+        kind: r.type === 1 ? 'im' : 'call',
+        at: Date.parse(r.timestamp) || 0,
+        target: r.data.number ?? r.data.what ?? '',
+        ...(r.data.what ? { dialed: r.data.what } : {}),
+        source: 'server',
+      }));
+    } catch (e) {
+      this.log(`recent: get-recent-comm failed: ${toAppError(e).message}`);
+    }
+    // A call of this session is on the server's list too: show it once (timestamps round to seconds).
+    const known = (r: RecentEntry) => connection.recent.some((l) => l.dialed === r.dialed && Math.abs(l.at - r.at) < 2000);
+    const merged = [...connection.recent, ...server.filter((r) => !known(r))];
+    return merged.sort((a, b) => b.at - a.at);
+  }
+
   private requireConnection(): Connection {
     if (!this.connection) throw new DeskError('invalid-input', 'Sign in first.');
     return this.connection;
@@ -407,6 +501,7 @@ const EVENT_NAMES: Record<EventChannel, true> = {
   'presence:own': true,
   'im:message': true,
   'im:composing': true,
+  'recent:added': true,
 };
 
 function linkError(code: string): boolean {

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { OwnStatus } from '../shared/domain';
+import type { DialingRule } from '../core/dialing';
 
 export const LAB_DOMAIN = 'demo.presence-desk.test';
 
@@ -31,3 +32,13 @@ export const LAB_COLLEAGUES: LabPerson[] = [
 export function labPasswords(ids: string[]): Map<string, string> {
   return new Map(ids.map((id) => [id, randomBytes(9).toString('base64url')]));
 }
+
+/** The demo site's dialing rules: internal 4-digit extensions, local and long-distance, E.164. */
+export const LAB_DIALING_RULES: DialingRule[] = [
+  { type: 1, name: 'Internal', description: 'Four-digit extensions', priority: 1, numberBeginsWith: '', numberOfDigits: 4, digitsToBeRemoved: 0, prefix: '' },
+  { type: 1, name: 'Own site', description: 'Our own numbers dial as extensions', priority: 1, numberBeginsWith: '+1408555', numberOfDigits: 11, digitsToBeRemoved: 8, prefix: '' },
+  { type: 1, name: 'Local', description: 'Seven-digit local numbers', priority: 2, numberBeginsWith: '', numberOfDigits: 7, digitsToBeRemoved: 0, prefix: '9' },
+  { type: 1, name: 'North America', description: 'E.164 numbers in +1', priority: 2, numberBeginsWith: '+1', numberOfDigits: 11, digitsToBeRemoved: 2, prefix: '91' },
+  { type: 1, name: 'International', description: 'Other E.164 numbers', priority: 3, numberBeginsWith: '+', numberOfDigits: null, digitsToBeRemoved: 1, prefix: '9011' },
+  { type: 2, name: 'Directory: own site', description: 'Directory numbers of this site', priority: 1, numberBeginsWith: '+1408555', numberOfDigits: 11, digitsToBeRemoved: 8, prefix: '' },
+];

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import type { CupsGroup } from '../core/cups';
 import { startKamailio, type Kamailio } from './kamailio';
 import { startLabCups, type LabCups } from './cups/server';
+import { startLabWebDialer, type LabWebDialer } from './webdialer/server';
 import { Bot } from './bots';
-import { DEMO_USER, LAB_COLLEAGUES, LAB_DOMAIN, labPasswords, type LabPerson } from './directory';
+import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labPasswords, type LabPerson } from './directory';
 
 export interface LabOptions {
   /** Start the colleague bots (default true). */
@@ -32,6 +33,7 @@ export interface Lab {
   colleagues: LabPerson[];
   kamailio: Kamailio;
   cups: LabCups;
+  webDialer: LabWebDialer;
   bots: Map<string, Bot>;
   /** Password of any lab user, for tests that sign in as someone else. */
   passwordOf(id: string): string;
@@ -68,7 +70,14 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       log,
     });
     cleanup.push(() => kamailio.stop());
+    const webDialer = await startLabWebDialer({
+      users: [DEMO_USER, ...LAB_COLLEAGUES].map((p, i) => ({ id: p.id, password: passwords.get(p.id)!, devices: [{ name: `SEP00AA00BB0${String(i).padStart(3, '0')}`, lines: [`${1000 + i} ; Internal`] }] })),
+      log,
+    });
+    cleanup.push(() => webDialer.close());
     const cups = await startLabCups({
+      callControl: { host: '127.0.0.1', port: webDialer.port, protocol: 'http' },
+      dialingRules: LAB_DIALING_RULES,
       port: options.cupsPort ?? 0,
       domain: LAB_DOMAIN,
       presence: { host: kamailio.host, port: kamailio.tcpPort, protocol: 'tcp' },
@@ -111,6 +120,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       colleagues: LAB_COLLEAGUES,
       kamailio,
       cups,
+      webDialer,
       bots,
       passwordOf: (id) => {
         const pw = passwords.get(id);

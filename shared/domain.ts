@@ -182,3 +182,34 @@ export interface HostInfo {
   host: 'electron' | 'browser';
   version: string;
 }
+
+/** What will be dialed for a number, and why (from the server's dialing rules). */
+export interface DialPlan {
+  input: string;
+  /** The number after normalisation (no extension). */
+  normalised: string;
+  /** What is dialed; empty when `error` is set. */
+  dial: string;
+  extension?: string;
+  rule?: { name: string; priority: number };
+  /** One sentence for a tooltip: "will dial 90044… (rule 'International')". */
+  explanation: string;
+  /** Each transformation, in order, for the "why" view. */
+  steps: string[];
+  error?: string;
+}
+
+/** One entry of the Recent list: a call placed or an IM conversation. */
+export interface RecentEntry {
+  id: string;
+  kind: 'call' | 'im';
+  /** Epoch ms. */
+  at: number;
+  /** What the user clicked or typed, or the peer's URI for an IM. */
+  target: string;
+  /** For calls: what was dialed after the rules. */
+  dialed?: string;
+  rule?: string;
+  /** Where it came from: this device, or the server's recent-communications list. */
+  source: 'local' | 'server';
+}

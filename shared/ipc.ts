@@ -8,6 +8,8 @@
  */
 import type {
   ChatMessage,
+  DialPlan,
+  RecentEntry,
   ComposingUpdate,
   ContactGroup,
   HostInfo,
@@ -29,6 +31,9 @@ export interface InvokeChannels {
   'im:retry': { args: [messageId: string]; result: ChatMessage };
   'im:composing': { args: [to: string, active: boolean]; result: void };
   'im:history': { args: [peer: string]; result: ChatMessage[] };
+  'dial:preview': { args: [number: string]; result: DialPlan };
+  'dial:call': { args: [number: string]; result: RecentEntry };
+  'recent:list': { args: []; result: RecentEntry[] };
 }
 
 /** Host → renderer events with their payload. */
@@ -40,6 +45,7 @@ export interface EventChannels {
   /** A new message, or a new delivery state of an existing one (same id). */
   'im:message': ChatMessage;
   'im:composing': ComposingUpdate;
+  'recent:added': RecentEntry;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -58,6 +64,9 @@ export const INVOKE_CHANNELS = [
   'im:retry',
   'im:composing',
   'im:history',
+  'dial:preview',
+  'dial:call',
+  'recent:list',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -67,6 +76,7 @@ export const EVENT_CHANNELS = [
   'presence:own',
   'im:message',
   'im:composing',
+  'recent:added',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

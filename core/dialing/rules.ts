@@ -23,6 +23,9 @@
  *   the rule's name and skipped; they never stop the others.
  */
 
+import type { DialPlan } from '../../shared/domain';
+
+export type { DialPlan };
 export type RuleKind = 'application' | 'directory';
 
 export interface DialingRule {
@@ -39,21 +42,6 @@ export interface DialingRule {
 export interface RuleProblem {
   rule: string;
   problem: string;
-}
-
-export interface DialPlan {
-  input: string;
-  /** The number after normalisation (no extension). */
-  normalised: string;
-  /** What is dialed; empty when `error` is set. */
-  dial: string;
-  extension?: string;
-  rule?: { name: string; priority: number };
-  /** One sentence for a tooltip: "will dial 90044… (rule 'International')". */
-  explanation: string;
-  /** Each transformation, in order, for the "why" view. */
-  steps: string[];
-  error?: string;
 }
 
 const KEYPAD: Record<string, string> = Object.fromEntries(

@@ -27,6 +27,8 @@ export interface LabCupsOptions {
   users: LabUser[];
   contactLists?: Record<string, CupsGroup[]>;
   dialingRules?: DialingRule[];
+  /** Where WebDialer runs (announced as CallControl.Primary). */
+  callControl?: { host: string; port: number; protocol: 'http' | 'https' };
   log?: (line: string) => void;
 }
 
@@ -86,7 +88,14 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       prop('Presence.Primary.Address', p.host) + prop('Presence.Primary.Port', String(p.port)) + prop('Presence.Primary.Protocol', p.protocol.toUpperCase()) +
       prop('Presence.Backup.Address', b?.host) + prop('Presence.Backup.Port', b ? String(b.port) : '') + prop('Presence.Backup.Protocol', b?.protocol.toUpperCase()) +
       prop('Presence.Domain', options.domain) +
-      ['CallControl', 'VoiceMail', 'MeetingPlace', 'Directory'].flatMap((s) => ['Primary', 'Backup1', 'Backup2'].flatMap((r) => ['Address', 'Port', 'Protocol'].map((f) => prop(`${s}.${r}.${f}`)))).join('') +
+      ['CallControl', 'VoiceMail', 'MeetingPlace', 'Directory']
+        .flatMap((svc) =>
+          ['Primary', 'Backup1', 'Backup2'].flatMap((r) => {
+            const cc = svc === 'CallControl' && r === 'Primary' ? options.callControl : undefined;
+            return [prop(`${svc}.${r}.Address`, cc?.host), prop(`${svc}.${r}.Port`, cc ? String(cc.port) : ''), prop(`${svc}.${r}.Protocol`, cc?.protocol.toUpperCase())];
+          }),
+        )
+        .join('') +
       prop('Directory.Map.userid', 'uid') + prop('Directory.Map.displayName', 'cn') +
       prop('TFTP.Primary') + prop('TFTP.Backup1') + prop('TFTP.Backup2') +
       `</epas:get-system-config-resp>`

@@ -3,7 +3,9 @@ import type { Contact } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { BuddyList } from './BuddyList';
 import { Conversation } from './Conversation';
+import { DialBox } from './DialBox';
 import { OwnStatus } from './OwnStatus';
+import { Recent } from './Recent';
 import { SignIn } from './SignIn';
 import { useDesk } from './store';
 
@@ -15,6 +17,7 @@ export function App({ api }: { api: DeskApi }) {
   const [tabs, setTabs] = useState<string[]>([]);
   const [active, setActive] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
+  const [sideTab, setSideTab] = useState<'contacts' | 'recent'>('contacts');
   openPeerRef.current = active;
 
   const contacts = useMemo(() => {
@@ -78,7 +81,20 @@ export function App({ api }: { api: DeskApi }) {
         <main className="workspace">
           <aside className="sidebar">
             <OwnStatus api={api} own={state.own} onError={setNotice} />
-            <BuddyList groups={state.groups} presence={state.presence} unread={state.unread} onOpen={open} />
+            <DialBox api={api} />
+            <div className="side-tabs" role="tablist">
+              <button role="tab" aria-selected={sideTab === 'contacts'} data-testid="tab-contacts" onClick={() => setSideTab('contacts')}>
+                Contacts
+              </button>
+              <button role="tab" aria-selected={sideTab === 'recent'} data-testid="tab-recent" onClick={() => setSideTab('recent')}>
+                Recent
+              </button>
+            </div>
+            {sideTab === 'contacts' ? (
+              <BuddyList groups={state.groups} presence={state.presence} unread={state.unread} onOpen={open} />
+            ) : (
+              <Recent api={api} />
+            )}
           </aside>
           <section className="chat-area">
             {shownTabs.length > 0 && (

@@ -93,6 +93,36 @@ describe('Presence Desk on the demo lab, in Chromium', () => {
     await page.screenshot({ path: join(root, 'test-results', 'e2e-demo-lab.png') });
   });
 
+  it('dials through the server’s rules and WebDialer, and Recent shows the call', async () => {
+    const webDialer = created.lab!.webDialer;
+    const before = webDialer.calls.length;
+    await page.fill('[data-testid="dial-input"]', '+1 (650) 555-0199');
+    await page.locator('[data-testid="dial-preview"]', { hasText: "will dial 916505550199 (rule 'North America')" }).waitFor();
+    await page.click('[data-testid="dial-call"]');
+    await page.locator('[data-testid="dial-result"][data-ok="true"]').waitFor();
+    expect(webDialer.calls.slice(before).map((c) => [c.user, c.destination])).toEqual([['alex', '916505550199']]);
+    await page.click('[data-testid="tab-recent"]');
+    await page.locator('[data-testid="recent-entry"][data-dialed="916505550199"]').waitFor();
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-results', 'e2e-dial-recent.png') });
+  });
+
+  it('with WebDialer unavailable it says so and records nothing as placed', async () => {
+    const webDialer = created.lab!.webDialer;
+    const calls = webDialer.calls.length;
+    const entries = await page.locator('[data-testid="recent-entry"]').count();
+    webDialer.failWith(6);
+    await page.fill('[data-testid="dial-input"]', '555 0100');
+    await page.locator('[data-testid="dial-preview"]', { hasText: "will dial 95550100 (rule 'Local')" }).waitFor();
+    await page.click('[data-testid="dial-call"]');
+    const error = page.locator('[data-testid="dial-result"][data-ok="false"]');
+    await error.waitFor();
+    expect(await error.textContent()).toBe('The call was not placed: WebDialer is temporarily unavailable.');
+    expect(webDialer.calls.length).toBe(calls);
+    expect(await page.locator('[data-testid="recent-entry"]').count()).toBe(entries);
+    await page.click('[data-testid="tab-contacts"]');
+  });
+
   it('had no script errors', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -14,7 +14,7 @@ import { Emitter } from '../../../core/events';
 import { MemorySettingsStore } from '../../../core/store/settings';
 
 const config = {
-  system: { properties: {}, presence: { primary: { host: '127.0.0.1', port: 5070, protocol: 'tcp' }, domain: 'lab.test' } },
+  system: { properties: {}, presence: { primary: { host: '127.0.0.1', port: 5070, protocol: 'tcp' }, domain: 'lab.test' }, callControl: [] },
   user: { properties: {} },
   licensing: { base: true, im: true, audio: false, video: false },
   contacts: [
@@ -28,7 +28,10 @@ const config = {
       ],
     },
   ],
-  dialingRules: [],
+  dialingRules: [
+    { type: 1, name: 'Outside line', description: '', priority: 1, numberBeginsWith: '', numberOfDigits: 7, digitsToBeRemoved: 0, prefix: '9' },
+    { type: 1, name: 'Broken', description: '', priority: Number.NaN, numberBeginsWith: '', numberOfDigits: null, digitsToBeRemoved: 0, prefix: '' },
+  ],
 } as unknown as AllConfig;
 
 class FakeCups implements CupsLike {
@@ -42,6 +45,14 @@ class FakeCups implements CupsLike {
   }
   async getAllConfig(): Promise<AllConfig> {
     return config;
+  }
+  recentAdded: unknown[] = [];
+  async addRecentComm(r: unknown) {
+    this.recentAdded.push(r);
+    return { ok: true, status: 'succeeded' };
+  }
+  async getRecentComm() {
+    return [];
   }
 }
 
@@ -211,6 +222,19 @@ describe('DeskSession', () => {
     await got;
     expect(batches).toEqual([2]);
     expect(session.snapshot().presence['sip:amy@lab.test'].availability).toBe('available');
+  });
+
+  it('previews and places a call through the server’s rules; without WebDialer it hands a tel: URI', async () => {
+    await signIn();
+    expect(await session.handlers['dial:preview']('555 0100')).toMatchObject({ dial: '95550100', explanation: "will dial 95550100 (rule 'Outside line')" });
+    const added = new Promise((resolve) => session.on('recent:added', resolve));
+    const entry = await session.handlers['dial:call']('555 0100');
+    expect(entry).toMatchObject({ kind: 'call', target: '555 0100', dialed: '95550100', rule: 'Outside line', source: 'local' });
+    expect(await added).toEqual(entry);
+    expect(cups.recentAdded).toEqual([{ timestamp: expect.any(String), type: 2, data: { what: '95550100', number: '555 0100' } }]);
+    expect(await session.handlers['recent:list']()).toEqual([entry]);
+    await expect(session.handlers['dial:call']('not a number')).rejects.toMatchObject({ code: 'invalid-input' });
+    expect(await session.handlers['recent:list']()).toHaveLength(1);
   });
 
   it('signs out: stops SIP, logs out of CUPS, clears the list', async () => {

@@ -27,6 +27,9 @@ const backend: DeskBackend = {
     'im:retry': () => { throw new Error('x'); },
     'im:composing': () => undefined,
     'im:history': () => [],
+    'dial:preview': (n) => ({ input: n, normalised: n, dial: n, explanation: `will dial ${n}`, steps: [] }),
+    'dial:call': () => { throw new DeskError('unreachable', 'Cannot reach 127.0.0.1:1 (connection refused)'); },
+    'recent:list': () => [],
   },
   subscribe(listener) {
     emit = listener;
