@@ -114,6 +114,17 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       detached: true,
     });
     child = proc;
+    // Kamailio runs in its own process group, so it would outlive us if we exited without
+    // stopping it (a crashed test worker, an uncaught error): kill the group on the way out.
+    const onExit = () => {
+      try {
+        process.kill(-proc.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    process.once('exit', onExit);
+    proc.once('exit', () => process.removeListener('exit', onExit));
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();
       if (output.length < 20_000) output += text;

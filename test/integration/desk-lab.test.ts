@@ -4,7 +4,6 @@
  * see it reach a colleague, exchange IMs, and the errors a user meets at sign-in.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type { ChatMessage, ComposingUpdate, Presence, PresenceUpdate } from '../
 import { DeskSession } from '../../core/desk-session';
 import { MemorySettingsStore } from '../../core/store/settings';
 import { startLab, type Lab } from '../../lab';
+import { closedPort, waitForEvent as waitFor } from '../support/wait';
 
 let lab: Lab;
 let dir: string;
@@ -32,22 +32,6 @@ function newSession(name: string): DeskSession {
     settings: new MemorySettingsStore(),
     historyDir: join(dir, name),
     log: (l) => log.push(l),
-  });
-}
-
-function waitFor<T>(subscribe: (cb: (v: T) => void) => () => void, predicate: (v: T) => boolean, what: string, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, ms);
-    const off = subscribe((v) => {
-      if (predicate(v)) {
-        clearTimeout(timer);
-        off();
-        resolve(v);
-      }
-    });
   });
 }
 
@@ -139,12 +123,7 @@ describe('Presence Desk core on the demo lab', () => {
   });
 
   it('names the host and port it could not reach', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const p = (probe.address() as { port: number }).port;
-        probe.close(() => resolve(p));
-      });
-    });
+    const port = await closedPort();
     const session = newSession('unreachable');
     const error = await session.signIn({ server: `127.0.0.1:${port}`, user: 'alex', password: 'x' }).catch((e) => e);
     expect(error.code).toBe('unreachable');

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Presence } from '../../../shared/domain';
 import { SipAccount, type IncomingMessage } from '../../../core/sip';
 import { startKamailio, type Kamailio } from '../../../lab/kamailio';
+import { waitForEvent } from '../../support/wait';
+
+const next = <T>(subscribe: (cb: (v: T) => void) => () => void, predicate: (v: T) => boolean, ms: number, what: string) => waitForEvent(subscribe, predicate, what, ms);
 
 const DOMAIN = 'sip.lab.test';
 let kamailio: Kamailio;
@@ -14,18 +17,6 @@ let b: SipAccount;
 
 const account = (user: string, password: string) =>
   new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain: DOMAIN, user, password, requestTimeoutMs: 3000 });
-
-function next<T>(subscribe: (cb: (v: T) => void) => () => void, predicate: (v: T) => boolean, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (off(), reject(new Error(`no ${what} within ${ms} ms`))), ms);
-    const off = subscribe((v) => {
-      if (!predicate(v)) return;
-      clearTimeout(timer);
-      off();
-      resolve(v);
-    });
-  });
-}
 
 beforeAll(async () => {
   kamailio = await startKamailio({ domain: DOMAIN, users: [{ id: 'anna', password: 'a-secret' }, { id: 'ben', password: 'b-secret' }] });
@@ -87,9 +78,11 @@ describe('SIP engine on Kamailio', () => {
   it('says reconnecting when the server dies and recovers by itself when it returns', async () => {
     const states: string[] = [];
     const off = a.on('state', (s) => states.push(s));
+    // Both waiters subscribe before the kill: the state can change while kill() is still running.
     const back = next<string>((cb) => a.on('state', cb), (s) => s === 'registered', 15_000, 're-registration');
+    const lost = next<string>((cb) => a.on('state', cb), (s) => s === 'reconnecting', 5000, 'reconnecting');
     await kamailio.kill();
-    await next<string>((cb) => a.on('state', cb), (s) => s === 'reconnecting', 5000, 'reconnecting');
+    await lost;
     await kamailio.restart();
     await back;
     off();

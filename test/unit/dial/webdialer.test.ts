@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickToDial, WebDialer, telUri } from '../../../core/dial';
 import type { DialingRule } from '../../../core/dialing';
 import { startLabWebDialer, type LabWebDialer } from '../../../lab/webdialer/server';
+import { closedPort } from '../../support/wait';
 
 let lab: LabWebDialer;
 const profile = { user: 'alex', deviceName: 'SEP001122334455', lineNumber: '1000' };
@@ -35,12 +35,7 @@ describe('WebDialer client ↔ lab simulator', () => {
   });
 
   it('names the host and port when WebDialer is down', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await closedPort();
     const down = new WebDialer({ server: `http://127.0.0.1:${port}`, user: 'alex', password: 'pw' });
     await expect(down.makeCall('1234', profile)).rejects.toMatchObject({ code: 'unreachable', message: expect.stringContaining(`127.0.0.1:${port}`) });
   });
