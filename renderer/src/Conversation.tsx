@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ChatMessage, Contact, Presence } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
+import { MessageText } from './MessageText';
 import { presenceClass, presenceLabel } from './presence-look';
 
 const STATE_LABEL: Record<ChatMessage['state'], string> = {
@@ -84,9 +85,7 @@ export function Conversation({
       <div className="messages" role="log" aria-live="polite">
         {messages.map((m) => (
           <div key={m.id} className={`message message-${m.direction} message-${m.state}`} data-testid="message" data-direction={m.direction} data-state={m.state}>
-            <p className="message-text" data-testid="message-text">
-              {m.text}
-            </p>
+            <MessageText api={api} text={m.text} />
             <span className="message-meta">
               {time(m.at)}
               {m.direction === 'out' && ` · ${STATE_LABEL[m.state]}`}

@@ -123,6 +123,21 @@ describe('Presence Desk on the demo lab, in Chromium', () => {
     await page.click('[data-testid="tab-contacts"]');
   });
 
+  it('makes numbers in a message callable with the rule shown, and javascript: links inert', async () => {
+    const webDialer = created.lab!.webDialer;
+    await page.fill('[data-testid="im-input"]', 'Call me on +44 20 7946 0103 or see https://example.com — not javascript:alert(1)');
+    await page.keyboard.press('Enter');
+    const number = page.locator('[data-testid="message"][data-direction="out"]').last().locator('[data-testid="message-number"]');
+    await number.hover();
+    await expect.poll(() => number.getAttribute('title'), { timeout: 5000 }).toBe("will dial 9011442079460103 (rule 'International')");
+    const before = webDialer.calls.length;
+    await number.click();
+    await expect.poll(() => webDialer.calls.length, { timeout: 5000 }).toBe(before + 1);
+    expect(webDialer.calls.at(-1)?.destination).toBe('9011442079460103');
+    const links = await page.locator('[data-testid="message"][data-direction="out"]').last().locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(links).toEqual(['https://example.com']);
+  });
+
   it('had no script errors', () => {
     expect(pageErrors).toEqual([]);
   });
