@@ -124,7 +124,16 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       }
     };
     process.once('exit', onExit);
-    proc.once('exit', () => process.removeListener('exit', onExit));
+    // A parent killed outright runs no exit handler: a watchdog kills the group once we are gone.
+    const watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${proc.pid} 2>/dev/null; do sleep 1; done; kill -0 ${process.pid} 2>/dev/null || kill -9 -${proc.pid} 2>/dev/null`], {
+      stdio: 'ignore',
+      detached: true,
+    });
+    watchdog.unref();
+    proc.once('exit', () => {
+      process.removeListener('exit', onExit);
+      watchdog.kill('SIGKILL');
+    });
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();
       if (output.length < 20_000) output += text;
