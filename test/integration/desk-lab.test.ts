@@ -113,6 +113,26 @@ describe('Presence Desk core on the demo lab', () => {
     }
   });
 
+  it('keeps the conversation across a restart of the app', async () => {
+    const first = newSession('restart');
+    await first.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+    const omar = lab.bots.get('omar')!;
+    const reply = waitFor<ChatMessage>((cb) => first.on('im:message', cb), (m) => m.direction === 'in', 'reply');
+    await first.sendMessage(omar.uri, 'Remember this after a restart');
+    await reply;
+    await first.close();
+
+    const second = newSession('restart');
+    try {
+      await second.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      const conversation = second.snapshot().conversations[omar.uri];
+      expect(conversation.map((m) => [m.direction, m.state])).toEqual([['out', 'sent'], ['in', 'received']]);
+      expect(conversation[0].text).toBe('Remember this after a restart');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('says "Wrong username/password" for a wrong password', async () => {
     const session = newSession('wrong');
     await expect(session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: 'not-the-password' })).rejects.toMatchObject({
