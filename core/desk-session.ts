@@ -90,6 +90,8 @@ export class DeskSession implements DeskBackend {
   private readonly log: (line: string) => void;
   private state: SessionState = { phase: 'signed-out' };
   private own: OwnStatus = { availability: 'available', note: '' };
+  /** The status before an automatic Away, restored when the user is back. */
+  private autoAwayFrom: OwnStatus | undefined;
   private groups: ContactGroup[] = [];
   private readonly presence = new Map<string, Presence>();
   private connection: Connection | undefined;
@@ -111,6 +113,7 @@ export class DeskSession implements DeskBackend {
       'session:sign-in': (request) => this.signIn(request),
       'session:sign-out': () => this.signOut(),
       'presence:set-own': (status) => this.setOwnStatus(status),
+      'presence:idle': (idle) => this.setIdle(idle),
       'im:send': (to, text) => this.sendMessage(to, text),
       'im:retry': (id) => this.retryMessage(id),
       'im:composing': (to, active) => this.sendComposing(to, active),
@@ -146,6 +149,7 @@ export class DeskSession implements DeskBackend {
       presence: Object.fromEntries(this.presence),
       conversations: this.connection?.history.recent() ?? {},
       signInDefaults: { server: this.state.server ?? settings.server, user: this.state.user ?? settings.user },
+      idleAwayMinutes: settings.idleAwayMinutes,
     };
   }
 
@@ -314,7 +318,29 @@ export class DeskSession implements DeskBackend {
 
   // ── own status ────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Automatic Away: only an Available user goes Away when idle (Busy, Do not disturb and
+   * Invisible are deliberate and stay), with the same note; coming back restores Available
+   * unless the user changed the status by hand meanwhile.
+   */
+  async setIdle(idle: boolean): Promise<OwnStatus> {
+    if (idle && !this.autoAwayFrom && this.own.availability === 'available') {
+      this.autoAwayFrom = { ...this.own };
+      await this.publishOwn({ availability: 'away', note: this.own.note });
+    } else if (!idle && this.autoAwayFrom) {
+      const back = this.autoAwayFrom;
+      this.autoAwayFrom = undefined;
+      if (this.own.availability === 'away') await this.publishOwn(back);
+    }
+    return { ...this.own };
+  }
+
   async setOwnStatus(status: OwnStatus): Promise<OwnStatus> {
+    this.autoAwayFrom = undefined; // a choice by hand ends any automatic Away
+    return this.publishOwn(status);
+  }
+
+  private async publishOwn(status: OwnStatus): Promise<OwnStatus> {
     const note = (status.note ?? '').slice(0, 512);
     this.own = { availability: status.availability, note };
     this.events.emit('presence:own', { ...this.own });

@@ -157,6 +157,8 @@ export interface Snapshot {
   conversations: Record<string, ChatMessage[]>;
   /** Defaults for the sign-in form (from settings / command line). */
   signInDefaults: { server: string; user: string };
+  /** Minutes without activity before the status goes to Away by itself (0 = never). */
+  idleAwayMinutes: number;
 }
 
 export interface SignInRequest {

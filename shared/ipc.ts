@@ -27,6 +27,8 @@ export interface InvokeChannels {
   'session:sign-in': { args: [request: SignInRequest]; result: SessionState };
   'session:sign-out': { args: []; result: SessionState };
   'presence:set-own': { args: [status: OwnStatus]; result: OwnStatus };
+  /** The user went idle or came back; the session decides what that does to the status. */
+  'presence:idle': { args: [idle: boolean]; result: OwnStatus };
   'im:send': { args: [to: string, text: string]; result: ChatMessage };
   'im:retry': { args: [messageId: string]; result: ChatMessage };
   'im:composing': { args: [to: string, active: boolean]; result: void };
@@ -60,6 +62,7 @@ export const INVOKE_CHANNELS = [
   'session:sign-in',
   'session:sign-out',
   'presence:set-own',
+  'presence:idle',
   'im:send',
   'im:retry',
   'im:composing',

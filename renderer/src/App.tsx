@@ -8,6 +8,7 @@ import { OwnStatus } from './OwnStatus';
 import { Recent } from './Recent';
 import { SignIn } from './SignIn';
 import { useDesk } from './store';
+import { useIdle } from './use-idle';
 
 const PHASE_LABEL = { 'signed-out': 'Signed out', 'signing-in': 'Signing in…', 'signed-in': 'Online', reconnecting: 'Reconnecting…' } as const;
 
@@ -19,6 +20,7 @@ export function App({ api }: { api: DeskApi }) {
   const [notice, setNotice] = useState<string | undefined>();
   const [sideTab, setSideTab] = useState<'contacts' | 'recent'>('contacts');
   openPeerRef.current = active;
+  useIdle(api, state.idleAwayMinutes, state.session.phase === 'signed-in');
 
   const contacts = useMemo(() => {
     const map = new Map<string, Contact>();

@@ -17,6 +17,7 @@ export interface DeskState {
   composing: Record<string, boolean>;
   unread: Record<string, number>;
   signInDefaults: Snapshot['signInDefaults'];
+  idleAwayMinutes: number;
   hostLost: boolean;
 }
 
@@ -41,6 +42,7 @@ export const initialState: DeskState = {
   composing: {},
   unread: {},
   signInDefaults: { server: '', user: '' },
+  idleAwayMinutes: 0,
   hostLost: false,
 };
 

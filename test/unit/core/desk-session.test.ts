@@ -237,6 +237,22 @@ describe('DeskSession', () => {
     expect(await session.handlers['recent:list']()).toHaveLength(1);
   });
 
+  it('goes Away when idle only from Available, and comes back unless changed by hand', async () => {
+    await signIn();
+    await session.setOwnStatus({ availability: 'available', note: 'Here' });
+    expect(await session.handlers['presence:idle'](true)).toEqual({ availability: 'away', note: 'Here' });
+    expect(sip.published.at(-1)).toEqual({ availability: 'away', note: 'Here' });
+    expect(await session.handlers['presence:idle'](false)).toEqual({ availability: 'available', note: 'Here' });
+
+    await session.setOwnStatus({ availability: 'busy', note: 'Deep work' });
+    expect(await session.handlers['presence:idle'](true)).toEqual({ availability: 'busy', note: 'Deep work' });
+
+    await session.setOwnStatus({ availability: 'available', note: '' });
+    await session.handlers['presence:idle'](true);
+    await session.setOwnStatus({ availability: 'dnd', note: 'Call' }); // by hand while away
+    expect(await session.handlers['presence:idle'](false)).toEqual({ availability: 'dnd', note: 'Call' });
+  });
+
   it('signs out: stops SIP, logs out of CUPS, clears the list', async () => {
     await signIn();
     const state = await session.signOut();

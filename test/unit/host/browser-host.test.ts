@@ -23,6 +23,7 @@ const backend: DeskBackend = {
     'session:sign-in': (r) => { throw new DeskError('auth', `Wrong username/password`, r.user); },
     'session:sign-out': () => ({ phase: 'signed-out' }),
     'presence:set-own': (s) => s,
+    'presence:idle': () => ({ availability: 'away', note: '' }),
     'im:send': (to, text) => { calls.push([to, text]); return { id: '1', peer: to, direction: 'out', text, at: 1, state: 'queued' }; },
     'im:retry': () => { throw new Error('x'); },
     'im:composing': () => undefined,
