@@ -9,6 +9,7 @@ import { Recent } from './Recent';
 import { SignIn } from './SignIn';
 import { useDesk } from './store';
 import { useIdle } from './use-idle';
+import { useNotifications } from './use-notifications';
 
 const PHASE_LABEL = { 'signed-out': 'Signed out', 'signing-in': 'Signing in…', 'signed-in': 'Online', reconnecting: 'Reconnecting…' } as const;
 
@@ -36,6 +37,8 @@ export function App({ api }: { api: DeskApi }) {
     },
     [dispatch],
   );
+  useNotifications(api, state.unread, contacts, open);
+
   const close = (uri: string) => {
     setTabs((t) => t.filter((x) => x !== uri));
     if (active === uri) setActive(shownTabs.find((x) => x !== uri));

@@ -138,6 +138,16 @@ describe('Presence Desk on the demo lab, in Chromium', () => {
     expect(links).toEqual(['https://example.com']);
   });
 
+  it('flags a message from someone else with an unread badge and the title, cleared when read', async () => {
+    await created.lab!.bots.get('sam')!.account.sendMessage(uri('alex'), 'Got a minute?');
+    await contact('sam').locator('[data-testid="unread"]', { hasText: '1' }).waitFor();
+    await expect.poll(() => page.title()).toBe('(1) Presence Desk');
+    await contact('sam').click();
+    await page.locator('[data-testid="conversation"][data-peer="' + uri('sam') + '"] [data-testid="message-text"]', { hasText: 'Got a minute?' }).waitFor();
+    await expect.poll(() => page.title()).toBe('Presence Desk');
+    expect(await contact('sam').locator('[data-testid="unread"]').count()).toBe(0);
+  });
+
   it('had no script errors', () => {
     expect(pageErrors).toEqual([]);
   });
