@@ -34,7 +34,7 @@ import type {
   Snapshot,
 } from '../shared/domain';
 import type { DeskBackend, EventChannel, EventChannels, InvokeHandlers } from '../shared/ipc';
-import { CupsSession, type AllConfig, type CupsGroup, type SystemConfig } from './cups';
+import { CupsSession, type AllConfig, type CupsGroup, type ItemResult, type SystemConfig } from './cups';
 import { SipAccount, type IncomingMessage, type RegistrationState, type SipTransportKind } from './sip';
 import { DeskError, asDeskError, toAppError } from './errors';
 import { ClickToDial, WebDialer, type WebDialerProfile } from './dial';
@@ -63,7 +63,10 @@ export interface DeskSessionOptions {
 }
 
 /** What the session needs of a CUPS session (the real `CupsSession` fits). */
-export type CupsLike = Pick<CupsSession, 'login' | 'logout' | 'getAllConfig' | 'addRecentComm' | 'getRecentComm'>;
+export type CupsLike = Pick<
+  CupsSession,
+  'login' | 'logout' | 'getAllConfig' | 'addRecentComm' | 'getRecentComm' | 'addGroups' | 'modifyGroups' | 'deleteGroups' | 'addContacts' | 'modifyContacts' | 'deleteContacts'
+>;
 /** What the session needs of a SIP account (the real `SipAccount` fits). */
 export type SipLike = Pick<
   SipAccount,
@@ -121,6 +124,13 @@ export class DeskSession implements DeskBackend {
       'dial:preview': (number) => this.requireConnection().dialer.preview(number),
       'dial:call': (number) => this.placeCall(number),
       'recent:list': () => this.recent(),
+      'contacts:add-group': (name) => this.addGroup(name),
+      'contacts:rename-group': (oldName, newName) => this.renameGroup(oldName, newName),
+      'contacts:delete-group': (name) => this.deleteGroup(name),
+      'contacts:add': (group, who, nickname) => this.addContact(group, who, nickname),
+      'contacts:rename': (group, uri, nickname) => this.renameContact(group, uri, nickname),
+      'contacts:move': (from, uri, to) => this.moveContact(from, uri, to),
+      'contacts:remove': (group, uri) => this.removeContact(group, uri),
     };
   }
 
@@ -426,6 +436,163 @@ export class DeskSession implements DeskBackend {
     if (!connection || this.state.phase !== 'signed-in') return;
     // Composing indications are advisory: a failure is logged, never shown as an error.
     await connection.sip.sendComposing(normaliseAor(to), active).catch((e) => this.log(`im: composing to ${to}: ${toAppError(e).message}`));
+  }
+
+  // ── contact list editing ──────────────────────────────────────────────────────────────
+
+  /**
+   * Applies a change to the list at once (the UI shows it immediately), then asks the server.
+   * If the server refuses any item, the list goes back to how it was and the error carries the
+   * server's own words. Presence subscriptions follow the list.
+   */
+  private async changeList(what: string, apply: (groups: ContactGroup[]) => void, send: (cups: CupsLike) => Promise<ItemResult<unknown>[]>): Promise<ContactGroup[]> {
+    const connection = this.requireConnection();
+    const before = this.groups;
+    const after = structuredClone(before);
+    apply(after);
+    this.setGroups(after);
+    try {
+      const results = await send(connection.cups);
+      const refused = results.find((r) => !r.ok);
+      if (refused) throw new DeskError('soap-fault', `${what} failed: ${refused.status}`);
+      if (results.length === 0) throw new DeskError('parse', `${what} failed: the server did not say whether it worked.`);
+    } catch (error) {
+      if (this.groups === after) this.setGroups(before);
+      const app = toAppError(error);
+      this.log(`contacts: ${what} failed: ${app.message}`);
+      throw error instanceof DeskError ? error : new DeskError(app.code, `${what} failed: ${app.message}`, app.detail);
+    }
+    return this.groups;
+  }
+
+  private setGroups(groups: ContactGroup[]): void {
+    const had = new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)));
+    const has = new Set(groups.flatMap((g) => g.contacts.map((c) => c.uri)));
+    this.groups = groups;
+    const sip = this.connection?.sip;
+    for (const uri of has) {
+      if (had.has(uri)) continue;
+      if (!this.presence.has(uri)) this.presence.set(uri, unknownPresence());
+      sip?.watch(uri);
+    }
+    for (const uri of had) {
+      if (has.has(uri)) continue;
+      this.presence.delete(uri);
+      sip?.unwatch(uri);
+    }
+    this.events.emit('contacts:changed', groups);
+  }
+
+  private group(name: string, groups = this.groups): ContactGroup {
+    const group = groups.find((g) => g.name === name);
+    if (!group) throw new DeskError('invalid-input', `There is no group "${name}".`);
+    return group;
+  }
+
+  private contactIn(group: ContactGroup, uri: string): Contact {
+    const contact = group.contacts.find((c) => c.uri === normaliseAor(uri));
+    if (!contact) throw new DeskError('invalid-input', `${uri.replace(/^sip:/, '')} is not in "${group.name || 'Contacts'}".`);
+    return contact;
+  }
+
+  private get domain(): string {
+    return this.connection?.config.system.presence.domain || '';
+  }
+
+  /** What CUPS calls a persona id: the user part for our own domain, the address otherwise. */
+  private personaIdOf(who: string): string {
+    const aor = normaliseAor(who.includes('@') || /^sips?:/i.test(who) ? who : `sip:${who}@${this.domain}`);
+    return aor.endsWith(`@${this.domain.toLowerCase()}`) ? aorUser(aor) : aor.slice(4);
+  }
+
+  async addGroup(rawName: string): Promise<ContactGroup[]> {
+    const name = rawName.trim();
+    if (!name) throw new DeskError('invalid-input', 'Enter a name for the group.');
+    if (this.groups.some((g) => g.name === name)) throw new DeskError('invalid-input', `There is already a group "${name}".`);
+    const index = Math.max(0, ...this.groups.map((g) => g.index)) + 1;
+    return this.changeList(`Adding the group "${name}"`, (groups) => groups.push({ name, index, contacts: [] }), (cups) => cups.addGroups([{ name, index }]));
+  }
+
+  async renameGroup(oldName: string, rawNew: string): Promise<ContactGroup[]> {
+    const newName = rawNew.trim();
+    this.group(oldName);
+    if (!newName) throw new DeskError('invalid-input', 'Enter a name for the group.');
+    if (newName !== oldName && this.groups.some((g) => g.name === newName)) throw new DeskError('invalid-input', `There is already a group "${newName}".`);
+    return this.changeList(`Renaming "${oldName}"`, (groups) => (this.group(oldName, groups).name = newName), (cups) => cups.modifyGroups([{ oldName, newName }]));
+  }
+
+  async deleteGroup(name: string): Promise<ContactGroup> {
+    const removed = structuredClone(this.group(name));
+    await this.changeList(`Deleting the group "${name}"`, (groups) => groups.splice(groups.findIndex((g) => g.name === name), 1), (cups) => cups.deleteGroups([name]));
+    return removed;
+  }
+
+  async addContact(groupName: string, who: string, nickname = ''): Promise<ContactGroup[]> {
+    const group = this.group(groupName);
+    if (!who.trim()) throw new DeskError('invalid-input', 'Enter a user name or SIP address.');
+    const personaId = this.personaIdOf(who.trim());
+    const uri = personaUri(personaId, this.domain);
+    if (group.contacts.some((c) => c.uri === uri)) throw new DeskError('invalid-input', `${personaId} is already in "${groupName || 'Contacts'}".`);
+    const index = Math.max(0, ...group.contacts.map((c) => c.index)) + 1;
+    const contact: Contact = { personaId, uri, nickname: nickname.trim(), displayName: nickname.trim() || aorUser(uri), index, displayOnPhone: false, numbers: [] };
+    return this.changeList(
+      `Adding ${personaId}`,
+      (groups) => this.group(groupName, groups).contacts.push(contact),
+      (cups) => cups.addContacts([{ group: groupName, personaId, index, ...(contact.nickname ? { nickname: contact.nickname } : {}) }]),
+    );
+  }
+
+  async renameContact(groupName: string, uri: string, rawNickname: string): Promise<ContactGroup[]> {
+    const contact = this.contactIn(this.group(groupName), uri);
+    const nickname = rawNickname.trim();
+    return this.changeList(
+      `Renaming ${contact.displayName}`,
+      (groups) => {
+        const c = this.contactIn(this.group(groupName, groups), uri);
+        c.nickname = nickname;
+        c.displayName = nickname || aorUser(c.uri);
+      },
+      (cups) => cups.modifyContacts([{ group: groupName, personaId: contact.personaId, nickname }]),
+    );
+  }
+
+  /** CUPS has no move: the contact is added to the new group, then removed from the old one. */
+  async moveContact(fromGroup: string, uri: string, toGroup: string): Promise<ContactGroup[]> {
+    const contact = this.contactIn(this.group(fromGroup), uri);
+    const target = this.group(toGroup);
+    if (fromGroup === toGroup) return this.groups;
+    if (target.contacts.some((c) => c.uri === contact.uri)) throw new DeskError('invalid-input', `${contact.displayName} is already in "${toGroup}".`);
+    const index = Math.max(0, ...target.contacts.map((c) => c.index)) + 1;
+    const spec = { personaId: contact.personaId, ...(contact.nickname ? { nickname: contact.nickname } : {}), displayOnPhone: contact.displayOnPhone };
+    return this.changeList(
+      `Moving ${contact.displayName}`,
+      (groups) => {
+        const from = this.group(fromGroup, groups);
+        from.contacts = from.contacts.filter((c) => c.uri !== contact.uri);
+        this.group(toGroup, groups).contacts.push({ ...contact, index });
+      },
+      async (cups) => {
+        const added = await cups.addContacts([{ group: toGroup, index, ...spec }]);
+        if (added.some((r) => !r.ok)) return added;
+        const removed = await cups.deleteContacts([{ group: fromGroup, personaId: contact.personaId }]);
+        // Leave nothing half-done on the server: take the new copy away again.
+        if (removed.some((r) => !r.ok)) await cups.deleteContacts([{ group: toGroup, personaId: contact.personaId }]).catch(() => undefined);
+        return [...added, ...removed];
+      },
+    );
+  }
+
+  async removeContact(groupName: string, uri: string): Promise<Contact> {
+    const contact = structuredClone(this.contactIn(this.group(groupName), uri));
+    await this.changeList(
+      `Removing ${contact.displayName}`,
+      (groups) => {
+        const g = this.group(groupName, groups);
+        g.contacts = g.contacts.filter((c) => c.uri !== contact.uri);
+      },
+      (cups) => cups.deleteContacts([{ group: groupName, personaId: contact.personaId }]),
+    );
+    return contact;
   }
 
   // ── click-to-dial and recent communications ───────────────────────────────────────────

@@ -8,6 +8,7 @@
  */
 import type {
   ChatMessage,
+  Contact,
   DialPlan,
   RecentEntry,
   ComposingUpdate,
@@ -36,6 +37,16 @@ export interface InvokeChannels {
   'dial:preview': { args: [number: string]; result: DialPlan };
   'dial:call': { args: [number: string]; result: RecentEntry };
   'recent:list': { args: []; result: RecentEntry[] };
+  'contacts:add-group': { args: [name: string]; result: ContactGroup[] };
+  'contacts:rename-group': { args: [oldName: string, newName: string]; result: ContactGroup[] };
+  /** Returns the deleted group with its contacts, so the UI can offer Undo. */
+  'contacts:delete-group': { args: [name: string]; result: ContactGroup };
+  /** `who`: a persona id or SIP address. */
+  'contacts:add': { args: [group: string, who: string, nickname?: string]; result: ContactGroup[] };
+  'contacts:rename': { args: [group: string, uri: string, nickname: string]; result: ContactGroup[] };
+  'contacts:move': { args: [fromGroup: string, uri: string, toGroup: string]; result: ContactGroup[] };
+  /** Returns the removed contact, so the UI can offer Undo. */
+  'contacts:remove': { args: [group: string, uri: string]; result: Contact };
 }
 
 /** Host → renderer events with their payload. */
@@ -70,6 +81,13 @@ export const INVOKE_CHANNELS = [
   'dial:preview',
   'dial:call',
   'recent:list',
+  'contacts:add-group',
+  'contacts:rename-group',
+  'contacts:delete-group',
+  'contacts:add',
+  'contacts:rename',
+  'contacts:move',
+  'contacts:remove',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

@@ -133,6 +133,60 @@ describe('Presence Desk core on the demo lab', () => {
     }
   });
 
+  it('edits the contact list on the server: add group, add, rename, move, remove and undo, delete group', async () => {
+    const session = newSession('edit');
+    const stored = () => lab.cups.contactList('alex').map((g) => [g.name, g.contacts.map((c) => `${c.personaId}:${c.nickname}`)]);
+    const shown = () => session.snapshot().groups.map((g) => [g.name, g.contacts.map((c) => `${c.personaId}:${c.nickname}`)]);
+    try {
+      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      await session.addGroup('Project X');
+      expect(stored().at(-1)).toEqual(['Project X', []]);
+      await session.addContact('Project X', 'maria', 'Maria (PX)');
+      expect(stored().at(-1)).toEqual(['Project X', ['maria:Maria (PX)']]);
+      const maria = `sip:maria@${lab.domain}`;
+      await session.renameContact('Project X', maria, 'Maria C.');
+      expect(stored().at(-1)).toEqual(['Project X', ['maria:Maria C.']]);
+      await session.moveContact('Support desk', `sip:omar@${lab.domain}`, 'Project X');
+      expect(stored().find((g) => g[0] === 'Support desk')![1]).not.toContain('omar:Omar Haddad');
+      expect(stored().at(-1)).toEqual(['Project X', ['maria:Maria C.', 'omar:Omar Haddad']]);
+      const removed = await session.removeContact('Project X', maria);
+      expect(stored().at(-1)).toEqual(['Project X', ['omar:Omar Haddad']]);
+      await session.addContact('Project X', removed.personaId, removed.nickname); // undo
+      expect(stored().at(-1)).toEqual(['Project X', ['omar:Omar Haddad', 'maria:Maria C.']]);
+      expect(shown()).toEqual(stored());
+      // Presence follows the list: the moved contact is still watched.
+      await presenceSettled(session, 'omar', (p) => p.availability !== 'unknown');
+      await session.renameGroup('Project X', 'Project Y');
+      expect(stored().at(-1)?.[0]).toBe('Project Y');
+      await session.moveContact('Project Y', `sip:omar@${lab.domain}`, 'Support desk');
+      const deleted = await session.deleteGroup('Project Y');
+      expect(deleted.contacts.map((c) => c.personaId)).toEqual(['maria']);
+      expect(stored().map((g) => g[0])).toEqual(['Product team', 'Support desk']);
+      expect(shown()).toEqual(stored());
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('reverts a change the server refuses and says why', async () => {
+    const session = newSession('refuse');
+    try {
+      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      const before = session.snapshot().groups;
+      const seen: number[] = [];
+      session.on('contacts:changed', (groups) => seen.push(groups.flatMap((g) => g.contacts).length));
+      await expect(session.addContact('Product team', 'nobody-here')).rejects.toMatchObject({ code: 'soap-fault', message: 'Adding nobody-here failed: Contact does not exist in.' });
+      expect(seen).toEqual([7, 6]); // shown at once, then taken back
+      expect(session.snapshot().groups).toEqual(before);
+      lab.cups.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1 });
+      await expect(session.addGroup('Later')).rejects.toMatchObject({ message: 'Adding the group "Later" failed: Could not connect to database.' });
+      expect(lab.cups.contactList('alex').map((g) => g.name)).toEqual(['Product team', 'Support desk']);
+      expect(session.snapshot().groups.map((g) => g.name)).toEqual(['Product team', 'Support desk']);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('says "Wrong username/password" for a wrong password', async () => {
     const session = newSession('wrong');
     await expect(session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: 'not-the-password' })).rejects.toMatchObject({

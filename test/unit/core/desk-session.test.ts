@@ -54,6 +54,13 @@ class FakeCups implements CupsLike {
   async getRecentComm() {
     return [];
   }
+  // Contact-list editing is exercised against the lab server (test/integration/desk-lab.test.ts).
+  addGroups = async () => [];
+  modifyGroups = async () => [];
+  deleteGroups = async () => [];
+  addContacts = async () => [];
+  modifyContacts = async () => [];
+  deleteContacts = async () => [];
 }
 
 type SipEvents = { state: string; presence: [string, Presence]; message: { id: string; from: string; text: string; at: number }; composing: { from: string; active: boolean } };

@@ -31,6 +31,13 @@ const backend: DeskBackend = {
     'dial:preview': (n) => ({ input: n, normalised: n, dial: n, explanation: `will dial ${n}`, steps: [] }),
     'dial:call': () => { throw new DeskError('unreachable', 'Cannot reach 127.0.0.1:1 (connection refused)'); },
     'recent:list': () => [],
+    'contacts:add-group': () => [],
+    'contacts:rename-group': () => [],
+    'contacts:delete-group': (name) => ({ name, index: 0, contacts: [] }),
+    'contacts:add': () => [],
+    'contacts:rename': () => [],
+    'contacts:move': () => [],
+    'contacts:remove': () => { throw new DeskError('soap-fault', 'Removing x failed: Contact does not exist in.'); },
   },
   subscribe(listener) {
     emit = listener;
