@@ -1,7 +1,9 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Contact } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
-import { BuddyList } from './BuddyList';
+import { BuddyList, type ListEditing } from './BuddyList';
+import { Dialog, type DialogRequest } from './Dialog';
+import { errorText } from './api';
 import { Conversation } from './Conversation';
 import { DialBox } from './DialBox';
 import { OwnStatus } from './OwnStatus';
@@ -20,6 +22,52 @@ export function App({ api }: { api: DeskApi }) {
   const [active, setActive] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [sideTab, setSideTab] = useState<'contacts' | 'recent'>('contacts');
+  const [dialog, setDialog] = useState<DialogRequest | undefined>();
+  const [undo, setUndo] = useState<{ text: string; run: () => Promise<unknown> } | undefined>();
+  useEffect(() => {
+    if (!undo) return;
+    const timer = setTimeout(() => setUndo(undefined), 10_000);
+    return () => clearTimeout(timer);
+  }, [undo]);
+
+  const editing = useMemo<ListEditing>(() => {
+    const report = (e: unknown) => setNotice(errorText(e).message);
+    return {
+      newGroup: () => setDialog({ title: 'New group', label: 'Name', submit: 'Create', onSubmit: (v) => api.invoke('contacts:add-group', v) }),
+      addContact: (group) =>
+        setDialog({
+          title: `Add a contact to ${group || 'Contacts'}`,
+          label: 'User name or SIP address',
+          second: { label: 'Nickname (optional)' },
+          submit: 'Add',
+          onSubmit: (v, nick) => api.invoke('contacts:add', group, v, nick),
+        }),
+      renameGroup: (group) => setDialog({ title: `Rename ${group}`, label: 'Name', initial: group, submit: 'Rename', onSubmit: (v) => api.invoke('contacts:rename-group', group, v) }),
+      deleteGroup: (group) =>
+        api
+          .invoke('contacts:delete-group', group)
+          .then((g) =>
+            setUndo({
+              text: `Deleted the group "${group}".`,
+              run: async () => {
+                await api.invoke('contacts:add-group', g.name);
+                for (const c of g.contacts) await api.invoke('contacts:add', g.name, c.personaId, c.nickname);
+              },
+            }),
+          )
+          .catch(report),
+      contact: {
+        rename: (group, c) =>
+          setDialog({ title: `Rename ${c.displayName}`, label: 'Nickname', initial: c.nickname || c.displayName, submit: 'Rename', onSubmit: (v) => api.invoke('contacts:rename', group, c.uri, v) }),
+        move: (from, c, to) => void api.invoke('contacts:move', from, c.uri, to).catch(report),
+        remove: (group, c) =>
+          void api
+            .invoke('contacts:remove', group, c.uri)
+            .then((r) => setUndo({ text: `Removed ${r.displayName}.`, run: () => api.invoke('contacts:add', group, r.personaId, r.nickname) }))
+            .catch(report),
+      },
+    };
+  }, [api]);
   openPeerRef.current = active;
   useIdle(api, state.idleAwayMinutes, state.session.phase === 'signed-in');
 
@@ -76,8 +124,24 @@ export function App({ api }: { api: DeskApi }) {
         </div>
       )}
       {notice && (
-        <div className="banner error" role="alert" onClick={() => setNotice(undefined)}>
+        <div className="banner error" role="alert" data-testid="notice" onClick={() => setNotice(undefined)}>
           {notice}
+        </div>
+      )}
+      {dialog && <Dialog request={dialog} onClose={() => setDialog(undefined)} />}
+      {undo && (
+        <div className="toast" role="status" data-testid="toast">
+          {undo.text}
+          <button
+            data-testid="undo"
+            onClick={() => {
+              const run = undo.run;
+              setUndo(undefined);
+              run().catch((e) => setNotice(errorText(e).message));
+            }}
+          >
+            Undo
+          </button>
         </div>
       )}
       {!signedIn ? (
@@ -96,7 +160,7 @@ export function App({ api }: { api: DeskApi }) {
               </button>
             </div>
             {sideTab === 'contacts' ? (
-              <BuddyList groups={state.groups} presence={state.presence} unread={state.unread} onOpen={open} />
+              <BuddyList groups={state.groups} presence={state.presence} unread={state.unread} onOpen={open} edit={editing} />
             ) : (
               <Recent api={api} />
             )}

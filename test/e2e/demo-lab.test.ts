@@ -148,6 +148,70 @@ describe('Presence Desk on the demo lab, in Chromium', () => {
     expect(await contact('sam').locator('[data-testid="unread"]').count()).toBe(0);
   });
 
+  it('edits groups and contacts on the server from the list, with undo and the server’s words on failure', async () => {
+    const cups = created.lab!.cups;
+    const stored = (name: string) => cups.contactList('alex').find((g) => g.name === name)?.contacts.map((c) => `${c.personaId}:${c.nickname}`);
+    const group = (name: string) => page.locator(`[data-testid="group"][data-name="${name}"]`);
+    const row = (g: string, id: string) => group(g).locator('li', { has: page.locator(`[data-uri="${uri(id)}"]`) });
+    const dialog = async (value: string, second?: string) => {
+      await page.fill('[data-testid="dialog-input"]', value);
+      if (second !== undefined) await page.fill('[data-testid="dialog-second"]', second);
+      await page.click('[data-testid="dialog-submit"]');
+    };
+
+    await page.click('[data-testid="new-group"]');
+    await dialog('Project X');
+    await group('Project X').waitFor();
+    expect(stored('Project X')).toEqual([]);
+
+    await group('Project X').locator('.group-header-row').hover();
+    await group('Project X').locator('[data-testid="group-add-contact"]').click();
+    await dialog('maria', 'Maria PX');
+    await row('Project X', 'maria').waitFor();
+    expect(stored('Project X')).toEqual(['maria:Maria PX']);
+
+    await row('Project X', 'maria').hover();
+    await row('Project X', 'maria').locator('[data-testid="contact-more"]').click();
+    await page.click('[data-testid="menu-rename"]');
+    await dialog('Maria X');
+    await row('Project X', 'maria').locator('.contact-name', { hasText: 'Maria X' }).waitFor();
+    expect(stored('Project X')).toEqual(['maria:Maria X']);
+
+    await row('Support desk', 'omar').hover();
+    await row('Support desk', 'omar').locator('[data-testid="contact-more"]').click();
+    await page.click('[data-testid="menu-move"][data-to="Project X"]');
+    await row('Project X', 'omar').waitFor();
+    expect(stored('Project X')).toEqual(['maria:Maria X', 'omar:Omar Haddad']);
+    expect(stored('Support desk')).not.toContain('omar:Omar Haddad');
+
+    await row('Project X', 'maria').hover();
+    await row('Project X', 'maria').locator('[data-testid="contact-more"]').click();
+    await page.click('[data-testid="menu-remove"]');
+    await page.locator('[data-testid="toast"]', { hasText: 'Removed Maria X.' }).waitFor();
+    await expect.poll(() => stored('Project X')).toEqual(['omar:Omar Haddad']);
+    await page.click('[data-testid="undo"]');
+    await row('Project X', 'maria').waitFor();
+    await expect.poll(() => stored('Project X')).toEqual(['omar:Omar Haddad', 'maria:Maria X']);
+
+    cups.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1 });
+    await page.click('[data-testid="new-group"]');
+    await dialog('Broken');
+    await page.locator('[data-testid="dialog-error"]', { hasText: 'Adding the group "Broken" failed: Could not connect to database.' }).waitFor();
+    await page.click('.dialog-buttons .link');
+    expect(await group('Broken').count()).toBe(0);
+    expect(stored('Broken')).toBeUndefined();
+
+    await row('Project X', 'omar').hover();
+    await row('Project X', 'omar').locator('[data-testid="contact-more"]').click();
+    await page.click('[data-testid="menu-move"][data-to="Support desk"]');
+    await row('Support desk', 'omar').waitFor();
+    await group('Project X').locator('.group-header-row').hover();
+    await group('Project X').locator('[data-testid="group-delete"]').click();
+    await page.locator('[data-testid="toast"]', { hasText: 'Deleted the group "Project X".' }).waitFor();
+    await expect.poll(() => cups.contactList('alex').map((g) => g.name)).toEqual(['Product team', 'Support desk']);
+    await page.screenshot({ path: join(root, 'test-results', 'e2e-contact-editing.png') });
+  });
+
   it('had no script errors', () => {
     expect(pageErrors).toEqual([]);
   });
