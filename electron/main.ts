@@ -7,22 +7,13 @@
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import { join } from 'node:path';
 import { INVOKE_CHANNELS } from '../shared/ipc';
+import { isAllowedExternalUrl } from '../shared/links';
 import { createBackend, type CreatedBackend } from '../host/backend-factory';
 import { dispatchInvoke, serialiseError } from '../host/bridge';
 import { ElectronSettingsStore } from './settings';
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-/** External links the app may open in the system browser. */
-export function isAllowedExternal(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' || u.protocol === 'mailto:';
-  } catch {
-    return false;
-  }
-}
 
 let created: CreatedBackend | undefined;
 let window: BrowserWindow | undefined;
@@ -38,7 +29,7 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
-      if (isAllowedExternal(url)) void shell.openExternal(url);
+      if (isAllowedExternalUrl(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
     contents.on('will-navigate', (event) => event.preventDefault());

@@ -3,18 +3,11 @@
  * renderer turns into React elements; nothing here produces HTML, and only http(s) and mailto
  * links are ever made clickable (`javascript:` and friends stay plain text).
  */
+import { isAllowedExternalUrl } from '../../shared/links';
+
 export type Piece = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string } | { kind: 'number'; text: string };
 
 const PATTERN = /\b((?:https?:\/\/|mailto:)[^\s<>"']+[^\s<>"'.,;:!?)\]}])|(\+?\(?\d[\d\s().-]{5,}\d)/gi;
-
-export function isSafeHref(href: string): boolean {
-  try {
-    const url = new URL(href);
-    return url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:';
-  } catch {
-    return false;
-  }
-}
 
 export function splitMessage(text: string): Piece[] {
   const pieces: Piece[] = [];
@@ -22,7 +15,7 @@ export function splitMessage(text: string): Piece[] {
   for (const m of text.matchAll(PATTERN)) {
     const [found, link, number] = m;
     const at = m.index ?? 0;
-    if (link && !isSafeHref(link)) continue;
+    if (link && !isAllowedExternalUrl(link)) continue;
     // A number needs at least 7 digits, so dates and times stay text.
     if (number && number.replace(/\D/g, '').length < 7) continue;
     // Dates (2026-11-24, 24.11.2026) are not numbers to call.
