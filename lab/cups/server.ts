@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { CupsGroup, DialingRule } from '../../core/cups/types';
 import { attr, child, children, escapeXml, find, parseXml, text, type XmlNode } from '../../core/xml/safe-xml';
 import { handleOperation, newUserState, type LabUserState } from './operations';
+import { loadStates, saveStates } from './state-file';
 
 export interface LabUser {
   id: string;
@@ -27,6 +28,8 @@ export interface LabCupsOptions {
   users: LabUser[];
   contactLists?: Record<string, CupsGroup[]>;
   dialingRules?: DialingRule[];
+  /** Keep every user's state (lists, rules, ACLs, recent communications…) in this JSON file. */
+  stateFile?: string;
   /** Where WebDialer runs (announced as CallControl.Primary). */
   callControl?: { host: string; port: number; protocol: 'http' | 'https' };
   log?: (line: string) => void;
@@ -67,7 +70,7 @@ const prop = (name: string, value = '', isPublic?: boolean) =>
 export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
   const log = options.log ?? (() => {});
   const users = new Map(options.users.map((u) => [u.id, u]));
-  const states = new Map<string, LabUserState>();
+  const states = new Map<string, LabUserState>(options.stateFile ? loadStates(options.stateFile) : []);
   const stateOf = (id: string) => {
     let st = states.get(id);
     if (!st) states.set(id, (st = newUserState(structuredClone(options.contactLists?.[id] ?? []))));
@@ -216,6 +219,7 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
           fault?.kind === 'fault' ? { status: 500, xml: soapFault(fault.code, fault.text) } : answer(Buffer.concat(chunks).toString('utf8'));
         res.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=utf-8' });
         res.end(xml);
+        if (options.stateFile) saveStates(options.stateFile, states);
       };
       if (fault?.kind === 'slow') setTimeout(send, fault.ms);
       else send();

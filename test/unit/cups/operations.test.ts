@@ -10,6 +10,39 @@ import { soapExample } from '../../support/spec-examples';
 
 const body = (n: number, name: string) => find(parseXml(soapExample(n)), name);
 
+describe('lab state file', () => {
+  it('keeps lists, rules and ACLs across a restart of the lab server', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'pd-labstate-'));
+    const options = {
+      domain: 'lab.test',
+      presence: { host: '127.0.0.1', port: 5060, protocol: 'tcp' as const },
+      users: [{ id: 'alex', password: 'pw', displayName: 'Alex' }, { id: 'bo', password: 'pw', displayName: 'Bo' }],
+      stateFile: join(dir, 'state.json'),
+    };
+    try {
+      let lab = await startLabCups(options);
+      let s = new CupsSession({ server: lab.url, user: 'alex', password: 'pw' });
+      await s.login();
+      await s.addGroups([{ name: 'Kept', index: 3 }]);
+      await s.addContacts([{ group: 'Kept', personaId: 'bo', nickname: 'Bo!' }]);
+      await s.addAcl('family', ['bo']);
+      await lab.close();
+
+      lab = await startLabCups(options);
+      s = new CupsSession({ server: lab.url, user: 'alex', password: 'pw' });
+      await s.login();
+      expect(await s.getContactList()).toEqual([{ name: 'Kept', index: 3, contacts: [{ personaId: 'bo', index: 1, nickname: 'Bo!', displayOnPhone: false }] }]);
+      expect(await s.getAcl(['family'])).toEqual([{ name: 'family', watchers: ['bo'] }]);
+      await lab.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the guide’s responses', () => {
   it('Example 25 set-user-config: per property status', () => {
     const r = op.readSetUserConfig(body(25, 'set-user-config-resp'), [{ name: 'Preferred.Contact', value: 'email' }]);
