@@ -88,6 +88,16 @@ describe('the guide’s example responses', () => {
     expect(readLicensing(find(parseXml(example(54)), 'get-licensing-features-resp'))).toEqual({ base: true, im: true, audio: false, video: false });
   });
 
+  it('a contact list with elements and attributes it does not know is still read in full', () => {
+    const xml = `<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><e:get-contact-list-resp xmlns:e="urn:cisco:epas:soap" xmlns:x="urn:example:future">
+      <e:group name="A" index="2" x:color="blue"><x:icon>star</x:icon><e:persona-id index="1" nickname="Ann" display-on-phone="true" x:since="2020">ann</e:persona-id>
+      <![CDATA[ ]]><e:persona-id>bob</e:persona-id></e:group><x:unknown-block><x:thing/></x:unknown-block><e:group name="B" index="1"/></e:get-contact-list-resp></S:Body></S:Envelope>`;
+    expect(readContactList(find(parseXml(xml), 'get-contact-list-resp'))).toEqual([
+      { name: 'B', index: 1, contacts: [] },
+      { name: 'A', index: 2, contacts: [{ personaId: 'ann', index: 1, nickname: 'Ann', displayOnPhone: true }, { personaId: 'bob', index: 1, nickname: '', displayOnPhone: false }] },
+    ]);
+  });
+
   it('Example 16 (leading space in the session key, attributes run together) is readable', () => {
     expect(text(find(parseXml(example(16)), 'session-key')).trim()).toBe('b189aa60-24e3-4e66-a3b6-d8488235ba47');
   });
