@@ -11,6 +11,7 @@
  */
 import { escapeXml, find, type XmlNode } from '../xml/safe-xml';
 import { readAllConfig, readContactList, readDialingRules, readLicensing, readLogin, readSystemConfig, readUserConfig } from './parse';
+import type { TraceSink } from '../trace';
 import { cupsEndpoint, envelope, exchange, type ExchangeOptions } from './soap';
 import * as op from './operations';
 import {
@@ -39,6 +40,8 @@ export interface CupsSessionOptions {
   timeoutMs?: number;
   maxResponseBytes?: number;
   log?: (line: string) => void;
+  /** Receives every SOAP request and response (Diagnostics). */
+  trace?: TraceSink;
 }
 
 const RELOGIN_INTERVAL_MS = 90_000;
@@ -59,7 +62,7 @@ export class CupsSession {
   }
 
   private get exchangeOptions(): ExchangeOptions {
-    return { timeoutMs: this.options.timeoutMs, maxResponseBytes: this.options.maxResponseBytes, log: this.options.log };
+    return { timeoutMs: this.options.timeoutMs, maxResponseBytes: this.options.maxResponseBytes, log: this.options.log, trace: this.options.trace };
   }
 
   async login(options: { force?: boolean } = {}): Promise<void> {

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { escapeXml, find, parseXml, text, XmlError, type XmlNode } from '../xml/safe-xml';
+import type { TraceSink } from '../trace';
 import { CupsError, EPAS_NS } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -43,6 +44,8 @@ export interface ExchangeOptions {
   timeoutMs?: number;
   maxResponseBytes?: number;
   log?: (line: string) => void;
+  /** Receives each request and response body, for the Diagnostics view. */
+  trace?: TraceSink;
 }
 
 function hostPort(url: URL): string {
@@ -106,6 +109,7 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
         res.on('end', () => {
           if (size > max) return;
           const body = Buffer.concat(chunks).toString('utf8');
+          options.trace?.record({ protocol: 'soap', direction: 'in', peer: endpoint.href, operation, raw: `HTTP ${res.statusCode ?? 0}\n${body}` });
           let tree: XmlNode;
           try {
             tree = parseXml(body, { maxBytes: max, what: `${operation} response` });
@@ -145,6 +149,7 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
         fail(new CupsError('unreachable', `Cannot reach ${target} (${NET_WORDS[code] ?? (error.message || code)}).`, target, operation));
       }
     });
+    options.trace?.record({ protocol: 'soap', direction: 'out', peer: endpoint.href, operation, raw: xml });
     req.end(xml);
   });
 }

@@ -16,6 +16,7 @@ import { Messager, Registerer, Subscriber, SubscriptionState, UserAgent, type Me
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
 import type { AppError, AppErrorCode, OwnStatus, Presence } from '../../shared/domain';
 import { Emitter } from '../events';
+import type { TraceSink } from '../trace';
 import { find, parseXml, text } from '../xml/safe-xml';
 import { buildPidf, composePresence, parsePidf } from './pidf';
 import { Publication } from './publication';
@@ -34,6 +35,8 @@ export interface SipAccountOptions {
   /** How long to wait for a final answer to REGISTER/PUBLISH/MESSAGE (default 10 s). */
   requestTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Receives every SIP message sent and received (Diagnostics). */
+  trace?: TraceSink;
 }
 
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'reconnecting' | 'failed';
@@ -154,6 +157,7 @@ export class SipAccount {
         port: this.options.server.port,
         onLocalPort: (p) => (this.localPort = p),
         log: this.log,
+        trace: this.options.trace,
       };
       const ua = new UserAgent({
         uri: UserAgent.makeURI(this.uri),

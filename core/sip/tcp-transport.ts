@@ -16,6 +16,7 @@ import { EmitterImpl } from 'sip.js/lib/api/emitter.js';
 import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Transport } from 'sip.js/lib/api/transport.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
+import type { TraceSink } from '../trace';
 
 export interface TcpTransportOptions {
   host: string;
@@ -25,6 +26,8 @@ export interface TcpTransportOptions {
   /** Called with each connection's local port (the Contact must carry it). */
   onLocalPort?: (port: number) => void;
   log?: (line: string) => void;
+  /** Receives every message sent and received, for the Diagnostics view. */
+  trace?: TraceSink;
 }
 
 const CRLF2 = Buffer.from('\r\n\r\n');
@@ -117,7 +120,10 @@ export class TcpTransport implements Transport {
           socket.destroy();
           return;
         }
-        for (const message of messages) this.onMessage?.(message);
+        for (const message of messages) {
+          this.options.trace?.record({ protocol: 'sip', direction: 'in', peer: `tcp ${host}:${port}`, raw: message });
+          this.onMessage?.(message);
+        }
       });
       socket.once('error', (error: NodeJS.ErrnoException) => {
         if (!settled) {
@@ -156,6 +162,7 @@ export class TcpTransport implements Transport {
   send(message: string): Promise<void> {
     const socket = this.socket;
     if (!socket || this._state !== TransportState.Connected) return Promise.reject(new Error('not connected'));
+    this.options.trace?.record({ protocol: 'sip', direction: 'out', peer: `tcp ${this.options.host}:${this.options.port}`, raw: message });
     return new Promise((resolve, reject) => socket.write(message, 'utf8', (error) => (error ? reject(error) : resolve())));
   }
 

@@ -8,6 +8,7 @@ import { Conversation } from './Conversation';
 import { DialBox } from './DialBox';
 import { OwnStatus } from './OwnStatus';
 import { Recent } from './Recent';
+import { Settings } from './settings';
 import { SignIn } from './SignIn';
 import { useDesk } from './store';
 import { useIdle } from './use-idle';
@@ -23,6 +24,7 @@ export function App({ api }: { api: DeskApi }) {
   const [notice, setNotice] = useState<string | undefined>();
   const [sideTab, setSideTab] = useState<'contacts' | 'recent'>('contacts');
   const [dialog, setDialog] = useState<DialogRequest | undefined>();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [undo, setUndo] = useState<{ text: string; run: () => Promise<unknown> } | undefined>();
   useEffect(() => {
     if (!undo) return;
@@ -108,9 +110,14 @@ export function App({ api }: { api: DeskApi }) {
           {session.demo && ' · demo lab'}
         </span>
         {signedIn && (
-          <button className="link" onClick={() => void api.invoke('session:sign-out')}>
-            Sign out
-          </button>
+          <>
+            <button className="link" data-testid="open-settings" onClick={() => setSettingsOpen(true)}>
+              Settings
+            </button>
+            <button className="link link-plain" onClick={() => void api.invoke('session:sign-out')}>
+              Sign out
+            </button>
+          </>
         )}
       </header>
       {state.hostLost && (
@@ -143,6 +150,14 @@ export function App({ api }: { api: DeskApi }) {
             Undo
           </button>
         </div>
+      )}
+      {signedIn && settingsOpen && (
+        <Settings
+          api={api}
+          snapshot={{ session, own: state.own, idleAwayMinutes: state.idleAwayMinutes }}
+          onError={setNotice}
+          onClose={() => setSettingsOpen(false)}
+        />
       )}
       {!signedIn ? (
         <SignIn api={api} session={session} defaults={state.signInDefaults} />

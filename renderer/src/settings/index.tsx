@@ -1,0 +1,47 @@
+/**
+ * The Settings view: a list of sections, each its own module in this folder. A feature adds
+ * its section by adding one entry to `SECTIONS`; the view itself knows nothing of them.
+ */
+import { useState, type ReactNode } from 'react';
+import type { Snapshot } from '../../../shared/domain';
+import type { DeskApi } from '../../../shared/ipc';
+import { AccountSection } from './Account';
+
+/** What every section is given. */
+export interface SectionProps {
+  api: DeskApi;
+  snapshot: Pick<Snapshot, 'session' | 'own' | 'idleAwayMinutes'>;
+  /** Show an error (in the server's words) in the app's banner. */
+  onError: (message: string) => void;
+}
+
+export interface SettingsSection {
+  id: string;
+  title: string;
+  render: (props: SectionProps) => ReactNode;
+}
+
+export const SECTIONS: SettingsSection[] = [{ id: 'account', title: 'Account', render: (p) => <AccountSection {...p} /> }];
+
+export function Settings(props: SectionProps & { onClose: () => void; initial?: string }) {
+  const [current, setCurrent] = useState(props.initial ?? SECTIONS[0].id);
+  const section = SECTIONS.find((s) => s.id === current) ?? SECTIONS[0];
+  return (
+    <div className="settings" role="dialog" aria-label="Settings" data-testid="settings">
+      <nav className="settings-nav" aria-label="Settings sections">
+        {SECTIONS.map((s) => (
+          <button key={s.id} aria-current={s.id === section.id ? 'page' : undefined} data-testid={`settings-${s.id}`} onClick={() => setCurrent(s.id)}>
+            {s.title}
+          </button>
+        ))}
+        <button className="settings-close" data-testid="settings-close" onClick={props.onClose}>
+          Close
+        </button>
+      </nav>
+      <section className="settings-body" aria-label={section.title}>
+        <h2>{section.title}</h2>
+        {section.render(props)}
+      </section>
+    </div>
+  );
+}
