@@ -215,3 +215,9 @@ export interface RecentEntry {
   /** Where it came from: this device, or the server's recent-communications list. */
   source: 'local' | 'server';
 }
+
+/**
+ * Something the operating system asked the app to open (a `tel:` link clicked elsewhere, a
+ * `sip:`/`im:` address): from the Electron protocol handlers or the browser host's start options.
+ */
+export type OpenRequest = { kind: 'call'; number: string } | { kind: 'chat'; uri: string };

@@ -13,6 +13,7 @@ import type {
   RecentEntry,
   ComposingUpdate,
   ContactGroup,
+  OpenRequest,
   HostInfo,
   OwnStatus,
   PresenceUpdate,
@@ -59,6 +60,8 @@ export interface EventChannels {
   'im:message': ChatMessage;
   'im:composing': ComposingUpdate;
   'recent:added': RecentEntry;
+  /** The OS asked the app to open a tel:/sip:/im: address. */
+  'app:open': OpenRequest;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -98,6 +101,7 @@ export const EVENT_CHANNELS = [
   'im:message',
   'im:composing',
   'recent:added',
+  'app:open',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.
