@@ -26,6 +26,7 @@ import type {
   Contact,
   ContactGroup,
   HostInfo,
+  OpenRequest,
   OwnStatus,
   Presence,
   PresenceUpdate,
@@ -681,6 +682,11 @@ export class DeskSession implements DeskBackend {
     return this.connection;
   }
 
+  /** The host passes on what the OS asked to open (a tel: link, a sip:/im: address). */
+  requestOpen(request: OpenRequest): void {
+    this.events.emit('app:open', request);
+  }
+
   private setState(state: SessionState): void {
     this.state = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined)) as unknown as SessionState;
     this.events.emit('session:state', { ...this.state });
@@ -695,6 +701,7 @@ const EVENT_NAMES: Record<EventChannel, true> = {
   'im:message': true,
   'im:composing': true,
   'recent:added': true,
+  'app:open': true,
 };
 
 function linkError(code: string): boolean {
