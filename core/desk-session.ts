@@ -155,6 +155,8 @@ export class DeskSession implements DeskBackend {
       'im:export': (peer, format) => this.exportConversation(peer, format),
       'desktop:prefs': () => this.desktopPrefs(),
       'desktop:set-prefs': (prefs) => this.setDesktopPrefs(prefs),
+      // Windows belong to the host: Electron main answers this itself.
+      'window:open-conversation': () => false,
     };
   }
 

@@ -65,6 +65,8 @@ export interface InvokeChannels {
   'im:export': { args: [peer: string, format: 'text' | 'json']; result: ExportedFile };
   'desktop:prefs': { args: []; result: DesktopPrefs };
   'desktop:set-prefs': { args: [prefs: Partial<DesktopPrefs>]; result: DesktopPrefs };
+  /** Opens a conversation in its own window; false when the host has no windows of its own (the page opens a tab). */
+  'window:open-conversation': { args: [peer: string]; result: boolean };
 }
 
 /** Host → renderer events with their payload. */
@@ -117,6 +119,7 @@ export const INVOKE_CHANNELS = [
   'im:export',
   'desktop:prefs',
   'desktop:set-prefs',
+  'window:open-conversation',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

@@ -88,8 +88,24 @@ export function ConversationExport({ api, peer, onDone }: { api: DeskApi; peer: 
         onDone?.(said);
       })
       .catch((e) => setWords(errorText(e).message));
+  const ownWindow = () =>
+    api
+      .invoke('window:open-conversation', peer)
+      .then((opened) => {
+        if (opened) return;
+        // The browser host: the same page in a new tab, in conversation mode, with the same token.
+        const url = new URL(location.href);
+        url.searchParams.set('conversation', peer);
+        window.open(url.href, '_blank', 'noopener');
+      })
+      .catch((e) => setWords(errorText(e).message));
   return (
     <span className="conversation-export">
+      {!new URLSearchParams(location.search).has('conversation') && (
+        <button className="link" data-testid="open-window" onClick={() => void ownWindow()} title="Open this conversation in its own window">
+          New window
+        </button>
+      )}
       <button className="link" data-testid="export-text" onClick={() => void run('text')} title="Save this conversation as a text file">
         Export text
       </button>

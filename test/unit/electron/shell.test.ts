@@ -101,3 +101,21 @@ describe('tray menu', () => {
     expect(trayTooltip('away', 'reconnecting')).toBe('Presence Desk: Reconnecting…');
   });
 });
+
+describe('tray icon', () => {
+  it('is a valid PNG whose centre has the status colour and whose corner is transparent', async () => {
+    const { statusIconPng } = await import('../../../electron/tray-icon');
+    const { inflateSync } = await import('node:zlib');
+    const png = statusIconPng('busy', 'signed-in', 16);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.readUInt32BE(16)).toBe(16);
+    const idatAt = png.indexOf('IDAT');
+    const pixels = inflateSync(png.subarray(idatAt + 4, idatAt + 4 + png.readUInt32BE(idatAt - 4)));
+    const pixel = (x: number, y: number) => [...pixels.subarray(y * 65 + 1 + x * 4, y * 65 + 1 + x * 4 + 4)];
+    expect(pixel(8, 8)).toEqual([0xd9, 0x30, 0x25, 255]);
+    expect(pixel(0, 0)[3]).toBe(0);
+    // Signed out, the icon is grey whatever the chosen status.
+    const grey = inflateSync(statusIconPng('busy', 'signed-out', 16).subarray(idatAt + 4));
+    expect([...grey.subarray(8 * 65 + 1 + 8 * 4, 8 * 65 + 1 + 8 * 4 + 3)]).toEqual([0xa0, 0xa7, 0xb4]);
+  });
+});

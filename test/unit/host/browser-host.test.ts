@@ -45,6 +45,7 @@ const backend: DeskBackend = {
     'im:export': () => ({ fileName: 't.txt', mimeType: 'text/plain', text: '' }),
     'desktop:prefs': () => ({ autoStart: false, imSound: false }),
     'desktop:set-prefs': () => ({ autoStart: false, imSound: false }),
+    'window:open-conversation': () => false,
   },
   subscribe(listener) {
     emit = listener;
