@@ -129,6 +129,7 @@ export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => voi
                 data-protocol={e.protocol}
                 data-direction={e.direction}
                 data-summary={e.summary}
+                data-call-id={e.callId ?? ''}
                 aria-pressed={selected?.id === e.id}
                 onClick={() => open(e.id)}
               >
