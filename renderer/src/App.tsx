@@ -116,9 +116,6 @@ export function App({ api }: { api: DeskApi }) {
           {PHASE_LABEL[session.phase]}
           {session.demo && ' · demo lab'}
         </span>
-        <button className="link" data-testid="open-diagnostics" onClick={() => setDiagnosticsOpen((o) => !o)}>
-          Diagnostics
-        </button>
         {signedIn && (
           <>
             <button className="link" data-testid="open-settings" onClick={() => setSettingsOpen(true)}>
@@ -129,6 +126,9 @@ export function App({ api }: { api: DeskApi }) {
             </button>
           </>
         )}
+        <button className="link diag-link" data-testid="open-diagnostics" onClick={() => setDiagnosticsOpen((o) => !o)}>
+          Diagnostics
+        </button>
       </header>
       {state.hostLost && (
         <div className="banner error" role="alert">
