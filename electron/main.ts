@@ -25,6 +25,7 @@ import { createElectronSecrets } from './secrets';
 import { clampBounds, readWindowState, type SavedWindowState } from './window-state';
 import { trayMenu, trayTooltip } from './tray-menu';
 import { statusIconPng } from './tray-icon';
+import { applyLinuxAutostart } from './autostart';
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -67,9 +68,10 @@ function showMain(): void {
 }
 
 function applyAutoStart(enabled: boolean): void {
-  // Linux has no login-item API in Electron; packaged builds there use an autostart .desktop file.
-  if (process.platform === 'linux') return;
-  app.setLoginItemSettings({ openAtLogin: enabled });
+  // Only a packaged app can start at login: in development the executable is Electron itself.
+  if (!app.isPackaged) return;
+  if (process.platform === 'linux') applyLinuxAutostart(process.env.XDG_CONFIG_HOME || join(app.getPath('home'), '.config'), enabled, process.env.APPIMAGE || process.execPath);
+  else app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] });
 }
 
 async function saveExport(file: ExportedFile, owner: BrowserWindow | undefined): Promise<ExportedFile> {
@@ -133,7 +135,8 @@ function createMainWindow(windowStore: Store<{ main?: SavedWindowState }>): Brow
       win.hide();
     }
   });
-  win.once('ready-to-show', () => win.show());
+  // Started at login (--hidden): stay in the tray until the user opens the window.
+  win.once('ready-to-show', () => !process.argv.includes('--hidden') && win.show());
   return win;
 }
 

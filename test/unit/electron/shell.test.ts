@@ -119,3 +119,23 @@ describe('tray icon', () => {
     expect([...grey.subarray(8 * 65 + 1 + 8 * 4, 8 * 65 + 1 + 8 * 4 + 3)]).toEqual([0xa0, 0xa7, 0xb4]);
   });
 });
+
+describe('start at login on Linux', () => {
+  it('writes an XDG autostart entry with the executable quoted, and removes it', async () => {
+    const { applyLinuxAutostart, quoteExec } = await import('../../../electron/autostart');
+    const { mkdtempSync, readFileSync, existsSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'pd-autostart-'));
+    try {
+      applyLinuxAutostart(dir, true, '/opt/Presence Desk/presence-desk');
+      const file = join(dir, 'autostart', 'presence-desk.desktop');
+      expect(readFileSync(file, 'utf8')).toContain('Exec="/opt/Presence Desk/presence-desk" --hidden\n');
+      expect(quoteExec('/x/$HOME/"a"`b`')).toBe('"/x/\\$HOME/\\"a\\"\\`b\\`"');
+      applyLinuxAutostart(dir, false, '/opt/Presence Desk/presence-desk');
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
