@@ -258,6 +258,8 @@ export class DeskSession implements DeskBackend {
       this.teardownConnection();
       await sip?.stop().catch(() => undefined);
       if (appError.code !== 'auth' && appError.code !== 'already-signed-in') await cups.logout().catch(() => undefined);
+      // A mistyped password is often close to the real one: keep it no longer than the attempt.
+      this.trace.clearSecrets();
       this.groups = [];
       this.presence.clear();
       this.setState({ phase: 'signed-out', user, server, error: appError, demo: this.options.demo });

@@ -169,6 +169,23 @@ describe('IM history', () => {
     await popup.close();
   });
 
+  it('signed out: no "Remember me" in the browser host, and Diagnostics still shows why a sign-in failed', async () => {
+    await page.click('text=Sign out');
+    await page.locator('[data-testid="sign-in"]').waitFor();
+    expect(created.info.canRememberPassword).toBeUndefined();
+    expect(await page.locator('[data-testid="remember"]').count()).toBe(0);
+    await page.fill('[data-testid="sign-in"] input[type="password"]', 'not-the-password');
+    await page.click('[data-testid="sign-in"] button[type="submit"]');
+    await page.locator('[data-testid="sign-in-error"][data-code="auth"]').waitFor();
+    await page.click('[data-testid="open-diagnostics"]');
+    await page.fill('[data-testid="diag-text"]', 'Wrong username');
+    await entry('login response').first().waitFor();
+    const file = await download(() => page.click('[data-testid="diag-export"]'));
+    expect(file.text).toContain('Wrong username');
+    expect(file.text).not.toContain('not-the-password');
+    await page.click('[data-testid="diag-close"]');
+  });
+
   it('had no script errors', () => {
     expect(pageErrors).toEqual([]);
   });
