@@ -22,9 +22,7 @@ const PROTOCOLS: Array<{ value: '' | TraceProtocolName; label: string }> = [
 
 function matches(entry: TraceSummary, filter: TraceFilter): boolean {
   if (filter.protocol && entry.protocol !== filter.protocol) return false;
-  if (filter.callId && entry.callId !== filter.callId) return false;
-  // Text filters need the message body: new entries are checked by the core on the next reload.
-  return !filter.text;
+  return !filter.callId || entry.callId === filter.callId;
 }
 
 function clock(at: number): string {
@@ -40,6 +38,9 @@ export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => voi
   const [selected, setSelected] = useState<TraceEntry | undefined>();
   const [status, setStatus] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
+  /** Bumped when new messages arrive under a text filter: only the core can search their text. */
+  const [reload, setReload] = useState(0);
+  const reloadPending = useRef(false);
   const filter = useMemo<TraceFilter>(
     () => ({ ...(protocol ? { protocol } : {}), ...(text.trim() ? { text: text.trim() } : {}), ...(callId.trim() ? { callId: callId.trim() } : {}) }),
     [protocol, text, callId],
@@ -53,19 +54,33 @@ export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => voi
     const timer = setTimeout(() => {
       api
         .invoke('diagnostics:list', { ...filter, limit: MAX_ROWS })
-        .then((list) => current && setEntries(list))
-        .catch((e) => current && setError(errorText(e).message));
+        .then((list) => {
+          reloadPending.current = false;
+          if (current) setEntries(list);
+        })
+        .catch((e) => {
+          reloadPending.current = false;
+          if (current) setError(errorText(e).message);
+        });
     }, 120);
     return () => {
       current = false;
       clearTimeout(timer);
     };
-  }, [api, filter]);
+  }, [api, filter, reload]);
 
   useEffect(
     () =>
       api.on('diagnostics:entry', (entry) => {
         if (!matches(entry, filterRef.current)) return;
+        if (filterRef.current.text) {
+          // One reload at a time: a steady stream must not keep postponing the debounced request.
+          if (!reloadPending.current) {
+            reloadPending.current = true;
+            setReload((n) => n + 1);
+          }
+          return;
+        }
         setEntries((list) => (list ? [...list, entry].slice(-MAX_ROWS) : list));
       }),
     [api],
