@@ -101,6 +101,12 @@ describe('Diagnostics', () => {
     await page.click('[data-testid="open-diagnostics"]');
     await entry(/^.*MESSAGE sip:maria@/).first().waitFor();
     await entry(/200 OK \(MESSAGE\)/).first().waitFor();
+    // Under a text filter too: only the core can search message text, and the view asks it again.
+    await page.fill('[data-testid="diag-text"]', 'ping-from-omar');
+    await page.locator('[data-testid="diag-list"][data-count="0"]').waitFor();
+    await created.lab!.bots.get('omar')!.account.sendMessage(uri('alex'), 'ping-from-omar');
+    await page.locator('[data-testid="diag-entry"][data-direction="in"]', { hasText: `MESSAGE sip:alex@` }).waitFor();
+    await page.fill('[data-testid="diag-text"]', '');
   });
 
   it('exports a help-desk file with the messages and no password or session key', async () => {
