@@ -174,3 +174,32 @@ describe('Remember me', () => {
     expect(new NoSecretStore().get()).toBeUndefined();
   });
 });
+
+describe('Diagnostics wiring', () => {
+  it('gives its recorder to CUPS and SIP, emits each masked entry, and exports with the password masked', async () => {
+    const seen: { cups?: unknown; sip?: unknown } = {};
+    const traced = new DeskSession({
+      info: { host: 'browser', version: 't' },
+      settings: new MemorySettingsStore(),
+      historyDir: join(dir, 'history-2'),
+      createCups: (o) => ((seen.cups = o.trace), cups),
+      createSip: (o) => ((seen.sip = o.trace), sip as unknown as SipLike),
+    });
+    const events: string[] = [];
+    traced.on('diagnostics:entry', (e) => events.push(e.summary));
+    await traced.signIn({ server: 'cups.lab.test', user: 'alex', password: 'pa55word!' });
+    expect(seen.cups).toBe(traced.trace);
+    expect(seen.sip).toBe(traced.trace);
+    // As a transport would report: a MESSAGE whose body quotes the password.
+    traced.trace.record({ protocol: 'sip', direction: 'out', peer: 'tcp x', raw: 'MESSAGE sip:maria@lab.test SIP/2.0\r\nCall-ID: c1\r\n\r\nit is pa55word!' });
+    expect(events).toEqual(['MESSAGE sip:maria@lab.test']);
+    const file = await traced.handlers['diagnostics:export']();
+    expect(file.fileName).toMatch(/^presence-desk-trace-.*\.txt$/);
+    expect(file.text).toContain('by alex on cups.lab.test');
+    expect(file.text).not.toContain('pa55word!');
+    const [summary] = await traced.handlers['diagnostics:list']({ callId: 'c1' });
+    expect((await traced.handlers['diagnostics:get'](summary.id)).text).toContain('it is ********');
+    await expect(Promise.resolve().then(() => traced.handlers['diagnostics:get'](9999))).rejects.toMatchObject({ code: 'invalid-input' });
+    await traced.close();
+  });
+});
