@@ -175,6 +175,18 @@ describe('IM history', () => {
     await popup.close();
   });
 
+  it('Settings → Desktop: the IM sound is kept; start at login is for the desktop app only', async () => {
+    await page.click('[data-testid="open-settings"]');
+    await page.click('[data-testid="settings-desktop"]');
+    const sound = page.locator('[data-testid="pref-im-sound"]');
+    await sound.waitFor();
+    expect(await sound.isChecked()).toBe(false);
+    expect(await page.locator('[data-testid="pref-auto-start"]').isDisabled()).toBe(true);
+    await sound.check();
+    await expect.poll(() => created.session.handlers['desktop:prefs']()).toEqual({ autoStart: false, imSound: true });
+    await page.click('[data-testid="settings-close"]');
+  });
+
   it('signed out: no "Remember me" in the browser host, and Diagnostics still shows why a sign-in failed', async () => {
     await page.click('text=Sign out');
     await page.locator('[data-testid="sign-in"]').waitFor();

@@ -12,16 +12,24 @@ export function DesktopSection({ api, onError }: SectionProps) {
     api.invoke('app:info').then(setInfo, () => undefined);
   }, [api, onError]);
   if (!prefs) return <p className="empty">Loading…</p>;
-  const change = (patch: Partial<DesktopPrefs>) => api.invoke('desktop:set-prefs', patch).then(setPrefs, (e) => onError(errorText(e).message));
+  // Shown at once; the host's answer (or the previous value, on failure) follows.
+  const change = (patch: Partial<DesktopPrefs>) => {
+    const before = prefs;
+    setPrefs({ ...prefs, ...patch });
+    api.invoke('desktop:set-prefs', patch).then(setPrefs, (e) => {
+      setPrefs(before);
+      onError(errorText(e).message);
+    });
+  };
   const desktop = info?.host === 'electron';
   return (
     <div>
       <label className="settings-check">
-        <input type="checkbox" data-testid="pref-auto-start" checked={prefs.autoStart} disabled={!desktop} onChange={(e) => void change({ autoStart: e.target.checked })} />
+        <input type="checkbox" data-testid="pref-auto-start" checked={prefs.autoStart} disabled={!desktop} onChange={(e) => change({ autoStart: e.target.checked })} />
         Start Presence Desk when I log in to this computer{desktop ? '' : ' (desktop app only)'}
       </label>
       <label className="settings-check">
-        <input type="checkbox" data-testid="pref-im-sound" checked={prefs.imSound} onChange={(e) => void change({ imSound: e.target.checked })} />
+        <input type="checkbox" data-testid="pref-im-sound" checked={prefs.imSound} onChange={(e) => change({ imSound: e.target.checked })} />
         Play a sound when a message arrives while Presence Desk is in the background
       </label>
     </div>
