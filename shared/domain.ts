@@ -281,6 +281,7 @@ export interface ExportedFile {
 
 /** One match of an IM history search. */
 export interface HistoryHit {
+  /** The message; a very long text is cut to the part around the match (marked with …). */
   message: ChatMessage;
   /** Where the match starts in `message.text` (UTF-16 index) and how long it is. */
   start: number;

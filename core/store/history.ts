@@ -144,7 +144,7 @@ export class MessageHistory {
     for (const list of this.byPeer.values()) {
       for (const message of list) {
         const start = fold(message.text).indexOf(needle);
-        if (start >= 0) hits.push({ message: { ...message }, start, length: query.trim().length });
+        if (start >= 0) hits.push(cutAround(message, start, query.trim().length));
       }
     }
     return hits.sort((a, b) => b.message.at - a.message.at).slice(0, Math.max(1, limit));
@@ -177,6 +177,17 @@ export class MessageHistory {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** Longest text a search hit carries: a 100 KB message is sent as the part around its match. */
+const HIT_TEXT_MAX = 2000;
+
+function cutAround(message: ChatMessage, start: number, length: number): HistoryHit {
+  if (message.text.length <= HIT_TEXT_MAX) return { message: { ...message }, start, length };
+  const from = Math.max(0, start - 200);
+  const to = Math.min(message.text.length, from + HIT_TEXT_MAX);
+  const text = `${from > 0 ? '…' : ''}${message.text.slice(from, to)}${to < message.text.length ? '…' : ''}`;
+  return { message: { ...message, text }, start: start - from + (from > 0 ? 1 : 0), length };
 }
 
 /**

@@ -125,6 +125,11 @@ describe('history search and export', () => {
       ['sip:maria@lab.test', 'The Release is on Friday', 4, 7],
     ]);
     expect(await session.handlers['im:search']('   ')).toEqual([]);
+    // A 100 KB message comes back as the part around its match, with the match still in place.
+    sip.bus.emit('message', { id: 'r3', from: 'sip:sam@lab.test', text: `${'a'.repeat(50_000)}needle${'b'.repeat(50_000)}`, at: Date.now() + 7 });
+    const [long] = await session.handlers['im:search']('NEEDLE');
+    expect(long.message.text.length).toBeLessThanOrEqual(2002);
+    expect(long.message.text.slice(long.start, long.start + long.length)).toBe('needle');
     expect(await session.handlers['im:search']('nothing like this')).toEqual([]);
   });
 
