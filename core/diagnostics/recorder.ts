@@ -136,6 +136,7 @@ export class TraceRecorder implements TraceSink {
       `${about.product ?? 'Presence Desk'} ${about.version ?? ''} protocol trace`.replace(/\s+/g, ' ').trim(),
       `Exported ${new Date(this.now()).toISOString()}${about.account ? ` by ${about.account}` : ''}`,
       `${chosen.length} message(s)${describeFilter(filter)}; passwords, digest responses and session keys are masked as ${'********'}.`,
+      'Instant message texts, addresses and presence notes are included as they were sent.',
       '',
     ];
     for (const e of chosen) {

@@ -18,6 +18,7 @@ const PROTOCOLS: Array<{ value: '' | TraceProtocolName; label: string }> = [
   { value: 'sip', label: 'SIP' },
   { value: 'soap', label: 'CUPS SOAP' },
   { value: 'webdialer', label: 'WebDialer' },
+  { value: 'directory', label: 'Directory' },
 ];
 
 function matches(entry: TraceSummary, filter: TraceFilter): boolean {
@@ -115,7 +116,7 @@ export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => voi
         </select>
         <input type="search" aria-label="Text in messages" placeholder="Text in messages" data-testid="diag-text" value={text} onChange={(e) => setText(e.target.value)} />
         <input type="search" aria-label="Call-ID" placeholder="Call-ID" data-testid="diag-callid" value={callId} onChange={(e) => setCallId(e.target.value)} />
-        <button data-testid="diag-export" onClick={exportTrace} title="Save the messages shown as a text file for your help desk (passwords and keys are masked)">
+        <button data-testid="diag-export" onClick={exportTrace} title="Save the messages shown as a text file for your help desk. Passwords and keys are masked; message texts are included.">
           Export…
         </button>
         <button className="link" data-testid="diag-close" onClick={onClose}>
