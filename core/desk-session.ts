@@ -44,6 +44,10 @@ import { Emitter } from './events';
 import { MessageHistory } from './store/history';
 import type { SettingsStore } from './store/settings';
 import { aorUser, normaliseAor, personaUri } from './uri';
+import { TraceRecorder } from './diagnostics';
+import { exportConversation } from './store/history-export';
+import { secretAccount, type SecretStore } from './store/secrets';
+import type { DesktopPrefs, ExportedFile } from '../shared/domain';
 
 /** Longest IM we send or accept for display; larger ones are refused with a clear reason. */
 export const MAX_IM_BYTES = 256 * 1024;
@@ -58,8 +62,12 @@ export interface DeskSessionOptions {
   /** CUPS request timeout. */
   cupsTimeoutMs?: number;
   log?: (line: string) => void;
+  /** The protocol trace for Diagnostics (one is made when absent). */
+  trace?: TraceRecorder;
+  /** Where "Remember me" keeps the password (Electron safeStorage); absent: nowhere. */
+  secrets?: SecretStore;
   /** Test seams: build the protocol objects (defaults are the real ones). */
-  createCups?: (options: { server: string; user: string; password: string; timeoutMs?: number; log?: (line: string) => void }) => CupsLike;
+  createCups?: (options: { server: string; user: string; password: string; timeoutMs?: number; log?: (line: string) => void; trace?: TraceRecorder }) => CupsLike;
   createSip?: (options: ConstructorParameters<typeof SipAccount>[0]) => SipLike;
 }
 
@@ -108,9 +116,13 @@ export class DeskSession implements DeskBackend {
   private sendChain: Promise<unknown> = Promise.resolve();
 
   readonly handlers: InvokeHandlers;
+  /** Every SIP, SOAP and WebDialer message of the session, masked, for Diagnostics. */
+  readonly trace: TraceRecorder;
 
   constructor(private readonly options: DeskSessionOptions) {
     this.log = options.log ?? (() => {});
+    this.trace = options.trace ?? new TraceRecorder();
+    this.trace.onEntry((entry) => this.events.emit('diagnostics:entry', entry));
     this.handlers = {
       'app:info': () => options.info,
       'session:snapshot': () => this.snapshot(),
@@ -132,6 +144,19 @@ export class DeskSession implements DeskBackend {
       'contacts:rename': (group, uri, nickname) => this.renameContact(group, uri, nickname),
       'contacts:move': (from, uri, to) => this.moveContact(from, uri, to),
       'contacts:remove': (group, uri) => this.removeContact(group, uri),
+      'diagnostics:list': (filter) => this.trace.list(filter),
+      'diagnostics:get': (id) => {
+        const entry = this.trace.get(Number(id));
+        if (!entry) throw new DeskError('invalid-input', 'That message is no longer kept (the trace keeps the most recent ones).');
+        return entry;
+      },
+      'diagnostics:export': (filter) => this.exportTrace(filter),
+      'im:search': (query) => (typeof query === 'string' ? (this.connection?.history.search(query) ?? []) : []),
+      'im:export': (peer, format) => this.exportConversation(peer, format),
+      'desktop:prefs': () => this.desktopPrefs(),
+      'desktop:set-prefs': (prefs) => this.setDesktopPrefs(prefs),
+      // Windows belong to the host: Electron main answers this itself.
+      'window:open-conversation': () => false,
     };
   }
 
@@ -188,9 +213,12 @@ export class DeskSession implements DeskBackend {
 
     this.setState({ phase: 'signing-in', user, server, demo: this.options.demo });
     const log = this.log;
+    const trace = this.trace;
+    // Masked verbatim too, wherever a message shape the masking rules do not know carries it.
+    trace.addSecret(request.password);
     const cups =
-      this.options.createCups?.({ server, user, password: request.password, timeoutMs: this.options.cupsTimeoutMs, log }) ??
-      new CupsSession({ server, user, password: request.password, timeoutMs: this.options.cupsTimeoutMs, log });
+      this.options.createCups?.({ server, user, password: request.password, timeoutMs: this.options.cupsTimeoutMs, log, trace }) ??
+      new CupsSession({ server, user, password: request.password, timeoutMs: this.options.cupsTimeoutMs, log, trace });
     let sip: SipLike | undefined;
     try {
       await cups.login({ force: request.force === true });
@@ -198,7 +226,7 @@ export class DeskSession implements DeskBackend {
       const config = await cups.getAllConfig();
       const target = presenceTarget(config.system, this.options.settings.get().sipTransport);
       const domain = config.system.presence.domain || target.host;
-      const sipOptions = { server: target, domain, user, password: request.password, userAgent: `Presence Desk/${this.options.info.version}`, log };
+      const sipOptions = { server: target, domain, user, password: request.password, userAgent: `Presence Desk/${this.options.info.version}`, log, trace };
       sip = this.options.createSip?.(sipOptions) ?? new SipAccount(sipOptions);
       await sip.start();
       log(`session: registered ${sip.uri} via ${target.transport.toUpperCase()} ${target.host}:${target.port}`);
@@ -219,6 +247,7 @@ export class DeskSession implements DeskBackend {
       for (const uri of new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))) sip.watch(uri);
 
       this.options.settings.update({ server, user });
+      this.rememberPassword(request, user, server);
       this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo });
       this.events.emit('contacts:changed', this.groups);
       this.flushQueue();
@@ -229,6 +258,8 @@ export class DeskSession implements DeskBackend {
       this.teardownConnection();
       await sip?.stop().catch(() => undefined);
       if (appError.code !== 'auth' && appError.code !== 'already-signed-in') await cups.logout().catch(() => undefined);
+      // A mistyped password is often close to the real one: keep it no longer than the attempt.
+      this.trace.clearSecrets();
       this.groups = [];
       this.presence.clear();
       this.setState({ phase: 'signed-out', user, server, error: appError, demo: this.options.demo });
@@ -245,6 +276,7 @@ export class DeskSession implements DeskBackend {
       await connection.cups.logout().catch((e) => this.log(`session: CUPS logout: ${toAppError(e).message}`));
       connection.history.close();
     }
+    this.trace.clearSecrets();
     this.groups = [];
     this.presence.clear();
     this.setState({ phase: 'signed-out', user: this.state.user, server: this.state.server, demo: this.options.demo });
@@ -325,6 +357,7 @@ export class DeskSession implements DeskBackend {
     };
     if (!connection.history.add(message)) return; // a retransmission: already shown
     this.events.emit('im:message', message);
+    this.noteImConversation(connection, message);
   }
 
   // ── own status ────────────────────────────────────────────────────────────────────────
@@ -388,6 +421,7 @@ export class DeskSession implements DeskBackend {
     };
     connection.history.add(message);
     this.events.emit('im:message', { ...message });
+    this.noteImConversation(connection, message);
     this.flushQueue();
     return message;
   }
@@ -607,7 +641,14 @@ export class DeskSession implements DeskBackend {
     const primary = system.callControl[0];
     if (!primary) return undefined;
     const scheme = (system.properties['CallControl.Primary.Protocol'] ?? '').trim().toLowerCase() === 'http' ? 'http' : 'https';
-    const webDialer = new WebDialer({ server: `${scheme}://${primary.host}${primary.port ? `:${primary.port}` : ''}`, user, password, timeoutMs: this.options.cupsTimeoutMs, log: this.log });
+    const webDialer = new WebDialer({
+      server: `${scheme}://${primary.host}${primary.port ? `:${primary.port}` : ''}`,
+      user,
+      password,
+      timeoutMs: this.options.cupsTimeoutMs,
+      log: this.log,
+      trace: this.trace,
+    });
     let profile: Promise<WebDialerProfile> | undefined;
     return {
       makeCall: async (destination) => {
@@ -682,6 +723,60 @@ export class DeskSession implements DeskBackend {
     return this.connection;
   }
 
+  /**
+   * Each IM conversation goes on the server's recent-communications list once per local day
+   * (its first message of the day, either direction), so other clients show it too; the
+   * history decides, so a restart the same day does not add it again.
+   */
+  private noteImConversation(connection: Connection, message: ChatMessage): void {
+    if (connection.history.hasOtherOnDay(message.peer, message.at, message.id)) return;
+    connection.cups
+      .addRecentComm({ timestamp: new Date(message.at).toISOString(), type: 1, data: { what: message.peer } })
+      .catch((e) => this.log(`recent: add-recent-comm for the conversation with ${message.peer} failed: ${toAppError(e).message}`));
+  }
+
+  private exportTrace(filter?: Parameters<TraceRecorder['list']>[0]): ExportedFile {
+    const text = this.trace.exportText(filter ?? {}, { version: this.options.info.version, account: this.state.user && this.state.server ? `${this.state.user} on ${this.state.server}` : undefined });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    return { fileName: `presence-desk-trace-${stamp}.txt`, mimeType: 'text/plain', text };
+  }
+
+  private exportConversation(peer: string, format: 'text' | 'json'): ExportedFile {
+    const connection = this.requireConnection();
+    const uri = normaliseAor(String(peer));
+    const contact = this.groups.flatMap((g) => g.contacts).find((c) => c.uri === uri);
+    return exportConversation(uri, connection.history.conversation(uri), format === 'json' ? 'json' : 'text', {
+      self: connection.user,
+      peer: contact?.displayName ?? aorUser(uri),
+    });
+  }
+
+  private desktopPrefs(): DesktopPrefs {
+    const { autoStart, imSound } = this.options.settings.get();
+    return { autoStart, imSound };
+  }
+
+  private setDesktopPrefs(prefs: Partial<DesktopPrefs>): DesktopPrefs {
+    const patch: Partial<DesktopPrefs> = {};
+    if (typeof prefs?.autoStart === 'boolean') patch.autoStart = prefs.autoStart;
+    if (typeof prefs?.imSound === 'boolean') patch.imSound = prefs.imSound;
+    this.options.settings.update(patch);
+    return this.desktopPrefs();
+  }
+
+  /** "Remember me": kept only where the host has an OS keychain; unticked forgets it. */
+  private rememberPassword(request: SignInRequest, user: string, server: string): void {
+    const secrets = this.options.secrets;
+    if (!secrets || request.remember === undefined) return;
+    const account = secretAccount(user, server);
+    try {
+      if (request.remember && secrets.available) secrets.set(account, request.password);
+      else secrets.delete(account);
+    } catch (e) {
+      this.log(`session: the password could not be kept: ${toAppError(e).message}`);
+    }
+  }
+
   /** The host passes on what the OS asked to open (a tel: link, a sip:/im: address). */
   requestOpen(request: OpenRequest): void {
     this.events.emit('app:open', request);
@@ -702,6 +797,7 @@ const EVENT_NAMES: Record<EventChannel, true> = {
   'im:composing': true,
   'recent:added': true,
   'app:open': true,
+  'diagnostics:entry': true,
 };
 
 function linkError(code: string): boolean {

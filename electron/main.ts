@@ -1,31 +1,177 @@
 /**
- * Electron main: one hardened window over the same renderer and backend as the browser host.
+ * Electron main: hardened windows over the same renderer and backend as the browser host.
  * Sandbox and context isolation on, no node integration, a strict CSP on every response,
  * window.open denied (http/https links go to the system browser), navigation locked,
- * single instance, and tel:/sip:/im: links handed to the running instance.
+ * permissions refused, single instance, and tel:/sip:/im: links handed to the running instance.
+ *
+ * Desktop pieces: a tray icon with a status menu, remembered window geometry (clamped to the
+ * displays present), start at login, conversations in their own windows, exports through a
+ * save dialog, and "Remember me" through safeStorage. The logic of each lives in a module
+ * without electron (`shared/open-url.ts`, `window-state.ts`, `tray-menu.ts`, `tray-icon.ts`)
+ * so it is unit-tested; this file only wires it to Electron.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, screen, session, shell, Tray } from 'electron';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { INVOKE_CHANNELS } from '../shared/ipc';
+import Store from 'electron-store';
+import { INVOKE_CHANNELS, type InvokeChannel } from '../shared/ipc';
+import type { ExportedFile, OpenRequest, OwnAvailability } from '../shared/domain';
 import { isAllowedExternalUrl } from '../shared/links';
+import { OPEN_SCHEMES, chatAddress, openRequestFromArgv, parseOpenUrl } from '../shared/open-url';
 import { createBackend, type CreatedBackend } from '../host/backend-factory';
 import { dispatchInvoke, serialiseError } from '../host/bridge';
 import { ElectronSettingsStore } from './settings';
+import { createElectronSecrets } from './secrets';
+import { clampBounds, readWindowState, type SavedWindowState } from './window-state';
+import { trayMenu, trayTooltip } from './tray-menu';
+import { statusIconPng } from './tray-icon';
+import { applyLinuxAutostart } from './autostart';
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+const RENDERER = join(__dirname, '..', 'renderer', 'index.html');
+
 let created: CreatedBackend | undefined;
 let window: BrowserWindow | undefined;
+let tray: Tray | undefined;
+let quitting = false;
+/** Open requests that arrive before the backend is ready (macOS open-url at launch). */
+const pendingOpen: OpenRequest[] = [];
+const conversationWindows = new Map<string, BrowserWindow>();
+
+/** The same preferences for every window: the hardening is not relaxed for any of them. */
+const WEB_PREFERENCES = {
+  preload: join(__dirname, 'preload.cjs'),
+  sandbox: true,
+  contextIsolation: true,
+  nodeIntegration: false,
+  webSecurity: true,
+  spellcheck: true,
+} as const;
+
+function handleOpen(request: OpenRequest | undefined): void {
+  if (!request) return;
+  if (!created) {
+    pendingOpen.push(request);
+    return;
+  }
+  created.session.requestOpen(request);
+  showMain();
+}
+
+function showMain(): void {
+  if (!window) return;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}
+
+function applyAutoStart(enabled: boolean): void {
+  // Only a packaged app can start at login: in development the executable is Electron itself.
+  if (!app.isPackaged) return;
+  if (process.platform === 'linux') applyLinuxAutostart(process.env.XDG_CONFIG_HOME || join(app.getPath('home'), '.config'), enabled, process.env.APPIMAGE || process.execPath);
+  else app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] });
+}
+
+async function saveExport(file: ExportedFile, owner: BrowserWindow | undefined): Promise<ExportedFile> {
+  const options = { defaultPath: join(app.getPath('downloads'), file.fileName), filters: [{ name: file.mimeType === 'application/json' ? 'JSON' : 'Text', extensions: [file.fileName.split('.').pop() ?? 'txt'] }] };
+  const choice = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
+  if (choice.canceled || !choice.filePath) return { fileName: '', mimeType: file.mimeType, text: '' };
+  await writeFile(choice.filePath, file.text, { encoding: 'utf8', mode: 0o600 });
+  return { fileName: file.fileName, mimeType: file.mimeType, text: '', savedTo: choice.filePath };
+}
+
+function openConversationWindow(peer: unknown): boolean {
+  const uri = typeof peer === 'string' ? chatAddress(peer) : undefined;
+  if (!uri) return false;
+  const existing = conversationWindows.get(uri);
+  if (existing && !existing.isDestroyed()) {
+    existing.show();
+    existing.focus();
+    return true;
+  }
+  const win = new BrowserWindow({ width: 520, height: 620, title: 'Presence Desk', show: false, webPreferences: { ...WEB_PREFERENCES } });
+  conversationWindows.set(uri, win);
+  win.on('closed', () => conversationWindows.delete(uri));
+  win.once('ready-to-show', () => win.show());
+  void win.loadFile(RENDERER, { query: { conversation: uri } });
+  return true;
+}
+
+/** Channels whose answer needs Electron itself (dialogs, windows, login items). */
+const hostHandlers: Partial<Record<InvokeChannel, (sender: BrowserWindow | undefined, args: unknown[]) => Promise<unknown> | unknown>> = {
+  'diagnostics:export': async (sender, args) => saveExport((await dispatchInvoke(created!.backend, 'diagnostics:export', args)) as ExportedFile, sender),
+  'im:export': async (sender, args) => saveExport((await dispatchInvoke(created!.backend, 'im:export', args)) as ExportedFile, sender),
+  'window:open-conversation': (_sender, args) => openConversationWindow(args[0]),
+  'desktop:set-prefs': async (_sender, args) => {
+    const prefs = (await dispatchInvoke(created!.backend, 'desktop:set-prefs', args)) as { autoStart: boolean };
+    applyAutoStart(prefs.autoStart);
+    return prefs;
+  },
+};
+
+function createMainWindow(windowStore: Store<{ main?: SavedWindowState }>): BrowserWindow {
+  const saved = readWindowState(windowStore.get('main'));
+  const bounds = clampBounds(saved?.bounds, [screen.getPrimaryDisplay(), ...screen.getAllDisplays().filter((d) => d.id !== screen.getPrimaryDisplay().id)].map((d) => d.workArea));
+  const win = new BrowserWindow({ ...bounds, minWidth: 420, minHeight: 360, title: 'Presence Desk', show: false, webPreferences: { ...WEB_PREFERENCES } });
+  if (saved?.maximized) win.maximize();
+  const remember = () => {
+    if (win.isDestroyed() || win.isMinimized()) return;
+    windowStore.set('main', { bounds: win.isMaximized() ? (readWindowState(windowStore.get('main'))?.bounds ?? win.getBounds()) : win.getBounds(), maximized: win.isMaximized() });
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const later = () => {
+    clearTimeout(timer);
+    timer = setTimeout(remember, 500);
+  };
+  win.on('resize', later);
+  win.on('move', later);
+  win.on('close', (event) => {
+    remember();
+    // With a tray icon, closing the window keeps the app (and the user's presence) running.
+    if (tray && !quitting) {
+      event.preventDefault();
+      win.hide();
+    }
+  });
+  // Started at login (--hidden): stay in the tray until the user opens the window.
+  win.once('ready-to-show', () => !process.argv.includes('--hidden') && win.show());
+  return win;
+}
+
+function updateTray(): void {
+  if (!tray || !created) return;
+  const snap = created.session.snapshot();
+  const availability = snap.own.availability;
+  const phase = snap.session.phase;
+  tray.setImage(nativeImage.createFromBuffer(statusIconPng(availability, phase), { scaleFactor: 2 }));
+  tray.setToolTip(trayTooltip(availability, phase, snap.session.user));
+  const items = trayMenu(availability, phase, {
+    setStatus: (a: OwnAvailability) => void created?.session.setOwnStatus({ availability: a, note: created.session.snapshot().own.note }).catch(() => undefined),
+    show: showMain,
+    quit: () => {
+      quitting = true;
+      app.quit();
+    },
+  });
+  tray.setContextMenu(Menu.buildFromTemplate(items.map(({ id, label, type, checked, enabled, click }) => ({ id, label, type, checked, enabled, click }))));
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (window?.isMinimized()) window.restore();
-    window?.focus();
+  // A second launch (a tel:/sip:/im: link clicked while running) focuses this one and passes its argv.
+  app.on('second-instance', (_event, argv) => {
+    showMain();
+    handleOpen(openRequestFromArgv(argv));
   });
-  for (const scheme of ['tel', 'sip', 'im']) app.setAsDefaultProtocolClient(scheme);
+  // macOS delivers links as open-url events, possibly before the app is ready.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    handleOpen(parseOpenUrl(url));
+  });
+  for (const scheme of OPEN_SCHEMES) app.setAsDefaultProtocolClient(scheme);
 
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
@@ -33,6 +179,7 @@ if (!app.requestSingleInstanceLock()) {
       return { action: 'deny' };
     });
     contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
@@ -40,48 +187,53 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
     });
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    // Only notifications (incoming IMs while in the background); camera, microphone, geolocation… are refused.
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'notifications'));
+    session.defaultSession.setPermissionCheckHandler((_wc, permission) => permission === 'notifications');
 
+    const settings = new ElectronSettingsStore();
     created = await createBackend(process.argv.slice(app.isPackaged ? 1 : 2), 'electron', {
       profileDir: app.getPath('userData'),
-      settings: new ElectronSettingsStore(),
+      settings,
+      secrets: createElectronSecrets(app.getPath('userData')),
     });
+    applyAutoStart(settings.get().autoStart);
     for (const channel of INVOKE_CHANNELS) {
       ipcMain.handle(channel, async (event, ...args: unknown[]) => {
-        if (event.senderFrame?.url && !event.senderFrame.url.startsWith('file://')) return { ok: false, error: { code: 'invalid-input', message: 'Refused.' } };
+        if (!event.senderFrame?.url?.startsWith('file://')) return { ok: false, error: { code: 'invalid-input', message: 'Refused.' } };
         try {
-          return { ok: true, value: await dispatchInvoke(created!.backend, channel, args) };
+          const own = hostHandlers[channel];
+          const value = own ? await own(BrowserWindow.fromWebContents(event.sender) ?? undefined, args) : await dispatchInvoke(created!.backend, channel, args);
+          return { ok: true, value };
         } catch (error) {
           return { ok: false, error: serialiseError(error) };
         }
       });
     }
 
-    window = new BrowserWindow({
-      width: 1100,
-      height: 740,
-      title: 'Presence Desk',
-      show: false,
-      webPreferences: {
-        preload: join(__dirname, 'preload.cjs'),
-        sandbox: true,
-        contextIsolation: true,
-        nodeIntegration: false,
-        webSecurity: true,
-        spellcheck: true,
-      },
+    window = createMainWindow(new Store<{ main?: SavedWindowState }>({ name: 'window-state' }));
+    // Every window (main and conversation windows) follows the same events.
+    created.backend.subscribe((event, payload) => {
+      for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send(event, payload);
+      if (event === 'presence:own' || event === 'session:state') updateTray();
     });
-    created.backend.subscribe((event, payload) => window?.webContents.send(event, payload));
-    window.once('ready-to-show', () => window?.show());
-    await window.loadFile(join(__dirname, '..', 'renderer', 'index.html'));
+    tray = new Tray(nativeImage.createFromBuffer(statusIconPng('available', 'signed-out'), { scaleFactor: 2 }));
+    tray.on('click', showMain);
+    updateTray();
+    await window.loadFile(RENDERER);
+    handleOpen(openRequestFromArgv(process.argv));
+    for (const request of pendingOpen.splice(0)) handleOpen(request);
   });
 
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', (event) => {
+    quitting = true;
     if (!created) return;
     event.preventDefault();
     const closing = created;
     created = undefined;
+    tray?.destroy();
+    tray = undefined;
     void closing.close().finally(() => app.quit());
   });
 }

@@ -17,6 +17,7 @@ import type { DeskBackend } from '../shared/ipc';
 import { DeskSession } from '../core/desk-session';
 import { JsonSettingsStore, type SettingsStore } from '../core/store/settings';
 import { toAppError } from '../core/errors';
+import { secretAccount, type SecretStore } from '../core/store/secrets';
 import type { Lab, LabOptions } from '../lab';
 import { version } from './version';
 
@@ -25,6 +26,8 @@ export interface BackendOverrides {
   profileDir?: string;
   lab?: LabOptions;
   log?: (line: string) => void;
+  /** Electron: the safeStorage-backed store for "Remember me". The browser host has none. */
+  secrets?: SecretStore;
 }
 
 export interface CreatedBackend {
@@ -62,11 +65,15 @@ export async function createBackend(
   const settings = overrides.settings ?? new JsonSettingsStore(join(profileDir, 'settings.json'));
   if (typeof values.server === 'string') settings.update({ server: values.server });
   if (typeof values.user === 'string') settings.update({ user: values.user });
-  const info: HostInfo = { host: hostKind, version };
+  const info: HostInfo = { host: hostKind, version, ...(overrides.secrets?.available ? { canRememberPassword: true } : {}) };
   const demo = values.demo === true || !settings.get().server;
 
   if (!demo) {
-    const session = new DeskSession({ info, settings, historyDir: join(profileDir, 'history'), log });
+    const session = new DeskSession({ info, settings, historyDir: join(profileDir, 'history'), log, secrets: overrides.secrets });
+    // A remembered password signs in at start, in the background; errors show on the sign-in form.
+    const { server, user } = settings.get();
+    const remembered = server && user ? overrides.secrets?.get(secretAccount(user, server)) : undefined;
+    if (remembered) void session.signIn({ server, user, password: remembered }).catch((e) => log(`session: automatic sign-in failed: ${toAppError(e).message}`));
     return { backend: session, session, info, close: () => session.close() };
   }
 

@@ -168,6 +168,8 @@ export interface SignInRequest {
   password: string;
   /** Take over a session another client holds ("sign in here instead"). */
   force?: boolean;
+  /** Keep the password in the OS keychain (only where `HostInfo.canRememberPassword`); false forgets it. */
+  remember?: boolean;
 }
 
 export interface PresenceUpdate {
@@ -183,6 +185,8 @@ export interface ComposingUpdate {
 export interface HostInfo {
   host: 'electron' | 'browser';
   version: string;
+  /** The host can keep the password encrypted by the OS (Electron safeStorage): offer "Remember me". */
+  canRememberPassword?: boolean;
 }
 
 /** What will be dialed for a number, and why (from the server's dialing rules). */
@@ -221,3 +225,73 @@ export interface RecentEntry {
  * `sip:`/`im:` address): from the Electron protocol handlers or the browser host's start options.
  */
 export type OpenRequest = { kind: 'call'; number: string } | { kind: 'chat'; uri: string };
+
+/** Protocol of a Diagnostics trace entry (the same names as `core/trace.ts`). */
+export type TraceProtocolName = 'sip' | 'soap' | 'webdialer' | 'directory';
+
+/** One protocol message in the Diagnostics view, already masked (no secrets ever cross IPC). */
+export interface TraceSummary {
+  /** Increasing sequence number; stays valid until the entry leaves the ring buffer. */
+  id: number;
+  /** Epoch ms. */
+  at: number;
+  protocol: TraceProtocolName;
+  direction: 'out' | 'in';
+  peer: string;
+  /** One line: `REGISTER sip:example.com`, `401 Unauthorized (REGISTER)`, `login`, `login ← HTTP 200`. */
+  summary: string;
+  /** SIP requests: the method; SIP responses: the CSeq method. */
+  method?: string;
+  /** SIP responses: the status code. */
+  status?: number;
+  callId?: string;
+  cseq?: string;
+  /** SOAP and WebDialer: the operation. */
+  operation?: string;
+  /** Size of the message as kept (after masking and truncation), in bytes. */
+  bytes: number;
+}
+
+/** A trace entry with its whole (masked) message text. */
+export interface TraceEntry extends TraceSummary {
+  text: string;
+}
+
+/** Filters of the Diagnostics view; every field is optional and they combine with AND. */
+export interface TraceFilter {
+  protocol?: TraceProtocolName;
+  /** Case-insensitive text anywhere in the masked message or its summary. */
+  text?: string;
+  callId?: string;
+  /** At most this many entries, the newest ones (default: all kept). */
+  limit?: number;
+}
+
+/**
+ * A file the user asked to export. The browser host's renderer downloads `text` as
+ * `fileName`; Electron main shows a save dialog and reports where it wrote (`savedTo`).
+ */
+export interface ExportedFile {
+  fileName: string;
+  mimeType: string;
+  text: string;
+  /** Set when the host saved the file itself (Electron); `text` is then empty. */
+  savedTo?: string;
+}
+
+/** One match of an IM history search. */
+export interface HistoryHit {
+  /** The message; a very long text is cut to the part around the match (marked with …). */
+  message: ChatMessage;
+  /** Where the match starts in `message.text` (UTF-16 index) and how long it is. */
+  start: number;
+  length: number;
+}
+
+/** Desktop preferences the Electron shell applies (the browser host keeps them but ignores them). */
+export interface DesktopPrefs {
+  /** Start Presence Desk when the user logs in to the computer. */
+  autoStart: boolean;
+  /** Play a sound when an IM arrives and the window is not focused. */
+  imSound: boolean;
+}

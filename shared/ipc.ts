@@ -20,6 +20,12 @@ import type {
   SessionState,
   SignInRequest,
   Snapshot,
+  TraceEntry,
+  TraceFilter,
+  TraceSummary,
+  ExportedFile,
+  HistoryHit,
+  DesktopPrefs,
 } from './domain';
 
 /** Renderer → host requests. `args` is a tuple, `result` what the promise resolves to. */
@@ -48,6 +54,19 @@ export interface InvokeChannels {
   'contacts:move': { args: [fromGroup: string, uri: string, toGroup: string]; result: ContactGroup[] };
   /** Returns the removed contact, so the UI can offer Undo. */
   'contacts:remove': { args: [group: string, uri: string]; result: Contact };
+  /** Diagnostics: the kept protocol messages (masked), oldest first, without their text. */
+  'diagnostics:list': { args: [filter?: TraceFilter]; result: TraceSummary[] };
+  /** One message with its whole masked text; fails once it has left the ring buffer. */
+  'diagnostics:get': { args: [id: number]; result: TraceEntry };
+  /** A text file of the (filtered) trace for a help desk. */
+  'diagnostics:export': { args: [filter?: TraceFilter]; result: ExportedFile };
+  /** Messages of all conversations containing the text, newest first. */
+  'im:search': { args: [query: string]; result: HistoryHit[] };
+  'im:export': { args: [peer: string, format: 'text' | 'json']; result: ExportedFile };
+  'desktop:prefs': { args: []; result: DesktopPrefs };
+  'desktop:set-prefs': { args: [prefs: Partial<DesktopPrefs>]; result: DesktopPrefs };
+  /** Opens a conversation in its own window; false when the host has no windows of its own (the page opens a tab). */
+  'window:open-conversation': { args: [peer: string]; result: boolean };
 }
 
 /** Host → renderer events with their payload. */
@@ -62,6 +81,8 @@ export interface EventChannels {
   'recent:added': RecentEntry;
   /** The OS asked the app to open a tel:/sip:/im: address. */
   'app:open': OpenRequest;
+  /** A protocol message was traced (already masked). */
+  'diagnostics:entry': TraceSummary;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -91,6 +112,14 @@ export const INVOKE_CHANNELS = [
   'contacts:rename',
   'contacts:move',
   'contacts:remove',
+  'diagnostics:list',
+  'diagnostics:get',
+  'diagnostics:export',
+  'im:search',
+  'im:export',
+  'desktop:prefs',
+  'desktop:set-prefs',
+  'window:open-conversation',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -102,6 +131,7 @@ export const EVENT_CHANNELS = [
   'im:composing',
   'recent:added',
   'app:open',
+  'diagnostics:entry',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

@@ -9,6 +9,7 @@
 import { escapeXml as e, find, children, text, type XmlNode } from '../xml/safe-xml';
 import { exchange } from '../cups/soap';
 import { CupsError } from '../cups/types';
+import type { TraceSink } from '../trace';
 
 export const WEBDIALER_PATH = '/webdialer/services/WebdialerSoapService70';
 
@@ -44,6 +45,8 @@ export interface WebDialerOptions {
   password: string;
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** Receives every WebDialer request and answer (Diagnostics), labelled `webdialer`. */
+  trace?: TraceSink;
 }
 
 export function webDialerEndpoint(server: string): URL {
@@ -86,12 +89,18 @@ export function readResult(tree: XmlNode, operation: string): XmlNode {
 
 export class WebDialer {
   readonly endpoint: URL;
+  private readonly trace: TraceSink | undefined;
   constructor(private readonly options: WebDialerOptions) {
     this.endpoint = webDialerEndpoint(options.server);
+    const sink = options.trace;
+    // The SOAP client labels what it reports `soap`; WebDialer traffic is told apart in the view.
+    this.trace = sink && { record: (entry) => sink.record({ ...entry, protocol: 'webdialer' }) };
   }
 
   private call(operation: string, body: string): Promise<XmlNode> {
-    return exchange(this.endpoint, operation, envelope(body), { timeoutMs: this.options.timeoutMs, log: this.options.log }).then((tree) => readResult(tree, operation));
+    return exchange(this.endpoint, operation, envelope(body), { timeoutMs: this.options.timeoutMs, log: this.options.log, trace: this.trace }).then((tree) =>
+      readResult(tree, operation),
+    );
   }
 
   async getProfile(): Promise<WebDialerDevice[]> {

@@ -9,7 +9,7 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChatMessage, DeliveryState } from '../../shared/domain';
+import type { ChatMessage, DeliveryState, HistoryHit } from '../../shared/domain';
 
 type HistoryRecord =
   | { t: 'msg'; m: ChatMessage }
@@ -128,6 +128,43 @@ export class MessageHistory {
     return out;
   }
 
+  /** Every conversation's peer, most recently active first. */
+  peers(): string[] {
+    return [...this.byPeer.entries()].sort((a, b) => (b[1].at(-1)?.at ?? 0) - (a[1].at(-1)?.at ?? 0)).map(([peer]) => peer);
+  }
+
+  /**
+   * Messages of every conversation whose text contains `query` (case-insensitive, accents and
+   * letter case as the locale folds them), newest first, at most `limit`.
+   */
+  search(query: string, limit = 200): HistoryHit[] {
+    const needle = fold(query.trim());
+    if (!needle) return [];
+    const hits: HistoryHit[] = [];
+    for (const list of this.byPeer.values()) {
+      for (const message of list) {
+        const start = fold(message.text).indexOf(needle);
+        if (start >= 0) hits.push(cutAround(message, start, query.trim().length));
+      }
+    }
+    return hits.sort((a, b) => b.message.at - a.message.at).slice(0, Math.max(1, limit));
+  }
+
+  /** True when the conversation with `peer` has a message other than `exceptId` on the same local day as `at`. */
+  hasOtherOnDay(peer: string, at: number, exceptId: string): boolean {
+    const day = localDay(at);
+    const list = this.byPeer.get(peer) ?? [];
+    // Newest last: walk back only until the day before.
+    for (let i = list.length - 1; i >= 0; i--) {
+      const m = list[i];
+      if (m.id === exceptId) continue;
+      const d = localDay(m.at);
+      if (d === day) return true;
+      if (m.at < at && d < day) return false;
+    }
+    return false;
+  }
+
   /** Outgoing messages still waiting to be sent, oldest first. */
   pending(): ChatMessage[] {
     return [...this.byId.values()]
@@ -140,6 +177,32 @@ export class MessageHistory {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** Longest text a search hit carries: a 100 KB message is sent as the part around its match. */
+const HIT_TEXT_MAX = 2000;
+
+function cutAround(message: ChatMessage, start: number, length: number): HistoryHit {
+  if (message.text.length <= HIT_TEXT_MAX) return { message: { ...message }, start, length };
+  const from = Math.max(0, start - 200);
+  const to = Math.min(message.text.length, from + HIT_TEXT_MAX);
+  const text = `${from > 0 ? '…' : ''}${message.text.slice(from, to)}${to < message.text.length ? '…' : ''}`;
+  return { message: { ...message, text }, start: start - from + (from > 0 ? 1 : 0), length };
+}
+
+/**
+ * Case-insensitive comparison form that keeps string length (so a hit's index maps back onto
+ * the original text): lower case only, no Unicode normalisation that could merge characters.
+ */
+function fold(text: string): string {
+  const lower = text.toLowerCase();
+  return lower.length === text.length ? lower : text;
+}
+
+/** `YYYY-MM-DD` of the local calendar day (sortable as a string). */
+export function localDay(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 function isMessage(value: unknown): value is ChatMessage {

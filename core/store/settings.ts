@@ -17,6 +17,10 @@ export interface Settings {
   recentNotes: string[];
   /** Override for the SIP transport from the server's configuration. */
   sipTransport: 'auto' | 'tcp' | 'udp';
+  /** Electron: start at login. */
+  autoStart: boolean;
+  /** Play a sound for an incoming IM when the window is not focused. */
+  imSound: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -25,6 +29,8 @@ export const DEFAULT_SETTINGS: Settings = {
   idleAwayMinutes: 10,
   recentNotes: [],
   sipTransport: 'auto',
+  autoStart: false,
+  imSound: false,
 };
 
 /** JSON schema shared with electron-store. */
@@ -34,6 +40,8 @@ export const SETTINGS_SCHEMA = {
   idleAwayMinutes: { type: 'number', minimum: 0, maximum: 1440 },
   recentNotes: { type: 'array', items: { type: 'string', maxLength: 512 }, maxItems: 10 },
   sipTransport: { type: 'string', enum: ['auto', 'tcp', 'udp'] },
+  autoStart: { type: 'boolean' },
+  imSound: { type: 'boolean' },
 } as const;
 
 export function validateSettings(raw: unknown): Settings {
@@ -50,6 +58,8 @@ export function validateSettings(raw: unknown): Settings {
       ? r.recentNotes.filter((n): n is string => typeof n === 'string' && n.length <= 512).slice(0, 10)
       : [],
     sipTransport: r.sipTransport === 'tcp' || r.sipTransport === 'udp' ? r.sipTransport : 'auto',
+    autoStart: typeof r.autoStart === 'boolean' ? r.autoStart : DEFAULT_SETTINGS.autoStart,
+    imSound: typeof r.imSound === 'boolean' ? r.imSound : DEFAULT_SETTINGS.imSound,
   };
 }
 

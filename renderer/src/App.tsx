@@ -13,6 +13,9 @@ import { SignIn } from './SignIn';
 import { useDesk } from './store';
 import { useIdle } from './use-idle';
 import { useNotifications } from './use-notifications';
+import { Diagnostics } from './diagnostics/Diagnostics';
+import { HistorySearch } from './history/HistorySearch';
+import { useImSound } from './use-im-sound';
 
 const PHASE_LABEL = { 'signed-out': 'Signed out', 'signing-in': 'Signing in…', 'signed-in': 'Online', reconnecting: 'Reconnecting…' } as const;
 
@@ -22,7 +25,8 @@ export function App({ api }: { api: DeskApi }) {
   const [tabs, setTabs] = useState<string[]>([]);
   const [active, setActive] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
-  const [sideTab, setSideTab] = useState<'contacts' | 'recent'>('contacts');
+  const [sideTab, setSideTab] = useState<'contacts' | 'recent' | 'history'>('contacts');
+  const [diagnosticsOpen, setDiagnosticsOpen] = useState(false);
   const [dialog, setDialog] = useState<DialogRequest | undefined>();
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [undo, setUndo] = useState<{ text: string; run: () => Promise<unknown> } | undefined>();
@@ -88,6 +92,9 @@ export function App({ api }: { api: DeskApi }) {
     [dispatch],
   );
   useNotifications(api, state.unread, contacts, open);
+  useImSound(api);
+  // sip:/im: addresses the OS asked us to open (tel: goes to the dial box).
+  useEffect(() => api.on('app:open', (request) => request.kind === 'chat' && open(request.uri)), [api, open]);
 
   const close = (uri: string) => {
     setTabs((t) => t.filter((x) => x !== uri));
@@ -119,6 +126,9 @@ export function App({ api }: { api: DeskApi }) {
             </button>
           </>
         )}
+        <button className="link diag-link" data-testid="open-diagnostics" onClick={() => setDiagnosticsOpen((o) => !o)}>
+          Diagnostics
+        </button>
       </header>
       {state.hostLost && (
         <div className="banner error" role="alert">
@@ -159,6 +169,7 @@ export function App({ api }: { api: DeskApi }) {
           onClose={() => setSettingsOpen(false)}
         />
       )}
+      {diagnosticsOpen && <Diagnostics api={api} onClose={() => setDiagnosticsOpen(false)} />}
       {!signedIn ? (
         <SignIn api={api} session={session} defaults={state.signInDefaults} />
       ) : (
@@ -173,11 +184,16 @@ export function App({ api }: { api: DeskApi }) {
               <button role="tab" aria-selected={sideTab === 'recent'} data-testid="tab-recent" onClick={() => setSideTab('recent')}>
                 Recent
               </button>
+              <button role="tab" aria-selected={sideTab === 'history'} data-testid="tab-history" onClick={() => setSideTab('history')}>
+                History
+              </button>
             </div>
             {sideTab === 'contacts' ? (
               <BuddyList groups={state.groups} presence={state.presence} unread={state.unread} onOpen={open} edit={editing} />
-            ) : (
+            ) : sideTab === 'recent' ? (
               <Recent api={api} />
+            ) : (
+              <HistorySearch api={api} contacts={contacts} onOpen={open} />
             )}
           </aside>
           <section className="chat-area">

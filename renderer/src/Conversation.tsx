@@ -3,6 +3,7 @@ import type { ChatMessage, Contact, Presence } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { MessageText } from './MessageText';
+import { ConversationExport } from './history/HistorySearch';
 import { presenceClass, presenceLabel } from './presence-look';
 
 const STATE_LABEL: Record<ChatMessage['state'], string> = {
@@ -81,6 +82,7 @@ export function Conversation({
           <h2>{name}</h2>
           <p className="subtle">{presence?.note || presenceLabel(availability)}</p>
         </div>
+        <ConversationExport api={api} peer={peer} />
       </header>
       <div className="messages" role="log" aria-live="polite">
         {messages.map((m) => (

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { AppError, SessionState } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
@@ -9,11 +9,17 @@ export function SignIn({ api, session, defaults }: { api: DeskApi; session: Sess
   const [password, setPassword] = useState('');
   const [error, setError] = useState<AppError | undefined>(session.error);
   const busy = session.phase === 'signing-in';
+  // "Remember me" only where the host keeps the password in the OS keychain (Electron safeStorage).
+  const [canRemember, setCanRemember] = useState(false);
+  const [remember, setRemember] = useState(false);
+  useEffect(() => {
+    api.invoke('app:info').then((info) => setCanRemember(info.canRememberPassword === true), () => undefined);
+  }, [api]);
 
   const signIn = async (force = false) => {
     setError(undefined);
     try {
-      await api.invoke('session:sign-in', { server, user, password, force });
+      await api.invoke('session:sign-in', { server, user, password, force, ...(canRemember ? { remember } : {}) });
       setPassword('');
     } catch (e) {
       setError(errorText(e));
@@ -39,6 +45,12 @@ export function SignIn({ api, session, defaults }: { api: DeskApi; session: Sess
         Password
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required autoFocus={!!user} />
       </label>
+      {canRemember && (
+        <label className="remember">
+          <input type="checkbox" data-testid="remember" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+          Remember me on this computer
+        </label>
+      )}
       {error && (
         <div className="error" role="alert" data-testid="sign-in-error" data-code={error.code}>
           {error.message}

@@ -6,6 +6,7 @@ import { useState, type ReactNode } from 'react';
 import type { Snapshot } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { AccountSection } from './Account';
+import { DesktopSection } from './Desktop';
 
 /** What every section is given. */
 export interface SectionProps {
@@ -21,7 +22,10 @@ export interface SettingsSection {
   render: (props: SectionProps) => ReactNode;
 }
 
-export const SECTIONS: SettingsSection[] = [{ id: 'account', title: 'Account', render: (p) => <AccountSection {...p} /> }];
+export const SECTIONS: SettingsSection[] = [
+  { id: 'account', title: 'Account', render: (p) => <AccountSection {...p} /> },
+  { id: 'desktop', title: 'Desktop', render: (p) => <DesktopSection {...p} /> },
+];
 
 export function Settings(props: SectionProps & { onClose: () => void; initial?: string }) {
   const [current, setCurrent] = useState(props.initial ?? SECTIONS[0].id);

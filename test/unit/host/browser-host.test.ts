@@ -38,6 +38,14 @@ const backend: DeskBackend = {
     'contacts:rename': () => [],
     'contacts:move': () => [],
     'contacts:remove': () => { throw new DeskError('soap-fault', 'Removing x failed: Contact does not exist in.'); },
+    'diagnostics:list': () => [],
+    'diagnostics:get': () => { throw new DeskError('invalid-input', 'gone'); },
+    'diagnostics:export': () => ({ fileName: 't.txt', mimeType: 'text/plain', text: '' }),
+    'im:search': () => [],
+    'im:export': () => ({ fileName: 't.txt', mimeType: 'text/plain', text: '' }),
+    'desktop:prefs': () => ({ autoStart: false, imSound: false }),
+    'desktop:set-prefs': () => ({ autoStart: false, imSound: false }),
+    'window:open-conversation': () => false,
   },
   subscribe(listener) {
     emit = listener;

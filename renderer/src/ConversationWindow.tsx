@@ -1,0 +1,43 @@
+/**
+ * A conversation in its own window (`?conversation=<uri>`): the same store and contract as the
+ * main window, showing one conversation only. Electron opens it as a separate BrowserWindow;
+ * in the browser host it is just another tab with the same token.
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import type { DeskApi } from '../../shared/ipc';
+import { chatAddress } from '../../shared/open-url';
+import { Conversation } from './Conversation';
+import { useDesk } from './store';
+
+export function ConversationWindow({ api, peer }: { api: DeskApi; peer: string }) {
+  const openPeerRef = useRef<string | undefined>(peer);
+  const [state, dispatch] = useDesk(api, openPeerRef);
+  const contact = useMemo(() => state.groups.flatMap((g) => g.contacts).find((c) => c.uri === peer), [state.groups, peer]);
+  useEffect(() => {
+    document.title = `${contact?.displayName ?? peer.replace(/^sip:/, '')} — Presence Desk`;
+  }, [contact, peer]);
+  useEffect(() => {
+    // Older messages than the snapshot's recent ones: the whole conversation from the history.
+    if (state.loaded) void api.invoke('im:history', peer).then((messages) => messages.forEach((message) => dispatch({ type: 'message', message, openPeer: peer })), () => undefined);
+  }, [api, peer, state.loaded, dispatch]);
+  if (!state.loaded) return <p className="loading">Connecting to Presence Desk…</p>;
+  if (state.session.phase !== 'signed-in' && state.session.phase !== 'reconnecting') return <p className="empty-chat">Sign in in the main window to chat.</p>;
+  return (
+    <div className="app conversation-window" data-testid="conversation-window">
+      <Conversation
+        api={api}
+        peer={peer}
+        contact={contact}
+        presence={state.presence[peer]}
+        messages={state.conversations[peer] ?? []}
+        composing={state.composing[peer] ?? false}
+      />
+    </div>
+  );
+}
+
+/** The peer a `?conversation=` window shows, if this is one (only SIP addresses are accepted). */
+export function conversationParam(search: string): string | undefined {
+  const value = new URLSearchParams(search).get('conversation');
+  return value ? chatAddress(value) : undefined;
+}

@@ -1,0 +1,22 @@
+import type { ExportedFile } from '../../shared/domain';
+
+/**
+ * Hands an exported file to the user. Electron main has already saved it through a save
+ * dialog (`savedTo`); in the browser host the page downloads it from a Blob (no server round
+ * trip, nothing written on the host). Returns the words to show.
+ */
+export function deliverExport(file: ExportedFile): string {
+  if (file.savedTo) return `Saved to ${file.savedTo}`;
+  if (!file.text && !file.fileName) return 'Not saved.';
+  const url = URL.createObjectURL(new Blob([file.text], { type: `${file.mimeType};charset=utf-8` }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.fileName;
+  a.rel = 'noopener';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoke after the click has been handled: the download has taken its own reference by then.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+  return `Downloaded ${file.fileName}`;
+}

@@ -1,0 +1,122 @@
+/**
+ * Search across every IM conversation kept in the history; a result opens its conversation.
+ * The match is marked by splitting the text into React text nodes, never by building markup.
+ */
+import { useEffect, useState } from 'react';
+import type { Contact, HistoryHit } from '../../../shared/domain';
+import type { DeskApi } from '../../../shared/ipc';
+import { errorText } from '../api';
+import { deliverExport } from '../download';
+
+const CONTEXT = 40;
+
+function snippet(hit: HistoryHit): [string, string, string] {
+  const { text } = hit.message;
+  const from = Math.max(0, hit.start - CONTEXT);
+  const to = Math.min(text.length, hit.start + hit.length + CONTEXT * 2);
+  return [(from > 0 ? '…' : '') + text.slice(from, hit.start), text.slice(hit.start, hit.start + hit.length), text.slice(hit.start + hit.length, to) + (to < text.length ? '…' : '')];
+}
+
+function when(at: number): string {
+  const d = new Date(at);
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
+}
+
+export function HistorySearch({ api, contacts, onOpen }: { api: DeskApi; contacts: Map<string, Contact>; onOpen: (peer: string) => void }) {
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<HistoryHit[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    if (!query.trim()) {
+      setHits(undefined);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(() => {
+      api
+        .invoke('im:search', query)
+        .then((h) => current && (setHits(h), setError(undefined)))
+        .catch((e) => current && setError(errorText(e).message));
+    }, 150);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [api, query]);
+
+  return (
+    <div className="history-search">
+      <input type="search" data-testid="history-search" aria-label="Search all conversations" placeholder="Search all conversations" value={query} onChange={(e) => setQuery(e.target.value)} />
+      {error && <p className="error">{error}</p>}
+      {hits?.length === 0 && <p className="empty">No messages contain “{query.trim()}”.</p>}
+      {hits && hits.length > 0 && (
+        <ul className="history-hits" data-testid="history-hits" data-count={hits.length}>
+          {hits.map((h) => {
+            const [before, match, after] = snippet(h);
+            const name = contacts.get(h.message.peer)?.displayName ?? h.message.peer.replace(/^sip:/, '');
+            return (
+              <li key={h.message.id}>
+                <button className="history-hit" data-testid="history-hit" data-peer={h.message.peer} onClick={() => onOpen(h.message.peer)}>
+                  <span className="history-hit-head">
+                    <span className="contact-name">{h.message.direction === 'out' ? `To ${name}` : name}</span>
+                    <span className="recent-when">{when(h.message.at)}</span>
+                  </span>
+                  <span className="history-hit-text">
+                    {before}
+                    <mark>{match}</mark>
+                    {after}
+                  </span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Buttons in a conversation's header: save it as plain text or JSON. */
+export function ConversationExport({ api, peer, onDone }: { api: DeskApi; peer: string; onDone?: (words: string) => void }) {
+  const [words, setWords] = useState<string | undefined>();
+  const run = (format: 'text' | 'json') =>
+    api
+      .invoke('im:export', peer, format)
+      .then((file) => {
+        const said = deliverExport(file);
+        setWords(said);
+        onDone?.(said);
+      })
+      .catch((e) => setWords(errorText(e).message));
+  const ownWindow = () =>
+    api
+      .invoke('window:open-conversation', peer)
+      .then((opened) => {
+        if (opened) return;
+        // The browser host: the same page in a new tab, in conversation mode, with the same token.
+        const url = new URL(location.href);
+        url.searchParams.set('conversation', peer);
+        window.open(url.href, '_blank', 'noopener');
+      })
+      .catch((e) => setWords(errorText(e).message));
+  return (
+    <span className="conversation-export">
+      {!new URLSearchParams(location.search).has('conversation') && (
+        <button className="link" data-testid="open-window" onClick={() => void ownWindow()} title="Open this conversation in its own window">
+          New window
+        </button>
+      )}
+      <button className="link" data-testid="export-text" onClick={() => void run('text')} title="Save this conversation as a text file">
+        Export text
+      </button>
+      <button className="link" data-testid="export-json" onClick={() => void run('json')} title="Save this conversation as JSON">
+        JSON
+      </button>
+      {words && (
+        <span className="subtle" role="status" data-testid="export-status">
+          {words}
+        </span>
+      )}
+    </span>
+  );
+}

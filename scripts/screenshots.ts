@@ -1,0 +1,94 @@
+/**
+ * Writes the README's screenshots from the real app: builds the renderer, starts the demo lab
+ * and the browser host, drives Debian's Chromium through a short session, and saves
+ *
+ *   docs/screenshot-buddy-list.png     the contact list with live presence
+ *   docs/screenshot-conversation.png   a conversation with a colleague
+ *   docs/screenshot-status-menu.png    the own-status chooser, open
+ *   docs/screenshot-diagnostics.png    the Diagnostics view with a masked REGISTER
+ *
+ * Run with `npx tsx scripts/screenshots.ts` after UI changes. Everything it starts is stopped
+ * before it exits, also on failure.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { createBackend, type CreatedBackend } from '../host/backend-factory';
+import { startBrowserHost, type BrowserHost } from '../host/browser-host';
+import { launchChromium } from '../test/support/chromium';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const docs = join(root, 'docs');
+
+async function main(): Promise<void> {
+  await build({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  const profile = mkdtempSync(join(tmpdir(), 'pd-screenshots-'));
+  let created: CreatedBackend | undefined;
+  let host: BrowserHost | undefined;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  try {
+    created = await createBackend([], 'browser', { profileDir: profile, lab: { livenEveryMs: 0, replyDelayMs: 300 }, log: () => {} });
+    host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: join(root, 'dist', 'renderer') });
+    browser = await launchChromium();
+    const page = await browser.context.newPage();
+    await page.goto(host.url);
+    const lab = created.lab!;
+    const uri = (id: string) => `sip:${id}@${lab.domain}`;
+    await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
+    for (const [id, availability] of Object.entries({ maria: 'available', sam: 'away', priya: 'busy', jonas: 'dnd', lena: 'offline' })) {
+      await page.locator(`[data-testid="contact"][data-uri="${uri(id)}"][data-availability="${availability}"]`).waitFor({ timeout: 10_000 });
+    }
+    await page.fill('[data-testid="own-note"]', 'Planning the release');
+    await page.keyboard.press('Enter');
+    await page.screenshot({ path: join(docs, 'screenshot-buddy-list.png') });
+    console.log('wrote docs/screenshot-buddy-list.png');
+
+    await page.click(`[data-testid="contact"][data-uri="${uri('maria')}"]`);
+    await page.fill('[data-testid="im-input"]', 'Are we still on for the roadmap review at 3? Dial-in is +1 408 555 0199.');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="message"][data-direction="in"]').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(docs, 'screenshot-conversation.png') });
+    console.log('wrote docs/screenshot-conversation.png');
+
+    // A native <select> popup is drawn by the OS, outside the page, and never appears in a page
+    // screenshot: show the same options as an open list box for the picture.
+    await page.locator('[data-testid="own-status"]').evaluate((el) => {
+      const select = el as HTMLSelectElement;
+      select.size = select.options.length;
+      select.style.position = 'relative';
+      select.style.zIndex = '10';
+    });
+    const sidebar = await page.locator('.sidebar').boundingBox();
+    await page.screenshot({ path: join(docs, 'screenshot-status-menu.png'), clip: { x: 0, y: 0, width: Math.ceil(sidebar?.width ?? 320) + 20, height: 300 } });
+    await page.locator('[data-testid="own-status"]').evaluate((el) => {
+      (el as HTMLSelectElement).size = 0;
+      (el as HTMLSelectElement).removeAttribute('style');
+    });
+    console.log('wrote docs/screenshot-status-menu.png');
+
+    await page.click('[data-testid="open-diagnostics"]');
+    await page.fill('[data-testid="diag-text"]', 'Authorization:');
+    const register = page.locator('[data-testid="diag-entry"]', { hasText: 'REGISTER sip:' }).first();
+    await register.waitFor();
+    await register.click();
+    await page.locator('[data-testid="diag-message"]').waitFor();
+    await page.fill('[data-testid="diag-text"]', '');
+    // The whole trace again: answers and the CUPS SOAP exchanges, not only the filtered requests.
+    await page.locator('[data-testid="diag-entry"][data-direction="in"]', { hasText: '200 OK (MESSAGE)' }).first().waitFor();
+    await page.locator('[data-testid="diag-entry"][data-protocol="soap"]').first().waitFor();
+    await page.screenshot({ path: join(docs, 'screenshot-diagnostics.png') });
+    console.log('wrote docs/screenshot-diagnostics.png');
+  } finally {
+    await browser?.close();
+    await host?.close();
+    await created?.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
