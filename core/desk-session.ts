@@ -44,6 +44,9 @@ import { Emitter } from './events';
 import { MessageHistory } from './store/history';
 import type { SettingsStore } from './store/settings';
 import { aorUser, normaliseAor, personaUri } from './uri';
+import { CupsFeatures, type CupsFeatureMethods } from './cups-features';
+import { SettingsCertificateTrust } from './store/certificate-trust';
+import type { CertificateTrust } from './cups/tls-trust';
 
 /** Longest IM we send or accept for display; larger ones are refused with a clear reason. */
 export const MAX_IM_BYTES = 256 * 1024;
@@ -59,7 +62,7 @@ export interface DeskSessionOptions {
   cupsTimeoutMs?: number;
   log?: (line: string) => void;
   /** Test seams: build the protocol objects (defaults are the real ones). */
-  createCups?: (options: { server: string; user: string; password: string; timeoutMs?: number; log?: (line: string) => void }) => CupsLike;
+  createCups?: (options: { server: string; user: string; password: string; timeoutMs?: number; maxResponseBytes?: number; trust?: CertificateTrust; log?: (line: string) => void }) => CupsLike;
   createSip?: (options: ConstructorParameters<typeof SipAccount>[0]) => SipLike;
 }
 
@@ -67,7 +70,8 @@ export interface DeskSessionOptions {
 export type CupsLike = Pick<
   CupsSession,
   'login' | 'logout' | 'getAllConfig' | 'addRecentComm' | 'getRecentComm' | 'addGroups' | 'modifyGroups' | 'deleteGroups' | 'addContacts' | 'modifyContacts' | 'deleteContacts'
->;
+> &
+  CupsFeatureMethods;
 /** What the session needs of a SIP account (the real `SipAccount` fits). */
 export type SipLike = Pick<
   SipAccount,
@@ -108,9 +112,19 @@ export class DeskSession implements DeskBackend {
   private sendChain: Promise<unknown> = Promise.resolve();
 
   readonly handlers: InvokeHandlers;
+  /** Certificates the user trusted per server (CUPS and WebDialer alike). */
+  private readonly trust: SettingsCertificateTrust;
+  private readonly features: CupsFeatures;
 
   constructor(private readonly options: DeskSessionOptions) {
     this.log = options.log ?? (() => {});
+    this.trust = new SettingsCertificateTrust(options.settings, this.log);
+    this.features = new CupsFeatures({
+      cups: () => this.connection?.cups,
+      entity: () => this.connection?.sip.uri,
+      onLongTerm: (status) => this.events.emit('longterm:changed', status),
+      log: this.log,
+    });
     this.handlers = {
       'app:info': () => options.info,
       'session:snapshot': () => this.snapshot(),
@@ -132,6 +146,8 @@ export class DeskSession implements DeskBackend {
       'contacts:rename': (group, uri, nickname) => this.renameContact(group, uri, nickname),
       'contacts:move': (from, uri, to) => this.moveContact(from, uri, to),
       'contacts:remove': (group, uri) => this.removeContact(group, uri),
+      'tls:trust': (hostPort, fingerprint) => this.trust.trust(hostPort, fingerprint),
+      ...this.features.handlers,
     };
   }
 
@@ -188,9 +204,10 @@ export class DeskSession implements DeskBackend {
 
     this.setState({ phase: 'signing-in', user, server, demo: this.options.demo });
     const log = this.log;
+    const soap = this.soapOptions();
     const cups =
-      this.options.createCups?.({ server, user, password: request.password, timeoutMs: this.options.cupsTimeoutMs, log }) ??
-      new CupsSession({ server, user, password: request.password, timeoutMs: this.options.cupsTimeoutMs, log });
+      this.options.createCups?.({ server, user, password: request.password, ...soap, log }) ??
+      new CupsSession({ server, user, password: request.password, ...soap, log });
     let sip: SipLike | undefined;
     try {
       await cups.login({ force: request.force === true });
@@ -607,7 +624,7 @@ export class DeskSession implements DeskBackend {
     const primary = system.callControl[0];
     if (!primary) return undefined;
     const scheme = (system.properties['CallControl.Primary.Protocol'] ?? '').trim().toLowerCase() === 'http' ? 'http' : 'https';
-    const webDialer = new WebDialer({ server: `${scheme}://${primary.host}${primary.port ? `:${primary.port}` : ''}`, user, password, timeoutMs: this.options.cupsTimeoutMs, log: this.log });
+    const webDialer = new WebDialer({ server: `${scheme}://${primary.host}${primary.port ? `:${primary.port}` : ''}`, user, password, ...this.soapOptions(), log: this.log });
     let profile: Promise<WebDialerProfile> | undefined;
     return {
       makeCall: async (destination) => {
@@ -677,6 +694,12 @@ export class DeskSession implements DeskBackend {
     return merged.sort((a, b) => b.at - a.at);
   }
 
+  /** SOAP limits from settings (an explicit `cupsTimeoutMs` wins) and the user's certificate trust. */
+  private soapOptions(): { timeoutMs: number; maxResponseBytes: number; trust: CertificateTrust } {
+    const settings = this.options.settings.get();
+    return { timeoutMs: this.options.cupsTimeoutMs ?? settings.soapTimeoutSeconds * 1000, maxResponseBytes: settings.soapMaxResponseMB * 1024 * 1024, trust: this.trust };
+  }
+
   private requireConnection(): Connection {
     if (!this.connection) throw new DeskError('invalid-input', 'Sign in first.');
     return this.connection;
@@ -702,6 +725,7 @@ const EVENT_NAMES: Record<EventChannel, true> = {
   'im:composing': true,
   'recent:added': true,
   'app:open': true,
+  'longterm:changed': true,
 };
 
 function linkError(code: string): boolean {

@@ -22,6 +22,8 @@ export interface LabOptions {
   replyDelayMs?: number;
   /** Port for the lab CUPS server (default 0 = free). */
   cupsPort?: number;
+  /** Serve the lab CUPS over HTTPS with a self-signed certificate made for this run. */
+  cupsTls?: boolean;
   log?: (line: string) => void;
 }
 
@@ -79,6 +81,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       callControl: { host: '127.0.0.1', port: webDialer.port, protocol: 'http' },
       dialingRules: LAB_DIALING_RULES,
       port: options.cupsPort ?? 0,
+      tls: options.cupsTls,
       domain: LAB_DOMAIN,
       presence: { host: kamailio.host, port: kamailio.tcpPort, protocol: 'tcp' },
       users: [DEMO_USER, ...LAB_COLLEAGUES].map((p) => ({ id: p.id, password: passwords.get(p.id)!, displayName: p.displayName, numbers: p.numbers })),

@@ -20,6 +20,10 @@ import type {
   SessionState,
   SignInRequest,
   Snapshot,
+  LongTermStatus,
+  PrivacySettings,
+  ServerCertificate,
+  ServerPreference,
 } from './domain';
 
 /** Renderer → host requests. `args` is a tuple, `result` what the promise resolves to. */
@@ -48,6 +52,23 @@ export interface InvokeChannels {
   'contacts:move': { args: [fromGroup: string, uri: string, toGroup: string]; result: ContactGroup[] };
   /** Returns the removed contact, so the UI can offer Undo. */
   'contacts:remove': { args: [group: string, uri: string]; result: Contact };
+  /** Trust the certificate last refused for host:port (from a `tls` error), by its fingerprint. */
+  'tls:trust': { args: [hostPort: string, fingerprint256: string]; result: ServerCertificate };
+  /** Long-term status (publish/unpublish-pres-status; the note is kept in the user's config). */
+  'longterm:get': { args: []; result: LongTermStatus | null };
+  'longterm:set': { args: [status: LongTermStatus]; result: LongTermStatus };
+  'longterm:clear': { args: []; result: null };
+  /** Presence rules and their watcher lists (ACLs); each change returns the server's state. */
+  'privacy:get': { args: []; result: PrivacySettings };
+  'privacy:set-rule': { args: [rule: { name: string; visibility: string; excludedSources?: string[] }]; result: PrivacySettings };
+  'privacy:delete-rule': { args: [name: string]; result: PrivacySettings };
+  'privacy:add-watcher': { args: [rule: string, watcher: string]; result: PrivacySettings };
+  'privacy:remove-watcher': { args: [rule: string, watcher: string]; result: PrivacySettings };
+  'calendar:get': { args: []; result: boolean };
+  'calendar:set': { args: [on: boolean]; result: boolean };
+  /** Per-user preferences stored on the server (get/set-user-config). */
+  'preferences:get': { args: []; result: ServerPreference[] };
+  'preferences:set': { args: [preference: ServerPreference]; result: ServerPreference[] };
 }
 
 /** Host → renderer events with their payload. */
@@ -62,6 +83,8 @@ export interface EventChannels {
   'recent:added': RecentEntry;
   /** The OS asked the app to open a tel:/sip:/im: address. */
   'app:open': OpenRequest;
+  /** The long-term status was set or cleared (null). */
+  'longterm:changed': LongTermStatus | null;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -91,6 +114,19 @@ export const INVOKE_CHANNELS = [
   'contacts:rename',
   'contacts:move',
   'contacts:remove',
+  'tls:trust',
+  'longterm:get',
+  'longterm:set',
+  'longterm:clear',
+  'privacy:get',
+  'privacy:set-rule',
+  'privacy:delete-rule',
+  'privacy:add-watcher',
+  'privacy:remove-watcher',
+  'calendar:get',
+  'calendar:set',
+  'preferences:get',
+  'preferences:set',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -102,6 +138,7 @@ export const EVENT_CHANNELS = [
   'im:composing',
   'recent:added',
   'app:open',
+  'longterm:changed',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

@@ -1,5 +1,5 @@
 /** Typed values of the CUPS SOAP interface (EPASSoap, `urn:cisco:epas:soap`). */
-import type { AppError, AppErrorCode } from '../../shared/domain';
+import type { AppError, AppErrorCode, ServerCertificate } from '../../shared/domain';
 
 export const EPAS_NS = 'urn:cisco:epas:soap';
 
@@ -10,13 +10,15 @@ export class CupsError extends Error {
     message: string,
     readonly detail?: string,
     readonly operation?: string,
+    /** With `tls`: the certificate the server presented. */
+    readonly certificate?: ServerCertificate,
   ) {
     super(message);
     this.name = 'CupsError';
   }
 
   toAppError(): AppError {
-    return { code: this.code, message: this.message, ...(this.detail ? { detail: this.detail } : {}) };
+    return { code: this.code, message: this.message, ...(this.detail ? { detail: this.detail } : {}), ...(this.certificate ? { certificate: this.certificate } : {}) };
   }
 }
 

@@ -9,6 +9,7 @@
 import { escapeXml as e, find, children, text, type XmlNode } from '../xml/safe-xml';
 import { exchange } from '../cups/soap';
 import { CupsError } from '../cups/types';
+import type { CertificateTrust } from '../cups/tls-trust';
 
 export const WEBDIALER_PATH = '/webdialer/services/WebdialerSoapService70';
 
@@ -43,7 +44,10 @@ export interface WebDialerOptions {
   user: string;
   password: string;
   timeoutMs?: number;
+  maxResponseBytes?: number;
   log?: (line: string) => void;
+  /** The same per-server certificate trust as the CUPS session. */
+  trust?: CertificateTrust;
 }
 
 export function webDialerEndpoint(server: string): URL {
@@ -91,7 +95,7 @@ export class WebDialer {
   }
 
   private call(operation: string, body: string): Promise<XmlNode> {
-    return exchange(this.endpoint, operation, envelope(body), { timeoutMs: this.options.timeoutMs, log: this.options.log }).then((tree) => readResult(tree, operation));
+    return exchange(this.endpoint, operation, envelope(body), { timeoutMs: this.options.timeoutMs, maxResponseBytes: this.options.maxResponseBytes, log: this.options.log, trust: this.options.trust }).then((tree) => readResult(tree, operation));
   }
 
   async getProfile(): Promise<WebDialerDevice[]> {

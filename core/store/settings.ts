@@ -6,6 +6,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { TrustedCertificate } from '../cups/tls-trust';
+import { TRUSTED_CERTIFICATES_SCHEMA, validateTrustedCertificates } from './certificate-trust';
 
 export interface Settings {
   /** Last CUPS server signed in to (URL or host[:port]); empty = use the built-in demo lab. */
@@ -17,6 +19,12 @@ export interface Settings {
   recentNotes: string[];
   /** Override for the SIP transport from the server's configuration. */
   sipTransport: 'auto' | 'tcp' | 'udp';
+  /** Certificates the user trusted, one per server host:port (pinned by SHA-256). */
+  trustedCertificates: TrustedCertificate[];
+  /** How long to wait for a SOAP answer (CUPS, WebDialer), in seconds. */
+  soapTimeoutSeconds: number;
+  /** Largest SOAP response accepted, in MB. */
+  soapMaxResponseMB: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -25,6 +33,9 @@ export const DEFAULT_SETTINGS: Settings = {
   idleAwayMinutes: 10,
   recentNotes: [],
   sipTransport: 'auto',
+  trustedCertificates: [],
+  soapTimeoutSeconds: 10,
+  soapMaxResponseMB: 10,
 };
 
 /** JSON schema shared with electron-store. */
@@ -34,6 +45,9 @@ export const SETTINGS_SCHEMA = {
   idleAwayMinutes: { type: 'number', minimum: 0, maximum: 1440 },
   recentNotes: { type: 'array', items: { type: 'string', maxLength: 512 }, maxItems: 10 },
   sipTransport: { type: 'string', enum: ['auto', 'tcp', 'udp'] },
+  trustedCertificates: TRUSTED_CERTIFICATES_SCHEMA,
+  soapTimeoutSeconds: { type: 'number', minimum: 1, maximum: 300 },
+  soapMaxResponseMB: { type: 'number', minimum: 1, maximum: 100 },
 } as const;
 
 export function validateSettings(raw: unknown): Settings {
@@ -50,7 +64,14 @@ export function validateSettings(raw: unknown): Settings {
       ? r.recentNotes.filter((n): n is string => typeof n === 'string' && n.length <= 512).slice(0, 10)
       : [],
     sipTransport: r.sipTransport === 'tcp' || r.sipTransport === 'udp' ? r.sipTransport : 'auto',
+    trustedCertificates: validateTrustedCertificates(r.trustedCertificates),
+    soapTimeoutSeconds: inRange(r.soapTimeoutSeconds, 1, 300, DEFAULT_SETTINGS.soapTimeoutSeconds),
+    soapMaxResponseMB: inRange(r.soapMaxResponseMB, 1, 100, DEFAULT_SETTINGS.soapMaxResponseMB),
   };
+}
+
+function inRange(v: unknown, min: number, max: number, d: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : d;
 }
 
 export interface SettingsStore {
