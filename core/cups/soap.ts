@@ -101,7 +101,9 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
           'SOAPAction': `"${operation}"`,
         },
         timeout: timeoutMs,
-        ...(secure ? tlsOptionsFor(target, options.trust) : {}),
+        // HTTPS: a fresh connection per request, so every request is verified against the
+        // certificate served now (a kept-alive socket would outlive a certificate change).
+        ...(secure ? { agent: false, ...tlsOptionsFor(target, options.trust) } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -41,7 +41,8 @@ export interface LabCupsOptions {
 
 export type LabFault =
   | { kind: 'slow'; ms: number; times?: number }
-  | { kind: 'fault'; code: 'Sender' | 'Receiver'; text: string; times?: number }
+  /** `operation`: only requests of that operation get the fault (e.g. make re-logins fail). */
+  | { kind: 'fault'; code: 'Sender' | 'Receiver'; text: string; times?: number; operation?: string }
   | { kind: 'drop'; times?: number }
   | { kind: 'expire-sessions' };
 
@@ -218,9 +219,11 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       else chunks.push(c);
     });
     req.on('end', () => {
-      const fault = faults[0];
-      if (fault && 'times' in fault && fault.times !== undefined && --fault.times <= 0) faults.shift();
-      else if (fault?.kind === 'expire-sessions') faults.shift();
+      const opName = /<(?:[\w.-]+:)?Body[^>]*>\s*<(?:[\w.-]+:)?([\w-]+)/.exec(Buffer.concat(chunks).toString('utf8'))?.[1];
+      const at = faults.findIndex((f) => f.kind !== 'fault' || f.operation === undefined || f.operation === opName);
+      const fault = at >= 0 ? faults[at] : undefined;
+      if (fault && 'times' in fault && fault.times !== undefined && --fault.times <= 0) faults.splice(at, 1);
+      else if (fault?.kind === 'expire-sessions') faults.splice(at, 1);
       if (fault?.kind === 'drop') return req.socket.destroy();
       if (fault?.kind === 'expire-sessions') sessions.clear();
       const send = () => {
