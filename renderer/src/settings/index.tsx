@@ -6,6 +6,9 @@ import { useState, type ReactNode } from 'react';
 import type { Snapshot } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { AccountSection } from './Account';
+import { PrivacySection } from './Privacy';
+import { CalendarSection } from './Calendar';
+import { ServerPreferencesSection } from './ServerPreferences';
 
 /** What every section is given. */
 export interface SectionProps {
@@ -21,7 +24,12 @@ export interface SettingsSection {
   render: (props: SectionProps) => ReactNode;
 }
 
-export const SECTIONS: SettingsSection[] = [{ id: 'account', title: 'Account', render: (p) => <AccountSection {...p} /> }];
+export const SECTIONS: SettingsSection[] = [
+  { id: 'account', title: 'Account', render: (p) => <AccountSection {...p} /> },
+  { id: 'privacy', title: 'Privacy', render: (p) => <PrivacySection {...p} /> },
+  { id: 'calendar', title: 'Calendar', render: (p) => <CalendarSection {...p} /> },
+  { id: 'server-preferences', title: 'Preferences stored on the server', render: (p) => <ServerPreferencesSection {...p} /> },
+];
 
 export function Settings(props: SectionProps & { onClose: () => void; initial?: string }) {
   const [current, setCurrent] = useState(props.initial ?? SECTIONS[0].id);
