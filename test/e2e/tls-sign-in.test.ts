@@ -1,0 +1,97 @@
+/**
+ * End to end: signing in to a CUPS server with a self-signed certificate, in Chromium through
+ * the browser host, on a lab whose CUPS serves HTTPS with a certificate made for this run.
+ * The sign-in screen shows the certificate, the user trusts it for host:port, signs in; after
+ * the server's certificate changes, the next sign-in is refused in words that say so.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeskSession } from '../../core/desk-session';
+import { MemorySettingsStore } from '../../core/store/settings';
+import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
+import { startLab, type Lab } from '../../lab';
+import { launchChromium } from '../support/chromium';
+
+const root = join(import.meta.dirname, '..', '..');
+let lab: Lab;
+let session: DeskSession;
+let host: BrowserHost;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let page: Page;
+let dir: string;
+const settings = new MemorySettingsStore();
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pd-e2e-tls-'));
+  lab = await startLab({ bots: false, cupsTls: true });
+  const info = { host: 'browser' as const, version: 'e2e' };
+  session = new DeskSession({ info, settings, historyDir: join(dir, 'history') });
+  host = await startBrowserHost({ backend: session, info, staticDir: join(root, 'dist/renderer') });
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e.stack).slice(0, 600)));
+  await page.goto(host.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await session?.close();
+  await lab?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function signIn(): Promise<void> {
+  await page.fill('[data-testid="sign-in"] input[autocomplete="url"]', lab.cupsUrl);
+  await page.fill('[data-testid="sign-in"] input[autocomplete="username"]', lab.demoUser.id);
+  await page.fill('[data-testid="sign-in"] input[type="password"]', lab.demoUser.password);
+  await page.click('[data-testid="sign-in"] button[type="submit"]');
+}
+
+describe('signing in over HTTPS with a self-signed certificate', () => {
+  it('shows the certificate, trusts it for host:port on request, and signs in', async () => {
+    const hostPort = `127.0.0.1:${lab.cups.port}`;
+    await page.locator('[data-testid="sign-in"]').waitFor();
+    await signIn();
+    const error = page.locator('[data-testid="sign-in-error"][data-code="tls"]');
+    await error.waitFor();
+    expect(await error.textContent()).toBe(`The certificate of ${hostPort} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT).`);
+    await expect(page.locator('[data-testid="cert-fingerprint"]').textContent()).resolves.toBe(lab.cups.certificateFingerprint);
+    await expect(page.locator('[data-testid="cert-subject"]').textContent()).resolves.toBe('O=Presence Desk lab, CN=Presence Desk lab CUPS');
+    await expect(page.locator('[data-testid="cert-validity"]').textContent()).resolves.toMatch(/GMT – .*GMT$/);
+    expect(await page.locator('[data-testid="cert-changed"]').count()).toBe(0);
+    expect(lab.cups.sessionOf(lab.demoUser.id)).toBeUndefined();
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-results', 'e2e-tls-untrusted.png') });
+
+    await page.click(`[data-testid="cert-trust"]:has-text("Trust this certificate for ${hostPort}")`);
+    await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
+    expect(settings.get().trustedCertificates.map((c) => [c.hostPort, c.fingerprint256])).toEqual([[hostPort, lab.cups.certificateFingerprint]]);
+    expect(lab.cups.sessionOf(lab.demoUser.id)).toBeDefined();
+  });
+
+  it('refuses the server once its certificate changed, saying so', async () => {
+    const trusted = lab.cups.certificateFingerprint!;
+    await page.click('text=Sign out');
+    await page.locator('[data-testid="sign-in"]').waitFor();
+    lab.cups.rotateCertificate();
+    await signIn();
+    const error = page.locator('[data-testid="sign-in-error"][data-code="tls"]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain(`has changed since you trusted it (trusted ${trusted.slice(0, 23)}…`);
+    await expect(page.locator('[data-testid="cert-changed"]').textContent()).resolves.toContain(trusted);
+    await expect(page.locator('[data-testid="cert-fingerprint"]').textContent()).resolves.toBe(lab.cups.certificateFingerprint);
+    expect(lab.cups.sessionOf(lab.demoUser.id)).toBeUndefined();
+    // Still only the old decision is stored: nothing was trusted without the user.
+    expect(settings.get().trustedCertificates.map((c) => c.fingerprint256)).toEqual([trusted]);
+    await page.screenshot({ path: join(root, 'test-results', 'e2e-tls-changed.png') });
+  });
+
+  it('had no script errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
