@@ -46,6 +46,7 @@ import type { SettingsStore } from './store/settings';
 import { aorUser, normaliseAor, personaUri } from './uri';
 import { CupsFeatures, type CupsFeatureMethods } from './cups-features';
 import { SettingsCertificateTrust } from './store/certificate-trust';
+import { connectionHandlers } from './connection-settings';
 import type { CertificateTrust } from './cups/tls-trust';
 
 /** Longest IM we send or accept for display; larger ones are refused with a clear reason. */
@@ -148,6 +149,7 @@ export class DeskSession implements DeskBackend {
       'contacts:remove': (group, uri) => this.removeContact(group, uri),
       'tls:trust': (hostPort, fingerprint) => this.trust.trust(hostPort, fingerprint),
       ...this.features.handlers,
+      ...connectionHandlers(options.settings, this.log),
     };
   }
 

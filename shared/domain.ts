@@ -271,3 +271,10 @@ export interface ServerPreference {
   value: string;
   isPublic: boolean;
 }
+
+/** SOAP limits and trusted certificates, as the Connection settings show them. */
+export interface ConnectionSettings {
+  soapTimeoutSeconds: number;
+  soapMaxResponseMB: number;
+  trustedCertificates: Array<ServerCertificate & { trustedAt: number }>;
+}

@@ -24,6 +24,7 @@ import type {
   PrivacySettings,
   ServerCertificate,
   ServerPreference,
+  ConnectionSettings,
 } from './domain';
 
 /** Renderer → host requests. `args` is a tuple, `result` what the promise resolves to. */
@@ -69,6 +70,11 @@ export interface InvokeChannels {
   /** Per-user preferences stored on the server (get/set-user-config). */
   'preferences:get': { args: []; result: ServerPreference[] };
   'preferences:set': { args: [preference: ServerPreference]; result: ServerPreference[] };
+  /** SOAP limits (used from the next sign-in) and trusted certificates. */
+  'connection:get': { args: []; result: ConnectionSettings };
+  'connection:set': { args: [patch: { soapTimeoutSeconds?: number; soapMaxResponseMB?: number }]; result: ConnectionSettings };
+  /** Stop trusting the certificate stored for host:port. */
+  'tls:forget': { args: [hostPort: string]; result: ConnectionSettings };
 }
 
 /** Host → renderer events with their payload. */
@@ -127,6 +133,9 @@ export const INVOKE_CHANNELS = [
   'calendar:set',
   'preferences:get',
   'preferences:set',
+  'connection:get',
+  'connection:set',
+  'tls:forget',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

@@ -91,6 +91,25 @@ describe('signing in over HTTPS with a self-signed certificate', () => {
     await page.screenshot({ path: join(root, 'test-results', 'e2e-tls-changed.png') });
   });
 
+  it('trusting the new certificate signs in; Settings → Connection lists it and can forget it', async () => {
+    const hostPort = `127.0.0.1:${lab.cups.port}`;
+    await page.click('[data-testid="cert-trust"]');
+    await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
+    expect(settings.get().trustedCertificates.map((c) => c.fingerprint256)).toEqual([lab.cups.certificateFingerprint]);
+    await page.click('[data-testid="open-settings"]');
+    await page.click('[data-testid="settings-connection"]');
+    const entry = page.locator(`[data-testid="trusted-certificate"][data-host-port="${hostPort}"]`);
+    await expect(entry.locator('.cert-fingerprint').textContent()).resolves.toBe(lab.cups.certificateFingerprint);
+    await expect(page.locator('[data-testid="soap-timeout"]').inputValue()).resolves.toBe('10');
+    await entry.locator('[data-testid="trusted-forget"]').click();
+    await entry.waitFor({ state: 'detached' });
+    expect(settings.get().trustedCertificates).toEqual([]);
+    await page.fill('[data-testid="soap-timeout"]', '20');
+    await page.locator('[data-testid="soap-max"]').focus();
+    await expect.poll(() => settings.get().soapTimeoutSeconds).toBe(20);
+    await page.click('[data-testid="settings-close"]');
+  });
+
   it('had no script errors', () => {
     expect(pageErrors).toEqual([]);
   });

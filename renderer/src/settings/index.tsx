@@ -9,6 +9,7 @@ import { AccountSection } from './Account';
 import { PrivacySection } from './Privacy';
 import { CalendarSection } from './Calendar';
 import { ServerPreferencesSection } from './ServerPreferences';
+import { ConnectionSection } from './Connection';
 
 /** What every section is given. */
 export interface SectionProps {
@@ -29,6 +30,7 @@ export const SECTIONS: SettingsSection[] = [
   { id: 'privacy', title: 'Privacy', render: (p) => <PrivacySection {...p} /> },
   { id: 'calendar', title: 'Calendar', render: (p) => <CalendarSection {...p} /> },
   { id: 'server-preferences', title: 'Preferences stored on the server', render: (p) => <ServerPreferencesSection {...p} /> },
+  { id: 'connection', title: 'Connection', render: (p) => <ConnectionSection {...p} /> },
 ];
 
 export function Settings(props: SectionProps & { onClose: () => void; initial?: string }) {

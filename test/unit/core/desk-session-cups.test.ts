@@ -67,3 +67,16 @@ it('refuses to trust a certificate that was never presented', () => {
   const desk = session(new MemorySettingsStore(), []);
   expect(() => desk.handlers['tls:trust']('cups.example.com:443', certificate.fingerprint256)).toThrow(/No certificate with that fingerprint was presented by cups\.example\.com:443/);
 });
+
+it('Connection settings: limits validated and saved, trusted certificates listed without their PEM and forgotten', () => {
+  const settings = new MemorySettingsStore();
+  const desk = session(settings, []);
+  const h = desk.handlers;
+  expect(h['connection:get']()).toEqual({ soapTimeoutSeconds: 10, soapMaxResponseMB: 10, trustedCertificates: [] });
+  expect(h['connection:set']({ soapTimeoutSeconds: 30 })).toMatchObject({ soapTimeoutSeconds: 30, soapMaxResponseMB: 10 });
+  expect(settings.get().soapTimeoutSeconds).toBe(30);
+  expect(() => h['connection:set']({ soapMaxResponseMB: 0 })).toThrow('The largest SOAP answer (MB) must be a whole number from 1 to 100.');
+  expect(() => h['connection:set']({ soapTimeoutSeconds: 2.5 })).toThrow(/SOAP time limit/);
+  expect(settings.get()).toMatchObject({ soapTimeoutSeconds: 30, soapMaxResponseMB: 10 });
+  expect(() => h['tls:forget']('cups.example.com:443')).toThrow('No certificate is trusted for cups.example.com:443.');
+});

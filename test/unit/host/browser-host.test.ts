@@ -51,6 +51,9 @@ const backend: DeskBackend = {
     'calendar:set': (on) => on,
     'preferences:get': () => [],
     'preferences:set': () => [],
+    'connection:get': () => ({ soapTimeoutSeconds: 10, soapMaxResponseMB: 10, trustedCertificates: [] }),
+    'connection:set': () => ({ soapTimeoutSeconds: 10, soapMaxResponseMB: 10, trustedCertificates: [] }),
+    'tls:forget': () => ({ soapTimeoutSeconds: 10, soapMaxResponseMB: 10, trustedCertificates: [] }),
   },
   subscribe(listener) {
     emit = listener;
