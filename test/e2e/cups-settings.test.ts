@@ -128,6 +128,21 @@ describe('CUPS settings in the app, on the demo lab', () => {
     await expect.poll(() => labState().calendaring).toBe(true);
     await toggle.uncheck();
     await expect.poll(() => labState().calendaring).toBe(false);
+  });
+
+  it('saves a preference on the server and changes it; the lab holds it', async () => {
+    await page.click('[data-testid="settings-server-preferences"]');
+    await page.locator('[data-testid="preference"][data-name="PhoneNumber.Primary"]').waitFor();
+    await page.fill('[aria-label="New preference name"]', 'Preferred.Contact');
+    await page.fill('[aria-label="New preference value"]', 'email');
+    await page.click('[data-testid="server-preferences"] button[type="submit"]');
+    await page.locator('[data-testid="preference"][data-name="Preferred.Contact"]').waitFor();
+    await expect.poll(() => labState().properties.get('Preferred.Contact')).toEqual({ value: 'email', isPublic: false });
+    await page.check('[aria-label="Preferred.Contact is public"]');
+    await expect.poll(() => labState().properties.get('Preferred.Contact')).toEqual({ value: 'email', isPublic: true });
+    await page.fill('[aria-label="Value of Preferred.Contact"]', 'phone');
+    await page.locator('[aria-label="New preference name"]').focus();
+    await expect.poll(() => labState().properties.get('Preferred.Contact')?.value).toBe('phone');
     await page.click('[data-testid="settings-close"]');
   });
 
