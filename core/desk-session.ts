@@ -654,7 +654,7 @@ export class DeskSession implements DeskBackend {
     } catch (error) {
       const app = toAppError(error);
       this.log(`dial: call to ${number} not placed: ${app.message}`);
-      throw new DeskError(app.code, `The call was not placed: ${app.message}`, app.detail);
+      throw new DeskError(app.code, `The call was not placed: ${app.message}`, app.detail, app.certificate);
     }
     const entry: RecentEntry = {
       id: `call:${randomUUID()}`,

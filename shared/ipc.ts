@@ -184,7 +184,7 @@ export interface DeskApi {
 export type WireFromRenderer = { kind: 'invoke'; id: number; channel: InvokeChannel; args: unknown[] };
 export type WireToRenderer =
   | { kind: 'result'; id: number; ok: true; value: unknown }
-  | { kind: 'result'; id: number; ok: false; error: { code: string; message: string; detail?: string } }
+  | { kind: 'result'; id: number; ok: false; error: { code: string; message: string; detail?: string; certificate?: ServerCertificate } }
   | { kind: 'event'; event: EventChannel; payload: unknown };
 
 /** Name under which the Electron preload exposes the `DeskApi`. */

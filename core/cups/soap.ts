@@ -52,9 +52,6 @@ export interface ExchangeOptions {
   trust?: CertificateTrust;
 }
 
-/** Sockets whose certificate is already being watched (keep-alive reuses them). */
-const watched = new WeakSet<object>();
-
 function hostPort(url: URL): string {
   return `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
 }
@@ -147,11 +144,7 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
       },
     );
     if (secure) {
-      req.on('socket', (socket) => {
-        if (watched.has(socket)) return;
-        watched.add(socket);
-        capturePeerCertificate(socket as TLSSocket, target, (c) => (seen = c));
-      });
+      req.on('socket', (socket) => capturePeerCertificate(socket as TLSSocket, target, (c) => (seen = c)));
     }
     req.on('timeout', () => {
       req.destroy();

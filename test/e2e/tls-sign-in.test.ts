@@ -27,7 +27,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pd-e2e-tls-'));
-  lab = await startLab({ bots: false, cupsTls: true });
+  lab = await startLab({ bots: false, cupsTls: true, webDialerTls: true });
   const info = { host: 'browser' as const, version: 'e2e' };
   session = new DeskSession({ info, settings, historyDir: join(dir, 'history') });
   host = await startBrowserHost({ backend: session, info, staticDir: join(root, 'dist/renderer') });
@@ -74,6 +74,22 @@ describe('signing in over HTTPS with a self-signed certificate', () => {
     expect(lab.cups.sessionOf(lab.demoUser.id)).toBeDefined();
   });
 
+  it('a call through WebDialer with its own self-signed certificate: refused, trusted from the dial box, placed', async () => {
+    const hostPort = `127.0.0.1:${lab.webDialer.port}`;
+    await page.fill('[data-testid="dial-input"]', '+1 (650) 555-0199');
+    await page.locator('[data-testid="dial-preview"]', { hasText: 'will dial 916505550199' }).waitFor();
+    await page.click('[data-testid="dial-call"]');
+    const result = page.locator('[data-testid="dial-result"][data-ok="false"]');
+    await result.waitFor();
+    expect(await result.textContent()).toBe(`The call was not placed: The certificate of ${hostPort} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT).`);
+    await expect(page.locator('.dial-box [data-testid="cert-fingerprint"]').textContent()).resolves.toBe(lab.webDialer.certificateFingerprint);
+    expect(lab.webDialer.calls).toEqual([]);
+    await page.click(`.dial-box [data-testid="cert-trust"]:has-text("Trust this certificate for ${hostPort}")`);
+    await page.locator('[data-testid="dial-result"][data-ok="true"]').waitFor();
+    expect(lab.webDialer.calls.map((c) => [c.user, c.destination])).toEqual([[lab.demoUser.id, '916505550199']]);
+    expect(settings.get().trustedCertificates.map((c) => c.hostPort).sort()).toEqual([`127.0.0.1:${lab.cups.port}`, hostPort].sort());
+  });
+
   it('refuses the server once its certificate changed, saying so', async () => {
     const trusted = lab.cups.certificateFingerprint!;
     await page.click('text=Sign out');
@@ -86,8 +102,9 @@ describe('signing in over HTTPS with a self-signed certificate', () => {
     await expect(page.locator('[data-testid="cert-changed"]').textContent()).resolves.toContain(trusted);
     await expect(page.locator('[data-testid="cert-fingerprint"]').textContent()).resolves.toBe(lab.cups.certificateFingerprint);
     expect(lab.cups.sessionOf(lab.demoUser.id)).toBeUndefined();
-    // Still only the old decision is stored: nothing was trusted without the user.
-    expect(settings.get().trustedCertificates.map((c) => c.fingerprint256)).toEqual([trusted]);
+    // Still only the old decisions are stored: nothing was trusted without the user.
+    expect(settings.get().trustedCertificates.map((c) => c.fingerprint256)).toContain(trusted);
+    expect(settings.get().trustedCertificates.map((c) => c.fingerprint256)).not.toContain(lab.cups.certificateFingerprint);
     await page.screenshot({ path: join(root, 'test-results', 'e2e-tls-changed.png') });
   });
 
@@ -95,7 +112,7 @@ describe('signing in over HTTPS with a self-signed certificate', () => {
     const hostPort = `127.0.0.1:${lab.cups.port}`;
     await page.click('[data-testid="cert-trust"]');
     await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
-    expect(settings.get().trustedCertificates.map((c) => c.fingerprint256)).toEqual([lab.cups.certificateFingerprint]);
+    expect(settings.get().trustedCertificates.find((c) => c.hostPort === hostPort)?.fingerprint256).toBe(lab.cups.certificateFingerprint);
     await page.click('[data-testid="open-settings"]');
     await page.click('[data-testid="settings-connection"]');
     const entry = page.locator(`[data-testid="trusted-certificate"][data-host-port="${hostPort}"]`);
@@ -103,7 +120,7 @@ describe('signing in over HTTPS with a self-signed certificate', () => {
     await expect(page.locator('[data-testid="soap-timeout"]').inputValue()).resolves.toBe('10');
     await entry.locator('[data-testid="trusted-forget"]').click();
     await entry.waitFor({ state: 'detached' });
-    expect(settings.get().trustedCertificates).toEqual([]);
+    expect(settings.get().trustedCertificates.map((c) => c.hostPort)).toEqual([`127.0.0.1:${lab.webDialer.port}`]);
     await page.fill('[data-testid="soap-timeout"]', '20');
     await page.locator('[data-testid="soap-max"]').focus();
     await expect.poll(() => settings.get().soapTimeoutSeconds).toBe(20);
