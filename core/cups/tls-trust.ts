@@ -79,11 +79,14 @@ export function pemFingerprint(pem: string): string | undefined {
  * checks); with a pin, the pinned certificate joins the roots and the identity check accepts
  * that certificate and no other.
  */
-export function tlsOptionsFor(hostPort: string, trust: CertificateTrust | undefined): Pick<tls.ConnectionOptions, 'ca' | 'checkServerIdentity'> {
+export function tlsOptionsFor(hostPort: string, trust: CertificateTrust | undefined): Pick<tls.ConnectionOptions, 'ca' | 'checkServerIdentity' | 'allowPartialTrustChain'> {
   const pin = trust?.pinFor(hostPort);
   if (!pin) return {};
   return {
     ca: [...tls.rootCertificates, pin.pem],
+    // The pinned certificate may be issued by a private CA the server does not send: let the
+    // chain end at the pinned certificate itself (the identity check below still demands it).
+    allowPartialTrustChain: true,
     // The user trusted exactly this certificate for this host:port, whatever names it
     // carries (self-signed CUPS certificates often name the host differently).
     checkServerIdentity: (_host, cert) =>

@@ -10,6 +10,8 @@ import { WebDialer } from '../../../core/dial/webdialer';
 import { SettingsCertificateTrust, validateTrustedCertificates } from '../../../core/store/certificate-trust';
 import { MemorySettingsStore, validateSettings } from '../../../core/store/settings';
 import { startLabCups, type LabCups } from '../../../lab/cups/server';
+import { makePrivateCaCertificate } from '../../../lab/cups/certificate';
+import { createServer } from 'node:https';
 
 let lab: LabCups;
 let hostPort = '';
@@ -104,6 +106,27 @@ describe('HTTPS with a trusted certificate per server', () => {
     trust.trust(hostPort, refused.certificate!.fingerprint256);
     // Past TLS now: the lab CUPS answers a WebDialer request (which has no CUPS session key) with its own fault.
     expect(await failure(dialer().getProfile())).toMatchObject({ code: 'session-expired', message: 'Invalid session key.' });
+  });
+
+  it('a certificate from a private CA the server does not send can be trusted too', async () => {
+    const cert = makePrivateCaCertificate();
+    const server = createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
+      req.resume();
+      req.on('end', () => res.end(`<?xml version='1.0' ?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><epas:login-resp xmlns:epas="urn:cisco:epas:soap"><epas:success><epas:session-key>k-1</epas:session-key></epas:success></epas:login-resp></env:Body></env:Envelope>`));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const target = `127.0.0.1:${(server.address() as { port: number }).port}`;
+      const trust = new SettingsCertificateTrust(new MemorySettingsStore());
+      const refused = await failure(new CupsSession({ server: `https://${target}`, user: 'a', password: 'b', trust }).login());
+      expect(refused).toMatchObject({ code: 'tls', message: `The certificate of ${target} is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE).`, certificate: { fingerprint256: cert.fingerprint256, issuer: 'O=Presence Desk lab, CN=Lab private CA' } });
+      trust.trust(target, cert.fingerprint256);
+      const s = new CupsSession({ server: `https://${target}`, user: 'a', password: 'b', trust });
+      await s.login();
+      expect(s.sessionKey).toBe('k-1');
+    } finally {
+      server.close();
+    }
   });
 
   it('keeps only stored decisions whose certificate matches its fingerprint', async () => {
