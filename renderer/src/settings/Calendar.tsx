@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
 
@@ -6,6 +6,8 @@ import type { SectionProps } from '.';
 export function CalendarSection({ api }: SectionProps) {
   const [on, setOn] = useState<boolean | undefined>();
   const [error, setError] = useState<string | undefined>();
+  /** Only the newest change's answer is shown: an older answer arriving late must not undo it. */
+  const latest = useRef(0);
   useEffect(() => {
     api
       .invoke('calendar:get')
@@ -14,13 +16,14 @@ export function CalendarSection({ api }: SectionProps) {
   }, [api]);
   const toggle = (next: boolean) => {
     const before = on;
+    const id = ++latest.current;
     setOn(next);
     setError(undefined);
     api
       .invoke('calendar:set', next)
-      .then(setOn)
+      .then((v) => id === latest.current && setOn(v))
       .catch((e) => {
-        setOn(before);
+        if (id === latest.current) setOn(before);
         setError(errorText(e).message);
       });
   };

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { PrivacyRule, PrivacySettings } from '../../../shared/domain';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
@@ -19,6 +19,8 @@ export function PrivacySection({ api }: SectionProps) {
   const [ruleName, setRuleName] = useState('');
   const [visibility, setVisibility] = useState('none');
   const [adding, setAdding] = useState<Record<string, string>>({});
+  /** Only the newest change's answer is shown: an older answer arriving late must not undo it. */
+  const latest = useRef(0);
 
   useEffect(() => {
     api
@@ -31,12 +33,13 @@ export function PrivacySection({ api }: SectionProps) {
   const change = (optimistic: (p: PrivacySettings) => PrivacySettings, send: () => Promise<PrivacySettings>) => {
     if (!privacy) return;
     const before = privacy;
+    const id = ++latest.current;
     setError(undefined);
     setPrivacy(optimistic(structuredClone(before)));
     send()
-      .then(setPrivacy)
+      .then((p) => id === latest.current && setPrivacy(p))
       .catch((e) => {
-        setPrivacy(before);
+        if (id === latest.current) setPrivacy(before);
         setError(errorText(e).message);
       });
   };
