@@ -12,6 +12,8 @@ import { MemorySettingsStore, validateSettings } from '../../../core/store/setti
 import { startLabCups, type LabCups } from '../../../lab/cups/server';
 import { makePrivateCaCertificate } from '../../../lab/cups/certificate';
 import { createServer } from 'node:https';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 let lab: LabCups;
 let hostPort = '';
@@ -145,5 +147,21 @@ describe('HTTPS with a trusted certificate per server', () => {
     expect(validateSettings({})).toMatchObject({ soapTimeoutSeconds: 10, soapMaxResponseMB: 10 });
     expect(validateSettings({ soapTimeoutSeconds: 30, soapMaxResponseMB: 2 })).toMatchObject({ soapTimeoutSeconds: 30, soapMaxResponseMB: 2 });
     expect(validateSettings({ soapTimeoutSeconds: 0, soapMaxResponseMB: 'big' })).toMatchObject({ soapTimeoutSeconds: 10, soapMaxResponseMB: 10 });
+  });
+});
+
+describe('verification is never switched off', () => {
+  it('no product source sets rejectUnauthorized: false (trust is a pin added on top of verification)', () => {
+    const root = join(import.meta.dirname, '..', '..', '..');
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.(ts|tsx|mjs|cjs|js)$/.test(entry.name) && /rejectUnauthorized\s*:\s*false/.test(readFileSync(path, 'utf8'))) offenders.push(path.slice(root.length + 1));
+      }
+    };
+    for (const dir of ['core', 'host', 'electron', 'shared', 'renderer/src', 'lab']) walk(join(root, dir));
+    expect(offenders).toEqual([]);
   });
 });
