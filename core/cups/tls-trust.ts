@@ -119,8 +119,20 @@ export function tlsFailureMessage(hostPort: string, code: string, seen: SeenCert
       `now ${seen.fingerprint256.slice(0, 23)}…). The connection was refused; trust the new certificate only if your administrator replaced it.`
     );
   }
-  return `The certificate of ${hostPort} is not trusted (${code}).`;
+  const why = TLS_WORDS[code];
+  return `The certificate of ${hostPort} is not trusted${why ? `: ${why}` : ''} (${code}).`;
 }
+
+/** Why Node refused a certificate, in words. */
+const TLS_WORDS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'it is issued by an authority this computer does not trust',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'it is issued by an authority this computer does not know',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'it is issued by an authority this computer does not know',
+  CERT_HAS_EXPIRED: 'it has expired',
+  CERT_NOT_YET_VALID: 'it is not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'it is made out for a different server name',
+};
 
 /** Public part of a seen certificate (no PEM), marked when it replaces a trusted one. */
 export function shownCertificate(seen: SeenCertificate, pin: TrustedCertificate | undefined): ServerCertificate {

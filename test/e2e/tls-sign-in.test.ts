@@ -59,7 +59,7 @@ describe('signing in over HTTPS with a self-signed certificate', () => {
     await signIn();
     const error = page.locator('[data-testid="sign-in-error"][data-code="tls"]');
     await error.waitFor();
-    expect(await error.textContent()).toBe(`The certificate of ${hostPort} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT).`);
+    expect(await error.textContent()).toBe(`The certificate of ${hostPort} is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT).`);
     await expect(page.locator('[data-testid="cert-fingerprint"]').textContent()).resolves.toBe(lab.cups.certificateFingerprint);
     await expect(page.locator('[data-testid="cert-subject"]').textContent()).resolves.toBe('O=Presence Desk lab, CN=Presence Desk lab CUPS');
     await expect(page.locator('[data-testid="cert-validity"]').textContent()).resolves.toMatch(/GMT – .*GMT$/);
@@ -81,7 +81,7 @@ describe('signing in over HTTPS with a self-signed certificate', () => {
     await page.click('[data-testid="dial-call"]');
     const result = page.locator('[data-testid="dial-result"][data-ok="false"]');
     await result.waitFor();
-    expect(await result.textContent()).toBe(`The call was not placed: The certificate of ${hostPort} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT).`);
+    expect(await result.textContent()).toBe(`The call was not placed: The certificate of ${hostPort} is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT).`);
     await expect(page.locator('.dial-box [data-testid="cert-fingerprint"]').textContent()).resolves.toBe(lab.webDialer.certificateFingerprint);
     expect(lab.webDialer.calls).toEqual([]);
     await page.click(`.dial-box [data-testid="cert-trust"]:has-text("Trust this certificate for ${hostPort}")`);

@@ -36,7 +36,7 @@ function session(settings: MemorySettingsStore, seen: unknown[], cupsTimeoutMs?:
       seen.push(options);
       return {
         login: async () => {
-          throw new CupsError('tls', 'The certificate of cups.example.com:443 is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT).', 'cups.example.com:443', 'login', certificate);
+          throw new CupsError('tls', 'The certificate of cups.example.com:443 is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT).', 'cups.example.com:443', 'login', certificate);
         },
         logout: async () => undefined,
       } as unknown as CupsLike;

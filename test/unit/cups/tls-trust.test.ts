@@ -46,7 +46,7 @@ describe('HTTPS with a trusted certificate per server', () => {
 
     const first = await failure(session().login({ force: true }));
     expect(first.code).toBe('tls');
-    expect(first.message).toBe(`The certificate of ${hostPort} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT).`);
+    expect(first.message).toBe(`The certificate of ${hostPort} is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT).`);
     expect(first.certificate).toMatchObject({
       hostPort,
       fingerprint256: lab.certificateFingerprint,
@@ -96,7 +96,7 @@ describe('HTTPS with a trusted certificate per server', () => {
     const refused = await failure(new CupsSession({ server: lab.url, user: 'alex', password: 'secret', trust }).login());
     trust.trust(hostPort, refused.certificate!.fingerprint256);
     const viaName = await failure(new CupsSession({ server: lab.url.replace('127.0.0.1', 'localhost'), user: 'alex', password: 'secret', trust }).login());
-    expect(viaName).toMatchObject({ code: 'tls', message: `The certificate of localhost:${lab.port} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT).` });
+    expect(viaName).toMatchObject({ code: 'tls', message: `The certificate of localhost:${lab.port} is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT).` });
   });
 
   it('WebDialer uses the same trust', async () => {
@@ -121,7 +121,7 @@ describe('HTTPS with a trusted certificate per server', () => {
       const target = `127.0.0.1:${(server.address() as { port: number }).port}`;
       const trust = new SettingsCertificateTrust(new MemorySettingsStore());
       const refused = await failure(new CupsSession({ server: `https://${target}`, user: 'a', password: 'b', trust }).login());
-      expect(refused).toMatchObject({ code: 'tls', message: `The certificate of ${target} is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE).`, certificate: { fingerprint256: cert.fingerprint256, issuer: 'O=Presence Desk lab, CN=Lab private CA' } });
+      expect(refused).toMatchObject({ code: 'tls', message: `The certificate of ${target} is not trusted: it is issued by an authority this computer does not know (UNABLE_TO_VERIFY_LEAF_SIGNATURE).`, certificate: { fingerprint256: cert.fingerprint256, issuer: 'O=Presence Desk lab, CN=Lab private CA' } });
       trust.trust(target, cert.fingerprint256);
       const s = new CupsSession({ server: `https://${target}`, user: 'a', password: 'b', trust });
       await s.login();
