@@ -48,6 +48,10 @@ import { TraceRecorder } from './diagnostics';
 import { exportConversation } from './store/history-export';
 import { secretAccount, type SecretStore } from './store/secrets';
 import type { DesktopPrefs, ExportedFile } from '../shared/domain';
+import { CupsFeatures, type CupsFeatureMethods } from './cups-features';
+import { SettingsCertificateTrust } from './store/certificate-trust';
+import { connectionHandlers } from './connection-settings';
+import type { CertificateTrust } from './cups/tls-trust';
 
 /** Longest IM we send or accept for display; larger ones are refused with a clear reason. */
 export const MAX_IM_BYTES = 256 * 1024;
@@ -67,7 +71,16 @@ export interface DeskSessionOptions {
   /** Where "Remember me" keeps the password (Electron safeStorage); absent: nowhere. */
   secrets?: SecretStore;
   /** Test seams: build the protocol objects (defaults are the real ones). */
-  createCups?: (options: { server: string; user: string; password: string; timeoutMs?: number; log?: (line: string) => void; trace?: TraceRecorder }) => CupsLike;
+  createCups?: (options: {
+    server: string;
+    user: string;
+    password: string;
+    timeoutMs?: number;
+    maxResponseBytes?: number;
+    trust?: CertificateTrust;
+    log?: (line: string) => void;
+    trace?: TraceRecorder;
+  }) => CupsLike;
   createSip?: (options: ConstructorParameters<typeof SipAccount>[0]) => SipLike;
 }
 
@@ -75,7 +88,8 @@ export interface DeskSessionOptions {
 export type CupsLike = Pick<
   CupsSession,
   'login' | 'logout' | 'getAllConfig' | 'addRecentComm' | 'getRecentComm' | 'addGroups' | 'modifyGroups' | 'deleteGroups' | 'addContacts' | 'modifyContacts' | 'deleteContacts'
->;
+> &
+  CupsFeatureMethods;
 /** What the session needs of a SIP account (the real `SipAccount` fits). */
 export type SipLike = Pick<
   SipAccount,
@@ -118,11 +132,21 @@ export class DeskSession implements DeskBackend {
   readonly handlers: InvokeHandlers;
   /** Every SIP, SOAP and WebDialer message of the session, masked, for Diagnostics. */
   readonly trace: TraceRecorder;
+  /** Certificates the user trusted per server (CUPS and WebDialer alike). */
+  private readonly trust: SettingsCertificateTrust;
+  private readonly features: CupsFeatures;
 
   constructor(private readonly options: DeskSessionOptions) {
     this.log = options.log ?? (() => {});
     this.trace = options.trace ?? new TraceRecorder();
     this.trace.onEntry((entry) => this.events.emit('diagnostics:entry', entry));
+    this.trust = new SettingsCertificateTrust(options.settings, this.log);
+    this.features = new CupsFeatures({
+      cups: () => this.connection?.cups,
+      entity: () => this.connection?.sip.uri,
+      onLongTerm: (status) => this.events.emit('longterm:changed', status),
+      log: this.log,
+    });
     this.handlers = {
       'app:info': () => options.info,
       'session:snapshot': () => this.snapshot(),
@@ -157,6 +181,9 @@ export class DeskSession implements DeskBackend {
       'desktop:set-prefs': (prefs) => this.setDesktopPrefs(prefs),
       // Windows belong to the host: Electron main answers this itself.
       'window:open-conversation': () => false,
+      'tls:trust': (hostPort, fingerprint) => this.trust.trust(hostPort, fingerprint),
+      ...this.features.handlers,
+      ...connectionHandlers(options.settings, this.log),
     };
   }
 
@@ -216,9 +243,10 @@ export class DeskSession implements DeskBackend {
     const trace = this.trace;
     // Masked verbatim too, wherever a message shape the masking rules do not know carries it.
     trace.addSecret(request.password);
+    const soap = this.soapOptions();
     const cups =
-      this.options.createCups?.({ server, user, password: request.password, timeoutMs: this.options.cupsTimeoutMs, log, trace }) ??
-      new CupsSession({ server, user, password: request.password, timeoutMs: this.options.cupsTimeoutMs, log, trace });
+      this.options.createCups?.({ server, user, password: request.password, ...soap, log, trace }) ??
+      new CupsSession({ server, user, password: request.password, ...soap, log, trace });
     let sip: SipLike | undefined;
     try {
       await cups.login({ force: request.force === true });
@@ -645,7 +673,7 @@ export class DeskSession implements DeskBackend {
       server: `${scheme}://${primary.host}${primary.port ? `:${primary.port}` : ''}`,
       user,
       password,
-      timeoutMs: this.options.cupsTimeoutMs,
+      ...this.soapOptions(),
       log: this.log,
       trace: this.trace,
     });
@@ -676,7 +704,7 @@ export class DeskSession implements DeskBackend {
     } catch (error) {
       const app = toAppError(error);
       this.log(`dial: call to ${number} not placed: ${app.message}`);
-      throw new DeskError(app.code, `The call was not placed: ${app.message}`, app.detail);
+      throw new DeskError(app.code, `The call was not placed: ${app.message}`, app.detail, app.certificate);
     }
     const entry: RecentEntry = {
       id: `call:${randomUUID()}`,
@@ -716,6 +744,12 @@ export class DeskSession implements DeskBackend {
     const known = (r: RecentEntry) => connection.recent.some((l) => l.dialed === r.dialed && Math.abs(l.at - r.at) < 2000);
     const merged = [...connection.recent, ...server.filter((r) => !known(r))];
     return merged.sort((a, b) => b.at - a.at);
+  }
+
+  /** SOAP limits from settings (an explicit `cupsTimeoutMs` wins) and the user's certificate trust. */
+  private soapOptions(): { timeoutMs: number; maxResponseBytes: number; trust: CertificateTrust } {
+    const settings = this.options.settings.get();
+    return { timeoutMs: this.options.cupsTimeoutMs ?? settings.soapTimeoutSeconds * 1000, maxResponseBytes: settings.soapMaxResponseMB * 1024 * 1024, trust: this.trust };
   }
 
   private requireConnection(): Connection {
@@ -798,6 +832,7 @@ const EVENT_NAMES: Record<EventChannel, true> = {
   'recent:added': true,
   'app:open': true,
   'diagnostics:entry': true,
+  'longterm:changed': true,
 };
 
 function linkError(code: string): boolean {

@@ -2,20 +2,22 @@
  * The one error type that crosses from the core to a host. Protocol layers throw their own
  * typed errors (CupsError, SipError); `toAppError` turns anything into the user-facing shape.
  */
-import type { AppError, AppErrorCode } from '../shared/domain';
+import type { AppError, AppErrorCode, ServerCertificate } from '../shared/domain';
 
 export class DeskError extends Error implements AppError {
   constructor(
     readonly code: AppErrorCode,
     message: string,
     readonly detail?: string,
+    /** With `tls`: the certificate presented, for the "trust this certificate" choice. */
+    readonly certificate?: ServerCertificate,
   ) {
     super(message);
     this.name = 'DeskError';
   }
 
   toAppError(): AppError {
-    return { code: this.code, message: this.message, ...(this.detail ? { detail: this.detail } : {}) };
+    return { code: this.code, message: this.message, ...(this.detail ? { detail: this.detail } : {}), ...(this.certificate ? { certificate: this.certificate } : {}) };
   }
 }
 
@@ -41,5 +43,5 @@ export function toAppError(error: unknown): AppError {
 export function asDeskError(error: unknown): DeskError {
   if (error instanceof DeskError) return error;
   const app = toAppError(error);
-  return new DeskError(app.code, app.message, app.detail);
+  return new DeskError(app.code, app.message, app.detail, app.certificate);
 }

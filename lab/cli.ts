@@ -4,7 +4,10 @@
  */
 import { startLab } from './index';
 
-const lab = await startLab({ livenEveryMs: 20_000, log: (line) => console.log(line) });
+// `--https`: the lab CUPS serves HTTPS with a self-signed certificate made for this run.
+const cupsTls = process.argv.includes('--https');
+const lab = await startLab({ livenEveryMs: 20_000, cupsTls, log: (line) => console.log(line) });
+if (cupsTls) console.log(`Lab CUPS certificate SHA-256: ${lab.cups.certificateFingerprint}`);
 console.log(`Lab CUPS server: ${lab.cupsUrl}`);
 console.log(`Sign in as ${lab.demoUser.id} / ${lab.demoUser.password}`);
 for (const person of lab.colleagues) console.log(`  colleague ${person.id} (${person.displayName}) password ${lab.passwordOf(person.id)}`);

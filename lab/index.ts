@@ -22,6 +22,10 @@ export interface LabOptions {
   replyDelayMs?: number;
   /** Port for the lab CUPS server (default 0 = free). */
   cupsPort?: number;
+  /** Serve the lab CUPS over HTTPS with a self-signed certificate made for this run. */
+  cupsTls?: boolean;
+  /** Serve WebDialer over HTTPS with its own self-signed certificate (announced as HTTPS). */
+  webDialerTls?: boolean;
   log?: (line: string) => void;
 }
 
@@ -73,12 +77,14 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const webDialer = await startLabWebDialer({
       users: [DEMO_USER, ...LAB_COLLEAGUES].map((p, i) => ({ id: p.id, password: passwords.get(p.id)!, devices: [{ name: `SEP00AA00BB0${String(i).padStart(3, '0')}`, lines: [`${1000 + i} ; Internal`] }] })),
       log,
+      tls: options.webDialerTls,
     });
     cleanup.push(() => webDialer.close());
     const cups = await startLabCups({
-      callControl: { host: '127.0.0.1', port: webDialer.port, protocol: 'http' },
+      callControl: { host: '127.0.0.1', port: webDialer.port, protocol: options.webDialerTls ? 'https' : 'http' },
       dialingRules: LAB_DIALING_RULES,
       port: options.cupsPort ?? 0,
+      tls: options.cupsTls,
       domain: LAB_DOMAIN,
       presence: { host: kamailio.host, port: kamailio.tcpPort, protocol: 'tcp' },
       users: [DEMO_USER, ...LAB_COLLEAGUES].map((p) => ({ id: p.id, password: passwords.get(p.id)!, displayName: p.displayName, numbers: p.numbers })),

@@ -3,6 +3,7 @@
 #   kamailio + presence/xml modules  the demo lab's SIP server and the integration tests' server
 #   chromium                          the browser host's browser on machines without Electron, and the e2e tests
 #   baresip, sipsak                   real SIP peers for the integration tests
+#   openssl                           self-signed certificates for the lab's HTTPS CUPS server
 # then the npm packages (npm ci). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ ls /usr/lib/*/kamailio/modules/xcap_server.so >/dev/null 2>&1 || need+=(kamailio
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v sipsak >/dev/null 2>&1 || need+=(sipsak)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"

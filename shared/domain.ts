@@ -118,6 +118,8 @@ export interface AppError {
   message: string;
   /** Extra detail for the log / diagnostics (host:port, status code, operation). */
   detail?: string;
+  /** With `tls`: the certificate the server presented, so the user can decide to trust it. */
+  certificate?: ServerCertificate;
 }
 
 /**
@@ -294,4 +296,59 @@ export interface DesktopPrefs {
   autoStart: boolean;
   /** Play a sound when an IM arrives and the window is not focused. */
   imSound: boolean;
+}
+
+/** A server's TLS certificate as shown to the user before they decide to trust it. */
+export interface ServerCertificate {
+  /** `host:port` the certificate was presented for; a trust decision applies to exactly this. */
+  hostPort: string;
+  /** SHA-256 fingerprint, colon-separated upper-case hex (as browsers show it). */
+  fingerprint256: string;
+  subject: string;
+  issuer: string;
+  /** Validity, as the certificate states it (e.g. "Nov 25 02:00:00 2026 GMT"). */
+  validFrom: string;
+  validTo: string;
+  /** Set when a certificate was trusted for this host:port before and this one differs. */
+  changedFrom?: string;
+}
+
+/** A long-term status kept by the server until cleared ("On vacation until 3 Dec"). */
+export interface LongTermStatus {
+  note: string;
+  /** Last day of the status, `YYYY-MM-DD`, if the user gave one. */
+  until?: string;
+}
+
+/** What a presence rule lets the watchers on its list see. */
+export type RuleVisibility = 'all' | 'reachability-only' | 'none';
+
+/** One presence rule and the watchers (persona ids) it applies to. */
+export interface PrivacyRule {
+  name: string;
+  visibility: RuleVisibility | string;
+  /** Presence sources hidden from these watchers ("Cell Phone", "cupc"). */
+  excludedSources: string[];
+  watchers: string[];
+}
+
+export interface PrivacySettings {
+  /** The default visibility and policy the server reports for everyone not on a list. */
+  visibility: string;
+  privacyPolicy: string;
+  rules: PrivacyRule[];
+}
+
+/** One per-user preference stored on the server (get/set-user-config). */
+export interface ServerPreference {
+  name: string;
+  value: string;
+  isPublic: boolean;
+}
+
+/** SOAP limits and trusted certificates, as the Connection settings show them. */
+export interface ConnectionSettings {
+  soapTimeoutSeconds: number;
+  soapMaxResponseMB: number;
+  trustedCertificates: Array<ServerCertificate & { trustedAt: number }>;
 }

@@ -26,6 +26,11 @@ import type {
   ExportedFile,
   HistoryHit,
   DesktopPrefs,
+  LongTermStatus,
+  PrivacySettings,
+  ServerCertificate,
+  ServerPreference,
+  ConnectionSettings,
 } from './domain';
 
 /** Renderer → host requests. `args` is a tuple, `result` what the promise resolves to. */
@@ -67,6 +72,28 @@ export interface InvokeChannels {
   'desktop:set-prefs': { args: [prefs: Partial<DesktopPrefs>]; result: DesktopPrefs };
   /** Opens a conversation in its own window; false when the host has no windows of its own (the page opens a tab). */
   'window:open-conversation': { args: [peer: string]; result: boolean };
+  /** Trust the certificate last refused for host:port (from a `tls` error), by its fingerprint. */
+  'tls:trust': { args: [hostPort: string, fingerprint256: string]; result: ServerCertificate };
+  /** Long-term status (publish/unpublish-pres-status; the note is kept in the user's config). */
+  'longterm:get': { args: []; result: LongTermStatus | null };
+  'longterm:set': { args: [status: LongTermStatus]; result: LongTermStatus };
+  'longterm:clear': { args: []; result: null };
+  /** Presence rules and their watcher lists (ACLs); each change returns the server's state. */
+  'privacy:get': { args: []; result: PrivacySettings };
+  'privacy:set-rule': { args: [rule: { name: string; visibility: string; excludedSources?: string[] }]; result: PrivacySettings };
+  'privacy:delete-rule': { args: [name: string]; result: PrivacySettings };
+  'privacy:add-watcher': { args: [rule: string, watcher: string]; result: PrivacySettings };
+  'privacy:remove-watcher': { args: [rule: string, watcher: string]; result: PrivacySettings };
+  'calendar:get': { args: []; result: boolean };
+  'calendar:set': { args: [on: boolean]; result: boolean };
+  /** Per-user preferences stored on the server (get/set-user-config). */
+  'preferences:get': { args: []; result: ServerPreference[] };
+  'preferences:set': { args: [preference: ServerPreference]; result: ServerPreference[] };
+  /** SOAP limits (used from the next sign-in) and trusted certificates. */
+  'connection:get': { args: []; result: ConnectionSettings };
+  'connection:set': { args: [patch: { soapTimeoutSeconds?: number; soapMaxResponseMB?: number }]; result: ConnectionSettings };
+  /** Stop trusting the certificate stored for host:port. */
+  'tls:forget': { args: [hostPort: string]; result: ConnectionSettings };
 }
 
 /** Host → renderer events with their payload. */
@@ -83,6 +110,8 @@ export interface EventChannels {
   'app:open': OpenRequest;
   /** A protocol message was traced (already masked). */
   'diagnostics:entry': TraceSummary;
+  /** The long-term status was set or cleared (null). */
+  'longterm:changed': LongTermStatus | null;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -120,6 +149,22 @@ export const INVOKE_CHANNELS = [
   'desktop:prefs',
   'desktop:set-prefs',
   'window:open-conversation',
+  'tls:trust',
+  'longterm:get',
+  'longterm:set',
+  'longterm:clear',
+  'privacy:get',
+  'privacy:set-rule',
+  'privacy:delete-rule',
+  'privacy:add-watcher',
+  'privacy:remove-watcher',
+  'calendar:get',
+  'calendar:set',
+  'preferences:get',
+  'preferences:set',
+  'connection:get',
+  'connection:set',
+  'tls:forget',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -132,6 +177,7 @@ export const EVENT_CHANNELS = [
   'recent:added',
   'app:open',
   'diagnostics:entry',
+  'longterm:changed',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.
@@ -168,7 +214,7 @@ export interface DeskApi {
 export type WireFromRenderer = { kind: 'invoke'; id: number; channel: InvokeChannel; args: unknown[] };
 export type WireToRenderer =
   | { kind: 'result'; id: number; ok: true; value: unknown }
-  | { kind: 'result'; id: number; ok: false; error: { code: string; message: string; detail?: string } }
+  | { kind: 'result'; id: number; ok: false; error: { code: string; message: string; detail?: string; certificate?: ServerCertificate } }
   | { kind: 'event'; event: EventChannel; payload: unknown };
 
 /** Name under which the Electron preload exposes the `DeskApi`. */

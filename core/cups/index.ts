@@ -1,5 +1,5 @@
 export * from './types';
 export { cupsEndpoint, envelope, exchange, readFault, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES } from './soap';
-export { readAllConfig, readContactList, readDialingRules, readLicensing, readLogin, readSystemConfig, readUserConfig } from './parse';
+export { readAllConfig, readContactList, readContactListUnknown, readDialingRules, readLicensing, readLogin, readSystemConfig, readUserConfig } from './parse';
 export { CupsSession, type CupsSessionOptions } from './session';
 export * as operations from './operations';

@@ -1,6 +1,6 @@
 /** Response readers: parsed SOAP trees → typed values, tolerant of missing or empty fields. */
 import { attr, children, find, text, type XmlNode } from '../xml/safe-xml';
-import type { AllConfig, CupsGroup, DialingRule, Licensing, ServerAddress, SystemConfig, UserConfig } from './types';
+import type { AllConfig, CupsGroup, DialingRule, Licensing, ServerAddress, SystemConfig, UnknownXml, UserConfig } from './types';
 
 function num(value: string | undefined, fallback = 0): number {
   const n = Number.parseFloat(value ?? '');
@@ -63,18 +63,39 @@ export function readLicensing(resp: XmlNode | undefined): Licensing {
   return { base: flag('base'), im: flag('im'), audio: flag('audio'), video: flag('video') };
 }
 
+/** What `node` carries beyond the attributes and elements named: undefined when nothing. */
+export function unknownOf(node: XmlNode | undefined, knownAttributes: string[], knownElements: string[]): UnknownXml | undefined {
+  if (!node) return undefined;
+  const attributes: Record<string, string> = {};
+  const elements: XmlNode = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '#text') continue;
+    if (key.startsWith('@')) {
+      if (!knownAttributes.includes(key.slice(1))) attributes[key.slice(1)] = attr(node, key.slice(1)) ?? '';
+    } else if (!knownElements.includes(key)) elements[key] = value;
+  }
+  return Object.keys(attributes).length || Object.keys(elements).length ? { attributes, elements } : undefined;
+}
+
+/** Elements of a contact list other than its groups (kept, though the client does not use them). */
+export function readContactListUnknown(resp: XmlNode | undefined): UnknownXml | undefined {
+  return unknownOf(resp, [], ['group']);
+}
+
 /** Groups and contacts in the server's order (index, then document order for ties). */
 export function readContactList(resp: XmlNode | undefined): CupsGroup[] {
   const groups = children(resp, 'group').map((g, gi) => ({
     name: attr(g, 'name') ?? '',
     index: num(attr(g, 'index'), gi),
     order: gi,
+    ...keep(unknownOf(g, ['name', 'index'], ['persona-id'])),
     contacts: children(g, 'persona-id')
       .map((p, pi) => ({
         personaId: text(p).trim(),
         index: num(attr(p, 'index'), pi),
         nickname: attr(p, 'nickname') ?? '',
         displayOnPhone: attr(p, 'display-on-phone') === 'true',
+        ...keep(unknownOf(p, ['index', 'nickname', 'display-on-phone'], [])),
         order: pi,
       }))
       .filter((c) => c.personaId)
@@ -83,6 +104,8 @@ export function readContactList(resp: XmlNode | undefined): CupsGroup[] {
   }));
   return groups.sort((a, b) => a.index - b.index || a.order - b.order).map(({ order: _o, ...g }) => g);
 }
+
+const keep = (unknown: UnknownXml | undefined) => (unknown ? { unknown } : {});
 
 export function readDialingRules(resp: XmlNode | undefined): DialingRule[] {
   return children(resp, 'rule').flatMap((r): DialingRule[] => {
@@ -112,6 +135,10 @@ export function readAllConfig(resp: XmlNode | undefined): AllConfig {
     licensing: readLicensing(find(resp, 'get-licensing-features-resp')),
     contacts: readContactList(find(resp, 'get-contact-list-resp')),
     dialingRules: readDialingRules(find(resp, 'get-dialing-rules-resp')),
+    ...(() => {
+      const unknown = readContactListUnknown(find(resp, 'get-contact-list-resp'));
+      return unknown ? { contactListUnknown: unknown } : {};
+    })(),
   };
 }
 

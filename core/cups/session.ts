@@ -1,11 +1,12 @@
 /**
  * CupsSession owns the CUPS session key: it logs in (optionally with `force`), sends the key
  * with every operation, re-logs in once when the server says the session is gone (at most
- * every 90 s), and logs out.
+ * every 90 s; after each failed re-login the wait doubles, up to 1 hour, and a successful one
+ * resets it), and logs out.
  *
  * ```
- *   LoggedOut ──login ok──> LoggedIn ──server: session gone──> (silent re-login, ≤ 1 per 90 s)
- *       ^                       │
+ *   LoggedOut ──login ok──> LoggedIn ──server: session gone──> (silent re-login, ≤ 1 per 90 s,
+ *       ^                       │                                then 180 s, 360 s … after failures)
  *       └──────── logout ───────┘
  * ```
  */
@@ -14,6 +15,7 @@ import { readAllConfig, readContactList, readDialingRules, readLicensing, readLo
 import type { TraceSink } from '../trace';
 import { cupsEndpoint, envelope, exchange, type ExchangeOptions } from './soap';
 import * as op from './operations';
+import type { CertificateTrust } from './tls-trust';
 import {
   CupsError,
   type AclRule,
@@ -42,16 +44,23 @@ export interface CupsSessionOptions {
   log?: (line: string) => void;
   /** Receives every SOAP request and response (Diagnostics). */
   trace?: TraceSink;
+  /** Certificates the user trusted per host:port (HTTPS). */
+  trust?: CertificateTrust;
+  /** Clock for the re-login spacing (tests inject one). */
+  now?: () => number;
 }
 
-const RELOGIN_INTERVAL_MS = 90_000;
+export const RELOGIN_INTERVAL_MS = 90_000;
+export const RELOGIN_MAX_INTERVAL_MS = 60 * 60_000;
 const ALREADY = /already been established/i;
 const WRONG = /wrong username|password/i;
 
 export class CupsSession {
   readonly endpoint: URL;
   private key: string | undefined;
-  private lastRelogin = 0;
+  private lastRelogin = Number.NEGATIVE_INFINITY;
+  /** Re-logins that failed in a row; each one doubles the wait before the next attempt. */
+  private reloginFailures = 0;
 
   constructor(private readonly options: CupsSessionOptions) {
     this.endpoint = cupsEndpoint(options.server);
@@ -62,7 +71,12 @@ export class CupsSession {
   }
 
   private get exchangeOptions(): ExchangeOptions {
-    return { timeoutMs: this.options.timeoutMs, maxResponseBytes: this.options.maxResponseBytes, log: this.options.log, trace: this.options.trace };
+    return { timeoutMs: this.options.timeoutMs, maxResponseBytes: this.options.maxResponseBytes, log: this.options.log, trace: this.options.trace, trust: this.options.trust };
+  }
+
+  /** How long after the last re-login attempt the next one may run. */
+  get reloginIntervalMs(): number {
+    return Math.min(RELOGIN_INTERVAL_MS * 2 ** this.reloginFailures, RELOGIN_MAX_INTERVAL_MS);
   }
 
   async login(options: { force?: boolean } = {}): Promise<void> {
@@ -98,11 +112,18 @@ export class CupsSession {
     try {
       return await exchange(this.endpoint, operation, envelope(body, this.key), this.exchangeOptions);
     } catch (error) {
-      const now = Date.now();
-      if (error instanceof CupsError && error.code === 'session-expired' && now - this.lastRelogin >= RELOGIN_INTERVAL_MS) {
+      const now = (this.options.now ?? Date.now)();
+      if (error instanceof CupsError && error.code === 'session-expired' && now - this.lastRelogin >= this.reloginIntervalMs) {
         this.lastRelogin = now;
         this.options.log?.(`cups: session expired during ${operation}; signing in again`);
-        await this.login({ force: true });
+        try {
+          await this.login({ force: true });
+        } catch (reloginError) {
+          this.reloginFailures += 1;
+          this.options.log?.(`cups: re-login failed; next attempt in ${Math.round(this.reloginIntervalMs / 1000)} s at the earliest`);
+          throw reloginError;
+        }
+        this.reloginFailures = 0;
         return exchange(this.endpoint, operation, envelope(body, this.key), this.exchangeOptions);
       }
       throw error;

@@ -7,7 +7,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { escapeXml, find, parseXml, text, XmlError, type XmlNode } from '../xml/safe-xml';
 import type { TraceSink } from '../trace';
+import type { TLSSocket } from 'node:tls';
 import { CupsError, EPAS_NS } from './types';
+import { capturePeerCertificate, shownCertificate, tlsFailureMessage, tlsOptionsFor, type CertificateTrust, type SeenCertificate } from './tls-trust';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -46,6 +48,8 @@ export interface ExchangeOptions {
   log?: (line: string) => void;
   /** Receives each request and response body, for the Diagnostics view. */
   trace?: TraceSink;
+  /** Certificates the user trusted per host:port (HTTPS only). */
+  trust?: CertificateTrust;
 }
 
 function hostPort(url: URL): string {
@@ -76,7 +80,9 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const max = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const target = hostPort(endpoint);
-  const lib = endpoint.protocol === 'https:' ? https : http;
+  const secure = endpoint.protocol === 'https:';
+  const lib = secure ? https : http;
+  let seen: SeenCertificate | undefined;
   return new Promise((resolve, reject) => {
     const fail = (e: CupsError) => {
       options.log?.(`cups: ${operation} failed: ${e.code}: ${e.message}`);
@@ -92,6 +98,9 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
           'SOAPAction': `"${operation}"`,
         },
         timeout: timeoutMs,
+        // HTTPS: a fresh connection per request, so every request is verified against the
+        // certificate served now (a kept-alive socket would outlive a certificate change).
+        ...(secure ? { agent: false, ...tlsOptionsFor(target, options.trust) } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -134,6 +143,9 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
         });
       },
     );
+    if (secure) {
+      req.on('socket', (socket) => capturePeerCertificate(socket as TLSSocket, target, (c) => (seen = c)));
+    }
     req.on('timeout', () => {
       req.destroy();
       fail(new CupsError('timeout', `${target} did not answer ${operation} within ${Math.round(timeoutMs / 1000)} s.`, target, operation));
@@ -142,7 +154,9 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
       if (req.destroyed && !error.code) return;
       const code = error.code ?? '';
       if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/i.test(code)) {
-        fail(new CupsError('tls', `The certificate of ${target} is not trusted (${code}).`, target, operation));
+        const pin = options.trust?.pinFor(target);
+        if (seen) options.trust?.seen?.(seen);
+        fail(new CupsError('tls', tlsFailureMessage(target, code, seen, pin), target, operation, seen ? shownCertificate(seen, pin) : undefined));
       } else if (code === 'ECONNRESET' && req.destroyed) {
         // Our own timeout or size cap destroyed the request: already reported.
       } else {

@@ -1,5 +1,6 @@
 /** Typed values of the CUPS SOAP interface (EPASSoap, `urn:cisco:epas:soap`). */
-import type { AppError, AppErrorCode } from '../../shared/domain';
+import type { AppError, AppErrorCode, ServerCertificate } from '../../shared/domain';
+import type { XmlNode } from '../xml/safe-xml';
 
 export const EPAS_NS = 'urn:cisco:epas:soap';
 
@@ -10,13 +11,15 @@ export class CupsError extends Error {
     message: string,
     readonly detail?: string,
     readonly operation?: string,
+    /** With `tls`: the certificate the server presented. */
+    readonly certificate?: ServerCertificate,
   ) {
     super(message);
     this.name = 'CupsError';
   }
 
   toAppError(): AppError {
-    return { code: this.code, message: this.message, ...(this.detail ? { detail: this.detail } : {}) };
+    return { code: this.code, message: this.message, ...(this.detail ? { detail: this.detail } : {}), ...(this.certificate ? { certificate: this.certificate } : {}) };
   }
 }
 
@@ -50,17 +53,30 @@ export interface Licensing {
   video: boolean;
 }
 
+/**
+ * Attributes and child elements of a contact-list item that this client does not know (a
+ * newer server's additions), kept as read so the model drops nothing. Names are local names.
+ */
+export interface UnknownXml {
+  attributes: Record<string, string>;
+  elements: XmlNode;
+}
+
 export interface CupsContact {
   personaId: string;
   index: number;
   nickname: string;
   displayOnPhone: boolean;
+  /** Present only when the server sent something unknown on this contact. */
+  unknown?: UnknownXml;
 }
 
 export interface CupsGroup {
   name: string;
   index: number;
   contacts: CupsContact[];
+  /** Present only when the server sent something unknown on this group. */
+  unknown?: UnknownXml;
 }
 
 /** Dialing rules as the server sends them; the engine that applies them lives in core/dialing. */
@@ -73,6 +89,8 @@ export interface AllConfig {
   licensing: Licensing;
   contacts: CupsGroup[];
   dialingRules: DialingRule[];
+  /** Elements of the contact list beside its groups that this client does not know. */
+  contactListUnknown?: UnknownXml;
 }
 
 /** The server's answer for one item of a batch operation: one bad item never hides the rest. */

@@ -10,6 +10,7 @@ import { escapeXml as e, find, children, text, type XmlNode } from '../xml/safe-
 import { exchange } from '../cups/soap';
 import { CupsError } from '../cups/types';
 import type { TraceSink } from '../trace';
+import type { CertificateTrust } from '../cups/tls-trust';
 
 export const WEBDIALER_PATH = '/webdialer/services/WebdialerSoapService70';
 
@@ -44,9 +45,12 @@ export interface WebDialerOptions {
   user: string;
   password: string;
   timeoutMs?: number;
+  maxResponseBytes?: number;
   log?: (line: string) => void;
   /** Receives every WebDialer request and answer (Diagnostics), labelled `webdialer`. */
   trace?: TraceSink;
+  /** The same per-server certificate trust as the CUPS session. */
+  trust?: CertificateTrust;
 }
 
 export function webDialerEndpoint(server: string): URL {
@@ -98,9 +102,8 @@ export class WebDialer {
   }
 
   private call(operation: string, body: string): Promise<XmlNode> {
-    return exchange(this.endpoint, operation, envelope(body), { timeoutMs: this.options.timeoutMs, log: this.options.log, trace: this.trace }).then((tree) =>
-      readResult(tree, operation),
-    );
+    const { timeoutMs, maxResponseBytes, log, trust } = this.options;
+    return exchange(this.endpoint, operation, envelope(body), { timeoutMs, maxResponseBytes, log, trust, trace: this.trace }).then((tree) => readResult(tree, operation));
   }
 
   async getProfile(): Promise<WebDialerDevice[]> {

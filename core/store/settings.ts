@@ -6,6 +6,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { TrustedCertificate } from '../cups/tls-trust';
+import { TRUSTED_CERTIFICATES_SCHEMA, validateTrustedCertificates } from './certificate-trust';
 
 export interface Settings {
   /** Last CUPS server signed in to (URL or host[:port]); empty = use the built-in demo lab. */
@@ -21,6 +23,12 @@ export interface Settings {
   autoStart: boolean;
   /** Play a sound for an incoming IM when the window is not focused. */
   imSound: boolean;
+  /** Certificates the user trusted, one per server host:port (pinned by SHA-256). */
+  trustedCertificates: TrustedCertificate[];
+  /** How long to wait for a SOAP answer (CUPS, WebDialer), in seconds. */
+  soapTimeoutSeconds: number;
+  /** Largest SOAP response accepted, in MB. */
+  soapMaxResponseMB: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -31,6 +39,9 @@ export const DEFAULT_SETTINGS: Settings = {
   sipTransport: 'auto',
   autoStart: false,
   imSound: false,
+  trustedCertificates: [],
+  soapTimeoutSeconds: 10,
+  soapMaxResponseMB: 10,
 };
 
 /** JSON schema shared with electron-store. */
@@ -42,6 +53,9 @@ export const SETTINGS_SCHEMA = {
   sipTransport: { type: 'string', enum: ['auto', 'tcp', 'udp'] },
   autoStart: { type: 'boolean' },
   imSound: { type: 'boolean' },
+  trustedCertificates: TRUSTED_CERTIFICATES_SCHEMA,
+  soapTimeoutSeconds: { type: 'number', minimum: 1, maximum: 300 },
+  soapMaxResponseMB: { type: 'number', minimum: 1, maximum: 100 },
 } as const;
 
 export function validateSettings(raw: unknown): Settings {
@@ -60,7 +74,14 @@ export function validateSettings(raw: unknown): Settings {
     sipTransport: r.sipTransport === 'tcp' || r.sipTransport === 'udp' ? r.sipTransport : 'auto',
     autoStart: typeof r.autoStart === 'boolean' ? r.autoStart : DEFAULT_SETTINGS.autoStart,
     imSound: typeof r.imSound === 'boolean' ? r.imSound : DEFAULT_SETTINGS.imSound,
+    trustedCertificates: validateTrustedCertificates(r.trustedCertificates),
+    soapTimeoutSeconds: inRange(r.soapTimeoutSeconds, 1, 300, DEFAULT_SETTINGS.soapTimeoutSeconds),
+    soapMaxResponseMB: inRange(r.soapMaxResponseMB, 1, 100, DEFAULT_SETTINGS.soapMaxResponseMB),
   };
+}
+
+function inRange(v: unknown, min: number, max: number, d: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : d;
 }
 
 export interface SettingsStore {

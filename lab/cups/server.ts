@@ -6,6 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
+import { makeSelfSignedCertificate } from './certificate';
 import type { CupsGroup, DialingRule } from '../../core/cups/types';
 import { attr, child, children, escapeXml, find, parseXml, text, type XmlNode } from '../../core/xml/safe-xml';
 import { handleOperation, newUserState, type LabUserState } from './operations';
@@ -33,11 +35,14 @@ export interface LabCupsOptions {
   /** Where WebDialer runs (announced as CallControl.Primary). */
   callControl?: { host: string; port: number; protocol: 'http' | 'https' };
   log?: (line: string) => void;
+  /** Serve HTTPS with a self-signed certificate made for this run. */
+  tls?: boolean;
 }
 
 export type LabFault =
   | { kind: 'slow'; ms: number; times?: number }
-  | { kind: 'fault'; code: 'Sender' | 'Receiver'; text: string; times?: number }
+  /** `operation`: only requests of that operation get the fault (e.g. make re-logins fail). */
+  | { kind: 'fault'; code: 'Sender' | 'Receiver'; text: string; times?: number; operation?: string }
   | { kind: 'drop'; times?: number }
   | { kind: 'expire-sessions' };
 
@@ -50,6 +55,10 @@ export interface LabCups {
   /** Session key currently valid for a user, if any. */
   sessionOf(userId: string): string | undefined;
   inject(fault: LabFault): void;
+  /** With `tls`: the SHA-256 fingerprint of the certificate served now. */
+  certificateFingerprint?: string;
+  /** With `tls`: serve a new self-signed certificate from now on (as after a reinstall). */
+  rotateCertificate(): void;
   close(): Promise<void>;
 }
 
@@ -200,7 +209,8 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
     }
   }
 
-  const server = http.createServer((req, res) => {
+  let certificate = options.tls ? makeSelfSignedCertificate() : undefined;
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
@@ -209,9 +219,11 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       else chunks.push(c);
     });
     req.on('end', () => {
-      const fault = faults[0];
-      if (fault && 'times' in fault && fault.times !== undefined && --fault.times <= 0) faults.shift();
-      else if (fault?.kind === 'expire-sessions') faults.shift();
+      const opName = /<(?:[\w.-]+:)?Body[^>]*>\s*<(?:[\w.-]+:)?([\w-]+)/.exec(Buffer.concat(chunks).toString('utf8'))?.[1];
+      const at = faults.findIndex((f) => f.kind !== 'fault' || f.operation === undefined || f.operation === opName);
+      const fault = at >= 0 ? faults[at] : undefined;
+      if (fault && 'times' in fault && fault.times !== undefined && --fault.times <= 0) faults.splice(at, 1);
+      else if (fault?.kind === 'expire-sessions') faults.splice(at, 1);
       if (fault?.kind === 'drop') return req.socket.destroy();
       if (fault?.kind === 'expire-sessions') sessions.clear();
       const send = () => {
@@ -224,12 +236,23 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       if (fault?.kind === 'slow') setTimeout(send, fault.ms);
       else send();
     });
-  });
+  };
+  const server = certificate ? https.createServer({ key: certificate.key, cert: certificate.cert }, onRequest) : http.createServer(onRequest);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/EPASSoap/service`,
+    url: `${certificate ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}/EPASSoap/service`,
     port,
+    get certificateFingerprint() {
+      return certificate?.fingerprint256;
+    },
+    rotateCertificate: () => {
+      if (!(server instanceof https.Server)) throw new Error('the lab CUPS server is not serving HTTPS');
+      certificate = makeSelfSignedCertificate();
+      server.setSecureContext({ key: certificate.key, cert: certificate.cert });
+      // Kept-alive connections would go on with the old certificate.
+      server.closeAllConnections();
+    },
     contactList: (id) => structuredClone([...stateOf(id).groups].sort((x, y) => x.index - y.index)),
     state: stateOf,
     sessionOf: keyOfUser,

@@ -4,6 +4,8 @@
  * fail for tests.
  */
 import http from 'node:http';
+import https from 'node:https';
+import { makeSelfSignedCertificate } from '../cups/certificate';
 import { child, escapeXml as e, find, parseXml, text, type XmlNode } from '../../core/xml/safe-xml';
 import { WEBDIALER_CODES, WEBDIALER_PATH } from '../../core/dial/webdialer';
 
@@ -26,6 +28,8 @@ export interface LabWebDialer {
   url: string;
   port: number;
   calls: RecordedCall[];
+  /** With `tls`: the SHA-256 fingerprint of the certificate served. */
+  certificateFingerprint?: string;
   /** Answer the next requests with this WebDialer response code (e.g. 6: unavailable). */
   failWith(code: number, times?: number): void;
   close(): Promise<void>;
@@ -38,7 +42,8 @@ const wrap = (operation: string, inner: string) =>
 
 const result = (code: number) => `<responseCode xsi:type="xsd:int">${code}</responseCode><responseDescription xsi:type="xsd:string">${e(WEBDIALER_CODES[code] ?? 'Error')}</responseDescription>`;
 
-export async function startLabWebDialer(options: { users: LabWebDialerUser[]; log?: (line: string) => void }): Promise<LabWebDialer> {
+/** `tls`: serve HTTPS with a self-signed certificate made for this run (as a CUCM would). */
+export async function startLabWebDialer(options: { users: LabWebDialerUser[]; log?: (line: string) => void; tls?: boolean }): Promise<LabWebDialer> {
   const calls: RecordedCall[] = [];
   let failure: { code: number; times: number } | undefined;
 
@@ -75,7 +80,7 @@ export async function startLabWebDialer(options: { users: LabWebDialerUser[]; lo
     return wrap(operation, result(0));
   };
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -87,11 +92,14 @@ export async function startLabWebDialer(options: { users: LabWebDialerUser[]; lo
       }
       res.writeHead(xml ? 200 : 404, { 'Content-Type': 'text/xml; charset=utf-8' }).end(xml);
     });
-  });
+  };
+  const certificate = options.tls ? makeSelfSignedCertificate('Presence Desk lab WebDialer') : undefined;
+  const server = certificate ? https.createServer({ key: certificate.key, cert: certificate.cert }, onRequest) : http.createServer(onRequest);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return {
-    url: `http://127.0.0.1:${port}${WEBDIALER_PATH}`,
+    url: `${certificate ? 'https' : 'http'}://127.0.0.1:${port}${WEBDIALER_PATH}`,
+    certificateFingerprint: certificate?.fingerprint256,
     port,
     calls,
     failWith: (code, times = 1) => (failure = { code, times }),

@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
-import type { DialPlan } from '../../shared/domain';
+import type { DialPlan, ServerCertificate } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
+import { CertificatePrompt } from './CertificatePrompt';
 
 /** Type or paste a number: a live preview says what will be dialed and by which rule. */
 export function DialBox({ api }: { api: DeskApi }) {
   const [number, setNumber] = useState('');
   const [plan, setPlan] = useState<DialPlan | undefined>();
-  const [result, setResult] = useState<{ ok: boolean; text: string } | undefined>();
+  const [result, setResult] = useState<{ ok: boolean; text: string; certificate?: ServerCertificate } | undefined>();
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -30,7 +31,8 @@ export function DialBox({ api }: { api: DeskApi }) {
       setResult({ ok: true, text: `Calling ${entry.dialed ?? number} on your phone…` });
       setNumber('');
     } catch (e) {
-      setResult({ ok: false, text: errorText(e).message });
+      const error = errorText(e);
+      setResult({ ok: false, text: error.message, ...(error.code === 'tls' && error.certificate ? { certificate: error.certificate } : {}) });
     } finally {
       setBusy(false);
     }
@@ -61,6 +63,7 @@ export function DialBox({ api }: { api: DeskApi }) {
           {result.text}
         </p>
       )}
+      {result?.certificate && <CertificatePrompt key={result.certificate.fingerprint256} api={api} certificate={result.certificate} onTrusted={() => void call()} />}
     </div>
   );
 }

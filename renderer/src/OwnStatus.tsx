@@ -3,6 +3,7 @@ import { OWN_AVAILABILITIES, type OwnAvailability, type OwnStatus as Own } from 
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { presenceClass, presenceLabel } from './presence-look';
+import { LongTermStatus } from './LongTermStatus';
 
 export function OwnStatus({ api, own, onError }: { api: DeskApi; own: Own; onError: (message: string) => void }) {
   const [note, setNote] = useState(own.note);
@@ -37,6 +38,7 @@ export function OwnStatus({ api, own, onError }: { api: DeskApi; own: Own; onErr
         }}
         onBlur={() => note !== own.note && void set({ availability: own.availability, note })}
       />
+      <LongTermStatus api={api} onError={onError} />
     </div>
   );
 }

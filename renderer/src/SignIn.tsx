@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { AppError, SessionState } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
+import { CertificatePrompt } from './CertificatePrompt';
 
 export function SignIn({ api, session, defaults }: { api: DeskApi; session: SessionState; defaults: { server: string; user: string } }) {
   const [server, setServer] = useState(defaults.server);
@@ -15,6 +16,8 @@ export function SignIn({ api, session, defaults }: { api: DeskApi; session: Sess
   useEffect(() => {
     api.invoke('app:info').then((info) => setCanRemember(info.canRememberPassword === true), () => undefined);
   }, [api]);
+  // The invoke error names the failure; the session state carries the certificate presented.
+  const certificate = error?.code === 'tls' ? (error.certificate ?? (session.error?.code === 'tls' ? session.error.certificate : undefined)) : undefined;
 
   const signIn = async (force = false) => {
     setError(undefined);
@@ -61,6 +64,7 @@ export function SignIn({ api, session, defaults }: { api: DeskApi; session: Sess
           )}
         </div>
       )}
+      {certificate && <CertificatePrompt key={certificate.fingerprint256} api={api} certificate={certificate} onTrusted={() => void signIn()} />}
       <button type="submit" disabled={busy}>
         {busy ? 'Signing in…' : 'Sign in'}
       </button>

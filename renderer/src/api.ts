@@ -21,6 +21,8 @@ export class InvokeError extends Error implements AppError {
     readonly code: AppError['code'],
     message: string,
     readonly detail?: string,
+    /** With `tls`: the certificate presented, for the "trust this certificate" choice. */
+    readonly certificate?: AppError['certificate'],
   ) {
     super(message);
   }
@@ -62,7 +64,7 @@ function socketApi(): DeskApi {
           pending.delete(frame.id);
           if (!p) return;
           if (frame.ok) p.resolve(frame.value);
-          else p.reject(new InvokeError(frame.error.code as AppError['code'], frame.error.message, frame.error.detail));
+          else p.reject(new InvokeError(frame.error.code as AppError['code'], frame.error.message, frame.error.detail, frame.error.certificate));
         } else if (frame.kind === 'event') {
           for (const l of listeners.get(frame.event) ?? []) (l as (p: unknown) => void)(frame.payload);
         }
@@ -99,7 +101,7 @@ export function getApi(): DeskApi {
 export function errorText(error: unknown): AppError {
   if (error && typeof error === 'object' && 'code' in error && 'message' in error) {
     const e = error as AppError;
-    return { code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}) };
+    return { code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}), ...(e.certificate ? { certificate: e.certificate } : {}) };
   }
   return { code: 'internal', message: String((error as Error)?.message ?? error) };
 }

@@ -7,6 +7,10 @@ import type { Snapshot } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { AccountSection } from './Account';
 import { DesktopSection } from './Desktop';
+import { PrivacySection } from './Privacy';
+import { CalendarSection } from './Calendar';
+import { ServerPreferencesSection } from './ServerPreferences';
+import { ConnectionSection } from './Connection';
 
 /** What every section is given. */
 export interface SectionProps {
@@ -25,6 +29,10 @@ export interface SettingsSection {
 export const SECTIONS: SettingsSection[] = [
   { id: 'account', title: 'Account', render: (p) => <AccountSection {...p} /> },
   { id: 'desktop', title: 'Desktop', render: (p) => <DesktopSection {...p} /> },
+  { id: 'privacy', title: 'Privacy', render: (p) => <PrivacySection {...p} /> },
+  { id: 'calendar', title: 'Calendar', render: (p) => <CalendarSection {...p} /> },
+  { id: 'server-preferences', title: 'Preferences stored on the server', render: (p) => <ServerPreferencesSection {...p} /> },
+  { id: 'connection', title: 'Connection', render: (p) => <ConnectionSection {...p} /> },
 ];
 
 export function Settings(props: SectionProps & { onClose: () => void; initial?: string }) {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CupsSession, cupsEndpoint, envelope, readAllConfig, readContactList, readDialingRules, readLicensing, readLogin, readFault, readSystemConfig, readUserConfig } from '../../../core/cups';
+import { CupsSession, cupsEndpoint, envelope, readAllConfig, readContactList, readContactListUnknown, readDialingRules, readLicensing, readLogin, readFault, readSystemConfig, readUserConfig } from '../../../core/cups';
 import { find, parseXml, text } from '../../../core/xml/safe-xml';
 import { startLabCups, type LabCups } from '../../../lab/cups/server';
 
@@ -94,8 +94,21 @@ describe('the guide’s example responses', () => {
       <![CDATA[ ]]><e:persona-id>bob</e:persona-id></e:group><x:unknown-block><x:thing/></x:unknown-block><e:group name="B" index="1"/></e:get-contact-list-resp></S:Body></S:Envelope>`;
     expect(readContactList(find(parseXml(xml), 'get-contact-list-resp'))).toEqual([
       { name: 'B', index: 1, contacts: [] },
-      { name: 'A', index: 2, contacts: [{ personaId: 'ann', index: 1, nickname: 'Ann', displayOnPhone: true }, { personaId: 'bob', index: 1, nickname: '', displayOnPhone: false }] },
+      {
+        name: 'A',
+        index: 2,
+        unknown: { attributes: { color: 'blue' }, elements: { icon: ['star'] } },
+        contacts: [
+          { personaId: 'ann', index: 1, nickname: 'Ann', displayOnPhone: true, unknown: { attributes: { since: '2020' }, elements: {} } },
+          { personaId: 'bob', index: 1, nickname: '', displayOnPhone: false },
+        ],
+      },
     ]);
+    // What lies beside the groups is kept too, for the whole list.
+    expect(readContactListUnknown(find(parseXml(xml), 'get-contact-list-resp'))).toEqual({ attributes: {}, elements: { 'unknown-block': [{ thing: [''] }] } });
+    const all = readAllConfig(find(parseXml(xml.replace('<e:get-contact-list-resp', '<e:get-all-config-resp><e:get-contact-list-resp').replace('</e:get-contact-list-resp>', '</e:get-contact-list-resp></e:get-all-config-resp>')), 'get-all-config-resp'));
+    expect(all.contactListUnknown?.elements).toHaveProperty('unknown-block');
+    expect(all.contacts[1].contacts[0].unknown?.attributes).toEqual({ since: '2020' });
   });
 
   it('Example 16 (leading space in the session key, attributes run together) is readable', () => {

@@ -1,0 +1,168 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { PrivacyRule, PrivacySettings } from '../../../shared/domain';
+import { errorText } from '../api';
+import type { SectionProps } from '.';
+
+export const VISIBILITY_LABEL: Record<string, string> = {
+  all: 'See my status and note',
+  'reachability-only': 'See only whether I can be reached',
+  none: 'See nothing (blocked)',
+};
+
+/**
+ * Who may see my presence: the server's presence rules, each with a list of watchers (its
+ * ACL). Changes show at once and go back, with the server's words, if the server refuses.
+ */
+export function PrivacySection({ api }: SectionProps) {
+  const [privacy, setPrivacy] = useState<PrivacySettings | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [ruleName, setRuleName] = useState('');
+  const [visibility, setVisibility] = useState('none');
+  const [adding, setAdding] = useState<Record<string, string>>({});
+  /** Only the newest change's answer is shown: an older answer arriving late must not undo it. */
+  const latest = useRef(0);
+
+  useEffect(() => {
+    api
+      .invoke('privacy:get')
+      .then(setPrivacy)
+      .catch((e) => setError(errorText(e).message));
+  }, [api]);
+
+  /** Shows `optimistic` now; the server's answer replaces it, a refusal restores what was. */
+  const change = (optimistic: (p: PrivacySettings) => PrivacySettings, send: () => Promise<PrivacySettings>) => {
+    if (!privacy) return;
+    const before = privacy;
+    const id = ++latest.current;
+    setError(undefined);
+    setPrivacy(optimistic(structuredClone(before)));
+    send()
+      .then((p) => id === latest.current && setPrivacy(p))
+      .catch((e) => {
+        if (id === latest.current) setPrivacy(before);
+        setError(errorText(e).message);
+      });
+  };
+  const withRule = (name: string, edit: (r: PrivacyRule) => void) => (p: PrivacySettings) => {
+    const rule = p.rules.find((r) => r.name === name);
+    if (rule) edit(rule);
+    return p;
+  };
+
+  const addRule = (e: FormEvent) => {
+    e.preventDefault();
+    const name = ruleName.trim();
+    if (!name) return;
+    setRuleName('');
+    change(
+      (p) => ({ ...p, rules: [...p.rules.filter((r) => r.name !== name), { name, visibility, excludedSources: [], watchers: [] }] }),
+      () => api.invoke('privacy:set-rule', { name, visibility }),
+    );
+  };
+  const addWatcher = (rule: string) => {
+    const who = (adding[rule] ?? '').trim();
+    if (!who) return;
+    setAdding((a) => ({ ...a, [rule]: '' }));
+    change(withRule(rule, (r) => r.watchers.push(who)), () => api.invoke('privacy:add-watcher', rule, who));
+  };
+
+  if (!privacy) {
+    return error ? (
+      <p className="error" role="alert" data-testid="privacy-error">
+        {error}
+      </p>
+    ) : (
+      <p>Reading your privacy rules…</p>
+    );
+  }
+  return (
+    <div className="privacy" data-testid="privacy">
+      <p className="settings-hint">
+        Everyone else: {privacy.visibility || 'as the server decides'}
+        {privacy.privacyPolicy ? ` (${privacy.privacyPolicy})` : ''}. The people on a rule&apos;s list see only what the rule allows.
+      </p>
+      {error && (
+        <p className="error" role="alert" data-testid="privacy-error">
+          {error}
+        </p>
+      )}
+      {privacy.rules.length === 0 && <p>No rules yet.</p>}
+      {privacy.rules.map((rule) => (
+        <section key={rule.name} className="privacy-rule" data-testid="privacy-rule" data-name={rule.name}>
+          <header className="privacy-rule-header">
+            <strong>{rule.name}</strong>
+            <select
+              aria-label={`What the people on ${rule.name} see`}
+              data-testid="rule-visibility"
+              value={rule.visibility}
+              onChange={(e) => {
+                const v = e.target.value;
+                change(withRule(rule.name, (r) => (r.visibility = v)), () => api.invoke('privacy:set-rule', { name: rule.name, visibility: v, excludedSources: rule.excludedSources }));
+              }}
+            >
+              {Object.entries(VISIBILITY_LABEL).map(([v, label]) => (
+                <option key={v} value={v}>
+                  {label}
+                </option>
+              ))}
+              {!(rule.visibility in VISIBILITY_LABEL) && <option value={rule.visibility}>{rule.visibility}</option>}
+            </select>
+            <button
+              className="link"
+              data-testid="rule-delete"
+              onClick={() => change((p) => ({ ...p, rules: p.rules.filter((r) => r.name !== rule.name) }), () => api.invoke('privacy:delete-rule', rule.name))}
+            >
+              Delete rule
+            </button>
+          </header>
+          <ul className="privacy-watchers">
+            {rule.watchers.map((w) => (
+              <li key={w} data-testid="watcher" data-id={w}>
+                {w}
+                <button
+                  className="link"
+                  aria-label={`Remove ${w} from ${rule.name}`}
+                  data-testid="watcher-remove"
+                  onClick={() => change(withRule(rule.name, (r) => (r.watchers = r.watchers.filter((x) => x !== w))), () => api.invoke('privacy:remove-watcher', rule.name, w))}
+                >
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+          <form
+            className="privacy-add"
+            onSubmit={(e) => {
+              e.preventDefault();
+              addWatcher(rule.name);
+            }}
+          >
+            <input
+              aria-label={`Add someone to ${rule.name}`}
+              data-testid="watcher-input"
+              placeholder="User name"
+              value={adding[rule.name] ?? ''}
+              onChange={(e) => setAdding((a) => ({ ...a, [rule.name]: e.target.value }))}
+            />
+            <button type="submit" data-testid="watcher-add">
+              Add
+            </button>
+          </form>
+        </section>
+      ))}
+      <form className="privacy-add" data-testid="rule-form" onSubmit={addRule}>
+        <input aria-label="New rule name" data-testid="rule-name" placeholder="New rule, e.g. Blocked" value={ruleName} maxLength={128} onChange={(e) => setRuleName(e.target.value)} />
+        <select aria-label="What its people see" data-testid="rule-new-visibility" value={visibility} onChange={(e) => setVisibility(e.target.value)}>
+          {Object.entries(VISIBILITY_LABEL).map(([v, label]) => (
+            <option key={v} value={v}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <button type="submit" data-testid="rule-add">
+          Add rule
+        </button>
+      </form>
+    </div>
+  );
+}

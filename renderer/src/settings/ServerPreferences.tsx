@@ -1,0 +1,88 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ServerPreference } from '../../../shared/domain';
+import { errorText } from '../api';
+import type { SectionProps } from '.';
+
+/**
+ * The per-user preferences the server keeps (get/set-user-config): shared by every client
+ * the user signs in with. Public ones may be shown to others (e.g. the primary number).
+ */
+export function ServerPreferencesSection({ api }: SectionProps) {
+  const [prefs, setPrefs] = useState<ServerPreference[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [draft, setDraft] = useState<ServerPreference>({ name: '', value: '', isPublic: false });
+  useEffect(() => {
+    api
+      .invoke('preferences:get')
+      .then(setPrefs)
+      .catch((e) => setError(errorText(e).message));
+  }, [api]);
+
+  const save = (pref: ServerPreference) => {
+    const before = prefs ?? [];
+    setError(undefined);
+    setPrefs([...before.filter((p) => p.name !== pref.name), pref]);
+    api
+      .invoke('preferences:set', pref)
+      .then(setPrefs)
+      .catch((e) => {
+        setPrefs(before);
+        setError(errorText(e).message);
+      });
+  };
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    if (!draft.name.trim()) return;
+    save({ ...draft, name: draft.name.trim() });
+    setDraft({ name: '', value: '', isPublic: false });
+  };
+
+  return (
+    <div data-testid="server-preferences">
+      {error && (
+        <p className="error" role="alert" data-testid="preferences-error">
+          {error}
+        </p>
+      )}
+      {prefs === undefined && !error && <p>Reading your preferences…</p>}
+      {prefs && (
+        <table className="settings-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Value</th>
+              <th>Public</th>
+            </tr>
+          </thead>
+          <tbody>
+            {prefs.map((p) => (
+              <tr key={p.name} data-testid="preference" data-name={p.name}>
+                <td>{p.name}</td>
+                <td>
+                  <input
+                    aria-label={`Value of ${p.name}`}
+                    defaultValue={p.value}
+                    maxLength={1024}
+                    onBlur={(e) => e.target.value !== p.value && save({ ...p, value: e.target.value })}
+                  />
+                </td>
+                <td>
+                  <input type="checkbox" aria-label={`${p.name} is public`} checked={p.isPublic} onChange={(e) => save({ ...p, isPublic: e.target.checked })} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form className="privacy-add" onSubmit={add}>
+        <input aria-label="New preference name" placeholder="Name, e.g. Preferred.Contact" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+        <input aria-label="New preference value" placeholder="Value" value={draft.value} onChange={(e) => setDraft({ ...draft, value: e.target.value })} />
+        <label className="settings-check">
+          <input type="checkbox" checked={draft.isPublic} onChange={(e) => setDraft({ ...draft, isPublic: e.target.checked })} />
+          public
+        </label>
+        <button type="submit">Save</button>
+      </form>
+    </div>
+  );
+}

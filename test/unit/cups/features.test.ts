@@ -1,0 +1,115 @@
+/**
+ * The app's long-term status, privacy, calendar and server-preference handlers over a real
+ * CUPS session against the lab CUPS server: what the handlers return is what the lab holds,
+ * refusals carry the server's words and name what was being done, bad input is refused
+ * before anything is sent.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LongTermStatus } from '../../../shared/domain';
+import { CupsSession } from '../../../core/cups';
+import { CupsFeatures, LONG_TERM_NOTE, LONG_TERM_UNTIL, longTermPidf } from '../../../core/cups-features';
+import { find, parsePidf } from './features-support';
+import { startLabCups, type LabCups } from '../../../lab/cups/server';
+
+let lab: LabCups;
+let cups: CupsSession | undefined;
+let features: CupsFeatures;
+const changes: Array<LongTermStatus | null> = [];
+
+beforeAll(async () => {
+  lab = await startLabCups({
+    domain: 'lab.test',
+    presence: { host: '127.0.0.1', port: 5099, protocol: 'tcp' },
+    users: ['alex', 'maria', 'sam'].map((id) => ({ id, password: 'pw', displayName: id })),
+  });
+  features = new CupsFeatures({ cups: () => cups, entity: () => 'sip:alex@lab.test', onLongTerm: (s) => changes.push(s), log: () => {} });
+});
+beforeEach(async () => {
+  cups = new CupsSession({ server: lab.url, user: 'alex', password: 'pw' });
+  await cups.login({ force: true });
+});
+afterAll(() => lab.close());
+
+const h = () => features.handlers;
+
+describe('long-term status', () => {
+  it('publishes a PIDF with the note and end date, remembers it in the user config, and clears both', async () => {
+    expect(await h()['longterm:get']()).toBeNull();
+    expect(await h()['longterm:set']({ note: '  On vacation ', until: '2026-12-03' })).toEqual({ note: 'On vacation', until: '2026-12-03' });
+    const stored = JSON.parse(lab.state('alex').longTermPresence!);
+    expect(find(stored, 'note')).toBe('On vacation');
+    expect(find(stored, '@until')).toBe('2026-12-03T23:59:59Z');
+    expect(lab.state('alex').properties.get(LONG_TERM_NOTE)).toEqual({ value: 'On vacation', isPublic: true });
+    expect(await h()['longterm:get']()).toEqual({ note: 'On vacation', until: '2026-12-03' });
+    expect(await h()['longterm:clear']()).toBeNull();
+    expect(lab.state('alex').longTermPresence).toBeUndefined();
+    expect(lab.state('alex').properties.get(LONG_TERM_UNTIL)?.value).toBe('');
+    expect(await h()['longterm:get']()).toBeNull();
+    expect(changes).toEqual([{ note: 'On vacation', until: '2026-12-03' }, null]);
+  });
+
+  it('the published document is PIDF our own parser reads as Away with the note', () => {
+    const parsed = parsePidf(longTermPidf('sip:alex@lab.test', { note: 'Out <of> office', until: '2026-12-03' }));
+    expect(parsed.devices[0]).toMatchObject({ availability: 'away', note: 'Out <of> office' });
+  });
+
+  it('refuses bad input before sending, and a server fault names the step in the server’s words', async () => {
+    await expect(h()['longterm:set']({ note: '   ' })).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(h()['longterm:set']({ note: 'Away', until: '3 Dec' })).rejects.toMatchObject({ code: 'invalid-input', message: '"3 Dec" is not a date (YYYY-MM-DD).' });
+    lab.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1, operation: 'publish-pres-status' });
+    await expect(h()['longterm:set']({ note: 'Away' })).rejects.toMatchObject({ code: 'soap-fault', message: 'Setting the long-term status failed: Could not connect to database.' });
+    expect(lab.state('alex').longTermPresence).toBeUndefined();
+  });
+
+  it('says to sign in first when signed out', async () => {
+    const saved = cups;
+    cups = undefined;
+    await expect(h()['longterm:get']()).rejects.toMatchObject({ code: 'invalid-input', message: 'Sign in first.' });
+    cups = saved;
+  });
+});
+
+describe('privacy', () => {
+  it('adds a rule, adds and removes watchers, deletes the rule; every answer is the lab’s state', async () => {
+    let p = await h()['privacy:set-rule']({ name: 'Blocked', visibility: 'none' });
+    expect(p.rules).toEqual([{ name: 'Blocked', visibility: 'none', excludedSources: [], watchers: [] }]);
+    p = await h()['privacy:add-watcher']('Blocked', 'maria');
+    p = await h()['privacy:add-watcher']('Blocked', 'sip:sam');
+    expect(p.rules[0].watchers).toEqual(['maria', 'sam']);
+    expect([...lab.state('alex').acl.get('Blocked')!]).toEqual(['maria', 'sam']);
+    p = await h()['privacy:remove-watcher']('Blocked', 'maria');
+    expect(p.rules[0].watchers).toEqual(['sam']);
+    p = await h()['privacy:set-rule']({ name: 'Blocked', visibility: 'reachability-only' });
+    expect(lab.state('alex').presenceRules.get('Blocked')?.visibility).toBe('reachability-only');
+    p = await h()['privacy:delete-rule']('Blocked');
+    expect(p.rules).toEqual([]);
+    expect(lab.state('alex').presenceRules.has('Blocked')).toBe(false);
+    expect([...(lab.state('alex').acl.get('Blocked') ?? [])]).toEqual([]);
+  });
+
+  it('a watcher the server refuses comes back in its words, naming who and which rule', async () => {
+    await h()['privacy:set-rule']({ name: 'Family', visibility: 'all' });
+    await expect(h()['privacy:add-watcher']('Family', 'nobody')).rejects.toMatchObject({ code: 'soap-fault', message: 'Adding nobody to "Family" failed: failed' });
+    await expect(h()['privacy:delete-rule']('Nope')).rejects.toMatchObject({ message: 'Deleting the rule "Nope" failed: Invalid Policy name' });
+    await expect(h()['privacy:set-rule']({ name: 'X', visibility: 'everyone' })).rejects.toMatchObject({ code: 'invalid-input' });
+    await h()['privacy:delete-rule']('Family');
+  });
+});
+
+describe('calendar and server preferences', () => {
+  it('turns calendaring on and off as the lab stores it', async () => {
+    expect(await h()['calendar:set'](true)).toBe(true);
+    expect(lab.state('alex').calendaring).toBe(true);
+    expect(await h()['calendar:get']()).toBe(true);
+    expect(await h()['calendar:set'](false)).toBe(false);
+    expect(lab.state('alex').calendaring).toBe(false);
+  });
+
+  it('lists and saves preferences (the long-term status note is not listed)', async () => {
+    const prefs = await h()['preferences:set']({ name: 'Preferred.Contact', value: 'email', isPublic: true });
+    expect(prefs).toContainEqual({ name: 'Preferred.Contact', value: 'email', isPublic: true });
+    expect(prefs.some((p) => p.name.startsWith('PresenceDesk.'))).toBe(false);
+    expect(lab.state('alex').properties.get('Preferred.Contact')).toEqual({ value: 'email', isPublic: true });
+    await expect(h()['preferences:set']({ name: '<bad>', value: '', isPublic: false })).rejects.toMatchObject({ code: 'invalid-input' });
+  });
+});
