@@ -10,6 +10,10 @@ import type {
   ChatMessage,
   Contact,
   DialPlan,
+  DialingRuleInfo,
+  DirectoryPerson,
+  DirectoryStatus,
+  PhoneChoice,
   RecentEntry,
   ComposingUpdate,
   ContactGroup,
@@ -48,6 +52,18 @@ export interface InvokeChannels {
   'contacts:move': { args: [fromGroup: string, uri: string, toGroup: string]; result: ContactGroup[] };
   /** Returns the removed contact, so the UI can offer Undo. */
   'contacts:remove': { args: [group: string, uri: string]; result: Contact };
+  /** Search the corporate directory by name (for "Add contact"). */
+  'directory:search': { args: [text: string]; result: DirectoryPerson[] };
+  'directory:status': { args: []; result: DirectoryStatus };
+  /** End the call placed last (WebDialer endCallSoap). */
+  'dial:hang-up': { args: []; result: void };
+  /** The user's phones and lines (WebDialer getProfileSoap) and the one calls use. */
+  'dial:devices': { args: []; result: PhoneChoice };
+  'dial:set-device': { args: [deviceName: string, lineNumber: string]; result: PhoneChoice };
+  /** The server's dialing rules, both types, in the order they are tried. */
+  'dial:rules': { args: []; result: DialingRuleInfo[] };
+  /** What the directory-lookup rules (type 2) make of a number. */
+  'dial:preview-directory': { args: [number: string]; result: DialPlan };
 }
 
 /** Host → renderer events with their payload. */
@@ -62,6 +78,7 @@ export interface EventChannels {
   'recent:added': RecentEntry;
   /** The OS asked the app to open a tel:/sip:/im: address. */
   'app:open': OpenRequest;
+  'directory:status': DirectoryStatus;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -91,6 +108,13 @@ export const INVOKE_CHANNELS = [
   'contacts:rename',
   'contacts:move',
   'contacts:remove',
+  'directory:search',
+  'directory:status',
+  'dial:hang-up',
+  'dial:devices',
+  'dial:set-device',
+  'dial:rules',
+  'dial:preview-directory',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -102,6 +126,7 @@ export const EVENT_CHANNELS = [
   'im:composing',
   'recent:added',
   'app:open',
+  'directory:status',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

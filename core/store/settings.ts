@@ -17,6 +17,9 @@ export interface Settings {
   recentNotes: string[];
   /** Override for the SIP transport from the server's configuration. */
   sipTransport: 'auto' | 'tcp' | 'udp';
+  /** The phone (WebDialer device name) and line calls are placed from; empty = the first. */
+  phoneDevice: string;
+  phoneLine: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -25,6 +28,8 @@ export const DEFAULT_SETTINGS: Settings = {
   idleAwayMinutes: 10,
   recentNotes: [],
   sipTransport: 'auto',
+  phoneDevice: '',
+  phoneLine: '',
 };
 
 /** JSON schema shared with electron-store. */
@@ -34,6 +39,8 @@ export const SETTINGS_SCHEMA = {
   idleAwayMinutes: { type: 'number', minimum: 0, maximum: 1440 },
   recentNotes: { type: 'array', items: { type: 'string', maxLength: 512 }, maxItems: 10 },
   sipTransport: { type: 'string', enum: ['auto', 'tcp', 'udp'] },
+  phoneDevice: { type: 'string', maxLength: 256 },
+  phoneLine: { type: 'string', maxLength: 256 },
 } as const;
 
 export function validateSettings(raw: unknown): Settings {
@@ -50,6 +57,8 @@ export function validateSettings(raw: unknown): Settings {
       ? r.recentNotes.filter((n): n is string => typeof n === 'string' && n.length <= 512).slice(0, 10)
       : [],
     sipTransport: r.sipTransport === 'tcp' || r.sipTransport === 'udp' ? r.sipTransport : 'auto',
+    phoneDevice: str(r.phoneDevice, 256, DEFAULT_SETTINGS.phoneDevice),
+    phoneLine: str(r.phoneLine, 256, DEFAULT_SETTINGS.phoneLine),
   };
 }
 

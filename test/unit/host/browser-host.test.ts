@@ -38,6 +38,13 @@ const backend: DeskBackend = {
     'contacts:rename': () => [],
     'contacts:move': () => [],
     'contacts:remove': () => { throw new DeskError('soap-fault', 'Removing x failed: Contact does not exist in.'); },
+    'directory:search': () => [],
+    'directory:status': () => ({ state: 'not-configured' }),
+    'dial:hang-up': () => undefined,
+    'dial:devices': () => ({ devices: [] }),
+    'dial:set-device': () => ({ devices: [] }),
+    'dial:rules': () => [],
+    'dial:preview-directory': (n) => ({ input: n, normalised: n, dial: n, explanation: `will dial ${n}`, steps: [] }),
   },
   subscribe(listener) {
     emit = listener;
