@@ -25,6 +25,7 @@ export function Conversation({
   presence,
   messages,
   composing,
+  onShowCard,
 }: {
   api: DeskApi;
   peer: string;
@@ -32,6 +33,8 @@ export function Conversation({
   presence: Presence | undefined;
   messages: ChatMessage[];
   composing: boolean;
+  /** Opens the contact card (numbers, addresses, devices) from the header. */
+  onShowCard?: () => void;
 }) {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -81,6 +84,11 @@ export function Conversation({
           <h2>{name}</h2>
           <p className="subtle">{presence?.note || presenceLabel(availability)}</p>
         </div>
+        {onShowCard && (
+          <button className="link conversation-card" data-testid="conversation-card" onClick={onShowCard}>
+            Contact card
+          </button>
+        )}
       </header>
       <div className="messages" role="log" aria-live="polite">
         {messages.map((m) => (

@@ -6,6 +6,8 @@ import { useState, type ReactNode } from 'react';
 import type { Snapshot } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { AccountSection } from './Account';
+import { DialingRulesSection } from './DialingRules';
+import { PhoneSection } from './Phone';
 
 /** What every section is given. */
 export interface SectionProps {
@@ -21,7 +23,11 @@ export interface SettingsSection {
   render: (props: SectionProps) => ReactNode;
 }
 
-export const SECTIONS: SettingsSection[] = [{ id: 'account', title: 'Account', render: (p) => <AccountSection {...p} /> }];
+export const SECTIONS: SettingsSection[] = [
+  { id: 'account', title: 'Account', render: (p) => <AccountSection {...p} /> },
+  { id: 'phone', title: 'Phone', render: (p) => <PhoneSection {...p} /> },
+  { id: 'dialing-rules', title: 'Dialing rules', render: (p) => <DialingRulesSection {...p} /> },
+];
 
 export function Settings(props: SectionProps & { onClose: () => void; initial?: string }) {
   const [current, setCurrent] = useState(props.initial ?? SECTIONS[0].id);
