@@ -90,8 +90,9 @@ export function readAttributeMap(directoryMap: Record<string, string>, problems:
 
 /** The directory settings, or `undefined` when the server names no directory server. */
 export function readDirectoryConfig(system: SystemConfig, problems: string[] = []): DirectoryConfig | undefined {
-  const props = system.properties;
-  const servers = system.directory.map((a) => {
+  // Fields may be missing from a configuration built by hand (tests, older servers): no directory.
+  const props = system.properties ?? {};
+  const servers = (system.directory ?? []).map((a) => {
     const tls = a.protocol === 'tls';
     return { host: a.host, port: a.port ?? (tls ? 636 : 389), tls };
   });
@@ -107,6 +108,6 @@ export function readDirectoryConfig(system: SystemConfig, problems: string[] = [
     servers,
     ...(anonymous ? {} : { bindDn: dn, password: props['Directory.Password'] ?? '' }),
     contexts,
-    map: readAttributeMap(system.directoryMap, problems),
+    map: readAttributeMap(system.directoryMap ?? {}, problems),
   };
 }
