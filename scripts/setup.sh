@@ -3,6 +3,7 @@
 #   kamailio + presence/xml modules  the demo lab's SIP server and the integration tests' server
 #   chromium                          the browser host's browser on machines without Electron, and the e2e tests
 #   baresip, sipsak                   real SIP peers for the integration tests
+#   slapd, ldap-utils                 the demo lab's corporate directory (OpenLDAP) and its tools
 # then the npm packages (npm ci). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,8 @@ ls /usr/lib/*/kamailio/modules/xcap_server.so >/dev/null 2>&1 || need+=(kamailio
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v sipsak >/dev/null 2>&1 || need+=(sipsak)
+[ -x /usr/sbin/slapd ] || need+=(slapd)
+command -v ldapsearch >/dev/null 2>&1 || need+=(ldap-utils)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
