@@ -24,6 +24,8 @@ if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
+  # The lab runs its own slapd per run: the package must not set up (and start) a system directory.
+  if [[ " ${need[*]} " == *" slapd "* ]]; then echo "slapd slapd/no_configuration boolean true" | $sudo debconf-set-selections; fi
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" kamailio-presence-modules kamailio-xml-modules >/dev/null
 fi
