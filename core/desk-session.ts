@@ -41,7 +41,7 @@ import { SipAccount, type IncomingMessage, type RegistrationState, type SipTrans
 import { DeskError, asDeskError, toAppError } from './errors';
 import { ClickToDial, DeskPhone, WebDialer } from './dial';
 import { applyDialingRules, compileRules, orderRules, type DialingRule } from './dialing';
-import { ContactDirectory, directoryKey, enrichGroups } from './directory';
+import { ContactDirectory, directoryKey, enrichGroupsInPlace } from './directory';
 import { Emitter } from './events';
 import { MessageHistory } from './store/history';
 import type { SettingsStore } from './store/settings';
@@ -498,7 +498,7 @@ export class DeskSession implements DeskBackend {
 
   private setGroups(raw: ContactGroup[]): void {
     const directory = this.connection?.directory;
-    const groups = directory ? enrichGroups(raw, directory.people) : raw;
+    const groups = directory ? enrichGroupsInPlace(raw, directory.people) : raw;
     const had = new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)));
     const has = new Set(groups.flatMap((g) => g.contacts.map((c) => c.uri)));
     this.groups = groups;

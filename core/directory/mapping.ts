@@ -65,6 +65,16 @@ export function enrichGroups(groups: ContactGroup[], people: ReadonlyMap<string,
   return groups.map((g) => ({ ...g, contacts: g.contacts.map((c) => enrichContact(c, people.get(directoryKey(c.personaId)))) }));
 }
 
+/**
+ * The same, changing the given groups' contact lists rather than building new groups: the
+ * session compares its list by identity to know whether a failed edit may be rolled back.
+ */
+export function enrichGroupsInPlace(groups: ContactGroup[], people: ReadonlyMap<string, DirectoryPerson>): ContactGroup[] {
+  if (people.size === 0) return groups;
+  for (const g of groups) g.contacts = g.contacts.map((c) => enrichContact(c, people.get(directoryKey(c.personaId))));
+  return groups;
+}
+
 export function enrichContact(contact: Contact, person: DirectoryPerson | undefined): Contact {
   if (!person) return contact;
   return {

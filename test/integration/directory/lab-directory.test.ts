@@ -163,6 +163,15 @@ describe('corporate directory on the lab slapd', () => {
     expect(contactOf(session, 'mgonzalez')).toMatchObject({ displayName: 'Maria Gonzalez', title: 'Sales engineer', numbers: ['+1 408 555 0120', '+1 650 555 0121'] });
   });
 
+  it('still rolls back an edit the server refuses, with the directory’s numbers kept', async () => {
+    const session = newSession();
+    await signInAndSettle(session, lab.cupsUrl);
+    lab.cups.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1 });
+    await expect(session.handlers['contacts:add-group']('Broken')).rejects.toMatchObject({ message: 'Adding the group "Broken" failed: Could not connect to database.' });
+    expect(session.snapshot().groups.map((g) => g.name)).toEqual(['Product team', 'Support desk']);
+    expect(contactOf(session, 'maria')!.numbers).toEqual(['+1 408 555 0101', '+1 650 555 0111']);
+  });
+
   it('with the directory unreachable, signs in anyway and says which server it could not reach', async () => {
     const port = await closedPort();
     const session = newSession();

@@ -6,6 +6,7 @@ import { compileRules } from '../../../core/dialing';
 import {
   batches,
   enrichGroups,
+  enrichGroupsInPlace,
   escapeFilterValue,
   mapEntry,
   nameSearchFilter,
@@ -178,5 +179,8 @@ describe('entries to people', () => {
     expect(g.contacts[0]).toMatchObject({ displayName: 'Mimi', directoryName: 'Maria Chen', numbers: ['+1 408 555 0101'] });
     expect(g.contacts[1]).toMatchObject({ displayName: 'Sam Okafor', title: 'Designer', numbers: [] });
     expect(g.contacts[2]).toBe(groups[0].contacts[2]);
+    // In place: the same list object, now with the numbers.
+    expect(enrichGroupsInPlace(groups, people)).toBe(groups);
+    expect(groups[0].contacts[0].numbers).toEqual(['+1 408 555 0101']);
   });
 });
