@@ -183,7 +183,7 @@ export function App({ api }: { api: DeskApi }) {
             {sideTab === 'contacts' ? (
               <BuddyList groups={state.groups} presence={state.presence} unread={state.unread} onOpen={open} edit={editing} />
             ) : (
-              <Recent api={api} />
+              <Recent api={api} contacts={[...contacts.values()]} />
             )}
           </aside>
           <section className="chat-area">

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { RecentEntry } from '../../shared/domain';
+import type { Contact, RecentEntry } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
+import { numberOwner } from './number-owner';
 import { useCall } from './use-call';
 import './dialing.css';
 
@@ -11,7 +12,7 @@ function when(at: number): string {
 }
 
 /** Calls and conversations: this session's and the server's recent-communications list. A call is placed again with a click. */
-export function Recent({ api }: { api: DeskApi }) {
+export function Recent({ api, contacts = [] }: { api: DeskApi; contacts?: Contact[] }) {
   const [entries, setEntries] = useState<RecentEntry[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const { hints, preview, call, outcome, busy } = useCall(api);
@@ -22,21 +23,27 @@ export function Recent({ api }: { api: DeskApi }) {
   if (error) return <p className="error">{error}</p>;
   if (!entries) return <p className="empty">Loading…</p>;
   if (entries.length === 0) return <p className="empty">No recent calls.</p>;
-  const body = (r: RecentEntry) => (
-    <>
-      <span className="recent-icon" aria-hidden="true">
-        {r.kind === 'call' ? '☎' : '✉'}
-      </span>
-      <span className="contact-text">
-        <span className="contact-name">{r.target}</span>
-        <span className="contact-note">
-          {r.dialed && r.dialed !== r.target ? `dialed ${r.dialed}` : ''}
-          {r.rule ? ` (rule '${r.rule}')` : ''}
+  const body = (r: RecentEntry) => {
+    const owner = r.kind === 'call' ? numberOwner(contacts, r.target, r.dialed) : undefined;
+    return (
+      <>
+        <span className="recent-icon" aria-hidden="true">
+          {r.kind === 'call' ? '☎' : '✉'}
         </span>
-      </span>
-      <span className="recent-when">{when(r.at)}</span>
-    </>
-  );
+        <span className="contact-text">
+          <span className="contact-name" data-testid="recent-name">
+            {owner ? `${owner.contact.displayName} (${owner.phone.label})` : r.target}
+          </span>
+          <span className="contact-note">
+            {owner ? `${r.target} · ` : ''}
+            {r.dialed && r.dialed !== r.target ? `dialed ${r.dialed}` : ''}
+            {r.rule ? ` (rule '${r.rule}')` : ''}
+          </span>
+        </span>
+        <span className="recent-when">{when(r.at)}</span>
+      </>
+    );
+  };
   return (
     <>
       {outcome && (

@@ -101,6 +101,8 @@ describe('click-to-dial on the demo lab, in Chromium', () => {
     await page.click('[data-testid="card-close"]');
     await page.click('[data-testid="tab-recent"]');
     await page.locator('[data-testid="recent-entry"][data-dialed="0101"]').waitFor();
+    // The number is recognised as Maria's work number from the directory.
+    expect(await page.locator('[data-testid="recent-entry"][data-dialed="0101"] [data-testid="recent-name"]').first().textContent()).toBe('Maria Chen (work)');
   });
 
   it('with WebDialer unavailable the card shows the error and nothing is recorded as placed', async () => {
