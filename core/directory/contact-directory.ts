@@ -9,6 +9,9 @@
  *        │                  ^
  *        └──failed──> error ┘ (the next lookup or search tries again)
  * ```
+ *
+ * People whose lookup failed are remembered and looked up again with the next lookup, or as soon
+ * as a search shows the directory answers again.
  */
 import type { DirectoryPerson, DirectoryStatus } from '../../shared/domain';
 import type { SystemConfig } from '../cups/types';
@@ -34,6 +37,8 @@ export class ContactDirectory {
   private current: DirectoryStatus;
   readonly people = new Map<string, DirectoryPerson>();
   private chain: Promise<unknown> = Promise.resolve();
+  /** Persona ids whose lookup failed: tried again when the directory answers. */
+  private readonly retry = new Set<string>();
   private closed = false;
 
   constructor(private readonly options: ContactDirectoryOptions) {
@@ -63,13 +68,16 @@ export class ContactDirectory {
     if (!ldap) return Promise.resolve();
     const run = this.chain.then(async () => {
       if (this.closed) return;
+      const ids = [...new Set([...personaIds, ...this.retry])];
       this.setStatus({ state: 'looking-up', server: ldap.serverName });
       try {
-        const found = await ldap.lookup(personaIds);
+        const found = await ldap.lookup(ids);
         for (const [k, p] of found) this.people.set(k, p);
-        this.setStatus({ state: 'ready', server: ldap.serverName, found: personaIds.filter((id) => this.people.has(directoryKey(id))).length });
+        this.retry.clear();
+        this.setStatus({ state: 'ready', server: ldap.serverName, found: ids.filter((id) => this.people.has(directoryKey(id))).length });
         if (found.size > 0 && !this.closed) this.options.onPeople(this.people);
       } catch (error) {
+        for (const id of ids) this.retry.add(id);
         const app = toAppError(error);
         this.options.log?.(`directory: lookup failed: ${app.message}${app.detail ? ` (${app.detail})` : ''}`);
         this.setStatus({ state: 'error', server: ldap.serverName, message: app.message });
@@ -81,7 +89,10 @@ export class ContactDirectory {
 
   async search(text: string): Promise<DirectoryPerson[]> {
     if (!this.ldap) throw new DeskError('config', "The server's configuration names no directory (Directory.Primary.Address); type the user name or SIP address instead.");
-    return this.ldap.search(text);
+    const people = await this.ldap.search(text);
+    // The directory answers again: fill in the contacts whose lookup failed earlier.
+    if (this.retry.size > 0) void this.lookup([]);
+    return people;
   }
 
   async close(): Promise<void> {

@@ -243,4 +243,35 @@ describe('corporate directory on the lab slapd', () => {
     await lab.slapd.restart();
     expect((await session.handlers['directory:search']('sam')).map((p) => p.userId)).toEqual(['sam']);
   });
+
+  it('fills the numbers in once the directory answers again after failing at sign-in', async () => {
+    await lab.slapd.kill();
+    const session = newSession();
+    const status = await signInAndSettle(session, lab.cupsUrl);
+    expect(status.state).toBe('error');
+    expect(contactOf(session, 'sam')!.numbers).toEqual([]);
+    await lab.slapd.restart();
+    const ready = waitFor<DirectoryStatus>((cb) => session.on('directory:status', cb), (s) => s.state === 'ready', 'directory ready again');
+    expect((await session.handlers['directory:search']('lena')).map((p) => p.userId)).toEqual(['lena']);
+    expect(await ready).toMatchObject({ state: 'ready', found: 6 });
+    expect(contactOf(session, 'sam')!.numbers).toEqual(['+1 408 555 0102', '+1 650 555 0112']);
+  });
+
+  it('says so when the server names no directory, and signs in as usual', async () => {
+    const cups = await startLabCups({
+      domain: lab.domain,
+      presence: { host: lab.kamailio.host, port: lab.kamailio.tcpPort, protocol: 'tcp' },
+      users: [{ id: DEMO_USER.id, password: lab.passwordOf(DEMO_USER.id), displayName: DEMO_USER.displayName }],
+      contactLists: { [DEMO_USER.id]: labContactList() },
+    });
+    extraCups.push(cups);
+    const session = newSession();
+    const state = await session.signIn({ server: cups.url, user: lab.demoUser.id, password: lab.demoUser.password });
+    expect(state.phase).toBe('signed-in');
+    expect(await session.handlers['directory:status']()).toEqual({ state: 'not-configured' });
+    await expect(session.handlers['directory:search']('maria')).rejects.toMatchObject({
+      code: 'config',
+      message: "The server's configuration names no directory (Directory.Primary.Address); type the user name or SIP address instead.",
+    });
+  });
 });
