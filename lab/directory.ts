@@ -35,6 +35,7 @@ export const LAB_DIRECTORY_EXTRA: LabDirectoryEntry[] = [
   { id: 'mgonzalez', givenName: 'Maria', surname: 'Gonzalez', title: 'Sales engineer', work: ['+1 408 555 0120'], mobile: ['+1 650 555 0121'] },
   { id: 'tkowalski', givenName: 'Tomasz', surname: 'Kowalski', title: 'Network administrator', work: ['+48 22 555 0122'] },
   { id: 'reception', givenName: 'Front', surname: 'Desk', displayName: 'Reception', title: 'Reception', work: ['4000', 'ask the operator'] },
+  { id: 'zangstrom', givenName: 'Zoë', surname: 'Ångström', title: 'Research, R&D <Labs>', work: ['+46 8 555 0123'] },
 ];
 
 /** Titles and mobiles of the buddy-list people (their work numbers are `LabPerson.numbers`). */

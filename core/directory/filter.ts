@@ -3,12 +3,17 @@
  * so a name such as `*)(uid=*` finds nobody rather than everybody.
  */
 
-/** Escapes a value for use inside a filter: `*`, `(`, `)`, `\`, NUL and non-ASCII bytes. */
+/**
+ * Escapes a value for use inside a filter: `*`, `(`, `)`, `\`, NUL and the other control
+ * characters. Non-ASCII text stays as it is (RFC 4515 filters are UTF-8 strings): ldapts reads
+ * each `\xx` escape as one character rather than one byte, so escaping UTF-8 bytes would make
+ * "Zoë" match nobody.
+ */
 export function escapeFilterValue(value: string): string {
   let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const c = String.fromCharCode(byte);
-    out += byte < 0x20 || byte > 0x7e || c === '*' || c === '(' || c === ')' || c === '\\' ? `\\${byte.toString(16).padStart(2, '0')}` : c;
+  for (const c of value) {
+    const code = c.codePointAt(0)!;
+    out += code < 0x20 || code === 0x7f || c === '*' || c === '(' || c === ')' || c === '\\' ? `\\${code.toString(16).padStart(2, '0')}` : c;
   }
   return out;
 }

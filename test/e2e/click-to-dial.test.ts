@@ -181,6 +181,10 @@ describe('click-to-dial on the demo lab, in Chromium', () => {
     await page.click('[data-testid="directory-result"][data-user="mgonzalez"]');
     expect(await page.inputValue('[data-testid="dialog-input"]')).toBe('mgonzalez');
     expect(await page.inputValue('[data-testid="dialog-second"]')).toBe('Maria Gonzalez');
+    await page.fill('[data-testid="directory-search"]', 'zoë');
+    await page.locator('[data-testid="directory-result"][data-user="zangstrom"]').waitFor();
+    expect(await page.locator('[data-testid="directory-result"] .contact-note').allTextContents()).toEqual([`Research, R&D <Labs> · zangstrom@${created.lab!.domain} · +46 8 555 0123`]);
+    expect(await page.locator('[data-testid="directory-results"] labs').count()).toBe(0);
     await page.fill('[data-testid="directory-search"]', '*)(uid=*');
     await page.locator('[data-testid="directory-no-results"]').waitFor();
     await page.click('[data-testid="add-contact-dialog"] .dialog-buttons .link');

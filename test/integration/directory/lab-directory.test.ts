@@ -118,6 +118,10 @@ describe('corporate directory on the lab slapd', () => {
       { label: 'work', number: '4000', lookup: '4000' },
       { label: 'work', number: 'ask the operator', error: '"ask the operator" is not a phone number.' },
     ]);
+    // Non-ASCII text is escaped byte by byte and still matches; markup in the directory stays text.
+    for (const text of ['zoë', 'ÅNGSTRÖM', 'zoë ång']) {
+      expect((await session.handlers['directory:search'](text)).map((p) => [p.displayName, p.title])).toEqual([['Zoë Ångström', 'Research, R&D <Labs>']]);
+    }
     expect(await session.handlers['directory:search']('*)(uid=*')).toEqual([]);
     expect(await session.handlers['directory:search']('**')).toEqual([]);
     await expect(session.handlers['directory:search']('m')).rejects.toMatchObject({ code: 'invalid-input', message: 'Type at least two letters of the name to search the directory.' });

@@ -95,10 +95,10 @@ describe('Directory.Map.* attribute mapping', () => {
 });
 
 describe('search filters', () => {
-  it('escapes every filter metacharacter, NUL and non-ASCII (RFC 4515)', () => {
+  it('escapes every filter metacharacter and control character, and keeps UTF-8 text (RFC 4515)', () => {
     expect(escapeFilterValue('*)(uid=*')).toBe('\\2a\\29\\28uid=\\2a');
-    expect(escapeFilterValue('a\\b\u0000')).toBe('a\\5cb\\00');
-    expect(escapeFilterValue('Grüße')).toBe('Gr\\c3\\bc\\c3\\9fe');
+    expect(escapeFilterValue('a\\b\u0000\n\u007f')).toBe('a\\5cb\\00\\0a\\7f');
+    expect(escapeFilterValue('Grüße 👋')).toBe('Grüße 👋');
     expect(escapeFilterValue('maria')).toBe('maria');
   });
 
