@@ -153,11 +153,8 @@ export class LdapDirectory {
     const { map } = this.options.config;
     return this.run(async (client, contexts) => {
       const people = new Map<string, DirectoryPerson>();
-      for (const entry of await this.searchAll(client, contexts, nameSearchFilter(map.searchable, map.displayName, words), limit).catch((error) => {
-        // A size limit reached still returns what was found in most servers; ldapts throws instead.
-        if ((error as { name?: string }).name === 'SizeLimitExceededError') return [] as Entry[];
-        throw error;
-      })) {
+      // With a size limit set, ldapts returns the entries found so far when the limit is reached.
+      for (const entry of await this.searchAll(client, contexts, nameSearchFilter(map.searchable, map.displayName, words), limit)) {
         const person = mapEntry(entry, map, this.options.rules());
         if (person && !people.has(directoryKey(person.userId))) people.set(directoryKey(person.userId), person);
       }

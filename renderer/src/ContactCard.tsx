@@ -43,7 +43,7 @@ export function ContactCard({
             {contact.title && <p className="subtle" data-testid="card-title">{contact.title}</p>}
             {contact.directoryName && contact.directoryName !== contact.displayName && <p className="subtle">{contact.directoryName}</p>}
           </div>
-          <button className="link card-close" aria-label="Close" data-testid="card-close" onClick={onClose}>
+          <button className="link card-close" aria-label="Close" data-testid="card-close" autoFocus onClick={onClose}>
             ×
           </button>
         </header>

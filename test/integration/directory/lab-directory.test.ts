@@ -154,6 +154,27 @@ describe('corporate directory on the lab slapd', () => {
     }
   });
 
+  it('returns at most the search limit when more people match', async () => {
+    const directory = new LdapDirectory({
+      config: {
+        servers: [{ host: lab.slapd.host, port: lab.slapd.port, tls: false }],
+        bindDn: lab.slapd.bindDn,
+        password: lab.slapd.bindPassword,
+        contexts: [{ base: lab.slapd.peopleBase, recursive: true }],
+        map: readAttributeMap({}),
+      },
+      rules: () => [],
+      searchLimit: 1,
+    });
+    try {
+      const found = await directory.search('maria');
+      expect(found).toHaveLength(1);
+      expect(['maria', 'mgonzalez']).toContain(found[0].userId);
+    } finally {
+      await directory.close();
+    }
+  });
+
   it('looks up a contact when it is added', async () => {
     const session = newSession();
     await signInAndSettle(session, await cupsWithDirectory(labDirectoryConfig(lab.slapd)));
