@@ -84,6 +84,11 @@ export function ContactCard({
                     {p.number}
                   </button>
                 )}
+                {p.lookupRule && (
+                  <span className="card-hint" data-testid="card-number-lookup" title="What the server's directory-lookup rules make of this number: how calls from it are recognised">
+                    known to the phone system as {p.lookup} (rule '{p.lookupRule}')
+                  </span>
+                )}
                 {hints[p.number] && (
                   <span className={`card-hint ${hints[p.number].error ? 'dial-preview-error' : ''}`} data-testid="card-number-hint" data-number={p.number}>
                     {hints[p.number].text}

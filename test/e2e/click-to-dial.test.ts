@@ -83,6 +83,7 @@ describe('click-to-dial on the demo lab, in Chromium', () => {
     expect(await card().locator('[data-testid="card-sip"]').textContent()).toBe(`maria@${created.lab!.domain}`);
     expect(await card().locator('[data-testid="card-email"]').textContent()).toBe(`maria@${created.lab!.domain}`);
     expect(await card().locator('[data-testid="card-number"]').evaluateAll((els) => els.map((e) => e.textContent))).toEqual(['+1 408 555 0101', '+1 650 555 0111']);
+    expect(await card().locator('[data-testid="card-number-lookup"]').allTextContents()).toEqual(["known to the phone system as 0101 (rule 'Directory: own site')"]);
     await card().locator('[data-testid="card-device"]').first().waitFor();
     expect(await card().locator('[data-testid="card-presence"]').textContent()).toBe('Available — Reviewing the roadmap');
   });
