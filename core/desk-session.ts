@@ -28,6 +28,7 @@ import type {
   HostInfo,
   OpenRequest,
   OwnStatus,
+  PhoneChoice,
   Presence,
   PresenceUpdate,
   SessionState,
@@ -38,8 +39,9 @@ import type { DeskBackend, EventChannel, EventChannels, InvokeHandlers } from '.
 import { CupsSession, type AllConfig, type CupsGroup, type ItemResult, type SystemConfig } from './cups';
 import { SipAccount, type IncomingMessage, type RegistrationState, type SipTransportKind } from './sip';
 import { DeskError, asDeskError, toAppError } from './errors';
-import { ClickToDial, WebDialer, type WebDialerProfile } from './dial';
-import { compileRules, type DialingRule } from './dialing';
+import { ClickToDial, DeskPhone, WebDialer } from './dial';
+import { applyDialingRules, compileRules, orderRules, type DialingRule } from './dialing';
+import { ContactDirectory, directoryKey, enrichGroupsInPlace } from './directory';
 import { Emitter } from './events';
 import { MessageHistory } from './store/history';
 import type { SettingsStore } from './store/settings';
@@ -107,6 +109,9 @@ interface Connection {
   dialingRules: DialingRule[];
   dialer: ClickToDial;
   recent: RecentEntry[];
+  /** The corporate directory (LDAP) for contacts' numbers and name search. */
+  directory: ContactDirectory;
+  phone?: DeskPhone;
 }
 
 type DeskEvents = { [E in EventChannel]: EventChannels[E] };
@@ -184,6 +189,19 @@ export class DeskSession implements DeskBackend {
       'tls:trust': (hostPort, fingerprint) => this.trust.trust(hostPort, fingerprint),
       ...this.features.handlers,
       ...connectionHandlers(options.settings, this.log),
+      'directory:search': (text) => this.requireConnection().directory.search(text),
+      'directory:status': () => this.connection?.directory.status ?? { state: 'not-configured' },
+      'dial:hang-up': () => this.requireConnection().dialer.hangUp(),
+      'dial:devices': () => this.phoneChoice(),
+      'dial:set-device': (deviceName, lineNumber) => {
+        this.options.settings.update({ phoneDevice: String(deviceName ?? ''), phoneLine: String(lineNumber ?? '') });
+        return this.phoneChoice();
+      },
+      'dial:rules': () => {
+        const rules = this.requireConnection().dialingRules;
+        return [...orderRules(rules.filter((r) => r.type === 1)), ...orderRules(rules.filter((r) => r.type === 2))];
+      },
+      'dial:preview-directory': (number) => applyDialingRules(number, this.requireConnection().dialingRules, 'directory'),
     };
   }
 
@@ -263,8 +281,17 @@ export class DeskSession implements DeskBackend {
       if (history.loadReport.badLines) log(`session: ${history.loadReport.badLines} unreadable history line(s) skipped`);
       const { rules: dialingRules, problems } = compileRules(config.dialingRules);
       for (const p of problems) log(`dialing: rule '${p.rule}' skipped: ${p.problem}`);
-      const dialer = new ClickToDial(() => dialingRules, this.callBackend(config.system, user, request.password));
-      const connection: Connection = { user, server, cups, sip, history, config, dialingRules, dialer, recent: [], unsubscribe: [] };
+      const phone = this.callBackend(config.system, user, request.password);
+      const dialer = new ClickToDial(() => dialingRules, phone);
+      const directory = new ContactDirectory({
+        system: config.system,
+        rules: () => dialingRules,
+        timeoutMs: this.options.cupsTimeoutMs,
+        log,
+        onStatus: (status) => this.connection === connection && this.events.emit('directory:status', status),
+        onPeople: () => this.connection === connection && this.setGroups(this.groups),
+      });
+      const connection: Connection = { user, server, cups, sip, history, config, dialingRules, dialer, recent: [], unsubscribe: [], directory, ...(phone ? { phone } : {}) };
       this.connection = connection;
       this.groups = toContactGroups(config.contacts, domain);
       this.presence.clear();
@@ -279,6 +306,8 @@ export class DeskSession implements DeskBackend {
       this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo });
       this.events.emit('contacts:changed', this.groups);
       this.flushQueue();
+      // Numbers, names and titles from the directory arrive later; sign-in does not wait for them.
+      void directory.lookup(this.groups.flatMap((g) => g.contacts.map((c) => c.personaId)));
       return this.sessionState;
     } catch (error) {
       const appError = toAppError(error);
@@ -314,6 +343,7 @@ export class DeskSession implements DeskBackend {
 
   private teardownConnection(): void {
     if (!this.connection) return;
+    void this.connection.directory.close();
     for (const off of this.connection.unsubscribe) off();
     this.connection = undefined;
   }
@@ -528,7 +558,9 @@ export class DeskSession implements DeskBackend {
     return this.groups;
   }
 
-  private setGroups(groups: ContactGroup[]): void {
+  private setGroups(raw: ContactGroup[]): void {
+    const directory = this.connection?.directory;
+    const groups = directory ? enrichGroupsInPlace(raw, directory.people) : raw;
     const had = new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)));
     const has = new Set(groups.flatMap((g) => g.contacts.map((c) => c.uri)));
     this.groups = groups;
@@ -538,6 +570,8 @@ export class DeskSession implements DeskBackend {
       if (!this.presence.has(uri)) this.presence.set(uri, unknownPresence());
       sip?.watch(uri);
     }
+    const unknown = groups.flatMap((g) => g.contacts).filter((c) => !had.has(c.uri) && !directory?.people.has(directoryKey(c.personaId)));
+    if (directory && unknown.length > 0) void directory.lookup(unknown.map((c) => c.personaId));
     for (const uri of had) {
       if (has.has(uri)) continue;
       this.presence.delete(uri);
@@ -665,7 +699,7 @@ export class DeskSession implements DeskBackend {
    * it is reached over HTTPS unless the configuration says HTTP. No address: calls are handed
    * to the system's `tel:` handler.
    */
-  private callBackend(system: SystemConfig, user: string, password: string): { makeCall(d: string): Promise<void> } | undefined {
+  private callBackend(system: SystemConfig, user: string, password: string): DeskPhone | undefined {
     const primary = system.callControl[0];
     if (!primary) return undefined;
     const scheme = (system.properties['CallControl.Primary.Protocol'] ?? '').trim().toLowerCase() === 'http' ? 'http' : 'https';
@@ -677,23 +711,17 @@ export class DeskSession implements DeskBackend {
       log: this.log,
       trace: this.trace,
     });
-    let profile: Promise<WebDialerProfile> | undefined;
-    return {
-      makeCall: async (destination) => {
-        // The desk phone: the user's first device and line, as WebDialer reports them.
-        profile ??= webDialer.getProfile().then((devices) => {
-          const device = devices[0];
-          if (!device) throw new DeskError('config', 'WebDialer knows no phone for your user.');
-          return { user, deviceName: device.deviceName, lineNumber: (device.lines[0] ?? '').split(/\s*;/)[0] };
-        });
-        try {
-          await webDialer.makeCall(destination, await profile);
-        } catch (error) {
-          profile = undefined; // read the profile again next time (the phone may have changed)
-          throw error;
-        }
-      },
-    };
+    // The device and line chosen in Settings → Phone, else the first WebDialer reports.
+    return new DeskPhone(webDialer, user, () => {
+      const { phoneDevice, phoneLine } = this.options.settings.get();
+      return phoneDevice ? { deviceName: phoneDevice, lineNumber: phoneLine } : undefined;
+    });
+  }
+
+  private async phoneChoice(): Promise<PhoneChoice> {
+    const phone = this.requireConnection().phone;
+    if (!phone) return { devices: [], error: "The server's configuration names no WebDialer (CallControl.Primary); calls go to the system's tel: handler." };
+    return phone.choice();
   }
 
   private async placeCall(number: string): Promise<RecentEntry> {
@@ -833,6 +861,7 @@ const EVENT_NAMES: Record<EventChannel, true> = {
   'app:open': true,
   'diagnostics:entry': true,
   'longterm:changed': true,
+  'directory:status': true,
 };
 
 function linkError(code: string): boolean {

@@ -22,6 +22,8 @@ export interface BrowserHostOptions {
   port?: number;
   token?: string;
   log?: (line: string) => void;
+  /** Called when a renderer has connected (e.g. to pass it a start-up open request). */
+  onConnect?: () => void;
 }
 
 export interface BrowserHost {
@@ -117,6 +119,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
+      options.onConnect?.();
       ws.on('message', async (data) => {
         let frame: WireFromRenderer;
         try {

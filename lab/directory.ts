@@ -17,6 +17,38 @@ export interface LabPerson {
   numbers: string[];
 }
 
+/**
+ * The corporate directory's view of the lab's people (served by the lab's slapd): titles,
+ * mobiles, email, and a few colleagues who are not on the buddy list, for the name search.
+ */
+export interface LabDirectoryEntry {
+  id: string;
+  givenName: string;
+  surname: string;
+  displayName?: string;
+  title?: string;
+  work?: string[];
+  mobile?: string[];
+}
+
+export const LAB_DIRECTORY_EXTRA: LabDirectoryEntry[] = [
+  { id: 'mgonzalez', givenName: 'Maria', surname: 'Gonzalez', title: 'Sales engineer', work: ['+1 408 555 0120'], mobile: ['+1 650 555 0121'] },
+  { id: 'tkowalski', givenName: 'Tomasz', surname: 'Kowalski', title: 'Network administrator', work: ['+48 22 555 0122'] },
+  { id: 'reception', givenName: 'Front', surname: 'Desk', displayName: 'Reception', title: 'Reception', work: ['4000', 'ask the operator'] },
+  { id: 'zangstrom', givenName: 'Zoë', surname: 'Ångström', title: 'Research, R&D <Labs>', work: ['+46 8 555 0123'] },
+];
+
+/** Titles and mobiles of the buddy-list people (their work numbers are `LabPerson.numbers`). */
+export const LAB_DIRECTORY_DETAILS: Record<string, { title: string; mobile?: string[] }> = {
+  alex: { title: 'Engineering manager' },
+  maria: { title: 'Product lead', mobile: ['+1 650 555 0111'] },
+  sam: { title: 'Designer', mobile: ['+1 650 555 0112'] },
+  priya: { title: 'Product marketing' },
+  omar: { title: 'Support engineer', mobile: ['+1 650 555 0114'] },
+  jonas: { title: 'Support engineer' },
+  lena: { title: 'Support lead' },
+};
+
 export const DEMO_USER = { id: 'alex', displayName: 'Alex Morgan', numbers: ['+1 408 555 0100'] };
 
 export const LAB_COLLEAGUES: LabPerson[] = [

@@ -12,6 +12,8 @@ import { startLabCups, type LabCups } from './cups/server';
 import { startLabWebDialer, type LabWebDialer } from './webdialer/server';
 import { Bot } from './bots';
 import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labPasswords, type LabPerson } from './directory';
+import { startSlapd, type Slapd } from './slapd';
+import { labDirectoryPeople, labDirectoryConfig, LAB_DIRECTORY_SUFFIX } from './slapd/people';
 
 export interface LabOptions {
   /** Start the colleague bots (default true). */
@@ -38,10 +40,17 @@ export interface Lab {
   kamailio: Kamailio;
   cups: LabCups;
   webDialer: LabWebDialer;
+  /** The corporate directory (a real slapd). */
+  slapd: Slapd;
   bots: Map<string, Bot>;
   /** Password of any lab user, for tests that sign in as someone else. */
   passwordOf(id: string): string;
   stop(): Promise<void>;
+}
+
+/** The demo user also has a softphone with two lines, so the Phone settings have a choice. */
+function labSoftphones(id: string): { name: string; lines: string[] }[] {
+  return id === DEMO_USER.id ? [{ name: 'CSFALEX', lines: ['1000 ; Internal', '1099 ; Shared line'] }] : [];
 }
 
 export function labContactList(colleagues: LabPerson[] = LAB_COLLEAGUES): CupsGroup[] {
@@ -75,14 +84,17 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     });
     cleanup.push(() => kamailio.stop());
     const webDialer = await startLabWebDialer({
-      users: [DEMO_USER, ...LAB_COLLEAGUES].map((p, i) => ({ id: p.id, password: passwords.get(p.id)!, devices: [{ name: `SEP00AA00BB0${String(i).padStart(3, '0')}`, lines: [`${1000 + i} ; Internal`] }] })),
+      users: [DEMO_USER, ...LAB_COLLEAGUES].map((p, i) => ({ id: p.id, password: passwords.get(p.id)!, devices: [{ name: `SEP00AA00BB0${String(i).padStart(3, '0')}`, lines: [`${1000 + i} ; Internal`] }, ...labSoftphones(p.id)] })),
       log,
       tls: options.webDialerTls,
     });
     cleanup.push(() => webDialer.close());
+    const slapd = await startSlapd({ suffix: LAB_DIRECTORY_SUFFIX, people: labDirectoryPeople(), runDir: join(runDir, 'slapd'), log });
+    cleanup.push(() => slapd.stop());
     const cups = await startLabCups({
       callControl: { host: '127.0.0.1', port: webDialer.port, protocol: options.webDialerTls ? 'https' : 'http' },
       dialingRules: LAB_DIALING_RULES,
+      directory: labDirectoryConfig(slapd),
       port: options.cupsPort ?? 0,
       tls: options.cupsTls,
       domain: LAB_DOMAIN,
@@ -127,6 +139,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       kamailio,
       cups,
       webDialer,
+      slapd,
       bots,
       passwordOf: (id) => {
         const pw = passwords.get(id);

@@ -4,6 +4,7 @@
 #   chromium                          the browser host's browser on machines without Electron, and the e2e tests
 #   baresip, sipsak                   real SIP peers for the integration tests
 #   openssl                           self-signed certificates for the lab's HTTPS CUPS server
+#   slapd, ldap-utils                 the demo lab's corporate directory (OpenLDAP) and its tools
 # then the npm packages (npm ci). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,12 +18,16 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v sipsak >/dev/null 2>&1 || need+=(sipsak)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ -x /usr/sbin/slapd ] || need+=(slapd)
+command -v ldapsearch >/dev/null 2>&1 || need+=(ldap-utils)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
+  # The lab runs its own slapd per run: the package must not set up (and start) a system directory.
+  if [[ " ${need[*]} " == *" slapd "* ]]; then echo "slapd slapd/no_configuration boolean true" | $sudo debconf-set-selections; fi
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" kamailio-presence-modules kamailio-xml-modules >/dev/null
 fi

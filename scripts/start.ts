@@ -4,6 +4,8 @@
  * (with its access token). It opens nothing by itself.
  *
  * Arguments after `--` go to the app: `npm start -- --server cups.example.com --user alice`.
+ * In the browser host, `--open tel:+14085550101` puts that number in the dial box (with its
+ * rule preview) once the page is open; the user confirms the call.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -57,7 +59,10 @@ function findElectron(): { path: string } | { reason: string } {
 }
 
 async function runBrowserHost(): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' } }, strict: false, allowPositionals: true });
+  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, open: { type: 'string' } }, strict: false, allowPositionals: true });
+  const { parseOpenRequest } = await import('../host/open-request');
+  let openRequest = typeof values.open === 'string' ? parseOpenRequest(values.open) : undefined;
+  if (openRequest && 'error' in openRequest) console.log(`--open: ${openRequest.error}`);
   const staticDir = ensureRendererBuilt();
   const { createBackend } = await import('../host/backend-factory');
   const { startBrowserHost } = await import('../host/browser-host');
@@ -68,6 +73,11 @@ async function runBrowserHost(): Promise<void> {
     staticDir,
     port: values.port ? Number(values.port) : 0,
     log: (line) => console.log(line),
+    // `--open tel:…`: handed to the first renderer that connects (the user confirms the call).
+    onConnect: () => {
+      if (openRequest && !('error' in openRequest)) created.session.requestOpen(openRequest);
+      openRequest = undefined;
+    },
   });
   console.log('');
   console.log(`Presence Desk is running in the browser host. Open this address in a browser on this machine:`);

@@ -66,6 +66,12 @@ export interface Contact {
   displayOnPhone: boolean;
   /** Phone numbers known for the contact (work, mobile...). */
   numbers: string[];
+  /** The same numbers with their labels and directory-lookup form, when the directory has them. */
+  phones?: PhoneNumber[];
+  /** From the corporate directory, when it has the person. */
+  directoryName?: string;
+  email?: string;
+  title?: string;
 }
 
 /** A contact group in the server's order. */
@@ -351,4 +357,72 @@ export interface ConnectionSettings {
   soapTimeoutSeconds: number;
   soapMaxResponseMB: number;
   trustedCertificates: Array<ServerCertificate & { trustedAt: number }>;
+}
+
+/** What kind of number a directory entry holds (from the `Directory.Map.*` field it came from). */
+export type PhoneLabel = 'work' | 'mobile' | 'home' | 'pager' | 'other';
+
+/** One phone number of a person, as the corporate directory has it. */
+export interface PhoneNumber {
+  label: PhoneLabel;
+  /** As written in the directory ("+1 408 555 0101"); dial:preview/dial:call take this. */
+  number: string;
+  /**
+   * The number after the server's directory-lookup rules (type 2): the form the phone system
+   * uses for this person (e.g. the extension "0101"), used to recognise them in call lists.
+   * Absent when the directory's text is not a phone number.
+   */
+  lookup?: string;
+  /** The directory-lookup rule that produced `lookup`. */
+  lookupRule?: string;
+  /** Why the number cannot be dialed (the directory holds text that is not a number). */
+  error?: string;
+}
+
+/** A person found in the corporate directory (LDAP), mapped through `Directory.Map.*`. */
+export interface DirectoryPerson {
+  /** The user id (`Directory.Map.UserID`, usually `uid`): what CUPS calls the persona id. */
+  userId: string;
+  displayName: string;
+  email?: string;
+  title?: string;
+  phones: PhoneNumber[];
+}
+
+/** Whether the directory could be read; shown in words, never blocks sign-in. */
+export interface DirectoryStatus {
+  state: 'not-configured' | 'looking-up' | 'ready' | 'error';
+  /** The server in use or tried, `host:port`. */
+  server?: string;
+  /** What went wrong, in words (for `error`). */
+  message?: string;
+  /** How many buddy-list people were found (for `ready`). */
+  found?: number;
+}
+
+/** A phone (device) the user may place calls from, with its lines (WebDialer getProfileSoap). */
+export interface PhoneDevice {
+  deviceName: string;
+  lines: string[];
+}
+
+/** The user's phones and which device/line calls are placed from. */
+export interface PhoneChoice {
+  devices: PhoneDevice[];
+  /** What calls use now (the saved choice, or the first device and line). */
+  selected?: { deviceName: string; lineNumber: string };
+  /** Why the list could not be read (no WebDialer, WebDialer refused…). */
+  error?: string;
+}
+
+/** One of the server's dialing rules, for display. */
+export interface DialingRuleInfo {
+  type: 1 | 2;
+  name: string;
+  description: string;
+  priority: number;
+  numberBeginsWith: string;
+  numberOfDigits: number | null;
+  digitsToBeRemoved: number;
+  prefix: string;
 }

@@ -10,6 +10,10 @@ import type {
   ChatMessage,
   Contact,
   DialPlan,
+  DialingRuleInfo,
+  DirectoryPerson,
+  DirectoryStatus,
+  PhoneChoice,
   RecentEntry,
   ComposingUpdate,
   ContactGroup,
@@ -94,6 +98,18 @@ export interface InvokeChannels {
   'connection:set': { args: [patch: { soapTimeoutSeconds?: number; soapMaxResponseMB?: number }]; result: ConnectionSettings };
   /** Stop trusting the certificate stored for host:port. */
   'tls:forget': { args: [hostPort: string]; result: ConnectionSettings };
+  /** Search the corporate directory by name (for "Add contact"). */
+  'directory:search': { args: [text: string]; result: DirectoryPerson[] };
+  'directory:status': { args: []; result: DirectoryStatus };
+  /** End the call placed last (WebDialer endCallSoap). */
+  'dial:hang-up': { args: []; result: void };
+  /** The user's phones and lines (WebDialer getProfileSoap) and the one calls use. */
+  'dial:devices': { args: []; result: PhoneChoice };
+  'dial:set-device': { args: [deviceName: string, lineNumber: string]; result: PhoneChoice };
+  /** The server's dialing rules, both types, in the order they are tried. */
+  'dial:rules': { args: []; result: DialingRuleInfo[] };
+  /** What the directory-lookup rules (type 2) make of a number. */
+  'dial:preview-directory': { args: [number: string]; result: DialPlan };
 }
 
 /** Host → renderer events with their payload. */
@@ -112,6 +128,7 @@ export interface EventChannels {
   'diagnostics:entry': TraceSummary;
   /** The long-term status was set or cleared (null). */
   'longterm:changed': LongTermStatus | null;
+  'directory:status': DirectoryStatus;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -165,6 +182,13 @@ export const INVOKE_CHANNELS = [
   'connection:get',
   'connection:set',
   'tls:forget',
+  'directory:search',
+  'directory:status',
+  'dial:hang-up',
+  'dial:devices',
+  'dial:set-device',
+  'dial:rules',
+  'dial:preview-directory',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -178,6 +202,7 @@ export const EVENT_CHANNELS = [
   'app:open',
   'diagnostics:entry',
   'longterm:changed',
+  'directory:status',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

@@ -8,6 +8,8 @@ import { DeskError } from '../errors';
 
 export interface CallBackend {
   makeCall(destination: string): Promise<void>;
+  /** Ends the call placed last, when the back end can (WebDialer endCallSoap). */
+  endCall?(): Promise<void>;
 }
 
 export interface PlacedCall {
@@ -39,5 +41,10 @@ export class ClickToDial {
     if (!this.backend) return { plan, via: 'tel', uri: telUri(plan), at: Date.now() };
     await this.backend.makeCall(plan.dial); // throws with WebDialer's reason in words
     return { plan, via: 'webdialer', at: Date.now() };
+  }
+
+  async hangUp(): Promise<void> {
+    if (!this.backend?.endCall) throw new DeskError('config', 'Calls handed to the system cannot be ended from here; hang up on the phone.');
+    await this.backend.endCall();
   }
 }

@@ -1,2 +1,3 @@
 export * from './webdialer';
 export * from './click-to-dial';
+export * from './phone';

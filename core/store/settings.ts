@@ -29,6 +29,9 @@ export interface Settings {
   soapTimeoutSeconds: number;
   /** Largest SOAP response accepted, in MB. */
   soapMaxResponseMB: number;
+  /** The phone (WebDialer device name) and line calls are placed from; empty = the first. */
+  phoneDevice: string;
+  phoneLine: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -42,6 +45,8 @@ export const DEFAULT_SETTINGS: Settings = {
   trustedCertificates: [],
   soapTimeoutSeconds: 10,
   soapMaxResponseMB: 10,
+  phoneDevice: '',
+  phoneLine: '',
 };
 
 /** JSON schema shared with electron-store. */
@@ -56,6 +61,8 @@ export const SETTINGS_SCHEMA = {
   trustedCertificates: TRUSTED_CERTIFICATES_SCHEMA,
   soapTimeoutSeconds: { type: 'number', minimum: 1, maximum: 300 },
   soapMaxResponseMB: { type: 'number', minimum: 1, maximum: 100 },
+  phoneDevice: { type: 'string', maxLength: 256 },
+  phoneLine: { type: 'string', maxLength: 256 },
 } as const;
 
 export function validateSettings(raw: unknown): Settings {
@@ -77,6 +84,8 @@ export function validateSettings(raw: unknown): Settings {
     trustedCertificates: validateTrustedCertificates(r.trustedCertificates),
     soapTimeoutSeconds: inRange(r.soapTimeoutSeconds, 1, 300, DEFAULT_SETTINGS.soapTimeoutSeconds),
     soapMaxResponseMB: inRange(r.soapMaxResponseMB, 1, 100, DEFAULT_SETTINGS.soapMaxResponseMB),
+    phoneDevice: str(r.phoneDevice, 256, DEFAULT_SETTINGS.phoneDevice),
+    phoneLine: str(r.phoneLine, 256, DEFAULT_SETTINGS.phoneLine),
   };
 }
 

@@ -12,6 +12,7 @@ import type { CupsGroup, DialingRule } from '../../core/cups/types';
 import { attr, child, children, escapeXml, find, parseXml, text, type XmlNode } from '../../core/xml/safe-xml';
 import { handleOperation, newUserState, type LabUserState } from './operations';
 import { loadStates, saveStates } from './state-file';
+import { directoryProperties, type LabDirectoryConfig } from './directory-config';
 
 export interface LabUser {
   id: string;
@@ -34,6 +35,8 @@ export interface LabCupsOptions {
   stateFile?: string;
   /** Where WebDialer runs (announced as CallControl.Primary). */
   callControl?: { host: string; port: number; protocol: 'http' | 'https' };
+  /** The corporate directory (announced as Directory.*; see lab/cups/directory-config.ts). */
+  directory?: LabDirectoryConfig;
   log?: (line: string) => void;
   /** Serve HTTPS with a self-signed certificate made for this run. */
   tls?: boolean;
@@ -103,12 +106,12 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       ['CallControl', 'VoiceMail', 'MeetingPlace', 'Directory']
         .flatMap((svc) =>
           ['Primary', 'Backup1', 'Backup2'].flatMap((r) => {
-            const cc = svc === 'CallControl' && r === 'Primary' ? options.callControl : undefined;
+            const cc = svc === 'CallControl' && r === 'Primary' ? options.callControl : svc === 'Directory' ? options.directory?.servers[r as 'Primary' | 'Backup1' | 'Backup2'] : undefined;
             return [prop(`${svc}.${r}.Address`, cc?.host), prop(`${svc}.${r}.Port`, cc ? String(cc.port) : ''), prop(`${svc}.${r}.Protocol`, cc?.protocol.toUpperCase())];
           }),
         )
         .join('') +
-      prop('Directory.Map.userid', 'uid') + prop('Directory.Map.displayName', 'cn') +
+      (options.directory ? directoryProperties(options.directory).map(([n, v]) => prop(n, v)).join('') : prop('Directory.Map.userid', 'uid') + prop('Directory.Map.displayName', 'cn')) +
       prop('TFTP.Primary') + prop('TFTP.Backup1') + prop('TFTP.Backup2') +
       `</epas:get-system-config-resp>`
     );

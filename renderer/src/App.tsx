@@ -16,6 +16,10 @@ import { useNotifications } from './use-notifications';
 import { Diagnostics } from './diagnostics/Diagnostics';
 import { HistorySearch } from './history/HistorySearch';
 import { useImSound } from './use-im-sound';
+import { AddContactDialog } from './AddContactDialog';
+import { ContactCard } from './ContactCard';
+import { DirectoryStatusLine } from './DirectoryStatusLine';
+import { useCallRequests } from './use-open-requests';
 
 const PHASE_LABEL = { 'signed-out': 'Signed out', 'signing-in': 'Signing in…', 'signed-in': 'Online', reconnecting: 'Reconnecting…' } as const;
 
@@ -29,6 +33,9 @@ export function App({ api }: { api: DeskApi }) {
   const [diagnosticsOpen, setDiagnosticsOpen] = useState(false);
   const [dialog, setDialog] = useState<DialogRequest | undefined>();
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [card, setCard] = useState<string | undefined>();
+  const [addTo, setAddTo] = useState<string | undefined>();
+  const callRequest = useCallRequests(api);
   const [undo, setUndo] = useState<{ text: string; run: () => Promise<unknown> } | undefined>();
   useEffect(() => {
     if (!undo) return;
@@ -40,14 +47,7 @@ export function App({ api }: { api: DeskApi }) {
     const report = (e: unknown) => setNotice(errorText(e).message);
     return {
       newGroup: () => setDialog({ title: 'New group', label: 'Name', submit: 'Create', onSubmit: (v) => api.invoke('contacts:add-group', v) }),
-      addContact: (group) =>
-        setDialog({
-          title: `Add a contact to ${group || 'Contacts'}`,
-          label: 'User name or SIP address',
-          second: { label: 'Nickname (optional)' },
-          submit: 'Add',
-          onSubmit: (v, nick) => api.invoke('contacts:add', group, v, nick),
-        }),
+      addContact: (group) => setAddTo(group),
       renameGroup: (group) => setDialog({ title: `Rename ${group}`, label: 'Name', initial: group, submit: 'Rename', onSubmit: (v) => api.invoke('contacts:rename-group', group, v) }),
       deleteGroup: (group) =>
         api
@@ -71,6 +71,7 @@ export function App({ api }: { api: DeskApi }) {
             .invoke('contacts:remove', group, c.uri)
             .then((r) => setUndo({ text: `Removed ${r.displayName}.`, run: () => api.invoke('contacts:add', group, r.personaId, r.nickname) }))
             .catch(report),
+        card: (c) => setCard(c.uri),
       },
     };
   }, [api]);
@@ -146,6 +147,10 @@ export function App({ api }: { api: DeskApi }) {
         </div>
       )}
       {dialog && <Dialog request={dialog} onClose={() => setDialog(undefined)} />}
+      {addTo !== undefined && signedIn && <AddContactDialog api={api} group={addTo} onClose={() => setAddTo(undefined)} />}
+      {card && contacts.get(card) && signedIn && (
+        <ContactCard api={api} contact={contacts.get(card)!} presence={state.presence[card]} onChat={open} onClose={() => setCard(undefined)} />
+      )}
       {undo && (
         <div className="toast" role="status" data-testid="toast">
           {undo.text}
@@ -176,7 +181,8 @@ export function App({ api }: { api: DeskApi }) {
         <main className="workspace">
           <aside className="sidebar">
             <OwnStatus api={api} own={state.own} onError={setNotice} />
-            <DialBox api={api} />
+            <DialBox api={api} request={callRequest} />
+            <DirectoryStatusLine api={api} />
             <div className="side-tabs" role="tablist">
               <button role="tab" aria-selected={sideTab === 'contacts'} data-testid="tab-contacts" onClick={() => setSideTab('contacts')}>
                 Contacts
@@ -191,7 +197,7 @@ export function App({ api }: { api: DeskApi }) {
             {sideTab === 'contacts' ? (
               <BuddyList groups={state.groups} presence={state.presence} unread={state.unread} onOpen={open} edit={editing} />
             ) : sideTab === 'recent' ? (
-              <Recent api={api} />
+              <Recent api={api} contacts={[...contacts.values()]} />
             ) : (
               <HistorySearch api={api} contacts={contacts} onOpen={open} />
             )}
@@ -221,6 +227,7 @@ export function App({ api }: { api: DeskApi }) {
                 presence={state.presence[active]}
                 messages={state.conversations[active] ?? []}
                 composing={state.composing[active] ?? false}
+                onShowCard={contacts.has(active) ? () => setCard(active) : undefined}
               />
             ) : (
               <p className="empty-chat">Choose a contact to start a conversation.</p>

@@ -5,6 +5,8 @@ export interface ContactActions {
   rename(group: string, contact: Contact): void;
   move(from: string, contact: Contact, to: string): void;
   remove(group: string, contact: Contact): void;
+  /** Open the contact card (addresses, numbers, presence per device). */
+  card?(contact: Contact): void;
 }
 
 /** The "⋯" menu of a contact: rename, move to another group, remove. */
@@ -21,6 +23,11 @@ export function ContactMenu({ group, contact, groups, actions, onClose }: { grou
   };
   return (
     <div className="menu" role="menu" ref={ref} data-testid="contact-menu" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      {actions.card && (
+        <button role="menuitem" onClick={run(() => actions.card?.(contact))} data-testid="menu-card">
+          Contact card…
+        </button>
+      )}
       <button role="menuitem" onClick={run(() => actions.rename(group, contact))} data-testid="menu-rename">
         Rename…
       </button>

@@ -26,6 +26,7 @@ export function Conversation({
   presence,
   messages,
   composing,
+  onShowCard,
 }: {
   api: DeskApi;
   peer: string;
@@ -33,6 +34,8 @@ export function Conversation({
   presence: Presence | undefined;
   messages: ChatMessage[];
   composing: boolean;
+  /** Opens the contact card (numbers, addresses, devices) from the header. */
+  onShowCard?: () => void;
 }) {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -83,6 +86,11 @@ export function Conversation({
           <p className="subtle">{presence?.note || presenceLabel(availability)}</p>
         </div>
         <ConversationExport api={api} peer={peer} />
+        {onShowCard && (
+          <button className="link conversation-card" data-testid="conversation-card" onClick={onShowCard}>
+            Contact card
+          </button>
+        )}
       </header>
       <div className="messages" role="log" aria-live="polite">
         {messages.map((m) => (

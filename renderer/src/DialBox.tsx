@@ -1,15 +1,43 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { DialPlan, ServerCertificate } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { CertificatePrompt } from './CertificatePrompt';
+import './dialing.css';
 
-/** Type or paste a number: a live preview says what will be dialed and by which rule. */
-export function DialBox({ api }: { api: DeskApi }) {
+/** A number the operating system asked to call (a tel: link); `seq` tells repeats apart. */
+export interface DialRequest {
+  number: string;
+  seq: number;
+}
+
+/**
+ * Type or paste a number: a live preview says what will be dialed and by which rule. A tel:
+ * request from the system fills it in and focuses it; the user still confirms the call.
+ * After any call is placed (here, from a contact card, Recent or an IM) it offers Hang up.
+ */
+export function DialBox({ api, request }: { api: DeskApi; request?: DialRequest }) {
   const [number, setNumber] = useState('');
   const [plan, setPlan] = useState<DialPlan | undefined>();
   const [result, setResult] = useState<{ ok: boolean; text: string; certificate?: ServerCertificate } | undefined>();
   const [busy, setBusy] = useState(false);
+  const [active, setActive] = useState<{ dialed: string } | undefined>();
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!request) return;
+    setNumber(request.number);
+    setResult(undefined);
+    input.current?.focus();
+  }, [request]);
+
+  useEffect(
+    () =>
+      api.on('recent:added', (entry) => {
+        if (entry.kind === 'call' && entry.source === 'local') setActive({ dialed: entry.dialed ?? entry.target });
+      }),
+    [api],
+  );
 
   useEffect(() => {
     let current = true;
@@ -38,10 +66,21 @@ export function DialBox({ api }: { api: DeskApi }) {
     }
   };
 
+  const hangUp = async () => {
+    try {
+      await api.invoke('dial:hang-up');
+      setActive(undefined);
+      setResult({ ok: true, text: 'Call ended.' });
+    } catch (e) {
+      setResult({ ok: false, text: errorText(e).message });
+    }
+  };
+
   return (
     <div className="dial-box">
       <div className="dial-row">
         <input
+          ref={input}
           data-testid="dial-input"
           aria-label="Number to dial"
           placeholder="Dial a number"
@@ -64,6 +103,14 @@ export function DialBox({ api }: { api: DeskApi }) {
         </p>
       )}
       {result?.certificate && <CertificatePrompt key={result.certificate.fingerprint256} api={api} certificate={result.certificate} onTrusted={() => void call()} />}
+      {active && (
+        <p className="call-active" data-testid="call-active">
+          <span>On the phone: {active.dialed}</span>
+          <button data-testid="hang-up" onClick={() => void hangUp()}>
+            Hang up
+          </button>
+        </p>
+      )}
     </div>
   );
 }

@@ -1,17 +1,21 @@
 import { useEffect, useState } from 'react';
-import type { RecentEntry } from '../../shared/domain';
+import type { Contact, RecentEntry } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
+import { numberOwner } from './number-owner';
+import { useCall } from './use-call';
+import './dialing.css';
 
 function when(at: number): string {
   const d = new Date(at);
   return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
 }
 
-/** Calls and conversations: this session's and the server's recent-communications list. */
-export function Recent({ api }: { api: DeskApi }) {
+/** Calls and conversations: this session's and the server's recent-communications list. A call is placed again with a click. */
+export function Recent({ api, contacts = [] }: { api: DeskApi; contacts?: Contact[] }) {
   const [entries, setEntries] = useState<RecentEntry[] | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const { hints, preview, call, outcome, busy } = useCall(api);
   useEffect(() => {
     api.invoke('recent:list').then(setEntries).catch((e) => setError(errorText(e).message));
     return api.on('recent:added', (entry) => setEntries((list) => [entry, ...(list ?? []).filter((x) => x.id !== entry.id)]));
@@ -19,23 +23,55 @@ export function Recent({ api }: { api: DeskApi }) {
   if (error) return <p className="error">{error}</p>;
   if (!entries) return <p className="empty">Loading…</p>;
   if (entries.length === 0) return <p className="empty">No recent calls.</p>;
+  const body = (r: RecentEntry) => {
+    const owner = r.kind === 'call' ? numberOwner(contacts, r.target, r.dialed) : undefined;
+    return (
+      <>
+        <span className="recent-icon" aria-hidden="true">
+          {r.kind === 'call' ? '☎' : '✉'}
+        </span>
+        <span className="contact-text">
+          <span className="contact-name" data-testid="recent-name">
+            {owner ? `${owner.contact.displayName} (${owner.phone.label})` : r.target}
+          </span>
+          <span className="contact-note">
+            {owner ? `${r.target} · ` : ''}
+            {r.dialed && r.dialed !== r.target ? `dialed ${r.dialed}` : ''}
+            {r.rule ? ` (rule '${r.rule}')` : ''}
+          </span>
+        </span>
+        <span className="recent-when">{when(r.at)}</span>
+      </>
+    );
+  };
   return (
-    <ul className="recent">
-      {entries.map((r) => (
-        <li key={r.id} data-testid="recent-entry" data-kind={r.kind} data-dialed={r.dialed ?? ''}>
-          <span className="recent-icon" aria-hidden="true">
-            {r.kind === 'call' ? '☎' : '✉'}
-          </span>
-          <span className="contact-text">
-            <span className="contact-name">{r.target}</span>
-            <span className="contact-note">
-              {r.dialed && r.dialed !== r.target ? `dialed ${r.dialed}` : ''}
-              {r.rule ? ` (rule '${r.rule}')` : ''}
-            </span>
-          </span>
-          <span className="recent-when">{when(r.at)}</span>
-        </li>
-      ))}
-    </ul>
+    <>
+      {outcome && (
+        <p className={outcome.ok ? 'dial-ok directory-status' : 'error'} role={outcome.ok ? 'status' : 'alert'} data-testid="recent-call-result" data-ok={outcome.ok}>
+          {outcome.text}
+        </p>
+      )}
+      <ul className="recent">
+        {entries.map((r) => (
+          <li key={r.id} data-testid="recent-entry" data-kind={r.kind} data-dialed={r.dialed ?? ''}>
+            {r.kind === 'call' && r.target ? (
+              <button
+                className="recent-call"
+                data-testid="recent-call"
+                disabled={busy}
+                title={hints[r.target]?.text ?? `Call ${r.target} again`}
+                onMouseEnter={() => preview(r.target)}
+                onFocus={() => preview(r.target)}
+                onClick={() => void call(r.target)}
+              >
+                {body(r)}
+              </button>
+            ) : (
+              body(r)
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

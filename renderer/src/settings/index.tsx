@@ -11,6 +11,8 @@ import { PrivacySection } from './Privacy';
 import { CalendarSection } from './Calendar';
 import { ServerPreferencesSection } from './ServerPreferences';
 import { ConnectionSection } from './Connection';
+import { DialingRulesSection } from './DialingRules';
+import { PhoneSection } from './Phone';
 
 /** What every section is given. */
 export interface SectionProps {
@@ -33,6 +35,8 @@ export const SECTIONS: SettingsSection[] = [
   { id: 'calendar', title: 'Calendar', render: (p) => <CalendarSection {...p} /> },
   { id: 'server-preferences', title: 'Preferences stored on the server', render: (p) => <ServerPreferencesSection {...p} /> },
   { id: 'connection', title: 'Connection', render: (p) => <ConnectionSection {...p} /> },
+  { id: 'phone', title: 'Phone', render: (p) => <PhoneSection {...p} /> },
+  { id: 'dialing-rules', title: 'Dialing rules', render: (p) => <DialingRulesSection {...p} /> },
 ];
 
 export function Settings(props: SectionProps & { onClose: () => void; initial?: string }) {

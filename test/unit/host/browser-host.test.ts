@@ -62,6 +62,13 @@ const backend: DeskBackend = {
     'connection:get': () => ({ soapTimeoutSeconds: 10, soapMaxResponseMB: 10, trustedCertificates: [] }),
     'connection:set': () => ({ soapTimeoutSeconds: 10, soapMaxResponseMB: 10, trustedCertificates: [] }),
     'tls:forget': () => ({ soapTimeoutSeconds: 10, soapMaxResponseMB: 10, trustedCertificates: [] }),
+    'directory:search': () => [],
+    'directory:status': () => ({ state: 'not-configured' }),
+    'dial:hang-up': () => undefined,
+    'dial:devices': () => ({ devices: [] }),
+    'dial:set-device': () => ({ devices: [] }),
+    'dial:rules': () => [],
+    'dial:preview-directory': (n) => ({ input: n, normalised: n, dial: n, explanation: `will dial ${n}`, steps: [] }),
   },
   subscribe(listener) {
     emit = listener;

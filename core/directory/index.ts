@@ -1,0 +1,5 @@
+export * from './config';
+export * from './filter';
+export * from './mapping';
+export * from './ldap-directory';
+export * from './contact-directory';

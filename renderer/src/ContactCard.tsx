@@ -1,0 +1,142 @@
+import { useEffect } from 'react';
+import type { Contact, PhoneNumber, Presence } from '../../shared/domain';
+import type { DeskApi } from '../../shared/ipc';
+import { presenceClass, presenceLabel } from './presence-look';
+import { useCall } from './use-call';
+import './dialing.css';
+
+const LABEL: Record<PhoneNumber['label'], string> = { work: 'Work', mobile: 'Mobile', home: 'Home', pager: 'Pager', other: 'Other' };
+
+/**
+ * Everything known about a contact: addresses, numbers from the directory (hover shows what
+ * will be dialed and by which rule, a click calls), presence per device, Chat and Call.
+ * Every value is a React text node: directory and presence text never becomes markup.
+ */
+export function ContactCard({
+  api,
+  contact,
+  presence,
+  onChat,
+  onClose,
+}: {
+  api: DeskApi;
+  contact: Contact;
+  presence: Presence | undefined;
+  onChat: (uri: string) => void;
+  onClose: () => void;
+}) {
+  const { hints, preview, call, outcome, busy } = useCall(api);
+  const phones: PhoneNumber[] = contact.phones ?? contact.numbers.map((number) => ({ label: 'work', number }));
+  const first = phones.find((p) => !p.error);
+  // The first number's preview is shown on the Call button from the start.
+  useEffect(() => {
+    if (first) preview(first.number);
+  }, [first, preview]);
+  const availability = presence?.availability ?? 'unknown';
+  return (
+    <div className="dialog-backdrop" role="presentation" onKeyDown={(e) => e.key === 'Escape' && onClose()} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <section className="dialog contact-card" role="dialog" aria-label={`Contact card: ${contact.displayName}`} data-testid="contact-card" data-uri={contact.uri}>
+        <header className="card-header">
+          <span className={presenceClass(availability)} />
+          <div>
+            <h3 data-testid="card-name">{contact.displayName}</h3>
+            {contact.title && <p className="subtle" data-testid="card-title">{contact.title}</p>}
+            {contact.directoryName && contact.directoryName !== contact.displayName && <p className="subtle">{contact.directoryName}</p>}
+          </div>
+          <button className="link card-close" aria-label="Close" data-testid="card-close" autoFocus onClick={onClose}>
+            ×
+          </button>
+        </header>
+        <h4>Addresses</h4>
+        <dl className="card-facts">
+          <dt>SIP</dt>
+          <dd data-testid="card-sip">{contact.uri.replace(/^sip:/, '')}</dd>
+          {contact.email && (
+            <>
+              <dt>Email</dt>
+              <dd data-testid="card-email">{contact.email}</dd>
+            </>
+          )}
+        </dl>
+        <h4>Numbers</h4>
+        {phones.length === 0 ? (
+          <p className="subtle" data-testid="card-no-numbers">The directory has no number for {contact.displayName}.</p>
+        ) : (
+          <ul className="card-numbers">
+            {phones.map((p) => (
+              <li key={`${p.label}:${p.number}`}>
+                <span className="card-label">{LABEL[p.label]}</span>
+                {p.error ? (
+                  <span className="card-unusable" data-testid="card-number-unusable" title={p.error}>
+                    {p.number}
+                  </span>
+                ) : (
+                  <button
+                    className="number-link"
+                    data-testid="card-number"
+                    data-number={p.number}
+                    title={hints[p.number]?.text ?? 'Call this number'}
+                    onMouseEnter={() => preview(p.number)}
+                    onFocus={() => preview(p.number)}
+                    disabled={busy}
+                    onClick={() => void call(p.number)}
+                  >
+                    {p.number}
+                  </button>
+                )}
+                {p.lookupRule && (
+                  <span className="card-hint" data-testid="card-number-lookup" title="What the server's directory-lookup rules make of this number: how calls from it are recognised">
+                    known to the phone system as {p.lookup} (rule '{p.lookupRule}')
+                  </span>
+                )}
+                {hints[p.number] && (
+                  <span className={`card-hint ${hints[p.number].error ? 'dial-preview-error' : ''}`} data-testid="card-number-hint" data-number={p.number}>
+                    {hints[p.number].text}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        {outcome && (
+          <p className={outcome.ok ? 'dial-ok' : 'error'} role={outcome.ok ? 'status' : 'alert'} data-testid="card-call-result" data-ok={outcome.ok}>
+            {outcome.text}
+          </p>
+        )}
+        <h4>Presence</h4>
+        <p className="subtle" data-testid="card-presence">
+          {presenceLabel(availability)}
+          {presence?.note ? ` — ${presence.note}` : ''}
+        </p>
+        {(presence?.devices.length ?? 0) > 0 && (
+          <ul className="card-devices">
+            {presence!.devices.map((d) => (
+              <li key={d.id} data-testid="card-device">
+                <span className={presenceClass(d.availability)} />
+                <span>{d.source || d.id}</span>
+                <span className="subtle">
+                  {presenceLabel(d.availability)}
+                  {d.note ? ` — ${d.note}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="dialog-buttons">
+          <button
+            data-testid="card-chat"
+            onClick={() => {
+              onChat(contact.uri);
+              onClose();
+            }}
+          >
+            Chat
+          </button>
+          <button data-testid="card-call" disabled={!first || busy} title={first ? hints[first.number]?.text : 'No number to call'} onClick={() => first && void call(first.number)}>
+            Call
+          </button>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+import { useEffect, useState } from 'react';
+import type { DirectoryStatus } from '../../shared/domain';
+import type { DeskApi } from '../../shared/ipc';
+import './dialing.css';
+
+/** One line under the dial box when the directory could not be read (it never blocks anything else). */
+export function DirectoryStatusLine({ api }: { api: DeskApi }) {
+  const [status, setStatus] = useState<DirectoryStatus | undefined>();
+  useEffect(() => {
+    const off = api.on('directory:status', setStatus);
+    api.invoke('directory:status').then((s) => setStatus((cur) => cur ?? s)).catch(() => undefined);
+    return off;
+  }, [api]);
+  if (!status || status.state === 'not-configured') return null;
+  return (
+    <p
+      className={`directory-status ${status.state === 'error' ? 'error' : 'subtle'}`}
+      role={status.state === 'error' ? 'alert' : 'status'}
+      data-testid="directory-status"
+      data-state={status.state}
+    >
+      {status.state === 'error'
+        ? `Directory: ${status.message ?? 'unavailable'} Numbers and directory search are unavailable.`
+        : status.state === 'looking-up'
+          ? 'Directory: looking up your contacts…'
+          : `Directory: ${status.found ?? 0} contacts found.`}
+    </p>
+  );
+}

@@ -1,0 +1,40 @@
+import { useEffect, useState } from 'react';
+import type { PhoneChoice } from '../../../shared/domain';
+import { errorText } from '../api';
+import type { SectionProps } from '.';
+import '../dialing.css';
+
+const key = (deviceName: string, line: string) => JSON.stringify([deviceName, line]);
+
+/** Which phone and line calls are placed from, when WebDialer lists several (getProfileSoap). */
+export function PhoneSection({ api, onError }: SectionProps) {
+  const [choice, setChoice] = useState<PhoneChoice | undefined>();
+  useEffect(() => {
+    api.invoke('dial:devices').then(setChoice).catch((e) => onError(errorText(e).message));
+  }, [api, onError]);
+  if (!choice) return <p className="subtle">Asking WebDialer for your phones…</p>;
+  if (choice.error) return <p className="error" data-testid="phone-error">{choice.error}</p>;
+  if (choice.devices.length === 0) return <p className="subtle">WebDialer lists no phone for you.</p>;
+  const options = choice.devices.flatMap((d) => (d.lines.length ? d.lines : ['']).map((line) => ({ deviceName: d.deviceName, line, lineNumber: line.split(/\s*;/)[0].trim() })));
+  const selected = choice.selected ? key(choice.selected.deviceName, choice.selected.lineNumber) : '';
+  return (
+    <label className="phone-choice">
+      Place calls from
+      <select
+        data-testid="phone-device"
+        value={selected}
+        onChange={(e) => {
+          const [deviceName, lineNumber] = JSON.parse(e.target.value) as [string, string];
+          api.invoke('dial:set-device', deviceName, lineNumber).then(setChoice).catch((err) => onError(errorText(err).message));
+        }}
+      >
+        {options.map((o) => (
+          <option key={key(o.deviceName, o.lineNumber)} value={key(o.deviceName, o.lineNumber)}>
+            {o.deviceName}
+            {o.line ? ` — line ${o.line}` : ''}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
