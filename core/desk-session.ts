@@ -36,7 +36,7 @@ import type {
 } from '../shared/domain';
 import type { DeskBackend, EventChannel, EventChannels, InvokeHandlers } from '../shared/ipc';
 import { CupsSession, type AllConfig, type CupsGroup, type ItemResult, type SystemConfig } from './cups';
-import { SipAccount, type IncomingMessage, type RegistrationState, type SipTransportKind } from './sip';
+import { SipAccount, describeServer, type IncomingMessage, type RegistrationState, type SipServer, type SipTransportKind, type TlsTrust } from './sip';
 import { DeskError, asDeskError, toAppError } from './errors';
 import { ClickToDial, WebDialer, type WebDialerProfile } from './dial';
 import { compileRules, type DialingRule } from './dialing';
@@ -57,6 +57,8 @@ export interface DeskSessionOptions {
   demo?: boolean;
   /** CUPS request timeout. */
   cupsTimeoutMs?: number;
+  /** Extra trust for SIP over TLS (the demo lab's certificate); the setting `sipTrustedCertificate` adds to it. */
+  sipTls?: TlsTrust;
   log?: (line: string) => void;
   /** Test seams: build the protocol objects (defaults are the real ones). */
   createCups?: (options: { server: string; user: string; password: string; timeoutMs?: number; log?: (line: string) => void }) => CupsLike;
@@ -196,12 +198,16 @@ export class DeskSession implements DeskBackend {
       await cups.login({ force: request.force === true });
       log(`session: signed in to CUPS ${server} as ${user}`);
       const config = await cups.getAllConfig();
-      const target = presenceTarget(config.system, this.options.settings.get().sipTransport);
+      const settings = this.options.settings.get();
+      const target = presenceTarget(config.system, settings.sipTransport);
+      const backup = presenceBackup(config.system, settings.sipTransport);
       const domain = config.system.presence.domain || target.host;
-      const sipOptions = { server: target, domain, user, password: request.password, userAgent: `Presence Desk/${this.options.info.version}`, log };
+      const tls = sipTrust(this.options.sipTls, settings.sipTrustedCertificate);
+      const sipOptions = { server: target, ...(backup ? { backup } : {}), ...(tls ? { tls } : {}), domain, user, password: request.password, userAgent: `Presence Desk/${this.options.info.version}`, log };
       sip = this.options.createSip?.(sipOptions) ?? new SipAccount(sipOptions);
       await sip.start();
-      log(`session: registered ${sip.uri} via ${target.transport.toUpperCase()} ${target.host}:${target.port}`);
+      const inUse = (sip as Partial<Pick<SipAccount, 'server'>>).server ?? target;
+      log(`session: registered ${sip.uri} via ${describeServer(inUse)}${inUse === target ? '' : ` (backup; primary ${describeServer(target)} unreachable)`}`);
 
       const history = new MessageHistory(this.options.historyDir, `${user}@${domain}`, log);
       if (history.loadReport.badLines) log(`session: ${history.loadReport.badLines} unreadable history line(s) skipped`);
@@ -273,6 +279,7 @@ export class DeskSession implements DeskBackend {
       sip.on('presence', (uri, presence) => this.onPresence(uri, presence)),
       sip.on('message', (message) => this.onIncoming(connection, message)),
       sip.on('composing', ({ from, active }) => this.events.emit('im:composing', { peer: normaliseAor(from), active })),
+      sip.on('server', (server) => this.log(`session: presence server in use: ${describeServer(server)}`)),
     );
   }
 
@@ -713,18 +720,36 @@ function unknownPresence(): Presence {
 }
 
 /** Where to REGISTER: the server's Presence.Primary address, with the user's transport override. */
-export function presenceTarget(
-  system: SystemConfig,
-  override: 'auto' | 'tcp' | 'udp' = 'auto',
-): { host: string; port: number; transport: SipTransportKind } {
+export function presenceTarget(system: SystemConfig, override: 'auto' | SipTransportKind = 'auto'): SipServer {
   const primary = system.presence.primary;
   if (!primary?.host) {
     throw new DeskError('config', "The server's configuration names no presence server (Presence.Primary.Address).");
   }
-  // TLS is not offered yet: fall back to TCP on the same host (the server's TLS port differs).
-  const fromServer: SipTransportKind = primary.protocol === 'udp' ? 'udp' : 'tcp';
-  const transport = override === 'auto' ? fromServer : override;
-  return { host: primary.host, port: primary.port ?? 5060, transport };
+  return sipServer(primary, override);
+}
+
+/** The server's Presence.Backup address (used while the primary is unreachable), if it names one. */
+export function presenceBackup(system: SystemConfig, override: 'auto' | SipTransportKind = 'auto'): SipServer | undefined {
+  const backup = system.presence.backup;
+  return backup?.host ? sipServer(backup, override) : undefined;
+}
+
+function sipServer(address: { host: string; port?: number; protocol?: SipTransportKind }, override: 'auto' | SipTransportKind): SipServer {
+  // No protocol in the configuration: TCP (reliable, and large NOTIFYs do not fragment).
+  const configured = address.protocol ?? 'tcp';
+  const transport = override === 'auto' ? configured : override;
+  // RFC 3261 §19.1.2 default ports: 5060 for UDP and TCP, 5061 for TLS. A port that is the
+  // configured protocol's default does not carry over to an overridden TLS-or-not choice.
+  const standard = (t: SipTransportKind) => (t === 'tls' ? 5061 : 5060);
+  const port = address.port === undefined || (address.port === standard(configured) && standard(transport) !== standard(configured)) ? standard(transport) : address.port;
+  return { host: address.host, port, transport };
+}
+
+/** The extra TLS trust: the host's (demo lab certificate) plus the user's setting. */
+function sipTrust(fromHost: TlsTrust | undefined, fromSettings: string): TlsTrust | undefined {
+  const ca = [fromHost?.ca, fromSettings.trim()].filter(Boolean).join('\n');
+  if (!ca && !fromHost?.pinnedSha256) return fromHost;
+  return { ...fromHost, ...(ca ? { ca } : {}) };
 }
 
 /** CUPS contact list → the renderer's groups, in the server's order (index, then name). */

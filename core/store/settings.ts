@@ -15,8 +15,10 @@ export interface Settings {
   idleAwayMinutes: number;
   /** Recently used status notes, newest first. */
   recentNotes: string[];
-  /** Override for the SIP transport from the server's configuration. */
-  sipTransport: 'auto' | 'tcp' | 'udp';
+  /** Override for the SIP transport from the server's configuration (`Presence.Primary.Protocol`). */
+  sipTransport: 'auto' | 'tcp' | 'udp' | 'tls';
+  /** Extra certificate (PEM) trusted for SIP over TLS: a private CA or the server's own; '' = system store only. */
+  sipTrustedCertificate: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -25,6 +27,7 @@ export const DEFAULT_SETTINGS: Settings = {
   idleAwayMinutes: 10,
   recentNotes: [],
   sipTransport: 'auto',
+  sipTrustedCertificate: '',
 };
 
 /** JSON schema shared with electron-store. */
@@ -33,7 +36,8 @@ export const SETTINGS_SCHEMA = {
   user: { type: 'string', maxLength: 256 },
   idleAwayMinutes: { type: 'number', minimum: 0, maximum: 1440 },
   recentNotes: { type: 'array', items: { type: 'string', maxLength: 512 }, maxItems: 10 },
-  sipTransport: { type: 'string', enum: ['auto', 'tcp', 'udp'] },
+  sipTransport: { type: 'string', enum: ['auto', 'tcp', 'udp', 'tls'] },
+  sipTrustedCertificate: { type: 'string', maxLength: 65536 },
 } as const;
 
 export function validateSettings(raw: unknown): Settings {
@@ -49,7 +53,8 @@ export function validateSettings(raw: unknown): Settings {
     recentNotes: Array.isArray(r.recentNotes)
       ? r.recentNotes.filter((n): n is string => typeof n === 'string' && n.length <= 512).slice(0, 10)
       : [],
-    sipTransport: r.sipTransport === 'tcp' || r.sipTransport === 'udp' ? r.sipTransport : 'auto',
+    sipTransport: r.sipTransport === 'tcp' || r.sipTransport === 'udp' || r.sipTransport === 'tls' ? r.sipTransport : 'auto',
+    sipTrustedCertificate: str(r.sipTrustedCertificate, 65536, DEFAULT_SETTINGS.sipTrustedCertificate),
   };
 }
 
