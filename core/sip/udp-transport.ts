@@ -47,6 +47,7 @@ import type { TraceSink } from '../trace';
 
 /** The part of a Node `dgram.Socket` the transport uses (a fake one in unit tests). */
 export interface DatagramSocket {
+  bind?(port: number, callback: () => void): void;
   connect(port: number, address: string, callback: () => void): void;
   send(message: Buffer, callback?: (error: Error | null) => void): void;
   address(): { address: string; port: number };
@@ -222,11 +223,45 @@ export class UdpTransport implements Transport {
     this.stateChange.emit(state);
   }
 
-  connect(): Promise<void> {
-    if (this._state === TransportState.Connected) return Promise.resolve();
+  /**
+   * A new socket, on the port of the previous one when it is still free: after a reconnection
+   * the REGISTER then refreshes the same binding (same Contact) instead of adding a second
+   * one that the server would keep routing to until it expires.
+   */
+  private async openSocket(): Promise<DatagramSocket> {
+    const make = () => this.options.createSocket?.() ?? (createSocket(isIPv6(this.options.host) ? 'udp6' : 'udp4') as unknown as DatagramSocket);
+    const previous = this.local.port;
+    if (previous) {
+      const socket = make();
+      if (socket.bind) {
+        const bound = await new Promise<boolean>((resolve) => {
+          socket.on('error', () => resolve(false));
+          socket.bind!(previous, () => resolve(true));
+        });
+        socket.removeAllListeners();
+        if (bound) return socket;
+        socket.on('error', () => undefined);
+        try {
+          socket.close();
+        } catch {
+          // never bound
+        }
+      }
+    }
+    return make();
+  }
+
+  async connect(): Promise<void> {
+    if (this._state === TransportState.Connected) return;
     this.transition(TransportState.Connecting);
     const { host, port } = this.options;
-    const socket = this.options.createSocket?.() ?? (createSocket(isIPv6(host) ? 'udp6' : 'udp4') as unknown as DatagramSocket);
+    const socket = await this.openSocket();
+    if (this._state !== TransportState.Connecting) {
+      // disconnect() was called meanwhile.
+      socket.on('error', () => undefined);
+      socket.close();
+      throw Object.assign(new Error(`Cannot reach ${this.target} over UDP (disconnected while connecting)`), { code: 'unreachable' });
+    }
     this.socket = socket;
     return new Promise<void>((resolve, reject) => {
       let settled = false;

@@ -16,6 +16,14 @@ class FakeSocket implements DatagramSocket {
   /** Answer the transport's OPTIONS pings (connect and keep-alive). */
   answerPings = true;
   private listeners: { message?: (m: Buffer, r: RemoteInfo) => void; error?: (e: NodeJS.ErrnoException) => void } = {};
+  bound: number[] = [];
+  /** Makes bind() fail as if another program had taken the port. */
+  portTaken = false;
+  bind(port: number, callback: () => void): void {
+    this.bound.push(port);
+    if (this.portTaken) queueMicrotask(() => this.listeners.error?.(Object.assign(new Error('bind EADDRINUSE'), { code: 'EADDRINUSE' })));
+    else queueMicrotask(callback);
+  }
   connect(_port: number, _address: string, callback: () => void): void {
     queueMicrotask(callback);
   }
@@ -261,5 +269,30 @@ describe('UDP transport: a dead server', () => {
     const count = socket.sent.length;
     await vi.advanceTimersByTimeAsync(10_000);
     expect(socket.sent.length).toBe(count);
+  });
+
+  it('reconnects on the same local port, or on a new one when that port is taken', async () => {
+    const sockets: FakeSocket[] = [];
+    const transport = await connected({
+      createSocket: () => {
+        socket = new FakeSocket();
+        // The third socket finds the port taken by another program.
+        socket.portTaken = sockets.length === 2;
+        sockets.push(socket);
+        return socket;
+      },
+    });
+    expect(sockets[0]!.bound).toEqual([]); // the first connection takes any free port
+    sockets[0]!.fail('ECONNREFUSED');
+    await transport.connect();
+    expect(sockets).toHaveLength(2);
+    expect(sockets[1]!.bound).toEqual([40000]);
+    expect(transport.state).toBe(TransportState.Connected);
+    sockets[1]!.fail('ECONNREFUSED');
+    await transport.connect();
+    expect(sockets).toHaveLength(4);
+    expect(sockets[2]!.bound).toEqual([40000]);
+    expect(sockets[3]!.bound).toEqual([]);
+    expect(transport.state).toBe(TransportState.Connected);
   });
 });
