@@ -4,7 +4,15 @@
  */
 import { startLab } from './index';
 
-const lab = await startLab({ livenEveryMs: 20_000, log: (line) => console.log(line) });
+// `--sip-transport udp|tcp|tls`: the protocol the lab CUPS advertises for the presence server.
+const transportArg = process.argv[process.argv.indexOf('--sip-transport') + 1];
+const sipTransport = transportArg === 'udp' || transportArg === 'tls' || transportArg === 'tcp' ? transportArg : undefined;
+if (process.argv.includes('--sip-transport') && !sipTransport) {
+  console.error(`--sip-transport takes udp, tcp or tls, not "${transportArg ?? ''}"`);
+  process.exit(2);
+}
+const lab = await startLab({ livenEveryMs: 20_000, sipTransport, log: (line) => console.log(line) });
+console.log(`SIP over TLS certificate to trust (self-signed, this run only):\n${lab.kamailio.tlsCertificate.trim()}`);
 console.log(`Lab CUPS server: ${lab.cupsUrl}`);
 console.log(`Sign in as ${lab.demoUser.id} / ${lab.demoUser.password}`);
 for (const person of lab.colleagues) console.log(`  colleague ${person.id} (${person.displayName}) password ${lab.passwordOf(person.id)}`);
