@@ -450,7 +450,8 @@ export class UdpTransport implements Transport {
         entry.transmissions += 1;
         this.stats.retransmissions += 1;
         this.transmit(entry.message).catch(() => undefined);
-        entry.interval = Math.min(entry.interval * 2, this.t2);
+        // Timer A (INVITE) keeps doubling; Timer E (everything else) stops growing at T2.
+        entry.interval = method === 'INVITE' ? entry.interval * 2 : Math.min(entry.interval * 2, this.t2);
         timerE();
       }, entry.interval);
     };
@@ -530,6 +531,11 @@ export class UdpTransport implements Transport {
         id,
         setTimeout(() => this.completed.delete(id), this.t4),
       );
+    } else if (entry.method === 'INVITE') {
+      // An INVITE that got a provisional answer is not sent again (RFC 3261 §17.1.1.2).
+      clearTimeout(entry.timerE);
+      clearTimeout(entry.timerF);
+      this.pending.delete(id);
     } else if (entry.timerE) {
       // Proceeding: the server has it; keep retransmitting, but only every T2.
       entry.interval = this.t2;

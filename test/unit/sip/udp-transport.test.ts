@@ -166,6 +166,19 @@ describe('UDP transport: client retransmission (RFC 3261 §17.1.2)', () => {
     expect(times.slice(2).map((t, i) => t - times[i + 1]!)).toEqual([4000, 4000]);
   });
 
+  it('an INVITE doubles without the T2 cap and stops at the first provisional answer', async () => {
+    const transport = await connected();
+    const start = Date.now();
+    const invite = register('z9hG4bKinv').replace('REGISTER sip:sip.lab.test', 'INVITE sip:ben@sip.lab.test').replace('CSeq: 1 REGISTER', 'CSeq: 1 INVITE');
+    await transport.send(invite);
+    await vi.advanceTimersByTimeAsync(16_000);
+    const times = socket.requests.map((s) => s.at - start);
+    expect(times).toEqual([0, 500, 1500, 3500, 7500, 15500]);
+    socket.deliver(respond(socket.requests[0]!.text, 180, 'Ringing'));
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(socket.requests).toHaveLength(6);
+  });
+
   it('puts the socket port in the top Via and takes it off the response for sip.js', async () => {
     const transport = await connected();
     await transport.send(register());
