@@ -101,6 +101,8 @@ export class DeskSession implements DeskBackend {
   private groups: ContactGroup[] = [];
   private readonly presence = new Map<string, Presence>();
   private connection: Connection | undefined;
+  /** The SIP presence server in use, as shown in the session state. */
+  private presenceServer: string | undefined;
   /** Presence updates collected during one turn of the event loop, sent as one event. */
   private pendingPresence = new Map<string, Presence>();
   private presenceFlushScheduled = false;
@@ -207,6 +209,7 @@ export class DeskSession implements DeskBackend {
       sip = this.options.createSip?.(sipOptions) ?? new SipAccount(sipOptions);
       await sip.start();
       const inUse = (sip as Partial<Pick<SipAccount, 'server'>>).server ?? target;
+      this.presenceServer = `${describeServer(inUse)}${inUse === target ? '' : ' (backup)'}`;
       log(`session: registered ${sip.uri} via ${describeServer(inUse)}${inUse === target ? '' : ` (backup; primary ${describeServer(target)} unreachable)`}`);
 
       const history = new MessageHistory(this.options.historyDir, `${user}@${domain}`, log);
@@ -225,7 +228,7 @@ export class DeskSession implements DeskBackend {
       for (const uri of new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))) sip.watch(uri);
 
       this.options.settings.update({ server, user });
-      this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo });
+      this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo, presenceServer: this.presenceServer });
       this.events.emit('contacts:changed', this.groups);
       this.flushQueue();
       return this.sessionState;
@@ -259,6 +262,7 @@ export class DeskSession implements DeskBackend {
   }
 
   private teardownConnection(): void {
+    this.presenceServer = undefined;
     if (!this.connection) return;
     for (const off of this.connection.unsubscribe) off();
     this.connection = undefined;
@@ -279,13 +283,23 @@ export class DeskSession implements DeskBackend {
       sip.on('presence', (uri, presence) => this.onPresence(uri, presence)),
       sip.on('message', (message) => this.onIncoming(connection, message)),
       sip.on('composing', ({ from, active }) => this.events.emit('im:composing', { peer: normaliseAor(from), active })),
-      sip.on('server', (server) => this.log(`session: presence server in use: ${describeServer(server)}`)),
+      sip.on('server', (server) => this.onServer(connection, server)),
     );
+  }
+
+  /** The SIP account moved to another presence server (failover, or back to the primary). */
+  private onServer(connection: Connection, server: SipServer): void {
+    if (this.connection !== connection) return;
+    const primary = presenceTarget(connection.config.system, this.options.settings.get().sipTransport);
+    const backup = server.host !== primary.host || server.port !== primary.port;
+    this.presenceServer = `${describeServer(server)}${backup ? ' (backup)' : ''}`;
+    this.log(`session: presence server in use: ${this.presenceServer}`);
+    if (this.state.phase === 'signed-in' || this.state.phase === 'reconnecting') this.setState({ ...this.state, presenceServer: this.presenceServer });
   }
 
   private onRegistration(connection: Connection, state: RegistrationState): void {
     if (this.connection !== connection) return;
-    const base = { user: connection.user, server: connection.server, uri: connection.sip.uri, demo: this.options.demo };
+    const base = { user: connection.user, server: connection.server, uri: connection.sip.uri, demo: this.options.demo, presenceServer: this.presenceServer };
     if (state === 'registered') {
       if (this.state.phase !== 'signed-in') {
         this.log('session: registered again; flushing queued messages');
