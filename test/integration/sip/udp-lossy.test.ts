@@ -68,6 +68,17 @@ describe('SIP over UDP with 30% datagram loss', () => {
     expect(got.map((m) => m.text)).toEqual(['through the storm ⛈', 'and again']);
   }, 130_000);
 
+  it('five IMs in a row each arrive exactly once, in order', async () => {
+    const got: string[] = [];
+    const off = b.on('message', (m) => got.push(m.text));
+    const texts = Array.from({ length: 5 }, (_, i) => `message ${i + 1} of 5`);
+    const last = waitForEvent<IncomingMessage>((cb) => b.on('message', cb), (m) => m.text === texts.at(-1), 'the fifth IM', 120_000);
+    for (const text of texts) await a.sendMessage(b.uri, text);
+    await last;
+    off();
+    expect(got).toEqual(texts);
+  }, 150_000);
+
   it('B sees A’s presence', async () => {
     const busy = waitForEvent<[string, Presence]>((cb) => b.on('presence', (u, p) => cb([u, p])), ([, p]) => p.availability === 'busy', 'busy through the lossy link', 60_000);
     b.watch(a.uri);
