@@ -65,7 +65,6 @@ export interface IncomingMessage {
   at: number;
 }
 
-
 type AccountEvents = {
   state: RegistrationState;
   presence: { uri: string; presence: Presence };
