@@ -36,6 +36,10 @@ export interface Kamailio {
   kill(): Promise<void>;
   /** Starts it again on the same ports (after `kill` or `stop`). */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): its ports stay open but nothing answers, like a hung host. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -210,6 +214,12 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     domain: options.domain,
     runDir,
     kill: () => terminate('SIGKILL'),
+    pause: () => {
+      if (child?.pid) process.kill(-child.pid, 'SIGSTOP');
+    },
+    resume: () => {
+      if (child?.pid) process.kill(-child.pid, 'SIGCONT');
+    },
     restart: async () => {
       await terminate('SIGTERM');
       await launch();

@@ -134,6 +134,22 @@ describe('registration over UDP', () => {
     await Promise.all([a.stop(), b.stop()]);
   }, 60_000);
 
+  it('notices a UDP server that stops answering (no ICMP) through the keep-alive, and recovers', async () => {
+    const a = account('cleo', udp());
+    await a.start();
+    const lost = waitForEvent<string>((cb) => a.on('state', cb), (s) => s === 'reconnecting', 'reconnecting within 5 s of the server hanging', 5000);
+    const back = waitForEvent<string>((cb) => a.on('state', cb), (s) => s === 'registered', 're-registration after the server resumed', 20_000);
+    kamailio.pause();
+    try {
+      await lost;
+    } finally {
+      kamailio.resume();
+    }
+    await back;
+    expect(a.state).toBe('registered');
+    await a.stop();
+  }, 30_000);
+
   it('says reconnecting when the UDP server dies and registers again by itself when it returns', async () => {
     const a = account('anna', udp());
     await a.start();
