@@ -196,7 +196,7 @@ export class SipAccount {
     try {
       const viaHost = await this.probe(server);
       const local = { port: 0 };
-      const setup = transportSetup(server, { onLocalPort: (p) => (local.port = p), log: this.log, trace: this.options.trace }, { tls: this.options.tls, udp: this.options.udp });
+      const setup = transportSetup(server, { onLocalPort: (p) => (local.port = p), log: this.log, trace: this.options.trace }, { tls: this.options.tls, udp: this.options.udp, connectTimeoutMs: this.options.requestTimeoutMs });
       ua = new UserAgent({
         uri: UserAgent.makeURI(this.uri),
         authorizationUsername: this.options.user,

@@ -25,6 +25,8 @@ export interface StreamTransportOptions {
   port: number;
   /** Largest message accepted; a larger one closes the connection (a hostile peer). */
   maxMessageBytes?: number;
+  /** How long connecting (and, for TLS, the handshake) may take (default 10 s). */
+  connectTimeoutMs?: number;
   /** Called with each connection's local port (the Contact must carry it). */
   onLocalPort?: (port: number) => void;
   log?: (line: string) => void;
@@ -134,7 +136,21 @@ export class StreamTransport implements Transport {
       const socket = this.factory.open(host, port);
       this.socket = socket;
       let settled = false;
+      // A port that accepts the connection but never completes the TLS handshake (a plain
+      // SIP port, a firewall) would otherwise keep the sign-in waiting for ever.
+      const limitMs = this.options.connectTimeoutMs ?? 10_000;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        this.socket = undefined;
+        socket.destroy();
+        this.transition(TransportState.Disconnected, new Error('connect timeout'));
+        const what = this.factory.readyEvent === 'secureConnect' ? 'no TLS handshake' : 'no connection';
+        reject(Object.assign(new Error(`Cannot reach ${host}:${port} over ${this.factory.name.toUpperCase()} (${what} within ${+(limitMs / 1000).toFixed(1)} s)`), { code: 'timeout' }));
+      }, limitMs);
       socket.once(this.factory.readyEvent, () => {
+        clearTimeout(timer);
+        if (settled) return;
         settled = true;
         this.options.onLocalPort?.(socket.localPort!);
         this.transition(TransportState.Connected);
@@ -155,6 +171,7 @@ export class StreamTransport implements Transport {
         }
       });
       socket.once('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
         if (!settled) {
           settled = true;
           this.socket = undefined;

@@ -73,6 +73,13 @@ describe('SIP over TLS', () => {
     await expect(wrong.start()).rejects.toMatchObject({ code: 'tls', message: expect.stringContaining('not the pinned one') });
   });
 
+  it('a port that never completes the TLS handshake is a timeout naming host and port, not a hang', async () => {
+    // The plain TCP port takes the connection but answers no ClientHello.
+    const a = account('anna', { ...tcp(), transport: 'tls' }, { tls: { ca: kamailio.tlsCertificate }, requestTimeoutMs: 1500 });
+    await expect(a.start()).rejects.toMatchObject({ code: 'timeout', message: expect.stringContaining(`127.0.0.1:${kamailio.tcpPort} over TLS (no TLS handshake within 1.5 s)`) });
+    expect(a.state).toBe('failed');
+  });
+
   it('a trusted certificate that is not PEM is a clear configuration error', async () => {
     const a = account('anna', tls(), { tls: { ca: 'not a certificate' } });
     await expect(a.start()).rejects.toMatchObject({ code: 'tls', message: expect.stringContaining('not a readable PEM certificate') });
