@@ -37,7 +37,7 @@ import type {
 } from '../shared/domain';
 import type { DeskBackend, EventChannel, EventChannels, InvokeHandlers } from '../shared/ipc';
 import { CupsSession, type AllConfig, type CupsGroup, type ItemResult, type SystemConfig } from './cups';
-import { SipAccount, type IncomingMessage, type RegistrationState, type SipTransportKind } from './sip';
+import { SipAccount, describeServer, type IncomingMessage, type RegistrationState, type SipServer, type SipTransportKind, type TlsTrust } from './sip';
 import { DeskError, asDeskError, toAppError } from './errors';
 import { ClickToDial, DeskPhone, WebDialer } from './dial';
 import { applyDialingRules, compileRules, orderRules, type DialingRule } from './dialing';
@@ -67,6 +67,8 @@ export interface DeskSessionOptions {
   demo?: boolean;
   /** CUPS request timeout. */
   cupsTimeoutMs?: number;
+  /** Extra trust for SIP over TLS (the demo lab's certificate); the setting `sipTrustedCertificate` adds to it. */
+  sipTls?: TlsTrust;
   log?: (line: string) => void;
   /** The protocol trace for Diagnostics (one is made when absent). */
   trace?: TraceRecorder;
@@ -126,6 +128,8 @@ export class DeskSession implements DeskBackend {
   private groups: ContactGroup[] = [];
   private readonly presence = new Map<string, Presence>();
   private connection: Connection | undefined;
+  /** The SIP presence server in use, as shown in the session state. */
+  private presenceServer: string | undefined;
   /** Presence updates collected during one turn of the event loop, sent as one event. */
   private pendingPresence = new Map<string, Presence>();
   private presenceFlushScheduled = false;
@@ -270,12 +274,17 @@ export class DeskSession implements DeskBackend {
       await cups.login({ force: request.force === true });
       log(`session: signed in to CUPS ${server} as ${user}`);
       const config = await cups.getAllConfig();
-      const target = presenceTarget(config.system, this.options.settings.get().sipTransport);
+      const settings = this.options.settings.get();
+      const target = presenceTarget(config.system, settings.sipTransport);
+      const backup = presenceBackup(config.system, settings.sipTransport);
       const domain = config.system.presence.domain || target.host;
-      const sipOptions = { server: target, domain, user, password: request.password, userAgent: `Presence Desk/${this.options.info.version}`, log, trace };
+      const tls = sipTrust(this.options.sipTls, settings.sipTrustedCertificate);
+      const sipOptions = { server: target, ...(backup ? { backup } : {}), ...(tls ? { tls } : {}), domain, user, password: request.password, userAgent: `Presence Desk/${this.options.info.version}`, log, trace };
       sip = this.options.createSip?.(sipOptions) ?? new SipAccount(sipOptions);
       await sip.start();
-      log(`session: registered ${sip.uri} via ${target.transport.toUpperCase()} ${target.host}:${target.port}`);
+      const inUse = (sip as Partial<Pick<SipAccount, 'server'>>).server ?? target;
+      this.presenceServer = `${describeServer(inUse)}${inUse === target ? '' : ' (backup)'}`;
+      log(`session: registered ${sip.uri} via ${describeServer(inUse)}${inUse === target ? '' : ` (backup; primary ${describeServer(target)} unreachable)`}`);
 
       const history = new MessageHistory(this.options.historyDir, `${user}@${domain}`, log);
       if (history.loadReport.badLines) log(`session: ${history.loadReport.badLines} unreadable history line(s) skipped`);
@@ -303,7 +312,7 @@ export class DeskSession implements DeskBackend {
 
       this.options.settings.update({ server, user });
       this.rememberPassword(request, user, server);
-      this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo });
+      this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo, presenceServer: this.presenceServer });
       this.events.emit('contacts:changed', this.groups);
       this.flushQueue();
       // Numbers, names and titles from the directory arrive later; sign-in does not wait for them.
@@ -342,6 +351,7 @@ export class DeskSession implements DeskBackend {
   }
 
   private teardownConnection(): void {
+    this.presenceServer = undefined;
     if (!this.connection) return;
     void this.connection.directory.close();
     for (const off of this.connection.unsubscribe) off();
@@ -363,12 +373,23 @@ export class DeskSession implements DeskBackend {
       sip.on('presence', (uri, presence) => this.onPresence(uri, presence)),
       sip.on('message', (message) => this.onIncoming(connection, message)),
       sip.on('composing', ({ from, active }) => this.events.emit('im:composing', { peer: normaliseAor(from), active })),
+      sip.on('server', (server) => this.onServer(connection, server)),
     );
+  }
+
+  /** The SIP account moved to another presence server (failover, or back to the primary). */
+  private onServer(connection: Connection, server: SipServer): void {
+    if (this.connection !== connection) return;
+    const primary = presenceTarget(connection.config.system, this.options.settings.get().sipTransport);
+    const backup = server.host !== primary.host || server.port !== primary.port;
+    this.presenceServer = `${describeServer(server)}${backup ? ' (backup)' : ''}`;
+    this.log(`session: presence server in use: ${this.presenceServer}`);
+    if (this.state.phase === 'signed-in' || this.state.phase === 'reconnecting') this.setState({ ...this.state, presenceServer: this.presenceServer });
   }
 
   private onRegistration(connection: Connection, state: RegistrationState): void {
     if (this.connection !== connection) return;
-    const base = { user: connection.user, server: connection.server, uri: connection.sip.uri, demo: this.options.demo };
+    const base = { user: connection.user, server: connection.server, uri: connection.sip.uri, demo: this.options.demo, presenceServer: this.presenceServer };
     if (state === 'registered') {
       if (this.state.phase !== 'signed-in') {
         this.log('session: registered again; flushing queued messages');
@@ -873,18 +894,36 @@ function unknownPresence(): Presence {
 }
 
 /** Where to REGISTER: the server's Presence.Primary address, with the user's transport override. */
-export function presenceTarget(
-  system: SystemConfig,
-  override: 'auto' | 'tcp' | 'udp' = 'auto',
-): { host: string; port: number; transport: SipTransportKind } {
+export function presenceTarget(system: SystemConfig, override: 'auto' | SipTransportKind = 'auto'): SipServer {
   const primary = system.presence.primary;
   if (!primary?.host) {
     throw new DeskError('config', "The server's configuration names no presence server (Presence.Primary.Address).");
   }
-  // TLS is not offered yet: fall back to TCP on the same host (the server's TLS port differs).
-  const fromServer: SipTransportKind = primary.protocol === 'udp' ? 'udp' : 'tcp';
-  const transport = override === 'auto' ? fromServer : override;
-  return { host: primary.host, port: primary.port ?? 5060, transport };
+  return sipServer(primary, override);
+}
+
+/** The server's Presence.Backup address (used while the primary is unreachable), if it names one. */
+export function presenceBackup(system: SystemConfig, override: 'auto' | SipTransportKind = 'auto'): SipServer | undefined {
+  const backup = system.presence.backup;
+  return backup?.host ? sipServer(backup, override) : undefined;
+}
+
+function sipServer(address: { host: string; port?: number; protocol?: SipTransportKind }, override: 'auto' | SipTransportKind): SipServer {
+  // No protocol in the configuration: TCP (reliable, and large NOTIFYs do not fragment).
+  const configured = address.protocol ?? 'tcp';
+  const transport = override === 'auto' ? configured : override;
+  // RFC 3261 §19.1.2 default ports: 5060 for UDP and TCP, 5061 for TLS. A port that is the
+  // configured protocol's default does not carry over to an overridden TLS-or-not choice.
+  const standard = (t: SipTransportKind) => (t === 'tls' ? 5061 : 5060);
+  const port = address.port === undefined || (address.port === standard(configured) && standard(transport) !== standard(configured)) ? standard(transport) : address.port;
+  return { host: address.host, port, transport };
+}
+
+/** The extra TLS trust: the host's (demo lab certificate) plus the user's setting. */
+function sipTrust(fromHost: TlsTrust | undefined, fromSettings: string): TlsTrust | undefined {
+  const ca = [fromHost?.ca, fromSettings.trim()].filter(Boolean).join('\n');
+  if (!ca && !fromHost?.pinnedSha256) return fromHost;
+  return { ...fromHost, ...(ca ? { ca } : {}) };
 }
 
 /** CUPS contact list → the renderer's groups, in the server's order (index, then name). */

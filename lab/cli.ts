@@ -6,8 +6,16 @@ import { startLab } from './index';
 
 // `--https`: the lab CUPS serves HTTPS with a self-signed certificate made for this run.
 const cupsTls = process.argv.includes('--https');
-const lab = await startLab({ livenEveryMs: 20_000, cupsTls, log: (line) => console.log(line) });
+// `--sip-transport udp|tcp|tls`: the protocol the lab CUPS advertises for the presence server.
+const transportArg = process.argv[process.argv.indexOf('--sip-transport') + 1];
+const sipTransport = transportArg === 'udp' || transportArg === 'tls' || transportArg === 'tcp' ? transportArg : undefined;
+if (process.argv.includes('--sip-transport') && !sipTransport) {
+  console.error(`--sip-transport takes udp, tcp or tls, not "${transportArg ?? ''}"`);
+  process.exit(2);
+}
+const lab = await startLab({ livenEveryMs: 20_000, cupsTls, sipTransport, log: (line) => console.log(line) });
 if (cupsTls) console.log(`Lab CUPS certificate SHA-256: ${lab.cups.certificateFingerprint}`);
+console.log(`SIP over TLS certificate to trust (self-signed, this run only):\n${lab.kamailio.tlsCertificate.trim()}`);
 console.log(`Lab CUPS server: ${lab.cupsUrl}`);
 console.log(`Sign in as ${lab.demoUser.id} / ${lab.demoUser.password}`);
 console.log(`Directory: ldap://${lab.slapd.host}:${lab.slapd.port}/ ${lab.slapd.peopleBase} (bind ${lab.slapd.bindDn} / ${lab.slapd.bindPassword})`);

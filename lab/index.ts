@@ -28,6 +28,8 @@ export interface LabOptions {
   cupsTls?: boolean;
   /** Serve WebDialer over HTTPS with its own self-signed certificate (announced as HTTPS). */
   webDialerTls?: boolean;
+  /** The SIP transport the lab CUPS configuration advertises (`Presence.Primary.Protocol`, default TCP). */
+  sipTransport?: 'udp' | 'tcp' | 'tls';
   log?: (line: string) => void;
 }
 
@@ -66,6 +68,12 @@ export function labContactList(colleagues: LabPerson[] = LAB_COLLEAGUES): CupsGr
   return groups;
 }
 
+/** Primary presence server as the lab CUPS advertises it: one of Kamailio's three listeners. */
+function presenceAdvert(kamailio: Kamailio, protocol: 'udp' | 'tcp' | 'tls') {
+  const port = protocol === 'udp' ? kamailio.udpPort : protocol === 'tls' ? kamailio.tlsPort : kamailio.tcpPort;
+  return { host: kamailio.host, port, protocol };
+}
+
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const log = options.log ?? (() => {});
   const ids = [DEMO_USER.id, ...LAB_COLLEAGUES.map((c) => c.id)];
@@ -98,7 +106,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       port: options.cupsPort ?? 0,
       tls: options.cupsTls,
       domain: LAB_DOMAIN,
-      presence: { host: kamailio.host, port: kamailio.tcpPort, protocol: 'tcp' },
+      presence: presenceAdvert(kamailio, options.sipTransport ?? 'tcp'),
       users: [DEMO_USER, ...LAB_COLLEAGUES].map((p) => ({ id: p.id, password: passwords.get(p.id)!, displayName: p.displayName, numbers: p.numbers })),
       contactLists: { [DEMO_USER.id]: labContactList() },
       log,
@@ -130,7 +138,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       await Promise.all([...bots.values()].map((bot) => bot.start()));
       if (options.livenEveryMs) for (const bot of bots.values()) bot.liven(options.livenEveryMs);
     }
-    log(`lab: CUPS ${cups.url}, SIP ${kamailio.host}:${kamailio.tcpPort} (tcp) / ${kamailio.udpPort} (udp), ${bots.size} colleagues online`);
+    log(`lab: CUPS ${cups.url}, SIP ${kamailio.host}:${kamailio.tcpPort} (tcp) / ${kamailio.udpPort} (udp) / ${kamailio.tlsPort} (tls), ${bots.size} colleagues online`);
     return {
       domain: LAB_DOMAIN,
       cupsUrl: cups.url,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Presence Desk needs on a Debian/Ubuntu machine, only what is missing:
 #   kamailio + presence/xml modules  the demo lab's SIP server and the integration tests' server
+#   kamailio TLS module, openssl      the lab's SIP over TLS (a self-signed certificate per run)
 #   chromium                          the browser host's browser on machines without Electron, and the e2e tests
 #   baresip, sipsak                   real SIP peers for the integration tests
 #   openssl                           self-signed certificates for the lab's HTTPS CUPS server
@@ -14,6 +15,8 @@ command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 [ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/presence.so ] || [ -e /usr/lib/kamailio/modules/presence.so ] \
   || ls /usr/lib/*/kamailio/modules/presence.so >/dev/null 2>&1 || need+=(kamailio-presence-modules)
 ls /usr/lib/*/kamailio/modules/xcap_server.so >/dev/null 2>&1 || need+=(kamailio-xml-modules)
+ls /usr/lib/*/kamailio/modules/tls.so >/dev/null 2>&1 || [ -e /usr/lib/kamailio/modules/tls.so ] || need+=(kamailio-tls-modules)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v sipsak >/dev/null 2>&1 || need+=(sipsak)

@@ -152,6 +152,8 @@ export interface SessionState {
   error?: AppError;
   /** True when the lab (demo) server is in use. */
   demo?: boolean;
+  /** The SIP presence server in use, e.g. `TLS cups-b.example.com:5061 (backup)`. */
+  presenceServer?: string;
 }
 
 /** Everything the renderer needs to draw the first frame. */

@@ -1,5 +1,6 @@
 /**
- * SipAccount: one user's SIP presence and IM over sip.js, with our Node TCP transport.
+ * SipAccount: one user's SIP presence and IM over sip.js, with our Node transports (UDP with
+ * retransmission and keep-alive, TCP, TLS; see `transport-choice.ts`).
  *
  * ```
  *   Unregistered ──start()──> Registering ──200──> Registered ──connection lost──> Reconnecting
@@ -10,22 +11,38 @@
  *
  * After a reconnection it re-registers, re-publishes the last status and re-subscribes to
  * everyone watched, so what the user sees is true again without their help.
+ *
+ * With a backup server (`options.backup`), a primary that cannot be reached at sign-in or
+ * after a connection loss is replaced by the backup; while on the backup the primary is
+ * probed and the account moves back when it answers (see `failover.ts`).
  */
-import { connect } from 'node:net';
 import { Messager, Registerer, Subscriber, SubscriptionState, UserAgent, type Message, type URI } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
-import type { AppError, AppErrorCode, OwnStatus, Presence } from '../../shared/domain';
+import type { OwnStatus, Presence } from '../../shared/domain';
 import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
 import { find, parseXml, text } from '../xml/safe-xml';
 import { buildPidf, composePresence, parsePidf } from './pidf';
 import { Publication } from './publication';
-import { TcpTransport, type TcpTransportOptions } from './tcp-transport';
+import { Failover } from './failover';
+import { ReachError, describeServer, localAddressFor, transportSetup, type SipServer, type SipTransportKind, type TlsTrust, type UdpTuning } from './transport-choice';
+import { REFRESH_PERCENT, registerAndWait, unregisterAndWait } from './registration';
+import { SipError } from './sip-error';
 
-export type SipTransportKind = 'tcp' | 'udp';
+export { SipError } from './sip-error';
+
+export type { SipServer, SipTransportKind, TlsTrust, UdpTuning } from './transport-choice';
 
 export interface SipAccountOptions {
-  server: { host: string; port: number; transport: SipTransportKind };
+  server: SipServer;
+  /** The server's `Presence.Backup`: used while the primary cannot be reached. */
+  backup?: SipServer;
+  /** How often to check whether the primary answers again while on the backup (default 30 s). */
+  primaryProbeMs?: number;
+  /** Extra trust for TLS (a private CA or the server's certificate). */
+  tls?: TlsTrust;
+  /** UDP timers and keep-alive. */
+  udp?: UdpTuning;
   domain: string;
   user: string;
   password: string;
@@ -48,28 +65,17 @@ export interface IncomingMessage {
   at: number;
 }
 
-export class SipError extends Error {
-  constructor(
-    readonly code: AppErrorCode,
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'SipError';
-  }
-  toAppError(): AppError {
-    return { code: this.code, message: this.message, ...(this.status ? { detail: `SIP ${this.status}` } : {}) };
-  }
-}
-
 type AccountEvents = {
   state: RegistrationState;
   presence: { uri: string; presence: Presence };
   message: IncomingMessage;
   composing: { from: string; active: boolean };
+  server: SipServer;
 };
 
 const COMPOSING_TYPE = 'application/im-iscomposing+xml';
+
+const tlsFailure = (error: unknown) => (error as { code?: unknown } | undefined)?.code === 'tls';
 
 function describe(response: IncomingResponse): string {
   return `${response.message.statusCode} ${response.message.reasonPhrase}`;
@@ -85,16 +91,32 @@ export class SipAccount {
   private readonly subscribers = new Map<string, Subscriber>();
   private readonly watched = new Set<string>();
   private lastStatus: OwnStatus | undefined;
-  private localPort = 0;
+  /** Each user agent's socket port (a failover briefly has two user agents). */
+  private readonly localPorts = new WeakMap<UserAgent, { port: number }>();
   private stopping = false;
   private reconnecting = false;
   private readonly seenMessages = new Set<string>();
   private readonly tupleId = `pd${Math.random().toString(36).slice(2, 10)}`;
   private readonly log: (line: string) => void;
+  /** The server in use (primary or backup). */
+  private current: SipServer;
+  private readonly failover: Failover;
 
   constructor(private readonly options: SipAccountOptions) {
     this.uri = `sip:${options.user}@${options.domain}`;
     this.log = options.log ?? (() => {});
+    this.current = options.server;
+    this.failover = new Failover(options.server, options.backup, {
+      probeEveryMs: options.primaryProbeMs ?? 30_000,
+      probeTimeoutMs: Math.min(options.requestTimeoutMs ?? 10_000, 5000),
+      log: this.log,
+      onPrimaryBack: () => this.moveBackToPrimary(),
+    });
+  }
+
+  /** The presence server in use. */
+  get server(): SipServer {
+    return this.current;
   }
 
   get state(): RegistrationState {
@@ -105,6 +127,7 @@ export class SipAccount {
   on(event: 'presence', listener: (uri: string, presence: Presence) => void): () => void;
   on(event: 'message', listener: (message: IncomingMessage) => void): () => void;
   on(event: 'composing', listener: (composing: { from: string; active: boolean }) => void): () => void;
+  on(event: 'server', listener: (server: SipServer) => void): () => void;
   on(event: keyof AccountEvents, listener: (...args: never[]) => void): () => void {
     if (event === 'presence') {
       return this.events.on('presence', ({ uri, presence }) => (listener as (u: string, p: Presence) => void)(uri, presence));
@@ -120,56 +143,72 @@ export class SipAccount {
   }
 
   private get target(): string {
-    const { host, port } = this.options.server;
+    const { host, port } = this.current;
     return `${host}:${port}`;
   }
 
   /** Connects once to learn the local address for Via (and to fail early and clearly). */
-  private probe(): Promise<string> {
-    const { host, port } = this.options.server;
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new SipError('timeout', `The presence server ${this.target} did not answer.`));
-      }, this.options.requestTimeoutMs ?? 10_000);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        const address = socket.localAddress ?? '127.0.0.1';
-        socket.destroy();
-        resolve(address.replace(/^::ffff:/, ''));
-      });
-      socket.once('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        reject(new SipError('unreachable', `Cannot reach the presence server ${this.target} (${error.code === 'ECONNREFUSED' ? 'connection refused' : error.message}).`));
-      });
-    });
+  private async probe(server: SipServer): Promise<string> {
+    try {
+      return await localAddressFor(server, this.options.requestTimeoutMs ?? 10_000);
+    } catch (error) {
+      throw error instanceof ReachError ? new SipError(error.code, error.message) : error;
+    }
   }
 
   async start(): Promise<void> {
-    if (this.options.server.transport !== 'tcp') this.log(`sip: ${this.options.server.transport.toUpperCase()} is not offered yet; using TCP`);
     this.stopping = false;
     this.setState('registering');
+    let lastError: unknown;
+    for (const server of this.failover.order()) {
+      try {
+        const { ua, registerer } = await this.startOn(server);
+        this.ua = ua;
+        this.registerer = registerer;
+        this.useServer(server);
+        this.watchRegistration();
+        this.setState('registered');
+        return;
+      } catch (error) {
+        lastError = error;
+        if (this.stopping || !Failover.isLinkError(error)) break;
+        this.log(`sip: presence server ${describeServer(server)} unreachable (${(error as Error).message})`);
+      }
+    }
+    this.setState('failed');
+    const error = lastError;
+    throw error instanceof SipError ? error : new SipError(tlsFailure(error) ? 'tls' : 'sip', `Signing in to the presence server failed: ${(error as Error).message}`);
+  }
+
+  /** Records the server in use and starts or stops probing the primary. */
+  private useServer(server: SipServer): void {
+    const changed = server !== this.current;
+    this.current = server;
+    if (server === this.options.server) this.failover.onPrimary();
+    else this.failover.onBackup();
+    if (changed) this.log(`sip: now using the ${server === this.options.server ? 'primary' : 'backup'} presence server ${describeServer(server)}`);
+    this.events.emit('server', server);
+  }
+
+  /** Builds a user agent for `server`, connects and registers; on failure nothing is left running. */
+  private async startOn(server: SipServer): Promise<{ ua: UserAgent; registerer: Registerer }> {
+    let ua: UserAgent | undefined;
     try {
-      const viaHost = await this.probe();
-      const transportOptions: TcpTransportOptions = {
-        host: this.options.server.host,
-        port: this.options.server.port,
-        onLocalPort: (p) => (this.localPort = p),
-        log: this.log,
-        trace: this.options.trace,
-      };
-      const ua = new UserAgent({
+      const viaHost = await this.probe(server);
+      const local = { port: 0 };
+      const setup = transportSetup(server, { onLocalPort: (p) => (local.port = p), log: this.log, trace: this.options.trace }, { tls: this.options.tls, udp: this.options.udp, connectTimeoutMs: this.options.requestTimeoutMs });
+      ua = new UserAgent({
         uri: UserAgent.makeURI(this.uri),
         authorizationUsername: this.options.user,
         authorizationPassword: this.options.password,
         displayName: this.options.displayName,
         userAgentString: this.options.userAgent ?? 'Presence Desk',
-        transportConstructor: TcpTransport,
-        transportOptions,
+        transportConstructor: setup.transportConstructor,
+        transportOptions: setup.transportOptions,
         viaHost,
+        forceRport: setup.forceRport,
         contactName: this.options.user,
-        contactParams: { transport: 'tcp' },
+        contactParams: setup.contactParams,
         logBuiltinEnabled: false,
         logLevel: 'warn',
         logConfiguration: false,
@@ -179,38 +218,45 @@ export class SipAccount {
         delegate: {
           onMessage: (message) => this.onIncoming(message),
           onDisconnect: (error) => {
-            if (error && !this.stopping) void this.recover();
+            // Only the user agent in use recovers (not one being replaced after a failover).
+            if (error && !this.stopping && this.ua === ua) void this.recover();
           },
         },
       });
-      this.ua = ua;
-      await ua.start();
-      this.fixContactPort();
-      this.registerer = new Registerer(ua, { expires: this.options.registerExpires ?? 600 });
-      await this.register();
-      this.setState('registered');
+      this.localPorts.set(ua, local);
+      await ua.start().catch((error: Error & { code?: string }) => {
+        throw new SipError(error.code === 'tls' ? 'tls' : error.code === 'timeout' ? 'timeout' : 'unreachable', `${error.message}.`);
+      });
+      this.fixContactPort(ua);
+      const registerer = new Registerer(ua, { expires: this.options.registerExpires ?? 600, refreshFrequency: REFRESH_PERCENT });
+      await this.register(registerer);
+      return { ua, registerer };
     } catch (error) {
-      this.setState('failed');
-      await this.ua?.stop().catch(() => undefined);
-      this.ua = undefined;
-      throw error instanceof SipError ? error : new SipError('sip', `Signing in to the presence server failed: ${(error as Error).message}`);
+      await ua?.stop().catch(() => undefined);
+      throw error;
     }
   }
 
-  private fixContactPort(): void {
+  private fixContactPort(ua = this.ua!): void {
     // sip.js builds the Contact without a port; the server must reach us on this connection.
-    (this.ua!.contact.uri as URI & { port: number }).port = this.localPort;
+    (ua.contact.uri as URI & { port: number }).port = this.localPorts.get(ua)?.port ?? 0;
   }
 
-  /** REGISTER and wait for the final answer. */
-  private register(): Promise<void> {
+  /** REGISTER and wait for the final answer (a 423 is retried with the server's Min-Expires). */
+  private register(registerer = this.registerer!): Promise<void> {
+    return registerAndWait(registerer, this.options.requestTimeoutMs ?? 10_000, this.log);
+  }
+
+  /**
+   * A refresh REGISTER that failed (no answer, or refused) leaves sip.js unregistered without
+   * telling anyone: treat it as a lost link and recover.
+   */
+  private watchRegistration(): void {
     const registerer = this.registerer!;
-    return this.finalAnswer('REGISTER', (requestDelegate) => registerer.register({ requestDelegate }), (response) => {
-      const code = response.message.statusCode;
-      if (code === 401 || code === 403 || code === 407) {
-        return new SipError('auth', `The presence server refused the user name or password (${describe(response)}).`, code);
-      }
-      return new SipError('sip', `The presence server refused the registration (${describe(response)}).`, code);
+    registerer.stateChange.addListener((state) => {
+      if (state !== 'Unregistered' || this.registerer !== registerer || this.stopping || this._state !== 'registered') return;
+      this.log(`sip: registration at ${this.target} was not renewed; registering again`);
+      void this.recover();
     });
   }
 
@@ -372,14 +418,76 @@ export class SipAccount {
       } catch (error) {
         this.log(`sip: reconnect to ${this.target} failed (${(error as Error).message}); trying again`);
         if (this.ua.transport.isConnected()) await this.ua.transport.disconnect().catch(() => undefined);
+        // Twice in a row unreachable: try the other server (backup, or the primary again).
+        const other = attempt >= 1 && !this.stopping ? this.failover.other(this.current) : undefined;
+        if (other) {
+          const fresh = await this.startOn(other).catch((e: Error) => this.log(`sip: ${describeServer(other)} unreachable too (${e.message})`));
+          if (fresh && !this.stopping) {
+            this.adopt(fresh, other);
+            break;
+          }
+          if (fresh) await fresh.ua.stop().catch(() => undefined);
+        }
       }
     }
     this.reconnecting = false;
   }
 
+  /**
+   * Makes a freshly registered user agent (on `server`) the one in use, re-publishes and
+   * re-subscribes on it, and lets go of the previous one in the background.
+   */
+  private adopt(fresh: { ua: UserAgent; registerer: Registerer }, server: SipServer): void {
+    const old = { ua: this.ua, registerer: this.registerer, publication: this.publication, subscribers: [...this.subscribers.values()] };
+    this.ua = fresh.ua;
+    this.registerer = fresh.registerer;
+    this.publication = undefined;
+    this.subscribers.clear();
+    this.useServer(server);
+    this.watchRegistration();
+    this.setState('registered');
+    if (this.lastStatus) this.setPresence(this.lastStatus).catch((e: Error) => this.log(`sip: re-publish failed: ${e.message}`));
+    for (const uri of this.watched) this.subscribe(uri);
+    void this.release(old);
+  }
+
+  /** Ends subscriptions, publication and registration of a user agent no longer in use. */
+  private async release(old: { ua?: UserAgent; registerer?: Registerer; publication?: Publication; subscribers: Subscriber[] }): Promise<void> {
+    const quick = <T>(p: Promise<T>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+    if (old.ua?.transport.isConnected()) {
+      await quick(Promise.all(old.subscribers.map((s) => s.unsubscribe())));
+      if (old.publication) await quick(old.publication.remove());
+      if (old.registerer) await unregisterAndWait(old.registerer, 2000);
+    }
+    old.publication?.dispose();
+    await quick(old.ua?.stop() ?? Promise.resolve());
+  }
+
+  /** The failover probe found the primary answering while we are on the backup. */
+  private async moveBackToPrimary(): Promise<void> {
+    const primary = this.options.server;
+    if (this.stopping || this.reconnecting || this.current === primary || !this.ua) return;
+    this.reconnecting = true;
+    try {
+      this.log(`sip: primary presence server ${describeServer(primary)} answers again; moving back to it`);
+      const fresh = await this.startOn(primary).catch((e: Error) => this.log(`sip: moving back to ${describeServer(primary)} failed (${e.message}); staying on the backup`));
+      if (!fresh) return;
+      if (this.stopping) {
+        await fresh.ua.stop().catch(() => undefined);
+        return;
+      }
+      this.adopt(fresh, primary);
+    } finally {
+      this.reconnecting = false;
+    }
+    // The backup may have dropped while we were busy with the primary.
+    if (this.ua && !this.ua.transport.isConnected() && !this.stopping) void this.recover();
+  }
+
   async stop(): Promise<void> {
     if (this.stopping && !this.ua) return;
     this.stopping = true;
+    this.failover.stop();
     const ua = this.ua;
     if (!ua) {
       this.setState('unregistered');
@@ -389,7 +497,8 @@ export class SipAccount {
     if (ua.transport.isConnected()) {
       await quick(Promise.all([...this.subscribers.values()].map((s) => s.unsubscribe())));
       if (this.publication) await quick(this.publication.remove());
-      if (this.registerer) await quick(this.registerer.unregister());
+      // Wait for the registrar's answer: until then it would still route to this contact.
+      if (this.registerer) await unregisterAndWait(this.registerer, Math.min(this.options.requestTimeoutMs ?? 10_000, 5000));
     }
     this.subscribers.clear();
     this.publication?.dispose();

@@ -17,8 +17,10 @@ export interface Settings {
   idleAwayMinutes: number;
   /** Recently used status notes, newest first. */
   recentNotes: string[];
-  /** Override for the SIP transport from the server's configuration. */
-  sipTransport: 'auto' | 'tcp' | 'udp';
+  /** Override for the SIP transport from the server's configuration (`Presence.Primary.Protocol`). */
+  sipTransport: 'auto' | 'tcp' | 'udp' | 'tls';
+  /** Extra certificate (PEM) trusted for SIP over TLS: a private CA or the server's own; '' = system store only. */
+  sipTrustedCertificate: string;
   /** Electron: start at login. */
   autoStart: boolean;
   /** Play a sound for an incoming IM when the window is not focused. */
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: Settings = {
   idleAwayMinutes: 10,
   recentNotes: [],
   sipTransport: 'auto',
+  sipTrustedCertificate: '',
   autoStart: false,
   imSound: false,
   trustedCertificates: [],
@@ -55,7 +58,8 @@ export const SETTINGS_SCHEMA = {
   user: { type: 'string', maxLength: 256 },
   idleAwayMinutes: { type: 'number', minimum: 0, maximum: 1440 },
   recentNotes: { type: 'array', items: { type: 'string', maxLength: 512 }, maxItems: 10 },
-  sipTransport: { type: 'string', enum: ['auto', 'tcp', 'udp'] },
+  sipTransport: { type: 'string', enum: ['auto', 'tcp', 'udp', 'tls'] },
+  sipTrustedCertificate: { type: 'string', maxLength: 65536 },
   autoStart: { type: 'boolean' },
   imSound: { type: 'boolean' },
   trustedCertificates: TRUSTED_CERTIFICATES_SCHEMA,
@@ -78,7 +82,8 @@ export function validateSettings(raw: unknown): Settings {
     recentNotes: Array.isArray(r.recentNotes)
       ? r.recentNotes.filter((n): n is string => typeof n === 'string' && n.length <= 512).slice(0, 10)
       : [],
-    sipTransport: r.sipTransport === 'tcp' || r.sipTransport === 'udp' ? r.sipTransport : 'auto',
+    sipTransport: r.sipTransport === 'tcp' || r.sipTransport === 'udp' || r.sipTransport === 'tls' ? r.sipTransport : 'auto',
+    sipTrustedCertificate: str(r.sipTrustedCertificate, 65536, DEFAULT_SETTINGS.sipTrustedCertificate),
     autoStart: typeof r.autoStart === 'boolean' ? r.autoStart : DEFAULT_SETTINGS.autoStart,
     imSound: typeof r.imSound === 'boolean' ? r.imSound : DEFAULT_SETTINGS.imSound,
     trustedCertificates: validateTrustedCertificates(r.trustedCertificates),

@@ -4,6 +4,7 @@
  * foreground as our child, ready when it accepts TCP connections; stopped with SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { makeTlsCertificate } from './tls-cert';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -25,12 +26,20 @@ export interface Kamailio {
   host: '127.0.0.1';
   tcpPort: number;
   udpPort: number;
+  /** SIP over TLS, with a self-signed certificate made for this run. */
+  tlsPort: number;
+  /** That certificate (PEM), for clients to trust (`SipAccountOptions.tls.ca`). */
+  tlsCertificate: string;
   domain: string;
   runDir: string;
   /** Kills the server (as a crash would) without cleaning up. */
   kill(): Promise<void>;
   /** Starts it again on the same ports (after `kill` or `stop`). */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): its ports stay open but nothing answers, like a hung host. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -55,6 +64,19 @@ async function freePortPair(): Promise<number> {
     if (udpFree) return port;
   }
   throw new Error('no free port pair for Kamailio');
+}
+
+/** A free TCP port other than `not` (for the TLS listener). */
+async function freeTcpPort(not: number): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    if (port !== not) return port;
+  }
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -92,6 +114,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   const modules = MODULE_DIRS.find((d) => existsSync(join(d, 'presence.so')));
   if (!modules) throw new Error('Kamailio presence modules are missing: install kamailio-presence-modules (bash scripts/setup.sh)');
   const port = await freePortPair();
+  const tlsPort = await freeTcpPort(port);
+  const tls = await makeTlsCertificate(runDir, options.domain);
   const cfg = join(runDir, 'kamailio.cfg');
   writeFileSync(
     cfg,
@@ -99,6 +123,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       .replaceAll('@@DEBUG@@', String(options.debug ?? 1))
       .replaceAll('@@UDP_PORT@@', String(port))
       .replaceAll('@@TCP_PORT@@', String(port))
+      .replaceAll('@@TLS_PORT@@', String(tlsPort))
+      .replaceAll('@@TLS_CFG@@', tls.configFile)
       .replaceAll('@@DOMAIN@@', options.domain)
       .replaceAll('@@MODULES@@', modules)
       .replaceAll('@@DB_DIR@@', dbDir),
@@ -150,7 +176,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       await new Promise((r) => setTimeout(r, delay));
       if (delay === 200 && output.length > 0 && /cfg. parse error|error in config/i.test(output)) throw new Error(`Kamailio config error:\n${output.slice(-3000)}`);
     }
-    log(`kamailio: listening on 127.0.0.1:${port} (udp, tcp), domain ${options.domain}`);
+    log(`kamailio: listening on 127.0.0.1:${port} (udp, tcp), ${tlsPort} (tls), domain ${options.domain}`);
   };
   const terminate = (signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => {
@@ -183,9 +209,17 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     host: '127.0.0.1',
     tcpPort: port,
     udpPort: port,
+    tlsPort,
+    tlsCertificate: tls.certificate,
     domain: options.domain,
     runDir,
     kill: () => terminate('SIGKILL'),
+    pause: () => {
+      if (child?.pid) process.kill(-child.pid, 'SIGSTOP');
+    },
+    resume: () => {
+      if (child?.pid) process.kill(-child.pid, 'SIGCONT');
+    },
     restart: async () => {
       await terminate('SIGTERM');
       await launch();
