@@ -12,13 +12,14 @@
  * everyone watched, so what the user sees is true again without their help.
  */
 import { connect } from 'node:net';
-import { Messager, Registerer, Subscriber, SubscriptionState, UserAgent, type Message, type URI } from 'sip.js';
+import { Messager, Registerer, UserAgent, type Message, type URI } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
 import type { AppError, AppErrorCode, OwnStatus, Presence } from '../../shared/domain';
 import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
 import { find, parseXml, text } from '../xml/safe-xml';
 import { buildPidf, composePresence, parsePidf } from './pidf';
+import { PresenceSubscription } from './presence-subscription';
 import { Publication } from './publication';
 import { TcpTransport, type TcpTransportOptions } from './tcp-transport';
 
@@ -82,7 +83,7 @@ export class SipAccount {
   private ua: UserAgent | undefined;
   private registerer: Registerer | undefined;
   private publication: Publication | undefined;
-  private readonly subscribers = new Map<string, Subscriber>();
+  private readonly subscribers = new Map<string, PresenceSubscription>();
   private readonly watched = new Set<string>();
   private lastStatus: OwnStatus | undefined;
   private localPort = 0;
@@ -257,43 +258,39 @@ export class SipAccount {
 
   unwatch(uri: string): void {
     this.watched.delete(uri);
-    const subscriber = this.subscribers.get(uri);
+    const subscription = this.subscribers.get(uri);
     this.subscribers.delete(uri);
-    subscriber?.unsubscribe().catch(() => undefined);
+    void subscription?.stop();
   }
 
-  private subscribe(uri: string, attempt = 0): void {
+  /**
+   * Watches one contact through our own subscription state machine (refreshes, back-off,
+   * Retry-After and final refusals live there, see presence-subscription.ts).
+   */
+  private subscribe(uri: string): void {
     const ua = this.ua;
     if (!ua || this.stopping || this.subscribers.has(uri)) return;
-    const target = UserAgent.makeURI(uri);
-    if (!target) {
+    if (!UserAgent.makeURI(uri)) {
       this.log(`sip: cannot watch "${uri}": not a SIP address`);
       return;
     }
-    const subscriber = new Subscriber(ua, target, 'presence', { expires: 600, extraHeaders: ['Accept: application/pidf+xml'] });
-    this.subscribers.set(uri, subscriber);
-    subscriber.delegate = {
-      onNotify: (notification) => {
-        notification.accept().catch(() => undefined);
-        const body = notification.request.body ?? '';
-        try {
-          const parsed = parsePidf(body);
-          this.events.emit('presence', { uri, presence: composePresence(parsed.devices) });
-        } catch (error) {
-          this.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);
-        }
-      },
-    };
-    subscriber.stateChange.addListener((state) => {
-      if (state !== SubscriptionState.Terminated || this.subscribers.get(uri) !== subscriber) return;
-      this.subscribers.delete(uri);
-      if (this.stopping || !this.watched.has(uri) || this._state !== 'registered') return;
-      // The server ended the subscription (expiry, deactivation, 481): subscribe again with
-      // a jittered back-off so many ended subscriptions do not come back at once.
-      const delay = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random());
-      setTimeout(() => this.subscribe(uri, attempt + 1), delay).unref();
+    const subscription = new PresenceSubscription({ ua, target: uri, expires: 600, log: this.log });
+    this.subscribers.set(uri, subscription);
+    subscription.on('notify', ({ body }) => {
+      try {
+        const parsed = parsePidf(body);
+        this.events.emit('presence', { uri, presence: composePresence(parsed.devices) });
+      } catch (error) {
+        this.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);
+      }
     });
-    subscriber.subscribe().catch((error: Error) => this.log(`sip: subscribe to ${uri} failed: ${error.message}`));
+    subscription.on('failure', (failure) => {
+      if (!failure.final) return;
+      // The server will not tell us this contact's presence (refused, or no such user):
+      // show that instead of a stale or empty state.
+      this.events.emit('presence', { uri, presence: presenceUnavailable(failure.reason) });
+    });
+    subscription.start();
   }
 
   async sendMessage(to: string, text: string): Promise<void> {
@@ -355,7 +352,7 @@ export class SipAccount {
     if (this.reconnecting || this.stopping || !this.ua) return;
     this.reconnecting = true;
     this.setState('reconnecting');
-    for (const subscriber of this.subscribers.values()) subscriber.dispose().catch(() => undefined);
+    for (const subscription of this.subscribers.values()) subscription.dispose();
     this.subscribers.clear();
     this.publication?.reset();
     for (let attempt = 0; !this.stopping && this.ua; attempt += 1) {
@@ -387,10 +384,11 @@ export class SipAccount {
     }
     const quick = <T>(p: Promise<T>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
     if (ua.transport.isConnected()) {
-      await quick(Promise.all([...this.subscribers.values()].map((s) => s.unsubscribe())));
+      await quick(Promise.all([...this.subscribers.values()].map((s) => s.stop())));
       if (this.publication) await quick(this.publication.remove());
       if (this.registerer) await quick(this.registerer.unregister());
     }
+    for (const subscription of this.subscribers.values()) subscription.dispose();
     this.subscribers.clear();
     this.publication?.dispose();
     this.publication = undefined;
@@ -398,4 +396,9 @@ export class SipAccount {
     this.ua = undefined;
     this.setState('unregistered');
   }
+}
+
+/** What a contact shows when the server will not give their presence. */
+export function presenceUnavailable(reason: string, at = Date.now()): Presence {
+  return { availability: 'unknown', note: `Presence not available (${reason})`, updatedAt: at, devices: [] };
 }
