@@ -17,8 +17,8 @@ import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-respons
 import type { AppError, AppErrorCode, OwnStatus, Presence } from '../../shared/domain';
 import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
-import { find, parseXml, text } from '../xml/safe-xml';
 import { buildPidf, composePresence, parsePidf } from './pidf';
+import { parseIsComposing } from './is-composing';
 import { PresenceSubscription } from './presence-subscription';
 import { Publication } from './publication';
 import { TcpTransport, type TcpTransportOptions } from './tcp-transport';
@@ -328,8 +328,7 @@ export class SipAccount {
     if (type.startsWith(COMPOSING_TYPE)) {
       message.accept().catch(() => undefined);
       try {
-        const state = text(find(parseXml(request.body ?? '', { maxBytes: 16 * 1024, what: 'typing indication' }), 'state')).trim();
-        this.events.emit('composing', { from, active: state === 'active' });
+        this.events.emit('composing', { from, active: parseIsComposing(request.body ?? '').active });
       } catch (error) {
         this.log(`sip: typing indication from ${from} not readable (${(error as Error).message})`);
       }

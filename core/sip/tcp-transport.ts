@@ -122,7 +122,12 @@ export class TcpTransport implements Transport {
         }
         for (const message of messages) {
           this.options.trace?.record({ protocol: 'sip', direction: 'in', peer: `tcp ${host}:${port}`, raw: message });
-          this.onMessage?.(message);
+          try {
+            this.onMessage?.(message);
+          } catch (error) {
+            // A message the SIP stack chokes on must cost that message only, not the app.
+            this.options.log?.(`sip: a message from ${host}:${port} could not be handled (${(error as Error).message}); dropped`);
+          }
         }
       });
       socket.once('error', (error: NodeJS.ErrnoException) => {
