@@ -19,6 +19,8 @@ let lab: Lab;
 let dir: string;
 let baresip: Baresip;
 let session: DeskSession;
+/** The IM sent to Lena before she signed in: failed with the server's words. */
+let failedWhileOffline: ChatMessage;
 const log: string[] = [];
 
 beforeAll(async () => {
@@ -26,6 +28,9 @@ beforeAll(async () => {
   lab = await startLab({ bots: false, log: (l) => log.push(l) });
   session = new DeskSession({ info: { host: 'browser', version: 'test' }, settings: new MemorySettingsStore(), historyDir: dir, log: (l) => log.push(l) });
   await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+  const failed = waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.state === 'failed', 'IM to offline Lena failed', 10_000);
+  await session.sendMessage(`sip:lena@${lab.domain}`, 'Are you there yet?');
+  failedWhileOffline = await failed;
   baresip = new Baresip({
     user: 'lena',
     password: lab.passwordOf('lena'),
@@ -83,9 +88,19 @@ describe('baresip interop through Kamailio', () => {
     const line = await baresip.waitFor(/sip:alex@[^:]+: "Hello Lena/, 'baresip printing the IM', 10_000);
     expect(line).toContain(`sip:alex@${lab.domain}: "${text}"`);
     const history = session.handlers['im:history'](lena()) as ChatMessage[];
-    expect(history.map((m) => [m.direction, m.text])).toEqual([
-      ['in', 'Hallo Alex, hier ist baresip'],
-      ['out', text],
+    expect(history.map((m) => [m.direction, m.text, m.state])).toEqual([
+      ['out', 'Are you there yet?', 'failed'],
+      ['in', 'Hallo Alex, hier ist baresip', 'received'],
+      ['out', text, 'sent'],
     ]);
+  });
+
+  it('an IM sent while Lena was offline failed with the reason, and a retry now reaches her', async () => {
+    expect(failedWhileOffline).toMatchObject({ state: 'failed', text: 'Are you there yet?' });
+    expect(failedWhileOffline.error).toBe(`Not delivered: lena@${lab.domain} is not signed in (480 Temporarily Unavailable).`);
+    const sent = waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.id === failedWhileOffline.id && m.state === 'sent', 'retried IM sent', 10_000);
+    await session.retryMessage(failedWhileOffline.id);
+    await sent;
+    await baresip.waitFor(/sip:alex@[^:]+: "Are you there yet\?"/, 'baresip printing the retried IM', 10_000);
   });
 });
