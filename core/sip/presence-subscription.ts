@@ -258,6 +258,8 @@ export class PresenceSubscription {
       dialog.dispose();
     }
     this.setState(PresenceSubscriptionState.Closed);
+    // dispose() during stop(): the caller waiting on stop() is released too.
+    this.unsubscribed?.();
   }
 
   private setState(state: PresenceSubscriptionState): void {
@@ -474,7 +476,17 @@ export class PresenceSubscription {
     this.lost({ status, reason, retryAfter: parseRetryAfter(m.getHeader('Retry-After')) });
   }
 
+  /** True (and the stop completed) when the subscription is being or has been ended by us. */
+  private ending(): boolean {
+    if (this._state === PresenceSubscriptionState.Unsubscribing) {
+      this.unsubscribed?.();
+      return true;
+    }
+    return this._state === PresenceSubscriptionState.Closed;
+  }
+
   private refuse(failure: SubscriptionFailure): void {
+    if (this.ending()) return;
     this.clearTimer();
     this.attempt += 1;
     this.request = undefined;
@@ -486,6 +498,7 @@ export class PresenceSubscription {
 
   /** Not subscribed any more, but it may work later: wait, then subscribe anew. */
   private lost(cause: { status?: number; reason: string; retryAfter?: number }): void {
+    if (this.ending()) return;
     this.clearTimer();
     this.attempt += 1;
     this.refreshInFlight = false;

@@ -244,3 +244,26 @@ describe('header parsing', () => {
     expect(parseRetryAfter('soon')).toBeUndefined();
   });
 });
+
+describe('PresenceSubscription ending', () => {
+  it('an unsubscribe answered 481 closes instead of subscribing again', async () => {
+    const { sub } = watch();
+    establish(subscribeSent());
+    const stopped = sub.stop();
+    sip.respond(subscribeSent(), 481, 'Subscription does not exist');
+    await stopped;
+    expect(sub.state).toBe(S.Closed);
+    expect(timers.pending.size).toBe(0);
+    expect(sip.take('SUBSCRIBE')).toEqual([]);
+  });
+
+  it('dispose() while stopping releases the caller waiting on stop()', async () => {
+    const { sub } = watch();
+    establish(subscribeSent());
+    const stopped = sub.stop();
+    sub.dispose();
+    await stopped;
+    expect(sub.state).toBe(S.Closed);
+    expect(timers.pending.size).toBe(0);
+  });
+});
