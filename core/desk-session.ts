@@ -423,8 +423,8 @@ export class DeskSession implements DeskBackend {
         if (held.has(pending.peer)) continue; // keep this peer's messages in order
         this.events.emit('im:message', connection.history.setState(pending.id, 'sending')!);
         try {
-          await connection.sip.sendMessage(pending.peer, pending.text);
-          this.events.emit('im:message', connection.history.setState(pending.id, 'sent')!);
+          const result = await connection.sip.sendMessage(pending.peer, pending.text);
+          this.events.emit('im:message', connection.history.setState(pending.id, result?.stored ? 'stored' : 'sent')!);
         } catch (error) {
           const appError = toAppError(error);
           if (this.connection !== connection || this.state.phase !== 'signed-in' || linkError(appError.code)) {

@@ -293,16 +293,25 @@ export class SipAccount {
     subscription.start();
   }
 
-  async sendMessage(to: string, text: string): Promise<void> {
+  /**
+   * Sends an IM and resolves on the final 2xx. `stored` is true for 202 Accepted: a
+   * store-and-forward server (e.g. Kamailio msilo) keeps it for a recipient not signed in
+   * (RFC 3428 §7: 202 says accepted, not delivered).
+   */
+  async sendMessage(to: string, text: string): Promise<{ stored: boolean }> {
     const ua = this.requireRegistered();
     const target = UserAgent.makeURI(to);
     if (!target) throw new SipError('invalid-input', `"${to}" is not a SIP address.`);
     const messager = new Messager(ua, target, text, 'text/plain;charset=UTF-8');
-    await this.finalAnswer('MESSAGE', (requestDelegate) => messager.message({ requestDelegate }), (response) => {
+    let status = 0;
+    const send = (delegate: { onAccept: () => void; onReject: (response: IncomingResponse) => void }) =>
+      messager.message({ requestDelegate: { onReject: delegate.onReject, onAccept: (response) => ((status = response.message.statusCode ?? 0), delegate.onAccept()) } });
+    await this.finalAnswer('MESSAGE', send, (response) => {
       const code = response.message.statusCode;
       const why = code === 480 || code === 404 ? 'is not signed in' : 'could not be reached';
       return new SipError('sip', `Not delivered: ${to.replace(/^sip:/, '')} ${why} (${describe(response)}).`, code);
     });
+    return { stored: status === 202 };
   }
 
   async sendComposing(to: string, active: boolean): Promise<void> {

@@ -73,6 +73,8 @@ class FakeSip {
   published: OwnStatus[] = [];
   sent: Array<{ to: string; text: string }> = [];
   failNext: Error | undefined;
+  /** The server answers 202: stored for later delivery. */
+  storeNext = false;
   async start() {
     this.state = 'registered';
   }
@@ -93,6 +95,9 @@ class FakeSip {
       throw e;
     }
     this.sent.push({ to, text });
+    const stored = this.storeNext;
+    this.storeNext = false;
+    return { stored };
   }
   async sendComposing() {}
   on(event: keyof SipEvents, listener: (...args: any[]) => void): () => void {
@@ -226,6 +231,15 @@ describe('DeskSession', () => {
     const failed = nextMessages(3); // queued, sending, failed
     await session.sendMessage('sip:zoe@lab.test', 'are you there?');
     expect((await failed).at(-1)).toMatchObject({ state: 'failed', error: 'Not delivered: zoe is not signed in (480 Temporarily Unavailable).' });
+  });
+
+  it('a message the server stores for later delivery (202) is shown as stored, not sent', async () => {
+    await signIn();
+    sip.storeNext = true;
+    const states = nextMessages(3); // queued, sending, stored
+    const m = await session.sendMessage('sip:zoe@lab.test', 'for when you are back');
+    expect((await states).map((x) => x.state)).toEqual(['queued', 'sending', 'stored']);
+    expect(session.handlers['im:history']('sip:zoe@lab.test')).toEqual([expect.objectContaining({ id: m.id, state: 'stored' })]);
   });
 
   it('shows a retransmitted incoming message once and keeps it in history', async () => {
