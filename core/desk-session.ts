@@ -44,6 +44,7 @@ import { applyDialingRules, compileRules, orderRules, type DialingRule } from '.
 import { ContactDirectory, directoryKey, enrichGroupsInPlace } from './directory';
 import { Emitter } from './events';
 import { MessageHistory } from './store/history';
+import { RecoveryRedelivery, sipStatusOf } from './im-redelivery';
 import type { SettingsStore } from './store/settings';
 import { aorUser, normaliseAor, personaUri } from './uri';
 import { TraceRecorder } from './diagnostics';
@@ -137,6 +138,8 @@ export class DeskSession implements DeskBackend {
   private lifecycle: Promise<unknown> = Promise.resolve();
   /** Serialises sending so queued messages go out in the order they were typed. */
   private sendChain: Promise<unknown> = Promise.resolve();
+  /** Keeps messages queued while their recipients are still coming back after an outage. */
+  private readonly redelivery = new RecoveryRedelivery();
 
   readonly handlers: InvokeHandlers;
   /** Every SIP, SOAP and WebDialer message of the session, masked, for Diagnostics. */
@@ -352,6 +355,7 @@ export class DeskSession implements DeskBackend {
 
   private teardownConnection(): void {
     this.presenceServer = undefined;
+    this.redelivery.cancel();
     if (!this.connection) return;
     void this.connection.directory.close();
     for (const off of this.connection.unsubscribe) off();
@@ -393,6 +397,7 @@ export class DeskSession implements DeskBackend {
     if (state === 'registered') {
       if (this.state.phase !== 'signed-in') {
         this.log('session: registered again; flushing queued messages');
+        this.redelivery.recovered();
         this.setState({ phase: 'signed-in', ...base });
         // Re-assert our presence after a server restart: the server may have lost it.
         connection.sip.setPresence(this.own).catch((e) => this.log(`session: re-publish failed: ${toAppError(e).message}`));
@@ -525,12 +530,14 @@ export class DeskSession implements DeskBackend {
     this.sendChain = this.sendChain.then(async () => {
       const connection = this.connection;
       if (!connection || this.state.phase !== 'signed-in') return;
+      const held = new Set<string>();
       for (const pending of connection.history.pending()) {
         if (this.connection !== connection || this.state.phase !== 'signed-in') return;
+        if (held.has(pending.peer)) continue; // keep this peer's messages in order
         this.events.emit('im:message', connection.history.setState(pending.id, 'sending')!);
         try {
-          await connection.sip.sendMessage(pending.peer, pending.text);
-          this.events.emit('im:message', connection.history.setState(pending.id, 'sent')!);
+          const result = await connection.sip.sendMessage(pending.peer, pending.text);
+          this.events.emit('im:message', connection.history.setState(pending.id, result?.stored ? 'stored' : 'sent')!);
         } catch (error) {
           const appError = toAppError(error);
           if (this.connection !== connection || this.state.phase !== 'signed-in' || linkError(appError.code)) {
@@ -538,10 +545,17 @@ export class DeskSession implements DeskBackend {
             this.events.emit('im:message', connection.history.setState(pending.id, 'queued')!);
             return;
           }
+          if (this.redelivery.holds(sipStatusOf(error))) {
+            this.log(`im: ${pending.peer} is not reachable yet after the reconnection (${appError.message}); trying again shortly`);
+            this.events.emit('im:message', connection.history.setState(pending.id, 'queued')!);
+            held.add(pending.peer);
+            continue;
+          }
           this.log(`im: message to ${pending.peer} failed: ${appError.message}`);
           this.events.emit('im:message', connection.history.setState(pending.id, 'failed', appError.message)!);
         }
       }
+      if (held.size) this.redelivery.schedule(() => this.flushQueue());
     });
   }
 

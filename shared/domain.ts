@@ -82,8 +82,11 @@ export interface ContactGroup {
   contacts: Contact[];
 }
 
-/** Delivery state of an instant message. */
-export type DeliveryState = 'queued' | 'sending' | 'sent' | 'failed' | 'received';
+/**
+ * Delivery state of an instant message. `stored`: the server accepted it for later delivery
+ * (202, store-and-forward) because the recipient is not signed in.
+ */
+export type DeliveryState = 'queued' | 'sending' | 'sent' | 'stored' | 'failed' | 'received';
 
 export interface ChatMessage {
   /** Stable id: local for outgoing, derived from Call-ID/CSeq for incoming. */

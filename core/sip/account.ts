@@ -16,13 +16,14 @@
  * after a connection loss is replaced by the backup; while on the backup the primary is
  * probed and the account moves back when it answers (see `failover.ts`).
  */
-import { Messager, Registerer, Subscriber, SubscriptionState, UserAgent, type Message, type URI } from 'sip.js';
+import { Messager, Registerer, UserAgent, type Message, type URI } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
 import type { OwnStatus, Presence } from '../../shared/domain';
 import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
-import { find, parseXml, text } from '../xml/safe-xml';
 import { buildPidf, composePresence, parsePidf } from './pidf';
+import { parseIsComposing } from './is-composing';
+import { PresenceSubscription } from './presence-subscription';
 import { Publication } from './publication';
 import { Failover } from './failover';
 import { ReachError, describeServer, localAddressFor, transportSetup, type SipServer, type SipTransportKind, type TlsTrust, type UdpTuning } from './transport-choice';
@@ -88,7 +89,7 @@ export class SipAccount {
   private ua: UserAgent | undefined;
   private registerer: Registerer | undefined;
   private publication: Publication | undefined;
-  private readonly subscribers = new Map<string, Subscriber>();
+  private readonly subscribers = new Map<string, PresenceSubscription>();
   private readonly watched = new Set<string>();
   private lastStatus: OwnStatus | undefined;
   /** Each user agent's socket port (a failover briefly has two user agents). */
@@ -303,55 +304,60 @@ export class SipAccount {
 
   unwatch(uri: string): void {
     this.watched.delete(uri);
-    const subscriber = this.subscribers.get(uri);
+    const subscription = this.subscribers.get(uri);
     this.subscribers.delete(uri);
-    subscriber?.unsubscribe().catch(() => undefined);
+    void subscription?.stop();
   }
 
-  private subscribe(uri: string, attempt = 0): void {
+  /**
+   * Watches one contact through our own subscription state machine (refreshes, back-off,
+   * Retry-After and final refusals live there, see presence-subscription.ts).
+   */
+  private subscribe(uri: string): void {
     const ua = this.ua;
     if (!ua || this.stopping || this.subscribers.has(uri)) return;
-    const target = UserAgent.makeURI(uri);
-    if (!target) {
+    if (!UserAgent.makeURI(uri)) {
       this.log(`sip: cannot watch "${uri}": not a SIP address`);
       return;
     }
-    const subscriber = new Subscriber(ua, target, 'presence', { expires: 600, extraHeaders: ['Accept: application/pidf+xml'] });
-    this.subscribers.set(uri, subscriber);
-    subscriber.delegate = {
-      onNotify: (notification) => {
-        notification.accept().catch(() => undefined);
-        const body = notification.request.body ?? '';
-        try {
-          const parsed = parsePidf(body);
-          this.events.emit('presence', { uri, presence: composePresence(parsed.devices) });
-        } catch (error) {
-          this.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);
-        }
-      },
-    };
-    subscriber.stateChange.addListener((state) => {
-      if (state !== SubscriptionState.Terminated || this.subscribers.get(uri) !== subscriber) return;
-      this.subscribers.delete(uri);
-      if (this.stopping || !this.watched.has(uri) || this._state !== 'registered') return;
-      // The server ended the subscription (expiry, deactivation, 481): subscribe again with
-      // a jittered back-off so many ended subscriptions do not come back at once.
-      const delay = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random());
-      setTimeout(() => this.subscribe(uri, attempt + 1), delay).unref();
+    const subscription = new PresenceSubscription({ ua, target: uri, expires: 600, log: this.log });
+    this.subscribers.set(uri, subscription);
+    subscription.on('notify', ({ body }) => {
+      try {
+        const parsed = parsePidf(body);
+        this.events.emit('presence', { uri, presence: composePresence(parsed.devices) });
+      } catch (error) {
+        this.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);
+      }
     });
-    subscriber.subscribe().catch((error: Error) => this.log(`sip: subscribe to ${uri} failed: ${error.message}`));
+    subscription.on('failure', (failure) => {
+      if (!failure.final) return;
+      // The server will not tell us this contact's presence (refused, or no such user):
+      // show that instead of a stale or empty state.
+      this.events.emit('presence', { uri, presence: presenceUnavailable(failure.reason) });
+    });
+    subscription.start();
   }
 
-  async sendMessage(to: string, text: string): Promise<void> {
+  /**
+   * Sends an IM and resolves on the final 2xx. `stored` is true for 202 Accepted: a
+   * store-and-forward server (e.g. Kamailio msilo) keeps it for a recipient not signed in
+   * (RFC 3428 §7: 202 says accepted, not delivered).
+   */
+  async sendMessage(to: string, text: string): Promise<{ stored: boolean }> {
     const ua = this.requireRegistered();
     const target = UserAgent.makeURI(to);
     if (!target) throw new SipError('invalid-input', `"${to}" is not a SIP address.`);
     const messager = new Messager(ua, target, text, 'text/plain;charset=UTF-8');
-    await this.finalAnswer('MESSAGE', (requestDelegate) => messager.message({ requestDelegate }), (response) => {
+    let status = 0;
+    const send = (delegate: { onAccept: () => void; onReject: (response: IncomingResponse) => void }) =>
+      messager.message({ requestDelegate: { onReject: delegate.onReject, onAccept: (response) => ((status = response.message.statusCode ?? 0), delegate.onAccept()) } });
+    await this.finalAnswer('MESSAGE', send, (response) => {
       const code = response.message.statusCode;
       const why = code === 480 || code === 404 ? 'is not signed in' : 'could not be reached';
       return new SipError('sip', `Not delivered: ${to.replace(/^sip:/, '')} ${why} (${describe(response)}).`, code);
     });
+    return { stored: status === 202 };
   }
 
   async sendComposing(to: string, active: boolean): Promise<void> {
@@ -377,8 +383,7 @@ export class SipAccount {
     if (type.startsWith(COMPOSING_TYPE)) {
       message.accept().catch(() => undefined);
       try {
-        const state = text(find(parseXml(request.body ?? '', { maxBytes: 16 * 1024, what: 'typing indication' }), 'state')).trim();
-        this.events.emit('composing', { from, active: state === 'active' });
+        this.events.emit('composing', { from, active: parseIsComposing(request.body ?? '').active });
       } catch (error) {
         this.log(`sip: typing indication from ${from} not readable (${(error as Error).message})`);
       }
@@ -401,7 +406,7 @@ export class SipAccount {
     if (this.reconnecting || this.stopping || !this.ua) return;
     this.reconnecting = true;
     this.setState('reconnecting');
-    for (const subscriber of this.subscribers.values()) subscriber.dispose().catch(() => undefined);
+    for (const subscription of this.subscribers.values()) subscription.dispose();
     this.subscribers.clear();
     this.publication?.reset();
     for (let attempt = 0; !this.stopping && this.ua; attempt += 1) {
@@ -452,10 +457,10 @@ export class SipAccount {
   }
 
   /** Ends subscriptions, publication and registration of a user agent no longer in use. */
-  private async release(old: { ua?: UserAgent; registerer?: Registerer; publication?: Publication; subscribers: Subscriber[] }): Promise<void> {
+  private async release(old: { ua?: UserAgent; registerer?: Registerer; publication?: Publication; subscribers: PresenceSubscription[] }): Promise<void> {
     const quick = <T>(p: Promise<T>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
     if (old.ua?.transport.isConnected()) {
-      await quick(Promise.all(old.subscribers.map((s) => s.unsubscribe())));
+      await quick(Promise.all(old.subscribers.map((s) => s.stop())));
       if (old.publication) await quick(old.publication.remove());
       if (old.registerer) await unregisterAndWait(old.registerer, 2000);
     }
@@ -495,11 +500,12 @@ export class SipAccount {
     }
     const quick = <T>(p: Promise<T>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
     if (ua.transport.isConnected()) {
-      await quick(Promise.all([...this.subscribers.values()].map((s) => s.unsubscribe())));
+      await quick(Promise.all([...this.subscribers.values()].map((s) => s.stop())));
       if (this.publication) await quick(this.publication.remove());
       // Wait for the registrar's answer: until then it would still route to this contact.
       if (this.registerer) await unregisterAndWait(this.registerer, Math.min(this.options.requestTimeoutMs ?? 10_000, 5000));
     }
+    for (const subscription of this.subscribers.values()) subscription.dispose();
     this.subscribers.clear();
     this.publication?.dispose();
     this.publication = undefined;
@@ -507,4 +513,9 @@ export class SipAccount {
     this.ua = undefined;
     this.setState('unregistered');
   }
+}
+
+/** What a contact shows when the server will not give their presence. */
+export function presenceUnavailable(reason: string, at = Date.now()): Presence {
+  return { availability: 'unknown', note: `Presence not available (${reason})`, updatedAt: at, devices: [] };
 }

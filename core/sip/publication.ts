@@ -7,12 +7,14 @@
  *   None ──publish(body)──> Published (ETag) ──publish(body)──> Published (SIP-If-Match: ETag)
  *     ^                         │   └── refresh at 90% of Expires (no body, SIP-If-Match)
  *     │                  412 ───┘  → fresh PUBLISH without ETag, once
- *     └──────────── remove() (Expires: 0) ──┘
+ *     │                  refresh refused otherwise → full PUBLISH without ETag after ~30 s
+ *     └──────────── remove() (Expires: 0, SIP-If-Match) ──┘
  * ```
  */
 import type { UserAgent } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
 import { fromBodyLegacy } from 'sip.js/lib/core/messages/body.js';
+import type { SubscriptionTimers } from './presence-subscription';
 
 export interface PublishResult {
   ok: boolean;
@@ -23,7 +25,7 @@ export interface PublishResult {
 export class Publication {
   private etag: string | undefined;
   private expires: number;
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: unknown;
   private body: string | undefined;
 
   constructor(
@@ -32,6 +34,8 @@ export class Publication {
     private readonly contentType = 'application/pidf+xml',
     private readonly requestedExpires = 600,
     private readonly log: (line: string) => void = () => {},
+    /** Timer functions (tests run the refresh clock by hand). */
+    private readonly timers: SubscriptionTimers = { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (h) => clearTimeout(h as NodeJS.Timeout) },
   ) {
     this.expires = requestedExpires;
   }
@@ -51,6 +55,7 @@ export class Publication {
   /** Removes the publication (Expires: 0). */
   async remove(): Promise<void> {
     this.clearRefresh();
+    this.body = undefined;
     if (!this.etag) return;
     await this.send(undefined, 0).catch(() => undefined);
     this.etag = undefined;
@@ -67,7 +72,7 @@ export class Publication {
   }
 
   private clearRefresh(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.refreshTimer !== undefined) this.timers.clear(this.refreshTimer);
     this.refreshTimer = undefined;
   }
 
@@ -104,7 +109,8 @@ export class Publication {
 
   private scheduleRefresh(): void {
     this.clearRefresh();
-    this.refreshTimer = setTimeout(() => {
+    this.refreshTimer = this.timers.set(() => {
+      this.refreshTimer = undefined;
       // A refresh carries no body; on 412 the full state is published again.
       this.send(undefined, this.requestedExpires)
         .then((r) => {
@@ -114,9 +120,19 @@ export class Publication {
           }
           return r;
         })
-        .then((r) => !r.ok && this.log(`sip: publication refresh failed (${r.status} ${r.reason})`))
+        .then((r) => {
+          if (r.ok || !this.body) return;
+          // The server may have lost or be rejecting the entity tag: publish the full state
+          // afresh a little later instead of letting the publication expire.
+          const retryMs = Math.round(30_000 * (0.5 + Math.random()));
+          this.log(`sip: publication refresh failed (${r.status} ${r.reason}); publishing again in ${Math.round(retryMs / 1000)} s`);
+          this.etag = undefined;
+          this.refreshTimer = this.timers.set(() => {
+            this.refreshTimer = undefined;
+            if (this.body) void this.publish(this.body).catch(() => undefined);
+          }, retryMs);
+        })
         .catch(() => undefined);
     }, this.expires * 900);
-    this.refreshTimer.unref();
   }
 }

@@ -20,6 +20,18 @@ import type { Transport } from 'sip.js/lib/api/transport.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
 import type { TraceSink } from '../trace';
 
+/**
+ * Hands one received message to sip.js. sip.js's parser throws on some malformed messages
+ * (found by fuzzing); such a message must cost that message only, never the app.
+ */
+export function deliverSafely(onMessage: ((message: string) => void) | undefined, message: string, from: string, log?: (line: string) => void): void {
+  try {
+    onMessage?.(message);
+  } catch (error) {
+    log?.(`sip: a message from ${from} could not be handled (${(error as Error).message}); dropped`);
+  }
+}
+
 export interface StreamTransportOptions {
   host: string;
   port: number;
@@ -167,7 +179,7 @@ export class StreamTransport implements Transport {
         }
         for (const message of messages) {
           this.options.trace?.record({ protocol: 'sip', direction: 'in', peer: this.peer, raw: message });
-          this.onMessage?.(message);
+          deliverSafely(this.onMessage, message, `${host}:${port}`, this.options.log);
         }
       });
       socket.once('error', (error: NodeJS.ErrnoException) => {

@@ -44,6 +44,7 @@ import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Transport } from 'sip.js/lib/api/transport.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
 import type { TraceSink } from '../trace';
+import { deliverSafely } from './stream-transport';
 
 /** The part of a Node `dgram.Socket` the transport uses (a fake one in unit tests). */
 export interface DatagramSocket {
@@ -541,12 +542,12 @@ export class UdpTransport implements Transport {
       entry.interval = this.t2;
     }
     this.options.trace?.record({ protocol: 'sip', direction: 'in', peer: `udp ${this.target}`, raw });
-    this.onMessage?.(this.withoutLocalPort(raw));
+    deliverSafely(this.onMessage, this.withoutLocalPort(raw), this.target, this.options.log);
   }
 
   private receiveRequest(raw: string, summary: SipSummary): void {
     if (summary.method === 'ACK') {
-      this.onMessage?.(raw);
+      deliverSafely(this.onMessage, raw, this.target, this.options.log);
       return;
     }
     const id = key(summary.branch, summary.method);
@@ -564,7 +565,7 @@ export class UdpTransport implements Transport {
     }
     this.served.set(id, { response: undefined, timer: setTimeout(() => this.served.delete(id), 64 * this.t1) });
     this.options.trace?.record({ protocol: 'sip', direction: 'in', peer: `udp ${this.target}`, raw });
-    this.onMessage?.(raw);
+    deliverSafely(this.onMessage, raw, this.target, this.options.log);
   }
 
   disconnect(): Promise<void> {

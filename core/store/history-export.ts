@@ -6,7 +6,7 @@ import type { ChatMessage, ExportedFile } from '../../shared/domain';
 
 export type ConversationFormat = 'text' | 'json';
 
-const STATE_WORDS: Record<ChatMessage['state'], string> = { queued: 'queued', sending: 'sending', sent: 'sent', failed: 'NOT SENT', received: 'received' };
+const STATE_WORDS: Record<ChatMessage['state'], string> = { queued: 'queued', sending: 'sending', sent: 'sent', failed: 'NOT SENT', received: 'received', stored: 'stored by the server for later delivery' };
 
 /** A file name safe on every OS: the peer's address without scheme or separators, and the date. */
 export function exportFileName(peer: string, extension: string, at = Date.now()): string {

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { makeTlsCertificate } from './tls-cert';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
@@ -19,6 +19,8 @@ export interface KamailioOptions {
   runDir?: string;
   /** Kamailio log level (default 1: errors and warnings). */
   debug?: number;
+  /** Store IMs to users who are not signed in and deliver them when they register (msilo). */
+  msilo?: boolean;
   log?: (line: string) => void;
 }
 
@@ -100,6 +102,11 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   mkdirSync(dbDir, { recursive: true });
   if (!existsSync(DBTEXT_TEMPLATES)) throw new Error(`Kamailio's db_text templates are missing (${DBTEXT_TEMPLATES}): install kamailio (bash scripts/setup.sh)`);
   for (const table of readdirSync(DBTEXT_TEMPLATES)) copyFileSync(join(DBTEXT_TEMPLATES, table), join(dbDir, table));
+  if (options.msilo) {
+    // Kamailio 5.6's msilo stores no Call-ID or status, which Debian's db_text template forbids.
+    const silo = join(dbDir, 'silo');
+    writeFileSync(silo, readFileSync(silo, 'utf8').replace('callid(string)', 'callid(string,null)').replace('status(int)', 'status(int,null)'));
+  }
   appendFileSync(
     join(dbDir, 'subscriber'),
     // db_text refuses empty ha1 columns, so they carry the digests for the domain as realm.
@@ -126,6 +133,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       .replaceAll('@@TLS_PORT@@', String(tlsPort))
       .replaceAll('@@TLS_CFG@@', tls.configFile)
       .replaceAll('@@DOMAIN@@', options.domain)
+      .replaceAll('@@STORE_TOKEN@@', randomBytes(12).toString('hex'))
       .replaceAll('@@MODULES@@', modules)
       .replaceAll('@@DB_DIR@@', dbDir),
   );
@@ -134,7 +142,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   let output = '';
   const launch = async () => {
     output = '';
-    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', '64', '-M', '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir], {
+    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', '64', '-M', '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...(options.msilo ? ['-A', 'WITH_MSILO'] : [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Kamailio forks workers that hold sockets, so a kill must reach them all.
       detached: true,

@@ -10,6 +10,7 @@ const STATE_LABEL: Record<ChatMessage['state'], string> = {
   queued: 'Queued — will send when connected',
   sending: 'Sending…',
   sent: 'Sent',
+  stored: 'Stored by the server — delivered when they sign in',
   failed: 'Not delivered',
   received: '',
 };

@@ -73,6 +73,8 @@ class FakeSip {
   published: OwnStatus[] = [];
   sent: Array<{ to: string; text: string }> = [];
   failNext: Error | undefined;
+  /** The server answers 202: stored for later delivery. */
+  storeNext = false;
   async start() {
     this.state = 'registered';
   }
@@ -93,6 +95,9 @@ class FakeSip {
       throw e;
     }
     this.sent.push({ to, text });
+    const stored = this.storeNext;
+    this.storeNext = false;
+    return { stored };
   }
   async sendComposing() {}
   on(event: keyof SipEvents, listener: (...args: any[]) => void): () => void {
@@ -200,6 +205,41 @@ describe('DeskSession', () => {
     await session.retryMessage(m.id);
     expect((await retried).at(-1)).toMatchObject({ id: m.id, state: 'sent' });
     expect(session.handlers['im:history']('sip:zoe@lab.test')).toEqual([expect.objectContaining({ id: m.id, state: 'sent' })]);
+  });
+
+  it('after a reconnection, a message whose recipient is not back yet (480) stays queued and is delivered, in order', async () => {
+    await signIn();
+    sip.emitState('reconnecting');
+    const a = await session.sendMessage('sip:amy@lab.test', 'one');
+    await session.sendMessage('sip:amy@lab.test', 'two');
+    await session.sendMessage('sip:bob@lab.test', 'to bob');
+    sip.failNext = Object.assign(new Error('Not delivered: amy is not signed in (480 Temporarily Unavailable).'), { code: 'sip', status: 480 });
+    const seen: ChatMessage[] = [];
+    session.on('im:message', (m) => seen.push(m));
+    const delivered = new Promise<void>((resolve) => session.on('im:message', (m) => m.text === 'two' && m.state === 'sent' && resolve()));
+    sip.emitState('registered');
+    await delivered;
+    // Bob's message was not held up by Amy's; Amy's two arrived in the order typed.
+    expect(sip.sent.map((m) => m.text)).toEqual(['to bob', 'one', 'two']);
+    expect(seen.filter((m) => m.id === a.id).map((m) => m.state)).toEqual(['sending', 'queued', 'sending', 'sent']);
+    expect(seen.some((m) => m.state === 'failed')).toBe(false);
+  });
+
+  it('a 480 outside a reconnection marks the message failed with the server’s words', async () => {
+    await signIn();
+    sip.failNext = Object.assign(new Error('Not delivered: zoe is not signed in (480 Temporarily Unavailable).'), { code: 'sip', status: 480 });
+    const failed = nextMessages(3); // queued, sending, failed
+    await session.sendMessage('sip:zoe@lab.test', 'are you there?');
+    expect((await failed).at(-1)).toMatchObject({ state: 'failed', error: 'Not delivered: zoe is not signed in (480 Temporarily Unavailable).' });
+  });
+
+  it('a message the server stores for later delivery (202) is shown as stored, not sent', async () => {
+    await signIn();
+    sip.storeNext = true;
+    const states = nextMessages(3); // queued, sending, stored
+    const m = await session.sendMessage('sip:zoe@lab.test', 'for when you are back');
+    expect((await states).map((x) => x.state)).toEqual(['queued', 'sending', 'stored']);
+    expect(session.handlers['im:history']('sip:zoe@lab.test')).toEqual([expect.objectContaining({ id: m.id, state: 'stored' })]);
   });
 
   it('shows a retransmitted incoming message once and keeps it in history', async () => {

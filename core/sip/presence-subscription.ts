@@ -1,0 +1,525 @@
+/**
+ * One watcher subscription (RFC 6665 / RFC 3856) on the sip.js core, in place of sip.js's
+ * `Subscriber`, which drops `Accept` from refreshes, hides failure codes, mishandles
+ * `Retry-After` and does not wait for the final NOTIFY when unsubscribing.
+ *
+ * ```
+ *                 start()                NOTIFY active            refresh timer (jittered)
+ *   Idle ──────────────────> Subscribing ─────────────────> Active ─────────────┐
+ *                              │  │  │                        ^  │ <── 2xx ──────┘
+ *                              │  │  └─ NOTIFY pending ──> Pending │
+ *                              │  │                    NOTIFY active┘
+ *                              │  │
+ *                              │  └─ 3xx/4xx/5xx/6xx, Timer N, 481 on refresh, NOTIFY terminated with
+ *                              │     deactivated | timeout | probation | giveup | no reason
+ *                              │        ──> Waiting ── Retry-After, else jittered exponential back-off ──> Subscribing
+ *                              │
+ *                              └─ 403/603, 404/604/410, 489, NOTIFY terminated with
+ *                                 rejected | noresource | invariant  ──> Refused (final; shown as not available)
+ *
+ *   any state ──stop()──> Unsubscribing ── final NOTIFY, or 2 s ──> Closed
+ *   any state ──dispose()──> Closed   (the connection is gone: nothing is sent)
+ * ```
+ *
+ * Every refresh carries the same `Accept` (and other extra headers) as the initial SUBSCRIBE,
+ * as the CUPS guide requires ("only the expiration time gets extended"). Refreshes fire at a
+ * random point between 55 % and 85 % of the granted time, so 5,000 subscriptions granted at
+ * the same moment refresh spread over 30 % of the interval instead of in one burst.
+ */
+import type { UserAgent } from 'sip.js';
+import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
+import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
+import type { IncomingNotifyRequest } from 'sip.js/lib/core/messages/methods/notify.js';
+import type { IncomingRequestWithSubscription, OutgoingSubscribeRequest, OutgoingSubscribeRequestDelegate } from 'sip.js/lib/core/messages/methods/subscribe.js';
+import type { Subscription } from 'sip.js/lib/core/subscription/subscription.js';
+import { AllowedMethods } from 'sip.js/lib/core/user-agent-core/allowed-methods.js';
+import { Grammar } from 'sip.js/lib/grammar/grammar.js';
+import type { URI } from 'sip.js/lib/grammar/uri.js';
+import { Emitter } from '../events';
+
+export enum PresenceSubscriptionState {
+  Idle = 'idle',
+  Subscribing = 'subscribing',
+  Pending = 'pending',
+  Active = 'active',
+  Waiting = 'waiting',
+  Refused = 'refused',
+  Unsubscribing = 'unsubscribing',
+  Closed = 'closed',
+}
+
+/** Timer functions, replaceable so tests can run the clock by hand. */
+export interface SubscriptionTimers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const realTimers: SubscriptionTimers = {
+  set: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface PresenceSubscriptionOptions {
+  /** A started user agent (its core sends and receives). */
+  ua: Pick<UserAgent, 'userAgentCore'>;
+  /** The presentity (or list) URI to watch. */
+  target: string;
+  /** Event package (default `presence`). */
+  event?: string;
+  /** Content types accepted in NOTIFY bodies (default PIDF). Sent on every SUBSCRIBE. */
+  accept?: string[];
+  /** More headers for every SUBSCRIBE of this subscription (e.g. `Supported: eventlist`). */
+  extraHeaders?: string[];
+  /** Requested duration in seconds (default 600). */
+  expires?: number;
+  /** First back-off step in ms (default 1,000); doubles per failure up to `maxBackoffMs`. */
+  baseBackoffMs?: number;
+  /** Longest back-off in ms (default 5 minutes). */
+  maxBackoffMs?: number;
+  /** How long `stop()` waits for the final NOTIFY (default 2,000 ms). */
+  unsubscribeWaitMs?: number;
+  random?: () => number;
+  timers?: SubscriptionTimers;
+  log?: (line: string) => void;
+}
+
+export interface SubscriptionNotify {
+  /** The NOTIFY body ('' when it had none). */
+  body: string;
+  contentType: string;
+  /** `active`, `pending` or `terminated`, as the Subscription-State header said. */
+  state: string;
+}
+
+export interface SubscriptionFailure {
+  /** SIP status of the refusal (absent for a NOTIFY-terminated subscription or a timeout). */
+  status?: number;
+  /** Words for the log and the UI, e.g. "403 Forbidden" or "terminated: deactivated". */
+  reason: string;
+  /** True when no further attempt will be made (the subscription is Refused). */
+  final: boolean;
+  /** When another attempt is made, after how many ms. */
+  retryInMs?: number;
+}
+
+type Events = {
+  state: PresenceSubscriptionState;
+  notify: SubscriptionNotify;
+  failure: SubscriptionFailure;
+};
+
+/** Parsed `Subscription-State` header (RFC 6665 §8.2.3). */
+export interface SubscriptionStateHeader {
+  state: string;
+  expires?: number;
+  reason?: string;
+  retryAfter?: number;
+}
+
+export function parseSubscriptionState(value: string | undefined): SubscriptionStateHeader | undefined {
+  if (!value) return undefined;
+  const [head, ...params] = value.split(';');
+  const state = head.trim().toLowerCase();
+  if (!/^[a-z0-9-]+$/.test(state)) return undefined;
+  const out: SubscriptionStateHeader = { state };
+  for (const param of params) {
+    const [rawName, rawValue = ''] = param.split('=');
+    const name = rawName.trim().toLowerCase();
+    const v = rawValue.trim().replace(/^"|"$/g, '');
+    if (name === 'expires' && /^\d+$/.test(v)) out.expires = Number(v);
+    else if (name === 'retry-after' && /^\d+$/.test(v)) out.retryAfter = Number(v);
+    else if (name === 'reason' && v) out.reason = v.toLowerCase();
+  }
+  return out;
+}
+
+/** Seconds from a `Retry-After` header (`120 (lunch);duration=60` → 120), or undefined. */
+export function parseRetryAfter(value: string | undefined): number | undefined {
+  const m = value ? /^\s*(\d+)/.exec(value) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * When to refresh a subscription granted for `seconds`: at a random point between 55 % and
+ * 85 % of the interval (never later than 5 s before it ends when the interval allows), so
+ * subscriptions granted together do not refresh together.
+ */
+export function refreshDelayMs(seconds: number, random: () => number): number {
+  const fraction = 0.55 + 0.3 * random();
+  const latest = seconds > 10 ? seconds * 1000 - 5000 : Infinity;
+  return Math.round(Math.max(500, Math.min(seconds * 1000 * fraction, latest)));
+}
+
+/** Reasons after which re-subscribing cannot help (RFC 6665 §4.2.2). */
+const FINAL_REASONS = new Set(['rejected', 'noresource', 'invariant']);
+/** Status codes after which re-subscribing cannot help. */
+const FINAL_STATUS: Record<number, string> = {
+  403: 'rejected',
+  603: 'rejected',
+  404: 'noresource',
+  410: 'noresource',
+  604: 'noresource',
+  489: 'the server does not offer this event package',
+  415: 'the server cannot send the accepted content types',
+};
+
+export class PresenceSubscription {
+  readonly target: string;
+  private readonly events = new Emitter<Events>();
+  private _state = PresenceSubscriptionState.Idle;
+  private readonly event: string;
+  private readonly accept: string[];
+  private requestedExpires: number;
+  private readonly timers: SubscriptionTimers;
+  private readonly random: () => number;
+  private readonly log: (line: string) => void;
+  /** Increments with each initial SUBSCRIBE; callbacks of older attempts are ignored. */
+  private attempt = 0;
+  private failures = 0;
+  private request: OutgoingSubscribeRequest | undefined;
+  private dialog: Subscription | undefined;
+  private timer: unknown;
+  /** A refresh is awaiting its answer: its rejection (not the dialog's end) tells why. */
+  private refreshInFlight = false;
+  private unsubscribed: (() => void) | undefined;
+  /** Why the subscription is Refused (for the UI and the log). */
+  refusal: SubscriptionFailure | undefined;
+  /** Seconds the server granted last (from the 2xx Expires or the NOTIFY's expires). */
+  grantedExpires: number | undefined;
+
+  constructor(private readonly options: PresenceSubscriptionOptions) {
+    this.target = options.target;
+    this.event = options.event ?? 'presence';
+    this.accept = options.accept ?? ['application/pidf+xml'];
+    this.requestedExpires = options.expires ?? 600;
+    this.timers = options.timers ?? realTimers;
+    this.random = options.random ?? Math.random;
+    this.log = options.log ?? (() => {});
+  }
+
+  get state(): PresenceSubscriptionState {
+    return this._state;
+  }
+
+  on<E extends keyof Events>(event: E, listener: (payload: Events[E]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  start(): void {
+    if (this._state !== PresenceSubscriptionState.Idle) return;
+    this.send();
+  }
+
+  /** Ends the subscription (Expires: 0) and waits for the final NOTIFY, at most a short while. */
+  stop(): Promise<void> {
+    const state = this._state;
+    if (state === PresenceSubscriptionState.Closed || state === PresenceSubscriptionState.Unsubscribing) return Promise.resolve();
+    this.clearTimer();
+    const dialog = this.dialog;
+    if (!dialog || (state !== PresenceSubscriptionState.Active && state !== PresenceSubscriptionState.Pending)) {
+      this.close();
+      return Promise.resolve();
+    }
+    this.setState(PresenceSubscriptionState.Unsubscribing);
+    return new Promise((resolve) => {
+      this.unsubscribed = () => {
+        this.unsubscribed = undefined;
+        this.close();
+        resolve();
+      };
+      this.timer = this.timers.set(() => this.unsubscribed?.(), this.options.unsubscribeWaitMs ?? 2000);
+      try {
+        dialog.subscribe({ onReject: () => this.unsubscribed?.() }, { extraHeaders: this.headers(0) });
+      } catch {
+        this.unsubscribed?.();
+      }
+    });
+  }
+
+  /** Forgets everything without sending (the connection is gone or the account stops hard). */
+  dispose(): void {
+    this.close();
+  }
+
+  private close(): void {
+    this.clearTimer();
+    this.attempt += 1;
+    this.request?.waitNotifyStop();
+    this.request?.dispose();
+    this.request = undefined;
+    const dialog = this.dialog;
+    this.dialog = undefined;
+    if (dialog) {
+      dialog.delegate = undefined;
+      dialog.dispose();
+    }
+    this.setState(PresenceSubscriptionState.Closed);
+    // dispose() during stop(): the caller waiting on stop() is released too.
+    this.unsubscribed?.();
+  }
+
+  private setState(state: PresenceSubscriptionState): void {
+    if (this._state === state) return;
+    this._state = state;
+    this.events.emit('state', state);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) this.timers.clear(this.timer);
+    this.timer = undefined;
+  }
+
+  private headers(expires: number): string[] {
+    const core = this.options.ua.userAgentCore;
+    return [
+      `Allow: ${AllowedMethods.toString()}`,
+      `Event: ${this.event}`,
+      `Expires: ${expires}`,
+      `Contact: ${core.configuration.contact.toString()}`,
+      `Accept: ${this.accept.join(', ')}`,
+      ...(this.options.extraHeaders ?? []),
+    ];
+  }
+
+  /** Sends a new initial SUBSCRIBE (a new dialog). */
+  private send(): void {
+    this.clearTimer();
+    const attempt = ++this.attempt;
+    const core = this.options.ua.userAgentCore;
+    let message;
+    try {
+      message = core.makeOutgoingRequestMessage('SUBSCRIBE', this.targetUri(), core.configuration.aor, this.targetUri(), {}, this.headers(this.requestedExpires));
+    } catch (error) {
+      this.refuse({ reason: `"${this.target}" cannot be subscribed to (${(error as Error).message})`, final: true });
+      return;
+    }
+    this.setState(PresenceSubscriptionState.Subscribing);
+    const current = () => attempt === this.attempt;
+    const delegate: OutgoingSubscribeRequestDelegate = {
+      onAccept: (response) => {
+        if (!current()) return;
+        const granted = Number(response.message.getHeader('Expires'));
+        if (Number.isFinite(granted) && granted > 0) this.grantedExpires = granted;
+      },
+      onReject: (response) => current() && this.rejected(response, 'SUBSCRIBE'),
+      onRedirect: (response) => current() && this.rejected(response, 'SUBSCRIBE'),
+      onNotify: ({ request, subscription }: IncomingRequestWithSubscription) => {
+        if (!current()) {
+          request.reject({ statusCode: 481 });
+          return;
+        }
+        this.request = undefined;
+        if (subscription) {
+          this.dialog = subscription;
+          subscription.delegate = {
+            onNotify: (uas: IncomingNotifyRequest) => {
+              if (attempt === this.attempt && this.dialog === subscription) this.notified(uas);
+              else uas.accept();
+            },
+            onTerminated: () => {
+              if (attempt !== this.attempt || this.dialog !== subscription || this.refreshInFlight) return;
+              this.dialog = undefined;
+              // Timer N after a refresh, or a refresh answered 481 and the like.
+              this.lost({ reason: 'the server no longer knows the subscription' });
+            },
+          };
+        }
+        this.notified(request);
+      },
+      onNotifyTimeout: () => {
+        if (!current()) return;
+        this.request = undefined;
+        this.lost({ reason: 'no NOTIFY arrived after the SUBSCRIBE (Timer N)' });
+      },
+    };
+    try {
+      this.request = core.subscribe(message, delegate);
+    } catch (error) {
+      this.lost({ reason: `SUBSCRIBE could not be sent (${(error as Error).message})` });
+    }
+  }
+
+  private targetUri(): URI {
+    const uri = Grammar.URIParse(this.target);
+    if (!uri) throw new Error('not a SIP address');
+    return uri;
+  }
+
+  private notified(uas: IncomingNotifyRequest): void {
+    const message: IncomingRequestMessage = uas.message;
+    const header = parseSubscriptionState(message.getHeader('Subscription-State'));
+    if (!header) {
+      // RFC 6665 §4.1.3: a NOTIFY must say the subscription's state.
+      this.log(`sip: NOTIFY for ${this.target} without a readable Subscription-State ("${message.getHeader('Subscription-State') ?? ''}") refused`);
+      uas.reject({ statusCode: 400, reasonPhrase: 'Missing Subscription-State' });
+      return;
+    }
+    uas.accept();
+    const body = message.body ?? '';
+    const contentType = (message.getHeader('Content-Type') ?? '').trim();
+    const state = this._state;
+    if (state === PresenceSubscriptionState.Unsubscribing) {
+      if (header.state === 'terminated') this.unsubscribed?.();
+      return;
+    }
+    if (state === PresenceSubscriptionState.Closed || state === PresenceSubscriptionState.Refused) return;
+
+    if (header.state === 'active' || header.state === 'pending') {
+      // A pending NOTIFY with no body says nothing about the presentity yet.
+      if (header.state === 'active' || body.trim()) this.events.emit('notify', { body, contentType, state: header.state });
+      this.granted(header.expires);
+      // Only an active subscription ends a run of failures: a server that keeps answering
+      // "pending" then "terminated" is still backed off from.
+      if (header.state === 'active') this.failures = 0;
+      this.setState(header.state === 'active' ? PresenceSubscriptionState.Active : PresenceSubscriptionState.Pending);
+      this.scheduleRefresh();
+      return;
+    }
+    if (header.state !== 'terminated') {
+      // Unknown states are treated as pending (RFC 6665 §8.2.3 allows extensions).
+      this.log(`sip: NOTIFY for ${this.target} with unknown Subscription-State "${header.state}" treated as pending`);
+      this.setState(PresenceSubscriptionState.Pending);
+      this.scheduleRefresh();
+      return;
+    }
+    // Terminated: the dialog is gone (sip.js disposed it).
+    const dialog = this.dialog;
+    this.dialog = undefined;
+    if (dialog) dialog.delegate = undefined;
+    const reason = header.reason;
+    if (reason && FINAL_REASONS.has(reason)) {
+      this.refuse({ reason: `terminated: ${reason}`, final: true });
+      return;
+    }
+    if (body.trim()) this.events.emit('notify', { body, contentType, state: 'terminated' });
+    this.lost({ reason: `terminated: ${reason ?? 'no reason given'}`, retryAfter: header.retryAfter });
+  }
+
+  /** The subscription's duration: the NOTIFY's expires, else the 2xx's, else what we asked. */
+  private granted(fromNotify: number | undefined): void {
+    if (fromNotify !== undefined && fromNotify > 0) this.grantedExpires = fromNotify;
+  }
+
+  private scheduleRefresh(): void {
+    this.clearTimer();
+    const seconds = Math.max(1, Math.min(this.grantedExpires ?? this.requestedExpires, this.requestedExpires * 4));
+    this.timer = this.timers.set(() => this.refresh(), refreshDelayMs(seconds, this.random));
+  }
+
+  private refresh(): void {
+    this.timer = undefined;
+    const dialog = this.dialog;
+    const attempt = this.attempt;
+    if (!dialog || (this._state !== PresenceSubscriptionState.Active && this._state !== PresenceSubscriptionState.Pending)) {
+      this.send();
+      return;
+    }
+    const current = () => attempt === this.attempt && this.dialog === dialog;
+    this.refreshInFlight = true;
+    try {
+      dialog.subscribe(
+        {
+          onAccept: (response) => {
+            this.refreshInFlight = false;
+            if (!current()) return;
+            const granted = Number(response.message.getHeader('Expires'));
+            if (Number.isFinite(granted) && granted > 0) this.grantedExpires = granted;
+            else if (response.message.getHeader('Expires') === undefined) this.log(`sip: refresh for ${this.target} answered without Expires; keeping ${this.grantedExpires ?? this.requestedExpires} s`);
+            this.scheduleRefresh();
+          },
+          onReject: (response) => {
+            this.refreshInFlight = false;
+            // 481 and the like: sip.js has already terminated the dialog (onTerminated ran);
+            // whatever the code, a new subscription is made after a back-off.
+            if (attempt !== this.attempt) return;
+            if (this.dialog === dialog) {
+              this.dialog = undefined;
+              dialog.delegate = undefined;
+              dialog.dispose();
+            }
+            this.rejected(response, 'refresh');
+          },
+        },
+        { extraHeaders: this.headers(this.requestedExpires) },
+      );
+    } catch (error) {
+      this.refreshInFlight = false;
+      this.dialog = undefined;
+      dialog.dispose();
+      this.lost({ reason: `refresh could not be sent (${(error as Error).message})` });
+    }
+  }
+
+  private rejected(response: IncomingResponse, what: string): void {
+    const m = response.message;
+    const status = m.statusCode ?? 0;
+    const reason = `${what} answered ${status} ${m.reasonPhrase ?? ''}`.trim();
+    if (status === 423) {
+      // Interval Too Brief: ask again at once with the server's minimum.
+      const min = Number(m.getHeader('Min-Expires'));
+      if (Number.isFinite(min) && min > this.requestedExpires && min <= 86_400) {
+        this.log(`sip: ${this.target}: ${reason}; asking again for ${min} s`);
+        this.requestedExpires = min;
+        this.send();
+        return;
+      }
+    }
+    const final = FINAL_STATUS[status];
+    if (final) {
+      this.refuse({ status, reason: `${reason} (${final})`, final: true });
+      return;
+    }
+    this.lost({ status, reason, retryAfter: parseRetryAfter(m.getHeader('Retry-After')) });
+  }
+
+  /** True (and the stop completed) when the subscription is being or has been ended by us. */
+  private ending(): boolean {
+    if (this._state === PresenceSubscriptionState.Unsubscribing) {
+      this.unsubscribed?.();
+      return true;
+    }
+    return this._state === PresenceSubscriptionState.Closed;
+  }
+
+  private refuse(failure: SubscriptionFailure): void {
+    if (this.ending()) return;
+    this.clearTimer();
+    this.attempt += 1;
+    this.request = undefined;
+    this.refusal = failure;
+    this.log(`sip: presence of ${this.target} is not available: ${failure.reason}`);
+    this.setState(PresenceSubscriptionState.Refused);
+    this.events.emit('failure', failure);
+  }
+
+  /** Not subscribed any more, but it may work later: wait, then subscribe anew. */
+  private lost(cause: { status?: number; reason: string; retryAfter?: number }): void {
+    if (this.ending()) return;
+    this.clearTimer();
+    this.attempt += 1;
+    this.refreshInFlight = false;
+    this.request = undefined;
+    this.failures += 1;
+    const base = this.options.baseBackoffMs ?? 1000;
+    const max = this.options.maxBackoffMs ?? 300_000;
+    // Retry-After wins (with a little spread so many watchers do not return together);
+    // otherwise exponential back-off, jittered ±50 %.
+    const delay =
+      cause.retryAfter !== undefined
+        ? cause.retryAfter * 1000 * (1 + 0.2 * this.random())
+        : Math.min(max, base * 2 ** (this.failures - 1)) * (0.5 + this.random());
+    const retryInMs = Math.round(delay);
+    this.log(`sip: subscription to ${this.target} ended (${cause.reason}); subscribing again in ${(retryInMs / 1000).toFixed(1)} s`);
+    this.setState(PresenceSubscriptionState.Waiting);
+    this.events.emit('failure', { ...(cause.status ? { status: cause.status } : {}), reason: cause.reason, final: false, retryInMs });
+    this.timer = this.timers.set(() => {
+      this.timer = undefined;
+      if (this._state === PresenceSubscriptionState.Waiting) this.send();
+    }, retryInMs);
+  }
+}
+
