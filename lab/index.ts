@@ -11,7 +11,7 @@ import { startKamailio, type Kamailio } from './kamailio';
 import { startLabCups, type LabCups } from './cups/server';
 import { startLabWebDialer, type LabWebDialer } from './webdialer/server';
 import { Bot } from './bots';
-import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labPasswords, type LabPerson } from './directory';
+import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labExtraPeople, labPasswords, type LabPerson } from './directory';
 
 export interface LabOptions {
   /** Start the colleague bots (default true). */
@@ -22,6 +22,8 @@ export interface LabOptions {
   replyDelayMs?: number;
   /** Port for the lab CUPS server (default 0 = free). */
   cupsPort?: number;
+  /** Extra people on the demo user's list (offline, in groups after the colleagues'), for scale. */
+  extraContacts?: number;
   log?: (line: string) => void;
 }
 
@@ -31,6 +33,8 @@ export interface Lab {
   cupsUrl: string;
   demoUser: { id: string; password: string; displayName: string };
   colleagues: LabPerson[];
+  /** The `extraContacts` people, in list order. */
+  extraPeople: LabPerson[];
   kamailio: Kamailio;
   cups: LabCups;
   webDialer: LabWebDialer;
@@ -56,7 +60,8 @@ export function labContactList(colleagues: LabPerson[] = LAB_COLLEAGUES): CupsGr
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const log = options.log ?? (() => {});
   const ids = [DEMO_USER.id, ...LAB_COLLEAGUES.map((c) => c.id)];
-  const passwords = labPasswords(ids);
+  const extraPeople = labExtraPeople(options.extraContacts ?? 0);
+  const passwords = labPasswords([...ids, ...extraPeople.map((p) => p.id)]);
   const runDir = mkdtempSync(join(tmpdir(), 'presence-desk-lab-'));
   const cleanup: Array<() => Promise<void>> = [async () => rmSync(runDir, { recursive: true, force: true })];
   const stop = async () => {
@@ -81,8 +86,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       port: options.cupsPort ?? 0,
       domain: LAB_DOMAIN,
       presence: { host: kamailio.host, port: kamailio.tcpPort, protocol: 'tcp' },
-      users: [DEMO_USER, ...LAB_COLLEAGUES].map((p) => ({ id: p.id, password: passwords.get(p.id)!, displayName: p.displayName, numbers: p.numbers })),
-      contactLists: { [DEMO_USER.id]: labContactList() },
+      users: [
+        ...[DEMO_USER, ...LAB_COLLEAGUES].map((p) => ({ id: p.id, password: passwords.get(p.id)!, displayName: p.displayName, numbers: p.numbers })),
+        // Known to CUPS (so they can be added and moved) but not to Kamailio: they never come online.
+        ...extraPeople.map((p) => ({ id: p.id, password: passwords.get(p.id)!, displayName: p.displayName, numbers: p.numbers })),
+      ],
+      contactLists: { [DEMO_USER.id]: labContactList([...LAB_COLLEAGUES, ...extraPeople]) },
       log,
     });
     cleanup.push(() => cups.close());
@@ -118,6 +127,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       cupsUrl: cups.url,
       demoUser: { ...DEMO_USER, password: passwords.get(DEMO_USER.id)! },
       colleagues: LAB_COLLEAGUES,
+      extraPeople,
       kamailio,
       cups,
       webDialer,
