@@ -381,7 +381,7 @@ export function BuddyList({
           className="search"
           data-testid="search"
           type="search"
-          placeholder="Search contacts (Ctrl+K)"
+          placeholder="Search (Ctrl+K)"
           aria-label="Search contacts by name, address or number"
           aria-keyshortcuts="Control+K"
           value={query}
