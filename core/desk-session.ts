@@ -45,6 +45,9 @@ import { MessageHistory } from './store/history';
 import type { SettingsStore } from './store/settings';
 import { aorUser, normaliseAor, personaUri } from './uri';
 
+/** Contacts subscribed to per turn of the event loop at sign-in (see `watchAll`). */
+const WATCH_BATCH = 50;
+
 /** Longest IM we send or accept for display; larger ones are refused with a clear reason. */
 export const MAX_IM_BYTES = 256 * 1024;
 
@@ -216,7 +219,7 @@ export class DeskSession implements DeskBackend {
       this.wire(connection);
 
       await sip.setPresence(this.own);
-      for (const uri of new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))) sip.watch(uri);
+      this.watchAll(connection, [...new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))]);
 
       this.options.settings.update({ server, user });
       this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo });
@@ -274,6 +277,22 @@ export class DeskSession implements DeskBackend {
       sip.on('message', (message) => this.onIncoming(connection, message)),
       sip.on('composing', ({ from, active }) => this.events.emit('im:composing', { peer: normaliseAor(from), active })),
     );
+  }
+
+  /**
+   * Subscribes to every contact, a batch per turn of the event loop: each SUBSCRIBE, its
+   * challenge and its first NOTIFY cost sip.js real parsing time, and thousands of them in one
+   * go would keep the host from answering the renderer (or the server's other traffic) for
+   * seconds. Small lists are subscribed at once.
+   */
+  private watchAll(connection: Connection, uris: string[]): void {
+    let at = 0;
+    const batch = () => {
+      if (this.connection !== connection) return; // signed out meanwhile
+      for (const end = Math.min(uris.length, at + WATCH_BATCH); at < end; at++) connection.sip.watch(uris[at]);
+      if (at < uris.length) setImmediate(batch);
+    };
+    batch();
   }
 
   private onRegistration(connection: Connection, state: RegistrationState): void {
