@@ -1,7 +1,7 @@
 /**
  * The real renderer in Chromium with 5,000 contacts from a test backend that sends the
- * presence events itself: the loading indicator, number search, and that a presence change
- * re-renders only the row of the contact it is about.
+ * presence events itself: the loading indicator, number search, the phone mark, and that a
+ * presence change re-renders only the row of the contact it is about.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -79,6 +79,19 @@ describe('buddy list renderer at 5,000 contacts', () => {
     await expect(page.locator(`[data-testid="contact"][data-uri="${uri}"] [data-testid="contact-note"]`).textContent()).resolves.toBe('In a meeting');
     const rendered = await page.evaluate(() => (window as unknown as { __rowRenders: string[] }).__rowRenders);
     expect(rendered).toEqual([uri]);
+  });
+
+  it('shows who is on the phone, with the phone mark and the group counting them online', async () => {
+    const second = page.locator('[data-testid="contact"]').nth(1);
+    const uri = (await second.getAttribute('data-uri'))!;
+    const group = groups.find((g) => g.contacts.some((c) => c.uri === uri))!.name;
+    const count = page.locator(`[data-testid="group"][data-name="${group}"] [data-testid="group-count"]`);
+    const online = Number((await count.textContent())!.split('/')[0]);
+    expect(await page.locator(`[data-testid="contact"][data-uri="${uri}"] [data-testid="on-phone"]`).count()).toBe(0);
+    backend.emit('presence:changed', [{ uri, presence: presence('on-the-phone') }]);
+    await page.locator(`[data-testid="contact"][data-uri="${uri}"][data-availability="on-the-phone"] [data-testid="on-phone"]`).waitFor();
+    await expect(page.locator(`[data-testid="contact"][data-uri="${uri}"] [data-testid="contact-note"]`).textContent()).resolves.toBe('On the phone');
+    await expect.poll(() => count.textContent()).toBe(`${online + 1}/${groups.find((g) => g.name === group)!.contacts.length}`);
   });
 
   it('had no script errors', () => {
