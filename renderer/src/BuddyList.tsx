@@ -289,6 +289,15 @@ export function BuddyList({
     [edit],
   );
   const closeMenu = useCallback(() => setMenu(undefined), []);
+  const navRef = useRef<HTMLElement>(null);
+  // A menu opened from the keyboard (Shift+F10, the menu key) is used from the keyboard too.
+  const hadMenu = useRef(false);
+  useEffect(() => {
+    if (menu) navRef.current?.querySelector<HTMLElement>('[data-testid="contact-menu"] [role="menuitem"]')?.focus();
+    // Closing the menu removed the focused item: give the focus back to the list.
+    else if (hadMenu.current && (document.activeElement === document.body || !document.activeElement)) scrollRef.current?.focus();
+    hadMenu.current = !!menu;
+  }, [menu]);
   const changeSort = (next: SortMode) => {
     setSort(next);
     save(SORT_KEY, next);
@@ -304,6 +313,8 @@ export function BuddyList({
   };
 
   const onListKey = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    // Keys in an open contact menu belong to the menu (Enter activates its item).
+    if ((e.target as HTMLElement).closest('[role="menu"]')) return;
     const row = rows[activeIndex];
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / CONTACT_ROW) - 1);
     switch (e.key) {
@@ -374,7 +385,7 @@ export function BuddyList({
   const loading = progress.total > 0 && progress.known < progress.total;
 
   return (
-    <nav className="buddy-list" aria-label="Contacts">
+    <nav className="buddy-list" aria-label="Contacts" ref={navRef}>
       <div className="list-tools">
         <input
           ref={searchRef}

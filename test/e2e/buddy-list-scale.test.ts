@@ -131,6 +131,14 @@ describe('buddy list with 5,000 lab contacts, in Chromium', () => {
     await page.keyboard.press('ArrowDown');
     await expect.poll(active).toBe(uri('maria'));
 
+    // The contact menu opens from the keyboard with the focus in it, and gives it back on Escape.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    await page.keyboard.press('Shift+F10');
+    await expect.poll(focused).toBe('menu-rename');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="contact-menu"]').waitFor({ state: 'detached' });
+    await expect.poll(focused).toBe('buddy-scroll');
+
     // Typing while the list has focus searches; Ctrl+K goes back to the search box.
     await page.keyboard.press('o');
     await page.keyboard.press('k');
