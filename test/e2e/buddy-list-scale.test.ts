@@ -3,7 +3,7 @@
  * (real Kamailio subscriptions for all 5,006), and the real renderer in Chromium keeps the DOM
  * small while search, scrolling, collapsing, sorting and the keyboard work on the whole list.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -78,6 +78,8 @@ describe('buddy list with 5,000 lab contacts, in Chromium', () => {
     expect(sections.slice(0, 3)).toEqual(['Product team', 'Support desk', 'Engineering']);
     const perGroup = created.lab!.extraPeople.filter((p) => p.group === 'Engineering').length;
     await expect(page.locator('[data-testid="group"][data-name="Engineering"] [data-testid="group-count"]').textContent()).resolves.toBe(`0/${perGroup}`);
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-results', 'e2e-buddy-list-5000.png') });
   });
 
   it('filters across all 5,006 contacts by name and by SIP address', async () => {
