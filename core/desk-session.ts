@@ -56,6 +56,9 @@ import { SettingsCertificateTrust } from './store/certificate-trust';
 import { connectionHandlers } from './connection-settings';
 import type { CertificateTrust } from './cups/tls-trust';
 
+/** Contacts subscribed to per turn of the event loop at sign-in (see `watchAll`). */
+const WATCH_BATCH = 50;
+
 /** Longest IM we send or accept for display; larger ones are refused with a clear reason. */
 export const MAX_IM_BYTES = 256 * 1024;
 
@@ -311,7 +314,7 @@ export class DeskSession implements DeskBackend {
       this.wire(connection);
 
       await sip.setPresence(this.own);
-      for (const uri of new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))) sip.watch(uri);
+      this.watchAll(connection, [...new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))]);
 
       this.options.settings.update({ server, user });
       this.rememberPassword(request, user, server);
@@ -389,6 +392,22 @@ export class DeskSession implements DeskBackend {
     this.presenceServer = `${describeServer(server)}${backup ? ' (backup)' : ''}`;
     this.log(`session: presence server in use: ${this.presenceServer}`);
     if (this.state.phase === 'signed-in' || this.state.phase === 'reconnecting') this.setState({ ...this.state, presenceServer: this.presenceServer });
+  }
+
+  /**
+   * Subscribes to every contact, a batch per turn of the event loop: each SUBSCRIBE, its
+   * challenge and its first NOTIFY cost sip.js real parsing time, and thousands of them in one
+   * go would keep the host from answering the renderer (or the server's other traffic) for
+   * seconds. Small lists are subscribed at once.
+   */
+  private watchAll(connection: Connection, uris: string[]): void {
+    let at = 0;
+    const batch = () => {
+      if (this.connection !== connection) return; // signed out meanwhile
+      for (const end = Math.min(uris.length, at + WATCH_BATCH); at < end; at++) connection.sip.watch(uris[at]);
+      if (at < uris.length) setImmediate(batch);
+    };
+    batch();
   }
 
   private onRegistration(connection: Connection, state: RegistrationState): void {

@@ -1,25 +1,33 @@
 /**
  * `npm run lab`: runs the demo lab on its own (Kamailio, lab CUPS, colleague bots) and prints
- * where to point a client, until Ctrl+C.
+ * where to point a client, until Ctrl+C. `--contacts N` gives the demo user N more contacts.
  */
+import { parseArgs } from 'node:util';
 import { startLab } from './index';
 
-// `--https`: the lab CUPS serves HTTPS with a self-signed certificate made for this run.
-const cupsTls = process.argv.includes('--https');
-// `--sip-transport udp|tcp|tls`: the protocol the lab CUPS advertises for the presence server.
-const transportArg = process.argv[process.argv.indexOf('--sip-transport') + 1];
-const sipTransport = transportArg === 'udp' || transportArg === 'tls' || transportArg === 'tcp' ? transportArg : undefined;
-if (process.argv.includes('--sip-transport') && !sipTransport) {
-  console.error(`--sip-transport takes udp, tcp or tls, not "${transportArg ?? ''}"`);
+const { values } = parseArgs({ options: { contacts: { type: 'string' }, https: { type: 'boolean' }, 'sip-transport': { type: 'string' } }, strict: false });
+const extraContacts = Number(values.contacts ?? 0);
+if (!Number.isInteger(extraContacts) || extraContacts < 0) {
+  console.error(`--contacts takes a whole number, not "${String(values.contacts)}"`);
   process.exit(2);
 }
-const lab = await startLab({ livenEveryMs: 20_000, cupsTls, sipTransport, log: (line) => console.log(line) });
+// `--https`: the lab CUPS serves HTTPS with a self-signed certificate made for this run.
+const cupsTls = values.https === true;
+// `--sip-transport udp|tcp|tls`: the protocol the lab CUPS advertises for the presence server.
+const transportArg = values['sip-transport'];
+const sipTransport = transportArg === 'udp' || transportArg === 'tls' || transportArg === 'tcp' ? transportArg : undefined;
+if (transportArg !== undefined && !sipTransport) {
+  console.error(`--sip-transport takes udp, tcp or tls, not "${String(transportArg)}"`);
+  process.exit(2);
+}
+const lab = await startLab({ livenEveryMs: 20_000, cupsTls, sipTransport, extraContacts, log: (line) => console.log(line) });
 if (cupsTls) console.log(`Lab CUPS certificate SHA-256: ${lab.cups.certificateFingerprint}`);
 console.log(`SIP over TLS certificate to trust (self-signed, this run only):\n${lab.kamailio.tlsCertificate.trim()}`);
 console.log(`Lab CUPS server: ${lab.cupsUrl}`);
 console.log(`Sign in as ${lab.demoUser.id} / ${lab.demoUser.password}`);
 console.log(`Directory: ldap://${lab.slapd.host}:${lab.slapd.port}/ ${lab.slapd.peopleBase} (bind ${lab.slapd.bindDn} / ${lab.slapd.bindPassword})`);
 for (const person of lab.colleagues) console.log(`  colleague ${person.id} (${person.displayName}) password ${lab.passwordOf(person.id)}`);
+if (extraContacts) console.log(`  and ${extraContacts} more contacts in ${new Set(lab.extraPeople.map((p) => p.group)).size} groups (offline)`);
 const stop = async () => {
   await lab.stop();
   process.exit(0);

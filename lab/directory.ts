@@ -74,3 +74,27 @@ export const LAB_DIALING_RULES: DialingRule[] = [
   { type: 1, name: 'International', description: 'Other E.164 numbers', priority: 3, numberBeginsWith: '+', numberOfDigits: null, digitsToBeRemoved: 1, prefix: '9011' },
   { type: 2, name: 'Directory: own site', description: 'Directory numbers of this site', priority: 1, numberBeginsWith: '+1408555', numberOfDigits: 11, digitsToBeRemoved: 8, prefix: '' },
 ];
+
+const FIRST = ['Ada', 'Ben', 'Carla', 'Dmitri', 'Elif', 'Farah', 'Goran', 'Hana', 'Ivan', 'Julia', 'Kenji', 'Lucia', 'Mateo', 'Nadia', 'Oskar', 'Paula', 'Quinn', 'Rosa', 'Stefan', 'Tariq', 'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf', 'Zoe'];
+const LAST = ['Abbott', 'Bauer', 'Costa', 'Dubois', 'Eriksen', 'Fontaine', 'Garcia', 'Horvat', 'Iyer', 'Jensen', 'Kowalski', 'Lindqvist', 'Moreau', 'Novak', 'Ortiz', 'Petrov', 'Quist', 'Rossi', 'Sato', 'Tanaka', 'Ueda', 'Varga', 'Weber', 'Xu', 'Yilmaz', 'Zimmer'];
+export const LAB_EXTRA_GROUPS = ['Engineering', 'Sales', 'Operations', 'Finance', 'Marketing', 'Field service', 'Partners'];
+
+/**
+ * A large directory for the buddy list at scale: `count` people in several groups (after the
+ * colleagues' groups), with plausible names and numbers. They are CUPS users but not SIP bots,
+ * so they show as offline. Deterministic: the same count always gives the same people.
+ */
+export function labExtraPeople(count: number): LabPerson[] {
+  const perGroup = Math.ceil(count / LAB_EXTRA_GROUPS.length);
+  return Array.from({ length: count }, (_, i) => {
+    const first = FIRST[i % FIRST.length];
+    const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
+    const n = String(i + 1).padStart(4, '0');
+    return {
+      id: `${first}.${last}.${n}`.toLowerCase(),
+      displayName: `${first} ${last} ${n}`,
+      group: LAB_EXTRA_GROUPS[Math.floor(i / perGroup)],
+      numbers: [`+1 650 55${n.slice(0, 1)} ${n}`],
+    };
+  });
+}

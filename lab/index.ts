@@ -11,7 +11,7 @@ import { startKamailio, type Kamailio } from './kamailio';
 import { startLabCups, type LabCups } from './cups/server';
 import { startLabWebDialer, type LabWebDialer } from './webdialer/server';
 import { Bot } from './bots';
-import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labPasswords, type LabPerson } from './directory';
+import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labExtraPeople, labPasswords, type LabPerson } from './directory';
 import { startSlapd, type Slapd } from './slapd';
 import { labDirectoryPeople, labDirectoryConfig, LAB_DIRECTORY_SUFFIX } from './slapd/people';
 
@@ -30,6 +30,8 @@ export interface LabOptions {
   webDialerTls?: boolean;
   /** The SIP transport the lab CUPS configuration advertises (`Presence.Primary.Protocol`, default TCP). */
   sipTransport?: 'udp' | 'tcp' | 'tls';
+  /** Extra people on the demo user's list (offline, in groups after the colleagues'), for scale. */
+  extraContacts?: number;
   log?: (line: string) => void;
 }
 
@@ -39,6 +41,8 @@ export interface Lab {
   cupsUrl: string;
   demoUser: { id: string; password: string; displayName: string };
   colleagues: LabPerson[];
+  /** The `extraContacts` people, in list order. */
+  extraPeople: LabPerson[];
   kamailio: Kamailio;
   cups: LabCups;
   webDialer: LabWebDialer;
@@ -77,7 +81,8 @@ function presenceAdvert(kamailio: Kamailio, protocol: 'udp' | 'tcp' | 'tls') {
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const log = options.log ?? (() => {});
   const ids = [DEMO_USER.id, ...LAB_COLLEAGUES.map((c) => c.id)];
-  const passwords = labPasswords(ids);
+  const extraPeople = labExtraPeople(options.extraContacts ?? 0);
+  const passwords = labPasswords([...ids, ...extraPeople.map((p) => p.id)]);
   const runDir = mkdtempSync(join(tmpdir(), 'presence-desk-lab-'));
   const cleanup: Array<() => Promise<void>> = [async () => rmSync(runDir, { recursive: true, force: true })];
   const stop = async () => {
@@ -107,8 +112,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       tls: options.cupsTls,
       domain: LAB_DOMAIN,
       presence: presenceAdvert(kamailio, options.sipTransport ?? 'tcp'),
-      users: [DEMO_USER, ...LAB_COLLEAGUES].map((p) => ({ id: p.id, password: passwords.get(p.id)!, displayName: p.displayName, numbers: p.numbers })),
-      contactLists: { [DEMO_USER.id]: labContactList() },
+      users: [
+        ...[DEMO_USER, ...LAB_COLLEAGUES].map((p) => ({ id: p.id, password: passwords.get(p.id)!, displayName: p.displayName, numbers: p.numbers })),
+        // Known to CUPS (so they can be added and moved) but not to Kamailio: they never come online.
+        ...extraPeople.map((p) => ({ id: p.id, password: passwords.get(p.id)!, displayName: p.displayName, numbers: p.numbers })),
+      ],
+      contactLists: { [DEMO_USER.id]: labContactList([...LAB_COLLEAGUES, ...extraPeople]) },
       log,
     });
     cleanup.push(() => cups.close());
@@ -144,6 +153,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       cupsUrl: cups.url,
       demoUser: { ...DEMO_USER, password: passwords.get(DEMO_USER.id)! },
       colleagues: LAB_COLLEAGUES,
+      extraPeople,
       kamailio,
       cups,
       webDialer,

@@ -1,7 +1,18 @@
-import { memo, useMemo, useState } from 'react';
+/**
+ * The buddy list: groups in the server's order, collapsible, with live presence, search, sort
+ * and keyboard navigation, drawn as a virtualized list so 5,000 contacts cost the same DOM as 30.
+ *
+ * What a presence change costs: the store replaces only the changed contacts' `Presence`
+ * objects, `flattenRows` recounts the groups in one pass, and only the visible rows whose
+ * props changed re-render (`ContactRow` and `GroupHeader` are memoized on primitive props and
+ * stable callbacks). Search keys are precomputed once per contact-list change (buddy-model.ts).
+ */
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Contact, ContactGroup, Presence } from '../../shared/domain';
+import { filterGroups, flattenRows, indexGroups, presenceProgress, type Filtered, type Row, type SortMode } from './buddy-model';
 import { ContactMenu, type ContactActions } from './ContactMenu';
-import { ONLINE, presenceClass, presenceLabel } from './presence-look';
+import { presenceClass, presenceLabel } from './presence-look';
 
 const UNKNOWN: Presence = { availability: 'unknown', note: '', updatedAt: 0, devices: [] };
 
@@ -15,62 +26,179 @@ export interface ListEditing {
 }
 
 const DRAG_TYPE = 'application/x-presence-desk-contact';
+/** Row heights in px; the CSS gives the rows exactly these heights so nothing needs measuring. */
+const GROUP_ROW = 32;
+const CONTACT_ROW = 46;
+const COLLAPSED_KEY = 'presence-desk:collapsed-groups';
+const SORT_KEY = 'presence-desk:buddy-sort';
+
+function loadCollapsed(): Set<string> {
+  try {
+    const saved = JSON.parse(localStorage.getItem(COLLAPSED_KEY) ?? '[]') as unknown;
+    return new Set(Array.isArray(saved) ? saved.filter((x): x is string => typeof x === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+function loadSort(): SortMode {
+  try {
+    return localStorage.getItem(SORT_KEY) === 'status' ? 'status' : 'name';
+  } catch {
+    return 'name';
+  }
+}
+
+function save(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Storage can be full or disabled; the choice then lasts for this session only.
+  }
+}
+
+const rowId = (index: number) => `buddy-row-${index}`;
 
 const ContactRow = memo(function ContactRow({
+  id,
+  rowKey,
+  top,
   group,
   contact,
   presence,
   unread,
-  onOpen,
+  active,
+  menu,
+  onPick,
   onMenu,
 }: {
+  id: string;
+  rowKey: string;
+  top: number;
   group: string;
   contact: Contact;
   presence: Presence;
   unread: number;
-  onOpen: (uri: string) => void;
-  onMenu?: (group: string, uri: string) => void;
+  active: boolean;
+  menu: ReactNode;
+  onPick: (key: string, uri: string) => void;
+  onMenu?: (group: string, uri: string, key: string) => void;
 }) {
+  const label = presenceLabel(presence.availability);
+  const onPhone = presence.availability === 'on-the-phone' || presence.devices.some((d) => d.availability === 'on-the-phone');
   return (
     <li
-      className="contact-row"
+      id={id}
+      role="treeitem"
+      aria-level={2}
+      aria-selected={active}
+      aria-label={`${contact.displayName}, ${label}${presence.note ? `, ${presence.note}` : ''}`}
+      className={`contact-row brow${active ? ' row-active' : ''}${menu ? ' menu-open' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
       draggable={!!onMenu}
       onDragStart={(e) => {
         e.dataTransfer.setData(DRAG_TYPE, JSON.stringify({ group, uri: contact.uri }));
         e.dataTransfer.effectAllowed = 'move';
       }}
+      onContextMenu={(e) => {
+        if (!onMenu) return;
+        e.preventDefault();
+        onMenu(group, contact.uri, rowKey);
+      }}
     >
       <button
         className="contact"
+        tabIndex={-1}
         data-testid="contact"
         data-uri={contact.uri}
         data-availability={presence.availability}
-        title={`${contact.uri} — ${presenceLabel(presence.availability)}`}
-        onClick={() => onOpen(contact.uri)}
+        title={`${contact.uri} — ${label}`}
+        onClick={() => onPick(rowKey, contact.uri)}
       >
-        <span className={presenceClass(presence.availability)} aria-label={presenceLabel(presence.availability)} />
+        <span className={presenceClass(presence.availability)} aria-hidden="true" />
         <span className="contact-text">
           <span className="contact-name">{contact.displayName}</span>
           <span className="contact-note" data-testid="contact-note">
-            {presence.note || presenceLabel(presence.availability)}
+            {presence.note || label}
           </span>
         </span>
+        {onPhone && (
+          <span className="on-phone" data-testid="on-phone" title="On the phone" aria-hidden="true">
+            ☎
+          </span>
+        )}
         {unread > 0 && <span className="badge" data-testid="unread">{unread}</span>}
       </button>
       {onMenu && (
-        <button className="row-more" aria-label={`More for ${contact.displayName}`} data-testid="contact-more" onClick={() => onMenu(group, contact.uri)}>
+        <button className="row-more" tabIndex={-1} aria-label={`More for ${contact.displayName}`} data-testid="contact-more" onClick={() => onMenu(group, contact.uri, rowKey)}>
           ⋯
         </button>
       )}
+      {menu}
     </li>
   );
 });
 
-function matches(contact: Contact, query: string): boolean {
-  if (!query) return true;
-  const q = query.toLowerCase();
-  return [contact.displayName, contact.nickname, contact.uri, contact.personaId, ...contact.numbers].some((f) => f.toLowerCase().includes(q));
-}
+const GroupHeader = memo(function GroupHeader({
+  id,
+  rowKey,
+  top,
+  group,
+  online,
+  total,
+  collapsed,
+  active,
+  edit,
+  onToggle,
+}: {
+  id: string;
+  rowKey: string;
+  top: number;
+  group: string;
+  online: number;
+  total: number;
+  collapsed: boolean;
+  active: boolean;
+  edit?: ListEditing;
+  onToggle: (group: string, key: string) => void;
+}) {
+  const name = group || 'Contacts';
+  return (
+    <div
+      id={id}
+      role="treeitem"
+      aria-level={1}
+      aria-expanded={!collapsed}
+      aria-selected={active}
+      aria-label={`${name}, ${online} of ${total} online`}
+      className={`group-header-row brow${active ? ' row-active' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+    >
+      <button className="group-header" tabIndex={-1} aria-expanded={!collapsed} data-testid="group-toggle" onClick={() => onToggle(group, rowKey)}>
+        <span className="chevron" aria-hidden="true">
+          {collapsed ? '▸' : '▾'}
+        </span>
+        <span className="group-name">{name}</span>
+        <span className="group-count" data-testid="group-count">
+          {online}/{total}
+        </span>
+      </button>
+      {edit && (
+        <span className="group-actions">
+          <button aria-label={`Add a contact to ${name}`} title="Add a contact" data-testid="group-add-contact" onClick={() => edit.addContact(group)}>
+            +
+          </button>
+          <button aria-label={`Rename ${name}`} title="Rename group" data-testid="group-rename" onClick={() => edit.renameGroup(group)}>
+            ✎
+          </button>
+          <button aria-label={`Delete ${name}`} title="Delete group" data-testid="group-delete" onClick={() => edit.deleteGroup(group)}>
+            ×
+          </button>
+        </span>
+      )}
+    </div>
+  );
+});
 
 export function BuddyList({
   groups,
@@ -86,84 +214,306 @@ export function BuddyList({
   edit?: ListEditing;
 }) {
   const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<SortMode>(loadSort);
+  const [collapsed, setCollapsed] = useState<Set<string>>(loadCollapsed);
   const [menu, setMenu] = useState<{ group: string; uri: string } | undefined>();
   const [dropTarget, setDropTarget] = useState<string | undefined>();
-  const openMenu = useMemo(() => (edit ? (group: string, uri: string) => setMenu({ group, uri }) : undefined), [edit]);
-  const [collapsed, setCollapsed] = useState<Record<string, boolean>>({});
-  const shown = useMemo(
-    () => groups.map((g) => ({ ...g, contacts: g.contacts.filter((c) => matches(c, query)) })).filter((g) => !query || g.contacts.length > 0),
-    [groups, query],
+  const [activeKey, setActiveKey] = useState<string | undefined>();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  // Search keys are rebuilt only when the contact list itself changes, never per keystroke.
+  const index = useMemo(() => indexGroups(groups), [groups]);
+  const lastFilter = useRef<{ index: typeof index; result: Filtered } | undefined>(undefined);
+  const filtered = useMemo(() => {
+    const prev = lastFilter.current?.index === index ? lastFilter.current.result : undefined;
+    const result = filterGroups(index, query, prev);
+    lastFilter.current = { index, result };
+    return result;
+  }, [index, query]);
+  const rows = useMemo(() => flattenRows(filtered, { sort, collapsed, presence }), [filtered, sort, collapsed, presence]);
+  const progress = useMemo(() => presenceProgress(groups, presence), [groups, presence]);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (rowsRef.current[i]?.kind === 'group' ? GROUP_ROW : CONTACT_ROW),
+    getItemKey: (i) => rowsRef.current[i]?.key ?? i,
+    overscan: 8,
+  });
+
+  useEffect(() => {
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [query, sort]);
+
+  // Ctrl+K (Cmd+K) from anywhere in the window goes to the search box.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const toggleGroup = useCallback((group: string, key?: string) => {
+    if (key) setActiveKey(key);
+    setCollapsed((c) => {
+      const next = new Set(c);
+      if (next.has(group)) next.delete(group);
+      else next.add(group);
+      save(COLLAPSED_KEY, JSON.stringify([...next]));
+      return next;
+    });
+  }, []);
+  const pick = useCallback(
+    (key: string, uri: string) => {
+      setActiveKey(key);
+      onOpen(uri);
+    },
+    [onOpen],
   );
+  const openMenu = useMemo(
+    () =>
+      edit
+        ? (group: string, uri: string, key: string) => {
+            setActiveKey(key);
+            setMenu({ group, uri });
+          }
+        : undefined,
+    [edit],
+  );
+  const closeMenu = useCallback(() => setMenu(undefined), []);
+  const navRef = useRef<HTMLElement>(null);
+  // A menu opened from the keyboard (Shift+F10, the menu key) is used from the keyboard too.
+  const hadMenu = useRef(false);
+  useEffect(() => {
+    if (menu) navRef.current?.querySelector<HTMLElement>('[data-testid="contact-menu"] [role="menuitem"]')?.focus();
+    // Closing the menu removed the focused item: give the focus back to the list.
+    else if (hadMenu.current && (document.activeElement === document.body || !document.activeElement)) scrollRef.current?.focus();
+    hadMenu.current = !!menu;
+  }, [menu]);
+  const changeSort = (next: SortMode) => {
+    setSort(next);
+    save(SORT_KEY, next);
+  };
+
+  const activeIndex = activeKey === undefined ? -1 : rows.findIndex((r) => r.key === activeKey);
+  const moveTo = (i: number) => {
+    const target = Math.max(0, Math.min(rows.length - 1, i));
+    const row = rows[target];
+    if (!row) return;
+    setActiveKey(row.key);
+    virtualizer.scrollToIndex(target, { align: 'auto' });
+  };
+
+  const onListKey = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    // Keys in an open contact menu belong to the menu (Enter activates its item).
+    if ((e.target as HTMLElement).closest('[role="menu"]')) return;
+    const row = rows[activeIndex];
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / CONTACT_ROW) - 1);
+    switch (e.key) {
+      case 'ArrowDown':
+        moveTo(activeIndex < 0 ? 0 : activeIndex + 1);
+        break;
+      case 'ArrowUp':
+        moveTo(activeIndex < 0 ? 0 : activeIndex - 1);
+        break;
+      case 'PageDown':
+        moveTo(activeIndex + page);
+        break;
+      case 'PageUp':
+        moveTo(activeIndex - page);
+        break;
+      case 'Home':
+        moveTo(0);
+        break;
+      case 'End':
+        moveTo(rows.length - 1);
+        break;
+      case 'Enter':
+      case ' ':
+        if (!row) return;
+        if (row.kind === 'contact') onOpen(row.contact.uri);
+        else toggleGroup(row.group);
+        break;
+      case 'ArrowLeft':
+        if (row?.kind === 'group' && !row.collapsed) toggleGroup(row.group);
+        else if (row?.kind === 'contact') moveTo(rows.findIndex((r) => r.kind === 'group' && r.group === row.group));
+        else return;
+        break;
+      case 'ArrowRight':
+        if (row?.kind === 'group' && row.collapsed) toggleGroup(row.group);
+        else return;
+        break;
+      case 'ContextMenu':
+        if (row?.kind !== 'contact' || !openMenu) return;
+        openMenu(row.group, row.contact.uri, row.key);
+        break;
+      case 'F10':
+        if (!e.shiftKey || row?.kind !== 'contact' || !openMenu) return;
+        openMenu(row.group, row.contact.uri, row.key);
+        break;
+      default:
+        // Typing a name while the list has focus starts a search with that letter.
+        if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && e.key.trim()) {
+          setQuery((q) => q + e.key);
+          searchRef.current?.focus();
+          break;
+        }
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const items = virtualizer.getVirtualItems();
+  // Visible rows, gathered per group so each group keeps one element (drop target, selectors).
+  const sections: Array<{ group: string; items: Array<{ row: Row; index: number; start: number }> }> = [];
+  for (const item of items) {
+    const row = rows[item.index];
+    if (!row) continue;
+    const last = sections[sections.length - 1];
+    if (last && last.group === row.group) last.items.push({ row, index: item.index, start: item.start });
+    else sections.push({ group: row.group, items: [{ row, index: item.index, start: item.start }] });
+  }
+  const menuContact = menu && groups.find((g) => g.name === menu.group)?.contacts.find((c) => c.uri === menu.uri);
+  const loading = progress.total > 0 && progress.known < progress.total;
+
   return (
-    <nav className="buddy-list" aria-label="Contacts">
-      <input className="search" data-testid="search" type="search" placeholder="Search contacts" value={query} onChange={(e) => setQuery(e.target.value)} />
-      {shown.map((group) => {
-        const online = group.contacts.filter((c) => ONLINE.has((presence[c.uri] ?? UNKNOWN).availability)).length;
-        const isCollapsed = collapsed[group.name] && !query;
-        return (
-          <section
-            key={group.name}
-            className={`group ${dropTarget === group.name ? 'group-drop' : ''}`}
-            data-testid="group"
-            data-name={group.name}
-            onDragOver={(e) => {
-              if (!edit || !e.dataTransfer.types.includes(DRAG_TYPE)) return;
+    <nav className="buddy-list" aria-label="Contacts" ref={navRef}>
+      <div className="list-tools">
+        <input
+          ref={searchRef}
+          className="search"
+          data-testid="search"
+          type="search"
+          placeholder="Search (Ctrl+K)"
+          aria-label="Search contacts by name, address or number"
+          aria-keyshortcuts="Control+K"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown' && rows.length) {
               e.preventDefault();
-              setDropTarget(group.name);
-            }}
-            onDragLeave={() => setDropTarget(undefined)}
-            onDrop={(e) => {
-              setDropTarget(undefined);
-              const raw = e.dataTransfer.getData(DRAG_TYPE);
-              if (!edit || !raw) return;
+              const first = rows.findIndex((r) => r.kind === 'contact');
+              scrollRef.current?.focus();
+              moveTo(first < 0 ? 0 : first);
+            } else if (e.key === 'Enter') {
+              const first = rows.find((r) => r.kind === 'contact');
+              if (first?.kind === 'contact') onOpen(first.contact.uri);
+            } else if (e.key === 'Escape' && query) {
               e.preventDefault();
-              const { group: from, uri } = JSON.parse(raw) as { group: string; uri: string };
-              const contact = groups.find((g) => g.name === from)?.contacts.find((c) => c.uri === uri);
-              if (contact && from !== group.name) edit.contact.move(from, contact, group.name);
-            }}
-          >
-            <div className="group-header-row">
-              <button className="group-header" aria-expanded={!isCollapsed} onClick={() => setCollapsed((c) => ({ ...c, [group.name]: !c[group.name] }))}>
-                <span className="chevron">{isCollapsed ? '▸' : '▾'}</span>
-                <span className="group-name">{group.name || 'Contacts'}</span>
-                <span className="group-count" data-testid="group-count">
-                  {online}/{group.contacts.length}
-                </span>
-              </button>
-              {edit && (
-                <span className="group-actions">
-                  <button aria-label={`Add a contact to ${group.name}`} title="Add a contact" data-testid="group-add-contact" onClick={() => edit.addContact(group.name)}>
-                    +
-                  </button>
-                  <button aria-label={`Rename ${group.name}`} title="Rename group" data-testid="group-rename" onClick={() => edit.renameGroup(group.name)}>
-                    ✎
-                  </button>
-                  <button aria-label={`Delete ${group.name}`} title="Delete group" data-testid="group-delete" onClick={() => edit.deleteGroup(group.name)}>
-                    ×
-                  </button>
-                </span>
+              setQuery('');
+            }
+          }}
+        />
+        <div className="sort-toggle" role="group" aria-label="Sort contacts">
+          <button aria-pressed={sort === 'name'} data-testid="sort-name" onClick={() => changeSort('name')}>
+            Name
+          </button>
+          <button aria-pressed={sort === 'status'} data-testid="sort-status" onClick={() => changeSort('status')}>
+            Status
+          </button>
+        </div>
+      </div>
+      {loading && (
+        <div className="presence-loading" role="status" data-testid="presence-loading">
+          <span>
+            Loading presence… {progress.known} of {progress.total}
+          </span>
+          <progress max={progress.total} value={progress.known} aria-label="Presence loaded" />
+        </div>
+      )}
+      <div
+        ref={scrollRef}
+        className="buddy-scroll"
+        role="tree"
+        aria-label="Contacts"
+        tabIndex={0}
+        data-testid="buddy-scroll"
+        aria-activedescendant={activeIndex >= 0 && items.some((i) => i.index === activeIndex) ? rowId(activeIndex) : undefined}
+        onKeyDown={onListKey}
+      >
+        <div className="buddy-rows" style={{ height: virtualizer.getTotalSize() }}>
+          {sections.map((section) => (
+            <section
+              key={section.group}
+              role="none"
+              className={`group${dropTarget === section.group ? ' group-drop' : ''}`}
+              data-testid="group"
+              data-name={section.group}
+              onDragOver={(e) => {
+                if (!edit || !e.dataTransfer.types.includes(DRAG_TYPE)) return;
+                e.preventDefault();
+                setDropTarget(section.group);
+              }}
+              onDragLeave={() => setDropTarget(undefined)}
+              onDrop={(e) => {
+                setDropTarget(undefined);
+                const raw = e.dataTransfer.getData(DRAG_TYPE);
+                if (!edit || !raw) return;
+                e.preventDefault();
+                const { group: from, uri } = JSON.parse(raw) as { group: string; uri: string };
+                const contact = groups.find((g) => g.name === from)?.contacts.find((c) => c.uri === uri);
+                if (contact && from !== section.group) edit.contact.move(from, contact, section.group);
+              }}
+            >
+              {section.items.map(({ row, index, start }) =>
+                row.kind === 'group' ? (
+                  <GroupHeader
+                    key={row.key}
+                    id={rowId(index)}
+                    rowKey={row.key}
+                    top={start}
+                    group={row.group}
+                    online={row.online}
+                    total={row.total}
+                    collapsed={row.collapsed}
+                    active={index === activeIndex}
+                    edit={edit}
+                    onToggle={toggleGroup}
+                  />
+                ) : null,
               )}
-            </div>
-            {!isCollapsed && (
-              <ul>
-                {group.contacts.map((c) => (
-                  <ContactRow key={c.uri} group={group.name} contact={c} presence={presence[c.uri] ?? UNKNOWN} unread={unread[c.uri] ?? 0} onOpen={onOpen} onMenu={openMenu} />
-                ))}
+              <ul role="none">
+                {section.items.map(({ row, index, start }) =>
+                  row.kind === 'contact' ? (
+                    <ContactRow
+                      key={row.key}
+                      id={rowId(index)}
+                      rowKey={row.key}
+                      top={start}
+                      group={row.group}
+                      contact={row.contact}
+                      presence={presence[row.contact.uri] ?? UNKNOWN}
+                      unread={unread[row.contact.uri] ?? 0}
+                      active={index === activeIndex}
+                      menu={
+                        edit && menuContact && menu?.group === row.group && menu.uri === row.contact.uri ? (
+                          <ContactMenu group={row.group} contact={menuContact} groups={groups} actions={edit.contact} onClose={closeMenu} />
+                        ) : undefined
+                      }
+                      onPick={pick}
+                      onMenu={openMenu}
+                    />
+                  ) : null,
+                )}
               </ul>
-            )}
-            {menu?.group === group.name && edit && (
-              <ContactMenu
-                group={group.name}
-                contact={group.contacts.find((c) => c.uri === menu.uri)!}
-                groups={groups}
-                actions={edit.contact}
-                onClose={() => setMenu(undefined)}
-              />
-            )}
-          </section>
-        );
-      })}
-      {groups.length === 0 && <p className="empty">No contacts yet.</p>}
+            </section>
+          ))}
+        </div>
+        {groups.length === 0 && <p className="empty">No contacts yet.</p>}
+        {groups.length > 0 && query.trim() && rows.length === 0 && (
+          <p className="empty" data-testid="no-match">
+            No contact matches “{query.trim()}”.
+          </p>
+        )}
+      </div>
       {edit && (
         <button className="link new-group" data-testid="new-group" onClick={edit.newGroup}>
           + New group

@@ -83,14 +83,35 @@ export function reducer(state: DeskState, action: Action): DeskState {
   }
 }
 
+/** One display frame: presence bursts are applied at most this often. */
+const FRAME_MS = 16;
+
 /** Loads the snapshot and follows every event; `openPeer` decides what counts as unread. */
 export function useDesk(api: DeskApi, openPeerRef: { current: string | undefined }): [DeskState, React.Dispatch<Action>] {
   const [state, dispatch] = useReducer(reducer, initialState);
   useEffect(() => {
+    // Presence comes in bursts (thousands of contacts at sign-in): apply it at most once per
+    // frame, latest state per contact, so the list recounts and redraws once per frame. A change
+    // after a quiet frame is applied at once, so a single status change shows without waiting.
+    const pendingPresence = new Map<string, PresenceUpdate>();
+    let frame = 0;
+    let lastFlush = -Infinity;
+    const flushPresence = () => {
+      frame = 0;
+      lastFlush = performance.now();
+      const updates = [...pendingPresence.values()];
+      pendingPresence.clear();
+      if (updates.length) dispatch({ type: 'presence', updates });
+    };
     const offs = [
       api.on('session:state', (session) => dispatch({ type: 'session', session })),
       api.on('contacts:changed', (groups) => dispatch({ type: 'contacts', groups })),
-      api.on('presence:changed', (updates) => dispatch({ type: 'presence', updates })),
+      api.on('presence:changed', (updates) => {
+        for (const u of updates) pendingPresence.set(u.uri, u);
+        if (frame) return;
+        if (performance.now() - lastFlush >= FRAME_MS) flushPresence();
+        else frame = requestAnimationFrame(flushPresence);
+      }),
       api.on('presence:own', (own) => dispatch({ type: 'own', own })),
       api.on('im:message', (message) => dispatch({ type: 'message', message, openPeer: openPeerRef.current })),
       api.on('im:composing', (update) => dispatch({ type: 'composing', update })),
@@ -99,6 +120,7 @@ export function useDesk(api: DeskApi, openPeerRef: { current: string | undefined
     window.addEventListener('desk-host-closed', lost);
     api.invoke('session:snapshot').then((snapshot) => dispatch({ type: 'snapshot', snapshot }));
     return () => {
+      cancelAnimationFrame(frame);
       offs.forEach((off) => off());
       window.removeEventListener('desk-host-closed', lost);
     };
