@@ -20,6 +20,8 @@ import type { TraceSink } from '../trace';
 import { find, parseXml, text } from '../xml/safe-xml';
 import { buildPidf, composePresence, parsePidf } from './pidf';
 import { Publication } from './publication';
+import { EventListSubscription, type ListSubscriptionState } from './rls';
+import { normaliseAor } from '../uri';
 import { TcpTransport, type TcpTransportOptions } from './tcp-transport';
 
 export type SipTransportKind = 'tcp' | 'udp';
@@ -91,6 +93,8 @@ export class SipAccount {
   private readonly seenMessages = new Set<string>();
   private readonly tupleId = `pd${Math.random().toString(36).slice(2, 10)}`;
   private readonly log: (line: string) => void;
+  /** The event-list (RLS) path: one subscription to `listUri` for all `members`. */
+  private list: { listUri: string; members: Set<string>; subscription?: EventListSubscription; fallback: boolean } | undefined;
 
   constructor(private readonly options: SipAccountOptions) {
     this.uri = `sip:${options.user}@${options.domain}`;
@@ -262,6 +266,71 @@ export class SipAccount {
     subscriber?.unsubscribe().catch(() => undefined);
   }
 
+  /**
+   * Watches `members` through one event-list subscription (RFC 4662) to `listUri`, the user's
+   * buddy list on the server's resource list server. When the server does not offer the list
+   * (404/489…, or a plain presence NOTIFY), it falls back to one subscription per member.
+   * Called again with other members (the contact list changed on the server), it subscribes
+   * anew so the server reads the new list.
+   */
+  watchList(listUri: string, members: string[]): void {
+    const next = new Set(members.map(normaliseAor));
+    const current = this.list;
+    if (current && current.listUri === listUri) {
+      const same = next.size === current.members.size && [...next].every((m) => current.members.has(m));
+      current.members = next;
+      if (current.fallback) {
+        for (const uri of this.watched) if (!next.has(uri)) this.unwatch(uri);
+        for (const uri of next) if (!this.watched.has(uri)) this.watch(uri);
+        return;
+      }
+      if (same && current.subscription && current.subscription.state !== 'stopped') return;
+      current.subscription?.stop();
+      current.subscription = undefined;
+    } else {
+      this.unwatchList();
+      this.list = { listUri, members: next, fallback: false };
+    }
+    this.subscribeList();
+  }
+
+  /** Ends the event-list subscription (and the per-member fallback, if it was in use). */
+  unwatchList(): void {
+    const list = this.list;
+    this.list = undefined;
+    if (!list) return;
+    list.subscription?.stop();
+    if (list.fallback) for (const uri of list.members) this.unwatch(uri);
+  }
+
+  /** State of the event-list subscription ('none' when not watching a list). */
+  get listState(): ListSubscriptionState | 'none' {
+    return this.list?.subscription?.state ?? (this.list ? 'fallback' : 'none');
+  }
+
+  private subscribeList(): void {
+    const list = this.list;
+    const ua = this.ua;
+    if (!list || list.fallback || !ua || this.stopping || this._state !== 'registered') return;
+    const subscription = new EventListSubscription(ua, {
+      listUri: list.listUri,
+      log: this.log,
+      onChanges: (changes) => {
+        if (this.list !== list) return;
+        // Only members of the list as we know it: a member just removed may still be reported.
+        for (const change of changes) if (list.members.has(change.uri)) this.events.emit('presence', { uri: change.uri, presence: change.presence });
+      },
+      onFallback: () => {
+        if (this.list !== list) return;
+        list.fallback = true;
+        list.subscription = undefined;
+        for (const uri of list.members) this.watch(uri);
+      },
+    });
+    list.subscription = subscription;
+    subscription.start();
+  }
+
   private subscribe(uri: string, attempt = 0): void {
     const ua = this.ua;
     if (!ua || this.stopping || this.subscribers.has(uri)) return;
@@ -357,6 +426,8 @@ export class SipAccount {
     this.setState('reconnecting');
     for (const subscriber of this.subscribers.values()) subscriber.dispose().catch(() => undefined);
     this.subscribers.clear();
+    this.list?.subscription?.dispose();
+    if (this.list) this.list.subscription = undefined;
     this.publication?.reset();
     for (let attempt = 0; !this.stopping && this.ua; attempt += 1) {
       await new Promise((r) => setTimeout(r, Math.min(4000, 250 * 2 ** attempt)));
@@ -368,6 +439,7 @@ export class SipAccount {
         this.setState('registered');
         if (this.lastStatus) await this.setPresence(this.lastStatus).catch((e: Error) => this.log(`sip: re-publish failed: ${e.message}`));
         for (const uri of this.watched) this.subscribe(uri);
+        this.subscribeList();
         break;
       } catch (error) {
         this.log(`sip: reconnect to ${this.target} failed (${(error as Error).message}); trying again`);
@@ -386,6 +458,7 @@ export class SipAccount {
       return;
     }
     const quick = <T>(p: Promise<T>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+    this.list?.subscription?.stop();
     if (ua.transport.isConnected()) {
       await quick(Promise.all([...this.subscribers.values()].map((s) => s.unsubscribe())));
       if (this.publication) await quick(this.publication.remove());
