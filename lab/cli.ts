@@ -4,7 +4,8 @@
  */
 import { startLab } from './index';
 
-const lab = await startLab({ livenEveryMs: 20_000, log: (line) => console.log(line) });
+// `npm run lab -- --rls` also runs the resource list server (event-list presence, RFC 4662).
+const lab = await startLab({ livenEveryMs: 20_000, rls: process.argv.includes('--rls'), log: (line) => console.log(line) });
 console.log(`Lab CUPS server: ${lab.cupsUrl}`);
 console.log(`Sign in as ${lab.demoUser.id} / ${lab.demoUser.password}`);
 for (const person of lab.colleagues) console.log(`  colleague ${person.id} (${person.displayName}) password ${lab.passwordOf(person.id)}`);

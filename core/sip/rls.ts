@@ -282,3 +282,11 @@ export class EventListSubscription {
     this.timer = undefined;
   }
 }
+
+/**
+ * The list URI a client assumes when the user did not name one: `sip:<user>-list@<domain>`,
+ * the convention of Kamailio/OpenSIPS RLS deployments (and of our lab).
+ */
+export function defaultListUri(user: string, domain: string): string {
+  return `sip:${user}-list@${domain}`;
+}

@@ -17,6 +17,12 @@ export interface Settings {
   recentNotes: string[];
   /** Override for the SIP transport from the server's configuration. */
   sipTransport: 'auto' | 'tcp' | 'udp';
+  /**
+   * Presence of contacts through one event-list subscription (RFC 4662) instead of one per
+   * contact: '' = per contact; 'auto' = the list `sip:<user>-list@<presence domain>`; or the
+   * list's SIP URI. A server without the list is detected and watched per contact.
+   */
+  presenceList: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -25,6 +31,7 @@ export const DEFAULT_SETTINGS: Settings = {
   idleAwayMinutes: 10,
   recentNotes: [],
   sipTransport: 'auto',
+  presenceList: '',
 };
 
 /** JSON schema shared with electron-store. */
@@ -34,6 +41,7 @@ export const SETTINGS_SCHEMA = {
   idleAwayMinutes: { type: 'number', minimum: 0, maximum: 1440 },
   recentNotes: { type: 'array', items: { type: 'string', maxLength: 512 }, maxItems: 10 },
   sipTransport: { type: 'string', enum: ['auto', 'tcp', 'udp'] },
+  presenceList: { type: 'string', maxLength: 512 },
 } as const;
 
 export function validateSettings(raw: unknown): Settings {
@@ -50,6 +58,7 @@ export function validateSettings(raw: unknown): Settings {
       ? r.recentNotes.filter((n): n is string => typeof n === 'string' && n.length <= 512).slice(0, 10)
       : [],
     sipTransport: r.sipTransport === 'tcp' || r.sipTransport === 'udp' ? r.sipTransport : 'auto',
+    presenceList: typeof r.presenceList === 'string' && (r.presenceList === 'auto' || r.presenceList === '' || /^sips?:[^@\s]+@[^\s]+$/i.test(r.presenceList)) && r.presenceList.length <= 512 ? r.presenceList : '',
   };
 }
 

@@ -33,6 +33,12 @@ export interface LabCupsOptions {
   /** Where WebDialer runs (announced as CallControl.Primary). */
   callControl?: { host: string; port: number; protocol: 'http' | 'https' };
   log?: (line: string) => void;
+  /**
+   * Called when a request changed a user's contact list (groups or contacts), before the
+   * answer is sent, so whatever mirrors the list (the lab's RLS document) is current by the
+   * time the client learns the change succeeded.
+   */
+  onContactListChange?: (userId: string, groups: CupsGroup[]) => void | Promise<void>;
 }
 
 export type LabFault =
@@ -194,11 +200,16 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       case 'get-dialing-rules':
         return ok(dialingRules());
       default: {
+        const before = options.onContactListChange ? JSON.stringify(stateOf(user).groups) : '';
         const inner = handleOperation(opName, op, stateOf(user), knownUsers);
+        if (options.onContactListChange && JSON.stringify(stateOf(user).groups) !== before) changedLists.add(user);
         return inner === undefined ? { status: 500, xml: soapFault('Sender', 'Invalid request.') } : ok(inner);
       }
     }
   }
+
+  /** Users whose contact list the current request changed (see `onContactListChange`). */
+  const changedLists = new Set<string>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -217,9 +228,17 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       const send = () => {
         const { status, xml } =
           fault?.kind === 'fault' ? { status: 500, xml: soapFault(fault.code, fault.text) } : answer(Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=utf-8' });
-        res.end(xml);
-        if (options.stateFile) saveStates(options.stateFile, states);
+        const reply = () => {
+          res.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=utf-8' });
+          res.end(xml);
+          if (options.stateFile) saveStates(options.stateFile, states);
+        };
+        const changed = [...changedLists];
+        changedLists.clear();
+        if (!changed.length || !options.onContactListChange) return reply();
+        Promise.all(changed.map((id) => options.onContactListChange!(id, structuredClone(stateOf(id).groups))))
+          .catch((e: Error) => log(`lab cups: contact list hook failed: ${e.message}`))
+          .finally(reply);
       };
       if (fault?.kind === 'slow') setTimeout(send, fault.ms);
       else send();
