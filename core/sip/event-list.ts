@@ -12,8 +12,9 @@
  *
  * - A full-state NOTIFY lists every member: members it no longer names have left the list.
  * - A partial NOTIFY names only the members whose state changed; the others keep theirs.
- * - A member without an instance has no state yet in the first full state (unknown) and none
- *   on the server afterwards (offline, as a per-contact subscription shows someone never seen).
+ * - A member without an instance has no state on the list server (not yet fetched, or none
+ *   published): it is shown unknown, never guessed offline, because the server's first full
+ *   states arrive before all of its back-end subscriptions have answered.
  * - A change is reported only when what the user would see differs from the last known state,
  *   so the server's repeated full states (Kamailio sends two at the start) cost no UI work.
  * - Bad input (malformed multipart or RLMI) throws `EventListError` and changes nothing; a
@@ -81,8 +82,6 @@ function pickInstance(instances: RlmiInstance[], parts: Map<string, MimePart>): 
 
 export class EventListState {
   private _version: number | undefined;
-  /** True once one full state has been applied (the server has asked for every member). */
-  private synced = false;
   private readonly known = new Map<string, Known>();
 
   constructor(private readonly limits: MultipartOptions = {}) {}
@@ -103,7 +102,6 @@ export class EventListState {
   /** Forgets everything (a new subscription starts with a new version sequence). */
   reset(): void {
     this._version = undefined;
-    this.synced = false;
     this.known.clear();
   }
 
@@ -154,11 +152,6 @@ export class EventListState {
       } else if (instance?.state === 'active' && this.known.has(uri)) {
         // Active and no body: nothing new about this member in this NOTIFY.
         continue;
-      } else if (!instance && this.synced) {
-        // After the server's first full state, a member without an instance is one the
-        // presence server holds no state for: never signed in, shown offline as in a
-        // per-contact subscription. (In the very first NOTIFY the server has not asked yet.)
-        presence = { ...stateless(at), availability: 'offline' };
       } else {
         // Pending (awaiting authorisation), terminated (rejected, deactivated, quotaExceeded…)
         // or no instance yet: the list cannot say how this member is.
@@ -176,7 +169,6 @@ export class EventListState {
         changes.push({ uri, presence: stateless(at), removed: true });
       }
     }
-    if (rlmi.fullState) this.synced = true;
     return { ...base, outcome: 'applied', gap, changes, problems };
   }
 }
