@@ -3,6 +3,8 @@
 #   kamailio + presence/xml modules  the demo lab's SIP server and the integration tests' server
 #   chromium                          the browser host's browser on machines without Electron, and the e2e tests
 #   baresip, sipsak                   real SIP peers for the integration tests
+#   kamailio-mysql-modules, mariadb-server  the lab's resource list server (RLS) keeps its tables in a
+#                                     private MariaDB the lab starts itself (never the system service)
 # then the npm packages (npm ci). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,8 @@ command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 [ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/presence.so ] || [ -e /usr/lib/kamailio/modules/presence.so ] \
   || ls /usr/lib/*/kamailio/modules/presence.so >/dev/null 2>&1 || need+=(kamailio-presence-modules)
 ls /usr/lib/*/kamailio/modules/xcap_server.so >/dev/null 2>&1 || need+=(kamailio-xml-modules)
+ls /usr/lib/*/kamailio/modules/db_mysql.so >/dev/null 2>&1 || need+=(kamailio-mysql-modules)
+[ -x /usr/sbin/mariadbd ] && command -v mariadb-install-db >/dev/null 2>&1 || need+=(mariadb-server)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v sipsak >/dev/null 2>&1 || need+=(sipsak)

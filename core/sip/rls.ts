@@ -250,7 +250,10 @@ export class EventListSubscription {
     if (!dialog) return;
     try {
       dialog.delegate = undefined;
-      dialog.unsubscribe();
+      // Not dialog.unsubscribe(): without "Supported: eventlist" the server would route the
+      // un-SUBSCRIBE to plain presence (481) and keep the list subscription until it expires.
+      dialog.subscribe(undefined, { extraHeaders: [...this.headers(0), 'Supported: eventlist'] });
+      dialog.dispose();
     } catch {
       // already ended
     }
