@@ -11,6 +11,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { buildPidf, parsePidf, composePresence, SipAccount } from '../core/sip';
 import { startKamailio } from '../lab/kamailio';
 import type { Presence } from '../shared/domain';
+import { eventListParsing, signInBenchmark } from './rls';
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const row = (what: string, value: string, target: string, ok: boolean) => console.log(`${ok ? 'ok  ' : 'MISS'} ${what.padEnd(46)} ${value.padStart(14)}   target ${target}`);
@@ -93,4 +94,6 @@ async function onKamailio(): Promise<void> {
 console.log('Presence Desk benchmarks (this machine, this run)');
 pidfThroughput();
 await onKamailio();
-console.log('Not yet measured: sign-in to full presence at 1,000 contacts (RLS), 5,000-contact list filtering and heap, 20 server restarts.');
+eventListParsing();
+await signInBenchmark(1000);
+console.log('Not yet measured: 5,000-contact list filtering and heap, 20 server restarts.');

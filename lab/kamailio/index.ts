@@ -125,7 +125,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   let output = '';
   const launch = async () => {
     output = '';
-    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', '64', '-M', '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...(mariadb ? ['-A', 'WITH_RLS'] : [])], {
+    // RLS builds each list's full state (about 0.8 KB a member) in memory: more room with it.
+    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', mariadb ? '256' : '64', '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...(mariadb ? ['-A', 'WITH_RLS'] : [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Kamailio forks workers that hold sockets, so a kill must reach them all.
       detached: true,
