@@ -60,6 +60,7 @@ export class BulkPublisher {
         }
       });
       socket.once('close', () => {
+        if (this.socket === socket) this.socket = undefined;
         for (const waiter of this.pending.values()) waiter.reject(new Error('publisher connection closed'));
         this.pending.clear();
       });
@@ -145,7 +146,7 @@ export class BulkPublisher {
   async close(): Promise<void> {
     const socket = this.socket;
     this.socket = undefined;
-    if (!socket) return;
+    if (!socket || socket.closed) return;
     await new Promise<void>((resolve) => {
       socket.once('close', () => resolve());
       socket.end();

@@ -109,6 +109,33 @@ describe('event-list presence on Kamailio RLS', () => {
   }, 40_000);
 });
 
+describe('event list across a server restart', () => {
+  it('subscribes to the list again once re-registered, and changes flow through it', async () => {
+    const callIds = () => new Set(notifies.map((n) => /^Call-ID:\s*(.*)$/im.exec(n)?.[1]?.trim()));
+    const before = callIds();
+    const back = waitForEvent<string>((cb) => alex.on('state', cb), (s) => s === 'registered', 'registered again', 20_000);
+    await kamailio.kill();
+    await kamailio.restart();
+    await back;
+    // The publisher's connection went down with the server: it connects again and publishes.
+    await publisher.close();
+    publisher = new BulkPublisher({ host: '127.0.0.1', port: kamailio.tcpPort }, DOMAIN);
+    await publisher.connect();
+    const changed = [buddies[20], buddies[21]];
+    const seen = waitForEvent<unknown>(
+      (cb) => alex.on('presence', () => cb(undefined)),
+      () => changed.every((b, i) => latest.get(uriOf(b.id))?.note === `after restart ${i}`),
+      'changes after the restart',
+      20_000,
+    );
+    await publisher.publish(changed.map((user, i) => ({ user, status: { availability: 'away', note: `after restart ${i}` } })));
+    await seen;
+    expect(alex.listState).toBe('active');
+    const after = [...callIds()].filter((id) => !before.has(id));
+    expect(after).toHaveLength(1); // one new list subscription, no per-contact ones
+  }, 50_000);
+});
+
 describe('event list on a server without RLS', () => {
   it('falls back to one subscription per contact and still shows everyone', async () => {
     const plain = await startKamailio({ domain: DOMAIN, users: [{ id: 'alex', password: 'alex-pw' }, ...buddies.slice(0, 3)] });
