@@ -20,7 +20,7 @@
  * RLS and ends in 481) and which does not report why a SUBSCRIBE failed (we need the code to
  * decide on the per-contact fallback).
  */
-import type { UserAgent } from 'sip.js';
+import { UserAgent } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
 import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
 import type { Subscription as SubscriptionDialog } from 'sip.js/lib/core/subscription/subscription.js';
@@ -101,15 +101,12 @@ export class EventListSubscription {
     this.dialog = undefined;
     this.setState('subscribing');
     const core = this.ua.userAgentCore;
-    const target = core.configuration.aor.clone();
     const uri = this.options.listUri;
-    const parsed = /^sips?:([^@]+)@([^;>]+)/i.exec(uri);
-    if (!parsed) {
+    const target = /^sips?:[^@\s]+@\S+$/i.test(uri) ? UserAgent.makeURI(uri) : undefined;
+    if (!target) {
       this.fallback(`the list address "${uri}" is not a SIP URI`);
       return;
     }
-    target.user = parsed[1];
-    target.host = parsed[2].replace(/:\d+$/, '');
     const message = core.makeOutgoingRequestMessage(
       'SUBSCRIBE',
       target,
