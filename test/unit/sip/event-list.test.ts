@@ -255,3 +255,39 @@ describe('event-list state', () => {
     );
   });
 });
+
+describe('event-list hostile input', () => {
+  it('2,000 mangled bodies: each is applied or refused with EventListError, never anything else', () => {
+    // A small deterministic generator, so a failure can be reproduced.
+    let seed = 4662;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const members: Member[] = Array.from({ length: 6 }, (_, i) => ({ uri: uri(`m${i}`), state: 'active' as const, pidf: pidf(`m${i}`, 'busy', `n${i}`) }));
+    const good = body(1, true, members);
+    const junk = ['--', `--${B}`, '\r\n', '<', '>', '"', '&', '<list', '</list>', 'version="x"', 'fullState', '\u0000', '𝄞', 'cid="c1@rls"'];
+    let refused = 0;
+    for (let n = 0; n < 2000; n += 1) {
+      let text = good;
+      for (let k = 1 + rand(4); k > 0; k -= 1) {
+        const at = rand(text.length);
+        const op = rand(4);
+        if (op === 0) text = text.slice(0, at);
+        else if (op === 1) text = text.slice(0, at) + junk[rand(junk.length)] + text.slice(at);
+        else if (op === 2) text = text.slice(0, at) + text.slice(at + 1 + rand(40));
+        else text = text.slice(0, at) + String.fromCharCode(rand(128)) + text.slice(at + 1);
+      }
+      const list = new EventListState();
+      try {
+        const result = list.apply(text, CT);
+        expect(['applied', 'stale', 'no-base']).toContain(result.outcome);
+      } catch (error) {
+        expect(error).toBeInstanceOf(EventListError);
+        expect(list.version).toBeUndefined();
+        refused += 1;
+      }
+    }
+    expect(refused).toBeGreaterThan(100); // the mutations did break bodies
+  });
+});
