@@ -4,6 +4,7 @@
  * document is the full state of the list or a partial update (`fullState`), ordered by
  * `version`.
  */
+import { XMLValidator } from 'fast-xml-parser';
 import { attr, children, find, parseXml, text, type XmlNode } from '../xml/safe-xml';
 
 export const RLMI_MAX_BYTES = 2 * 1024 * 1024;
@@ -44,6 +45,12 @@ const STATES: readonly string[] = ['active', 'pending', 'terminated'];
 /** Parses an RLMI document (throws `RlmiError`/`XmlError` with the reason). */
 export function parseRlmi(xml: string): Rlmi {
   const tree = parseXml(xml, { maxBytes: RLMI_MAX_BYTES, what: 'resource list (RLMI) document' });
+  // A full state removes every member it does not name, so a damaged one must not be read
+  // leniently (a truncated list would drop contacts): it has to be well-formed.
+  if (/\bfullState\s*=\s*["'](?:true|1)["']/.test(xml)) {
+    const check = XMLValidator.validate(xml.replace(/^\uFEFF/, '').trim());
+    if (check !== true) throw new RlmiError(`full-state RLMI document is not well-formed XML (${check.err.msg}, line ${check.err.line})`);
+  }
   const list = find(tree, 'list');
   if (!list) throw new RlmiError('RLMI document has no <list> element');
   const uri = attr(list, 'uri') ?? '';

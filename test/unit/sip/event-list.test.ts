@@ -115,6 +115,11 @@ describe('RLMI', () => {
     expect(() => parseRlmi(xml)).toThrow(message);
   });
 
+  it('refuses a damaged full state (it would drop the members it no longer names)', () => {
+    const xml = `<list uri="${LIST}" version="2" fullState="true"><resource uri="sip:a@lab.test"/><resource uri="sip:b@lab.test">`;
+    expect(() => parseRlmi(xml)).toThrow(/full-state RLMI document is not well-formed/);
+  });
+
   it('refuses a DOCTYPE (no entity expansion) and text that is not XML', () => {
     expect(() => parseRlmi(`<!DOCTYPE list [<!ENTITY a "aaaa">]><list uri="x" version="1" fullState="true"/>`)).toThrow(/DOCTYPE or entities/);
     expect(() => parseRlmi(`version=1 fullState=true`)).toThrow(/not XML/);
