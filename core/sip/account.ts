@@ -21,6 +21,7 @@ import { find, parseXml, text } from '../xml/safe-xml';
 import { buildPidf, composePresence, parsePidf } from './pidf';
 import { Publication } from './publication';
 import { EventListSubscription, type ListSubscriptionState } from './rls';
+import { MULTIPART_MAX_BYTES } from './multipart';
 import { normaliseAor } from '../uri';
 import { TcpTransport, type TcpTransportOptions } from './tcp-transport';
 
@@ -162,6 +163,8 @@ export class SipAccount {
         onLocalPort: (p) => (this.localPort = p),
         log: this.log,
         trace: this.options.trace,
+        // An event list's full state is about 1 KB a contact: room for 5,000+ contacts.
+        maxMessageBytes: MULTIPART_MAX_BYTES,
       };
       const ua = new UserAgent({
         uri: UserAgent.makeURI(this.uri),

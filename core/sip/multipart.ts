@@ -33,13 +33,13 @@ export interface MimePart {
 }
 
 export interface MultipartOptions {
-  /** Largest body accepted, in bytes (default 4 MiB: 1,000 contacts are about 0.8 MB). */
+  /** Largest body accepted, in bytes (default 16 MiB: a full state is about 1 KB a contact). */
   maxBytes?: number;
   /** Most parts accepted (default 20,000). */
   maxParts?: number;
 }
 
-export const MULTIPART_MAX_BYTES = 4 * 1024 * 1024;
+export const MULTIPART_MAX_BYTES = 16 * 1024 * 1024;
 export const MULTIPART_MAX_PARTS = 20_000;
 
 /** Parses a Content-Type value: `multipart/related;type="application/rlmi+xml";boundary=x`. */

@@ -7,7 +7,7 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { attr, children, find, parseXml, text, type XmlNode } from '../xml/safe-xml';
 
-export const RLMI_MAX_BYTES = 2 * 1024 * 1024;
+export const RLMI_MAX_BYTES = 8 * 1024 * 1024;
 
 export class RlmiError extends Error {
   constructor(message: string) {
