@@ -95,7 +95,7 @@ export class SipAccount {
   private readonly tupleId = `pd${Math.random().toString(36).slice(2, 10)}`;
   private readonly log: (line: string) => void;
   /** The event-list (RLS) path: one subscription to `listUri` for all `members`. */
-  private list: { listUri: string; members: Set<string>; subscription?: EventListSubscription; fallback: boolean } | undefined;
+  private list: { listUri: string; members: Set<string>; subscription?: EventListSubscription; fallback: boolean; expires?: number } | undefined;
 
   constructor(private readonly options: SipAccountOptions) {
     this.uri = `sip:${options.user}@${options.domain}`;
@@ -276,7 +276,7 @@ export class SipAccount {
    * Called again with other members (the contact list changed on the server), it subscribes
    * anew so the server reads the new list.
    */
-  watchList(listUri: string, members: string[]): void {
+  watchList(listUri: string, members: string[], options: { expires?: number } = {}): void {
     const next = new Set(members.map(normaliseAor));
     const current = this.list;
     if (current && current.listUri === listUri) {
@@ -292,7 +292,7 @@ export class SipAccount {
       current.subscription = undefined;
     } else {
       this.unwatchList();
-      this.list = { listUri, members: next, fallback: false };
+      this.list = { listUri, members: next, fallback: false, expires: options.expires };
     }
     this.subscribeList();
   }
@@ -317,6 +317,7 @@ export class SipAccount {
     if (!list || list.fallback || !ua || this.stopping || this._state !== 'registered') return;
     const subscription = new EventListSubscription(ua, {
       listUri: list.listUri,
+      expires: list.expires,
       log: this.log,
       onChanges: (changes) => {
         if (this.list !== list) return;

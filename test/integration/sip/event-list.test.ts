@@ -109,6 +109,54 @@ describe('event-list presence on Kamailio RLS', () => {
   }, 40_000);
 });
 
+describe('event-list refresh', () => {
+  it('refreshes in the same dialog (the server keeps it an event list) and changes keep flowing', async () => {
+    const mine: string[] = [];
+    const onTrace = new Set<(raw: string) => void>();
+    const second = new SipAccount({
+      server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' },
+      domain: DOMAIN,
+      user: 'alex',
+      password: 'alex-pw',
+      trace: {
+        record: (entry) => {
+          mine.push(entry.raw);
+          for (const listener of onTrace) listener(entry.raw);
+        },
+      },
+    });
+    try {
+      await second.start();
+      const members = buddies.slice(0, 5).map((b) => uriOf(b.id));
+      const seen = new Map<string, Presence>();
+      second.on('presence', (uri, presence) => seen.set(uri, presence));
+      const synced = waitForEvent<unknown>((cb) => second.on('presence', () => cb(undefined)), () => members.every((m) => (seen.get(m)?.availability ?? 'unknown') !== 'unknown'), 'the five', 15_000);
+      second.watchList(defaultListUri('alex', DOMAIN), members, { expires: 4 });
+      await synced;
+      // The refresh goes out at 80–90% of the 4 s granted: wait for its answer.
+      await waitForEvent<string>(
+        (cb) => {
+          onTrace.add(cb);
+          return () => onTrace.delete(cb);
+        },
+        (raw) => /^SIP\/2\.0 200/.test(raw) && /^CSeq:\s*3 SUBSCRIBE/im.test(raw),
+        'the refresh answered 200',
+        15_000,
+      );
+      const refresh = mine.find((m) => /^SUBSCRIBE /.test(m) && /^CSeq:\s*3 SUBSCRIBE/im.test(m))!;
+      expect(refresh).toMatch(/^Supported:.*eventlist/im);
+      expect(refresh).toMatch(/^Accept:.*application\/rlmi\+xml/im);
+      expect(refresh).toMatch(/^To:.*;tag=/im); // in the dialog, not a new subscription
+      const change = waitForEvent<unknown>((cb) => second.on('presence', () => cb(undefined)), () => seen.get(members[2])?.note === 'after refresh', 'a change after the refresh', 15_000);
+      await publisher.publish([{ user: buddies[2], status: { availability: 'dnd', note: 'after refresh' } }]);
+      await change;
+      expect(second.listState).toBe('active');
+    } finally {
+      await second.stop();
+    }
+  }, 40_000);
+});
+
 describe('event list across a server restart', () => {
   it('subscribes to the list again once re-registered, and changes flow through it', async () => {
     const callIds = () => new Set(notifies.map((n) => /^Call-ID:\s*(.*)$/im.exec(n)?.[1]?.trim()));
