@@ -63,14 +63,16 @@ export function eventListParsing(): void {
   const base = eventListBody(1, true, [0]);
   const partials = Array.from({ length: 1000 }, (_, i) => eventListBody(i + 2, false, [i]));
   let list = new EventListState();
+  let calls = 0;
   const inOrder = (b: string) => {
-    if (b === partials[0]) {
+    if (calls++ % partials.length === 0) {
       list = new EventListState();
       list.apply(base, CONTENT_TYPE);
     }
     return list.apply(b, CONTENT_TYPE);
   };
   rate(partials, inOrder, 0.3); // warm-up
+  calls = 0;
   const oursRate = rate(partials, inOrder);
   const bareRate = rate(partials, bareParse);
   row('event-list NOTIFY bodies read per second', oursRate.toFixed(0), '≥ 10,000/s', oursRate >= 10_000);
