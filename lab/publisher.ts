@@ -134,11 +134,21 @@ export class BulkPublisher {
     lines.push(`Content-Length: ${Buffer.byteLength(body, 'utf8')}`);
     const message = `${lines.join('\r\n')}\r\n\r\n${body}`;
     return new Promise((resolve, reject) => {
-      this.pending.set(callId, { resolve, reject });
+      // A server that never answers fails the publish with a reason instead of hanging it.
+      const timer = setTimeout(() => {
+        this.pending.delete(callId);
+        reject(new Error(`PUBLISH for ${user.id}: no answer within 10 s`));
+      }, 10_000);
+      timer.unref();
+      const done = <T>(fn: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        fn(v);
+      };
+      this.pending.set(callId, { resolve: done(resolve), reject: done(reject) });
       socket.write(message, 'utf8', (error) => {
         if (!error) return;
+        this.pending.get(callId)?.reject(error);
         this.pending.delete(callId);
-        reject(error);
       });
     });
   }
