@@ -37,7 +37,7 @@ import type {
 } from '../shared/domain';
 import type { DeskBackend, EventChannel, EventChannels, InvokeHandlers } from '../shared/ipc';
 import { CupsSession, type AllConfig, type CupsGroup, type ItemResult, type SystemConfig } from './cups';
-import { SipAccount, describeServer, type IncomingMessage, type RegistrationState, type SipServer, type SipTransportKind, type TlsTrust } from './sip';
+import { SipAccount, defaultListUri, describeServer, type IncomingMessage, type RegistrationState, type SipServer, type SipTransportKind, type TlsTrust } from './sip';
 import { DeskError, asDeskError, toAppError } from './errors';
 import { ClickToDial, DeskPhone, WebDialer } from './dial';
 import { applyDialingRules, compileRules, orderRules, type DialingRule } from './dialing';
@@ -102,7 +102,8 @@ export type CupsLike = Pick<
 export type SipLike = Pick<
   SipAccount,
   'uri' | 'state' | 'start' | 'stop' | 'setPresence' | 'watch' | 'unwatch' | 'sendMessage' | 'sendComposing' | 'on'
->;
+> &
+  Partial<Pick<SipAccount, 'watchList'>>;
 
 interface Connection {
   user: string;
@@ -118,6 +119,8 @@ interface Connection {
   /** The corporate directory (LDAP) for contacts' numbers and name search. */
   directory: ContactDirectory;
   phone?: DeskPhone;
+  /** The event-list URI when contacts are watched through one list subscription (RFC 4662). */
+  listUri?: string;
 }
 
 type DeskEvents = { [E in EventChannel]: EventChannels[E] };
@@ -314,7 +317,9 @@ export class DeskSession implements DeskBackend {
       this.wire(connection);
 
       await sip.setPresence(this.own);
-      this.watchAll(connection, [...new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))]);
+      connection.listUri = presenceListUri(this.options.settings.get().presenceList, user, domain, sip);
+      if (connection.listUri) this.syncList();
+      else this.watchAll(connection, [...new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))]);
 
       this.options.settings.update({ server, user });
       this.rememberPassword(request, user, server);
@@ -603,8 +608,10 @@ export class DeskSession implements DeskBackend {
       const refused = results.find((r) => !r.ok);
       if (refused) throw new DeskError('soap-fault', `${what} failed: ${refused.status}`);
       if (results.length === 0) throw new DeskError('parse', `${what} failed: the server did not say whether it worked.`);
+      this.syncList();
     } catch (error) {
       if (this.groups === after) this.setGroups(before);
+      this.syncList();
       const app = toAppError(error);
       this.log(`contacts: ${what} failed: ${app.message}`);
       throw error instanceof DeskError ? error : new DeskError(app.code, `${what} failed: ${app.message}`, app.detail);
@@ -619,19 +626,28 @@ export class DeskSession implements DeskBackend {
     const has = new Set(groups.flatMap((g) => g.contacts.map((c) => c.uri)));
     this.groups = groups;
     const sip = this.connection?.sip;
+    // With an event list, members follow the server's list once the server confirmed the change (syncList).
+    const perContact = !this.connection?.listUri;
     for (const uri of has) {
       if (had.has(uri)) continue;
       if (!this.presence.has(uri)) this.presence.set(uri, unknownPresence());
-      sip?.watch(uri);
+      if (perContact) sip?.watch(uri);
     }
     const unknown = groups.flatMap((g) => g.contacts).filter((c) => !had.has(c.uri) && !directory?.people.has(directoryKey(c.personaId)));
     if (directory && unknown.length > 0) void directory.lookup(unknown.map((c) => c.personaId));
     for (const uri of had) {
       if (has.has(uri)) continue;
       this.presence.delete(uri);
-      sip?.unwatch(uri);
+      if (perContact) sip?.unwatch(uri);
     }
     this.events.emit('contacts:changed', groups);
+  }
+
+  /** Event-list mode: the list subscription follows the contact list (it re-reads the server's list). */
+  private syncList(): void {
+    const connection = this.connection;
+    if (!connection?.listUri) return;
+    connection.sip.watchList?.(connection.listUri, [...new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))]);
   }
 
   private group(name: string, groups = this.groups): ContactGroup {
@@ -957,6 +973,16 @@ function sipTrust(fromHost: TlsTrust | undefined, fromSettings: string): TlsTrus
   const ca = [fromHost?.ca, fromSettings.trim()].filter(Boolean).join('\n');
   if (!ca && !fromHost?.pinnedSha256) return fromHost;
   return { ...fromHost, ...(ca ? { ca } : {}) };
+}
+
+/**
+ * The event-list URI to watch contacts through, from the `presenceList` setting ('' = one
+ * subscription per contact, 'auto' = `sip:<user>-list@<domain>`, or a SIP URI); undefined when
+ * per contact, or when the SIP account cannot watch lists.
+ */
+export function presenceListUri(setting: string | undefined, user: string, domain: string, sip: SipLike): string | undefined {
+  if (!setting || !sip.watchList) return undefined;
+  return setting === 'auto' ? defaultListUri(user, domain) : setting;
 }
 
 /** CUPS contact list → the renderer's groups, in the server's order (index, then name). */

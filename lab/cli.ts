@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { startLab } from './index';
 
-const { values } = parseArgs({ options: { contacts: { type: 'string' }, https: { type: 'boolean' }, 'sip-transport': { type: 'string' } }, strict: false });
+const { values } = parseArgs({ options: { contacts: { type: 'string' }, https: { type: 'boolean' }, rls: { type: 'boolean' }, 'sip-transport': { type: 'string' } }, strict: false });
 const extraContacts = Number(values.contacts ?? 0);
 if (!Number.isInteger(extraContacts) || extraContacts < 0) {
   console.error(`--contacts takes a whole number, not "${String(values.contacts)}"`);
@@ -13,6 +13,8 @@ if (!Number.isInteger(extraContacts) || extraContacts < 0) {
 }
 // `--https`: the lab CUPS serves HTTPS with a self-signed certificate made for this run.
 const cupsTls = values.https === true;
+// `--rls`: also run the resource list server (event-list presence, RFC 4662).
+const rls = values.rls === true;
 // `--sip-transport udp|tcp|tls`: the protocol the lab CUPS advertises for the presence server.
 const transportArg = values['sip-transport'];
 const sipTransport = transportArg === 'udp' || transportArg === 'tls' || transportArg === 'tcp' ? transportArg : undefined;
@@ -20,7 +22,7 @@ if (transportArg !== undefined && !sipTransport) {
   console.error(`--sip-transport takes udp, tcp or tls, not "${String(transportArg)}"`);
   process.exit(2);
 }
-const lab = await startLab({ livenEveryMs: 20_000, cupsTls, sipTransport, extraContacts, log: (line) => console.log(line) });
+const lab = await startLab({ livenEveryMs: 20_000, cupsTls, rls, sipTransport, extraContacts, log: (line) => console.log(line) });
 if (cupsTls) console.log(`Lab CUPS certificate SHA-256: ${lab.cups.certificateFingerprint}`);
 console.log(`SIP over TLS certificate to trust (self-signed, this run only):\n${lab.kamailio.tlsCertificate.trim()}`);
 console.log(`Lab CUPS server: ${lab.cupsUrl}`);

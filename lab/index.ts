@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CupsGroup } from '../core/cups';
+import { defaultListUri } from '../core/sip/rls';
+import { personaUri } from '../core/uri';
 import { startKamailio, type Kamailio } from './kamailio';
 import { startLabCups, type LabCups } from './cups/server';
 import { startLabWebDialer, type LabWebDialer } from './webdialer/server';
@@ -22,6 +24,11 @@ export interface LabOptions {
   livenEveryMs?: number;
   /** Delay between a bot's composing indication and its reply (default 400 ms). */
   replyDelayMs?: number;
+  /**
+   * Run Kamailio's resource list server (RFC 4662) too, with each user's contact list as
+   * their list `sip:<user>-list@<domain>` (default false: per-contact subscriptions only).
+   */
+  rls?: boolean;
   /** Port for the lab CUPS server (default 0 = free). */
   cupsPort?: number;
   /** Serve the lab CUPS over HTTPS with a self-signed certificate made for this run. */
@@ -49,6 +56,8 @@ export interface Lab {
   /** The corporate directory (a real slapd). */
   slapd: Slapd;
   bots: Map<string, Bot>;
+  /** True when the lab runs the resource list server (option `rls`). */
+  rls: boolean;
   /** Password of any lab user, for tests that sign in as someone else. */
   passwordOf(id: string): string;
   stop(): Promise<void>;
@@ -94,6 +103,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       users: ids.map((id) => ({ id, password: passwords.get(id)! })),
       runDir: join(runDir, 'kamailio'),
       log,
+      rls: options.rls,
     });
     cleanup.push(() => kamailio.stop());
     const webDialer = await startLabWebDialer({
@@ -119,8 +129,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       ],
       contactLists: { [DEMO_USER.id]: labContactList([...LAB_COLLEAGUES, ...extraPeople]) },
       log,
+      // RLS: each user's list on the server mirrors their CUPS contact list.
+      ...(options.rls ? { onContactListChange: (id: string, groups: CupsGroup[]) => writeResourceList(kamailio, id, groups) } : {}),
     });
     cleanup.push(() => cups.close());
+    if (options.rls) await writeResourceList(kamailio, DEMO_USER.id, cups.contactList(DEMO_USER.id));
 
     const bots = new Map<string, Bot>();
     if (options.bots !== false) {
@@ -159,6 +172,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       webDialer,
       slapd,
       bots,
+      rls: kamailio.rls,
       passwordOf: (id) => {
         const pw = passwords.get(id);
         if (!pw) throw new Error(`no lab user ${id}`);
@@ -170,4 +184,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await stop();
     throw error;
   }
+}
+
+/** Writes a user's resource list (their CUPS contacts, each once) to the lab Kamailio's RLS. */
+export function writeResourceList(kamailio: Kamailio, userId: string, groups: CupsGroup[]): Promise<void> {
+  const members = [...new Set(groups.flatMap((g) => g.contacts.map((c) => personaUri(c.personaId, kamailio.domain))))];
+  return kamailio.setResourceList({ user: userId, listUri: defaultListUri(userId, kamailio.domain), members });
 }

@@ -6,6 +6,8 @@
 #   baresip, sipsak                   real SIP peers for the integration tests
 #   openssl                           self-signed certificates for the lab's HTTPS CUPS server
 #   slapd, ldap-utils                 the demo lab's corporate directory (OpenLDAP) and its tools
+#   kamailio-mysql-modules, mariadb-server  the lab's resource list server (RLS) keeps its tables in a
+#                                     private MariaDB the lab starts itself (never the system service)
 # then the npm packages (npm ci). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +19,8 @@ command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 ls /usr/lib/*/kamailio/modules/xcap_server.so >/dev/null 2>&1 || need+=(kamailio-xml-modules)
 ls /usr/lib/*/kamailio/modules/tls.so >/dev/null 2>&1 || [ -e /usr/lib/kamailio/modules/tls.so ] || need+=(kamailio-tls-modules)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+ls /usr/lib/*/kamailio/modules/db_mysql.so >/dev/null 2>&1 || need+=(kamailio-mysql-modules)
+[ -x /usr/sbin/mariadbd ] && command -v mariadb-install-db >/dev/null 2>&1 || need+=(mariadb-server)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v sipsak >/dev/null 2>&1 || need+=(sipsak)

@@ -29,6 +29,9 @@ import { Failover } from './failover';
 import { ReachError, describeServer, localAddressFor, transportSetup, type SipServer, type SipTransportKind, type TlsTrust, type UdpTuning } from './transport-choice';
 import { REFRESH_PERCENT, registerAndWait, unregisterAndWait } from './registration';
 import { SipError } from './sip-error';
+import { EventListSubscription, type ListSubscriptionState } from './rls';
+import { MULTIPART_MAX_BYTES } from './multipart';
+import { normaliseAor } from '../uri';
 
 export { SipError } from './sip-error';
 
@@ -102,6 +105,8 @@ export class SipAccount {
   /** The server in use (primary or backup). */
   private current: SipServer;
   private readonly failover: Failover;
+  /** The event-list (RLS) path: one subscription to `listUri` for all `members`. */
+  private list: { listUri: string; members: Set<string>; subscription?: EventListSubscription; fallback: boolean; expires?: number } | undefined;
 
   constructor(private readonly options: SipAccountOptions) {
     this.uri = `sip:${options.user}@${options.domain}`;
@@ -197,7 +202,13 @@ export class SipAccount {
     try {
       const viaHost = await this.probe(server);
       const local = { port: 0 };
-      const setup = transportSetup(server, { onLocalPort: (p) => (local.port = p), log: this.log, trace: this.options.trace }, { tls: this.options.tls, udp: this.options.udp, connectTimeoutMs: this.options.requestTimeoutMs });
+      const setup = transportSetup(server, { onLocalPort: (p) => (local.port = p), log: this.log, trace: this.options.trace }, {
+        tls: this.options.tls,
+        udp: this.options.udp,
+        connectTimeoutMs: this.options.requestTimeoutMs,
+        // An event list's full state is about 1 KB a contact: room for 5,000+ contacts.
+        maxMessageBytes: MULTIPART_MAX_BYTES,
+      });
       ua = new UserAgent({
         uri: UserAgent.makeURI(this.uri),
         authorizationUsername: this.options.user,
@@ -310,6 +321,72 @@ export class SipAccount {
   }
 
   /**
+   * Watches `members` through one event-list subscription (RFC 4662) to `listUri`, the user's
+   * buddy list on the server's resource list server. When the server does not offer the list
+   * (404/489…, or a plain presence NOTIFY), it falls back to one subscription per member.
+   * Called again with other members (the contact list changed on the server), it subscribes
+   * anew so the server reads the new list.
+   */
+  watchList(listUri: string, members: string[], options: { expires?: number } = {}): void {
+    const next = new Set(members.map(normaliseAor));
+    const current = this.list;
+    if (current && current.listUri === listUri) {
+      const same = next.size === current.members.size && [...next].every((m) => current.members.has(m));
+      current.members = next;
+      if (current.fallback) {
+        for (const uri of this.watched) if (!next.has(uri)) this.unwatch(uri);
+        for (const uri of next) if (!this.watched.has(uri)) this.watch(uri);
+        return;
+      }
+      if (same && current.subscription && current.subscription.state !== 'stopped') return;
+      current.subscription?.stop();
+      current.subscription = undefined;
+    } else {
+      this.unwatchList();
+      this.list = { listUri, members: next, fallback: false, expires: options.expires };
+    }
+    this.subscribeList();
+  }
+
+  /** Ends the event-list subscription (and the per-member fallback, if it was in use). */
+  unwatchList(): void {
+    const list = this.list;
+    this.list = undefined;
+    if (!list) return;
+    list.subscription?.stop();
+    if (list.fallback) for (const uri of list.members) this.unwatch(uri);
+  }
+
+  /** State of the event-list subscription ('none' when not watching a list). */
+  get listState(): ListSubscriptionState | 'none' {
+    return this.list?.subscription?.state ?? (this.list ? 'fallback' : 'none');
+  }
+
+  private subscribeList(): void {
+    const list = this.list;
+    const ua = this.ua;
+    if (!list || list.fallback || !ua || this.stopping || this._state !== 'registered') return;
+    const subscription = new EventListSubscription(ua, {
+      listUri: list.listUri,
+      expires: list.expires,
+      log: this.log,
+      onChanges: (changes) => {
+        if (this.list !== list) return;
+        // Only members of the list as we know it: a member just removed may still be reported.
+        for (const change of changes) if (list.members.has(change.uri)) this.events.emit('presence', { uri: change.uri, presence: change.presence });
+      },
+      onFallback: () => {
+        if (this.list !== list) return;
+        list.fallback = true;
+        list.subscription = undefined;
+        for (const uri of list.members) this.watch(uri);
+      },
+    });
+    list.subscription = subscription;
+    subscription.start();
+  }
+
+  /**
    * Watches one contact through our own subscription state machine (refreshes, back-off,
    * Retry-After and final refusals live there, see presence-subscription.ts).
    */
@@ -408,6 +485,8 @@ export class SipAccount {
     this.setState('reconnecting');
     for (const subscription of this.subscribers.values()) subscription.dispose();
     this.subscribers.clear();
+    this.list?.subscription?.dispose();
+    if (this.list) this.list.subscription = undefined;
     this.publication?.reset();
     for (let attempt = 0; !this.stopping && this.ua; attempt += 1) {
       await new Promise((r) => setTimeout(r, Math.min(4000, 250 * 2 ** attempt)));
@@ -419,6 +498,7 @@ export class SipAccount {
         this.setState('registered');
         if (this.lastStatus) await this.setPresence(this.lastStatus).catch((e: Error) => this.log(`sip: re-publish failed: ${e.message}`));
         for (const uri of this.watched) this.subscribe(uri);
+        this.subscribeList();
         break;
       } catch (error) {
         this.log(`sip: reconnect to ${this.target} failed (${(error as Error).message}); trying again`);
@@ -448,11 +528,15 @@ export class SipAccount {
     this.registerer = fresh.registerer;
     this.publication = undefined;
     this.subscribers.clear();
+    // The list subscription lives on the old user agent: end it there, subscribe anew here.
+    this.list?.subscription?.dispose();
+    if (this.list) this.list.subscription = undefined;
     this.useServer(server);
     this.watchRegistration();
     this.setState('registered');
     if (this.lastStatus) this.setPresence(this.lastStatus).catch((e: Error) => this.log(`sip: re-publish failed: ${e.message}`));
     for (const uri of this.watched) this.subscribe(uri);
+    this.subscribeList();
     void this.release(old);
   }
 
@@ -499,6 +583,7 @@ export class SipAccount {
       return;
     }
     const quick = <T>(p: Promise<T>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+    this.list?.subscription?.stop();
     if (ua.transport.isConnected()) {
       await quick(Promise.all([...this.subscribers.values()].map((s) => s.stop())));
       if (this.publication) await quick(this.publication.remove());

@@ -4,3 +4,7 @@ export { SipStreamFramer, TcpTransport } from './tcp-transport';
 export { TlsTransport } from './tls-transport';
 export { UdpTransport } from './udp-transport';
 export { describeServer, type SipServer, type TlsTrust, type UdpTuning } from './transport-choice';
+export { EventListSubscription, defaultListUri, type EventListSubscriptionOptions, type ListSubscriptionState } from './rls';
+export { EventListError, EventListState, type ApplyResult, type MemberChange } from './event-list';
+export { MultipartError, parseContentType, parseMultipart, rootPart, type ContentType, type MimePart } from './multipart';
+export { RlmiError, parseRlmi, type Rlmi, type RlmiInstance, type RlmiResource } from './rlmi';

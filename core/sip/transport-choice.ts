@@ -44,7 +44,7 @@ export const describeServer = (server: SipServer) => `${server.transport.toUpper
 export function transportSetup(
   server: SipServer,
   common: { onLocalPort: (port: number) => void; log: (line: string) => void; trace?: TraceSink },
-  tuning: { tls?: TlsTrust; udp?: UdpTuning; connectTimeoutMs?: number } = {},
+  tuning: { tls?: TlsTrust; udp?: UdpTuning; connectTimeoutMs?: number; maxMessageBytes?: number } = {},
 ): TransportSetup {
   const base = { host: server.host, port: server.port, ...common };
   if (server.transport === 'udp') {
@@ -53,10 +53,10 @@ export function transportSetup(
   }
   if (server.transport === 'tls') {
     if (tuning.tls?.ca) validateCaPem(tuning.tls.ca);
-    const transportOptions: TlsTransportOptions = { ...base, connectTimeoutMs: tuning.connectTimeoutMs, ...tuning.tls };
+    const transportOptions: TlsTransportOptions = { ...base, connectTimeoutMs: tuning.connectTimeoutMs, maxMessageBytes: tuning.maxMessageBytes, ...tuning.tls };
     return { transportConstructor: TlsTransport, transportOptions, contactParams: { transport: 'tls' }, forceRport: false };
   }
-  return { transportConstructor: TcpTransport, transportOptions: { ...base, connectTimeoutMs: tuning.connectTimeoutMs }, contactParams: { transport: 'tcp' }, forceRport: false };
+  return { transportConstructor: TcpTransport, transportOptions: { ...base, connectTimeoutMs: tuning.connectTimeoutMs, maxMessageBytes: tuning.maxMessageBytes }, contactParams: { transport: 'tcp' }, forceRport: false };
 }
 
 export class ReachError extends Error {

@@ -34,6 +34,12 @@ export interface Settings {
   /** The phone (WebDialer device name) and line calls are placed from; empty = the first. */
   phoneDevice: string;
   phoneLine: string;
+  /**
+   * Presence of contacts through one event-list subscription (RFC 4662) instead of one per
+   * contact: '' = per contact; 'auto' = the list `sip:<user>-list@<presence domain>`; or the
+   * list's SIP URI. A server without the list is detected and watched per contact.
+   */
+  presenceList: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -50,6 +56,7 @@ export const DEFAULT_SETTINGS: Settings = {
   soapMaxResponseMB: 10,
   phoneDevice: '',
   phoneLine: '',
+  presenceList: '',
 };
 
 /** JSON schema shared with electron-store. */
@@ -67,6 +74,7 @@ export const SETTINGS_SCHEMA = {
   soapMaxResponseMB: { type: 'number', minimum: 1, maximum: 100 },
   phoneDevice: { type: 'string', maxLength: 256 },
   phoneLine: { type: 'string', maxLength: 256 },
+  presenceList: { type: 'string', maxLength: 512 },
 } as const;
 
 export function validateSettings(raw: unknown): Settings {
@@ -91,6 +99,7 @@ export function validateSettings(raw: unknown): Settings {
     soapMaxResponseMB: inRange(r.soapMaxResponseMB, 1, 100, DEFAULT_SETTINGS.soapMaxResponseMB),
     phoneDevice: str(r.phoneDevice, 256, DEFAULT_SETTINGS.phoneDevice),
     phoneLine: str(r.phoneLine, 256, DEFAULT_SETTINGS.phoneLine),
+    presenceList: typeof r.presenceList === 'string' && (r.presenceList === 'auto' || r.presenceList === '' || /^sips?:[^@\s]+@[^\s]+$/i.test(r.presenceList)) && r.presenceList.length <= 512 ? r.presenceList : '',
   };
 }
 

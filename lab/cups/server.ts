@@ -40,6 +40,12 @@ export interface LabCupsOptions {
   log?: (line: string) => void;
   /** Serve HTTPS with a self-signed certificate made for this run. */
   tls?: boolean;
+  /**
+   * Called when a request changed a user's contact list (groups or contacts), before the
+   * answer is sent, so whatever mirrors the list (the lab's RLS document) is current by the
+   * time the client learns the change succeeded.
+   */
+  onContactListChange?: (userId: string, groups: CupsGroup[]) => void | Promise<void>;
 }
 
 export type LabFault =
@@ -206,11 +212,16 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       case 'get-dialing-rules':
         return ok(dialingRules());
       default: {
+        const before = options.onContactListChange ? JSON.stringify(stateOf(user).groups) : '';
         const inner = handleOperation(opName, op, stateOf(user), knownUsers);
+        if (options.onContactListChange && JSON.stringify(stateOf(user).groups) !== before) changedLists.add(user);
         return inner === undefined ? { status: 500, xml: soapFault('Sender', 'Invalid request.') } : ok(inner);
       }
     }
   }
+
+  /** Users whose contact list the current request changed (see `onContactListChange`). */
+  const changedLists = new Set<string>();
 
   let certificate = options.tls ? makeSelfSignedCertificate() : undefined;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -232,9 +243,17 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       const send = () => {
         const { status, xml } =
           fault?.kind === 'fault' ? { status: 500, xml: soapFault(fault.code, fault.text) } : answer(Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=utf-8' });
-        res.end(xml);
-        if (options.stateFile) saveStates(options.stateFile, states);
+        const reply = () => {
+          res.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=utf-8' });
+          res.end(xml);
+          if (options.stateFile) saveStates(options.stateFile, states);
+        };
+        const changed = [...changedLists];
+        changedLists.clear();
+        if (!changed.length || !options.onContactListChange) return reply();
+        Promise.all(changed.map((id) => options.onContactListChange!(id, structuredClone(stateOf(id).groups))))
+          .catch((e: Error) => log(`lab cups: contact list hook failed: ${e.message}`))
+          .finally(reply);
       };
       if (fault?.kind === 'slow') setTimeout(send, fault.ms);
       else send();

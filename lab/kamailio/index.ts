@@ -12,6 +12,7 @@ import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startMariaDb, type MariaDb } from './mariadb';
 
 export interface KamailioOptions {
   domain: string;
@@ -22,6 +23,15 @@ export interface KamailioOptions {
   /** Store IMs to users who are not signed in and deliver them when they register (msilo). */
   msilo?: boolean;
   log?: (line: string) => void;
+  /** Also run the resource list server (RFC 4662) with its tables in a private MariaDB. */
+  rls?: boolean;
+}
+
+/** A user's resource list: the list URI they subscribe to and its members (AORs). */
+export interface ResourceList {
+  user: string;
+  listUri: string;
+  members: string[];
 }
 
 export interface Kamailio {
@@ -34,6 +44,10 @@ export interface Kamailio {
   tlsCertificate: string;
   domain: string;
   runDir: string;
+  /** True when the resource list server runs (option `rls`). */
+  rls: boolean;
+  /** Writes (replaces) a user's rls-services document; only with `rls`. */
+  setResourceList(list: ResourceList): Promise<void>;
   /** Kills the server (as a crash would) without cleaning up. */
   kill(): Promise<void>;
   /** Starts it again on the same ports (after `kill` or `stop`). */
@@ -123,6 +137,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   const port = await freePortPair();
   const tlsPort = await freeTcpPort(port);
   const tls = await makeTlsCertificate(runDir, options.domain);
+  let mariadb: MariaDb | undefined;
+  if (options.rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
   const cfg = join(runDir, 'kamailio.cfg');
   writeFileSync(
     cfg,
@@ -135,14 +151,17 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       .replaceAll('@@DOMAIN@@', options.domain)
       .replaceAll('@@STORE_TOKEN@@', randomBytes(12).toString('hex'))
       .replaceAll('@@MODULES@@', modules)
-      .replaceAll('@@DB_DIR@@', dbDir),
+      .replaceAll('@@DB_DIR@@', dbDir)
+      .replaceAll('@@RLS_DB_URL@@', mariadb?.url ?? ''),
   );
 
   let child: ChildProcess | undefined;
   let output = '';
   const launch = async () => {
     output = '';
-    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', '64', '-M', '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...(options.msilo ? ['-A', 'WITH_MSILO'] : [])], {
+    // RLS builds each list's full state (about 0.8 KB a member) in memory: more room with it.
+    const defines = [...(options.msilo ? ['-A', 'WITH_MSILO'] : []), ...(mariadb ? ['-A', 'WITH_RLS'] : [])];
+    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', mariadb ? '256' : '64', '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...defines], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Kamailio forks workers that hold sockets, so a kill must reach them all.
       detached: true,
@@ -212,7 +231,12 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       group(signal);
     });
 
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    await mariadb?.stop();
+    throw error;
+  }
   return {
     host: '127.0.0.1',
     tcpPort: port,
@@ -221,6 +245,11 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     tlsCertificate: tls.certificate,
     domain: options.domain,
     runDir,
+    rls: Boolean(mariadb),
+    setResourceList: async (list) => {
+      if (!mariadb) throw new Error('this Kamailio runs without the resource list server (option rls)');
+      await mariadb.sql(resourceListSql(list, options.domain));
+    },
     kill: () => terminate('SIGKILL'),
     pause: () => {
       if (child?.pid) process.kill(-child.pid, 'SIGSTOP');
@@ -234,7 +263,32 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     },
     stop: async () => {
       await terminate('SIGTERM');
+      await mariadb?.stop();
       if (!options.runDir) rmSync(runDir, { recursive: true, force: true });
     },
   };
+}
+
+const xmlAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+const sqlString = (v: string) => `X'${Buffer.from(v, 'utf8').toString('hex')}'`;
+
+/** The rls-services document (RFC 4826) of one list, for Kamailio's integrated XCAP table. */
+export function rlsServicesDocument(list: ResourceList): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<rls-services xmlns="urn:ietf:params:xml:ns:rls-services" xmlns:rl="urn:ietf:params:xml:ns:resource-lists">` +
+    `<service uri="${xmlAttr(list.listUri)}"><list name="contacts">` +
+    list.members.map((m) => `<rl:entry uri="${xmlAttr(m)}"/>`).join('') +
+    `</list><packages><package>presence</package></packages></service></rls-services>`
+  );
+}
+
+/** One row per user (doc_type 8 = rls-services), replaced as a whole; values as hex literals. */
+function resourceListSql(list: ResourceList, domain: string): string {
+  const docUri = `/xcap-root/rls-services/users/sip:${list.user}@${domain}/index`;
+  return (
+    `DELETE FROM xcap WHERE doc_uri = ${sqlString(docUri)};` +
+    `INSERT INTO xcap (username, domain, doc, doc_type, etag, source, doc_uri, port) VALUES (` +
+    `${sqlString(list.user)}, ${sqlString(domain)}, ${sqlString(rlsServicesDocument(list))}, 8, ${sqlString(Math.random().toString(36).slice(2))}, 1, ${sqlString(docUri)}, 0);`
+  );
 }

@@ -1,0 +1,157 @@
+/**
+ * multipart/related (RFC 2387) bodies as a resource list server sends them (RFC 4662 §5):
+ * a root part (the RLMI document, named by the `start` parameter or first) and one part per
+ * resource instance, each named by its Content-ID.
+ *
+ * Safety: the whole body and the number of parts are capped before any work, the boundary is
+ * checked against RFC 2046's grammar, and every failure is a `MultipartError` with a message
+ * that says what was wrong; nothing here throws anything else on hostile input. Line ends may
+ * be CRLF or bare LF (some servers and every hand-written test body use LF).
+ */
+
+export class MultipartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MultipartError';
+  }
+}
+
+export interface ContentType {
+  /** `type/subtype`, lower case. */
+  type: string;
+  /** Parameter names lower case, values unquoted. */
+  params: Record<string, string>;
+}
+
+export interface MimePart {
+  /** Header names lower case; the last value wins for a repeated header. */
+  headers: Record<string, string>;
+  contentType: ContentType;
+  /** Content-ID without the angle brackets (`<a@b>` → `a@b`), or '' when absent. */
+  contentId: string;
+  body: string;
+}
+
+export interface MultipartOptions {
+  /** Largest body accepted, in bytes (default 16 MiB: a full state is about 1 KB a contact). */
+  maxBytes?: number;
+  /** Most parts accepted (default 20,000). */
+  maxParts?: number;
+}
+
+export const MULTIPART_MAX_BYTES = 16 * 1024 * 1024;
+export const MULTIPART_MAX_PARTS = 20_000;
+
+/** Parses a Content-Type value: `multipart/related;type="application/rlmi+xml";boundary=x`. */
+export function parseContentType(value: string): ContentType {
+  const semicolon = value.indexOf(';');
+  const type = (semicolon < 0 ? value : value.slice(0, semicolon)).trim().toLowerCase();
+  const params: Record<string, string> = {};
+  if (semicolon >= 0) {
+    // name=token or name="quoted \" string"; anything unparseable ends the parameter list.
+    const re = /\s*;?\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))/y;
+    re.lastIndex = semicolon;
+    for (let m = re.exec(value); m; m = re.exec(value)) {
+      params[m[1].toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3];
+    }
+  }
+  return { type, params };
+}
+
+/** RFC 2046 §5.1.1: 1–70 characters from a small set, not ending in a space. */
+const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+
+const stripId = (id: string) => id.trim().replace(/^<(.*)>$/, '$1').trim();
+
+/** Splits a multipart body into parts. Throws `MultipartError` with the reason. */
+export function parseMultipart(body: string, contentType: string | ContentType, options: MultipartOptions = {}): MimePart[] {
+  const maxBytes = options.maxBytes ?? MULTIPART_MAX_BYTES;
+  const maxParts = options.maxParts ?? MULTIPART_MAX_PARTS;
+  // Characters never outnumber UTF-8 bytes, so the cheap check first, the exact one if close.
+  if (body.length > maxBytes || (body.length * 3 > maxBytes && Buffer.byteLength(body, 'utf8') > maxBytes)) {
+    throw new MultipartError(`multipart body larger than ${maxBytes} bytes`);
+  }
+  const ct = typeof contentType === 'string' ? parseContentType(contentType) : contentType;
+  if (!ct.type.startsWith('multipart/')) throw new MultipartError(`not a multipart body (Content-Type ${ct.type || 'missing'})`);
+  const boundary = ct.params.boundary;
+  if (boundary === undefined || boundary === '') throw new MultipartError('multipart Content-Type without a boundary parameter');
+  if (!BOUNDARY.test(boundary)) throw new MultipartError(`multipart boundary "${boundary.slice(0, 80)}" is not a valid boundary`);
+
+  const delimiter = `--${boundary}`;
+  const parts: MimePart[] = [];
+  // The first delimiter may open the body or follow a preamble on its own line.
+  let at = body.startsWith(delimiter) ? 0 : body.indexOf(`\n${delimiter}`);
+  if (at < 0) throw new MultipartError(`multipart body does not contain its boundary "${boundary}"`);
+  if (at > 0) at += 1;
+  for (;;) {
+    let cursor = at + delimiter.length;
+    if (body.startsWith('--', cursor)) return finish(parts); // close delimiter
+    // Transport padding (spaces, tabs) may follow a delimiter before the line end.
+    while (body[cursor] === ' ' || body[cursor] === '\t') cursor += 1;
+    if (body.startsWith('\r\n', cursor)) cursor += 2;
+    else if (body[cursor] === '\n') cursor += 1;
+    else throw new MultipartError('multipart boundary is not followed by a line end');
+    // The next delimiter must start a line; the line end before it belongs to the delimiter.
+    const next = body.indexOf(`\n${delimiter}`, cursor - 1);
+    if (next < 0) throw new MultipartError('multipart body ends without its closing boundary');
+    const end = next > 0 && body[next - 1] === '\r' ? next - 1 : next;
+    if (parts.length >= maxParts) throw new MultipartError(`multipart body has more than ${maxParts} parts`);
+    parts.push(parsePart(body.slice(cursor, Math.max(cursor, end))));
+    at = next + 1;
+  }
+}
+
+function finish(parts: MimePart[]): MimePart[] {
+  if (parts.length === 0) throw new MultipartError('multipart body has no parts');
+  return parts;
+}
+
+function parsePart(raw: string): MimePart {
+  // Headers end at the first empty line; a part with no headers starts with the empty line.
+  const blank = /\r?\n\r?\n/.exec(raw);
+  const startsBlank = /^\r?\n/.exec(raw);
+  let head: string;
+  let body: string;
+  if (startsBlank) {
+    head = '';
+    body = raw.slice(startsBlank[0].length);
+  } else if (blank) {
+    head = raw.slice(0, blank.index);
+    body = raw.slice(blank.index + blank[0].length);
+  } else {
+    head = raw;
+    body = '';
+  }
+  const headers: Record<string, string> = {};
+  let last = '';
+  for (const line of head.split(/\r?\n/)) {
+    if (/^[ \t]/.test(line) && last) {
+      headers[last] += ` ${line.trim()}`; // folded continuation
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new MultipartError(`multipart part has a malformed header line "${line.slice(0, 80)}"`);
+    last = line.slice(0, colon).trim().toLowerCase();
+    headers[last] = line.slice(colon + 1).trim();
+  }
+  const encoding = (headers['content-transfer-encoding'] ?? 'binary').toLowerCase();
+  if (!['binary', '8bit', '7bit'].includes(encoding)) throw new MultipartError(`multipart part uses Content-Transfer-Encoding ${encoding}, which is not supported`);
+  return {
+    headers,
+    contentType: parseContentType(headers['content-type'] ?? 'text/plain'),
+    contentId: stripId(headers['content-id'] ?? ''),
+    body,
+  };
+}
+
+/** The root part of a multipart/related body: the one named by `start`, else the first. */
+export function rootPart(parts: MimePart[], contentType: ContentType): MimePart {
+  const start = contentType.params.start;
+  if (start) {
+    const id = stripId(start);
+    const found = parts.find((p) => p.contentId === id);
+    if (!found) throw new MultipartError(`multipart/related start part <${id}> is not in the body`);
+    return found;
+  }
+  return parts[0];
+}
