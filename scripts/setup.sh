@@ -4,7 +4,7 @@
 #   kamailio TLS module, openssl      the lab's SIP over TLS (a self-signed certificate per run)
 #   chromium                          the browser host's browser on machines without Electron, and the e2e tests
 #   baresip, sipsak                   real SIP peers for the integration tests
-#   openssl                           self-signed certificates for the lab's HTTPS CUPS server
+#   (openssl also makes the lab CUPS server's HTTPS certificate)
 #   slapd, ldap-utils                 the demo lab's corporate directory (OpenLDAP) and its tools
 #   kamailio-mysql-modules, mariadb-server  the lab's resource list server (RLS) keeps its tables in a
 #                                     private MariaDB the lab starts itself (never the system service)
@@ -24,7 +24,6 @@ ls /usr/lib/*/kamailio/modules/db_mysql.so >/dev/null 2>&1 || need+=(kamailio-my
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v sipsak >/dev/null 2>&1 || need+=(sipsak)
-command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/sbin/slapd ] || need+=(slapd)
 command -v ldapsearch >/dev/null 2>&1 || need+=(ldap-utils)
 
