@@ -13,11 +13,13 @@ import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import { Parser } from 'sip.js/lib/core/messages/parser.js';
 import { readAllConfig, readContactList, readLogin } from '../../core/cups/parse';
 import { readFault } from '../../core/cups/soap';
+import { EventListError, EventListState } from '../../core/sip/event-list';
 import { parseIsComposing } from '../../core/sip/is-composing';
 import { composePresence, parsePidf } from '../../core/sip/pidf';
 import { SipStreamFramer, TcpTransport, type TcpTransportOptions } from '../../core/sip/tcp-transport';
 import { find, parseXml } from '../../core/xml/safe-xml';
 import { IS_COMPOSING_BODIES, PIDF_BODIES, SIP_MESSAGES, SOAP_BODIES } from '../fixtures/fuzz/corpus';
+import { CT, body, pidf, uri, type Member } from '../support/event-list-bodies';
 import { mutate, seededRandom } from '../support/mutate';
 import { waitForEvent } from '../support/wait';
 
@@ -266,5 +268,50 @@ describe('fuzz: a hostile peer on a live transport', () => {
     } finally {
       await ua.stop().catch(() => undefined);
     }
+  }, 120_000);
+});
+
+describe('fuzz: event-list (RLS) bodies', () => {
+  // Real shapes: full and partial state, CRLF and bare LF, members with and without a presence
+  // document, terminated instances with reasons.
+  const members = (n: number, offset = 0): Member[] =>
+    Array.from({ length: n }, (_, i) => {
+      const id = `m${i + offset}`;
+      if (i % 7 === 6) return { uri: uri(id), state: 'terminated', reason: i % 2 ? 'rejected' : 'deactivated' };
+      if (i % 5 === 4) return { uri: uri(id), state: 'pending' };
+      return { uri: uri(id), state: 'active', pidf: pidf(id, (['available', 'busy', 'away', 'dnd'] as const)[i % 4], `note ${i}`) };
+    });
+  const BODIES = [body(0, true, members(8)), body(1, false, members(3, 2)), body(2, true, members(12), '\n'), body(3, false, [{ uri: uri('m1') }])];
+
+  it('10,000 mutated RLMI/multipart bodies: applied, or refused with a specific EventListError, never a crash', () => {
+    const random = seededRandom(SEED + 5);
+    const bugs: string[] = [];
+    const reasons = new Set<string>();
+    let applied = 0;
+    let refused = 0;
+    for (let i = 0; i < 10_000; i += 1) {
+      const input = mutate(BODIES[Math.floor(random() * BODIES.length)], random);
+      // Each mutated body against a list that already has a full state, so partial ones apply too.
+      const list = new EventListState();
+      list.apply(BODIES[0], CT);
+      const before = list.version;
+      try {
+        const result = list.apply(input, CT);
+        expect(['applied', 'stale', 'no-base']).toContain(result.outcome);
+        applied += 1;
+      } catch (error) {
+        if (!(error instanceof EventListError)) bugs.push(`#${i}: ${(error as Error)?.stack ?? error} for ${JSON.stringify(input.slice(0, 300))}`);
+        else {
+          expect(error.message.length).toBeGreaterThan(15);
+          expect(list.version).toBe(before); // a refused body changes nothing
+          reasons.add(error.message.replace(/["(<].*$/, '').trim());
+        }
+        refused += 1;
+      }
+    }
+    expect(bugs).toEqual([]);
+    expect(applied).toBeGreaterThan(1000);
+    expect(refused).toBeGreaterThan(1000);
+    expect(reasons.size).toBeGreaterThan(3); // specific reasons, not one catch-all
   }, 120_000);
 });

@@ -5,38 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildPidf } from '../../../core/sip/pidf';
 import { EventListError, EventListState } from '../../../core/sip/event-list';
 import { MultipartError, parseContentType, parseMultipart, rootPart } from '../../../core/sip/multipart';
 import { RlmiError, parseRlmi } from '../../../core/sip/rlmi';
-
-const LIST = 'sip:alex-list@lab.test';
-const B = 'b0undary-7';
-const CT = `multipart/related;type="application/rlmi+xml";start="<root@rls>";boundary="${B}"`;
-
-type Member = { uri: string; state?: 'active' | 'pending' | 'terminated'; reason?: string; pidf?: string };
-
-/** An event-list body as Kamailio sends it (CRLF, quoted boundary, start part first). */
-function body(version: number, fullState: boolean, members: Member[], eol = '\r\n'): string {
-  const rlmi =
-    `<?xml version="1.0"?>${eol}<list uri="${LIST}" xmlns="urn:ietf:params:xml:ns:rlmi" version="${version}" fullState="${fullState}">` +
-    members
-      .map((m, i) =>
-        m.state
-          ? `<resource uri="${m.uri}"><instance id="i${i}" state="${m.state}"${m.reason ? ` reason="${m.reason}"` : ''}${m.pidf ? ` cid="c${i}@rls"` : ''}/></resource>`
-          : `<resource uri="${m.uri}"/>`,
-      )
-      .join('') +
-    `</list>`;
-  const parts = [`Content-Transfer-Encoding: binary${eol}Content-ID: <root@rls>${eol}Content-Type: application/rlmi+xml;charset="UTF-8"${eol}${eol}${rlmi}`];
-  members.forEach((m, i) => {
-    if (m.pidf) parts.push(`Content-Transfer-Encoding: binary${eol}Content-ID: <c${i}@rls>${eol}Content-Type: application/pidf+xml${eol}${eol}${m.pidf}`);
-  });
-  return `--${B}${eol}${parts.join(`${eol}${eol}--${B}${eol}`)}${eol}${eol}--${B}--${eol}`;
-}
-
-const pidf = (user: string, availability: 'available' | 'busy' | 'away' | 'dnd', note = '') => buildPidf(`sip:${user}@lab.test`, { availability, note }, `t-${user}`);
-const uri = (user: string) => `sip:${user}@lab.test`;
+import { B, CT, LIST, body, pidf, uri, type Member } from '../../support/event-list-bodies';
 
 describe('multipart/related', () => {
   it('reads parameters, quoted or not', () => {
