@@ -3,38 +3,28 @@
  * (real Kamailio subscriptions for all 5,006), and the real renderer in Chromium keeps the DOM
  * small while search, scrolling, collapsing, sorting and the keyboard work on the whole list.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type CreatedBackend } from '../../host/backend-factory';
-import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
+import type { CreatedBackend } from '../../host/backend-factory';
 import type { DeskSession } from '../../core/desk-session';
 import { LAB_EXTRA_GROUPS } from '../../lab/directory';
-import { launchChromium } from '../support/chromium';
+import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
 
 const EXTRA = 5000;
 const root = join(import.meta.dirname, '..', '..');
+let desk: DeskE2e;
 let created: CreatedBackend;
-let host: BrowserHost;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
-let profile: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'pd-e2e-scale-'));
-  created = await createBackend([], 'browser', { profileDir: profile, lab: { livenEveryMs: 0, extraContacts: EXTRA }, log: () => {} });
   // The first NOTIFYs of 5,006 subscriptions keep this process (which also runs the lab and
   // drives Chromium) busy for a while; these tests are about the list, so they start after.
   // The loading progress itself is tested with a backend that sends presence on cue.
-  await allPresenceKnown(created.session);
-  host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: join(root, 'dist/renderer') });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e.stack).slice(0, 600)));
-  await page.goto(host.url);
+  desk = await startDeskE2e('scale', { lab: { livenEveryMs: 0, extraContacts: EXTRA }, beforeHost: (c) => allPresenceKnown(c.session), signedIn: false });
+  ({ created, page, pageErrors } = desk);
 }, 300_000);
 
 function allPresenceKnown(session: DeskSession): Promise<void> {
@@ -50,12 +40,7 @@ function allPresenceKnown(session: DeskSession): Promise<void> {
   });
 }
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await created?.close();
-  rmSync(profile, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 const uri = (id: string) => `sip:${id}@${created.lab!.domain}`;
 const rowCount = () => page.locator('[role="treeitem"]').count();

@@ -5,51 +5,38 @@
  * click; Recent calls again; Hang up; a tel: request fills the dial box; Settings show the
  * phone choice and the server's dialing rules.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type CreatedBackend } from '../../host/backend-factory';
-import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
+import type { CreatedBackend } from '../../host/backend-factory';
 import { parseOpenRequest } from '../../host/open-request';
 import type { OpenRequest } from '../../shared/domain';
-import { launchChromium } from '../support/chromium';
+import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
 
 const root = join(import.meta.dirname, '..', '..');
+let desk: DeskE2e;
 let created: CreatedBackend;
-let host: BrowserHost;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
-let profile: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'pd-e2e-dial-'));
-  created = await createBackend([], 'browser', { profileDir: profile, lab: { livenEveryMs: 0, replyDelayMs: 150 }, log: () => {} });
   // As `npm start -- --open tel:+14085550101` does: the request goes to the first renderer that connects.
   let initial: OpenRequest | undefined = parseOpenRequest('tel:+14085550101') as OpenRequest;
-  host = await startBrowserHost({
-    backend: created.backend,
-    info: created.info,
-    staticDir: join(root, 'dist/renderer'),
-    onConnect: () => {
-      if (initial) created.session.requestOpen(initial);
-      initial = undefined;
-    },
+  desk = await startDeskE2e('dial', {
+    lab: { livenEveryMs: 0, replyDelayMs: 150 },
+    signedIn: false,
+    host: (c) => ({
+      onConnect: () => {
+        if (initial) c.session.requestOpen(initial);
+        initial = undefined;
+      },
+    }),
   });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e.stack).slice(0, 600)));
-  await page.goto(host.url);
+  ({ created, page, pageErrors } = desk);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await created?.close();
-  rmSync(profile, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 const uri = (id: string) => `sip:${id}@${created.lab!.domain}`;
 const row = (id: string) => page.locator('li', { has: page.locator(`[data-testid="contact"][data-uri="${uri(id)}"]`) });

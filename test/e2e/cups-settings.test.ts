@@ -3,41 +3,26 @@
  * the browser host on the demo lab. Every change is checked against what the lab CUPS server
  * stored, and a refused change goes back on screen with the server's words.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type CreatedBackend } from '../../host/backend-factory';
-import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
-import { launchChromium } from '../support/chromium';
+import type { CreatedBackend } from '../../host/backend-factory';
+import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
 import { find } from '../unit/cups/features-support';
 
 const root = join(import.meta.dirname, '..', '..');
+let desk: DeskE2e;
 let created: CreatedBackend;
-let host: BrowserHost;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
-let profile: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'pd-e2e-cups-'));
-  created = await createBackend([], 'browser', { profileDir: profile, lab: { bots: false }, log: () => {} });
-  host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: join(root, 'dist/renderer') });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e.stack).slice(0, 600)));
-  await page.goto(host.url);
-  await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
+  desk = await startDeskE2e('cups', { lab: { bots: false } });
+  ({ created, page, pageErrors } = desk);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await created?.close();
-  rmSync(profile, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 const labState = () => created.lab!.cups.state('alex');
 const storedNote = () => {

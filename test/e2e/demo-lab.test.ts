@@ -3,39 +3,25 @@
  * lab (real Kamailio, lab CUPS, colleague bots). What a newcomer does first: see the buddy
  * list, set a status, chat with a colleague.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type CreatedBackend } from '../../host/backend-factory';
-import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
-import { launchChromium } from '../support/chromium';
+import type { CreatedBackend } from '../../host/backend-factory';
+import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
 
 const root = join(import.meta.dirname, '..', '..');
+let desk: DeskE2e;
 let created: CreatedBackend;
-let host: BrowserHost;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
-let profile: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'pd-e2e-'));
-  created = await createBackend([], 'browser', { profileDir: profile, lab: { livenEveryMs: 0, replyDelayMs: 150 }, log: () => {} });
-  host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: join(root, 'dist/renderer') });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e.stack).slice(0, 600)));
-  await page.goto(host.url);
+  desk = await startDeskE2e('demo', { lab: { livenEveryMs: 0, replyDelayMs: 150 }, signedIn: false });
+  ({ created, page, pageErrors } = desk);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await created?.close();
-  rmSync(profile, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 const uri = (id: string) => `sip:${id}@${created.lab!.domain}`;
 const contact = (id: string) => page.locator(`[data-testid="contact"][data-uri="${uri(id)}"]`);

@@ -4,22 +4,17 @@
  * All of it must arrive as the same text, inert (no element made, no script run, no unsafe
  * link) and readable (isolated bidi, no overflow out of the window).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type CreatedBackend } from '../../host/backend-factory';
-import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
-import { launchChromium } from '../support/chromium';
+import type { CreatedBackend } from '../../host/backend-factory';
+import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
 
 const root = join(import.meta.dirname, '..', '..');
+let desk: DeskE2e;
 let created: CreatedBackend;
-let host: BrowserHost;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
-let profile: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 /** What a hostile peer sends. Each must be shown exactly as sent. */
 const HOSTILE_IMS = [
@@ -47,26 +42,15 @@ const HOSTILE_NICKS: Record<string, string> = {
 };
 
 beforeAll(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'pd-e2e-hostile-'));
-  created = await createBackend([], 'browser', { profileDir: profile, lab: { livenEveryMs: 0, replyDelayMs: 100 }, log: () => {} });
-  host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: join(root, 'dist/renderer') });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e.stack).slice(0, 600)));
+  desk = await startDeskE2e('hostile', { lab: { livenEveryMs: 0, replyDelayMs: 100 } });
+  ({ created, page, pageErrors } = desk);
   page.on('dialog', (d) => {
     pageErrors.push(`dialog: ${d.message()}`);
     void d.dismiss();
   });
-  await page.goto(host.url);
-  await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await created?.close();
-  rmSync(profile, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 const uri = (id: string) => `sip:${id}@${created.lab!.domain}`;
 const contact = (id: string) => page.locator(`[data-testid="contact"][data-uri="${uri(id)}"]`);
