@@ -420,8 +420,12 @@ export interface PhoneChoice {
   error?: string;
 }
 
-/** One of the server's dialing rules, for display. */
-export interface DialingRuleInfo {
+/**
+ * One of the server's dialing rules (get-dialing-rules): type 1 application rules are applied
+ * before dialing, type 2 directory-lookup rules to numbers from the directory. The engine that
+ * applies them is `core/dialing/rules.ts`; Settings → Dialing rules lists them.
+ */
+export interface DialingRule {
   type: 1 | 2;
   name: string;
   description: string;

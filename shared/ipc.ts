@@ -10,7 +10,7 @@ import type {
   ChatMessage,
   Contact,
   DialPlan,
-  DialingRuleInfo,
+  DialingRule,
   DirectoryPerson,
   DirectoryStatus,
   PhoneChoice,
@@ -107,7 +107,7 @@ export interface InvokeChannels {
   'dial:devices': { args: []; result: PhoneChoice };
   'dial:set-device': { args: [deviceName: string, lineNumber: string]; result: PhoneChoice };
   /** The server's dialing rules, both types, in the order they are tried. */
-  'dial:rules': { args: []; result: DialingRuleInfo[] };
+  'dial:rules': { args: []; result: DialingRule[] };
   /** What the directory-lookup rules (type 2) make of a number. */
   'dial:preview-directory': { args: [number: string]; result: DialPlan };
 }

@@ -23,21 +23,11 @@
  *   the rule's name and skipped; they never stop the others.
  */
 
-import type { DialPlan } from '../../shared/domain';
+import type { DialingRule, DialPlan } from '../../shared/domain';
 
-export type { DialPlan };
+export type { DialingRule, DialPlan };
 export type RuleKind = 'application' | 'directory';
 
-export interface DialingRule {
-  type: 1 | 2;
-  name: string;
-  description: string;
-  priority: number;
-  numberBeginsWith: string;
-  numberOfDigits: number | null;
-  digitsToBeRemoved: number;
-  prefix: string;
-}
 
 export interface RuleProblem {
   rule: string;

@@ -7,12 +7,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { makeTlsCertificate } from './tls-cert';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMariaDb, type MariaDb } from './mariadb';
+import { canConnect, dieWithParent, freeTcpPort } from '../process';
 
 export interface KamailioOptions {
   domain: string;
@@ -66,12 +66,7 @@ const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aar
 /** A TCP port and the same-numbered UDP port, both free right now. */
 async function freePortPair(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freeTcpPort();
     const udpFree = await new Promise<boolean>((resolve) => {
       const u = createSocket('udp4');
       u.once('error', () => resolve(false));
@@ -83,28 +78,13 @@ async function freePortPair(): Promise<number> {
 }
 
 /** A free TCP port other than `not` (for the TLS listener). */
-async function freeTcpPort(not: number): Promise<number> {
+async function freeTcpPortBut(not: number): Promise<number> {
   for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freeTcpPort();
     if (port !== not) return port;
   }
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 const md5 = (v: string) => createHash('md5').update(v).digest('hex');
 const dbEscape = (v: string) => v.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
@@ -135,7 +115,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   const modules = MODULE_DIRS.find((d) => existsSync(join(d, 'presence.so')));
   if (!modules) throw new Error('Kamailio presence modules are missing: install kamailio-presence-modules (bash scripts/setup.sh)');
   const port = await freePortPair();
-  const tlsPort = await freeTcpPort(port);
+  const tlsPort = await freeTcpPortBut(port);
   const tls = await makeTlsCertificate(runDir, options.domain);
   let mariadb: MariaDb | undefined;
   if (options.rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
@@ -177,16 +157,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       }
     };
     process.once('exit', onExit);
-    // A parent killed outright runs no exit handler: a watchdog kills the group once we are gone.
-    const watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${proc.pid} 2>/dev/null; do sleep 1; done; kill -0 ${process.pid} 2>/dev/null || kill -9 -${proc.pid} 2>/dev/null`], {
-      stdio: 'ignore',
-      detached: true,
-    });
-    watchdog.unref();
-    proc.once('exit', () => {
-      process.removeListener('exit', onExit);
-      watchdog.kill('SIGKILL');
-    });
+    dieWithParent(proc, { group: true });
+    proc.once('exit', () => process.removeListener('exit', onExit));
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();
       if (output.length < 20_000) output += text;

@@ -8,7 +8,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { dieWithParent, freeTcpPort } from '../process';
 import { join } from 'node:path';
 
 export interface MariaDb {
@@ -25,14 +25,6 @@ export interface MariaDb {
 const SQL_DIR = '/usr/share/kamailio/mysql';
 const USER = 'kamailio';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function run(file: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -74,7 +66,7 @@ export async function startMariaDb(options: { dir: string; log?: (line: string) 
   // Running as root, the server must be told to stay root (it refuses otherwise).
   const asUser = process.getuid?.() === 0 ? ['--user=root'] : [];
   await run('mariadb-install-db', ['--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=socket', '--skip-test-db', ...asUser]);
-  const port = await freePort();
+  const port = await freeTcpPort();
   const child: ChildProcess = spawn(
     'mariadbd',
     [
@@ -103,11 +95,7 @@ export async function startMariaDb(options: { dir: string; log?: (line: string) 
   child.stderr!.on('data', collect);
   const onExit = () => child.kill('SIGKILL');
   process.once('exit', onExit);
-  // A parent killed outright runs no exit handler: a watchdog stops the server once we are gone.
-  spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -0 ${process.pid} 2>/dev/null || kill -9 ${child.pid} 2>/dev/null`], {
-    stdio: 'ignore',
-    detached: true,
-  }).unref();
+  dieWithParent(child);
   let exited = false;
   child.once('exit', () => {
     exited = true;

@@ -10,7 +10,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { canConnect, dieWithParent, freeTcpPort } from '../process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,25 +52,7 @@ export interface Slapd {
 const SCHEMA_DIR = '/etc/ldap/schema';
 const MODULE_DIR = ['/usr/lib/ldap', '/usr/lib/x86_64-linux-gnu/ldap', '/usr/lib/aarch64-linux-gnu/ldap'].find((d) => existsSync(join(d, 'back_mdb.so'))) ?? '/usr/lib/ldap';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as { port: number }).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** LDIF value: plain when safe, else base64 (RFC 2849), so any name loads as written. */
 function ldifLine(attribute: string, value: string): string {
@@ -137,7 +119,7 @@ export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
   const load = spawnSync('slapadd', ['-q', '-f', conf, '-l', ldif], { encoding: 'utf8' });
   if (load.status !== 0) throw new Error(`slapadd could not load the lab directory: ${(load.stderr || load.error?.message || '').trim().slice(-2000)}`);
 
-  const port = await freePort();
+  const port = await freeTcpPort();
   let child: ChildProcess | undefined;
   const launch = async () => {
     let output = '';
@@ -145,14 +127,11 @@ export async function startSlapd(options: SlapdOptions): Promise<Slapd> {
     child = proc;
     const onExit = () => proc.kill('SIGKILL');
     process.once('exit', onExit);
-    // A parent killed outright runs no exit handler: a watchdog stops slapd once we are gone.
-    const watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${proc.pid} 2>/dev/null; do sleep 1; done; kill -0 ${process.pid} 2>/dev/null || kill -9 ${proc.pid} 2>/dev/null`], { stdio: 'ignore', detached: true });
-    watchdog.unref();
+    dieWithParent(proc);
     let exited = false;
     proc.once('exit', () => {
       exited = true;
       process.removeListener('exit', onExit);
-      watchdog.kill('SIGKILL');
     });
     const collect = (chunk: Buffer) => {
       if (output.length < 20_000) output += chunk.toString();

@@ -5,18 +5,8 @@
  * can be replayed with the same seed.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { seededRandom } from './mutate';
 
-/** mulberry32: small, fast, good enough to decide which datagrams to drop. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface LossyUdpProxy {
   /** Where clients send to. */

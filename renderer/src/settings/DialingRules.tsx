@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { DialPlan, DialingRuleInfo } from '../../../shared/domain';
+import type { DialPlan, DialingRule } from '../../../shared/domain';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
 import '../dialing.css';
@@ -8,7 +8,7 @@ const KIND = { 1: 'Application (before dialing)', 2: 'Directory lookup (numbers 
 
 /** The server's dialing rules in the order they are tried, and a field to try a number against them. */
 export function DialingRulesSection({ api, onError }: SectionProps) {
-  const [rules, setRules] = useState<DialingRuleInfo[] | undefined>();
+  const [rules, setRules] = useState<DialingRule[] | undefined>();
   const [number, setNumber] = useState('');
   const [plans, setPlans] = useState<{ application: DialPlan; directory: DialPlan } | undefined>();
   useEffect(() => {
