@@ -53,10 +53,12 @@ export interface DeskE2eOptions {
   host?: Pick<BrowserHostOptions, 'onConnect'> | ((created: CreatedBackend) => Pick<BrowserHostOptions, 'onConnect'>);
   /** Wait until the demo user is signed in (default true). */
   signedIn?: boolean;
+  /** Use this profile directory (settings, IM history) and keep it on close: an app restart. */
+  profile?: string;
 }
 
 export async function startDeskE2e(name: string, options: DeskE2eOptions = {}): Promise<DeskE2e> {
-  const profile = mkdtempSync(join(tmpdir(), `pd-e2e-${name}-`));
+  const profile = options.profile ?? mkdtempSync(join(tmpdir(), `pd-e2e-${name}-`));
   const created = await createBackend([], 'browser', { profileDir: profile, lab: options.lab ?? { livenEveryMs: 0, replyDelayMs: 150 }, log: () => {} });
   await options.beforeHost?.(created);
   const extra = typeof options.host === 'function' ? options.host(created) : options.host;
@@ -76,7 +78,7 @@ export async function startDeskE2e(name: string, options: DeskE2eOptions = {}): 
       await browser.close();
       await host.close();
       await created.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!options.profile) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
