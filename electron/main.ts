@@ -10,7 +10,7 @@
  * without electron (`shared/open-url.ts`, `window-state.ts`, `tray-menu.ts`, `tray-icon.ts`)
  * so it is unit-tested; this file only wires it to Electron.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, screen, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, powerMonitor, screen, session, shell, Tray } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Store from 'electron-store';
@@ -19,6 +19,7 @@ import type { ExportedFile, OpenRequest, OwnAvailability } from '../shared/domai
 import { isAllowedExternalUrl } from '../shared/links';
 import { OPEN_SCHEMES, chatAddress, openRequestFromArgv, parseOpenUrl } from '../shared/open-url';
 import { createBackend, type CreatedBackend } from '../host/backend-factory';
+import { SystemIdle } from '../core/system-idle';
 import { dispatchInvoke, serialiseError } from '../host/bridge';
 import { ElectronSettingsStore } from './settings';
 import { createElectronSecrets } from './secrets';
@@ -198,6 +199,13 @@ if (!app.requestSingleInstanceLock()) {
       secrets: createElectronSecrets(app.getPath('userData')),
     });
     applyAutoStart(settings.get().autoStart);
+    // Automatic Away follows the whole system's idle time, not activity in our window.
+    const backend = created;
+    new SystemIdle({
+      idleSeconds: () => powerMonitor.getSystemIdleTime(),
+      thresholdMinutes: () => backend.session.snapshot().idleAwayMinutes,
+      onChange: (idle) => void backend.session.setIdle(idle).catch(() => undefined),
+    }).start();
     for (const channel of INVOKE_CHANNELS) {
       ipcMain.handle(channel, async (event, ...args: unknown[]) => {
         if (!event.senderFrame?.url?.startsWith('file://')) return { ok: false, error: { code: 'invalid-input', message: 'Refused.' } };

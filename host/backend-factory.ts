@@ -65,7 +65,13 @@ export async function createBackend(
   const settings = overrides.settings ?? new JsonSettingsStore(join(profileDir, 'settings.json'));
   if (typeof values.server === 'string') settings.update({ server: values.server });
   if (typeof values.user === 'string') settings.update({ user: values.user });
-  const info: HostInfo = { host: hostKind, version, ...(overrides.secrets?.available ? { canRememberPassword: true } : {}) };
+  const info: HostInfo = {
+    host: hostKind,
+    version,
+    ...(overrides.secrets?.available ? { canRememberPassword: true } : {}),
+    // Electron main watches the system's idle time (powerMonitor) for automatic Away.
+    ...(hostKind === 'electron' ? { systemIdle: true } : {}),
+  };
   const demo = values.demo === true || !settings.get().server;
 
   if (!demo) {

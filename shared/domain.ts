@@ -200,6 +200,8 @@ export interface HostInfo {
   version: string;
   /** The host can keep the password encrypted by the OS (Electron safeStorage): offer "Remember me". */
   canRememberPassword?: boolean;
+  /** The host watches the whole system's idle time for automatic Away (the page need not). */
+  systemIdle?: boolean;
 }
 
 /** What will be dialed for a number, and why (from the server's dialing rules). */

@@ -1,15 +1,21 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { DeskApi } from '../../shared/ipc';
 
 const ACTIVITY = ['mousemove', 'mousedown', 'keydown', 'wheel', 'touchstart', 'focus'] as const;
 
 /**
  * Tells the host when the user has been inactive for `minutes` and when they are back; the
- * session decides what that means for the status. (Electron can add system-wide idle time.)
+ * session decides what that means for the status. Activity in this page is only a stand-in:
+ * where the host reads the system's idle time (Electron's powerMonitor, `HostInfo.systemIdle`)
+ * it decides by itself, and this hook does nothing.
  */
 export function useIdle(api: DeskApi, minutes: number, active: boolean): void {
+  const [systemIdle, setSystemIdle] = useState<boolean | undefined>();
   useEffect(() => {
-    if (!active || minutes <= 0) return;
+    api.invoke('app:info').then((info) => setSystemIdle(info.systemIdle === true), () => setSystemIdle(false));
+  }, [api]);
+  useEffect(() => {
+    if (!active || minutes <= 0 || systemIdle !== false) return;
     let last = Date.now();
     let idle = false;
     const activity = () => {
@@ -30,5 +36,5 @@ export function useIdle(api: DeskApi, minutes: number, active: boolean): void {
       clearInterval(check);
       for (const e of ACTIVITY) window.removeEventListener(e, activity);
     };
-  }, [api, minutes, active]);
+  }, [api, minutes, active, systemIdle]);
 }
