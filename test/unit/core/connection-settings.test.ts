@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SipConnectionSettings } from '../../../shared/domain';
 import { connectionHandlers } from '../../../core/connection-settings';
 import { JsonSettingsStore } from '../../../core/store/settings';
 import { makeTlsCertificate } from '../../../lab/kamailio/tls-cert';
@@ -27,7 +28,13 @@ function fresh() {
   const file = join(dir, `settings-${Math.random().toString(36).slice(2)}.json`);
   const settings = new JsonSettingsStore(file);
   const log: string[] = [];
-  return { file, settings, log, h: connectionHandlers(settings, (l) => log.push(l)) };
+  const handlers = connectionHandlers(settings, (l) => log.push(l));
+  // The handlers answer synchronously; the contract allows a promise, so narrow it here.
+  const h = {
+    'connection:sip': () => handlers['connection:sip']() as SipConnectionSettings,
+    'connection:set-sip': (patch: Parameters<(typeof handlers)['connection:set-sip']>[0]) => handlers['connection:set-sip'](patch) as SipConnectionSettings,
+  };
+  return { file, settings, log, h };
 }
 
 const refusal = (fn: () => unknown) => {
