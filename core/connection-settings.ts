@@ -65,7 +65,8 @@ export function sipConnectionSettings(settings: SettingsStore): SipConnectionSet
   const s = settings.get();
   let sipCertificates: SipCertificateInfo[] = [];
   try {
-    sipCertificates = readPem(s.sipTrustedCertificate).certificates;
+    // Shown even once expired, so the user sees what is kept and can replace or clear it.
+    sipCertificates = readPem(s.sipTrustedCertificate, { allowExpired: true }).certificates;
   } catch {
     // A hand-edited settings file: show nothing rather than fail the whole section; the
     // TLS connection reports the unusable certificate at sign-in.
@@ -96,7 +97,7 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 const MAX_PEM = 65536;
 
 /** Pasted PEM → the certificates it holds (normalised), or a refusal that says what is wrong. */
-export function readPem(text: unknown): { pem: string; certificates: SipCertificateInfo[] } {
+export function readPem(text: unknown, { allowExpired = false } = {}): { pem: string; certificates: SipCertificateInfo[] } {
   if (typeof text !== 'string') throw new DeskError('invalid-input', 'Paste the certificate as PEM text.');
   const trimmed = text.trim();
   if (!trimmed) return { pem: '', certificates: [] };
@@ -120,7 +121,7 @@ export function readPem(text: unknown): { pem: string; certificates: SipCertific
       throw new DeskError('invalid-input', `${which} cannot be read (${(error as Error).message}). Paste it again as it is in the .pem or .crt file.`);
     }
     // An expired certificate would make every TLS connection fail verification: say so now.
-    if (Date.parse(x509.validTo) < now) throw new DeskError('invalid-input', `The certificate for ${oneLine(x509.subject)} expired on ${x509.validTo}.`);
+    if (!allowExpired && Date.parse(x509.validTo) < now) throw new DeskError('invalid-input', `The certificate for ${oneLine(x509.subject)} expired on ${x509.validTo}.`);
     return { fingerprint256: x509.fingerprint256, subject: oneLine(x509.subject), issuer: oneLine(x509.issuer), validFrom: x509.validFrom, validTo: x509.validTo };
   });
   return { pem: certs.map((b) => b[0]).join('\n') + '\n', certificates };
