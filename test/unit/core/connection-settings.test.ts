@@ -88,4 +88,14 @@ describe('SIP connection settings', () => {
     expect(refusal(() => h['connection:set-sip']({ sipTransport: 'udp', presenceList: 'nope' })).code).toBe('invalid-input');
     expect(settings.get()).toMatchObject({ sipTransport: 'tcp', presenceList: '', sipTrustedCertificate: '' });
   });
+
+  it('refuses an expired certificate, yet shows one kept from before so it can be replaced', () => {
+    // Self-signed, valid during 2020 only (made with `openssl ca -startdate/-enddate`); no key.
+    const expired = readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'expired-certificate.pem'), 'utf8');
+    const { settings, h } = fresh();
+    expect(refusal(() => h['connection:set-sip']({ sipTrustedCertificate: expired })).message).toBe('The certificate for CN=expired.example.test expired on Jan  1 00:00:00 2021 GMT.');
+    expect(settings.get().sipTrustedCertificate).toBe('');
+    settings.update({ sipTrustedCertificate: expired });
+    expect(h['connection:sip']().sipCertificates.map((c) => [c.subject, c.validTo])).toEqual([['CN=expired.example.test', 'Jan  1 00:00:00 2021 GMT']]);
+  });
 });
