@@ -38,7 +38,13 @@ export function App({ api }: { api: DeskApi }) {
   const [addTo, setAddTo] = useState<string | undefined>();
   const callRequest = useCallRequests(api);
   // Calls from a contact's menu: the menu closes on click, so the outcome is shown here.
-  const { call: menuCall, outcome: menuCallOutcome } = useCall(api);
+  const { call: menuCall, outcome: menuCallOutcome, clear: clearMenuCall } = useCall(api);
+  // "Calling … on your phone…" is news only for a moment (the dial box shows the call itself).
+  useEffect(() => {
+    if (!menuCallOutcome?.ok) return;
+    const timer = setTimeout(clearMenuCall, 10_000);
+    return () => clearTimeout(timer);
+  }, [menuCallOutcome, clearMenuCall]);
   const [undo, setUndo] = useState<{ text: string; run: () => Promise<unknown> } | undefined>();
   useEffect(() => {
     if (!undo) return;
@@ -188,7 +194,10 @@ export function App({ api }: { api: DeskApi }) {
             <DialBox api={api} request={callRequest} />
             {menuCallOutcome && (
               <p className={`menu-call-result ${menuCallOutcome.ok ? 'dial-ok' : 'error'}`} role={menuCallOutcome.ok ? 'status' : 'alert'} data-testid="menu-call-result" data-ok={menuCallOutcome.ok}>
-                {menuCallOutcome.text}
+                <span>{menuCallOutcome.text}</span>
+                <button className="link" aria-label="Dismiss" data-testid="menu-call-dismiss" onClick={clearMenuCall}>
+                  ×
+                </button>
               </p>
             )}
             <DirectoryStatusLine api={api} />

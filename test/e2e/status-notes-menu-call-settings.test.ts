@@ -133,6 +133,8 @@ describe('calling from the buddy list', () => {
     await error.waitFor();
     expect((await error.textContent())?.length).toBeGreaterThan(5);
     expect(webDialer.calls.length).toBe(calls);
+    await page.click('[data-testid="menu-call-dismiss"]');
+    expect(await page.locator('[data-testid="menu-call-result"]').count()).toBe(0);
   });
 });
 
