@@ -3,8 +3,6 @@ import type { Contact, ContactGroup, PhoneNumber } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { useCall } from './use-call';
 
-const LABEL: Record<PhoneNumber['label'], string> = { work: 'work', mobile: 'mobile', home: 'home', pager: 'pager', other: 'other' };
-
 export interface ContactActions {
   rename(group: string, contact: Contact): void;
   move(from: string, contact: Contact, to: string): void;
@@ -45,7 +43,7 @@ function CallItems({ contact, call, run }: { contact: Contact; call: NonNullable
           title={p.error ?? hints[p.number]?.text ?? 'Call this number'}
           onClick={run(() => call.place(contact, p.number))}
         >
-          Call {LABEL[p.label]} {p.number}
+          Call {p.label} {p.number}
         </button>
       ))}
     </>
