@@ -1,14 +1,16 @@
 /**
- * The Connection settings behind IPC: SOAP time limit and response cap (used from the next
+ * The Connection settings behind IPC: SOAP time limit and response cap, SIP transport, the
+ * certificate trusted for SIP over TLS and event-list presence (all used from the next
  * sign-in), and the certificates the user trusted, which can be forgotten. Certificate
  * material never goes to the renderer, only what identifies it.
  */
-import type { ConnectionSettings } from '../shared/domain';
+import { X509Certificate } from 'node:crypto';
+import type { ConnectionSettings, SipCertificateInfo, SipConnectionSettings } from '../shared/domain';
 import type { InvokeHandlers } from '../shared/ipc';
 import { DeskError } from './errors';
 import type { SettingsStore } from './store/settings';
 
-export type ConnectionChannel = 'connection:get' | 'connection:set' | 'tls:forget';
+export type ConnectionChannel = 'connection:get' | 'connection:set' | 'tls:forget' | 'connection:sip' | 'connection:set-sip';
 
 export function connectionSettings(settings: SettingsStore): ConnectionSettings {
   const s = settings.get();
@@ -43,5 +45,89 @@ export function connectionHandlers(settings: SettingsStore, log: (line: string) 
       log(`tls: the user no longer trusts the certificate for ${hostPort}`);
       return connectionSettings(settings);
     },
+    'connection:sip': () => sipConnectionSettings(settings),
+    'connection:set-sip': (patch) => {
+      // Every value is checked before anything is saved: a refused field leaves all as it was.
+      const next: { sipTransport?: SipConnectionSettings['sipTransport']; sipTrustedCertificate?: string; presenceList?: string } = {};
+      if (patch?.sipTransport !== undefined) next.sipTransport = transport(patch.sipTransport);
+      if (patch?.presenceList !== undefined) next.presenceList = presenceList(patch.presenceList);
+      if (patch?.sipTrustedCertificate !== undefined) next.sipTrustedCertificate = readPem(patch.sipTrustedCertificate).pem;
+      settings.update(next);
+      if (next.sipTransport !== undefined) log(`settings: SIP transport ${next.sipTransport} from the next sign-in`);
+      if (next.presenceList !== undefined) log(`settings: presence list ${next.presenceList || 'off (per contact)'} from the next sign-in`);
+      if (next.sipTrustedCertificate !== undefined) log(next.sipTrustedCertificate ? 'tls: a certificate is trusted for SIP over TLS from the next sign-in' : 'tls: no extra certificate for SIP over TLS from the next sign-in');
+      return sipConnectionSettings(settings);
+    },
   };
+}
+
+export function sipConnectionSettings(settings: SettingsStore): SipConnectionSettings {
+  const s = settings.get();
+  let sipCertificates: SipCertificateInfo[] = [];
+  try {
+    // Shown even once expired, so the user sees what is kept and can replace or clear it.
+    sipCertificates = readPem(s.sipTrustedCertificate, { allowExpired: true }).certificates;
+  } catch {
+    // A hand-edited settings file: show nothing rather than fail the whole section; the
+    // TLS connection reports the unusable certificate at sign-in.
+  }
+  return { sipTransport: s.sipTransport, sipCertificates, presenceList: s.presenceList };
+}
+
+const TRANSPORTS = ['auto', 'udp', 'tcp', 'tls'] as const;
+
+function transport(value: unknown): SipConnectionSettings['sipTransport'] {
+  const found = TRANSPORTS.find((t) => t === value);
+  if (!found) throw new DeskError('invalid-input', 'The SIP transport must be Automatic, UDP, TCP or TLS.');
+  return found;
+}
+
+function presenceList(value: unknown): string {
+  if (typeof value !== 'string') throw new DeskError('invalid-input', 'The presence list must be Off, Automatic or a SIP address.');
+  const v = value.trim();
+  if (v === '' || v === 'auto') return v;
+  // The same shape the settings file accepts, so a value saved here is never dropped on read.
+  if (v.length > 512 || !/^sips?:[^@\s]+@[^\s]+$/i.test(v)) {
+    throw new DeskError('invalid-input', `"${v.slice(0, 80)}" is not a list address: write a SIP address such as sip:alex-list@example.com.`);
+  }
+  return v;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+const MAX_PEM = 65536;
+
+/** Pasted PEM → the certificates it holds (normalised), or a refusal that says what is wrong. */
+export function readPem(text: unknown, { allowExpired = false } = {}): { pem: string; certificates: SipCertificateInfo[] } {
+  if (typeof text !== 'string') throw new DeskError('invalid-input', 'Paste the certificate as PEM text.');
+  const trimmed = text.trim();
+  if (!trimmed) return { pem: '', certificates: [] };
+  if (trimmed.length > MAX_PEM) throw new DeskError('invalid-input', `The certificate text is too long (more than ${MAX_PEM / 1024} KB).`);
+  const blocks = [...trimmed.matchAll(PEM_BLOCK)];
+  // A private key must never be kept in settings, even next to a certificate.
+  if (blocks.some((b) => b[1].includes('PRIVATE KEY'))) {
+    throw new DeskError('invalid-input', 'That is a private key, which must stay on the server. Paste only the certificate (-----BEGIN CERTIFICATE-----).');
+  }
+  const certs = blocks.filter((b) => b[1] === 'CERTIFICATE');
+  if (certs.length === 0) {
+    throw new DeskError('invalid-input', 'No certificate found: paste PEM text that starts with -----BEGIN CERTIFICATE----- and ends with -----END CERTIFICATE-----.');
+  }
+  const now = Date.now();
+  const certificates = certs.map((b, i) => {
+    let x509: X509Certificate;
+    try {
+      x509 = new X509Certificate(b[0]);
+    } catch (error) {
+      const which = certs.length > 1 ? `Certificate ${i + 1} of ${certs.length}` : 'The certificate';
+      throw new DeskError('invalid-input', `${which} cannot be read (${(error as Error).message}). Paste it again as it is in the .pem or .crt file.`);
+    }
+    // An expired certificate would make every TLS connection fail verification: say so now.
+    if (!allowExpired && Date.parse(x509.validTo) < now) throw new DeskError('invalid-input', `The certificate for ${oneLine(x509.subject)} expired on ${x509.validTo}.`);
+    return { fingerprint256: x509.fingerprint256, subject: oneLine(x509.subject), issuer: oneLine(x509.issuer), validFrom: x509.validFrom, validTo: x509.validTo };
+  });
+  return { pem: certs.map((b) => b[0]).join('\n') + '\n', certificates };
+}
+
+/** Node prints distinguished names one attribute per line. */
+function oneLine(name: string): string {
+  return name.split('\n').filter(Boolean).join(', ');
 }

@@ -215,6 +215,7 @@ export class DeskSession implements DeskBackend {
         return [...orderRules(rules.filter((r) => r.type === 1)), ...orderRules(rules.filter((r) => r.type === 2))];
       },
       'dial:preview-directory': (number) => applyDialingRules(number, this.requireConnection().dialingRules, 'directory'),
+      'presence:recent-notes': () => this.options.settings.get().recentNotes,
     };
   }
 

@@ -6,6 +6,11 @@
  *   docs/screenshot-conversation.png   a conversation with a colleague
  *   docs/screenshot-status-menu.png    the own-status chooser, open
  *   docs/screenshot-diagnostics.png    the Diagnostics view with a masked REGISTER
+ *   docs/screenshot-recent-notes.png   the recent status notes, open
+ *   docs/screenshot-desk.png           a conversation, and a contact's menu with its Call items
+ *   docs/screenshot-dial-recent.png    the dial box with the rule preview, and the Recent tab
+ *   docs/screenshot-contact-card.png   a contact card with directory numbers and their previews
+ *   docs/screenshot-connection-settings.png  Settings → Connection with the SIP choices
  *
  * Run with `npx tsx scripts/screenshots.ts` after UI changes. Everything it starts is stopped
  * before it exits, also on failure.
@@ -40,8 +45,13 @@ async function main(): Promise<void> {
     for (const [id, availability] of Object.entries({ maria: 'available', sam: 'away', priya: 'busy', jonas: 'dnd', lena: 'offline' })) {
       await page.locator(`[data-testid="contact"][data-uri="${uri(id)}"][data-availability="${availability}"]`).waitFor({ timeout: 10_000 });
     }
-    await page.fill('[data-testid="own-note"]', 'Planning the release');
-    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="directory-status"][data-state="ready"]').waitFor({ timeout: 10_000 });
+    for (const note of ['Working from Berlin today', 'Planning the release']) {
+      await page.fill('[data-testid="own-note"]', note);
+      await page.keyboard.press('Enter');
+      await lab.bots.get('maria')!.waitForPresence(uri(lab.demoUser.id), (p) => p.note === note, 10_000);
+    }
+    await page.locator('[data-testid="recent-notes"]:not([disabled])').waitFor();
     await page.screenshot({ path: join(docs, 'screenshot-buddy-list.png') });
     console.log('wrote docs/screenshot-buddy-list.png');
 
@@ -67,6 +77,52 @@ async function main(): Promise<void> {
       (el as HTMLSelectElement).removeAttribute('style');
     });
     console.log('wrote docs/screenshot-status-menu.png');
+
+    await page.click('[data-testid="recent-notes"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="recent-note"]').length === 2);
+    await page.screenshot({ path: join(docs, 'screenshot-recent-notes.png'), clip: { x: 0, y: 0, width: Math.ceil(sidebar?.width ?? 320) + 20, height: 300 } });
+    await page.keyboard.press('Escape');
+    console.log('wrote docs/screenshot-recent-notes.png');
+
+    const priya = page.locator('li', { has: page.locator(`[data-testid="contact"][data-uri="${uri('priya')}"]`) });
+    await priya.hover();
+    await priya.locator('[data-testid="contact-more"]').click();
+    await page.locator('[data-testid="menu-call"][title^="will dial"]').first().waitFor();
+    await page.screenshot({ path: join(docs, 'screenshot-desk.png') });
+    await page.keyboard.press('Escape');
+    console.log('wrote docs/screenshot-desk.png');
+
+    const maria = page.locator('li', { has: page.locator(`[data-testid="contact"][data-uri="${uri('maria')}"]`) });
+    await maria.hover();
+    await maria.locator('[data-testid="contact-more"]').click();
+    await page.click('[data-testid="menu-card"]');
+    await page.locator('[data-testid="contact-card"]').waitFor();
+    await page.locator('[data-testid="card-number"]').first().hover();
+    await page.locator('[data-testid="card-number-hint"]').first().waitFor();
+    await page.locator('[data-testid="card-device"]').first().waitFor();
+    await page.screenshot({ path: join(docs, 'screenshot-contact-card.png') });
+    await page.click('[data-testid="card-close"]');
+    console.log('wrote docs/screenshot-contact-card.png');
+
+    await maria.hover();
+    await maria.locator('[data-testid="contact-more"]').click();
+    await page.locator('[data-testid="menu-call"][data-label="work"]').click();
+    await page.locator('[data-testid="menu-call-result"][data-ok="true"]').waitFor();
+    await page.fill('[data-testid="dial-input"]', '+1 (650) 555-0199');
+    await page.locator('[data-testid="dial-preview"]', { hasText: 'will dial' }).waitFor();
+    await page.click('[data-testid="tab-recent"]');
+    await page.locator('[data-testid="recent-entry"]').first().waitFor();
+    await page.screenshot({ path: join(docs, 'screenshot-dial-recent.png') });
+    await page.fill('[data-testid="dial-input"]', '');
+    await page.click('[data-testid="tab-contacts"]');
+    console.log('wrote docs/screenshot-dial-recent.png');
+
+    await page.click('[data-testid="open-settings"]');
+    await page.click('[data-testid="settings-connection"]');
+    await page.locator('[data-testid="sip-settings"]').waitFor();
+    await page.screenshot({ path: join(docs, 'screenshot-connection-settings.png') });
+    await page.click('[data-testid="settings-close"]');
+    console.log('wrote docs/screenshot-connection-settings.png');
 
     await page.click('[data-testid="open-diagnostics"]');
     await page.fill('[data-testid="diag-text"]', 'Authorization:');

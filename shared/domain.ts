@@ -437,3 +437,22 @@ export interface DialingRule {
   digitsToBeRemoved: number;
   prefix: string;
 }
+
+/** A certificate trusted for SIP over TLS, as Settings → Connection shows it (never its PEM). */
+export interface SipCertificateInfo {
+  fingerprint256: string;
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+}
+
+/** The SIP side of Settings → Connection; every value is used from the next sign-in. */
+export interface SipConnectionSettings {
+  /** `auto` = what the server's configuration names (`Presence.Primary.Protocol`). */
+  sipTransport: 'auto' | 'udp' | 'tcp' | 'tls';
+  /** The certificates in the `sipTrustedCertificate` setting (a private CA or the server's own). */
+  sipCertificates: SipCertificateInfo[];
+  /** '' = one subscription per contact; 'auto' = `sip:<user>-list@<domain>`; or a list URI. */
+  presenceList: string;
+}

@@ -35,6 +35,7 @@ import type {
   ServerCertificate,
   ServerPreference,
   ConnectionSettings,
+  SipConnectionSettings,
 } from './domain';
 
 /** Renderer → host requests. `args` is a tuple, `result` what the promise resolves to. */
@@ -110,6 +111,12 @@ export interface InvokeChannels {
   'dial:rules': { args: []; result: DialingRule[] };
   /** What the directory-lookup rules (type 2) make of a number. */
   'dial:preview-directory': { args: [number: string]; result: DialPlan };
+  /** Status notes used lately, newest first, to pick one again. */
+  'presence:recent-notes': { args: []; result: string[] };
+  /** SIP transport, trusted certificate for SIP over TLS and event-list presence (from the next sign-in). */
+  'connection:sip': { args: []; result: SipConnectionSettings };
+  /** `sipTrustedCertificate`: PEM text, '' to clear. Refused with words when a value is not usable. */
+  'connection:set-sip': { args: [patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string }]; result: SipConnectionSettings };
 }
 
 /** Host → renderer events with their payload. */
@@ -189,6 +196,9 @@ export const INVOKE_CHANNELS = [
   'dial:set-device',
   'dial:rules',
   'dial:preview-directory',
+  'presence:recent-notes',
+  'connection:sip',
+  'connection:set-sip',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

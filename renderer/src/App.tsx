@@ -20,6 +20,7 @@ import { AddContactDialog } from './AddContactDialog';
 import { ContactCard } from './ContactCard';
 import { DirectoryStatusLine } from './DirectoryStatusLine';
 import { useCallRequests } from './use-open-requests';
+import { useCall } from './use-call';
 
 const PHASE_LABEL = { 'signed-out': 'Signed out', 'signing-in': 'Signing in…', 'signed-in': 'Online', reconnecting: 'Reconnecting…' } as const;
 
@@ -36,6 +37,14 @@ export function App({ api }: { api: DeskApi }) {
   const [card, setCard] = useState<string | undefined>();
   const [addTo, setAddTo] = useState<string | undefined>();
   const callRequest = useCallRequests(api);
+  // Calls from a contact's menu: the menu closes on click, so the outcome is shown here.
+  const { call: menuCall, outcome: menuCallOutcome, clear: clearMenuCall } = useCall(api);
+  // "Calling … on your phone…" is news only for a moment (the dial box shows the call itself).
+  useEffect(() => {
+    if (!menuCallOutcome?.ok) return;
+    const timer = setTimeout(clearMenuCall, 10_000);
+    return () => clearTimeout(timer);
+  }, [menuCallOutcome, clearMenuCall]);
   const [undo, setUndo] = useState<{ text: string; run: () => Promise<unknown> } | undefined>();
   useEffect(() => {
     if (!undo) return;
@@ -72,9 +81,10 @@ export function App({ api }: { api: DeskApi }) {
             .then((r) => setUndo({ text: `Removed ${r.displayName}.`, run: () => api.invoke('contacts:add', group, r.personaId, r.nickname) }))
             .catch(report),
         card: (c) => setCard(c.uri),
+        call: { api, place: (_c, number) => void menuCall(number) },
       },
     };
-  }, [api]);
+  }, [api, menuCall]);
   openPeerRef.current = active;
   useIdle(api, state.idleAwayMinutes, state.session.phase === 'signed-in');
 
@@ -182,6 +192,14 @@ export function App({ api }: { api: DeskApi }) {
           <aside className="sidebar">
             <OwnStatus api={api} own={state.own} onError={setNotice} />
             <DialBox api={api} request={callRequest} />
+            {menuCallOutcome && (
+              <p className={`menu-call-result ${menuCallOutcome.ok ? 'dial-ok' : 'error'}`} role={menuCallOutcome.ok ? 'status' : 'alert'} data-testid="menu-call-result" data-ok={menuCallOutcome.ok}>
+                <span>{menuCallOutcome.text}</span>
+                <button className="link" aria-label="Dismiss" data-testid="menu-call-dismiss" onClick={clearMenuCall}>
+                  ×
+                </button>
+              </p>
+            )}
             <DirectoryStatusLine api={api} />
             <div className="side-tabs" role="tablist">
               <button role="tab" aria-selected={sideTab === 'contacts'} data-testid="tab-contacts" onClick={() => setSideTab('contacts')}>

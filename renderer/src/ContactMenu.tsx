@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
-import type { Contact, ContactGroup } from '../../shared/domain';
+import type { Contact, ContactGroup, PhoneNumber } from '../../shared/domain';
+import type { DeskApi } from '../../shared/ipc';
+import { useCall } from './use-call';
 
 export interface ContactActions {
   rename(group: string, contact: Contact): void;
@@ -7,9 +9,48 @@ export interface ContactActions {
   remove(group: string, contact: Contact): void;
   /** Open the contact card (addresses, numbers, presence per device). */
   card?(contact: Contact): void;
+  /**
+   * Call one of the contact's numbers: `api` gives the menu its rule previews, `place` calls
+   * through the app's own `useCall` (the contact card's path) so the outcome outlives the menu.
+   */
+  call?: { api: DeskApi; place(contact: Contact, number: string): void };
 }
 
-/** The "⋯" menu of a contact: rename, move to another group, remove. */
+/** "Call work +1 408 555 0101" per number, each titled with what will be dialed and by which rule. */
+function CallItems({ contact, call, run }: { contact: Contact; call: NonNullable<ContactActions['call']>; run: (fn: () => void) => () => void }) {
+  const { hints, preview } = useCall(call.api);
+  const phones: PhoneNumber[] = contact.phones ?? contact.numbers.map((number) => ({ label: 'work', number }));
+  // A menu is short-lived: ask for every number's preview at once so each title is there on
+  // hover; once per number (preview changes identity with each answer).
+  const asked = useRef(new Set<string>());
+  useEffect(() => {
+    for (const p of phones) {
+      if (p.error || asked.current.has(p.number)) continue;
+      asked.current.add(p.number);
+      preview(p.number);
+    }
+  });
+  return (
+    <>
+      {phones.map((p) => (
+        <button
+          key={`${p.label}:${p.number}`}
+          role="menuitem"
+          data-testid="menu-call"
+          data-label={p.label}
+          data-number={p.number}
+          disabled={!!p.error}
+          title={p.error ?? hints[p.number]?.text ?? 'Call this number'}
+          onClick={run(() => call.place(contact, p.number))}
+        >
+          Call {p.label} {p.number}
+        </button>
+      ))}
+    </>
+  );
+}
+
+/** The "⋯" menu of a contact: card, call a number, rename, move to another group, remove. */
 export function ContactMenu({ group, contact, groups, actions, onClose }: { group: string; contact: Contact; groups: ContactGroup[]; actions: ContactActions; onClose: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -28,6 +69,7 @@ export function ContactMenu({ group, contact, groups, actions, onClose }: { grou
           Contact card…
         </button>
       )}
+      {actions.call && <CallItems contact={contact} call={actions.call} run={run} />}
       <button role="menuitem" onClick={run(() => actions.rename(group, contact))} data-testid="menu-rename">
         Rename…
       </button>

@@ -4,12 +4,27 @@ import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { presenceClass, presenceLabel } from './presence-look';
 import { LongTermStatus } from './LongTermStatus';
+import { RecentNotes } from './RecentNotes';
 
 export function OwnStatus({ api, own, onError }: { api: DeskApi; own: Own; onError: (message: string) => void }) {
   const [note, setNote] = useState(own.note);
   useEffect(() => {
     setNote(own.note);
   }, [own.note]);
+  const [recent, setRecent] = useState<string[]>([]);
+  const [recentOpen, setRecentOpen] = useState(false);
+  // The core adds a note to its recent list when it is published: read the list again then,
+  // and when the menu opens (re-using a note moves it to the top without changing own.note).
+  useEffect(() => {
+    let live = true;
+    api
+      .invoke('presence:recent-notes')
+      .then((notes) => live && setRecent(notes))
+      .catch(() => live && setRecent([]));
+    return () => {
+      live = false;
+    };
+  }, [api, own.note, recentOpen]);
   const set = (status: Own) => api.invoke('presence:set-own', status).catch((e) => onError(errorText(e).message));
   return (
     <div className="own-status">
@@ -26,18 +41,35 @@ export function OwnStatus({ api, own, onError }: { api: DeskApi; own: Own; onErr
           </option>
         ))}
       </select>
-      <input
-        data-testid="own-note"
-        aria-label="Status note"
-        placeholder="What are you up to?"
-        value={note}
-        maxLength={512}
-        onChange={(e) => setNote(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') void set({ availability: own.availability, note });
-        }}
-        onBlur={() => note !== own.note && void set({ availability: own.availability, note })}
-      />
+      <div className="own-note">
+        <input
+          data-testid="own-note"
+          aria-label="Status note"
+          placeholder="What are you up to?"
+          value={note}
+          maxLength={512}
+          onChange={(e) => setNote(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') void set({ availability: own.availability, note });
+            // Down arrow opens the recent notes, as in a combo box.
+            else if (e.key === 'ArrowDown' && recent.length) {
+              e.preventDefault();
+              setRecentOpen(true);
+            }
+          }}
+          onBlur={() => note !== own.note && void set({ availability: own.availability, note })}
+        />
+        <RecentNotes
+          notes={recent}
+          current={own.note}
+          open={recentOpen}
+          setOpen={setRecentOpen}
+          onPick={(picked) => {
+            setNote(picked);
+            void set({ availability: own.availability, note: picked });
+          }}
+        />
+      </div>
       <LongTermStatus api={api} onError={onError} />
     </div>
   );

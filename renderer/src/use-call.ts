@@ -39,5 +39,7 @@ export function useCall(api: DeskApi) {
     [api],
   );
 
-  return { hints, preview, call, outcome, busy };
+  const clear = useCallback(() => setOutcome(undefined), []);
+
+  return { hints, preview, call, outcome, busy, clear };
 }

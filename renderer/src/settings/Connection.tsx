@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import type { ConnectionSettings } from '../../../shared/domain';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
+import { SipConnection } from './SipConnection';
 
-/** SOAP limits (from the next sign-in) and the server certificates the user chose to trust. */
+/** SOAP limits and SIP choices (from the next sign-in) and the server certificates the user chose to trust. */
 export function ConnectionSection({ api }: SectionProps) {
   const [conn, setConn] = useState<ConnectionSettings | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -54,7 +55,8 @@ export function ConnectionSection({ api }: SectionProps) {
         </dd>
       </dl>
       <p className="settings-hint">These apply from the next sign-in.</p>
-      <h3>Trusted certificates</h3>
+      <SipConnection api={api} />
+      <h3>Trusted server certificates (HTTPS)</h3>
       {conn.trustedCertificates.length === 0 && <p>None: every server&apos;s certificate is checked against the system&apos;s trusted roots only.</p>}
       <ul className="privacy-watchers">
         {conn.trustedCertificates.map((c) => (
