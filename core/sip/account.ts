@@ -32,6 +32,7 @@ import { SipError } from './sip-error';
 import { EventListSubscription, type ListSubscriptionState } from './rls';
 import { MULTIPART_MAX_BYTES } from './multipart';
 import { normaliseAor } from '../uri';
+import { installFastGrammar } from './sip-grammar';
 
 export { SipError } from './sip-error';
 
@@ -76,6 +77,9 @@ type AccountEvents = {
   composing: { from: string; active: boolean };
   server: SipServer;
 };
+
+// sip.js re-decodes its whole grammar on every header it parses; see sip-grammar.ts.
+installFastGrammar();
 
 const COMPOSING_TYPE = 'application/im-iscomposing+xml';
 

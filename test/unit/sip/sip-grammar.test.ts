@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { Grammar } from 'sip.js/lib/grammar/grammar.js';
+import { Parser } from 'sip.js/lib/core/messages/parser.js';
+import { parse as pegParse } from 'sip.js/lib/grammar/pegjs/dist/grammar.js';
+import { compileFastParse, fastGrammarInstalled, installFastGrammar, originalGrammarParse, uninstallFastGrammar } from '../../../core/sip/sip-grammar';
+import '../../../core/sip/account';
+import { SIP_MESSAGES } from '../../fixtures/fuzz/corpus';
+
+const quiet = { error: () => {}, warn: () => {}, log: () => {}, debug: () => {} } as never;
+
+/** Everything sip.js reads from a message: first line, the headers it parses eagerly, and every header parsed by name. */
+function read(text: string): unknown {
+  const message = Parser.parseMessage(text, quiet) as unknown as Record<string, unknown> & { headers?: Record<string, unknown>; parseHeader(name: string): unknown } | undefined;
+  if (!message) return 'unparsed';
+  const { headers = {}, ...fields } = message;
+  const parsed = Object.fromEntries(Object.keys(headers).map((name) => [name, (() => { try { return message.parseHeader(name); } catch (e) { return `threw ${(e as Error).message}`; } })()]));
+  return JSON.parse(JSON.stringify({ fields, headers, parsed }));
+}
+
+/** NOTIFYs, SUBSCRIBE answers and MESSAGEs shaped like the lab Kamailio's, with what varies per contact. */
+const generated = Array.from({ length: 40 }, (_, i) =>
+  [
+    `NOTIFY sip:alex@127.0.0.1:${40000 + i};transport=tcp SIP/2.0`,
+    `Via: SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK${i}cafe.0;rport=5060;received=127.0.0.1`,
+    `To: <sip:alex@sip.lab.test>;tag=t${i}x`,
+    `From: "Buddy ${i}" <sip:buddy${i}@sip.lab.test>;tag=${i}f00d-${i}`,
+    `CSeq: ${i + 1} NOTIFY`,
+    `Call-ID: c${i}@127.0.0.1`,
+    `Max-Forwards: 70`,
+    `Content-Length: 0`,
+    `Event: presence${i % 3 ? '' : ';id=7'}`,
+    `Contact: <sip:127.0.0.1:5060;transport=tcp>${i % 2 ? ';expires=3600' : ''}`,
+    `Subscription-State: ${i % 5 ? `active;expires=${3600 - i}` : 'terminated;reason=deactivated'}`,
+    `Record-Route: <sip:127.0.0.1;lr;r2=on>, <sip:10.0.0.${i}:5061;transport=tls;lr>`,
+    `Content-Type: ${i % 2 ? 'application/pidf+xml' : 'multipart/related;type="application/rlmi+xml";boundary="b-' + i + '"'}`,
+    `Require: eventlist`,
+    `Supported: eventlist, outbound`,
+    '',
+    '',
+  ].join('\r\n'),
+);
+
+describe('fast sip.js grammar', () => {
+  it('is installed when the SIP account module is loaded', () => {
+    expect(fastGrammarInstalled()).toBe(true);
+  });
+
+  it('reads a corpus of real and torture messages exactly as sip.js’s own grammar', () => {
+    const corpus = [...SIP_MESSAGES, ...generated];
+    const fast = corpus.map(read);
+    uninstallFastGrammar();
+    try {
+      expect(corpus.map(read)).toEqual(fast);
+    } finally {
+      installFastGrammar();
+    }
+    expect(fast.filter((m) => m !== 'unparsed').length).toBeGreaterThan(40);
+  });
+
+  it('gives the same result as sip.js for every start rule, valid or not', () => {
+    const cases: [string, string][] = [
+      ['uuid', 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6'],
+      ['uuid', 'not-a-uuid'],
+      ['Name_Addr_Header', '"Kim Lee" <sip:kim@example.com;transport=tcp>;tag=1'],
+      ['absoluteURI', 'wss://edge.example.com:8443/ws'],
+      ['WWW_Authenticate', 'Digest realm="sip.lab.test", nonce="abc", qop="auth", algorithm=MD5'],
+      ['Content_Type', 'application/pidf+xml;charset=UTF-8'],
+      ['Content_Type', '///'],
+      ['SIP_URI', 'sips:alex@[2001:db8::1]:5061;maddr=x?subject=hi'],
+      ['Via', ''],
+    ];
+    for (const [rule, input] of cases) expect(JSON.stringify(Grammar.parse(input, rule))).toBe(JSON.stringify(originalGrammarParse(input, rule)));
+  });
+
+  it('refuses, naming what it missed, a grammar whose shape it does not know', () => {
+    expect(() => compileFastParse(function other(input: string) { return input; } as never)).toThrow(/shape \(input, options\)/);
+    const noTable = new Function(`return ${(pegParse as () => unknown).toString().replace('const peg$bytecode = [', 'const peg$table = [')}`)();
+    expect(() => compileFastParse(noTable)).toThrow(/peg\$bytecode/);
+  });
+});
