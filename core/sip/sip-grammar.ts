@@ -9,6 +9,8 @@
  * constant data, so we decode it once: we compile a copy of the same `peg$parse` whose
  * bytecode table is the shared, already-decoded one, and point `Grammar.parse` at it.
  * Everything else (grammar, actions, results, errors) is sip.js's own code, unchanged.
+ * Values that repeat from message to message (first line, Contact, Event, CSeq…) are also
+ * remembered, and each caller gets its own copy of the result.
  *
  * We cannot edit node_modules (CI installs a clean copy), and the app is bundled (so we cannot
  * read the file from disk at run time): the source comes from the parse function itself
@@ -187,13 +189,37 @@ const SELF_CHECK: [string, string][] = [
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * Rules whose values repeat from message to message in a session (the first line of NOTIFYs
+ * to us, the server's Contact, Event, Content-Type, CSeq numbers, Subscription-State…): their
+ * results are remembered. Via, From and To carry a branch or tag unique to each message and
+ * are always parsed.
+ */
+const REMEMBERED = new Set(['Request_Response', 'Content_Type', 'Content_Length', 'Event', 'CSeq', 'Max_Forwards', 'Contact', 'Subscription_State', 'Record_Route', 'Supported', 'Require', 'Min_SE', 'Session_Expires']);
+const MEMO_LIMIT = 2000;
+const memo = new Map<string, unknown>();
+
+/**
+ * A deep copy keeping each object's class (URI, NameAddrHeader, Parameters): callers get
+ * their own result, as from a fresh parse, and may change it. Throws when the value is
+ * deeper than any grammar result (then it is not remembered).
+ */
+function copy(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 12) throw new RangeError('deeper than a grammar result');
+  if (Array.isArray(value)) return value.map((v) => copy(v, depth + 1));
+  const out = Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>;
+  for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key], depth + 1);
+  return out;
+}
+
+/**
  * Installs the fast grammar in place of `Grammar.parse` (once; later calls are no-ops).
  * Throws, naming what failed, if sip.js's grammar is not what this was written for.
  */
 export function installFastGrammar(): void {
   if (installed && Grammar.parse === installed) return;
   const fast = compileFastParse();
-  const parse: GrammarParse = (input, startRule) => {
+  const fresh: GrammarParse = (input, startRule) => {
     if (!fast.startRules!.has(startRule)) return -1; // as sip.js: no such rule, not valid
     const options: { startRule: string; data?: unknown } = { startRule };
     try {
@@ -209,6 +235,22 @@ export function installFastGrammar(): void {
       options.data = -1;
     }
     return options.data;
+  };
+  const parse: GrammarParse = (input, startRule) => {
+    if (!REMEMBERED.has(startRule) || input.length > 512) return fresh(input, startRule);
+    const key = `${startRule}\n${input}`;
+    const known = memo.get(key);
+    if (known !== undefined) return copy(known);
+    const result = fresh(input, startRule);
+    let kept: unknown;
+    try {
+      kept = copy(result);
+    } catch {
+      return result;
+    }
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, kept);
+    return result;
   };
   for (const [rule, input] of SELF_CHECK) {
     const expected = originalParse(input, rule);
@@ -240,5 +282,6 @@ export function originalGrammarParse(input: string, startRule: string): unknown 
 /** Puts sip.js's own parser back (the benchmark measures "before" with it). */
 export function uninstallFastGrammar(): void {
   Grammar.parse = originalParse;
+  memo.clear();
   installed = undefined;
 }
