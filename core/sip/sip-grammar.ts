@@ -96,20 +96,23 @@ export function compileFastParse(parse: ParseFn = pegParse as ParseFn): ParseFn 
   const close = closingBracket(body, open);
   if (close < 0) throw fail('the `peg$bytecode` table does not end');
   const table = body.slice(open, close + 1);
-  if (!/^\[\s*(peg\$decode\("(?:[^"\\]|\\.)*"\)\s*,?\s*)*\]$/.test(table)) throw fail('the `peg$bytecode` table holds more than decoded strings');
+  // (Any quote, template literals without substitutions too: the app's bundler reprints
+  // string literals.)
+  if (!/^\[\s*(peg\$decode\((?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\$]|\\.|\$(?!\{))*`)\)\s*,?\s*)*\]$/.test(table)) throw fail('the `peg$bytecode` table holds more than decoded strings');
   const bytecode = new Function('peg$decode', `return ${table};`)(decode) as number[][];
   body = body.slice(0, open) + 'peg$sharedBytecode' + body.slice(close + 1);
 
   // 2. The per-call set-up moves into the function returned below; the rest (constants,
   //    actions, helpers, the bytecode interpreter) is built once.
   let removed: string;
-  [body] = cut(body, 'options = options !== undefined ? options : {};');
+  // `undefined` may read `void 0` once bundled.
+  [body] = cut(body, /options = options !== (?:undefined|void 0) \? options : \{\};/);
   [body] = cut(body, 'const peg$source = options.grammarSource;');
   [body, removed] = cut(body, /let peg\$startRuleIndex = (\d+);/);
   const defaultRule = /\d+/.exec(removed)![0];
   [body] = cut(body, 'const peg$posDetailsCache = [{ line: 1, column: 1 }];');
   for (const state of ['let peg$currPos = 0;', 'let peg$savedPos = 0;', 'let peg$maxFailPos = 0;', 'let peg$maxFailExpected = [];', 'let peg$silentFails = 0;', 'let peg$result;']) [body] = cut(body, state);
-  const ruleAt = body.indexOf('if (options.startRule !== undefined) {');
+  const ruleAt = body.search(/if \(options\.startRule !== (?:undefined|void 0)\) \{/);
   if (ruleAt < 0) throw fail('no start-rule selection');
   const ruleEnd = closingBrace(body, body.indexOf('{', ruleAt));
   if (ruleEnd < 0) throw fail('the start-rule selection does not end');
