@@ -54,7 +54,7 @@ const decode = (s: string): number[] => Array.from(s, (ch) => ch.charCodeAt(0) -
 /** What the compiled copy may reference besides JavaScript's globals, by base name. */
 const FREE: Record<string, unknown> = { URI, NameAddrHeader, SyntaxError: PegSyntaxError, peg$SyntaxError: PegSyntaxError };
 
-/** Finds the `}` closing the block that opens at `open`, skipping string and regex-free literals. */
+/** Finds the `}` closing the block that opens at `open`, skipping string literals. */
 function closingBrace(source: string, open: number): number {
   let depth = 0;
   for (let i = open; i < source.length; i++) {
@@ -237,7 +237,7 @@ export function installFastGrammar(): void {
     if (!fast.startRules!.has(startRule)) return -1; // as sip.js: no such rule, not valid
     const options: { startRule: string; data?: unknown } = { startRule };
     try {
-      fast(detached(input), options);
+      fast(input, options);
     } catch (error) {
       if (!(error instanceof PegSyntaxError)) {
         if (!reported) {
@@ -250,7 +250,9 @@ export function installFastGrammar(): void {
     }
     return options.data;
   };
-  const parse: GrammarParse = (input, startRule) => {
+  const parse: GrammarParse = (text, startRule) => {
+    // Parsed (and remembered) from a copy: see detached().
+    const input = detached(text);
     if (!REMEMBERED.has(startRule) || input.length > 512) return fresh(input, startRule);
     const key = `${startRule}\n${input}`;
     const known = memo.get(key);
