@@ -44,8 +44,8 @@ const STATES: readonly string[] = ['active', 'pending', 'terminated'];
 /** Parses an RLMI document (throws `RlmiError`/`XmlError` with the reason). */
 export function parseRlmi(xml: string): Rlmi {
   // A full state removes every member it does not name, so a damaged one must not be read
-  // leniently (a truncated list would drop contacts): it has to be well-formed. The check is
-  // the parse's own validation, not a second pass over the document.
+  // leniently (a truncated list would drop contacts): it has to be well-formed. It is validated
+  // once, before the parse, instead of again after it.
   const fullStateDeclared = /\bfullState\s*=\s*["'](?:true|1)["']/.test(xml);
   const tree = parseXml(xml, {
     maxBytes: RLMI_MAX_BYTES,
