@@ -175,7 +175,7 @@ function quietSip(): SipLike {
   } as unknown as SipLike;
 }
 
-async function coreHeap(row: Row): Promise<void> {
+export async function coreHeap(row: Row): Promise<void> {
   const gc = gcFunction();
   const lab = await childLab(5000);
   const history = mkdtempSync(join(tmpdir(), 'pd-bench-'));

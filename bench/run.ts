@@ -5,6 +5,7 @@
  * - PIDF bodies parsed per second (ours) against fast-xml-parser's bare parse of the same
  *   bodies in the same process (the floor any PIDF reader built on it pays).
  * - Presence change on the server → event at a watcher (p50, p99), real Kamailio over TCP.
+ * - SIP messages read per second through sip.js, against sip.js's own grammar entry point.
  * - IM loopback round trip (send → peer receives → peer answers → received), p50.
  */
 import { XMLParser } from 'fast-xml-parser';
@@ -13,6 +14,7 @@ import { startKamailio } from '../lab/kamailio';
 import type { Presence } from '../shared/domain';
 import { buddyListBench } from './buddy-list';
 import { eventListParsing, signInBenchmark } from './rls';
+import { sipParsing } from './sip-parse';
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const row = (what: string, value: string, target: string, ok: boolean) => console.log(`${ok ? 'ok  ' : 'MISS'} ${what.padEnd(46)} ${value.padStart(14)}   target ${target}`);
@@ -93,6 +95,7 @@ async function onKamailio(): Promise<void> {
 }
 
 console.log('Presence Desk benchmarks (this machine, this run)');
+sipParsing();
 pidfThroughput();
 await onKamailio();
 await buddyListBench(row);

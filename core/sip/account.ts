@@ -32,6 +32,7 @@ import { SipError } from './sip-error';
 import { EventListSubscription, type ListSubscriptionState } from './rls';
 import { MULTIPART_MAX_BYTES } from './multipart';
 import { normaliseAor } from '../uri';
+import { installFastGrammar } from './sip-grammar';
 
 export { SipError } from './sip-error';
 
@@ -76,6 +77,15 @@ type AccountEvents = {
   composing: { from: string; active: boolean };
   server: SipServer;
 };
+
+// sip.js re-decodes its whole grammar on every header it parses; see sip-grammar.ts. Should
+// sip.js change shape, the app still works on sip.js's own (slow) parser and says so on stderr;
+// test/unit/sip/sip-grammar.test.ts fails in CI.
+try {
+  installFastGrammar();
+} catch (error) {
+  console.error(`${(error as Error).message} Using sip.js's own parser.`);
+}
 
 const COMPOSING_TYPE = 'application/im-iscomposing+xml';
 

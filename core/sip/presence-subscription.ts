@@ -292,7 +292,9 @@ export class PresenceSubscription {
     const core = this.options.ua.userAgentCore;
     let message;
     try {
-      message = core.makeOutgoingRequestMessage('SUBSCRIBE', this.targetUri(), core.configuration.aor, this.targetUri(), {}, this.headers(this.requestedExpires));
+      // One parse of the target serves as Request-URI and To (sip.js copies each).
+      const target = this.targetUri();
+      message = core.makeOutgoingRequestMessage('SUBSCRIBE', target, core.configuration.aor, target, {}, this.headers(this.requestedExpires));
     } catch (error) {
       this.refuse({ reason: `"${this.target}" cannot be subscribed to (${(error as Error).message})`, final: true });
       return;
@@ -315,6 +317,10 @@ export class PresenceSubscription {
         this.request = undefined;
         if (subscription) {
           this.dialog = subscription;
+          // The route set is the NOTIFY's Record-Route values, cut out of its text: copies
+          // let the message go (see detached() in sip-grammar.ts).
+          const routeSet = (subscription as unknown as { dialogState?: { routeSet?: string[] } }).dialogState?.routeSet;
+          if (routeSet) for (let i = 0; i < routeSet.length; i++) routeSet[i] = Buffer.from(routeSet[i], 'utf8').toString('utf8');
           subscription.delegate = {
             onNotify: (uas: IncomingNotifyRequest) => {
               if (attempt === this.attempt && this.dialog === subscription) this.notified(uas);

@@ -4,7 +4,6 @@
  * document is the full state of the list or a partial update (`fullState`), ordered by
  * `version`.
  */
-import { XMLValidator } from 'fast-xml-parser';
 import { attr, children, find, parseXml, text, type XmlNode } from '../xml/safe-xml';
 
 export const RLMI_MAX_BYTES = 8 * 1024 * 1024;
@@ -44,13 +43,16 @@ const STATES: readonly string[] = ['active', 'pending', 'terminated'];
 
 /** Parses an RLMI document (throws `RlmiError`/`XmlError` with the reason). */
 export function parseRlmi(xml: string): Rlmi {
-  const tree = parseXml(xml, { maxBytes: RLMI_MAX_BYTES, what: 'resource list (RLMI) document' });
   // A full state removes every member it does not name, so a damaged one must not be read
-  // leniently (a truncated list would drop contacts): it has to be well-formed.
-  if (/\bfullState\s*=\s*["'](?:true|1)["']/.test(xml)) {
-    const check = XMLValidator.validate(xml.replace(/^\uFEFF/, '').trim());
-    if (check !== true) throw new RlmiError(`full-state RLMI document is not well-formed XML (${check.err.msg}, line ${check.err.line})`);
-  }
+  // leniently (a truncated list would drop contacts): it has to be well-formed. It is validated
+  // once, before the parse, instead of again after it.
+  const fullStateDeclared = /\bfullState\s*=\s*["'](?:true|1)["']/.test(xml);
+  const tree = parseXml(xml, {
+    maxBytes: RLMI_MAX_BYTES,
+    what: 'resource list (RLMI) document',
+    requireWellFormed: fullStateDeclared,
+    wellFormedError: (detail) => new RlmiError(`full-state RLMI document is not well-formed XML (${detail})`),
+  });
   const list = find(tree, 'list');
   if (!list) throw new RlmiError('RLMI document has no <list> element');
   const uri = attr(list, 'uri') ?? '';

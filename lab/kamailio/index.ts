@@ -140,8 +140,10 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   const launch = async () => {
     output = '';
     // RLS builds each list's full state (about 0.8 KB a member) in memory: more room with it.
+    // Without RLS, 256 MB too: a client subscribing to thousands of contacts at once keeps
+    // thousands of transactions in flight, and 64 MB ran out (Kamailio then fails every request).
     const defines = [...(options.msilo ? ['-A', 'WITH_MSILO'] : []), ...(mariadb ? ['-A', 'WITH_RLS'] : [])];
-    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', mariadb ? '256' : '64', '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...defines], {
+    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', '256', '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...defines], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Kamailio forks workers that hold sockets, so a kill must reach them all.
       detached: true,
