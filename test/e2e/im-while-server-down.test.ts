@@ -4,41 +4,26 @@
  * queued, and after the server is back the same message shows as sent and the colleague's
  * reply arrives. Every step waits on what the page shows.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type CreatedBackend } from '../../host/backend-factory';
-import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
+import type { CreatedBackend } from '../../host/backend-factory';
 import { Bot } from '../../lab/bots';
-import { launchChromium } from '../support/chromium';
+import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
 
 const root = join(import.meta.dirname, '..', '..');
+let desk: DeskE2e;
 let created: CreatedBackend;
-let host: BrowserHost;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
-let profile: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'pd-e2e-down-'));
-  created = await createBackend([], 'browser', { profileDir: profile, lab: { livenEveryMs: 0, replyDelayMs: 150 }, log: () => {} });
-  host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: join(root, 'dist/renderer') });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e.stack).slice(0, 600)));
-  await page.goto(host.url);
-  await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
+  desk = await startDeskE2e('down', { lab: { livenEveryMs: 0, replyDelayMs: 150 } });
+  ({ created, page, pageErrors } = desk);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await created?.close();
-  rmSync(profile, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 const uri = (id: string) => `sip:${id}@${created.lab!.domain}`;
 const outgoing = (text: string) => page.locator('[data-testid="message"][data-direction="out"]', { has: page.locator('[data-testid="message-text"]', { hasText: text }) });

@@ -5,41 +5,23 @@
  * (WebDialer gets the number after the dialing rules, Recent shows it), and the SIP choices
  * of Settings → Connection (saved, kept across a reload, bad values refused in words).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SipConnectionSettings } from '../../shared/domain';
-import { createBackend, type CreatedBackend } from '../../host/backend-factory';
-import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
-import { launchChromium } from '../support/chromium';
+import type { CreatedBackend } from '../../host/backend-factory';
+import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
 
-const root = join(import.meta.dirname, '..', '..');
+let desk: DeskE2e;
 let created: CreatedBackend;
-let host: BrowserHost;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
-let profile: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'pd-e2e-polish-'));
-  created = await createBackend([], 'browser', { profileDir: profile, lab: { livenEveryMs: 0, replyDelayMs: 150 }, log: () => {} });
-  host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: join(root, 'dist/renderer') });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e.stack).slice(0, 600)));
-  await page.goto(host.url);
-  await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
+  desk = await startDeskE2e('notes', { lab: { livenEveryMs: 0, replyDelayMs: 150 } });
+  ({ created, page, pageErrors } = desk);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await created?.close();
-  rmSync(profile, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 const uri = (id: string) => `sip:${id}@${created.lab!.domain}`;
 const row = (id: string) => page.locator('li', { has: page.locator(`[data-testid="contact"][data-uri="${uri(id)}"]`) });
