@@ -21,6 +21,7 @@ import { MemorySettingsStore } from '../core/store/settings';
 import { startBrowserHost } from '../host/browser-host';
 import { filterGroups, flattenRows, indexGroups, naiveFilter, type Filtered } from '../renderer/src/buddy-model';
 import { launchChromium } from '../test/support/chromium';
+import { allPresenceKnown } from '../test/support/wait';
 import { FakeBackend, presence, scaleGroups } from '../test/support/fake-backend';
 
 type Row = (what: string, value: string, target: string, ok: boolean) => void;
@@ -200,16 +201,7 @@ export async function coreHeap(row: Row): Promise<void> {
     await session.signIn({ server: lab.url, user: lab.user, password: lab.password });
     const signedIn = performance.now() - t0;
     const total = Object.keys(session.snapshot().presence).length;
-    await new Promise<void>((resolve) => {
-      const pending = new Set(Object.entries(session.snapshot().presence).filter(([, p]) => p.updatedAt === 0).map(([u]) => u));
-      if (!pending.size) return resolve();
-      const off = session.on('presence:changed', (updates) => {
-        for (const u of updates) pending.delete(u.uri);
-        if (pending.size) return;
-        off();
-        resolve();
-      });
-    });
+    await allPresenceKnown(session);
     const allKnown = performance.now() - t0;
     gc();
     const after = process.memoryUsage().heapUsed;

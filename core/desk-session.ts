@@ -320,7 +320,7 @@ export class DeskSession implements DeskBackend {
       await sip.setPresence(this.own);
       connection.listUri = presenceListUri(this.options.settings.get().presenceList, user, domain, sip);
       if (connection.listUri) this.syncList();
-      else this.watchAll(connection, [...new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))]);
+      else this.watchAll(connection, [...contactUris(this.groups)]);
 
       this.options.settings.update({ server, user });
       this.rememberPassword(request, user, server);
@@ -623,8 +623,8 @@ export class DeskSession implements DeskBackend {
   private setGroups(raw: ContactGroup[]): void {
     const directory = this.connection?.directory;
     const groups = directory ? enrichGroupsInPlace(raw, directory.people) : raw;
-    const had = new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)));
-    const has = new Set(groups.flatMap((g) => g.contacts.map((c) => c.uri)));
+    const had = contactUris(this.groups);
+    const has = contactUris(groups);
     this.groups = groups;
     const sip = this.connection?.sip;
     // With an event list, members follow the server's list once the server confirmed the change (syncList).
@@ -648,7 +648,7 @@ export class DeskSession implements DeskBackend {
   private syncList(): void {
     const connection = this.connection;
     if (!connection?.listUri) return;
-    connection.sip.watchList?.(connection.listUri, [...new Set(this.groups.flatMap((g) => g.contacts.map((c) => c.uri)))]);
+    connection.sip.watchList?.(connection.listUri, [...contactUris(this.groups)]);
   }
 
   private group(name: string, groups = this.groups): ContactGroup {
@@ -944,6 +944,11 @@ function unknownPresence(): Presence {
 }
 
 /** Where to REGISTER: the server's Presence.Primary address, with the user's transport override. */
+/** Every contact's address once, whichever groups they are in. */
+function contactUris(groups: ContactGroup[]): Set<string> {
+  return new Set(groups.flatMap((g) => g.contacts.map((c) => c.uri)));
+}
+
 export function presenceTarget(system: SystemConfig, override: 'auto' | SipTransportKind = 'auto'): SipServer {
   const primary = system.presence.primary;
   if (!primary?.host) {

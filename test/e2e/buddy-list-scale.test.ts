@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedBackend } from '../../host/backend-factory';
-import type { DeskSession } from '../../core/desk-session';
 import { LAB_EXTRA_GROUPS } from '../../lab/directory';
 import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
+import { allPresenceKnown } from '../support/wait';
 
 const EXTRA = 5000;
 const root = join(import.meta.dirname, '..', '..');
@@ -26,19 +26,6 @@ beforeAll(async () => {
   desk = await startDeskE2e('scale', { lab: { livenEveryMs: 0, extraContacts: EXTRA }, beforeHost: (c) => allPresenceKnown(c.session), signedIn: false });
   ({ created, page, pageErrors } = desk);
 }, 300_000);
-
-function allPresenceKnown(session: DeskSession): Promise<void> {
-  const pending = new Set(Object.entries(session.snapshot().presence).filter(([, p]) => p.updatedAt === 0).map(([u]) => u));
-  return new Promise((resolve) => {
-    if (!pending.size) return resolve();
-    const off = session.on('presence:changed', (updates) => {
-      for (const u of updates) pending.delete(u.uri);
-      if (pending.size) return;
-      off();
-      resolve();
-    });
-  });
-}
 
 afterAll(() => desk?.close());
 
