@@ -12,10 +12,8 @@
  */
 import { escapeXml, find, type XmlNode } from '../xml/safe-xml';
 import { readAllConfig, readContactList, readDialingRules, readLicensing, readLogin, readSystemConfig, readUserConfig } from './parse';
-import type { TraceSink } from '../trace';
-import { cupsEndpoint, envelope, exchange, type ExchangeOptions } from './soap';
+import { cupsEndpoint, envelope, exchange, type ExchangeOptions, type SoapClientOptions } from './soap';
 import * as op from './operations';
-import type { CertificateTrust } from './tls-trust';
 import {
   CupsError,
   type AclRule,
@@ -35,17 +33,7 @@ import {
   type UserProperty,
 } from './types';
 
-export interface CupsSessionOptions {
-  server: string;
-  user: string;
-  password: string;
-  timeoutMs?: number;
-  maxResponseBytes?: number;
-  log?: (line: string) => void;
-  /** Receives every SOAP request and response (Diagnostics). */
-  trace?: TraceSink;
-  /** Certificates the user trusted per host:port (HTTPS). */
-  trust?: CertificateTrust;
+export interface CupsSessionOptions extends SoapClientOptions {
   /** Clock for the re-login spacing (tests inject one). */
   now?: () => number;
 }

@@ -52,6 +52,14 @@ export interface ExchangeOptions {
   trust?: CertificateTrust;
 }
 
+/** A SOAP service signed in to as one user (the CUPS session, WebDialer). */
+export interface SoapClientOptions extends ExchangeOptions {
+  /** Host name or host:port (HTTPS assumed), or a full URL of the service. */
+  server: string;
+  user: string;
+  password: string;
+}
+
 function hostPort(url: URL): string {
   return `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
 }

@@ -7,10 +7,9 @@
  * user sees why a call was not placed.
  */
 import { escapeXml as e, find, children, text, type XmlNode } from '../xml/safe-xml';
-import { exchange } from '../cups/soap';
+import { exchange, type SoapClientOptions } from '../cups/soap';
 import { CupsError } from '../cups/types';
 import type { TraceSink } from '../trace';
-import type { CertificateTrust } from '../cups/tls-trust';
 
 export const WEBDIALER_PATH = '/webdialer/services/WebdialerSoapService70';
 
@@ -39,19 +38,12 @@ export interface WebDialerDevice {
   lines: string[];
 }
 
-export interface WebDialerOptions {
-  /** `https://cucm.example.com` or a full URL of the service. */
-  server: string;
-  user: string;
-  password: string;
-  timeoutMs?: number;
-  maxResponseBytes?: number;
-  log?: (line: string) => void;
-  /** Receives every WebDialer request and answer (Diagnostics), labelled `webdialer`. */
-  trace?: TraceSink;
-  /** The same per-server certificate trust as the CUPS session. */
-  trust?: CertificateTrust;
-}
+/**
+ * `server` is `cucm.example.com` or a full URL of the service; `trace` receives every
+ * WebDialer request and answer, labelled `webdialer`; `trust` is the same per-server
+ * certificate trust as the CUPS session's.
+ */
+export type WebDialerOptions = SoapClientOptions;
 
 export function webDialerEndpoint(server: string): URL {
   const url = new URL(/^https?:\/\//i.test(server.trim()) ? server.trim() : `https://${server.trim()}`);

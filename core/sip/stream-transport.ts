@@ -1,7 +1,8 @@
 /**
  * A sip.js transport over a byte stream for Node (sip.js ships only a WebSocket one). The
  * stream comes from a socket factory: plain TCP (`tcp-transport.ts`) or TLS
- * (`tls-transport.ts`); framing, state and error handling are shared here.
+ * (`tls-transport.ts`); framing, state steps and error handling are shared here (the state
+ * sip.js reads is kept by `transport-base.ts`).
  *
  * ```
  *   Disconnected ──connect()──> Connecting ──socket up──> Connected
@@ -14,23 +15,10 @@
  * Keep-alive CRLFs are skipped.
  */
 import type { Socket } from 'node:net';
-import { EmitterImpl } from 'sip.js/lib/api/emitter.js';
 import { TransportState } from 'sip.js/lib/api/transport-state.js';
-import type { Transport } from 'sip.js/lib/api/transport.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
 import type { TraceSink } from '../trace';
-
-/**
- * Hands one received message to sip.js. sip.js's parser throws on some malformed messages
- * (found by fuzzing); such a message must cost that message only, never the app.
- */
-export function deliverSafely(onMessage: ((message: string) => void) | undefined, message: string, from: string, log?: (line: string) => void): void {
-  try {
-    onMessage?.(message);
-  } catch (error) {
-    log?.(`sip: a message from ${from} could not be handled (${(error as Error).message}); dropped`);
-  }
-}
+import { TransportBase, deliverSafely } from './transport-base';
 
 export interface StreamTransportOptions {
   host: string;
@@ -100,13 +88,8 @@ export function describeSocketError(error: NodeJS.ErrnoException): string {
   return error.message;
 }
 
-export class StreamTransport implements Transport {
+export class StreamTransport extends TransportBase {
   readonly protocol: string;
-  readonly stateChange = new EmitterImpl<TransportState>();
-  onConnect: (() => void) | undefined;
-  onDisconnect: ((error?: Error) => void) | undefined;
-  onMessage: ((message: string) => void) | undefined;
-  private _state = TransportState.Disconnected;
   private socket: Socket | undefined;
   protected readonly options: StreamTransportOptions;
 
@@ -115,24 +98,9 @@ export class StreamTransport implements Transport {
     options: unknown,
     private readonly factory: StreamSocketFactory,
   ) {
+    super();
     this.options = options as StreamTransportOptions;
     this.protocol = factory.name.toUpperCase();
-  }
-
-  get state(): TransportState {
-    return this._state;
-  }
-
-  private transition(state: TransportState, error?: Error): void {
-    if (this._state === state) return;
-    this._state = state;
-    if (state === TransportState.Connected) this.onConnect?.();
-    if (state === TransportState.Disconnected) this.onDisconnect?.(error);
-    this.stateChange.emit(state);
-  }
-
-  isConnected(): boolean {
-    return this._state === TransportState.Connected;
   }
 
   private get peer(): string {
@@ -140,7 +108,7 @@ export class StreamTransport implements Transport {
   }
 
   connect(): Promise<void> {
-    if (this._state === TransportState.Connected) return Promise.resolve();
+    if (this.state === TransportState.Connected) return Promise.resolve();
     const { host, port } = this.options;
     this.transition(TransportState.Connecting);
     return new Promise((resolve, reject) => {
@@ -198,7 +166,7 @@ export class StreamTransport implements Transport {
       socket.once('close', () => {
         if (this.socket !== socket) return;
         this.socket = undefined;
-        if (settled) this.transition(TransportState.Disconnected, this._state === TransportState.Disconnecting ? undefined : new Error('connection closed'));
+        if (settled) this.transition(TransportState.Disconnected, this.state === TransportState.Disconnecting ? undefined : new Error('connection closed'));
       });
     });
   }
@@ -223,12 +191,8 @@ export class StreamTransport implements Transport {
 
   send(message: string): Promise<void> {
     const socket = this.socket;
-    if (!socket || this._state !== TransportState.Connected) return Promise.reject(new Error('not connected'));
+    if (!socket || this.state !== TransportState.Connected) return Promise.reject(new Error('not connected'));
     this.options.trace?.record({ protocol: 'sip', direction: 'out', peer: this.peer, raw: message });
     return new Promise((resolve, reject) => socket.write(message, 'utf8', (error) => (error ? reject(error) : resolve())));
-  }
-
-  async dispose(): Promise<void> {
-    await this.disconnect();
   }
 }

@@ -39,12 +39,10 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { EmitterImpl } from 'sip.js/lib/api/emitter.js';
 import { TransportState } from 'sip.js/lib/api/transport-state.js';
-import type { Transport } from 'sip.js/lib/api/transport.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
 import type { TraceSink } from '../trace';
-import { deliverSafely } from './stream-transport';
+import { TransportBase, deliverSafely } from './transport-base';
 
 /** The part of a Node `dgram.Socket` the transport uses (a fake one in unit tests). */
 export interface DatagramSocket {
@@ -150,12 +148,8 @@ export interface UdpStats {
 
 const key = (branch: string, method: string) => `${branch} ${method}`;
 
-export class UdpTransport implements Transport {
+export class UdpTransport extends TransportBase {
   readonly protocol = 'UDP';
-  readonly stateChange = new EmitterImpl<TransportState>();
-  onConnect: (() => void) | undefined;
-  onDisconnect: ((error?: Error) => void) | undefined;
-  onMessage: ((message: string) => void) | undefined;
   readonly stats: UdpStats = {
     retransmissions: 0,
     duplicateResponsesAbsorbed: 0,
@@ -164,7 +158,6 @@ export class UdpTransport implements Transport {
     unreadableDatagrams: 0,
     timeouts: 0,
   };
-  private _state = TransportState.Disconnected;
   private socket: DatagramSocket | undefined;
   private local = { address: '', port: 0 };
   private readonly options: UdpTransportOptions;
@@ -188,19 +181,12 @@ export class UdpTransport implements Transport {
     private readonly logger: Logger | undefined,
     options: unknown,
   ) {
+    super();
     this.options = options as UdpTransportOptions;
     this.t1 = this.options.t1Ms ?? 500;
     this.t2 = this.options.t2Ms ?? 4000;
     this.t4 = this.options.t4Ms ?? 5000;
     this.maxBytes = this.options.maxDatagramBytes ?? 65_000;
-  }
-
-  get state(): TransportState {
-    return this._state;
-  }
-
-  isConnected(): boolean {
-    return this._state === TransportState.Connected;
   }
 
   /** The socket's local port (0 before the first connect). */
@@ -214,14 +200,6 @@ export class UdpTransport implements Transport {
 
   private log(line: string): void {
     this.options.log?.(`sip: ${line}`);
-  }
-
-  private transition(state: TransportState, error?: Error): void {
-    if (this._state === state) return;
-    this._state = state;
-    if (state === TransportState.Connected) this.onConnect?.();
-    if (state === TransportState.Disconnected) this.onDisconnect?.(error);
-    this.stateChange.emit(state);
   }
 
   /**
@@ -253,11 +231,11 @@ export class UdpTransport implements Transport {
   }
 
   async connect(): Promise<void> {
-    if (this._state === TransportState.Connected) return;
+    if (this.state === TransportState.Connected) return;
     this.transition(TransportState.Connecting);
     const { host, port } = this.options;
     const socket = await this.openSocket();
-    if (this._state !== TransportState.Connecting) {
+    if (this.state !== TransportState.Connecting) {
       // disconnect() was called meanwhile.
       socket.on('error', () => undefined);
       socket.close();
@@ -304,7 +282,7 @@ export class UdpTransport implements Transport {
 
   /** The server stopped answering: drop everything in flight and report the loss once. */
   private lost(reason: string): void {
-    if (this._state !== TransportState.Connected) return;
+    if (this.state !== TransportState.Connected) return;
     this.log(`${this.target} over UDP is not answering (${reason})`);
     this.teardown();
     this.transition(TransportState.Disconnected, new Error(`the presence server ${this.target} is not answering (${reason})`));
@@ -342,7 +320,7 @@ export class UdpTransport implements Transport {
     if (!every) return;
     let outstanding = false;
     this.keepAliveTimer = setInterval(() => {
-      if (outstanding || this._state !== TransportState.Connected) return;
+      if (outstanding || this.state !== TransportState.Connected) return;
       outstanding = true;
       this.ping(this.options.keepAliveTimeoutMs ?? 2000, (alive) => {
         outstanding = false;
@@ -379,7 +357,7 @@ export class UdpTransport implements Transport {
 
   send(message: string): Promise<void> {
     const socket = this.socket;
-    if (!socket || this._state !== TransportState.Connected) return Promise.reject(new Error('not connected'));
+    if (!socket || this.state !== TransportState.Connected) return Promise.reject(new Error('not connected'));
     let summary: SipSummary;
     try {
       summary = summariseSip(message);
@@ -569,7 +547,7 @@ export class UdpTransport implements Transport {
   }
 
   disconnect(): Promise<void> {
-    if (this._state === TransportState.Disconnected && !this.socket) return Promise.resolve();
+    if (this.state === TransportState.Disconnected && !this.socket) return Promise.resolve();
     if (this.abortConnect) {
       this.abortConnect('disconnected while connecting');
       return Promise.resolve();
@@ -578,9 +556,5 @@ export class UdpTransport implements Transport {
     this.teardown();
     this.transition(TransportState.Disconnected);
     return Promise.resolve();
-  }
-
-  async dispose(): Promise<void> {
-    await this.disconnect();
   }
 }

@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { DirectoryPerson } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
+import { DialogForm } from './Dialog';
 import './dialing.css';
 
 /**
@@ -14,8 +15,6 @@ export function AddContactDialog({ api, group, onClose }: { api: DeskApi; group:
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<DirectoryPerson[] | undefined>();
   const [searchError, setSearchError] = useState<string | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
 
   // Search as the user types (after a short pause, so every keystroke is not a request).
   useEffect(() => {
@@ -38,77 +37,48 @@ export function AddContactDialog({ api, group, onClose }: { api: DeskApi; group:
     };
   }, [api, query]);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.invoke('contacts:add', group, who, nickname);
-      onClose();
-    } catch (err) {
-      setError(errorText(err).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  const title = `Add a contact to ${group || 'Contacts'}`;
   return (
-    <div className="dialog-backdrop" role="presentation" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form className="dialog" role="dialog" aria-label={`Add a contact to ${group || 'Contacts'}`} onSubmit={submit} data-testid="add-contact-dialog">
-        <h3>Add a contact to {group || 'Contacts'}</h3>
-        <label>
-          Search the directory by name
-          <input autoFocus value={query} onChange={(e) => setQuery(e.target.value)} data-testid="directory-search" placeholder="e.g. Maria" />
-        </label>
-        {searchError && (
-          <p className="error" role="alert" data-testid="directory-search-error">
-            {searchError}
-          </p>
-        )}
-        {results && results.length === 0 && <p className="subtle" data-testid="directory-no-results">Nobody in the directory matches "{query.trim()}".</p>}
-        {results && results.length > 0 && (
-          <ul className="directory-results" data-testid="directory-results">
-            {results.map((p) => (
-              <li key={p.userId}>
-                <button
-                  type="button"
-                  data-testid="directory-result"
-                  data-user={p.userId}
-                  aria-pressed={who === p.userId}
-                  onClick={() => {
-                    setWho(p.userId);
-                    if (!nickname) setNickname(p.displayName);
-                  }}
-                >
-                  <span className="contact-name">{p.displayName}</span>
-                  <span className="contact-note">{[p.title, p.email, p.phones[0]?.number].filter(Boolean).join(' · ')}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        <label>
-          User name or SIP address
-          <input value={who} onChange={(e) => setWho(e.target.value)} data-testid="dialog-input" />
-        </label>
-        <label>
-          Nickname (optional)
-          <input value={nickname} onChange={(e) => setNickname(e.target.value)} data-testid="dialog-second" />
-        </label>
-        {error && (
-          <p className="error" role="alert" data-testid="dialog-error">
-            {error}
-          </p>
-        )}
-        <div className="dialog-buttons">
-          <button type="button" className="link" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" disabled={busy || !who.trim()} data-testid="dialog-submit">
-            Add
-          </button>
-        </div>
-      </form>
-    </div>
+    <DialogForm title={title} testId="add-contact-dialog" submitLabel="Add" canSubmit={!!who.trim()} onSubmit={() => api.invoke('contacts:add', group, who, nickname)} onClose={onClose}>
+      <label>
+        Search the directory by name
+        <input autoFocus value={query} onChange={(e) => setQuery(e.target.value)} data-testid="directory-search" placeholder="e.g. Maria" />
+      </label>
+      {searchError && (
+        <p className="error" role="alert" data-testid="directory-search-error">
+          {searchError}
+        </p>
+      )}
+      {results && results.length === 0 && <p className="subtle" data-testid="directory-no-results">Nobody in the directory matches "{query.trim()}".</p>}
+      {results && results.length > 0 && (
+        <ul className="directory-results" data-testid="directory-results">
+          {results.map((p) => (
+            <li key={p.userId}>
+              <button
+                type="button"
+                data-testid="directory-result"
+                data-user={p.userId}
+                aria-pressed={who === p.userId}
+                onClick={() => {
+                  setWho(p.userId);
+                  if (!nickname) setNickname(p.displayName);
+                }}
+              >
+                <span className="contact-name">{p.displayName}</span>
+                <span className="contact-note">{[p.title, p.email, p.phones[0]?.number].filter(Boolean).join(' · ')}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <label>
+        User name or SIP address
+        <input value={who} onChange={(e) => setWho(e.target.value)} data-testid="dialog-input" />
+      </label>
+      <label>
+        Nickname (optional)
+        <input value={nickname} onChange={(e) => setNickname(e.target.value)} data-testid="dialog-second" />
+      </label>
+    </DialogForm>
   );
 }
