@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Contact } from '../../shared/domain';
+import { isOnThePhone } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { BuddyList, type ListEditing } from './BuddyList';
 import { Dialog, type DialogRequest } from './Dialog';
@@ -179,7 +180,7 @@ export function App({ api }: { api: DeskApi }) {
       {signedIn && settingsOpen && (
         <Settings
           api={api}
-          snapshot={{ session, own: state.own, idleAwayMinutes: state.idleAwayMinutes }}
+          snapshot={{ session, own: state.own, idleAwayMinutes: state.idleAwayMinutes, phone: state.phone }}
           onError={setNotice}
           onClose={() => setSettingsOpen(false)}
         />
@@ -190,8 +191,8 @@ export function App({ api }: { api: DeskApi }) {
       ) : (
         <main className="workspace">
           <aside className="sidebar">
-            <OwnStatus api={api} own={state.own} onError={setNotice} />
-            <DialBox api={api} request={callRequest} />
+            <OwnStatus api={api} own={state.own} onThePhone={isOnThePhone(state.phone)} onError={setNotice} />
+            <DialBox api={api} request={callRequest} phone={state.phone} />
             {menuCallOutcome && (
               <p className={`menu-call-result ${menuCallOutcome.ok ? 'dial-ok' : 'error'}`} role={menuCallOutcome.ok ? 'status' : 'alert'} data-testid="menu-call-result" data-ok={menuCallOutcome.ok}>
                 <span>{menuCallOutcome.text}</span>
