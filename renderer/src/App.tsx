@@ -13,7 +13,8 @@ import { Settings } from './settings';
 import { SignIn } from './SignIn';
 import { useDesk } from './store';
 import { useIdle } from './use-idle';
-import { useNotifications } from './use-notifications';
+import { useCallNotifications, useNotifications } from './use-notifications';
+import { callerName } from './number-owner';
 import { Diagnostics } from './diagnostics/Diagnostics';
 import { HistorySearch } from './history/HistorySearch';
 import { useImSound } from './use-im-sound';
@@ -104,6 +105,8 @@ export function App({ api }: { api: DeskApi }) {
     [dispatch],
   );
   useNotifications(api, state.unread, contacts, open);
+  const nameOf = useCallback((peer: string) => callerName(contacts, peer), [contacts]);
+  useCallNotifications(api, nameOf);
   useImSound(api);
   // sip:/im: addresses the OS asked us to open (tel: goes to the dial box).
   useEffect(() => api.on('app:open', (request) => request.kind === 'chat' && open(request.uri)), [api, open]);
@@ -192,7 +195,7 @@ export function App({ api }: { api: DeskApi }) {
         <main className="workspace">
           <aside className="sidebar">
             <OwnStatus api={api} own={state.own} onThePhone={isOnThePhone(state.phone)} onError={setNotice} />
-            <DialBox api={api} request={callRequest} phone={state.phone} />
+            <DialBox api={api} request={callRequest} phone={state.phone} nameOf={nameOf} />
             {menuCallOutcome && (
               <p className={`menu-call-result ${menuCallOutcome.ok ? 'dial-ok' : 'error'}`} role={menuCallOutcome.ok ? 'status' : 'alert'} data-testid="menu-call-result" data-ok={menuCallOutcome.ok}>
                 <span>{menuCallOutcome.text}</span>

@@ -19,7 +19,7 @@ export interface DialRequest {
  * Without a CTI gateway the app cannot see the phone: after a call is placed here, from a
  * contact card, Recent or an IM, it offers Hang up for that call.
  */
-export function DialBox({ api, request, phone }: { api: DeskApi; request?: DialRequest; phone: PhoneState }) {
+export function DialBox({ api, request, phone, nameOf }: { api: DeskApi; request?: DialRequest; phone: PhoneState; nameOf?: (peer: string) => string | undefined }) {
   const [number, setNumber] = useState('');
   const [plan, setPlan] = useState<DialPlan | undefined>();
   const [result, setResult] = useState<{ ok: boolean; text: string; certificate?: ServerCertificate } | undefined>();
@@ -106,7 +106,7 @@ export function DialBox({ api, request, phone }: { api: DeskApi; request?: DialR
         </p>
       )}
       {result?.certificate && <CertificatePrompt key={result.certificate.fingerprint256} api={api} certificate={result.certificate} onTrusted={() => void call()} />}
-      <PhoneCalls phone={phone} onHangUp={(callId) => void hangUp(callId)} />
+      <PhoneCalls phone={phone} nameOf={nameOf} onHangUp={(callId) => void hangUp(callId)} />
       {active && phone.link !== 'monitoring' && (
         <p className="call-active" data-testid="call-active">
           <span>On the phone: {active.dialed}</span>

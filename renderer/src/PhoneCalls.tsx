@@ -8,6 +8,12 @@ const STATE_TEXT: Record<PhoneCall['state'], (peer: string) => string> = {
   held: (peer) => `On hold: ${peer || 'a withheld number'}`,
 };
 
+/** "Maria Chen (0101)" for a contact, else the number or address as the switch gave it. */
+export function peerLabel(peer: string, nameOf?: (peer: string) => string | undefined): string {
+  const name = nameOf?.(peer);
+  return name ? `${name} (${peer})` : peer;
+}
+
 /** `m:ss` (or `h:mm:ss`) since a call reached its state. */
 export function callDuration(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
@@ -34,7 +40,7 @@ function useNow(active: boolean): number {
  * in progress. While the gateway cannot be reached the reason is shown instead: the app does
  * not pretend to know.
  */
-export function PhoneCalls({ phone, onHangUp }: { phone: PhoneState; onHangUp: (callId: string) => void }) {
+export function PhoneCalls({ phone, onHangUp, nameOf }: { phone: PhoneState; onHangUp: (callId: string) => void; nameOf?: (peer: string) => string | undefined }) {
   const now = useNow(phone.calls.length > 0);
   if (phone.link !== 'monitoring') {
     return phone.error ? (
@@ -48,7 +54,7 @@ export function PhoneCalls({ phone, onHangUp }: { phone: PhoneState; onHangUp: (
       {phone.calls.map((call) => (
         <p key={call.id} className={`call-active call-${call.state}`} data-testid="phone-call" data-state={call.state}>
           <span>
-            {STATE_TEXT[call.state](call.peer)}
+            {STATE_TEXT[call.state](peerLabel(call.peer, nameOf))}
             {call.state !== 'ringing' && <span className="call-duration"> · {callDuration(now - call.since)}</span>}
           </span>
           {call.state !== 'ringing' && (

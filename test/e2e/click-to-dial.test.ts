@@ -128,7 +128,7 @@ describe('click-to-dial on the demo lab, in Chromium', () => {
     // The CTI gateway reports the call on the user's line: shown as it is, with Hang up.
     // Earlier calls of this file are on hold: a new call holds the one in progress, as a desk phone does.
     const talking = page.locator('[data-testid="phone-call"][data-state="talking"]');
-    await talking.filter({ hasText: 'On a call with 0101' }).waitFor();
+    await talking.filter({ hasText: 'On a call with Maria Chen (0101)' }).waitFor();
     expect(await talking.count()).toBe(1);
     const connected = () => created.lab!.phoneSwitch.snapshot('1000').filter((c) => c.state === 'connected');
     expect(connected()).toHaveLength(1);

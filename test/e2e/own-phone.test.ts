@@ -34,7 +34,8 @@ describe('own phone through the CTI gateway', () => {
     await page.fill('[data-testid="dial-input"]', '+1 408 555 0104');
     await page.locator('[data-testid="dial-preview"]').waitFor();
     await page.click('[data-testid="dial-call"]');
-    await call('talking').filter({ hasText: 'On a call with 0104' }).waitFor();
+    // The dialed extension is a contact's directory number: the call names them.
+    await call('talking').filter({ hasText: 'On a call with Omar Haddad (0104)' }).waitFor();
     await page.locator('[data-testid="own-on-the-phone"]').waitFor();
     await maria.waitForPresence(desk.uri('alex'), (p) => p.availability === 'on-the-phone', 5000);
     // The duration counts up while the call lasts.
@@ -52,14 +53,14 @@ describe('own phone through the CTI gateway', () => {
   it('an incoming call rings (no Hang up while ringing), is answered at the phone, and ends', async () => {
     const lab = created.lab!;
     const incoming = lab.phoneSwitch.ring('1000', '+14085550106');
-    await call('ringing').filter({ hasText: '+14085550106 is calling' }).waitFor();
+    await call('ringing').filter({ hasText: 'Lena Fischer (+14085550106) is calling' }).waitFor();
     expect(await call('ringing').locator('[data-testid="hang-up"]').count()).toBe(0);
     // Ringing is not a call yet: nobody is told the user is on the phone.
     expect(await page.locator('[data-testid="own-on-the-phone"]').count()).toBe(0);
     lab.phoneSwitch.answer(incoming.id);
-    await call('talking').filter({ hasText: 'On a call with +14085550106' }).waitFor();
+    await call('talking').filter({ hasText: 'On a call with Lena Fischer (+14085550106)' }).waitFor();
     lab.phoneSwitch.hold(incoming.id, '1000');
-    await call('held').filter({ hasText: 'On hold: +14085550106' }).waitFor();
+    await call('held').filter({ hasText: 'On hold: Lena Fischer (+14085550106)' }).waitFor();
     lab.phoneSwitch.clear(incoming.id, '+14085550106');
     await call('held').waitFor({ state: 'detached' });
   });
@@ -73,7 +74,7 @@ describe('own phone through the CTI gateway', () => {
     await page.click('[data-testid="settings-close"]');
 
     const ongoing = lab.phoneSwitch.placeCall('1000', '5550199');
-    await call('talking').filter({ hasText: '5550199' }).waitFor();
+    await call('talking').filter({ hasText: 'On a call with 5550199' }).waitFor();
     lab.cti.dropConnections();
     await page.locator('[data-testid="phone-unknown"]', { hasText: /Phone state unknown: The CTI gateway 127\.0\.0\.1:\d+ (closed|reset) the connection/ }).waitFor();
     expect(await page.locator('[data-testid="phone-call"]').count()).toBe(0);
