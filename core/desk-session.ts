@@ -29,17 +29,21 @@ import type {
   OpenRequest,
   OwnStatus,
   PhoneChoice,
+  PhoneState,
   Presence,
   PresenceUpdate,
   SessionState,
   SignInRequest,
   Snapshot,
 } from '../shared/domain';
+import { isOnThePhone } from '../shared/domain';
 import type { DeskBackend, EventChannel, EventChannels, InvokeHandlers } from '../shared/ipc';
 import { CupsSession, type AllConfig, type CupsGroup, type ItemResult, type SystemConfig } from './cups';
-import { SipAccount, defaultListUri, describeServer, type IncomingMessage, type RegistrationState, type SipServer, type SipTransportKind, type TlsTrust } from './sip';
+import { SipAccount, defaultListUri, describeServer, type IncomingMessage, type PublishedStatus, type RegistrationState, type SipServer, type SipTransportKind, type TlsTrust } from './sip';
 import { DeskError, asDeskError, toAppError } from './errors';
 import { ClickToDial, DeskPhone, WebDialer } from './dial';
+import { callControlServers } from './dial/call-control';
+import { OwnPhone, PHONE_NOT_CONFIGURED, type OwnPhoneOptions } from './dial/own-phone';
 import { applyDialingRules, compileRules, orderRules, type DialingRule } from './dialing';
 import { ContactDirectory, directoryKey, enrichGroupsInPlace } from './directory';
 import { Emitter } from './events';
@@ -78,6 +82,8 @@ export interface DeskSessionOptions {
   trace?: TraceRecorder;
   /** Where "Remember me" keeps the password (Electron safeStorage); absent: nowhere. */
   secrets?: SecretStore;
+  /** Timing of the CTI link to the phone (tests shorten the retry). */
+  ctiLink?: OwnPhoneOptions['link'];
   /** Test seams: build the protocol objects (defaults are the real ones). */
   createCups?: (options: {
     server: string;
@@ -119,6 +125,8 @@ interface Connection {
   /** The corporate directory (LDAP) for contacts' numbers and name search. */
   directory: ContactDirectory;
   phone?: DeskPhone;
+  /** The user's own line watched through the CTI gateway (calls → "on the phone"). */
+  ownPhone: OwnPhone;
   /** The event-list URI when contacts are watched through one list subscription (RFC 4662). */
   listUri?: string;
 }
@@ -132,6 +140,8 @@ export class DeskSession implements DeskBackend {
   private own: OwnStatus = { availability: 'available', note: '' };
   /** The status before an automatic Away, restored when the user is back. */
   private autoAwayFrom: OwnStatus | undefined;
+  /** The user's own phone line (CTI gateway), as last reported. */
+  private phoneState: PhoneState = PHONE_NOT_CONFIGURED;
   private groups: ContactGroup[] = [];
   private readonly presence = new Map<string, Presence>();
   private connection: Connection | undefined;
@@ -204,10 +214,12 @@ export class DeskSession implements DeskBackend {
       ...connectionHandlers(options.settings, this.log),
       'directory:search': (text) => this.requireConnection().directory.search(text),
       'directory:status': () => this.connection?.directory.status ?? { state: 'not-configured' },
-      'dial:hang-up': () => this.requireConnection().dialer.hangUp(),
+      'dial:hang-up': (callId) => this.hangUp(typeof callId === 'string' ? callId : undefined),
       'dial:devices': () => this.phoneChoice(),
       'dial:set-device': (deviceName, lineNumber) => {
         this.options.settings.update({ phoneDevice: String(deviceName ?? ''), phoneLine: String(lineNumber ?? '') });
+        // Calls are now placed from that line: watch it instead.
+        void this.connection?.ownPhone.start();
         return this.phoneChoice();
       },
       'dial:rules': () => {
@@ -245,6 +257,7 @@ export class DeskSession implements DeskBackend {
       conversations: this.connection?.history.recent() ?? {},
       signInDefaults: { server: this.state.server ?? settings.server, user: this.state.user ?? settings.user },
       idleAwayMinutes: settings.idleAwayMinutes,
+      phone: this.phoneState,
     };
   }
 
@@ -310,14 +323,22 @@ export class DeskSession implements DeskBackend {
         onStatus: (status) => this.connection === connection && this.events.emit('directory:status', status),
         onPeople: () => this.connection === connection && this.setGroups(this.groups),
       });
-      const connection: Connection = { user, server, cups, sip, history, config, dialingRules, dialer, recent: [], unsubscribe: [], directory, ...(phone ? { phone } : {}) };
+      const ownPhone = new OwnPhone({
+        gateways: callControlServers(config.system).cti,
+        line: () => this.phoneLine(config, phone),
+        onState: (state) => this.onPhoneState(connection, state),
+        log,
+        trace,
+        ...(this.options.ctiLink ? { link: this.options.ctiLink } : {}),
+      });
+      const connection: Connection = { user, server, cups, sip, history, config, dialingRules, dialer, recent: [], unsubscribe: [], directory, ownPhone, ...(phone ? { phone } : {}) };
       this.connection = connection;
       this.groups = toContactGroups(config.contacts, domain);
       this.presence.clear();
       for (const contact of this.groups.flatMap((g) => g.contacts)) this.presence.set(contact.uri, unknownPresence());
       this.wire(connection);
 
-      await sip.setPresence(this.own);
+      await sip.setPresence(this.published());
       connection.listUri = presenceListUri(this.options.settings.get().presenceList, user, domain, sip);
       if (connection.listUri) this.syncList();
       else this.watchAll(connection, [...contactUris(this.groups)]);
@@ -329,6 +350,8 @@ export class DeskSession implements DeskBackend {
       this.flushQueue();
       // Numbers, names and titles from the directory arrive later; sign-in does not wait for them.
       void directory.lookup(this.groups.flatMap((g) => g.contacts.map((c) => c.personaId)));
+      // The phone line is watched from now on; its first state arrives as an event.
+      void ownPhone.start();
       return this.sessionState;
     } catch (error) {
       const appError = toAppError(error);
@@ -367,6 +390,11 @@ export class DeskSession implements DeskBackend {
     this.redelivery.cancel();
     if (!this.connection) return;
     void this.connection.directory.close();
+    void this.connection.ownPhone.stop();
+    if (this.phoneState !== PHONE_NOT_CONFIGURED) {
+      this.phoneState = PHONE_NOT_CONFIGURED;
+      this.events.emit('phone:state', this.phoneState);
+    }
     for (const off of this.connection.unsubscribe) off();
     this.connection = undefined;
   }
@@ -425,7 +453,7 @@ export class DeskSession implements DeskBackend {
         this.redelivery.recovered();
         this.setState({ phase: 'signed-in', ...base });
         // Re-assert our presence after a server restart: the server may have lost it.
-        connection.sip.setPresence(this.own).catch((e) => this.log(`session: re-publish failed: ${toAppError(e).message}`));
+        connection.sip.setPresence(this.published()).catch((e) => this.log(`session: re-publish failed: ${toAppError(e).message}`));
       }
       this.flushQueue();
     } else if (state === 'reconnecting' || state === 'failed' || state === 'registering') {
@@ -488,6 +516,28 @@ export class DeskSession implements DeskBackend {
     return { ...this.own };
   }
 
+  /**
+   * What watchers see: the chosen status, except "On the phone" while the user's phone is in
+   * a call and they are Available, Away or Busy. Do not disturb says more, and Invisible must
+   * never show a call.
+   */
+  private published(): PublishedStatus {
+    const showCall = isOnThePhone(this.phoneState) && (this.own.availability === 'available' || this.own.availability === 'away' || this.own.availability === 'busy');
+    return showCall ? { availability: 'on-the-phone', note: this.own.note } : { ...this.own };
+  }
+
+  private onPhoneState(connection: Connection, state: PhoneState): void {
+    if (this.connection !== connection) return;
+    const wasOnThePhone = isOnThePhone(this.phoneState);
+    this.phoneState = state;
+    this.events.emit('phone:state', state);
+    if (wasOnThePhone === isOnThePhone(state)) return;
+    this.log(`session: ${isOnThePhone(state) ? 'on the phone' : 'off the phone'} (line ${state.line ?? '?'})`);
+    if (this.state.phase === 'signed-in') {
+      connection.sip.setPresence(this.published()).catch((e) => this.log(`session: publishing the phone state failed: ${toAppError(e).message}`));
+    }
+  }
+
   async setOwnStatus(status: OwnStatus): Promise<OwnStatus> {
     this.autoAwayFrom = undefined; // a choice by hand ends any automatic Away
     return this.publishOwn(status);
@@ -504,7 +554,7 @@ export class DeskSession implements DeskBackend {
     const connection = this.connection;
     if (connection && this.state.phase === 'signed-in') {
       try {
-        await connection.sip.setPresence(this.own);
+        await connection.sip.setPresence(this.published());
       } catch (error) {
         throw asDeskError(error);
       }
@@ -771,11 +821,10 @@ export class DeskSession implements DeskBackend {
    * to the system's `tel:` handler.
    */
   private callBackend(system: SystemConfig, user: string, password: string): DeskPhone | undefined {
-    const primary = system.callControl[0];
-    if (!primary) return undefined;
-    const scheme = (system.properties['CallControl.Primary.Protocol'] ?? '').trim().toLowerCase() === 'http' ? 'http' : 'https';
+    const server = callControlServers(system).webDialer;
+    if (!server) return undefined;
     const webDialer = new WebDialer({
-      server: `${scheme}://${primary.host}${primary.port ? `:${primary.port}` : ''}`,
+      server,
       user,
       password,
       ...this.soapOptions(),
@@ -787,6 +836,38 @@ export class DeskSession implements DeskBackend {
       const { phoneDevice, phoneLine } = this.options.settings.get();
       return phoneDevice ? { deviceName: phoneDevice, lineNumber: phoneLine } : undefined;
     });
+  }
+
+  /**
+   * The line the CTI gateway watches: the one calls are placed from (Settings → Phone), else
+   * the configuration's `CallControl.Lineid`, else WebDialer's first line, else the user's
+   * primary number.
+   */
+  private async phoneLine(config: AllConfig, phone: DeskPhone | undefined): Promise<string | undefined> {
+    const chosen = this.options.settings.get().phoneLine;
+    if (chosen) return chosen;
+    const configured = config.user.properties['CallControl.Lineid']?.value.trim();
+    if (configured) return configured;
+    const fromWebDialer = phone ? (await phone.profile().catch(() => undefined))?.lineNumber : undefined;
+    return fromWebDialer || config.user.properties['PhoneNumber.Primary']?.value.trim() || undefined;
+  }
+
+  /**
+   * Hang up: through the CTI gateway when it shows a call in progress (it names the exact
+   * call, whoever placed it), else through WebDialer (which ends the call it placed).
+   */
+  private async hangUp(callId?: string): Promise<void> {
+    const connection = this.requireConnection();
+    const inProgress = this.phoneState.link === 'monitoring' && this.phoneState.calls.some((c) => (callId ? c.id === callId : c.state !== 'ringing'));
+    if (inProgress || !connection.phone) {
+      try {
+        return await connection.ownPhone.hangUp(callId);
+      } catch (error) {
+        if (!connection.phone) throw new DeskError('config', (error as Error).message);
+        this.log(`dial: hang-up through the CTI gateway failed (${(error as Error).message}); asking WebDialer`);
+      }
+    }
+    return connection.dialer.hangUp();
   }
 
   private async phoneChoice(): Promise<PhoneChoice> {
@@ -933,6 +1014,7 @@ const EVENT_NAMES: Record<EventChannel, true> = {
   'diagnostics:entry': true,
   'longterm:changed': true,
   'directory:status': true,
+  'phone:state': true,
 };
 
 function linkError(code: string): boolean {

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import Store from 'electron-store';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../shared/ipc';
 import type { ExportedFile, OpenRequest, OwnAvailability } from '../shared/domain';
+import { isOnThePhone } from '../shared/domain';
 import { isAllowedExternalUrl } from '../shared/links';
 import { OPEN_SCHEMES, chatAddress, openRequestFromArgv, parseOpenUrl } from '../shared/open-url';
 import { createBackend, type CreatedBackend } from '../host/backend-factory';
@@ -147,7 +148,7 @@ function updateTray(): void {
   const availability = snap.own.availability;
   const phase = snap.session.phase;
   tray.setImage(nativeImage.createFromBuffer(statusIconPng(availability, phase), { scaleFactor: 2 }));
-  tray.setToolTip(trayTooltip(availability, phase, snap.session.user));
+  tray.setToolTip(trayTooltip(availability, phase, snap.session.user, isOnThePhone(snap.phone)));
   const items = trayMenu(availability, phase, {
     setStatus: (a: OwnAvailability) => void created?.session.setOwnStatus({ availability: a, note: created.session.snapshot().own.note }).catch(() => undefined),
     show: showMain,
@@ -223,7 +224,7 @@ if (!app.requestSingleInstanceLock()) {
     // Every window (main and conversation windows) follows the same events.
     created.backend.subscribe((event, payload) => {
       for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send(event, payload);
-      if (event === 'presence:own' || event === 'session:state') updateTray();
+      if (event === 'presence:own' || event === 'session:state' || event === 'phone:state') updateTray();
     });
     tray = new Tray(nativeImage.createFromBuffer(statusIconPng('available', 'signed-out'), { scaleFactor: 2 }));
     tray.on('click', showMain);

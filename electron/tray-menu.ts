@@ -38,7 +38,9 @@ export function trayMenu(current: OwnAvailability, phase: SessionPhase, actions:
   ];
 }
 
-export function trayTooltip(current: OwnAvailability, phase: SessionPhase, user?: string): string {
+/** `onThePhone`: the phone is in a call (CTI gateway), which is what colleagues see then. */
+export function trayTooltip(current: OwnAvailability, phase: SessionPhase, user?: string, onThePhone = false): string {
   const where = phase === 'signed-in' ? AVAILABILITY_LABEL[current] : phase === 'reconnecting' ? 'Reconnecting…' : phase === 'signing-in' ? 'Signing in…' : 'Signed out';
-  return `Presence Desk${user ? ` — ${user}` : ''}: ${where}`;
+  const call = phase === 'signed-in' && onThePhone ? ` (${AVAILABILITY_LABEL['on-the-phone']})` : '';
+  return `Presence Desk${user ? ` — ${user}` : ''}: ${where}${call}`;
 }

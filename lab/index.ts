@@ -12,6 +12,8 @@ import { personaUri } from '../core/uri';
 import { startKamailio, type Kamailio } from './kamailio';
 import { startLabCups, type LabCups } from './cups/server';
 import { startLabWebDialer, type LabWebDialer } from './webdialer/server';
+import { LabSwitch } from './cti/switch';
+import { startLabCtiGateway, type LabCtiGateway } from './cti/gateway';
 import { Bot } from './bots';
 import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labExtraPeople, labPasswords, type LabPerson } from './directory';
 import { startSlapd, type Slapd } from './slapd';
@@ -53,6 +55,10 @@ export interface Lab {
   kamailio: Kamailio;
   cups: LabCups;
   webDialer: LabWebDialer;
+  /** The phone system: lines 1000 (the demo user), 1001… (colleagues), 1099; WebDialer calls ring here. */
+  phoneSwitch: LabSwitch;
+  /** The CTI gateway (ECMA-323 over TCP) in front of the switch, announced as CallControl.Backup1. */
+  cti: LabCtiGateway;
   /** The corporate directory (a real slapd). */
   slapd: Slapd;
   bots: Map<string, Bot>;
@@ -106,16 +112,24 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       rls: options.rls,
     });
     cleanup.push(() => kamailio.stop());
+    const phoneUsers = [DEMO_USER, ...LAB_COLLEAGUES].map((p, i) => ({ id: p.id, password: passwords.get(p.id)!, devices: [{ name: `SEP00AA00BB0${String(i).padStart(3, '0')}`, lines: [`${1000 + i} ; Internal`] }, ...labSoftphones(p.id)] }));
+    const phoneSwitch = new LabSwitch(new Set(phoneUsers.flatMap((u) => u.devices.flatMap((d) => d.lines.map((l) => l.split(/\s*;/)[0])))));
+    const cti = await startLabCtiGateway(phoneSwitch, { log });
+    cleanup.push(() => cti.close());
     const webDialer = await startLabWebDialer({
-      users: [DEMO_USER, ...LAB_COLLEAGUES].map((p, i) => ({ id: p.id, password: passwords.get(p.id)!, devices: [{ name: `SEP00AA00BB0${String(i).padStart(3, '0')}`, lines: [`${1000 + i} ; Internal`] }, ...labSoftphones(p.id)] })),
+      users: phoneUsers,
       log,
       tls: options.webDialerTls,
+      phones: { placed: (line, destination) => phoneSwitch.placeCall(line, destination), ended: (line) => phoneSwitch.hangUp(line) },
     });
     cleanup.push(() => webDialer.close());
     const slapd = await startSlapd({ suffix: LAB_DIRECTORY_SUFFIX, people: labDirectoryPeople(), runDir: join(runDir, 'slapd'), log });
     cleanup.push(() => slapd.stop());
     const cups = await startLabCups({
-      callControl: { host: '127.0.0.1', port: webDialer.port, protocol: options.webDialerTls ? 'https' : 'http' },
+      callControl: [
+        { host: '127.0.0.1', port: webDialer.port, protocol: options.webDialerTls ? 'https' : 'http' },
+        { host: cti.host, port: cti.port, protocol: 'tcp' },
+      ],
       dialingRules: LAB_DIALING_RULES,
       directory: labDirectoryConfig(slapd),
       port: options.cupsPort ?? 0,
@@ -170,6 +184,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       kamailio,
       cups,
       webDialer,
+      phoneSwitch,
+      cti,
       slapd,
       bots,
       rls: kamailio.rls,

@@ -9,6 +9,7 @@
  *   docs/screenshot-recent-notes.png   the recent status notes, open
  *   docs/screenshot-desk.png           a conversation, and a contact's menu with its Call items
  *   docs/screenshot-dial-recent.png    the dial box with the rule preview, and the Recent tab
+ *   docs/screenshot-own-phone.png      a call on the desk phone (CTI gateway) and "On the phone"
  *   docs/screenshot-contact-card.png   a contact card with directory numbers and their previews
  *   docs/screenshot-connection-settings.png  Settings → Connection with the SIP choices
  *
@@ -116,6 +117,15 @@ async function main(): Promise<void> {
     await page.fill('[data-testid="dial-input"]', '');
     await page.click('[data-testid="tab-contacts"]');
     console.log('wrote docs/screenshot-dial-recent.png');
+
+    // The call to Maria is up on the desk phone: the CTI gateway reports it, colleagues see On the phone.
+    await page.locator('[data-testid="phone-call"][data-state="talking"]').first().waitFor();
+    await page.locator('[data-testid="own-on-the-phone"]').waitFor();
+    await lab.bots.get('omar')!.waitForPresence(uri(lab.demoUser.id), (p) => p.availability === 'on-the-phone', 10_000);
+    await page.screenshot({ path: join(docs, 'screenshot-own-phone.png'), clip: { x: 0, y: 0, width: Math.ceil(sidebar?.width ?? 320) + 20, height: 380 } });
+    await page.locator('[data-testid="phone-call"][data-state="talking"] [data-testid="hang-up"]').first().click();
+    await page.locator('[data-testid="own-on-the-phone"]').waitFor({ state: 'detached' });
+    console.log('wrote docs/screenshot-own-phone.png');
 
     await page.click('[data-testid="open-settings"]');
     await page.click('[data-testid="settings-connection"]');

@@ -172,6 +172,8 @@ export interface Snapshot {
   signInDefaults: { server: string; user: string };
   /** Minutes without activity before the status goes to Away by itself (0 = never). */
   idleAwayMinutes: number;
+  /** The user's own phone (CTI gateway). */
+  phone: PhoneState;
 }
 
 export interface SignInRequest {
@@ -242,7 +244,7 @@ export interface RecentEntry {
 export type OpenRequest = { kind: 'call'; number: string } | { kind: 'chat'; uri: string };
 
 /** Protocol of a Diagnostics trace entry (the same names as `core/trace.ts`). */
-export type TraceProtocolName = 'sip' | 'soap' | 'webdialer' | 'directory';
+export type TraceProtocolName = 'sip' | 'soap' | 'webdialer' | 'directory' | 'cti';
 
 /** One protocol message in the Diagnostics view, already masked (no secrets ever cross IPC). */
 export interface TraceSummary {
@@ -421,6 +423,54 @@ export interface PhoneChoice {
   /** Why the list could not be read (no WebDialer, WebDialer refused…). */
   error?: string;
 }
+
+/**
+ * One call on the user's own phone line, as the CTI gateway reports it (ECMA-323 events):
+ * `dialing` (off hook / digits going out), `ringing` (an incoming call alerting), `talking`
+ * (connected), `held` (on hold at this phone).
+ */
+export type PhoneCallState = 'dialing' | 'ringing' | 'talking' | 'held';
+
+export interface PhoneCall {
+  /** The switch's call id (CSTA `callID`). */
+  id: string;
+  state: PhoneCallState;
+  /** The other party's number or address, as far as the switch says ('' when withheld). */
+  peer: string;
+  direction: 'in' | 'out';
+  /** Epoch ms when the call reached its current state. */
+  since: number;
+}
+
+/**
+ * The user's own phone as far as it is known: the CTI gateway link and the calls on the
+ * monitored line. `link` is `not-configured` when the server names no CTI gateway; the app
+ * then does not claim to know whether the user is on the phone.
+ *
+ * ```
+ *   not-configured            connecting ──monitor started──> monitoring
+ *                                 ^  │ refused / lost              │ lost
+ *                                 │  v                             v
+ *                               reconnecting <─────────────────────┘
+ * ```
+ */
+export interface PhoneState {
+  link: 'not-configured' | 'connecting' | 'monitoring' | 'reconnecting';
+  /** The line (directory number) monitored. */
+  line?: string;
+  /** The gateway in use, `host:port`. */
+  gateway?: string;
+  calls: PhoneCall[];
+  /** Do not disturb set on the phone itself. */
+  phoneDnd?: boolean;
+  /** Where the phone forwards all calls, when it does. */
+  forwardTo?: string;
+  /** Why the link is not monitoring (refused, lost, not CSTA). */
+  error?: string;
+}
+
+/** Whether the phone state means the user is on the phone (published as "On the phone"). */
+export const isOnThePhone = (phone: PhoneState): boolean => phone.calls.some((c) => c.state !== 'ringing');
 
 /**
  * One of the server's dialing rules (get-dialing-rules): type 1 application rules are applied

@@ -14,6 +14,7 @@ import type {
   DirectoryPerson,
   DirectoryStatus,
   PhoneChoice,
+  PhoneState,
   RecentEntry,
   ComposingUpdate,
   ContactGroup,
@@ -103,7 +104,8 @@ export interface InvokeChannels {
   'directory:search': { args: [text: string]; result: DirectoryPerson[] };
   'directory:status': { args: []; result: DirectoryStatus };
   /** End the call placed last (WebDialer endCallSoap). */
-  'dial:hang-up': { args: []; result: void };
+  /** Ends a call: the one named (a call the CTI gateway reports), else the call in progress. */
+  'dial:hang-up': { args: [callId?: string]; result: void };
   /** The user's phones and lines (WebDialer getProfileSoap) and the one calls use. */
   'dial:devices': { args: []; result: PhoneChoice };
   'dial:set-device': { args: [deviceName: string, lineNumber: string]; result: PhoneChoice };
@@ -136,6 +138,8 @@ export interface EventChannels {
   /** The long-term status was set or cleared (null). */
   'longterm:changed': LongTermStatus | null;
   'directory:status': DirectoryStatus;
+  /** The user's own phone changed: a call started, changed state or ended, or the CTI link did. */
+  'phone:state': PhoneState;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -213,6 +217,7 @@ export const EVENT_CHANNELS = [
   'diagnostics:entry',
   'longterm:changed',
   'directory:status',
+  'phone:state',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

@@ -54,5 +54,11 @@ export function describeSoap(record: Pick<TraceRecord, 'direction' | 'operation'
 }
 
 export function describe(record: TraceRecord, masked: string): Described {
-  return record.protocol === 'sip' ? describeSip(masked) : describeSoap(record, masked);
+  if (record.protocol === 'sip') return describeSip(masked);
+  // CSTA messages name themselves (MonitorStart, EstablishedEvent, CSTAErrorCode …).
+  if (record.protocol === 'cti') {
+    const operation = record.operation || /<([\w-]+)[\s>/]/.exec(masked.replace(/<\?[^>]*\?>/, ''))?.[1] || 'message';
+    return { summary: operation, operation };
+  }
+  return describeSoap(record, masked);
 }

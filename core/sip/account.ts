@@ -18,10 +18,10 @@
  */
 import { Messager, Registerer, UserAgent, type Message, type URI } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
-import type { OwnStatus, Presence } from '../../shared/domain';
+import type { Presence } from '../../shared/domain';
 import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
-import { buildPidf, composePresence, parsePidf } from './pidf';
+import { buildPidf, composePresence, parsePidf, type PublishedAvailability } from './pidf';
 import { parseIsComposing } from './is-composing';
 import { PresenceSubscription } from './presence-subscription';
 import { Publication } from './publication';
@@ -59,6 +59,12 @@ export interface SipAccountOptions {
   log?: (line: string) => void;
   /** Receives every SIP message sent and received (Diagnostics). */
   trace?: TraceSink;
+}
+
+/** What we publish: the user's own status, or "on the phone" while their phone is in a call. */
+export interface PublishedStatus {
+  availability: PublishedAvailability;
+  note: string;
 }
 
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'reconnecting' | 'failed';
@@ -104,7 +110,7 @@ export class SipAccount {
   private publication: Publication | undefined;
   private readonly subscribers = new Map<string, PresenceSubscription>();
   private readonly watched = new Set<string>();
-  private lastStatus: OwnStatus | undefined;
+  private lastStatus: PublishedStatus | undefined;
   /** Each user agent's socket port (a failover briefly has two user agents). */
   private readonly localPorts = new WeakMap<UserAgent, { port: number }>();
   private stopping = false;
@@ -309,7 +315,7 @@ export class SipAccount {
     });
   }
 
-  async setPresence(status: OwnStatus): Promise<void> {
+  async setPresence(status: PublishedStatus): Promise<void> {
     this.lastStatus = { ...status };
     const ua = this.ua;
     if (!ua || this._state !== 'registered') return; // published on (re)registration

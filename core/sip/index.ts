@@ -1,4 +1,4 @@
-export { SipAccount, SipError, type IncomingMessage, type RegistrationState, type SipAccountOptions, type SipTransportKind } from './account';
+export { SipAccount, SipError, type IncomingMessage, type PublishedStatus, type RegistrationState, type SipAccountOptions, type SipTransportKind } from './account';
 export { buildPidf, composePresence, parsePidf, type ParsedPidf } from './pidf';
 export { SipStreamFramer, TcpTransport } from './tcp-transport';
 export { TlsTransport } from './tls-transport';

@@ -23,6 +23,12 @@ export interface LabUser {
 
 type Proto = 'tcp' | 'udp' | 'tls';
 
+export interface LabCallControl {
+  host: string;
+  port: number;
+  protocol: 'http' | 'https' | 'tcp';
+}
+
 export interface LabCupsOptions {
   host?: string;
   port?: number;
@@ -33,8 +39,11 @@ export interface LabCupsOptions {
   dialingRules?: DialingRule[];
   /** Keep every user's state (lists, rules, ACLs, recent communications…) in this JSON file. */
   stateFile?: string;
-  /** Where WebDialer runs (announced as CallControl.Primary). */
-  callControl?: { host: string; port: number; protocol: 'http' | 'https' };
+  /**
+   * The call-control servers, announced as CallControl.Primary, Backup1, Backup2 in this
+   * order: WebDialer (HTTP/HTTPS) and the CTI gateway (TCP) are told apart by protocol.
+   */
+  callControl?: LabCallControl | LabCallControl[];
   /** The corporate directory (announced as Directory.*; see lab/cups/directory-config.ts). */
   directory?: LabDirectoryConfig;
   log?: (line: string) => void;
@@ -101,6 +110,7 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
   const userOfKey = (key: string) => sessions.get(key.trim());
   const keyOfUser = (id: string) => [...sessions].find(([, u]) => u === id)?.[0];
 
+  const callControl = options.callControl === undefined ? [] : Array.isArray(options.callControl) ? options.callControl : [options.callControl];
   function systemConfig(): string {
     const p = options.presence;
     const b = p.backup;
@@ -112,7 +122,7 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       ['CallControl', 'VoiceMail', 'MeetingPlace', 'Directory']
         .flatMap((svc) =>
           ['Primary', 'Backup1', 'Backup2'].flatMap((r) => {
-            const cc = svc === 'CallControl' && r === 'Primary' ? options.callControl : svc === 'Directory' ? options.directory?.servers[r as 'Primary' | 'Backup1' | 'Backup2'] : undefined;
+            const cc = svc === 'CallControl' ? callControl[['Primary', 'Backup1', 'Backup2'].indexOf(r)] : svc === 'Directory' ? options.directory?.servers[r as 'Primary' | 'Backup1' | 'Backup2'] : undefined;
             return [prop(`${svc}.${r}.Address`, cc?.host), prop(`${svc}.${r}.Port`, cc ? String(cc.port) : ''), prop(`${svc}.${r}.Protocol`, cc?.protocol.toUpperCase())];
           }),
         )

@@ -42,8 +42,17 @@ const wrap = (operation: string, inner: string) =>
 
 const result = (code: number) => `<responseCode xsi:type="xsd:int">${code}</responseCode><responseDescription xsi:type="xsd:string">${e(WEBDIALER_CODES[code] ?? 'Error')}</responseDescription>`;
 
-/** `tls`: serve HTTPS with a self-signed certificate made for this run (as a CUCM would). */
-export async function startLabWebDialer(options: { users: LabWebDialerUser[]; log?: (line: string) => void; tls?: boolean }): Promise<LabWebDialer> {
+/** What a call placed through WebDialer does on the phone system (the lab switch). */
+export interface LabCallHooks {
+  placed(lineNumber: string, destination: string): void;
+  ended(lineNumber: string): void;
+}
+
+/**
+ * `tls`: serve HTTPS with a self-signed certificate made for this run (as a CUCM would).
+ * `phones`: the switch the placed calls ring through, so the caller's line shows the call.
+ */
+export async function startLabWebDialer(options: { users: LabWebDialerUser[]; log?: (line: string) => void; tls?: boolean; phones?: LabCallHooks }): Promise<LabWebDialer> {
   const calls: RecordedCall[] = [];
   let failure: { code: number; times: number } | undefined;
 
@@ -73,9 +82,13 @@ export async function startLabWebDialer(options: { users: LabWebDialerUser[]; lo
       if (!destination) return wrap(operation, result(7));
       calls.push({ user: user.id, deviceName, lineNumber, destination, at: Date.now() });
       options.log?.(`lab webdialer: ${user.id} calls ${destination} from ${deviceName}`);
+      options.phones?.placed(lineNumber || device.lines[0].split(/\s*;/)[0], destination);
     } else {
       const open = [...calls].reverse().find((c) => c.user === user.id && !c.ended);
-      if (open) open.ended = Date.now();
+      if (open) {
+        open.ended = Date.now();
+        options.phones?.ended(open.lineNumber || device.lines[0].split(/\s*;/)[0]);
+      }
     }
     return wrap(operation, result(0));
   };

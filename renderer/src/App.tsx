@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Contact } from '../../shared/domain';
+import { isOnThePhone } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { BuddyList, type ListEditing } from './BuddyList';
 import { Dialog, type DialogRequest } from './Dialog';
@@ -12,7 +13,8 @@ import { Settings } from './settings';
 import { SignIn } from './SignIn';
 import { useDesk } from './store';
 import { useIdle } from './use-idle';
-import { useNotifications } from './use-notifications';
+import { useCallNotifications, useNotifications } from './use-notifications';
+import { callerName } from './number-owner';
 import { Diagnostics } from './diagnostics/Diagnostics';
 import { HistorySearch } from './history/HistorySearch';
 import { useImSound } from './use-im-sound';
@@ -103,6 +105,8 @@ export function App({ api }: { api: DeskApi }) {
     [dispatch],
   );
   useNotifications(api, state.unread, contacts, open);
+  const nameOf = useCallback((peer: string) => callerName(contacts, peer), [contacts]);
+  useCallNotifications(api, nameOf);
   useImSound(api);
   // sip:/im: addresses the OS asked us to open (tel: goes to the dial box).
   useEffect(() => api.on('app:open', (request) => request.kind === 'chat' && open(request.uri)), [api, open]);
@@ -179,7 +183,7 @@ export function App({ api }: { api: DeskApi }) {
       {signedIn && settingsOpen && (
         <Settings
           api={api}
-          snapshot={{ session, own: state.own, idleAwayMinutes: state.idleAwayMinutes }}
+          snapshot={{ session, own: state.own, idleAwayMinutes: state.idleAwayMinutes, phone: state.phone }}
           onError={setNotice}
           onClose={() => setSettingsOpen(false)}
         />
@@ -190,8 +194,8 @@ export function App({ api }: { api: DeskApi }) {
       ) : (
         <main className="workspace">
           <aside className="sidebar">
-            <OwnStatus api={api} own={state.own} onError={setNotice} />
-            <DialBox api={api} request={callRequest} />
+            <OwnStatus api={api} own={state.own} onThePhone={isOnThePhone(state.phone)} onError={setNotice} />
+            <DialBox api={api} request={callRequest} phone={state.phone} nameOf={nameOf} />
             {menuCallOutcome && (
               <p className={`menu-call-result ${menuCallOutcome.ok ? 'dial-ok' : 'error'}`} role={menuCallOutcome.ok ? 'status' : 'alert'} data-testid="menu-call-result" data-ok={menuCallOutcome.ok}>
                 <span>{menuCallOutcome.text}</span>

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import type { DialPlan, ServerCertificate } from '../../shared/domain';
+import type { DialPlan, PhoneState, ServerCertificate } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { CertificatePrompt } from './CertificatePrompt';
+import { PhoneCalls } from './PhoneCalls';
 import './dialing.css';
 
 /** A number the operating system asked to call (a tel: link); `seq` tells repeats apart. */
@@ -14,9 +15,11 @@ export interface DialRequest {
 /**
  * Type or paste a number: a live preview says what will be dialed and by which rule. A tel:
  * request from the system fills it in and focuses it; the user still confirms the call.
- * After any call is placed (here, from a contact card, Recent or an IM) it offers Hang up.
+ * Below it, the calls on the user's phone as the CTI gateway reports them, with Hang up.
+ * Without a CTI gateway the app cannot see the phone: after a call is placed here, from a
+ * contact card, Recent or an IM, it offers Hang up for that call.
  */
-export function DialBox({ api, request }: { api: DeskApi; request?: DialRequest }) {
+export function DialBox({ api, request, phone, nameOf }: { api: DeskApi; request?: DialRequest; phone: PhoneState; nameOf?: (peer: string) => string | undefined }) {
   const [number, setNumber] = useState('');
   const [plan, setPlan] = useState<DialPlan | undefined>();
   const [result, setResult] = useState<{ ok: boolean; text: string; certificate?: ServerCertificate } | undefined>();
@@ -66,9 +69,9 @@ export function DialBox({ api, request }: { api: DeskApi; request?: DialRequest 
     }
   };
 
-  const hangUp = async () => {
+  const hangUp = async (callId?: string) => {
     try {
-      await api.invoke('dial:hang-up');
+      await api.invoke('dial:hang-up', ...(callId ? [callId] : []));
       setActive(undefined);
       setResult({ ok: true, text: 'Call ended.' });
     } catch (e) {
@@ -103,7 +106,8 @@ export function DialBox({ api, request }: { api: DeskApi; request?: DialRequest 
         </p>
       )}
       {result?.certificate && <CertificatePrompt key={result.certificate.fingerprint256} api={api} certificate={result.certificate} onTrusted={() => void call()} />}
-      {active && (
+      <PhoneCalls phone={phone} nameOf={nameOf} onHangUp={(callId) => void hangUp(callId)} />
+      {active && phone.link !== 'monitoring' && (
         <p className="call-active" data-testid="call-active">
           <span>On the phone: {active.dialed}</span>
           <button data-testid="hang-up" onClick={() => void hangUp()}>

@@ -6,7 +6,12 @@ import { presenceClass, presenceLabel } from './presence-look';
 import { LongTermStatus } from './LongTermStatus';
 import { RecentNotes } from './RecentNotes';
 
-export function OwnStatus({ api, own, onError }: { api: DeskApi; own: Own; onError: (message: string) => void }) {
+/**
+ * The user's own status: availability, note (with recent notes) and long-term status. While
+ * their phone is in a call, colleagues see "On the phone" instead of Available, Away or Busy;
+ * the badge says so, and the chosen status comes back by itself after the call.
+ */
+export function OwnStatus({ api, own, onThePhone, onError }: { api: DeskApi; own: Own; onThePhone: boolean; onError: (message: string) => void }) {
   const [note, setNote] = useState(own.note);
   useEffect(() => {
     setNote(own.note);
@@ -70,6 +75,11 @@ export function OwnStatus({ api, own, onError }: { api: DeskApi; own: Own; onErr
           }}
         />
       </div>
+      {onThePhone && (own.availability === 'available' || own.availability === 'away' || own.availability === 'busy') && (
+        <p className="own-on-the-phone" data-testid="own-on-the-phone" title="Your phone is in a call: colleagues see you as On the phone until it ends.">
+          <span className={presenceClass('on-the-phone')} aria-hidden="true" /> On the phone — colleagues see this during your call
+        </p>
+      )}
       <LongTermStatus api={api} onError={onError} />
     </div>
   );

@@ -21,3 +21,13 @@ export function numberOwner(contacts: Iterable<Contact>, target: string, dialed?
   }
   return undefined;
 }
+
+/**
+ * Who is on the other end of a phone call, by name, when they are a contact: a SIP address
+ * (`maria@lab.test`) by the contact's address, a number by the directory's numbers.
+ */
+export function callerName(contacts: ReadonlyMap<string, Contact>, peer: string): string | undefined {
+  if (!peer) return undefined;
+  if (peer.includes('@')) return contacts.get(`sip:${peer.replace(/^sips?:/, '')}`)?.displayName;
+  return numberOwner(contacts.values(), peer, peer)?.contact.displayName;
+}

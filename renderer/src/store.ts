@@ -4,7 +4,7 @@
  * React skips them (no whole-list re-render on each NOTIFY).
  */
 import { useEffect, useReducer } from 'react';
-import type { ChatMessage, ComposingUpdate, ContactGroup, OwnStatus, Presence, PresenceUpdate, SessionState, Snapshot } from '../../shared/domain';
+import type { ChatMessage, ComposingUpdate, ContactGroup, OwnStatus, PhoneState, Presence, PresenceUpdate, SessionState, Snapshot } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 
 export interface DeskState {
@@ -18,6 +18,8 @@ export interface DeskState {
   unread: Record<string, number>;
   signInDefaults: Snapshot['signInDefaults'];
   idleAwayMinutes: number;
+  /** The user's own phone line (CTI gateway). */
+  phone: PhoneState;
   hostLost: boolean;
 }
 
@@ -27,6 +29,7 @@ export type Action =
   | { type: 'contacts'; groups: ContactGroup[] }
   | { type: 'presence'; updates: PresenceUpdate[] }
   | { type: 'own'; own: OwnStatus }
+  | { type: 'phone'; phone: PhoneState }
   | { type: 'message'; message: ChatMessage; openPeer: string | undefined }
   | { type: 'composing'; update: ComposingUpdate }
   | { type: 'read'; peer: string }
@@ -43,6 +46,7 @@ export const initialState: DeskState = {
   unread: {},
   signInDefaults: { server: '', user: '' },
   idleAwayMinutes: 0,
+  phone: { link: 'not-configured', calls: [] },
   hostLost: false,
 };
 
@@ -61,6 +65,8 @@ export function reducer(state: DeskState, action: Action): DeskState {
     }
     case 'own':
       return { ...state, own: action.own };
+    case 'phone':
+      return { ...state, phone: action.phone };
     case 'message': {
       const m = action.message;
       const list = state.conversations[m.peer] ?? [];
@@ -113,6 +119,7 @@ export function useDesk(api: DeskApi, openPeerRef: { current: string | undefined
         else frame = requestAnimationFrame(flushPresence);
       }),
       api.on('presence:own', (own) => dispatch({ type: 'own', own })),
+      api.on('phone:state', (phone) => dispatch({ type: 'phone', phone })),
       api.on('im:message', (message) => dispatch({ type: 'message', message, openPeer: openPeerRef.current })),
       api.on('im:composing', (update) => dispatch({ type: 'composing', update })),
     ];

@@ -1,11 +1,39 @@
 import { useEffect, useRef } from 'react';
 import type { Contact } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
+import { peerLabel } from './PhoneCalls';
 
 /**
  * Incoming IMs while the window is not focused: a system notification (plain text; clicking it
  * opens the conversation), and the unread count in the window title for the taskbar.
  */
+/**
+ * An incoming call ringing on the user's phone while the window is not focused: a system
+ * notification naming the caller (clicking it brings the window, where the call is shown).
+ */
+export function useCallNotifications(api: DeskApi, nameOf: (peer: string) => string | undefined): void {
+  const nameRef = useRef(nameOf);
+  nameRef.current = nameOf;
+  useEffect(() => {
+    if (typeof Notification === 'undefined') return;
+    const announced = new Set<string>();
+    return api.on('phone:state', (phone) => {
+      for (const call of phone.calls) {
+        if (call.state !== 'ringing' || announced.has(call.id)) continue;
+        announced.add(call.id);
+        if (document.hasFocus() || Notification.permission !== 'granted') continue;
+        const note = new Notification('Incoming call', { body: `${peerLabel(call.peer || 'A withheld number', nameRef.current)} is calling`, tag: `call:${call.id}` });
+        note.onclick = () => {
+          window.focus();
+          note.close();
+        };
+      }
+      // Forget calls that ended so the set stays small over a long day.
+      for (const id of announced) if (!phone.calls.some((c) => c.id === id)) announced.delete(id);
+    });
+  }, [api]);
+}
+
 export function useNotifications(api: DeskApi, unread: Record<string, number>, contacts: Map<string, Contact>, open: (uri: string) => void): void {
   const contactsRef = useRef(contacts);
   contactsRef.current = contacts;

@@ -58,6 +58,7 @@ export class FakeBackend implements DeskBackend {
       conversations: {},
       signInDefaults: { server: 'fake', user: 'alex' },
       idleAwayMinutes: 0,
+      phone: { link: 'not-configured', calls: [] },
     };
   }
 

@@ -19,6 +19,7 @@ const PROTOCOLS: Array<{ value: '' | TraceProtocolName; label: string }> = [
   { value: 'soap', label: 'CUPS SOAP' },
   { value: 'webdialer', label: 'WebDialer' },
   { value: 'directory', label: 'Directory' },
+  { value: 'cti', label: 'CTI (phone)' },
 ];
 
 function matches(entry: TraceSummary, filter: TraceFilter): boolean {

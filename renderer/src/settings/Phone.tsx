@@ -6,8 +6,32 @@ import '../dialing.css';
 
 const key = (deviceName: string, line: string) => JSON.stringify([deviceName, line]);
 
+/** Whether the phone's calls are watched (CTI gateway), on which line, or why not. */
+function PhoneWatch({ phone }: { phone: SectionProps['snapshot']['phone'] }) {
+  const text =
+    phone.link === 'monitoring'
+      ? `Calls on line ${phone.line} are watched through the CTI gateway ${phone.gateway}: during a call colleagues see you as On the phone.`
+      : phone.link === 'not-configured'
+        ? (phone.error ?? "The server's configuration names no CTI gateway, so calls on your phone cannot be seen.")
+        : (phone.error ?? `Connecting to the CTI gateway ${phone.gateway ?? ''}…`);
+  return (
+    <p className={phone.link === 'monitoring' ? 'subtle' : 'subtle warning'} data-testid="phone-watch" data-link={phone.link}>
+      {text}
+    </p>
+  );
+}
+
 /** Which phone and line calls are placed from, when WebDialer lists several (getProfileSoap). */
-export function PhoneSection({ api, onError }: SectionProps) {
+export function PhoneSection(props: SectionProps) {
+  return (
+    <>
+      <PhoneChoiceSection {...props} />
+      <PhoneWatch phone={props.snapshot.phone} />
+    </>
+  );
+}
+
+function PhoneChoiceSection({ api, onError }: SectionProps) {
   const [choice, setChoice] = useState<PhoneChoice | undefined>();
   useEffect(() => {
     api.invoke('dial:devices').then(setChoice).catch((e) => onError(errorText(e).message));

@@ -17,7 +17,7 @@ import { PhoneSection } from './Phone';
 /** What every section is given. */
 export interface SectionProps {
   api: DeskApi;
-  snapshot: Pick<Snapshot, 'session' | 'own' | 'idleAwayMinutes'>;
+  snapshot: Pick<Snapshot, 'session' | 'own' | 'idleAwayMinutes' | 'phone'>;
   /** Show an error (in the server's words) in the app's banner. */
   onError: (message: string) => void;
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Contact, ContactGroup, DirectoryStatus } from '../../../shared/domain';
+import type { Contact, ContactGroup, DirectoryStatus, PhoneState } from '../../../shared/domain';
 import { DeskSession } from '../../../core/desk-session';
 import { MemorySettingsStore } from '../../../core/store/settings';
 import { LdapDirectory, readAttributeMap } from '../../../core/directory';
@@ -240,6 +240,31 @@ describe('corporate directory on the lab slapd', () => {
     const before = lab.webDialer.calls.length;
     await session.handlers['dial:call']('+1 408 555 0102');
     expect(lab.webDialer.calls.slice(before)).toMatchObject([{ user: 'alex', deviceName: 'CSFALEX', lineNumber: '1099', destination: '0102' }]);
+    expect(lab.webDialer.calls.at(-1)!.ended).toBeUndefined();
+    // The call rings out from line 1099; the CTI gateway watches that line now and hangs up there.
+    const talking = (s: PhoneState) => s.link === 'monitoring' && s.line === '1099' && s.calls.some((c) => c.state === 'talking');
+    if (!talking(session.snapshot().phone)) await waitFor<PhoneState>((cb) => session.on('phone:state', cb), talking, 'the call on line 1099');
+    expect(lab.phoneSwitch.snapshot('1099')).toHaveLength(1);
+    const idle = waitFor<PhoneState>((cb) => session.on('phone:state', cb), (s) => s.calls.length === 0, 'hung up');
+    await session.handlers['dial:hang-up']();
+    await idle;
+    expect(lab.phoneSwitch.snapshot('1099')).toEqual([]);
+  });
+
+  it('hangs up through WebDialer when no CTI gateway shows the call', async () => {
+    const cups = await startLabCups({
+      callControl: { host: '127.0.0.1', port: lab.webDialer.port, protocol: 'http' },
+      dialingRules: LAB_DIALING_RULES,
+      domain: lab.domain,
+      presence: { host: lab.kamailio.host, port: lab.kamailio.tcpPort, protocol: 'tcp' },
+      users: [{ id: DEMO_USER.id, password: lab.demoUser.password, displayName: DEMO_USER.displayName }],
+      contactLists: { [DEMO_USER.id]: [] },
+    });
+    extraCups.push(cups);
+    const session = newSession();
+    await session.signIn({ server: cups.url, user: DEMO_USER.id, password: lab.demoUser.password });
+    expect(session.snapshot().phone.link).toBe('not-configured');
+    await session.handlers['dial:call']('+1 408 555 0102');
     expect(lab.webDialer.calls.at(-1)!.ended).toBeUndefined();
     await session.handlers['dial:hang-up']();
     expect(lab.webDialer.calls.at(-1)!.ended).toEqual(expect.any(Number));

@@ -99,6 +99,7 @@ describe('tray menu', () => {
     expect(menu.at(-1)!.label).toBe('Quit');
     expect(trayTooltip('away', 'signed-in', 'alex')).toBe('Presence Desk — alex: Away');
     expect(trayTooltip('away', 'reconnecting')).toBe('Presence Desk: Reconnecting…');
+    expect(trayTooltip('busy', 'signed-in', 'alex', true)).toBe('Presence Desk — alex: Busy (On the phone)');
   });
 });
 

@@ -1,0 +1,85 @@
+/**
+ * OwnPhone: which line of the user's is watched through which CTI gateway, and the state of
+ * that line for the session. It picks the line (the one chosen in Settings → Phone, else the
+ * configuration's `CallControl.Lineid`, else WebDialer's first line, else the user's primary
+ * number), runs a `CtiLink` on it, and starts over on another line when the choice changes.
+ *
+ * Without a CTI gateway in the configuration the phone is `not-configured`: nobody claims to
+ * know whether the user is on the phone.
+ */
+import type { PhoneState } from '../../shared/domain';
+import type { TraceSink } from '../trace';
+import { CtiLink, type CtiGateway, type CtiLinkOptions } from './cti-link';
+
+export const PHONE_NOT_CONFIGURED: PhoneState = { link: 'not-configured', calls: [] };
+
+/** What the session needs of a link (the real `CtiLink` fits; tests may pass their own). */
+export type CtiLinkLike = Pick<CtiLink, 'start' | 'stop' | 'on' | 'state' | 'clearCall'>;
+
+export interface OwnPhoneOptions {
+  gateways: CtiGateway[];
+  /** The line to watch now; undefined when none is known. */
+  line: () => Promise<string | undefined>;
+  onState: (state: PhoneState) => void;
+  log?: (line: string) => void;
+  trace?: TraceSink;
+  /** Timing of the link (tests shorten it). */
+  link?: Pick<CtiLinkOptions, 'requestTimeoutMs' | 'retryFirstMs' | 'retryMaxMs'>;
+  createLink?: (options: CtiLinkOptions) => CtiLinkLike;
+}
+
+export class OwnPhone {
+  private link: CtiLinkLike | undefined;
+  private offLink: (() => void) | undefined;
+  private current: PhoneState = PHONE_NOT_CONFIGURED;
+  private generation = 0;
+
+  constructor(private readonly options: OwnPhoneOptions) {}
+
+  get state(): PhoneState {
+    return this.current;
+  }
+
+  private set(state: PhoneState): void {
+    this.current = state;
+    this.options.onState(state);
+  }
+
+  /** Starts watching (again, on the line chosen now). */
+  async start(): Promise<void> {
+    const generation = ++this.generation;
+    await this.stopLink();
+    if (!this.options.gateways.length) return this.set(PHONE_NOT_CONFIGURED);
+    const line = (await this.options.line().catch(() => undefined))?.trim();
+    if (generation !== this.generation) return; // restarted or stopped meanwhile
+    if (!line) {
+      return this.set({ ...PHONE_NOT_CONFIGURED, error: 'Your phone line is not known (no line in Settings → Phone, CallControl.Lineid or WebDialer), so calls cannot be watched.' });
+    }
+    const linkOptions: CtiLinkOptions = { gateways: this.options.gateways, line, ...this.options.link, ...(this.options.log ? { log: this.options.log } : {}), ...(this.options.trace ? { trace: this.options.trace } : {}) };
+    const link = this.options.createLink?.(linkOptions) ?? new CtiLink(linkOptions);
+    this.link = link;
+    this.offLink = link.on('state', (state) => this.link === link && this.set(state));
+    this.set(link.state);
+    link.start();
+  }
+
+  /** Clears a call on the line: the one named, else the call in progress. */
+  async hangUp(callId?: string): Promise<void> {
+    if (!this.link) throw new Error('Your phone is not watched through a CTI gateway.');
+    await this.link.clearCall(callId);
+  }
+
+  async stop(): Promise<void> {
+    this.generation += 1;
+    await this.stopLink();
+    this.current = PHONE_NOT_CONFIGURED;
+  }
+
+  private async stopLink(): Promise<void> {
+    const link = this.link;
+    this.link = undefined;
+    this.offLink?.();
+    this.offLink = undefined;
+    await link?.stop();
+  }
+}

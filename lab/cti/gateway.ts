@@ -1,0 +1,121 @@
+/**
+ * The lab CTI gateway: ECMA-323 over TCP in front of the lab switch. It answers MonitorStart,
+ * MonitorStop, SnapshotDevice, ClearConnection and SystemStatusResponse; anything else gets
+ * `CSTAErrorCode` (serviceNotSupported), an unknown line `invalidMonitorObject`. Monitored
+ * lines get their events with invoke id 9999.
+ */
+import net from 'node:net';
+import { CSTA_EVENT_INVOKE_ID, CstaFrameReader, encodeCstaFrame } from '../../core/dial/csta-frame';
+import { CSTA_NS, parseCstaMessage } from '../../core/dial/csta-xml';
+import { deviceNumber } from '../../core/dial/phone-line';
+import { child, escapeXml as e, find, text, type XmlNode } from '../../core/xml/safe-xml';
+import type { LabSwitch } from './switch';
+
+export interface LabCtiGateway {
+  host: string;
+  port: number;
+  /** Lines monitored now, by connection. */
+  monitoredLines(): string[];
+  /** Closes every client connection (the gateway keeps listening): clients must reconnect. */
+  dropConnections(): void;
+  /** Refuse the next MonitorStart requests with this CSTA error (e.g. `systemResourceAvailability`). */
+  refuseMonitor(category: string, value: string, times?: number): void;
+  close(): Promise<void>;
+}
+
+const xml = (name: string, inner: string) => `<?xml version="1.0" encoding="UTF-8"?><${name} xmlns="${CSTA_NS}">${inner}</${name}>`;
+const cstaError = (category: string, value: string) => xml('CSTAErrorCode', `<${category}>${e(value)}</${category}>`);
+
+export async function startLabCtiGateway(phoneSwitch: LabSwitch, options: { log?: (line: string) => void } = {}): Promise<LabCtiGateway> {
+  const clients = new Map<net.Socket, Set<string>>();
+  let refusal: { category: string; value: string; times: number } | undefined;
+
+  const answer = (name: string, body: XmlNode, monitored: Set<string>): string => {
+    const lineOf = (node: XmlNode | undefined) => deviceNumber(text(node));
+    switch (name) {
+      case 'MonitorStart': {
+        if (refusal && refusal.times-- > 0) return cstaError(refusal.category, refusal.value);
+        const line = lineOf(find(body, 'deviceObject'));
+        if (!phoneSwitch.lines.has(line)) return cstaError('operation', 'invalidMonitorObject');
+        monitored.add(line);
+        options.log?.(`lab cti: monitoring ${line}`);
+        return xml('MonitorStartResponse', `<monitorCrossRefID>${e(line)}</monitorCrossRefID><actualMonitorMediaClass><voice>true</voice></actualMonitorMediaClass>`);
+      }
+      case 'MonitorStop': {
+        monitored.delete(text(child(body, 'monitorCrossRefID')).trim());
+        return xml('MonitorStopResponse', '');
+      }
+      case 'SnapshotDevice': {
+        const line = lineOf(find(body, 'snapshotObject'));
+        if (!phoneSwitch.lines.has(line)) return cstaError('operation', 'invalidDeviceID');
+        const items = phoneSwitch
+          .snapshot(line)
+          .map(
+            (c) =>
+              `<snapshotDeviceResponseInfo><connectionIdentifier><callID>${e(c.callId)}</callID><deviceID>${e(line)}</deviceID></connectionIdentifier>` +
+              `<localCallState><compoundCallState><localConnectionState>${c.state}</localConnectionState></compoundCallState></localCallState></snapshotDeviceResponseInfo>`,
+          )
+          .join('');
+        return xml('SnapshotDeviceResponse', `<crossRefIDorSnapshotData><snapshotData>${items}</snapshotData></crossRefIDorSnapshotData>`);
+      }
+      case 'ClearConnection': {
+        const callId = text(find(body, 'callID')).trim();
+        const line = lineOf(find(body, 'deviceID'));
+        if (!monitored.has(line) || !phoneSwitch.calls.get(callId)?.state.has(line)) return cstaError('operation', 'invalidConnectionID');
+        // Respond first, then the events: the order a switch uses.
+        queueMicrotask(() => phoneSwitch.clear(callId, line));
+        return xml('ClearConnectionResponse', '');
+      }
+      default:
+        return cstaError('operation', 'serviceNotSupported');
+    }
+  };
+
+  const server = net.createServer((socket) => {
+    const monitored = new Set<string>();
+    clients.set(socket, monitored);
+    const reader = new CstaFrameReader();
+    const unsubscribe = phoneSwitch.onEvent((line, eventXml) => {
+      if (monitored.has(line) && !socket.destroyed) socket.write(encodeCstaFrame(CSTA_EVENT_INVOKE_ID, eventXml));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        for (const frame of reader.push(chunk)) {
+          let reply: string;
+          try {
+            const message = parseCstaMessage(frame.xml);
+            if (message.type === 'response') continue; // SystemStatusResponse and the like
+            reply = message.type === 'request' ? answer(message.name, message.body, monitored) : cstaError('operation', 'serviceNotSupported');
+          } catch {
+            reply = cstaError('operation', 'invalidParameterValue');
+          }
+          socket.write(encodeCstaFrame(frame.invokeId, reply));
+        }
+      } catch {
+        socket.destroy(); // not CSTA framing: nothing sensible can follow
+      }
+    });
+    const forget = () => {
+      unsubscribe();
+      clients.delete(socket);
+    };
+    socket.on('close', forget);
+    socket.on('error', forget);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    host: '127.0.0.1',
+    port,
+    monitoredLines: () => [...clients.values()].flatMap((s) => [...s]),
+    dropConnections: () => {
+      for (const socket of clients.keys()) socket.destroy();
+    },
+    refuseMonitor: (category, value, times = 1) => (refusal = { category, value, times }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of clients.keys()) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
