@@ -132,7 +132,7 @@ const ContactRow = memo(function ContactRow({
         {unread > 0 && <span className="badge" data-testid="unread">{unread}</span>}
       </button>
       {onMenu && (
-        <button className="row-more" tabIndex={-1} aria-label={`More for ${contact.displayName}`} data-testid="contact-more" onClick={() => onMenu(group, contact.uri, rowKey)}>
+        <button className="row-more" tabIndex={-1} aria-haspopup="menu" aria-expanded={!!menu} aria-label={`More for ${contact.displayName}`} data-testid="contact-more" onClick={() => onMenu(group, contact.uri, rowKey)}>
           ⋯
         </button>
       )}
@@ -320,13 +320,11 @@ export function BuddyList({
     [edit],
   );
   const closeMenu = useCallback(() => setMenu(undefined), []);
-  const navRef = useRef<HTMLElement>(null);
-  // A menu opened from the keyboard (Shift+F10, the menu key) is used from the keyboard too.
+  // The menu takes the focus when it opens (ContactMenu). Closing it removed the focused item:
+  // the focus goes back to the list, on the contact's row (still the active row).
   const hadMenu = useRef(false);
   useEffect(() => {
-    if (menu) navRef.current?.querySelector<HTMLElement>('[data-testid="contact-menu"] [role="menuitem"]')?.focus();
-    // Closing the menu removed the focused item: give the focus back to the list.
-    else if (hadMenu.current && (document.activeElement === document.body || !document.activeElement)) scrollRef.current?.focus();
+    if (!menu && hadMenu.current && (document.activeElement === document.body || !document.activeElement)) scrollRef.current?.focus();
     hadMenu.current = !!menu;
   }, [menu]);
   const changeSort = (next: SortMode) => {
@@ -418,7 +416,7 @@ export function BuddyList({
   const loading = progress.total > 0 && progress.known < progress.total;
 
   return (
-    <nav className="buddy-list" aria-label="Contacts" ref={navRef}>
+    <nav className="buddy-list" aria-label="Contacts">
       <div className="list-tools">
         <input
           ref={searchRef}
