@@ -219,7 +219,7 @@ export function App({ api }: { api: DeskApi }) {
             {sideTab === 'contacts' ? (
               <BuddyList groups={state.groups} presence={state.presence} unread={state.unread} onOpen={open} edit={editing} />
             ) : sideTab === 'recent' ? (
-              <Recent api={api} contacts={[...contacts.values()]} />
+              <Recent api={api} contacts={contacts} />
             ) : (
               <HistorySearch api={api} contacts={contacts} onOpen={open} />
             )}

@@ -8,10 +8,11 @@
  * stable callbacks). Search keys are precomputed once per contact-list change (buddy-model.ts).
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { Contact, ContactGroup, Presence } from '../../shared/domain';
 import { filterGroups, flattenRows, indexGroups, presenceProgress, type Filtered, type Row, type SortMode } from './buddy-model';
 import { ContactMenu, type ContactActions } from './ContactMenu';
+import { groupLayout, rangeWithPinnedHeader } from './pinned-group';
 import { presenceClass, presenceLabel } from './presence-look';
 
 const UNKNOWN: Presence = { availability: 'unknown', note: '', updatedAt: 0, devices: [] };
@@ -29,6 +30,7 @@ const DRAG_TYPE = 'application/x-presence-desk-contact';
 /** Row heights in px; the CSS gives the rows exactly these heights so nothing needs measuring. */
 const GROUP_ROW = 32;
 const CONTACT_ROW = 46;
+const rowSize = (row: Row | undefined) => (row?.kind === 'group' ? GROUP_ROW : CONTACT_ROW);
 const COLLAPSED_KEY = 'presence-desk:collapsed-groups';
 const SORT_KEY = 'presence-desk:buddy-sort';
 
@@ -130,7 +132,7 @@ const ContactRow = memo(function ContactRow({
         {unread > 0 && <span className="badge" data-testid="unread">{unread}</span>}
       </button>
       {onMenu && (
-        <button className="row-more" tabIndex={-1} aria-label={`More for ${contact.displayName}`} data-testid="contact-more" onClick={() => onMenu(group, contact.uri, rowKey)}>
+        <button className="row-more" tabIndex={-1} aria-haspopup="menu" aria-expanded={!!menu} aria-label={`More for ${contact.displayName}`} data-testid="contact-more" onClick={() => onMenu(group, contact.uri, rowKey)}>
           ⋯
         </button>
       )}
@@ -139,10 +141,16 @@ const ContactRow = memo(function ContactRow({
   );
 });
 
+/**
+ * A group's header inside a box as tall as the whole group: the header sticks to the top of the
+ * list while the group scrolls by, and the next group's header pushes it out (see pinned-group.ts).
+ */
 const GroupHeader = memo(function GroupHeader({
   id,
   rowKey,
   top,
+  span,
+  pinned,
   group,
   online,
   total,
@@ -154,6 +162,10 @@ const GroupHeader = memo(function GroupHeader({
   id: string;
   rowKey: string;
   top: number;
+  /** Height of the whole group in px: how far the header can stay pinned. */
+  span: number;
+  /** Its group has scrolled under the top of the list, so the header is drawn over rows. */
+  pinned: boolean;
   group: string;
   online: number;
   total: number;
@@ -164,38 +176,41 @@ const GroupHeader = memo(function GroupHeader({
 }) {
   const name = group || 'Contacts';
   return (
-    <div
-      id={id}
-      role="treeitem"
-      aria-level={1}
-      aria-expanded={!collapsed}
-      aria-selected={active}
-      aria-label={`${name}, ${online} of ${total} online`}
-      className={`group-header-row brow${active ? ' row-active' : ''}`}
-      style={{ transform: `translateY(${top}px)` }}
-    >
-      <button className="group-header" tabIndex={-1} aria-expanded={!collapsed} data-testid="group-toggle" onClick={() => onToggle(group, rowKey)}>
-        <span className="chevron" aria-hidden="true">
-          {collapsed ? '▸' : '▾'}
-        </span>
-        <span className="group-name">{name}</span>
-        <span className="group-count" data-testid="group-count">
-          {online}/{total}
-        </span>
-      </button>
-      {edit && (
-        <span className="group-actions">
-          <button aria-label={`Add a contact to ${name}`} title="Add a contact" data-testid="group-add-contact" onClick={() => edit.addContact(group)}>
-            +
-          </button>
-          <button aria-label={`Rename ${name}`} title="Rename group" data-testid="group-rename" onClick={() => edit.renameGroup(group)}>
-            ✎
-          </button>
-          <button aria-label={`Delete ${name}`} title="Delete group" data-testid="group-delete" onClick={() => edit.deleteGroup(group)}>
-            ×
-          </button>
-        </span>
-      )}
+    // Placed with `top`, not a transform: sticky positions are worked out before transforms apply.
+    <div role="none" className="group-span" style={{ top, height: span }}>
+      <div
+        id={id}
+        role="treeitem"
+        aria-level={1}
+        aria-expanded={!collapsed}
+        aria-selected={active}
+        aria-label={`${name}, ${online} of ${total} online`}
+        className={`group-header-row${active ? ' row-active' : ''}${pinned ? ' group-pinned' : ''}`}
+        data-testid="group-header"
+      >
+        <button className="group-header" tabIndex={-1} aria-expanded={!collapsed} data-testid="group-toggle" onClick={() => onToggle(group, rowKey)}>
+          <span className="chevron" aria-hidden="true">
+            {collapsed ? '▸' : '▾'}
+          </span>
+          <span className="group-name">{name}</span>
+          <span className="group-count" data-testid="group-count">
+            {online}/{total}
+          </span>
+        </button>
+        {edit && (
+          <span className="group-actions">
+            <button aria-label={`Add a contact to ${name}`} title="Add a contact" data-testid="group-add-contact" onClick={() => edit.addContact(group)}>
+              +
+            </button>
+            <button aria-label={`Rename ${name}`} title="Rename group" data-testid="group-rename" onClick={() => edit.renameGroup(group)}>
+              ✎
+            </button>
+            <button aria-label={`Delete ${name}`} title="Delete group" data-testid="group-delete" onClick={() => edit.deleteGroup(group)}>
+              ×
+            </button>
+          </span>
+        )}
+      </div>
     </div>
   );
 });
@@ -235,13 +250,21 @@ export function BuddyList({
   const progress = useMemo(() => presenceProgress(groups, presence), [groups, presence]);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
+  const searchingRef = useRef(false);
+  searchingRef.current = !!filtered.query;
+  const layout = useMemo(() => groupLayout(rows, rowSize), [rows]);
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
 
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (rowsRef.current[i]?.kind === 'group' ? GROUP_ROW : CONTACT_ROW),
+    estimateSize: (i) => rowSize(rowsRef.current[i]),
     getItemKey: (i) => rowsRef.current[i]?.key ?? i,
     overscan: 8,
+    rangeExtractor: useCallback((range: Range) => rangeWithPinnedHeader(layout.headers, range), [layout]),
+    // Rows reached from the keyboard come to rest below the pinned header, not under it.
+    scrollPaddingStart: GROUP_ROW,
   });
 
   useEffect(() => {
@@ -263,6 +286,14 @@ export function BuddyList({
 
   const toggleGroup = useCallback((group: string, key?: string) => {
     if (key) setActiveKey(key);
+    // Collapsing a group scrolled under its pinned header brings the header back to its own
+    // place, so the list does not jump to whatever rows follow at the old scroll position.
+    // (While searching every group stays open, so nothing collapses and nothing moves.)
+    const header = rowsRef.current.findIndex((r) => r.kind === 'group' && r.group === group);
+    const start = layoutRef.current.starts.get(header) ?? 0;
+    const scroller = scrollRef.current;
+    const row = rowsRef.current[header];
+    if (row?.kind === 'group' && !row.collapsed && !searchingRef.current && scroller && scroller.scrollTop > start) scroller.scrollTop = start;
     setCollapsed((c) => {
       const next = new Set(c);
       if (next.has(group)) next.delete(group);
@@ -289,13 +320,11 @@ export function BuddyList({
     [edit],
   );
   const closeMenu = useCallback(() => setMenu(undefined), []);
-  const navRef = useRef<HTMLElement>(null);
-  // A menu opened from the keyboard (Shift+F10, the menu key) is used from the keyboard too.
+  // The menu takes the focus when it opens (ContactMenu). Closing it removed the focused item:
+  // the focus goes back to the list, on the contact's row (still the active row).
   const hadMenu = useRef(false);
   useEffect(() => {
-    if (menu) navRef.current?.querySelector<HTMLElement>('[data-testid="contact-menu"] [role="menuitem"]')?.focus();
-    // Closing the menu removed the focused item: give the focus back to the list.
-    else if (hadMenu.current && (document.activeElement === document.body || !document.activeElement)) scrollRef.current?.focus();
+    if (!menu && hadMenu.current && (document.activeElement === document.body || !document.activeElement)) scrollRef.current?.focus();
     hadMenu.current = !!menu;
   }, [menu]);
   const changeSort = (next: SortMode) => {
@@ -372,6 +401,8 @@ export function BuddyList({
   };
 
   const items = virtualizer.getVirtualItems();
+  // Known at each re-render (the visible range changed): enough to shade the pinned header.
+  const scrolled = virtualizer.scrollOffset ?? 0;
   // Visible rows, gathered per group so each group keeps one element (drop target, selectors).
   const sections: Array<{ group: string; items: Array<{ row: Row; index: number; start: number }> }> = [];
   for (const item of items) {
@@ -385,7 +416,7 @@ export function BuddyList({
   const loading = progress.total > 0 && progress.known < progress.total;
 
   return (
-    <nav className="buddy-list" aria-label="Contacts" ref={navRef}>
+    <nav className="buddy-list" aria-label="Contacts">
       <div className="list-tools">
         <input
           ref={searchRef}
@@ -470,6 +501,8 @@ export function BuddyList({
                     id={rowId(index)}
                     rowKey={row.key}
                     top={start}
+                    span={layout.spans.get(index) ?? GROUP_ROW}
+                    pinned={scrolled > start && scrolled < start + (layout.spans.get(index) ?? GROUP_ROW)}
                     group={row.group}
                     online={row.online}
                     total={row.total}

@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { Contact, ContactGroup, PhoneNumber } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
+import { menuMove } from './menu-keys';
 import { useCall } from './use-call';
 
 export interface ContactActions {
@@ -36,6 +37,7 @@ function CallItems({ contact, call, run }: { contact: Contact; call: NonNullable
         <button
           key={`${p.label}:${p.number}`}
           role="menuitem"
+          tabIndex={-1}
           data-testid="menu-call"
           data-label={p.label}
           data-number={p.number}
@@ -50,9 +52,22 @@ function CallItems({ contact, call, run }: { contact: Contact; call: NonNullable
   );
 }
 
-/** The "⋯" menu of a contact: card, call a number, rename, move to another group, remove. */
+const info = (item: HTMLButtonElement) => ({ label: item.textContent ?? '', disabled: item.disabled });
+const menuItems = (menu: HTMLElement | null) => [...(menu?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
+
+/**
+ * The "⋯" menu of a contact: card, call a number, rename, move to another group, remove.
+ * A WAI-ARIA menu: it takes the focus on its first item, arrows, Home, End and typed letters
+ * move it (menu-keys.ts), Enter and Space activate, Escape and Tab close it. The list gives
+ * the focus back to the contact's row when the menu goes away.
+ */
 export function ContactMenu({ group, contact, groups, actions, onClose }: { group: string; contact: Contact; groups: ContactGroup[]; actions: ContactActions; onClose: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const items = menuItems(ref.current);
+    const first = menuMove(items.map(info), -1, 'Home');
+    if (first !== undefined) items[first].focus();
+  }, []);
   useEffect(() => {
     const away = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && onClose();
     document.addEventListener('mousedown', away);
@@ -62,25 +77,38 @@ export function ContactMenu({ group, contact, groups, actions, onClose }: { grou
     onClose();
     fn();
   };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Escape' || e.key === 'Tab') {
+      e.preventDefault();
+      onClose();
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const items = menuItems(ref.current);
+    const next = menuMove(items.map(info), items.indexOf(document.activeElement as HTMLButtonElement), e.key);
+    if (next === undefined) return;
+    e.preventDefault();
+    items[next].focus();
+  };
   return (
-    <div className="menu" role="menu" ref={ref} data-testid="contact-menu" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div className="menu" role="menu" aria-label={`Actions for ${contact.displayName}`} ref={ref} data-testid="contact-menu" onKeyDown={onKeyDown}>
       {actions.card && (
-        <button role="menuitem" onClick={run(() => actions.card?.(contact))} data-testid="menu-card">
+        <button role="menuitem" tabIndex={-1} onClick={run(() => actions.card?.(contact))} data-testid="menu-card">
           Contact card…
         </button>
       )}
       {actions.call && <CallItems contact={contact} call={actions.call} run={run} />}
-      <button role="menuitem" onClick={run(() => actions.rename(group, contact))} data-testid="menu-rename">
+      <button role="menuitem" tabIndex={-1} onClick={run(() => actions.rename(group, contact))} data-testid="menu-rename">
         Rename…
       </button>
       {groups
         .filter((g) => g.name !== group)
         .map((g) => (
-          <button key={g.name} role="menuitem" onClick={run(() => actions.move(group, contact, g.name))} data-testid="menu-move" data-to={g.name}>
+          <button key={g.name} role="menuitem" tabIndex={-1} onClick={run(() => actions.move(group, contact, g.name))} data-testid="menu-move" data-to={g.name}>
             Move to {g.name || 'Contacts'}
           </button>
         ))}
-      <button role="menuitem" className="danger" onClick={run(() => actions.remove(group, contact))} data-testid="menu-remove">
+      <button role="menuitem" tabIndex={-1} className="danger" onClick={run(() => actions.remove(group, contact))} data-testid="menu-remove">
         Remove
       </button>
     </div>

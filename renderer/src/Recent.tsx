@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Contact, RecentEntry } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
+import { addressOwner } from './address-owner';
 import { errorText } from './api';
 import { numberOwner } from './number-owner';
 import { useCall } from './use-call';
@@ -11,8 +12,14 @@ function when(at: number): string {
   return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
 }
 
-/** Calls and conversations: this session's and the server's recent-communications list. A call is placed again with a click. */
-export function Recent({ api, contacts = [] }: { api: DeskApi; contacts?: Contact[] }) {
+const NO_CONTACTS: ReadonlyMap<string, Contact> = new Map();
+
+/**
+ * Calls and conversations: this session's and the server's recent-communications list. A call is
+ * placed again with a click. Entries of people in the contact list show their name as the buddy
+ * list does, with the number or address beside it. `contacts` is keyed by SIP address.
+ */
+export function Recent({ api, contacts = NO_CONTACTS }: { api: DeskApi; contacts?: ReadonlyMap<string, Contact> }) {
   const [entries, setEntries] = useState<RecentEntry[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const { hints, preview, call, outcome, busy } = useCall(api);
@@ -23,12 +30,33 @@ export function Recent({ api, contacts = [] }: { api: DeskApi; contacts?: Contac
   if (error) return <p className="error">{error}</p>;
   if (!entries) return <p className="empty">Loading…</p>;
   if (entries.length === 0) return <p className="empty">No recent calls.</p>;
-  const body = (r: RecentEntry) => {
-    const owner = r.kind === 'call' ? numberOwner(contacts, r.target, r.dialed) : undefined;
+  const imBody = (r: RecentEntry) => {
+    const owner = addressOwner(contacts, r.target);
     return (
       <>
         <span className="recent-icon" aria-hidden="true">
-          {r.kind === 'call' ? '☎' : '✉'}
+          ✉
+        </span>
+        <span className="contact-text" title={r.target}>
+          <span className="contact-name" data-testid="recent-name">
+            {owner ? owner.displayName : r.target}
+          </span>
+          {owner && (
+            <span className="contact-note" data-testid="recent-address">
+              {r.target}
+            </span>
+          )}
+        </span>
+        <span className="recent-when">{when(r.at)}</span>
+      </>
+    );
+  };
+  const callBody = (r: RecentEntry) => {
+    const owner = numberOwner(contacts.values(), r.target, r.dialed);
+    return (
+      <>
+        <span className="recent-icon" aria-hidden="true">
+          ☎
         </span>
         <span className="contact-text">
           <span className="contact-name" data-testid="recent-name">
@@ -64,10 +92,12 @@ export function Recent({ api, contacts = [] }: { api: DeskApi; contacts?: Contac
                 onFocus={() => preview(r.target)}
                 onClick={() => void call(r.target)}
               >
-                {body(r)}
+                {callBody(r)}
               </button>
+            ) : r.kind === 'im' ? (
+              imBody(r)
             ) : (
-              body(r)
+              callBody(r)
             )}
           </li>
         ))}

@@ -80,6 +80,9 @@ describe('buddy list with 5,000 lab contacts, in Chromium', () => {
     const [box, view] = await Promise.all([row.boundingBox(), page.locator('[data-testid="buddy-scroll"]').boundingBox()]);
     expect(box!.y).toBeGreaterThanOrEqual(view!.y);
     expect(box!.y + box!.height).toBeLessThanOrEqual(view!.y + view!.height + 1);
+    // The group's header, hundreds of rows up, is pinned at the top of the list.
+    const header = await page.locator(`[data-testid="group"][data-name="${lastGroup}"] [data-testid="group-header"]`).boundingBox();
+    expect(Math.abs(header!.y - view!.y)).toBeLessThan(1);
     expect(await rowCount()).toBeLessThan(200);
   });
 
