@@ -6,9 +6,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The renderer is built once, before any file runs: e2e files run in parallel and must not
-    // rebuild dist/renderer under each other.
-    globalSetup: ['test/support/build-renderer.ts'],
+    // The renderer and the Electron bundles are built once, before any file runs: files run in
+    // parallel and must not rebuild dist/ under each other.
+    globalSetup: ['test/support/build-renderer.ts', 'test/support/build-electron.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,

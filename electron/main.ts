@@ -13,6 +13,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, powerMonitor, screen, session, shell, Tray } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Store from 'electron-store';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../shared/ipc';
 import type { ExportedFile, OpenRequest, OwnAvailability } from '../shared/domain';
@@ -33,6 +34,23 @@ const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const RENDERER = join(__dirname, '..', 'renderer', 'index.html');
+const RENDERER_URL = pathToFileURL(RENDERER).href;
+
+/**
+ * Requests are served only to the app's own page (main or conversation window, whatever its
+ * query): not to another site, and not to another local file, which could hold anything.
+ */
+function isAppPage(frameUrl: string | undefined): boolean {
+  if (!frameUrl) return false;
+  try {
+    const url = new URL(frameUrl);
+    url.search = '';
+    url.hash = '';
+    return url.href === RENDERER_URL;
+  } catch {
+    return false;
+  }
+}
 
 let created: CreatedBackend | undefined;
 let window: BrowserWindow | undefined;
@@ -209,7 +227,7 @@ if (!app.requestSingleInstanceLock()) {
     }).start();
     for (const channel of INVOKE_CHANNELS) {
       ipcMain.handle(channel, async (event, ...args: unknown[]) => {
-        if (!event.senderFrame?.url?.startsWith('file://')) return { ok: false, error: { code: 'invalid-input', message: 'Refused.' } };
+        if (!isAppPage(event.senderFrame?.url)) return { ok: false, error: { code: 'invalid-input', message: 'Refused.' } };
         try {
           const own = hostHandlers[channel];
           const value = own ? await own(BrowserWindow.fromWebContents(event.sender) ?? undefined, args) : await dispatchInvoke(created!.backend, channel, args);

@@ -1,6 +1,8 @@
 /**
  * The Electron shell's logic, which runs without an Electron binary: OS open requests
  * (tel:/sip:/im: from argv or open-url), window geometry clamped to the displays, the tray menu.
+ * The wiring of main and preload is tested on their bundles with a fake Electron
+ * (test/integration/electron/main-process.test.ts, test/unit/electron/preload.test.ts).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { openRequestFromArgv, parseOpenUrl, chatAddress } from '../../../shared/open-url';
@@ -138,26 +140,5 @@ describe('start at login on Linux', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('Electron main wiring (read from the source: Electron cannot start here)', () => {
-  it('opens every window, conversation windows included, with the one hardened set of web preferences', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const main = readFileSync(join(import.meta.dirname, '..', '..', '..', 'electron', 'main.ts'), 'utf8');
-    const windows = main.match(/new BrowserWindow\(\{[^;]*\}\);/g) ?? [];
-    expect(windows.length).toBeGreaterThanOrEqual(2);
-    for (const w of windows) expect(w).toMatch(/webPreferences: \{ \.\.\.WEB_PREFERENCES \}/);
-    const prefs = /const WEB_PREFERENCES = \{([^}]*)\}/.exec(main)?.[1] ?? '';
-    expect(prefs).toMatch(/sandbox: true/);
-    expect(prefs).toMatch(/contextIsolation: true/);
-    expect(prefs).toMatch(/nodeIntegration: false/);
-    // A second launch hands its argv over; macOS links come as open-url; both parse, then requestOpen.
-    expect(main).toMatch(/'second-instance', \(_event, argv\)[^]*?handleOpen\(openRequestFromArgv\(argv\)\)/);
-    expect(main).toMatch(/'open-url'[^]*?handleOpen\(parseOpenUrl\(url\)\)/);
-    expect(main).toMatch(/session\.requestOpen\(request\)/);
-    // The renderer's calls are refused unless they come from the app's own files.
-    expect(main).toMatch(/senderFrame\?\.url\?\.startsWith\('file:\/\/'\)/);
   });
 });
