@@ -38,6 +38,7 @@ import { Grammar } from 'sip.js/lib/grammar/grammar.js';
 import type { URI } from 'sip.js/lib/grammar/uri.js';
 import { Emitter } from '../events';
 import type { RequestCredentials } from './digest';
+import { detached } from './sip-grammar';
 
 export enum PresenceSubscriptionState {
   Idle = 'idle',
@@ -350,7 +351,7 @@ export class PresenceSubscription {
           // The route set is the NOTIFY's Record-Route values, cut out of its text: copies
           // let the message go (see detached() in sip-grammar.ts).
           const routeSet = (subscription as unknown as { dialogState?: { routeSet?: string[] } }).dialogState?.routeSet;
-          if (routeSet) for (let i = 0; i < routeSet.length; i++) routeSet[i] = Buffer.from(routeSet[i], 'utf8').toString('utf8');
+          if (routeSet) for (let i = 0; i < routeSet.length; i++) routeSet[i] = detached(routeSet[i]);
           subscription.delegate = {
             onNotify: (uas: IncomingNotifyRequest) => {
               if (attempt === this.attempt && this.dialog === subscription) this.notified(uas);
