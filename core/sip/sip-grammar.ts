@@ -234,7 +234,7 @@ const USER_PLACEHOLDER = 'PdUsEr7';
 const URI_USER = /(sips?:)([A-Za-z0-9._!~*'()+-]+)@/i;
 /** A Call-ID made only of these characters is valid, and the grammar's result is the text itself. */
 const PLAIN_CALL_ID = new RegExp(`^${TOKEN}(?:@${TOKEN})?$`);
-const MEMO_LIMIT = 4000;
+const MEMO_LIMIT = 2000;
 const memo = new Map<string, unknown>();
 
 function remember(key: string, value: unknown): void {
