@@ -3,14 +3,16 @@
  * many users over ONE TCP connection, without registering them (PUBLISH needs no binding).
  * Hundreds of full SIP accounts would each hold a connection, a registration and timers; the
  * RLS tests only need presentities on the server, so this sends one PUBLISH per user (digest
- * answered per user; the server's nonce is reused while it is valid, so most PUBLISHes need
- * one round trip) and modifies each publication in place with SIP-If-Match.
+ * answered per user; the server's nonce is reused while it is valid, with an increasing nonce
+ * count when the challenge has qop, so most PUBLISHes need one round trip) and modifies each
+ * publication in place with SIP-If-Match.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { OwnStatus } from '../shared/domain';
 import { buildPidf } from '../core/sip/pidf';
 import { SipStreamFramer } from '../core/sip/tcp-transport';
+import { digestAuthorization } from '../core/sip/digest';
 
 export interface PublisherUser {
   id: string;
@@ -22,7 +24,6 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-const md5 = (v: string) => createHash('md5').update(v).digest('hex');
 const token = () => randomBytes(8).toString('hex');
 const header = (message: string, name: string) => new RegExp(`^${name}[ \\t]*:[ \\t]*(.*)$`, 'im').exec(message)?.[1]?.trim();
 
@@ -30,7 +31,8 @@ export class BulkPublisher {
   private socket: Socket | undefined;
   private readonly pending = new Map<string, Pending>();
   private readonly etags = new Map<string, string>();
-  private nonce: { realm: string; nonce: string; qop?: string } | undefined;
+  /** The last challenge; `nc` is the last nonce count sent with it (never sent twice). */
+  private nonce: { realm: string; nonce: string; qop?: string; nc: number } | undefined;
   private localPort = 0;
   private cseq = 1;
 
@@ -75,7 +77,9 @@ export class BulkPublisher {
   private async publishOne(user: PublisherUser, status: OwnStatus): Promise<void> {
     const aor = `sip:${user.id}@${this.domain}`;
     const body = buildPidf(aor, status, `bulk-${user.id}`, 'Presence Desk lab publisher');
-    for (let attempt = 0; attempt < 3; attempt += 1) {
+    // A nonce shared by many PUBLISHes in flight may be used up (stale) before this one's turn:
+    // each challenge brings a fresh one.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
       const response = await this.send(user, aor, body);
       const code = Number(response.slice(8, 11));
       if (code >= 200 && code < 300) {
@@ -88,7 +92,7 @@ export class BulkPublisher {
         const realm = /realm="([^"]*)"/i.exec(challenge)?.[1];
         const nonce = /nonce="([^"]*)"/i.exec(challenge)?.[1];
         if (!realm || !nonce) throw new Error(`PUBLISH for ${user.id}: unusable challenge "${challenge}"`);
-        this.nonce = { realm, nonce, qop: /qop="?([^",]*)/i.exec(challenge)?.[1] };
+        if (this.nonce?.nonce !== nonce) this.nonce = { realm, nonce, qop: /qop="?([^",]*)/i.exec(challenge)?.[1], nc: 0 };
         continue;
       }
       if (code === 412) {
@@ -119,17 +123,11 @@ export class BulkPublisher {
     ];
     const etag = this.etags.get(user.id);
     if (etag) lines.push(`SIP-If-Match: ${etag}`);
-    if (this.nonce) {
-      const { realm, nonce, qop } = this.nonce;
-      const ha1 = md5(`${user.id}:${realm}:${user.password}`);
-      const ha2 = md5(`PUBLISH:${aor}`);
-      if (qop) {
-        const cnonce = token();
-        const response = md5(`${ha1}:${nonce}:00000001:${cnonce}:auth:${ha2}`);
-        lines.push(`Proxy-Authorization: Digest username="${user.id}", realm="${realm}", nonce="${nonce}", uri="${aor}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="${cnonce}"`);
-      } else {
-        lines.push(`Proxy-Authorization: Digest username="${user.id}", realm="${realm}", nonce="${nonce}", uri="${aor}", response="${md5(`${ha1}:${nonce}:${ha2}`)}", algorithm=MD5`);
-      }
+    const known = this.nonce;
+    if (known) {
+      const qop = known.qop === 'auth' ? 'auth' : undefined;
+      const answer = digestAuthorization({ username: user.id, password: user.password, method: 'PUBLISH', uri: aor, realm: known.realm, nonce: known.nonce, qop, nc: qop ? ++known.nc : undefined });
+      if (answer) lines.push(`Proxy-Authorization: ${answer}`);
     }
     lines.push(`Content-Length: ${Buffer.byteLength(body, 'utf8')}`);
     const message = `${lines.join('\r\n')}\r\n\r\n${body}`;

@@ -16,8 +16,9 @@
  * after a connection loss is replaced by the backup; while on the backup the primary is
  * probed and the account moves back when it answers (see `failover.ts`).
  */
-import { Messager, Registerer, UserAgent, type Message, type URI } from 'sip.js';
+import { Registerer, UserAgent, type Message, type URI } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
+import type { OutgoingRequestDelegate } from 'sip.js/lib/core/messages/outgoing-request.js';
 import type { Presence } from '../../shared/domain';
 import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
@@ -33,6 +34,7 @@ import { EventListSubscription, type ListSubscriptionState } from './rls';
 import { MULTIPART_MAX_BYTES } from './multipart';
 import { normaliseAor } from '../uri';
 import { installFastGrammar } from './sip-grammar';
+import { DigestCredentialCache } from './digest';
 
 export { SipError } from './sip-error';
 
@@ -113,6 +115,8 @@ export class SipAccount {
   private lastStatus: PublishedStatus | undefined;
   /** Each user agent's socket port (a failover briefly has two user agents). */
   private readonly localPorts = new WeakMap<UserAgent, { port: number }>();
+  /** Each user agent's digest cache: its server's last challenge, answered in advance. */
+  private readonly credentials = new WeakMap<UserAgent, DigestCredentialCache>();
   private stopping = false;
   private reconnecting = false;
   private readonly seenMessages = new Set<string>();
@@ -252,6 +256,11 @@ export class SipAccount {
         },
       });
       this.localPorts.set(ua, local);
+      // Every challenge on this server is answered through one cache, so new SUBSCRIBE,
+      // PUBLISH and MESSAGE requests carry the answer from the start (see digest.ts).
+      const credentials = new DigestCredentialCache({ username: this.options.user, password: this.options.password, log: this.log });
+      credentials.install(ua.userAgentCore);
+      this.credentials.set(ua, credentials);
       await ua.start().catch((error: Error & { code?: string }) => {
         throw new SipError(error.code === 'tls' ? 'tls' : error.code === 'timeout' ? 'timeout' : 'unreachable', `${error.message}.`);
       });
@@ -319,7 +328,7 @@ export class SipAccount {
     this.lastStatus = { ...status };
     const ua = this.ua;
     if (!ua || this._state !== 'registered') return; // published on (re)registration
-    this.publication ??= new Publication(ua, 'presence', 'application/pidf+xml', 600, this.log);
+    this.publication ??= new Publication(ua, 'presence', 'application/pidf+xml', 600, this.log, undefined, this.credentials.get(ua));
     const result = await this.publication.publish(buildPidf(this.uri, status, this.tupleId));
     if (!result.ok) throw new SipError('sip', `Publishing your status failed (${result.status} ${result.reason}).`, result.status);
   }
@@ -386,6 +395,7 @@ export class SipAccount {
       listUri: list.listUri,
       expires: list.expires,
       log: this.log,
+      credentials: this.credentials.get(ua),
       onChanges: (changes) => {
         if (this.list !== list) return;
         // Only members of the list as we know it: a member just removed may still be reported.
@@ -413,7 +423,7 @@ export class SipAccount {
       this.log(`sip: cannot watch "${uri}": not a SIP address`);
       return;
     }
-    const subscription = new PresenceSubscription({ ua, target: uri, expires: 600, log: this.log });
+    const subscription = new PresenceSubscription({ ua, target: uri, expires: 600, log: this.log, credentials: this.credentials.get(ua) });
     this.subscribers.set(uri, subscription);
     subscription.on('notify', ({ body }) => {
       try {
@@ -441,10 +451,12 @@ export class SipAccount {
     const ua = this.requireRegistered();
     const target = UserAgent.makeURI(to);
     if (!target) throw new SipError('invalid-input', `"${to}" is not a SIP address.`);
-    const messager = new Messager(ua, target, text, 'text/plain;charset=UTF-8');
     let status = 0;
-    const send = (delegate: { onAccept: () => void; onReject: (response: IncomingResponse) => void }) =>
-      messager.message({ requestDelegate: { onReject: delegate.onReject, onAccept: (response) => ((status = response.message.statusCode ?? 0), delegate.onAccept()) } });
+    const send = async (delegate: { onAccept: () => void; onReject: (response: IncomingResponse) => void }) =>
+      this.sendMessageRequest(ua, target, text, 'text/plain;charset=UTF-8', {
+        onReject: delegate.onReject,
+        onAccept: (response) => ((status = response.message.statusCode ?? 0), delegate.onAccept()),
+      });
     await this.finalAnswer('MESSAGE', send, (response) => {
       const code = response.message.statusCode;
       const why = code === 480 || code === 404 ? 'is not signed in' : 'could not be reached';
@@ -460,7 +472,18 @@ export class SipAccount {
     const body =
       `<?xml version="1.0" encoding="UTF-8"?><isComposing xmlns="urn:ietf:params:xml:ns:im-iscomposing">` +
       `<state>${active ? 'active' : 'idle'}</state><contenttype>text/plain</contenttype>${active ? '<refresh>60</refresh>' : ''}</isComposing>`;
-    await new Messager(ua, target, body, COMPOSING_TYPE).message();
+    this.sendMessageRequest(ua, target, body, COMPOSING_TYPE);
+  }
+
+  /**
+   * A MESSAGE as sip.js's Messager builds it, plus the answer to the server's last challenge
+   * (so it is not answered 407 first).
+   */
+  private sendMessageRequest(ua: UserAgent, target: URI, content: string, contentType: string, delegate?: OutgoingRequestDelegate): void {
+    const core = ua.userAgentCore;
+    const message = core.makeOutgoingRequestMessage('MESSAGE', target, core.configuration.aor, target, {}, [], { contentDisposition: 'render', contentType, content });
+    this.credentials.get(ua)?.authorize(message);
+    core.request(message, delegate);
   }
 
   private requireRegistered(): UserAgent {
@@ -509,6 +532,7 @@ export class SipAccount {
       if (this.stopping || !this.ua) break;
       try {
         await this.ua.reconnect();
+        this.credentials.get(this.ua)?.reset();
         this.fixContactPort();
         await this.register();
         this.setState('registered');

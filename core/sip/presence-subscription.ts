@@ -29,6 +29,7 @@
 import type { UserAgent } from 'sip.js';
 import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
+import type { OutgoingRequestMessage } from 'sip.js/lib/core/messages/outgoing-request-message.js';
 import type { IncomingNotifyRequest } from 'sip.js/lib/core/messages/methods/notify.js';
 import type { IncomingRequestWithSubscription, OutgoingSubscribeRequest, OutgoingSubscribeRequestDelegate } from 'sip.js/lib/core/messages/methods/subscribe.js';
 import type { Subscription } from 'sip.js/lib/core/subscription/subscription.js';
@@ -36,6 +37,8 @@ import { AllowedMethods } from 'sip.js/lib/core/user-agent-core/allowed-methods.
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
 import type { URI } from 'sip.js/lib/grammar/uri.js';
 import { Emitter } from '../events';
+import type { RequestCredentials } from './digest';
+import { detached } from './sip-grammar';
 
 export enum PresenceSubscriptionState {
   Idle = 'idle',
@@ -85,6 +88,11 @@ export interface PresenceSubscriptionOptions {
   random?: () => number;
   timers?: SubscriptionTimers;
   log?: (line: string) => void;
+  /**
+   * The account's digest cache: initial SUBSCRIBEs carry the answer to the server's last
+   * challenge, so they are accepted without a 407 round trip (see digest.ts).
+   */
+  credentials?: RequestCredentials;
 }
 
 export interface SubscriptionNotify {
@@ -290,7 +298,7 @@ export class PresenceSubscription {
     this.clearTimer();
     const attempt = ++this.attempt;
     const core = this.options.ua.userAgentCore;
-    let message;
+    let message: OutgoingRequestMessage;
     try {
       // One parse of the target serves as Request-URI and To (sip.js copies each).
       const target = this.targetUri();
@@ -300,16 +308,39 @@ export class PresenceSubscription {
       return;
     }
     this.setState(PresenceSubscriptionState.Subscribing);
+    const credentials = this.options.credentials;
+    if (!credentials) {
+      this.transmit(attempt, message, () => {});
+      return;
+    }
+    credentials.schedule((answered) => {
+      // Stopped or restarted while waiting for the server's first challenge: not sent.
+      if (attempt !== this.attempt) return answered();
+      credentials.authorize(message);
+      this.transmit(attempt, message, answered);
+    });
+  }
+
+  /** Sends an initial SUBSCRIBE; `answered` is told of its final answer (or that none will come). */
+  private transmit(attempt: number, message: OutgoingRequestMessage, answered: () => void): void {
     const current = () => attempt === this.attempt;
     const delegate: OutgoingSubscribeRequestDelegate = {
       onAccept: (response) => {
+        answered();
         if (!current()) return;
         const granted = Number(response.message.getHeader('Expires'));
         if (Number.isFinite(granted) && granted > 0) this.grantedExpires = granted;
       },
-      onReject: (response) => current() && this.rejected(response, 'SUBSCRIBE'),
-      onRedirect: (response) => current() && this.rejected(response, 'SUBSCRIBE'),
+      onReject: (response) => {
+        answered();
+        if (current()) this.rejected(response, 'SUBSCRIBE');
+      },
+      onRedirect: (response) => {
+        answered();
+        if (current()) this.rejected(response, 'SUBSCRIBE');
+      },
       onNotify: ({ request, subscription }: IncomingRequestWithSubscription) => {
+        answered();
         if (!current()) {
           request.reject({ statusCode: 481 });
           return;
@@ -320,7 +351,7 @@ export class PresenceSubscription {
           // The route set is the NOTIFY's Record-Route values, cut out of its text: copies
           // let the message go (see detached() in sip-grammar.ts).
           const routeSet = (subscription as unknown as { dialogState?: { routeSet?: string[] } }).dialogState?.routeSet;
-          if (routeSet) for (let i = 0; i < routeSet.length; i++) routeSet[i] = Buffer.from(routeSet[i], 'utf8').toString('utf8');
+          if (routeSet) for (let i = 0; i < routeSet.length; i++) routeSet[i] = detached(routeSet[i]);
           subscription.delegate = {
             onNotify: (uas: IncomingNotifyRequest) => {
               if (attempt === this.attempt && this.dialog === subscription) this.notified(uas);
@@ -337,14 +368,16 @@ export class PresenceSubscription {
         this.notified(request);
       },
       onNotifyTimeout: () => {
+        answered();
         if (!current()) return;
         this.request = undefined;
         this.lost({ reason: 'no NOTIFY arrived after the SUBSCRIBE (Timer N)' });
       },
     };
     try {
-      this.request = core.subscribe(message, delegate);
+      this.request = this.options.ua.userAgentCore.subscribe(message, delegate);
     } catch (error) {
+      answered();
       this.lost({ reason: `SUBSCRIBE could not be sent (${(error as Error).message})` });
     }
   }

@@ -15,6 +15,7 @@ import type { UserAgent } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
 import { fromBodyLegacy } from 'sip.js/lib/core/messages/body.js';
 import type { SubscriptionTimers } from './presence-subscription';
+import type { RequestCredentials } from './digest';
 
 export interface PublishResult {
   ok: boolean;
@@ -36,6 +37,8 @@ export class Publication {
     private readonly log: (line: string) => void = () => {},
     /** Timer functions (tests run the refresh clock by hand). */
     private readonly timers: SubscriptionTimers = { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (h) => clearTimeout(h as NodeJS.Timeout) },
+    /** The account's digest cache: a PUBLISH carries the answer to the last challenge (no 407 round trip). */
+    private readonly credentials?: Pick<RequestCredentials, 'authorize'>,
   ) {
     this.expires = requestedExpires;
   }
@@ -103,6 +106,7 @@ export class Publication {
         }
         resolve(result);
       };
+      this.credentials?.authorize(message);
       core.request(message, { onAccept: done, onReject: done });
     });
   }

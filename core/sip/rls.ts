@@ -28,6 +28,7 @@ import type { IncomingNotifyRequest } from 'sip.js/lib/core/messages/methods/not
 import type { OutgoingSubscribeRequest } from 'sip.js/lib/core/messages/methods/subscribe.js';
 import { EventListError, EventListState, isEventListBody, type MemberChange } from './event-list';
 import type { MultipartOptions } from './multipart';
+import type { RequestCredentials } from './digest';
 
 export type ListSubscriptionState = 'idle' | 'subscribing' | 'active' | 'waiting' | 'fallback' | 'stopped';
 
@@ -38,6 +39,8 @@ export interface EventListSubscriptionOptions {
   /** Size limits for NOTIFY bodies. */
   limits?: MultipartOptions;
   log?: (line: string) => void;
+  /** The account's digest cache: the SUBSCRIBE carries the answer to the last challenge. */
+  credentials?: Pick<RequestCredentials, 'authorize'>;
   /** Presence changes of members, exactly those a NOTIFY carried. */
   onChanges: (changes: MemberChange[]) => void;
   /** The server does not offer this list as an event list: watch members one by one instead. */
@@ -115,6 +118,7 @@ export class EventListSubscription {
       { optionTags: [...core.configuration.supportedOptionTags, 'eventlist'] },
       this.headers(this.options.expires ?? 600),
     );
+    this.options.credentials?.authorize(message);
     this.pending = core.subscribe(message, {
       onAccept: () => undefined,
       onNotify: ({ request, subscription }) => {

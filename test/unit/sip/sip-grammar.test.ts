@@ -83,6 +83,48 @@ describe('fast sip.js grammar', () => {
     for (const [rule, input] of cases) expect(JSON.stringify(Grammar.parse(input, rule))).toBe(JSON.stringify(originalGrammarParse(input, rule)));
   });
 
+  it('reads Via, From and To that differ only in branch, tag or user exactly as sip.js, each with its own values', () => {
+    const cases: [string, string][] = [];
+    for (const tag of ['abc', '12eea4ca5c6ee4c5df0055cdc841996a-78550000', "x.y!z%*_+`'~-9"]) {
+      cases.push(['From', `<sip:buddy1@lab.test>;tag=${tag}`], ['To', `"Kim" <sip:kim@lab.test;transport=tcp>;tag=${tag};x=1`], ['From', `sip:kim@lab.test ; TAG = ${tag}`]);
+      cases.push(['Via', `SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK${tag};rport=5060;received=127.0.0.1`], ['Via', `SIP/2.0/UDP [2001:db8::1];rport;branch=${tag}`]);
+    }
+    cases.push(
+      ['From', '<sip:a@b>;tag=one;tag=two'],
+      ['To', '<sip:Other.User@lab.test>;tag=1'],
+      ['To', '<sip:a%41b@lab.test>;tag=1'],
+      ['From', '"sip:x@y" <sip:a@b>;tag=1'],
+      ['From', '<tel:+15551234>;tag=1'],
+      ['From', '<sip:PdUsEr7@b>;tag=1'],
+      ['To', 'sips:Kim@[2001:db8::1]:5061;tag=9'],
+      ['SIP_URI', 'sip:buddy1@lab.test'],
+      ['SIP_URI', 'sip:buddy2@lab.test'],
+      ['SIP_URI', 'sips:Kim.Lee@[2001:db8::1]:5061;transport=tls?subject=x'],
+      ['SIP_URI', 'sip:lab.test;maddr=sip:x@y'],
+      ['SIP_URI', 'sip:a%41@lab.test'],
+      ['SIP_URI', 'sip:@lab.test'],
+      ['From', '<sip:a@b;tag=inside>'],
+      ['From', '<sip:PdVaRyInG7@b>;tag=PdVaRyInG7'],
+      ['To', '<sip:a@b>;tag="quoted"'],
+      ['To', '<sip:a@b>;tag='],
+      ['Via', 'SIP/2.0/TCP host;branch=z9hG4bK1, SIP/2.0/TCP other;branch=z9hG4bK2'],
+      ['Via', 'not a via;branch=z9hG4bK1'],
+      ['Call_ID', 'ojrpc3as7lnm9vdiigud'],
+      ['Call_ID', 'a@127.0.0.1'],
+      ['Call_ID', 'x y'],
+      ['Call_ID', 'a@b@c'],
+      ['Call_ID', '"q"<>:/[]?{}@x'],
+    );
+    // Twice: the second reading takes the remembered values.
+    for (let pass = 0; pass < 2; pass++) for (const [rule, input] of cases) expect(JSON.stringify(Grammar.parse(input, rule)), `${rule} ${input}`).toBe(JSON.stringify(originalGrammarParse(input, rule)));
+    const first = Grammar.parse('<sip:kim@lab.test>;tag=one', 'From') as { getParam(k: string): string; uri: unknown };
+    const second = Grammar.parse('<sip:kim@lab.test>;tag=two', 'From') as typeof first;
+    const other = Grammar.parse('<sip:lee@lab.test>;tag=three', 'To') as typeof first;
+    expect([first.getParam('tag'), second.getParam('tag'), other.getParam('tag')]).toEqual(['one', 'two', 'three']);
+    expect(String(other.uri)).toBe('sip:lee@lab.test');
+    expect(second.uri).not.toBe(first.uri);
+  });
+
   it('gives every caller its own copy of a remembered result', () => {
     const first = Grammar.parse('<sip:127.0.0.1:5060;transport=tcp>', 'Contact') as { parsed: { uri: { setParam(k: string, v: string): void } } }[];
     first[0].parsed.uri.setParam('changed', 'yes');
