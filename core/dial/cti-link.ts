@@ -126,6 +126,11 @@ export class CtiLink {
     };
   }
 
+  /** How Diagnostics names the gateway: `tcp 10.0.0.5:2748`. */
+  private get tracePeer(): string {
+    return `${this.gateway.tls ? 'tls' : 'tcp'} ${describeGateway(this.gateway)}`;
+  }
+
   private emit(): void {
     this.events.emit('state', this.state, (error) => this.options.log?.(`cti: listener failed: ${(error as Error).message}`));
   }
@@ -158,7 +163,6 @@ export class CtiLink {
 
   private connect(): void {
     const gateway = this.gateway;
-    this.link = this.link === 'monitoring' ? 'reconnecting' : this.link;
     const socket = gateway.tls
       ? tls.connect({ host: gateway.host, port: gateway.port, servername: net.isIP(gateway.host) ? undefined : gateway.host, ...(this.options.ca ? { ca: this.options.ca } : {}) })
       : net.connect({ host: gateway.host, port: gateway.port });
@@ -227,7 +231,7 @@ export class CtiLink {
   }
 
   private send(socket: net.Socket, invokeId: string, xml: string, what: string): void {
-    this.options.trace?.record({ protocol: 'cti', direction: 'out', peer: `${this.gateway.tls ? 'tls' : 'tcp'} ${describeGateway(this.gateway)}`, raw: xml, operation: what });
+    this.options.trace?.record({ protocol: 'cti', direction: 'out', peer: this.tracePeer, raw: xml, operation: what });
     socket.write(encodeCstaFrame(invokeId, xml));
   }
 
@@ -238,7 +242,7 @@ export class CtiLink {
       message = parseCstaMessage(xml);
     } catch (error) {
       // One unreadable message costs only itself: the link and the other messages go on.
-      this.options.trace?.record({ protocol: 'cti', direction: 'in', peer: `tcp ${describeGateway(this.gateway)}`, raw: xml, operation: 'unreadable' });
+      this.options.trace?.record({ protocol: 'cti', direction: 'in', peer: this.tracePeer, raw: xml, operation: 'unreadable' });
       this.options.log?.(`cti: message ${invokeId} refused: ${error instanceof XmlError ? error.message : String(error)}`);
       const waiting = this.pending.get(invokeId);
       if (waiting && invokeId !== CSTA_EVENT_INVOKE_ID) {
@@ -248,7 +252,7 @@ export class CtiLink {
       }
       return;
     }
-    this.options.trace?.record({ protocol: 'cti', direction: 'in', peer: `${this.gateway.tls ? 'tls' : 'tcp'} ${describeGateway(this.gateway)}`, raw: xml, operation: message.name });
+    this.options.trace?.record({ protocol: 'cti', direction: 'in', peer: this.tracePeer, raw: xml, operation: message.name });
     if (message.type === 'response' || message.type === 'error') {
       const waiting = this.pending.get(invokeId);
       if (!waiting) return;
