@@ -1,7 +1,8 @@
 /**
  * Interop with sipsak, a SIP tool we did not write, through the demo lab's Kamailio: sipsak
  * sends MESSAGEs as Lena (the colleague who has no bot), answering Kamailio's digest challenge
- * itself, and Presence Desk (DeskSession, signed in as Alex) shows each one with its text, over
+ * itself, and Presence Desk (DeskSession, signed in as Alex) shows each one with its text and its
+ * 200 OK reaches sipsak back through Kamailio, over
  * either transport; a MESSAGE whose password is wrong never reaches Alex. sipsak's OPTIONS is
  * answered by the lab itself, as the UDP keep-alive relies on.
  */
@@ -59,7 +60,9 @@ describe('sipsak interop through Kamailio', () => {
     const shown = nextFromLena(() => run);
     run = sendAsLena('Hallo Alex, hier ist sipsak', 'udp');
     expect(await shown).toMatchObject({ direction: 'in', peer: lena(), text: 'Hallo Alex, hier ist sipsak', state: 'received' });
-    await run.stop();
+    // Presence Desk's 200 OK travels back through Kamailio to sipsak, which ends with success.
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(/SIP\/2\.0 200 OK[^]*User-Agent: Presence Desk[^]*final received/);
   });
 
   it('shows an IM sipsak sends over TCP with its UTF-8 text intact', async () => {
@@ -68,7 +71,8 @@ describe('sipsak interop through Kamailio', () => {
     const shown = nextFromLena(() => run);
     run = sendAsLena(text, 'tcp');
     expect((await shown).text).toBe(text);
-    await run.stop();
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(/SIP\/2\.0 200 OK[^]*final received/);
   });
 
   it('a MESSAGE with the wrong password is refused by the server and never shown', async () => {
