@@ -36,7 +36,7 @@ import type {
   SignInRequest,
   Snapshot,
 } from '../shared/domain';
-import { isOnThePhone } from '../shared/domain';
+import { PHONE_ACTIONS, isOnThePhone, type PhoneAction } from '../shared/domain';
 import type { DeskBackend, EventChannel, EventChannels, InvokeHandlers } from '../shared/ipc';
 import { CupsSession, type AllConfig, type CupsGroup, type ItemResult, type SystemConfig } from './cups';
 import { SipAccount, defaultListUri, describeServer, type IncomingMessage, type PublishedStatus, type RegistrationState, type SipServer, type SipTransportKind, type TlsTrust } from './sip';
@@ -215,6 +215,7 @@ export class DeskSession implements DeskBackend {
       'directory:search': (text) => this.requireConnection().directory.search(text),
       'directory:status': () => this.connection?.directory.status ?? { state: 'not-configured' },
       'dial:hang-up': (callId) => this.hangUp(typeof callId === 'string' ? callId : undefined),
+      'phone:control': (action, callId) => this.phoneControl(action, callId),
       'dial:devices': () => this.phoneChoice(),
       'dial:set-device': (deviceName, lineNumber) => {
         this.options.settings.update({ phoneDevice: String(deviceName ?? ''), phoneLine: String(lineNumber ?? '') });
@@ -861,13 +862,25 @@ export class DeskSession implements DeskBackend {
     const inProgress = this.phoneState.link === 'monitoring' && this.phoneState.calls.some((c) => (callId ? c.id === callId : c.state !== 'ringing'));
     if (inProgress || !connection.phone) {
       try {
-        return await connection.ownPhone.hangUp(callId);
+        return await connection.ownPhone.control('clear', callId);
       } catch (error) {
         if (!connection.phone) throw new DeskError('config', (error as Error).message);
         this.log(`dial: hang-up through the CTI gateway failed (${(error as Error).message}); asking WebDialer`);
       }
     }
     return connection.dialer.hangUp();
+  }
+
+  private async phoneControl(action: unknown, callId: unknown): Promise<void> {
+    if (!PHONE_ACTIONS.includes(action as PhoneAction)) throw new DeskError('invalid-input', `Unknown phone action "${String(action)}".`);
+    if (typeof callId !== 'string' || !callId) throw new DeskError('invalid-input', 'Which call? No call was named.');
+    const connection = this.requireConnection();
+    if (this.phoneState.link !== 'monitoring') throw new DeskError('config', this.phoneState.error ?? 'Your phone is not watched through a CTI gateway, so its calls cannot be controlled from here.');
+    try {
+      await connection.ownPhone.control(action as PhoneAction, callId);
+    } catch (error) {
+      throw new DeskError('cti', (error as Error).message);
+    }
   }
 
   private async phoneChoice(): Promise<PhoneChoice> {

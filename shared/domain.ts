@@ -118,6 +118,7 @@ export type AppErrorCode =
   | 'parse' // a response that is not the XML we can read
   | 'session-expired'
   | 'sip'
+  | 'cti' // the CTI gateway refused or could not carry out a call control request
   | 'config' // the server's configuration lacks something we need (e.g. presence server)
   | 'invalid-input'
   | 'internal';
@@ -468,6 +469,10 @@ export interface PhoneState {
   /** Why the link is not monitoring (refused, lost, not CSTA). */
   error?: string;
 }
+
+/** What the app can ask the CTI gateway to do with a call on the user's line. */
+export type PhoneAction = 'answer' | 'hold' | 'retrieve' | 'clear';
+export const PHONE_ACTIONS: readonly PhoneAction[] = ['answer', 'hold', 'retrieve', 'clear'];
 
 /** Whether the phone state means the user is on the phone (published as "On the phone"). */
 export const isOnThePhone = (phone: PhoneState): boolean => phone.calls.some((c) => c.state !== 'ringing');

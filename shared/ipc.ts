@@ -13,6 +13,7 @@ import type {
   DialingRule,
   DirectoryPerson,
   DirectoryStatus,
+  PhoneAction,
   PhoneChoice,
   PhoneState,
   RecentEntry,
@@ -106,6 +107,8 @@ export interface InvokeChannels {
   /** End the call placed last (WebDialer endCallSoap). */
   /** Ends a call: the one named (a call the CTI gateway reports), else the call in progress. */
   'dial:hang-up': { args: [callId?: string]; result: void };
+  /** Answer, hold, take back or hang up a call on the user's phone through the CTI gateway. */
+  'phone:control': { args: [action: PhoneAction, callId: string]; result: void };
   /** The user's phones and lines (WebDialer getProfileSoap) and the one calls use. */
   'dial:devices': { args: []; result: PhoneChoice };
   'dial:set-device': { args: [deviceName: string, lineNumber: string]; result: PhoneChoice };
@@ -196,6 +199,7 @@ export const INVOKE_CHANNELS = [
   'directory:search',
   'directory:status',
   'dial:hang-up',
+  'phone:control',
   'dial:devices',
   'dial:set-device',
   'dial:rules',

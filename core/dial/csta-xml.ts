@@ -17,9 +17,15 @@ const request = (name: string, inner: string) => `<?xml version="1.0" encoding="
 export const monitorStartXml = (device: string) => request('MonitorStart', `<monitorObject><deviceObject>${e(device)}</deviceObject></monitorObject>`);
 export const monitorStopXml = (crossRefId: string) => request('MonitorStop', `<monitorCrossRefID>${e(crossRefId)}</monitorCrossRefID>`);
 export const snapshotDeviceXml = (device: string) => request('SnapshotDevice', `<snapshotObject>${e(device)}</snapshotObject>`);
-export const clearConnectionXml = (callId: string, device: string) =>
-  request('ClearConnection', `<connectionToBeCleared><callID>${e(callId)}</callID><deviceID>${e(device)}</deviceID></connectionToBeCleared>`);
 export const systemStatusResponseXml = () => request('SystemStatusResponse', '');
+
+/** The call services a desk client uses, each naming the user's connection in one call. */
+const connectionService = (name: string, element: string) => (callId: string, device: string) =>
+  request(name, `<${element}><callID>${e(callId)}</callID><deviceID>${e(device)}</deviceID></${element}>`);
+export const answerCallXml = connectionService('AnswerCall', 'callToBeAnswered');
+export const holdCallXml = connectionService('HoldCall', 'callToBeHeld');
+export const retrieveCallXml = connectionService('RetrieveCall', 'callToBeRetrieved');
+export const clearConnectionXml = connectionService('ClearConnection', 'connectionToBeCleared');
 
 /** ECMA-269 local connection states, with `hold` read as held. */
 export type LocalConnectionState = 'null' | 'initiated' | 'alerting' | 'connected' | 'held' | 'queued' | 'fail';

@@ -17,13 +17,16 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { PhoneState } from '../../shared/domain';
+import type { PhoneAction, PhoneCall, PhoneState } from '../../shared/domain';
 import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
 import { XmlError } from '../xml/safe-xml';
 import { CSTA_EVENT_INVOKE_ID, CstaFrameReader, encodeCstaFrame } from './csta-frame';
 import {
+  answerCallXml,
   clearConnectionXml,
+  holdCallXml,
+  retrieveCallXml,
   monitorStartXml,
   monitorStopXml,
   parseCstaMessage,
@@ -34,6 +37,14 @@ import {
   type CstaMessage,
 } from './csta-xml';
 import { PhoneLine } from './phone-line';
+
+const SERVICES: Record<PhoneAction, [(callId: string, device: string) => string, string]> = {
+  answer: [answerCallXml, 'AnswerCall'],
+  hold: [holdCallXml, 'HoldCall'],
+  retrieve: [retrieveCallXml, 'RetrieveCall'],
+  clear: [clearConnectionXml, 'ClearConnection'],
+};
+const ACTION_WORDS: Record<PhoneAction, string> = { answer: 'answer', hold: 'put on hold', retrieve: 'take back', clear: 'hang up' };
 
 export interface CtiGateway {
   host: string;
@@ -154,11 +165,27 @@ export class CtiLink {
   }
 
   /** Clears the user's connection in a call (the active one when no id is given). */
-  async clearCall(callId?: string): Promise<void> {
+  clearCall(callId?: string): Promise<void> {
+    return this.control('clear', callId);
+  }
+
+  /**
+   * Asks the gateway to answer, hold, retrieve or clear a call on the line: the one named,
+   * else the call the action fits (the ringing one to answer, the held one to retrieve, the
+   * one in progress otherwise). The events that follow change the state, not the answer.
+   */
+  async control(action: PhoneAction, callId?: string): Promise<void> {
     const calls = this.phone.list();
-    const call = callId ? calls.find((c) => c.id === callId) : (calls.find((c) => c.state !== 'ringing') ?? calls[0]);
-    if (!call) throw new CtiError(callId ? 'That call has already ended.' : 'There is no call on your phone to hang up.');
-    await this.invoke(clearConnectionXml(call.id, this.options.line), 'ClearConnection');
+    const fits: Record<PhoneAction, (c: PhoneCall) => boolean> = {
+      answer: (c) => c.state === 'ringing',
+      hold: (c) => c.state === 'talking',
+      retrieve: (c) => c.state === 'held',
+      clear: (c) => c.state !== 'ringing',
+    };
+    const call = callId ? calls.find((c) => c.id === callId) : (calls.find(fits[action]) ?? (action === 'clear' ? calls[0] : undefined));
+    if (!call) throw new CtiError(callId ? 'That call has already ended.' : `There is no call on your phone to ${ACTION_WORDS[action]}.`);
+    const [xml, name] = SERVICES[action];
+    await this.invoke(xml(call.id, this.options.line), name);
   }
 
   private connect(): void {

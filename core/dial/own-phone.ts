@@ -7,14 +7,14 @@
  * Without a CTI gateway in the configuration the phone is `not-configured`: nobody claims to
  * know whether the user is on the phone.
  */
-import type { PhoneState } from '../../shared/domain';
+import type { PhoneAction, PhoneState } from '../../shared/domain';
 import type { TraceSink } from '../trace';
 import { CtiLink, type CtiGateway, type CtiLinkOptions } from './cti-link';
 
 export const PHONE_NOT_CONFIGURED: PhoneState = { link: 'not-configured', calls: [] };
 
 /** What the session needs of a link (the real `CtiLink` fits; tests may pass their own). */
-export type CtiLinkLike = Pick<CtiLink, 'start' | 'stop' | 'on' | 'state' | 'clearCall'>;
+export type CtiLinkLike = Pick<CtiLink, 'start' | 'stop' | 'on' | 'state' | 'control'>;
 
 export interface OwnPhoneOptions {
   gateways: CtiGateway[];
@@ -63,10 +63,10 @@ export class OwnPhone {
     link.start();
   }
 
-  /** Clears a call on the line: the one named, else the call in progress. */
-  async hangUp(callId?: string): Promise<void> {
+  /** Answers, holds, takes back or clears a call on the line (see `CtiLink.control`). */
+  async control(action: PhoneAction, callId?: string): Promise<void> {
     if (!this.link) throw new Error('Your phone is not watched through a CTI gateway.');
-    await this.link.clearCall(callId);
+    await this.link.control(action, callId);
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * The lab CTI gateway: ECMA-323 over TCP in front of the lab switch. It answers MonitorStart,
- * MonitorStop, SnapshotDevice, ClearConnection and SystemStatusResponse; anything else gets
+ * MonitorStop, SnapshotDevice, AnswerCall, HoldCall, RetrieveCall, ClearConnection and
+ * SystemStatusResponse; anything else gets
  * `CSTAErrorCode` (serviceNotSupported), an unknown line `invalidMonitorObject`. Monitored
  * lines get their events with invoke id 9999.
  */
@@ -58,13 +59,24 @@ export async function startLabCtiGateway(phoneSwitch: LabSwitch, options: { log?
           .join('');
         return xml('SnapshotDeviceResponse', `<crossRefIDorSnapshotData><snapshotData>${items}</snapshotData></crossRefIDorSnapshotData>`);
       }
-      case 'ClearConnection': {
+      case 'ClearConnection':
+      case 'AnswerCall':
+      case 'HoldCall':
+      case 'RetrieveCall': {
         const callId = text(find(body, 'callID')).trim();
         const line = lineOf(find(body, 'deviceID'));
-        if (!monitored.has(line) || !phoneSwitch.calls.get(callId)?.state.has(line)) return cstaError('operation', 'invalidConnectionID');
+        const state = phoneSwitch.calls.get(callId)?.state.get(line);
+        if (!monitored.has(line) || !state) return cstaError('operation', 'invalidConnectionID');
+        const fits = { ClearConnection: true, AnswerCall: state === 'alerting', HoldCall: state === 'connected', RetrieveCall: state === 'hold' }[name];
+        if (!fits) return cstaError('stateIncompatibility', 'invalidConnectionState');
         // Respond first, then the events: the order a switch uses.
-        queueMicrotask(() => phoneSwitch.clear(callId, line));
-        return xml('ClearConnectionResponse', '');
+        queueMicrotask(() => {
+          if (name === 'ClearConnection') phoneSwitch.clear(callId, line);
+          else if (name === 'AnswerCall') phoneSwitch.answer(callId);
+          else if (name === 'HoldCall') phoneSwitch.hold(callId, line);
+          else phoneSwitch.retrieve(callId, line);
+        });
+        return xml(`${name}Response`, '');
       }
       default:
         return cstaError('operation', 'serviceNotSupported');

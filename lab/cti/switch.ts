@@ -82,6 +82,8 @@ export class LabSwitch {
   /** The ringing end answers. */
   answer(callId: string): void {
     const call = this.require(callId);
+    // Answering puts the line's call in progress on hold, as a desk phone does.
+    if (this.lines.has(call.to)) for (const other of this.calls.values()) if (other !== call && other.state.get(call.to) === 'connected') this.hold(other.id, call.to);
     call.state.set(call.to, 'connected');
     this.tell(call, 'EstablishedEvent', () => connection('establishedConnection', call.id, call.to) + device('answeringDevice', call.to) + this.parties(call) + '<cause>normal</cause>');
   }

@@ -106,7 +106,12 @@ export function DialBox({ api, request, phone, nameOf }: { api: DeskApi; request
         </p>
       )}
       {result?.certificate && <CertificatePrompt key={result.certificate.fingerprint256} api={api} certificate={result.certificate} onTrusted={() => void call()} />}
-      <PhoneCalls phone={phone} nameOf={nameOf} onHangUp={(callId) => void hangUp(callId)} />
+      <PhoneCalls
+        phone={phone}
+        nameOf={nameOf}
+        onHangUp={(callId) => void hangUp(callId)}
+        onControl={(action, callId) => void api.invoke('phone:control', action, callId).catch((e) => setResult({ ok: false, text: errorText(e).message }))}
+      />
       {active && phone.link !== 'monitoring' && (
         <p className="call-active" data-testid="call-active">
           <span>On the phone: {active.dialed}</span>

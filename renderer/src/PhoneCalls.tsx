@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PhoneCall, PhoneState } from '../../shared/domain';
+import type { PhoneAction, PhoneCall, PhoneState } from '../../shared/domain';
 
 const STATE_TEXT: Record<PhoneCall['state'], (peer: string) => string> = {
   dialing: (peer) => `Calling ${peer || 'out'}…`,
@@ -35,12 +35,30 @@ function useNow(active: boolean): number {
   return now;
 }
 
+/** The buttons each call state offers, in order; Hang up is the caller's own `onHangUp`. */
+const CONTROLS: Record<PhoneCall['state'], Array<{ action: Exclude<PhoneAction, 'clear'>; label: string }>> = {
+  ringing: [{ action: 'answer', label: 'Answer' }],
+  dialing: [],
+  talking: [{ action: 'hold', label: 'Hold' }],
+  held: [{ action: 'retrieve', label: 'Resume' }],
+};
+
 /**
- * The calls on the user's own phone as the CTI gateway reports them, with Hang up for a call
- * in progress. While the gateway cannot be reached the reason is shown instead: the app does
- * not pretend to know.
+ * The calls on the user's own phone as the CTI gateway reports them: Answer for a ringing
+ * call (the desk phone answers on its speaker), Hold and Resume, and Hang up. While the
+ * gateway cannot be reached the reason is shown instead: the app does not pretend to know.
  */
-export function PhoneCalls({ phone, onHangUp, nameOf }: { phone: PhoneState; onHangUp: (callId: string) => void; nameOf?: (peer: string) => string | undefined }) {
+export function PhoneCalls({
+  phone,
+  onHangUp,
+  onControl,
+  nameOf,
+}: {
+  phone: PhoneState;
+  onHangUp: (callId: string) => void;
+  onControl: (action: PhoneAction, callId: string) => void;
+  nameOf?: (peer: string) => string | undefined;
+}) {
   const now = useNow(phone.calls.length > 0);
   if (phone.link !== 'monitoring') {
     return phone.error ? (
@@ -57,6 +75,11 @@ export function PhoneCalls({ phone, onHangUp, nameOf }: { phone: PhoneState; onH
             {STATE_TEXT[call.state](peerLabel(call.peer, nameOf))}
             {call.state !== 'ringing' && <span className="call-duration"> · {callDuration(now - call.since)}</span>}
           </span>
+          {CONTROLS[call.state].map(({ action, label }) => (
+            <button key={action} className="call-control" data-testid={`call-${action}`} onClick={() => onControl(action, call.id)}>
+              {label}
+            </button>
+          ))}
           {call.state !== 'ringing' && (
             <button data-testid="hang-up" onClick={() => onHangUp(call.id)}>
               Hang up

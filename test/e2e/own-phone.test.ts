@@ -50,6 +50,20 @@ describe('own phone through the CTI gateway', () => {
     expect(lab.phoneSwitch.snapshot('1000')).toEqual([]);
   });
 
+  it('an incoming call is answered, held and resumed from the app, and hung up there', async () => {
+    const lab = created.lab!;
+    lab.phoneSwitch.ring('1000', '+14085550101');
+    const ringing = call('ringing').filter({ hasText: 'Maria Chen (+14085550101) is calling' });
+    await ringing.locator('[data-testid="call-answer"]').click();
+    const talking = call('talking').filter({ hasText: 'On a call with Maria Chen (+14085550101)' });
+    await talking.locator('[data-testid="call-hold"]').click();
+    const held = call('held').filter({ hasText: 'On hold: Maria Chen (+14085550101)' });
+    await held.locator('[data-testid="call-retrieve"]').click();
+    await talking.locator('[data-testid="hang-up"]').click();
+    await talking.waitFor({ state: 'detached' });
+    expect(lab.phoneSwitch.snapshot('1000')).toEqual([]);
+  });
+
   it('an incoming call rings (no Hang up while ringing), is answered at the phone, and ends', async () => {
     const lab = created.lab!;
     const incoming = lab.phoneSwitch.ring('1000', '+14085550106');

@@ -78,6 +78,30 @@ describe('CTI link to the lab gateway', () => {
     expect(summaries).toEqual(expect.arrayContaining(['out MonitorStart', 'in MonitorStartResponse', 'out SnapshotDevice', 'in EstablishedEvent', 'out ClearConnection']));
   });
 
+  it('answers, holds, takes back and clears calls through the gateway; a second answered call holds the first', async () => {
+    const link = open('1002');
+    await phoneState(link, (s) => s.link === 'monitoring', 'monitoring');
+    const first = phoneSwitch.ring('1002', '+14085550104');
+    await phoneState(link, (s) => s.calls[0]?.state === 'ringing', 'ringing');
+    await expect(link.control('hold', first.id)).rejects.toThrow(/refused HoldCall for line 1002 \(stateIncompatibility: invalidConnectionState\)/);
+    await link.control('answer');
+    await phoneState(link, (s) => s.calls[0]?.state === 'talking', 'answered through CTI');
+    await link.control('hold', first.id);
+    await phoneState(link, (s) => s.calls[0]?.state === 'held', 'held through CTI');
+    await link.control('retrieve');
+    await phoneState(link, (s) => s.calls[0]?.state === 'talking', 'taken back through CTI');
+
+    const second = phoneSwitch.ring('1002', '+14085550106');
+    await phoneState(link, (s) => s.calls.some((c) => c.id === second.id && c.state === 'ringing'), 'second call ringing');
+    await link.control('answer', second.id);
+    const both = await phoneState(link, (s) => s.calls.find((c) => c.id === second.id)?.state === 'talking', 'second call answered');
+    expect(both.calls.find((c) => c.id === first.id)?.state).toBe('held');
+    await link.control('clear', second.id);
+    await link.control('clear', first.id);
+    await phoneState(link, (s) => s.calls.length === 0, 'both cleared');
+    await expect(link.control('retrieve')).rejects.toThrow('There is no call on your phone to take back.');
+  });
+
   it('after the gateway drops the connection it says so, reconnects, and takes the call in progress from a snapshot', async () => {
     const link = open('1001');
     await phoneState(link, (s) => s.link === 'monitoring', 'monitoring');

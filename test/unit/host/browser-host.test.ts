@@ -68,6 +68,7 @@ const backend: DeskBackend = {
     'directory:search': () => [],
     'directory:status': () => ({ state: 'not-configured' }),
     'dial:hang-up': () => undefined,
+    'phone:control': () => undefined,
     'dial:devices': () => ({ devices: [] }),
     'dial:set-device': () => ({ devices: [] }),
     'dial:rules': () => [],
