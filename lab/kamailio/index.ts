@@ -114,26 +114,28 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   );
   const modules = MODULE_DIRS.find((d) => existsSync(join(d, 'presence.so')));
   if (!modules) throw new Error('Kamailio presence modules are missing: install kamailio-presence-modules (bash scripts/setup.sh)');
-  const port = await freePortPair();
-  const tlsPort = await freeTcpPortBut(port);
+  let port = await freePortPair();
+  let tlsPort = await freeTcpPortBut(port);
   const tls = await makeTlsCertificate(runDir, options.domain);
   let mariadb: MariaDb | undefined;
   if (options.rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
   const cfg = join(runDir, 'kamailio.cfg');
-  writeFileSync(
-    cfg,
-    readFileSync(TEMPLATE, 'utf8')
-      .replaceAll('@@DEBUG@@', String(options.debug ?? 1))
-      .replaceAll('@@UDP_PORT@@', String(port))
-      .replaceAll('@@TCP_PORT@@', String(port))
-      .replaceAll('@@TLS_PORT@@', String(tlsPort))
-      .replaceAll('@@TLS_CFG@@', tls.configFile)
-      .replaceAll('@@DOMAIN@@', options.domain)
-      .replaceAll('@@STORE_TOKEN@@', randomBytes(12).toString('hex'))
-      .replaceAll('@@MODULES@@', modules)
-      .replaceAll('@@DB_DIR@@', dbDir)
-      .replaceAll('@@RLS_DB_URL@@', mariadb?.url ?? ''),
-  );
+  const writeConfig = () =>
+    writeFileSync(
+      cfg,
+      readFileSync(TEMPLATE, 'utf8')
+        .replaceAll('@@DEBUG@@', String(options.debug ?? 1))
+        .replaceAll('@@UDP_PORT@@', String(port))
+        .replaceAll('@@TCP_PORT@@', String(port))
+        .replaceAll('@@TLS_PORT@@', String(tlsPort))
+        .replaceAll('@@TLS_CFG@@', tls.configFile)
+        .replaceAll('@@DOMAIN@@', options.domain)
+        .replaceAll('@@STORE_TOKEN@@', randomBytes(12).toString('hex'))
+        .replaceAll('@@MODULES@@', modules)
+        .replaceAll('@@DB_DIR@@', dbDir)
+        .replaceAll('@@RLS_DB_URL@@', mariadb?.url ?? ''),
+    );
+  writeConfig();
 
   let child: ChildProcess | undefined;
   let output = '';
@@ -205,11 +207,23 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       group(signal);
     });
 
-  try {
-    await launch();
-  } catch (error) {
-    await mariadb?.stop();
-    throw error;
+  // A free port can be taken by another process between our probe and Kamailio's bind (tests
+  // start many servers at once): then choose new ports and start again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      if (attempt < 4 && /Address already in use/.test((error as Error).message)) {
+        log(`kamailio: port ${port} or ${tlsPort} was taken meanwhile; choosing others`);
+        port = await freePortPair();
+        tlsPort = await freeTcpPortBut(port);
+        writeConfig();
+        continue;
+      }
+      await mariadb?.stop();
+      throw error;
+    }
   }
   return {
     host: '127.0.0.1',
