@@ -42,8 +42,29 @@ export interface MultipartOptions {
 export const MULTIPART_MAX_BYTES = 16 * 1024 * 1024;
 export const MULTIPART_MAX_PARTS = 20_000;
 
+/**
+ * Values seen before, parsed: a list's NOTIFYs repeat the same Content-Type header and the same
+ * few part types thousands of times. Bounded (cleared when full) and frozen, since callers share
+ * the results.
+ */
+const contentTypes = new Map<string, ContentType>();
+const CONTENT_TYPE_MEMO = 256;
+
 /** Parses a Content-Type value: `multipart/related;type="application/rlmi+xml";boundary=x`. */
 export function parseContentType(value: string): ContentType {
+  let parsed = contentTypes.get(value);
+  if (parsed) return parsed;
+  parsed = readContentType(value);
+  Object.freeze(parsed.params);
+  Object.freeze(parsed);
+  if (value.length <= 1024) {
+    if (contentTypes.size >= CONTENT_TYPE_MEMO) contentTypes.clear();
+    contentTypes.set(value, parsed);
+  }
+  return parsed;
+}
+
+function readContentType(value: string): ContentType {
   const semicolon = value.indexOf(';');
   const type = (semicolon < 0 ? value : value.slice(0, semicolon)).trim().toLowerCase();
   const params: Record<string, string> = {};
@@ -106,26 +127,37 @@ function finish(parts: MimePart[]): MimePart[] {
   return parts;
 }
 
+/** Where the first empty line (`\r?\n\r?\n`) starts and ends in `raw`, by index (no regex). */
+function blankLine(raw: string): { start: number; end: number } | undefined {
+  for (let i = raw.indexOf('\n'); i >= 0; i = raw.indexOf('\n', i + 1)) {
+    const next = raw.charCodeAt(i + 1);
+    const end = next === 0x0a ? i + 2 : next === 0x0d && raw.charCodeAt(i + 2) === 0x0a ? i + 3 : -1;
+    if (end > 0) return { start: i > 0 && raw.charCodeAt(i - 1) === 0x0d ? i - 1 : i, end };
+  }
+  return undefined;
+}
+
 function parsePart(raw: string): MimePart {
   // Headers end at the first empty line; a part with no headers starts with the empty line.
-  const blank = /\r?\n\r?\n/.exec(raw);
-  const startsBlank = /^\r?\n/.exec(raw);
   let head: string;
   let body: string;
+  const startsBlank = raw.charCodeAt(0) === 0x0a ? 1 : raw.charCodeAt(0) === 0x0d && raw.charCodeAt(1) === 0x0a ? 2 : 0;
   if (startsBlank) {
     head = '';
-    body = raw.slice(startsBlank[0].length);
-  } else if (blank) {
-    head = raw.slice(0, blank.index);
-    body = raw.slice(blank.index + blank[0].length);
+    body = raw.slice(startsBlank);
   } else {
-    head = raw;
-    body = '';
+    const blank = blankLine(raw);
+    head = blank ? raw.slice(0, blank.start) : raw;
+    body = blank ? raw.slice(blank.end) : '';
   }
   const headers: Record<string, string> = {};
   let last = '';
-  for (const line of head.split(/\r?\n/)) {
-    if (/^[ \t]/.test(line) && last) {
+  const lines = head.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    // A line end is LF or CRLF: the CR before a LF belongs to it.
+    const line = i < lines.length - 1 && lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
+    const first = line.charCodeAt(0);
+    if ((first === 0x20 || first === 0x09) && last) {
       headers[last] += ` ${line.trim()}`; // folded continuation
       continue;
     }

@@ -41,8 +41,33 @@ export interface Rlmi {
 
 const STATES: readonly string[] = ['active', 'pending', 'terminated'];
 
+/** An element's attributes by local name (values trimmed, as the tree reader gives them). */
+type Attributes = Record<string, string | undefined>;
+
+/** The RLMI elements we read, from either reader, before their values are checked. */
+interface RawResource {
+  attrs: Attributes;
+  /** Text of the first `<name>` ('' when none). */
+  name: string;
+  instances: Attributes[];
+}
+interface RawList {
+  attrs: Attributes;
+  resources: RawResource[];
+}
+
 /** Parses an RLMI document (throws `RlmiError`/`XmlError` with the reason). */
 export function parseRlmi(xml: string): Rlmi {
+  // Every NOTIFY carries one: the plain shape servers send is read by a scanner in one pass;
+  // anything else (prefixes, comments, references, other elements, damage) by the XML parser.
+  // The size cap first, counted as the general reader counts it (bytes, when close).
+  const withinCap = xml.length <= RLMI_MAX_BYTES && (xml.length * 3 <= RLMI_MAX_BYTES || Buffer.byteLength(xml, 'utf8') <= RLMI_MAX_BYTES);
+  const raw = (withinCap ? scanPlainRlmi(xml) : undefined) ?? readRlmiTree(xml);
+  return interpret(raw);
+}
+
+/** The general reader: safe-xml's parser, with the refusals and leniency it gives every document. */
+function readRlmiTree(xml: string): RawList {
   // A full state removes every member it does not name, so a damaged one must not be read
   // leniently (a truncated list would drop contacts): it has to be well-formed. It is validated
   // once, before the parse, instead of again after it.
@@ -55,26 +80,39 @@ export function parseRlmi(xml: string): Rlmi {
   });
   const list = find(tree, 'list');
   if (!list) throw new RlmiError('RLMI document has no <list> element');
-  const uri = attr(list, 'uri') ?? '';
+  const attrsOf = (node: XmlNode, names: readonly string[]): Attributes => Object.fromEntries(names.map((n) => [n, attr(node, n)]));
+  return {
+    attrs: attrsOf(list, ['uri', 'version', 'fullState']),
+    resources: children(list, 'resource').map((resource) => ({
+      attrs: attrsOf(resource, ['uri']),
+      name: text(children(resource, 'name')[0]),
+      instances: children(resource, 'instance').map((instance) => attrsOf(instance, ['id', 'state', 'reason', 'cid'])),
+    })),
+  };
+}
+
+/** Checks and converts what a reader found (the same rules and messages for both readers). */
+function interpret(raw: RawList): Rlmi {
+  const uri = raw.attrs.uri ?? '';
   if (!uri) throw new RlmiError('RLMI <list> has no uri attribute');
-  const versionText = attr(list, 'version');
+  const versionText = raw.attrs.version;
   // RFC 4662: version is an unsigned 32-bit counter; anything else cannot be ordered.
   if (versionText === undefined || !/^\d{1,10}$/.test(versionText.trim()) || Number(versionText) > 0xffffffff) {
     throw new RlmiError(`RLMI <list> has no usable version (${versionText === undefined ? 'missing' : `"${versionText.slice(0, 20)}"`})`);
   }
-  const fullStateText = (attr(list, 'fullState') ?? '').trim().toLowerCase();
+  const fullStateText = (raw.attrs.fullState ?? '').trim().toLowerCase();
   if (!['true', 'false', '1', '0'].includes(fullStateText)) throw new RlmiError(`RLMI <list> has no usable fullState ("${fullStateText.slice(0, 20)}")`);
-  const resources = children(list, 'resource').map((resource: XmlNode): RlmiResource => {
-    const resourceUri = attr(resource, 'uri') ?? '';
+  const resources = raw.resources.map((resource): RlmiResource => {
+    const resourceUri = resource.attrs.uri ?? '';
     if (!resourceUri) throw new RlmiError('RLMI <resource> without a uri attribute');
-    const name = text(children(resource, 'name')[0]).trim();
-    const instances = children(resource, 'instance').map((instance): RlmiInstance => {
-      const state = (attr(instance, 'state') ?? '').trim().toLowerCase();
+    const name = resource.name.trim();
+    const instances = resource.instances.map((instance): RlmiInstance => {
+      const state = (instance.state ?? '').trim().toLowerCase();
       if (!STATES.includes(state)) throw new RlmiError(`RLMI instance of ${resourceUri} has an unknown state "${state.slice(0, 20)}"`);
-      const reason = attr(instance, 'reason')?.trim();
-      const cid = attr(instance, 'cid')?.trim();
+      const reason = instance.reason?.trim();
+      const cid = instance.cid?.trim();
       return {
-        id: attr(instance, 'id') ?? '',
+        id: instance.id ?? '',
         state: state as InstanceState,
         ...(reason ? { reason } : {}),
         ...(cid ? { cid: cid.replace(/^<(.*)>$/, '$1') } : {}),
@@ -83,4 +121,146 @@ export function parseRlmi(xml: string): Rlmi {
     return { uri: resourceUri, ...(name ? { name } : {}), instances };
   });
   return { uri, version: Number(versionText), fullState: fullStateText === 'true' || fullStateText === '1', resources };
+}
+
+/** Where the scanner is in the document. */
+interface Cursor {
+  s: string;
+  at: number;
+}
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+function skipSpace(x: Cursor): void {
+  while (x.at < x.s.length && isSpace(x.s.charCodeAt(x.at))) x.at += 1;
+}
+
+/** `<name` followed by a delimiter: consumes it. */
+function openTag(x: Cursor, name: string): boolean {
+  const { s, at } = x;
+  if (s.charCodeAt(at) !== 0x3c || !s.startsWith(name, at + 1)) return false;
+  const c = s.charCodeAt(at + 1 + name.length);
+  if (!isSpace(c) && c !== 0x3e && c !== 0x2f) return false;
+  x.at = at + 1 + name.length;
+  return true;
+}
+
+/** `</name>` with optional space before `>`: consumes it. */
+function closeTag(x: Cursor, name: string): boolean {
+  if (!x.s.startsWith('</', x.at) || !x.s.startsWith(name, x.at + 2)) return false;
+  x.at += 2 + name.length;
+  skipSpace(x);
+  if (x.s.charCodeAt(x.at) !== 0x3e) return false;
+  x.at += 1;
+  return true;
+}
+
+const isNameChar = (c: number, first: boolean) =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || (!first && ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e));
+
+/** Attributes up to `>` ('open') or `/>` ('empty'); undefined when not plain. */
+function attributes(x: Cursor, into: Attributes): 'open' | 'empty' | undefined {
+  const s = x.s;
+  for (;;) {
+    const before = x.at;
+    skipSpace(x);
+    const c = s.charCodeAt(x.at);
+    if (c === 0x3e) {
+      x.at += 1;
+      return 'open';
+    }
+    if (c === 0x2f) {
+      if (s.charCodeAt(x.at + 1) !== 0x3e) return undefined;
+      x.at += 2;
+      return 'empty';
+    }
+    if (x.at === before) return undefined; // attributes must be separated by whitespace
+    const nameStart = x.at;
+    while (x.at < s.length && isNameChar(s.charCodeAt(x.at), x.at === nameStart)) x.at += 1;
+    if (x.at === nameStart) return undefined;
+    const name = s.slice(nameStart, x.at);
+    skipSpace(x);
+    if (s.charCodeAt(x.at) !== 0x3d) return undefined;
+    x.at += 1;
+    skipSpace(x);
+    const quote = s[x.at];
+    if (quote !== '"' && quote !== "'") return undefined;
+    const end = s.indexOf(quote, x.at + 1);
+    if (end < 0) return undefined;
+    const value = s.slice(x.at + 1, end);
+    if (value.includes('<') || Object.prototype.hasOwnProperty.call(into, name)) return undefined;
+    into[name] = value.trim();
+    x.at = end + 1;
+  }
+}
+
+const newAttributes = (): Attributes => Object.create(null) as Attributes;
+
+/**
+ * Reads the plain RLMI shape in one pass: an optional XML declaration, then `<list>` holding
+ * `<resource>` elements, each with an optional `<name>` (text only) and `<instance>` elements;
+ * unprefixed attribute names, quoted values, whitespace between elements. It accepts only
+ * well-formed documents of that shape and returns undefined for anything else — a DOCTYPE,
+ * comment or CDATA (`<!`), a reference (`&`), a prefix, any other element, text where none
+ * belongs, a duplicated attribute, a document cut short — which the general reader then reads
+ * (and refuses or repairs) exactly as before. So it never accepts what that reader refuses.
+ */
+function scanPlainRlmi(xml: string): RawList | undefined {
+  if (xml.includes('&') || xml.includes('<!')) return undefined;
+  const x: Cursor = { s: xml, at: 0 };
+  skipSpace(x);
+  if (xml.startsWith('<?xml', x.at)) {
+    const end = xml.indexOf('?>', x.at);
+    if (end < 0) return undefined;
+    x.at = end + 2;
+    skipSpace(x);
+  }
+  if (!openTag(x, 'list')) return undefined;
+  const list: RawList = { attrs: newAttributes(), resources: [] };
+  const listForm = attributes(x, list.attrs);
+  if (!listForm) return undefined;
+  if (listForm === 'open') {
+    for (;;) {
+      skipSpace(x);
+      if (closeTag(x, 'list')) break;
+      if (!openTag(x, 'resource')) return undefined;
+      const resource: RawResource = { attrs: newAttributes(), name: '', instances: [] };
+      list.resources.push(resource);
+      const form = attributes(x, resource.attrs);
+      if (!form) return undefined;
+      if (form === 'empty') continue;
+      let named = false;
+      for (;;) {
+        skipSpace(x);
+        if (closeTag(x, 'resource')) break;
+        if (openTag(x, 'instance')) {
+          const instance = newAttributes();
+          const f = attributes(x, instance);
+          if (!f) return undefined;
+          if (f === 'open') {
+            skipSpace(x);
+            if (!closeTag(x, 'instance')) return undefined;
+          }
+          resource.instances.push(instance);
+        } else if (openTag(x, 'name')) {
+          const f = attributes(x, newAttributes());
+          if (!f) return undefined;
+          let value = '';
+          if (f === 'open') {
+            const end = xml.indexOf('<', x.at);
+            if (end < 0) return undefined;
+            value = xml.slice(x.at, end);
+            x.at = end;
+            if (!closeTag(x, 'name')) return undefined;
+          }
+          if (!named) resource.name = value.trim();
+          named = true;
+        } else {
+          return undefined;
+        }
+      }
+    }
+  }
+  skipSpace(x);
+  return x.at === xml.length ? list : undefined;
 }

@@ -141,11 +141,15 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   let output = '';
   const launch = async () => {
     output = '';
-    // RLS builds each list's full state (about 0.8 KB a member) in memory: more room with it.
-    // Without RLS, 256 MB too: a client subscribing to thousands of contacts at once keeps
+    // Without RLS, 256 MB: a client subscribing to thousands of contacts at once keeps
     // thousands of transactions in flight, and 64 MB ran out (Kamailio then fails every request).
+    // With RLS, 1 GB: each list member costs four transactions on the server itself (back-end
+    // SUBSCRIBE and NOTIFY, each as client and as server, ~9 KB each), and every transaction
+    // stays for tm's 32 s wait timer after it ends. A 5,000-member list took ~200 MB; a second
+    // list subscription within those 32 s (signing in again) ran out of 256 MB and Kamailio
+    // failed every request. Only touched pages are resident, so the headroom costs nothing idle.
     const defines = [...(options.msilo ? ['-A', 'WITH_MSILO'] : []), ...(mariadb ? ['-A', 'WITH_RLS'] : [])];
-    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', '256', '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...defines], {
+    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', mariadb ? '1024' : '256', '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...defines], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Kamailio forks workers that hold sockets, so a kill must reach them all.
       detached: true,

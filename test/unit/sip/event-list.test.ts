@@ -92,6 +92,33 @@ describe('RLMI', () => {
     expect(() => parseRlmi(xml)).toThrow(/full-state RLMI document is not well-formed/);
   });
 
+  // The plain shape is read by a one-pass scanner; a comment sends the same document through
+  // the XML parser instead: both must read the same.
+  const viaParser = (xml: string) => xml.replace(/<list\b/, '<!-- via the parser --><list');
+  it.each([
+    ['Kamailio\'s layout', `<?xml version="1.0"?>\r\n<list uri="${LIST}" xmlns="urn:ietf:params:xml:ns:rlmi" version="4" fullState="true">\r\n  <resource uri="sip:a@lab.test">\r\n    <instance id="Scf8" state="active" cid="1.sip:a@lab.test.17"/>\r\n  </resource>\r\n  <resource uri="sip:b@lab.test"/>\r\n</list>\r\n`],
+    ['single quotes, spaces around = and >', `<list uri = '${LIST}' version='2'  fullState='0' ><resource uri=' sip:a@lab.test '><name >  Ann  </name ><instance id='1' state=' Pending ' reason='x'></instance ></resource ></list >`],
+    ['two names and an empty one', `<list uri="${LIST}" version="3" fullState="false"><resource uri="sip:a@lab.test"><name/><name>Second</name><instance id="1" state="terminated" reason="rejected"/></resource></list>`],
+    ['an empty list', `<list uri="${LIST}" version="9" fullState="1"/>`],
+    ['cid in angle brackets', `<list uri="${LIST}" version="5" fullState="false"><resource uri="sip:a@lab.test"><instance id="1" state="active" cid=" <a@b> "/></resource></list>`],
+  ])('reads %s in one pass as the XML parser does', (_what, xml) => {
+    expect(parseRlmi(xml)).toEqual(parseRlmi(viaParser(xml)));
+  });
+
+  it.each([
+    ['a prefixed list', `<r:list xmlns:r="urn:ietf:params:xml:ns:rlmi" uri="${LIST}" version="1" fullState="false"><r:resource uri="sip:a@lab.test"><r:instance id="1" state="active"/></r:resource></r:list>`, 'sip:a@lab.test'],
+    ['a reference in a URI', `<list uri="${LIST}" version="1" fullState="false"><resource uri="sip:a&amp;b@lab.test"/></list>`, 'sip:a&b@lab.test'],
+    ['an element we do not read', `<list uri="${LIST}" version="1" fullState="false"><resource uri="sip:a@lab.test"><x/></resource></list>`, 'sip:a@lab.test'],
+  ])('reads %s through the XML parser', (_what, xml, member) => {
+    expect(parseRlmi(xml).resources.map((r) => r.uri)).toEqual([member]);
+  });
+
+  it('refuses a full state cut inside a tag or an attribute, whichever reader sees it', () => {
+    for (const cut of [`<list uri="${LIST}" version="2" fullState="true"><resource uri="sip:a@lab.test"/><resource uri="sip:b@la`, `<list uri="${LIST}" version="2" fullState="true"><resource uri="sip:a@lab.test"/></list`]) {
+      expect(() => parseRlmi(cut)).toThrow(/full-state RLMI document is not well-formed/);
+    }
+  });
+
   it('refuses a DOCTYPE (no entity expansion) and text that is not XML', () => {
     expect(() => parseRlmi(`<!DOCTYPE list [<!ENTITY a "aaaa">]><list uri="x" version="1" fullState="true"/>`)).toThrow(/DOCTYPE or entities/);
     expect(() => parseRlmi(`version=1 fullState=true`)).toThrow(/not XML/);
