@@ -30,6 +30,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { OutgoingRequestMessage } from 'sip.js/lib/core/messages/outgoing-request-message.js';
 import type { DigestAuthentication } from 'sip.js/lib/core/messages/digest-authentication.js';
 import type { UserAgentCore } from 'sip.js/lib/core/user-agent-core/user-agent-core.js';
+import { realTimers, type Timers } from '../timers';
 
 /** A parsed `WWW-Authenticate` / `Proxy-Authenticate` value, as sip.js's grammar gives it. */
 export interface DigestChallenge {
@@ -42,19 +43,7 @@ export interface DigestChallenge {
 }
 
 /** Timer functions, replaceable so tests can run the clock by hand. */
-export interface CredentialTimers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-const realTimers: CredentialTimers = {
-  set: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+export type CredentialTimers = Timers;
 
 const HASHES: Record<string, { hash: string; session: boolean }> = {
   'md5': { hash: 'md5', session: false },

@@ -39,6 +39,7 @@ import type { URI } from 'sip.js/lib/grammar/uri.js';
 import { Emitter } from '../events';
 import type { RequestCredentials } from './digest';
 import { detached } from './sip-grammar';
+import { realTimers, type Timers } from '../timers';
 
 export enum PresenceSubscriptionState {
   Idle = 'idle',
@@ -52,19 +53,7 @@ export enum PresenceSubscriptionState {
 }
 
 /** Timer functions, replaceable so tests can run the clock by hand. */
-export interface SubscriptionTimers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-const realTimers: SubscriptionTimers = {
-  set: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+export type SubscriptionTimers = Timers;
 
 export interface PresenceSubscriptionOptions {
   /** A started user agent (its core sends and receives). */

@@ -15,6 +15,7 @@ import type { UserAgent } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
 import { fromBodyLegacy } from 'sip.js/lib/core/messages/body.js';
 import type { SubscriptionTimers } from './presence-subscription';
+import { realTimers } from '../timers';
 import type { RequestCredentials } from './digest';
 
 export interface PublishResult {
@@ -36,7 +37,7 @@ export class Publication {
     private readonly requestedExpires = 600,
     private readonly log: (line: string) => void = () => {},
     /** Timer functions (tests run the refresh clock by hand). */
-    private readonly timers: SubscriptionTimers = { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (h) => clearTimeout(h as NodeJS.Timeout) },
+    private readonly timers: SubscriptionTimers = realTimers,
     /** The account's digest cache: a PUBLISH carries the answer to the last challenge (no 407 round trip). */
     private readonly credentials?: Pick<RequestCredentials, 'authorize'>,
   ) {
