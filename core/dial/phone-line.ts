@@ -90,17 +90,16 @@ export class PhoneLine {
 
   /** Applies one call event; returns whether the line's calls changed. */
   apply(e: CstaCallEvent): boolean {
-    const before = JSON.stringify(this.list());
     const inherited = e.oldCallIds?.map((id) => this.calls.get(id)).find(Boolean);
-    for (const id of e.oldCallIds ?? []) if (id !== e.newCallId) this.calls.delete(id);
+    let changed = false;
+    for (const id of e.oldCallIds ?? []) if (id !== e.newCallId) changed = this.calls.delete(id) || changed;
     const callId = e.newCallId ?? e.callId;
     const existing = this.calls.get(callId) ?? (inherited ? { ...inherited, id: callId } : undefined);
     const local = e.local ?? this.inferLocal(e);
     if (local === 'null' || local === 'fail') {
       // A dropped connection of someone else in a conference leaves ours up: only the
       // gateway's own word (localConnectionInfo) keeps the call then.
-      this.calls.delete(callId);
-      return before !== JSON.stringify(this.list());
+      return this.calls.delete(callId) || changed;
     }
     const answered = (existing?.answered ?? false) || ANSWERING_EVENTS.has(e.name);
     const state: PhoneCallState =
@@ -108,8 +107,10 @@ export class PhoneLine {
     const direction = existing?.direction ?? (local === 'alerting' || (sameDevice(e.called, this.line) && !sameDevice(e.calling, this.line)) ? 'in' : 'out');
     const peer = (direction === 'out' ? peerText(e.called) : peerText(e.calling)) || existing?.peer || '';
     const since = existing && existing.state === state ? existing.since : this.now();
+    const current = this.calls.get(callId);
     this.calls.set(callId, { id: callId, state, peer, direction, since, answered });
-    return before !== JSON.stringify(this.list());
+    // `answered` is not shown: only what the list shows counts as a change.
+    return changed || !current || current.state !== state || current.peer !== peer || current.direction !== direction || current.since !== since;
   }
 
   /**
