@@ -4,6 +4,21 @@ import { errorText } from '../api';
 import type { SectionProps } from '.';
 import { SipConnection } from './SipConnection';
 
+/** A whole-number limit saved when the field is left, only if it changed (the core checks the range). */
+function LimitInput({ max, label, testId, value, onSave }: { max: number; label: string; testId: string; value: number; onSave: (value: number) => void }) {
+  return (
+    <input
+      type="number"
+      min={1}
+      max={max}
+      aria-label={label}
+      data-testid={testId}
+      defaultValue={value}
+      onBlur={(e) => Number(e.target.value) !== value && onSave(Number(e.target.value))}
+    />
+  );
+}
+
 /** SOAP limits and SIP choices (from the next sign-in) and the server certificates the user chose to trust. */
 export function ConnectionSection({ api }: SectionProps) {
   const [conn, setConn] = useState<ConnectionSettings | undefined>();
@@ -29,28 +44,12 @@ export function ConnectionSection({ api }: SectionProps) {
       <dl className="settings-facts">
         <dt>Wait for a SOAP answer</dt>
         <dd>
-          <input
-            type="number"
-            min={1}
-            max={300}
-            aria-label="SOAP time limit in seconds"
-            data-testid="soap-timeout"
-            defaultValue={conn.soapTimeoutSeconds}
-            onBlur={(e) => Number(e.target.value) !== conn.soapTimeoutSeconds && run(api.invoke('connection:set', { soapTimeoutSeconds: Number(e.target.value) }))}
-          />{' '}
+          <LimitInput max={300} label="SOAP time limit in seconds" testId="soap-timeout" value={conn.soapTimeoutSeconds} onSave={(v) => run(api.invoke('connection:set', { soapTimeoutSeconds: v }))} />{' '}
           seconds
         </dd>
         <dt>Largest SOAP answer</dt>
         <dd>
-          <input
-            type="number"
-            min={1}
-            max={100}
-            aria-label="Largest SOAP answer in MB"
-            data-testid="soap-max"
-            defaultValue={conn.soapMaxResponseMB}
-            onBlur={(e) => Number(e.target.value) !== conn.soapMaxResponseMB && run(api.invoke('connection:set', { soapMaxResponseMB: Number(e.target.value) }))}
-          />{' '}
+          <LimitInput max={100} label="Largest SOAP answer in MB" testId="soap-max" value={conn.soapMaxResponseMB} onSave={(v) => run(api.invoke('connection:set', { soapMaxResponseMB: v }))} />{' '}
           MB
         </dd>
       </dl>
