@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { SipAccount, buildPidf, defaultListUri } from '../core/sip';
-import { EventListState } from '../core/sip/event-list';
+import { EventListState } from '../core/sip/usages/event-list';
 import { startKamailio, type Kamailio } from '../lab/kamailio';
 import { BulkPublisher } from '../lab/publisher';
 import type { OwnStatus } from '../shared/domain';

@@ -1,11 +1,11 @@
 /**
  * SIP messages read per second through sip.js (`Parser.parseMessage` plus the headers a
  * presence NOTIFY makes sip.js parse later: Event, Subscription-State, Contact), with our fast
- * grammar entry point (core/sip/sip-grammar.ts) and, in the same process, with sip.js's own
+ * grammar entry point (core/sip/message/sip-grammar.ts) and, in the same process, with sip.js's own
  * `Grammar.parse` (the peer: what every message cost before).
  */
 import { Parser } from 'sip.js/lib/core/messages/parser.js';
-import { installFastGrammar, uninstallFastGrammar } from '../core/sip/sip-grammar';
+import { installFastGrammar, uninstallFastGrammar } from '../core/sip/message/sip-grammar';
 
 const quiet = { error: () => {}, warn: () => {}, log: () => {}, debug: () => {} } as never;
 

@@ -10,9 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { OwnStatus } from '../shared/domain';
-import { buildPidf } from '../core/sip/pidf';
-import { SipStreamFramer } from '../core/sip/tcp-transport';
-import { digestAuthorization } from '../core/sip/digest';
+import { buildPidf } from '../core/sip/codecs/pidf';
+import { SipStreamFramer } from '../core/sip/transport/tcp-transport';
+import { digestAuthorization } from '../core/sip/message/digest';
 
 export interface PublisherUser {
   id: string;

@@ -22,23 +22,23 @@ import type { OutgoingRequestDelegate } from 'sip.js/lib/core/messages/outgoing-
 import type { Presence } from '../../shared/domain';
 import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
-import { buildPidf, composePresence, parsePidf, type PublishedAvailability } from './pidf';
-import { parseIsComposing } from './is-composing';
-import { PresenceSubscription } from './presence-subscription';
-import { Publication } from './publication';
-import { Failover } from './failover';
-import { ReachError, describeServer, localAddressFor, transportSetup, type SipServer, type SipTransportKind, type TlsTrust, type UdpTuning } from './transport-choice';
-import { REFRESH_PERCENT, registerAndWait, unregisterAndWait } from './registration';
-import { SipError } from './sip-error';
-import { EventListSubscription, type ListSubscriptionState } from './rls';
-import { MULTIPART_MAX_BYTES } from './multipart';
+import { buildPidf, composePresence, parsePidf, type PublishedAvailability } from './codecs/pidf';
+import { parseIsComposing } from './codecs/is-composing';
+import { PresenceSubscription } from './usages/presence-subscription';
+import { Publication } from './usages/publication';
+import { Failover } from './transport/failover';
+import { ReachError, describeServer, localAddressFor, transportSetup, type SipServer, type SipTransportKind, type TlsTrust, type UdpTuning } from './transport/transport-choice';
+import { REFRESH_PERCENT, registerAndWait, unregisterAndWait } from './usages/registration';
+import { SipError } from './message/sip-error';
+import { EventListSubscription, type ListSubscriptionState } from './usages/rls';
+import { MULTIPART_MAX_BYTES } from './codecs/multipart';
 import { normaliseAor } from '../uri';
-import { installFastGrammar } from './sip-grammar';
-import { DigestCredentialCache } from './digest';
+import { installFastGrammar } from './message/sip-grammar';
+import { DigestCredentialCache } from './message/digest';
 
-export { SipError } from './sip-error';
+export { SipError } from './message/sip-error';
 
-export type { SipServer, SipTransportKind, TlsTrust, UdpTuning } from './transport-choice';
+export type { SipServer, SipTransportKind, TlsTrust, UdpTuning } from './transport/transport-choice';
 
 export interface SipAccountOptions {
   server: SipServer;

@@ -3,7 +3,7 @@
  * RLMI document first and one PIDF part per member with a presence document. Shared by the
  * event-list unit tests and the fuzz suite.
  */
-import { buildPidf } from '../../core/sip/pidf';
+import { buildPidf } from '../../core/sip/codecs/pidf';
 
 export const LIST = 'sip:alex-list@lab.test';
 export const B = 'b0undary-7';

@@ -8,8 +8,8 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SipAccount, type IncomingMessage } from '../../../core/sip';
-import { SipStreamFramer } from '../../../core/sip/tcp-transport';
-import { digestAuthorization } from '../../../core/sip/digest';
+import { SipStreamFramer } from '../../../core/sip/transport/tcp-transport';
+import { digestAuthorization } from '../../../core/sip/message/digest';
 import type { TraceRecord } from '../../../core/trace';
 import { startKamailio, type Kamailio } from '../../../lab/kamailio';
 import { BulkPublisher } from '../../../lab/publisher';

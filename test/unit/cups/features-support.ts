@@ -1,5 +1,5 @@
 /** Helpers for reading what the lab stored (a parsed XML tree kept as JSON). */
-export { parsePidf } from '../../../core/sip/pidf';
+export { parsePidf } from '../../../core/sip/codecs/pidf';
 
 /** First value named `key` anywhere in a parsed tree, as text. */
 export function find(node: unknown, key: string): string | undefined {

@@ -1,14 +1,14 @@
 /**
- * The digest credential cache (core/sip/digest.ts) on a real sip.js user agent over the
+ * The digest credential cache (core/sip/message/digest.ts) on a real sip.js user agent over the
  * in-memory transport: challenges answered in advance with an incrementing nonce count, the
  * probe that learns the first challenge, stale and used-up nonces, and what is never sent.
  */
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
-import { DigestCredentialCache, digestAuthorization } from '../../../core/sip/digest';
-import { PresenceSubscription } from '../../../core/sip/presence-subscription';
-import { Publication } from '../../../core/sip/publication';
+import { DigestCredentialCache, digestAuthorization } from '../../../core/sip/message/digest';
+import { PresenceSubscription } from '../../../core/sip/usages/presence-subscription';
+import { Publication } from '../../../core/sip/usages/publication';
 import { ManualTimers, startFakeSip, type FakeSip } from '../../support/fake-sip';
 
 const PASSWORD = 'Circle-Of-Life-42';

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EventListError, EventListState } from '../../../core/sip/event-list';
-import { MultipartError, parseContentType, parseMultipart, rootPart } from '../../../core/sip/multipart';
-import { RlmiError, parseRlmi } from '../../../core/sip/rlmi';
+import { EventListError, EventListState } from '../../../core/sip/usages/event-list';
+import { MultipartError, parseContentType, parseMultipart, rootPart } from '../../../core/sip/codecs/multipart';
+import { RlmiError, parseRlmi } from '../../../core/sip/codecs/rlmi';
 import { B, CT, LIST, body, pidf, uri, type Member } from '../../support/event-list-bodies';
 
 describe('multipart/related', () => {

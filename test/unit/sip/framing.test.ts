@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SipStreamFramer } from '../../../core/sip/tcp-transport';
+import { SipStreamFramer } from '../../../core/sip/transport/tcp-transport';
 
 const msg = (body: string) => `MESSAGE sip:b@x SIP/2.0\r\nCall-ID: 1\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DevicePresence } from '../../../shared/domain';
-import { buildPidf, composePresence, parsePidf } from '../../../core/sip/pidf';
+import { buildPidf, composePresence, parsePidf } from '../../../core/sip/codecs/pidf';
 
 const spec = readFileSync(join(import.meta.dirname, '../../../../shared/spec/002_c87905c8cdcde07a.txt'), 'utf8');
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
-import { Publication } from '../../../core/sip/publication';
+import { Publication } from '../../../core/sip/usages/publication';
 import { ManualTimers, startFakeSip, type FakeSip } from '../../support/fake-sip';
 
 let sip: FakeSip;

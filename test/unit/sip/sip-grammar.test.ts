@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
 import { Parser } from 'sip.js/lib/core/messages/parser.js';
 import { parse as pegParse } from 'sip.js/lib/grammar/pegjs/dist/grammar.js';
-import { compileFastParse, fastGrammarInstalled, installFastGrammar, originalGrammarParse, uninstallFastGrammar } from '../../../core/sip/sip-grammar';
+import { compileFastParse, fastGrammarInstalled, installFastGrammar, originalGrammarParse, uninstallFastGrammar } from '../../../core/sip/message/sip-grammar';
 import '../../../core/sip/account';
 import { SIP_MESSAGES } from '../../fixtures/fuzz/corpus';
 import { execFileSync } from 'node:child_process';
@@ -140,7 +140,7 @@ describe('fast sip.js grammar', () => {
       const root = join(import.meta.dirname, '../../..');
       writeFileSync(
         join(dir, 'entry.ts'),
-        `import { fastGrammarInstalled } from ${JSON.stringify(join(root, 'core/sip/sip-grammar.ts'))};\n` +
+        `import { fastGrammarInstalled } from ${JSON.stringify(join(root, 'core/sip/message/sip-grammar.ts'))};\n` +
           `import ${JSON.stringify(join(root, 'core/sip/account.ts'))};\n` +
           `console.log(JSON.stringify({ installed: fastGrammarInstalled() }));\n`,
       );

@@ -7,7 +7,7 @@
 import type { RemoteInfo } from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TransportState } from 'sip.js/lib/api/transport-state.js';
-import { UdpTransport, summariseSip, type DatagramSocket, type UdpTransportOptions } from '../../../core/sip/udp-transport';
+import { UdpTransport, summariseSip, type DatagramSocket, type UdpTransportOptions } from '../../../core/sip/transport/udp-transport';
 
 const SERVER: RemoteInfo = { address: '127.0.0.1', port: 5060, family: 'IPv4', size: 0 };
 

@@ -36,10 +36,10 @@ import type { Subscription } from 'sip.js/lib/core/subscription/subscription.js'
 import { AllowedMethods } from 'sip.js/lib/core/user-agent-core/allowed-methods.js';
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
 import type { URI } from 'sip.js/lib/grammar/uri.js';
-import { Emitter } from '../events';
-import type { RequestCredentials } from './digest';
-import { detached } from './sip-grammar';
-import { realTimers, type Timers } from '../timers';
+import { Emitter } from '../../events';
+import type { RequestCredentials } from '../message/digest';
+import { detached } from '../message/sip-grammar';
+import { realTimers, type Timers } from '../../timers';
 
 export enum PresenceSubscriptionState {
   Idle = 'idle',

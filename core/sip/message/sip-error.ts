@@ -1,5 +1,5 @@
 /** The typed error of the SIP engine: a user-facing message and the app's error code. */
-import type { AppError, AppErrorCode } from '../../shared/domain';
+import type { AppError, AppErrorCode } from '../../../shared/domain';
 
 export class SipError extends Error {
   constructor(

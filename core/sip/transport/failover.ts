@@ -13,7 +13,7 @@
  * backup, so the user is never without a registration for the switch).
  */
 import { serverAnswers, type SipServer } from './transport-choice';
-import { SipError } from './sip-error';
+import { SipError } from '../message/sip-error';
 
 export interface FailoverOptions {
   probeEveryMs: number;

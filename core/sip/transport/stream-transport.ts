@@ -17,7 +17,7 @@
 import type { Socket } from 'node:net';
 import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
-import type { TraceSink } from '../trace';
+import type { TraceSink } from '../../trace';
 import { TransportBase, deliverSafely } from './transport-base';
 
 export interface StreamTransportOptions {

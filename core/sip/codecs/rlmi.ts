@@ -4,7 +4,7 @@
  * document is the full state of the list or a partial update (`fullState`), ordered by
  * `version`.
  */
-import { attr, children, find, parseXml, text, type XmlNode } from '../xml/safe-xml';
+import { attr, children, find, parseXml, text, type XmlNode } from '../../xml/safe-xml';
 
 export const RLMI_MAX_BYTES = 8 * 1024 * 1024;
 

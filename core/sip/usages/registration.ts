@@ -16,7 +16,7 @@
  */
 import { RegistererState, type Registerer } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
-import { SipError } from './sip-error';
+import { SipError } from '../message/sip-error';
 
 /** Refresh at 80% of the granted interval: 120 s of margin at 600 s, 6 s at the 30 s minimum. */
 export const REFRESH_PERCENT = 80;

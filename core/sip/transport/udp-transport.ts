@@ -41,7 +41,7 @@ import { createSocket, type RemoteInfo } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
-import type { TraceSink } from '../trace';
+import type { TraceSink } from '../../trace';
 import { TransportBase, deliverSafely } from './transport-base';
 
 /** The part of a Node `dgram.Socket` the transport uses (a fake one in unit tests). */

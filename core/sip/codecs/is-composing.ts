@@ -3,7 +3,7 @@
  * Read by local name like every other body, size-capped, and refused with a specific reason
  * when the document says nothing usable.
  */
-import { find, parseXml, text, XmlError } from '../xml/safe-xml';
+import { find, parseXml, text, XmlError } from '../../xml/safe-xml';
 
 export const IS_COMPOSING_TYPE = 'application/im-iscomposing+xml';
 export const IS_COMPOSING_MAX_BYTES = 16 * 1024;

@@ -15,8 +15,8 @@ import type { UserAgent } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
 import { fromBodyLegacy } from 'sip.js/lib/core/messages/body.js';
 import type { SubscriptionTimers } from './presence-subscription';
-import { realTimers } from '../timers';
-import type { RequestCredentials } from './digest';
+import { realTimers } from '../../timers';
+import type { RequestCredentials } from '../message/digest';
 
 export interface PublishResult {
   ok: boolean;

@@ -27,8 +27,8 @@ import type { Subscription as SubscriptionDialog } from 'sip.js/lib/core/subscri
 import type { IncomingNotifyRequest } from 'sip.js/lib/core/messages/methods/notify.js';
 import type { OutgoingSubscribeRequest } from 'sip.js/lib/core/messages/methods/subscribe.js';
 import { EventListError, EventListState, isEventListBody, type MemberChange } from './event-list';
-import type { MultipartOptions } from './multipart';
-import type { RequestCredentials } from './digest';
+import type { MultipartOptions } from '../codecs/multipart';
+import type { RequestCredentials } from '../message/digest';
 
 export type ListSubscriptionState = 'idle' | 'subscribing' | 'active' | 'waiting' | 'fallback' | 'stopped';
 

@@ -30,7 +30,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { OutgoingRequestMessage } from 'sip.js/lib/core/messages/outgoing-request-message.js';
 import type { DigestAuthentication } from 'sip.js/lib/core/messages/digest-authentication.js';
 import type { UserAgentCore } from 'sip.js/lib/core/user-agent-core/user-agent-core.js';
-import { realTimers, type Timers } from '../timers';
+import { realTimers, type Timers } from '../../timers';
 
 /** A parsed `WWW-Authenticate` / `Proxy-Authenticate` value, as sip.js's grammar gives it. */
 export interface DigestChallenge {

@@ -20,11 +20,11 @@
  * - Bad input (malformed multipart or RLMI) throws `EventListError` and changes nothing; a
  *   single member's unreadable PIDF is reported in `problems` and that member keeps its state.
  */
-import type { Presence } from '../../shared/domain';
-import { normaliseAor } from '../uri';
-import { parseMultipart, parseContentType, rootPart, type ContentType, type MimePart, type MultipartOptions } from './multipart';
-import { composePresence, parsePidf } from './pidf';
-import { parseRlmi, type InstanceState, type Rlmi, type RlmiInstance } from './rlmi';
+import type { Presence } from '../../../shared/domain';
+import { normaliseAor } from '../../uri';
+import { parseMultipart, parseContentType, rootPart, type ContentType, type MimePart, type MultipartOptions } from '../codecs/multipart';
+import { composePresence, parsePidf } from '../codecs/pidf';
+import { parseRlmi, type InstanceState, type Rlmi, type RlmiInstance } from '../codecs/rlmi';
 
 export class EventListError extends Error {
   constructor(message: string) {

@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import { connect, isIPv6 } from 'node:net';
 import type { Transport } from 'sip.js/lib/api/transport.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
-import type { TraceSink } from '../trace';
+import type { TraceSink } from '../../trace';
 import { TcpTransport } from './tcp-transport';
 import { TlsTransport, validateCaPem, type TlsTransportOptions } from './tls-transport';
 import { UdpTransport, type UdpTransportOptions } from './udp-transport';

@@ -7,8 +7,8 @@
  * (`extensions`) rather than dropped; a document with no tuples means the contact is offline
  * (that is what a presence server sends for someone never signed in).
  */
-import type { Availability, DevicePresence, OwnAvailability, Presence } from '../../shared/domain';
-import { attr, children, escapeXml, find, parseXml, text, type XmlNode } from '../xml/safe-xml';
+import type { Availability, DevicePresence, OwnAvailability, Presence } from '../../../shared/domain';
+import { attr, children, escapeXml, find, parseXml, text, type XmlNode } from '../../xml/safe-xml';
 
 export const PIDF_MAX_BYTES = 256 * 1024;
 
