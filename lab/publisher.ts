@@ -10,9 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { OwnStatus } from '../shared/domain';
-import { buildPidf } from '../core/sip/codecs/pidf';
-import { SipStreamFramer } from '../core/sip/transport/tcp-transport';
-import { digestAuthorization } from '../core/sip/message/digest';
+import { LabSipFramer, labDigest, labPidf } from './sip/publisher-codec';
 
 export interface PublisherUser {
   id: string;
@@ -42,7 +40,7 @@ export class BulkPublisher {
   ) {}
 
   async connect(): Promise<void> {
-    const framer = new SipStreamFramer();
+    const framer = new LabSipFramer();
     await new Promise<void>((resolve, reject) => {
       const socket = connect({ host: this.server.host, port: this.server.port, noDelay: true });
       socket.once('connect', () => {
@@ -76,7 +74,7 @@ export class BulkPublisher {
 
   private async publishOne(user: PublisherUser, status: OwnStatus): Promise<void> {
     const aor = `sip:${user.id}@${this.domain}`;
-    const body = buildPidf(aor, status, `bulk-${user.id}`, 'Presence Desk lab publisher');
+    const body = labPidf(aor, status, `bulk-${user.id}`);
     // A nonce shared by many PUBLISHes in flight may be used up (stale) before this one's turn:
     // each challenge brings a fresh one.
     for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -125,9 +123,8 @@ export class BulkPublisher {
     if (etag) lines.push(`SIP-If-Match: ${etag}`);
     const known = this.nonce;
     if (known) {
-      const qop = known.qop === 'auth' ? 'auth' : undefined;
-      const answer = digestAuthorization({ username: user.id, password: user.password, method: 'PUBLISH', uri: aor, realm: known.realm, nonce: known.nonce, qop, nc: qop ? ++known.nc : undefined });
-      if (answer) lines.push(`Proxy-Authorization: ${answer}`);
+      const qop = known.qop === 'auth';
+      lines.push(`Proxy-Authorization: ${labDigest({ username: user.id, password: user.password, method: 'PUBLISH', uri: aor, realm: known.realm, nonce: known.nonce, nc: qop ? ++known.nc : undefined })}`);
     }
     lines.push(`Content-Length: ${Buffer.byteLength(body, 'utf8')}`);
     const message = `${lines.join('\r\n')}\r\n\r\n${body}`;

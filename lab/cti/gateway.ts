@@ -6,10 +6,8 @@
  * lines get their events with invoke id 9999.
  */
 import net from 'node:net';
-import { CSTA_EVENT_INVOKE_ID, CstaFrameReader, encodeCstaFrame } from '../../core/dial/csta-frame';
-import { CSTA_NS, parseCstaMessage } from '../../core/dial/csta-xml';
-import { deviceNumber } from '../../core/dial/phone-line';
-import { child, escapeXml as e, find, text, type XmlNode } from '../../core/xml/safe-xml';
+import { EVENT_INVOKE_ID, LabCstaDeframer, cstaDocument as xml, cstaErrorCode as cstaError, cstaField, frameCsta, lineOf, readCsta } from './csta-codec';
+import { element, textOf, xmlText as e, type LabXmlNode } from '../xml/lab-xml';
 import type { LabSwitch } from './switch';
 
 export interface LabCtiGateway {
@@ -24,30 +22,26 @@ export interface LabCtiGateway {
   close(): Promise<void>;
 }
 
-const xml = (name: string, inner: string) => `<?xml version="1.0" encoding="UTF-8"?><${name} xmlns="${CSTA_NS}">${inner}</${name}>`;
-const cstaError = (category: string, value: string) => xml('CSTAErrorCode', `<${category}>${e(value)}</${category}>`);
-
 export async function startLabCtiGateway(phoneSwitch: LabSwitch, options: { log?: (line: string) => void } = {}): Promise<LabCtiGateway> {
   const clients = new Map<net.Socket, Set<string>>();
   let refusal: { category: string; value: string; times: number } | undefined;
 
-  const answer = (name: string, body: XmlNode, monitored: Set<string>): string => {
-    const lineOf = (node: XmlNode | undefined) => deviceNumber(text(node));
+  const answer = (name: string, body: LabXmlNode, monitored: Set<string>): string => {
     switch (name) {
       case 'MonitorStart': {
         if (refusal && refusal.times-- > 0) return cstaError(refusal.category, refusal.value);
-        const line = lineOf(find(body, 'deviceObject'));
+        const line = lineOf(cstaField(body, 'deviceObject'));
         if (!phoneSwitch.lines.has(line)) return cstaError('operation', 'invalidMonitorObject');
         monitored.add(line);
         options.log?.(`lab cti: monitoring ${line}`);
         return xml('MonitorStartResponse', `<monitorCrossRefID>${e(line)}</monitorCrossRefID><actualMonitorMediaClass><voice>true</voice></actualMonitorMediaClass>`);
       }
       case 'MonitorStop': {
-        monitored.delete(text(child(body, 'monitorCrossRefID')).trim());
+        monitored.delete(textOf(element(body, 'monitorCrossRefID')).trim());
         return xml('MonitorStopResponse', '');
       }
       case 'SnapshotDevice': {
-        const line = lineOf(find(body, 'snapshotObject'));
+        const line = lineOf(cstaField(body, 'snapshotObject'));
         if (!phoneSwitch.lines.has(line)) return cstaError('operation', 'invalidDeviceID');
         const items = phoneSwitch
           .snapshot(line)
@@ -63,8 +57,8 @@ export async function startLabCtiGateway(phoneSwitch: LabSwitch, options: { log?
       case 'AnswerCall':
       case 'HoldCall':
       case 'RetrieveCall': {
-        const callId = text(find(body, 'callID')).trim();
-        const line = lineOf(find(body, 'deviceID'));
+        const callId = cstaField(body, 'callID');
+        const line = lineOf(cstaField(body, 'deviceID'));
         const state = phoneSwitch.calls.get(callId)?.state.get(line);
         if (!monitored.has(line) || !state) return cstaError('operation', 'invalidConnectionID');
         const fits = { ClearConnection: true, AnswerCall: state === 'alerting', HoldCall: state === 'connected', RetrieveCall: state === 'hold' }[name];
@@ -86,22 +80,22 @@ export async function startLabCtiGateway(phoneSwitch: LabSwitch, options: { log?
   const server = net.createServer((socket) => {
     const monitored = new Set<string>();
     clients.set(socket, monitored);
-    const reader = new CstaFrameReader();
+    const reader = new LabCstaDeframer();
     const unsubscribe = phoneSwitch.onEvent((line, eventXml) => {
-      if (monitored.has(line) && !socket.destroyed) socket.write(encodeCstaFrame(CSTA_EVENT_INVOKE_ID, eventXml));
+      if (monitored.has(line) && !socket.destroyed) socket.write(frameCsta(EVENT_INVOKE_ID, eventXml));
     });
     socket.on('data', (chunk: Buffer) => {
       try {
         for (const frame of reader.push(chunk)) {
           let reply: string;
           try {
-            const message = parseCstaMessage(frame.xml);
-            if (message.type === 'response') continue; // SystemStatusResponse and the like
-            reply = message.type === 'request' ? answer(message.name, message.body, monitored) : cstaError('operation', 'serviceNotSupported');
+            const message = readCsta(frame.xml);
+            if (message.kind === 'response') continue; // SystemStatusResponse and the like
+            reply = message.kind === 'request' ? answer(message.name, message.body, monitored) : cstaError('operation', 'serviceNotSupported');
           } catch {
             reply = cstaError('operation', 'invalidParameterValue');
           }
-          socket.write(encodeCstaFrame(frame.invokeId, reply));
+          socket.write(frameCsta(frame.invokeId, reply));
         }
       } catch {
         socket.destroy(); // not CSTA framing: nothing sensible can follow

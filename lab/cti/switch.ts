@@ -6,8 +6,8 @@
  * A call to an outside number (not a lab line) is answered by the far end at once unless
  * `farEndAnswers` is false; a call to a lab line rings there until `answer()`.
  */
-import { CSTA_NS } from '../../core/dial/csta-xml';
-import { escapeXml as e } from '../../core/xml/safe-xml';
+import { cstaDocument as event } from './csta-codec';
+import { xmlText as e } from '../xml/lab-xml';
 
 export interface LabCall {
   id: string;
@@ -19,7 +19,6 @@ export interface LabCall {
 
 type EventSink = (line: string, xml: string) => void;
 
-const event = (name: string, inner: string) => `<?xml version="1.0" encoding="UTF-8"?><${name} xmlns="${CSTA_NS}">${inner}</${name}>`;
 const device = (tag: string, d: string) => `<${tag}><deviceIdentifier>${e(d)}</deviceIdentifier></${tag}>`;
 const connection = (tag: string, callId: string, d: string) => `<${tag}><callID>${e(callId)}</callID><deviceID>${e(d)}</deviceID></${tag}>`;
 

@@ -4,7 +4,8 @@
  * per-item status strings.
  */
 import type { CupsGroup, PresenceRule, RecentComm } from '../../core/cups/types';
-import { attr, child, children, escapeXml as e, find, text, type XmlNode } from '../../core/xml/safe-xml';
+import { attribute as attr, descendant as find, element as child, elements as children, textOf as text, xmlText as e, type LabXmlNode as XmlNode } from '../xml/lab-xml';
+import { EPAS } from './soap-codec';
 
 export interface LabUserState {
   groups: CupsGroup[];
@@ -23,7 +24,6 @@ export function newUserState(groups: CupsGroup[] = []): LabUserState {
 export const NO_GROUP = 'The Contact Group does not exist.';
 export const NO_CONTACT = 'Contact does not exist in.';
 export const NO_POLICY = 'Invalid Policy name';
-const EPAS = 'xmlns:epas="urn:cisco:epas:soap"';
 const a = (name: string, value: string | undefined) => (value === undefined ? '' : ` ${name}="${e(value)}"`);
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
 

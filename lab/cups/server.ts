@@ -9,7 +9,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { makeSelfSignedCertificate } from './certificate';
 import type { CupsGroup, DialingRule } from '../../core/cups/types';
-import { attr, child, children, escapeXml, find, parseXml, text, type XmlNode } from '../../core/xml/safe-xml';
+import { attribute as attr, element as child, textOf as text, xmlText as e, type LabXmlNode as XmlNode } from '../xml/lab-xml';
+import { CupsRequestError, EPAS, peekOperation, property as prop, readCupsRequest, soapFault, soapResponse } from './soap-codec';
 import { handleOperation, newUserState, type LabUserState } from './operations';
 import { loadStates, saveStates } from './state-file';
 import { directoryProperties, type LabDirectoryConfig } from './directory-config';
@@ -79,20 +80,6 @@ export interface LabCups {
   rotateCertificate(): void;
   close(): Promise<void>;
 }
-
-const ENV_OPEN =
-  `<?xml version='1.0' ?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:xsd="http://www.w3.org/2001/XMLSchema" ` +
-  `xmlns:xml="http://www.w3.org/XML/1998/namespace" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><env:Body>`;
-const ENV_CLOSE = `</env:Body></env:Envelope>`;
-const EPAS = `xmlns:epas="urn:cisco:epas:soap"`;
-
-export function soapFault(code: 'Sender' | 'Receiver', reason: string): string {
-  return `${ENV_OPEN}<env:Fault><env:Code><env:Value>env:${code}</env:Value></env:Code><env:Reason><env:Text xml:lang="en">${escapeXml(reason)}</env:Text></env:Reason></env:Fault>${ENV_CLOSE}`;
-}
-
-const e = escapeXml;
-const prop = (name: string, value = '', isPublic?: boolean) =>
-  `<epas:property name="${e(name)}"${isPublic === undefined ? '' : ` is-public="${isPublic}"`}>${e(value)}</epas:property>`;
 
 export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
   const log = options.log ?? (() => {});
@@ -169,7 +156,7 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
     const id = text(child(op, 'username')).trim();
     const password = text(child(op, 'password'));
     const user = users.get(id);
-    const fail = (reason: string) => `${ENV_OPEN}<epas:login-resp ${EPAS} ><epas:failure><epas:reason>${reason}</epas:reason></epas:failure></epas:login-resp>${ENV_CLOSE}`;
+    const fail = (reason: string) => soapResponse(`<epas:login-resp ${EPAS} ><epas:failure><epas:reason>${reason}</epas:reason></epas:failure></epas:login-resp>`);
     if (!user || user.password !== password) return fail('Wrong username/password');
     const existing = keyOfUser(id);
     if (existing && attr(op, 'force') !== 'true') return fail('A SOAP session has already been established.');
@@ -177,24 +164,22 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
     const key = randomUUID();
     sessions.set(key, id);
     log(`lab cups: ${id} logged in`);
-    return `${ENV_OPEN}<epas:login-resp ${EPAS} ><epas:success><epas:session-key>${key}</epas:session-key></epas:success></epas:login-resp>${ENV_CLOSE}`;
+    return soapResponse(`<epas:login-resp ${EPAS} ><epas:success><epas:session-key>${key}</epas:session-key></epas:success></epas:login-resp>`);
   }
 
   function answer(body: string): { status: number; xml: string } {
-    let tree: XmlNode;
+    let request;
     try {
-      tree = parseXml(body, { what: 'request' });
-    } catch {
+      request = readCupsRequest(body);
+    } catch (error) {
+      if (!(error instanceof CupsRequestError)) throw error;
       return { status: 400, xml: soapFault('Sender', 'Invalid request.') };
     }
-    const soapBody = find(tree, 'Body');
-    const [opName] = Object.keys(soapBody ?? {}).filter((k) => !k.startsWith('@') && k !== '#text');
-    const op = child(soapBody, opName ?? '');
-    if (!opName || !op) return { status: 400, xml: soapFault('Sender', 'Invalid request.') };
+    const { operation: opName, op } = request;
     if (opName === 'login') return { status: 200, xml: login(op) };
-    const user = userOfKey(text(find(find(tree, 'Header'), 'session-key')));
+    const user = userOfKey(request.sessionKey);
     if (!user) return { status: 500, xml: soapFault('Sender', 'Invalid session key.') };
-    const ok = (inner: string) => ({ status: 200, xml: `${ENV_OPEN}${inner}${ENV_CLOSE}` });
+    const ok = (inner: string) => ({ status: 200, xml: soapResponse(inner) });
     switch (opName) {
       case 'logout':
         for (const [k, u] of sessions) if (u === user) sessions.delete(k);
@@ -243,7 +228,7 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       else chunks.push(c);
     });
     req.on('end', () => {
-      const opName = /<(?:[\w.-]+:)?Body[^>]*>\s*<(?:[\w.-]+:)?([\w-]+)/.exec(Buffer.concat(chunks).toString('utf8'))?.[1];
+      const opName = peekOperation(Buffer.concat(chunks).toString('utf8'));
       const at = faults.findIndex((f) => f.kind !== 'fault' || f.operation === undefined || f.operation === opName);
       const fault = at >= 0 ? faults[at] : undefined;
       if (fault && 'times' in fault && fault.times !== undefined && --fault.times <= 0) faults.splice(at, 1);
