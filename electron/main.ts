@@ -20,7 +20,7 @@ import type { ExportedFile, OpenRequest, OwnAvailability } from '../shared/domai
 import { isOnThePhone } from '../shared/domain';
 import { isAllowedExternalUrl } from '../shared/links';
 import { OPEN_SCHEMES, chatAddress, openRequestFromArgv, parseOpenUrl } from '../shared/open-url';
-import { createBackend, type CreatedBackend } from '../host/backend-factory';
+import { DEMO_LAB_ENV, createBackend, readDemoLabAddress, type CreatedBackend, type DemoLabAddress } from '../host/backend-factory';
 import { SystemIdle } from '../core/system-idle';
 import { dispatchInvoke, serialiseError } from '../host/bridge';
 import { ElectronSettingsStore } from './settings';
@@ -178,6 +178,20 @@ function updateTray(): void {
   tray.setContextMenu(Menu.buildFromTemplate(items.map(({ id, label, type, checked, enabled, click }) => ({ id, label, type, checked, enabled, click }))));
 }
 
+/**
+ * The demo lab `npm start` started for this run, if any. The app never starts a lab itself,
+ * and the packaged app ignores the variable: with no server configured it shows sign-in.
+ */
+function demoLabFromStart(): DemoLabAddress | undefined {
+  if (app.isPackaged) return undefined;
+  try {
+    return readDemoLabAddress(process.env[DEMO_LAB_ENV]);
+  } catch (error) {
+    console.error(`The demo lab is not used: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -216,6 +230,7 @@ if (!app.requestSingleInstanceLock()) {
       profileDir: app.getPath('userData'),
       settings,
       secrets: createElectronSecrets(app.getPath('userData')),
+      demoLab: demoLabFromStart(),
     });
     applyAutoStart(settings.get().autoStart);
     // Automatic Away follows the whole system's idle time, not activity in our window.

@@ -3,11 +3,14 @@
  *
  *   --server URL|host[:port]   sign in to this CUPS server (the password is asked in the UI)
  *   --user NAME                user name for that server
- *   --demo                     use the built-in demo lab even when a server is configured
+ *   --demo                     use the demo lab even when a server is configured
  *   --profile DIR              settings and IM history directory
  *
- * With no server configured anywhere, the demo lab is started and the demo user signed in,
- * so a newcomer sees a live buddy list at once.
+ * The demo lab is never part of the app: development's `npm start` (scripts/start.ts) and the
+ * tests start it and hand it over as `demoLab` (its address, or a function that starts it,
+ * see host/demo-lab.ts). With no server configured and a demo lab handed over, the demo user
+ * is signed in to it, so a newcomer sees a live buddy list at once; without one (the packaged
+ * app), the sign-in form is shown.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -18,13 +21,53 @@ import { DeskSession } from '../core/desk-session';
 import { JsonSettingsStore, type SettingsStore } from '../core/store/settings';
 import { toAppError } from '../core/errors';
 import { secretAccount, type SecretStore } from '../core/store/secrets';
-import type { Lab, LabOptions } from '../lab';
+import type { Lab } from '../lab';
 import { version } from './version';
+
+/** Where a running demo lab is and who its demo user is: all a host needs to sign in to it. */
+export interface DemoLabAddress {
+  cupsUrl: string;
+  user: string;
+  password: string;
+  /** The PEM certificate of the lab's SIP over TLS, made for its run: trusted for exactly that. */
+  sipTlsCa?: string;
+}
+
+/** A demo lab started for this backend, stopped when the backend closes. */
+export interface StartedDemoLab {
+  address: DemoLabAddress;
+  lab?: Lab;
+  stop(): Promise<void>;
+}
+
+/**
+ * The environment variable through which `npm start` hands the demo lab it started to the
+ * Electron app it runs (JSON of `DemoLabAddress`). The packaged app ignores it.
+ */
+export const DEMO_LAB_ENV = 'PRESENCE_DESK_DEMO_LAB';
+
+/** Reads `DEMO_LAB_ENV`; throws with the reason when it is set but unusable. */
+export function readDemoLabAddress(value: string | undefined): DemoLabAddress | undefined {
+  if (!value) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new Error(`${DEMO_LAB_ENV} is not JSON.`);
+  }
+  const a = parsed as Partial<Record<keyof DemoLabAddress, unknown>>;
+  const strings = ['cupsUrl', 'user', 'password'] as const;
+  const missing = strings.filter((k) => typeof a?.[k] !== 'string' || !a[k]);
+  if (missing.length) throw new Error(`${DEMO_LAB_ENV} lacks ${missing.join(', ')}.`);
+  if (a.sipTlsCa !== undefined && typeof a.sipTlsCa !== 'string') throw new Error(`${DEMO_LAB_ENV} has a sipTlsCa that is not PEM text.`);
+  return { cupsUrl: a.cupsUrl as string, user: a.user as string, password: a.password as string, ...(a.sipTlsCa ? { sipTlsCa: a.sipTlsCa as string } : {}) };
+}
 
 export interface BackendOverrides {
   settings?: SettingsStore;
   profileDir?: string;
-  lab?: LabOptions;
+  /** The demo lab to use when no server is configured: a running one, or how to start one. */
+  demoLab?: DemoLabAddress | (() => Promise<StartedDemoLab>);
   log?: (line: string) => void;
   /** Electron: the safeStorage-backed store for "Remember me". The browser host has none. */
   secrets?: SecretStore;
@@ -73,8 +116,9 @@ export async function createBackend(
     ...(hostKind === 'electron' ? { systemIdle: true } : {}),
   };
   const demo = values.demo === true || !settings.get().server;
+  if (demo && !overrides.demoLab && values.demo === true) log('--demo: no demo lab was started with this app (the demo lab comes with `npm start`); showing sign-in.');
 
-  if (!demo) {
+  if (!demo || !overrides.demoLab) {
     const session = new DeskSession({ info, settings, historyDir: join(profileDir, 'history'), log, secrets: overrides.secrets });
     // A remembered password signs in at start, in the background; errors show on the sign-in form.
     const { server, user } = settings.get();
@@ -84,20 +128,20 @@ export async function createBackend(
   }
 
   // The demo lab keeps its own settings and history apart from the user's real account.
-  const { startLab } = await import('../lab');
   const { MemorySettingsStore } = await import('../core/store/settings');
-  const lab = await startLab({ livenEveryMs: 30_000, log, ...overrides.lab });
+  const started = typeof overrides.demoLab === 'function' ? await overrides.demoLab() : undefined;
+  const address = started?.address ?? (overrides.demoLab as DemoLabAddress);
   const session = new DeskSession({
     info,
     settings: new MemorySettingsStore(),
     historyDir: join(profileDir, 'demo-history'),
     demo: true,
-    // The lab's SIP over TLS uses a certificate made for this run: trust exactly that one.
-    sipTls: { ca: lab.kamailio.tlsCertificate },
+    // The lab's SIP over TLS uses a certificate made for its run: trust exactly that one.
+    ...(address.sipTlsCa ? { sipTls: { ca: address.sipTlsCa } } : {}),
     log,
   });
   try {
-    await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+    await session.signIn({ server: address.cupsUrl, user: address.user, password: address.password });
   } catch (error) {
     // Keep going: the UI shows the error in words and the user can retry.
     log(`demo: sign-in failed: ${toAppError(error).message}`);
@@ -106,10 +150,10 @@ export async function createBackend(
     backend: session,
     session,
     info,
-    lab,
+    ...(started?.lab ? { lab: started.lab } : {}),
     close: async () => {
       await session.close();
-      await lab.stop();
+      await started?.stop();
     },
   };
 }

@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { createBackend, type CreatedBackend } from '../host/backend-factory';
+import { demoLabStarter } from '../host/demo-lab';
 import { startBrowserHost, type BrowserHost } from '../host/browser-host';
 import { launchChromium } from '../test/support/chromium';
 
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   let host: BrowserHost | undefined;
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   try {
-    created = await createBackend([], 'browser', { profileDir: profile, lab: { livenEveryMs: 0, replyDelayMs: 300 }, log: () => {} });
+    created = await createBackend([], 'browser', { profileDir: profile, demoLab: demoLabStarter({ livenEveryMs: 0, replyDelayMs: 300 }), log: () => {} });
     host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: join(root, 'dist', 'renderer') });
     browser = await launchChromium();
     const page = await browser.context.newPage();

@@ -6,6 +6,11 @@
  * Arguments after `--` go to the app: `npm start -- --server cups.example.com --user alice`.
  * In the browser host, `--open tel:+14085550101` puts that number in the dial box (with its
  * rule preview) once the page is open; the user confirms the call.
+ *
+ * The demo lab belongs to development, not to the app: this script starts it (the browser
+ * host when no server is configured; for Electron unless `--server` is given) and hands it to
+ * the app, to Electron through the `PRESENCE_DESK_DEMO_LAB` variable. The packaged app has no
+ * lab and shows sign-in when no server is configured.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -65,8 +70,9 @@ async function runBrowserHost(): Promise<void> {
   if (openRequest && 'error' in openRequest) console.log(`--open: ${openRequest.error}`);
   const staticDir = ensureRendererBuilt();
   const { createBackend } = await import('../host/backend-factory');
+  const { demoLabStarter } = await import('../host/demo-lab');
   const { startBrowserHost } = await import('../host/browser-host');
-  const created = await createBackend(argv, 'browser');
+  const created = await createBackend(argv, 'browser', { demoLab: demoLabStarter({ log: (line) => console.log(line) }) });
   const host = await startBrowserHost({
     backend: created.backend,
     info: created.info,
@@ -96,13 +102,39 @@ async function runBrowserHost(): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-const electron = process.env.PRESENCE_DESK_HOST === 'browser' ? { reason: 'PRESENCE_DESK_HOST=browser' } : findElectron();
-if ('path' in electron) {
+/**
+ * Electron with the demo lab beside it: the lab runs in this process (unless `--server` names
+ * a real server) and the app gets its address; the lab stops when the app ends.
+ */
+async function runElectron(electronPath: string): Promise<void> {
   ensureRendererBuilt();
   const build = spawnSync('node', ['scripts/build-electron.mjs'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
-  const child = spawn(electron.path, [join(root, 'dist', 'electron', 'main.cjs'), ...argv], { cwd: root, stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 0));
+  const { values } = parseArgs({ args: argv, options: { server: { type: 'string' }, demo: { type: 'boolean' } }, strict: false, allowPositionals: true });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  let stopLab = async () => {};
+  if (values.demo === true || typeof values.server !== 'string') {
+    const { demoLabStarter } = await import('../host/demo-lab');
+    const { DEMO_LAB_ENV } = await import('../host/backend-factory');
+    console.log('Starting the demo lab (used when no server is configured)…');
+    const started = await demoLabStarter({ log: (line) => console.log(line) })();
+    env[DEMO_LAB_ENV] = JSON.stringify(started.address);
+    stopLab = () => started.stop();
+  }
+  const child = spawn(electronPath, [join(root, 'dist', 'electron', 'main.cjs'), ...argv], { cwd: root, stdio: 'inherit', env });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.on('exit', (code) => {
+    void stopLab()
+      .catch(() => undefined)
+      .finally(() => process.exit(code ?? 0));
+  });
+}
+
+const electron = process.env.PRESENCE_DESK_HOST === 'browser' ? { reason: 'PRESENCE_DESK_HOST=browser' } : findElectron();
+if ('path' in electron) {
+  await runElectron(electron.path);
 } else {
   console.log(`Electron cannot start here: ${electron.reason}.`);
   console.log('Falling back to the browser host (same app, served on 127.0.0.1).');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createBackend, type CreatedBackend } from '../../host/backend-factory';
+import { demoLabStarter } from '../../host/demo-lab';
 import { startBrowserHost, type BrowserHost, type BrowserHostOptions } from '../../host/browser-host';
 import type { LabOptions } from '../../lab';
 import { launchChromium } from './chromium';
@@ -59,7 +60,7 @@ export interface DeskE2eOptions {
 
 export async function startDeskE2e(name: string, options: DeskE2eOptions = {}): Promise<DeskE2e> {
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), `pd-e2e-${name}-`));
-  const created = await createBackend([], 'browser', { profileDir: profile, lab: options.lab ?? { livenEveryMs: 0, replyDelayMs: 150 }, log: () => {} });
+  const created = await createBackend([], 'browser', { profileDir: profile, demoLab: demoLabStarter(options.lab ?? { livenEveryMs: 0, replyDelayMs: 150 }), log: () => {} });
   await options.beforeHost?.(created);
   const extra = typeof options.host === 'function' ? options.host(created) : options.host;
   const host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: RENDERER_DIR, ...extra });

@@ -3,7 +3,9 @@
  * run in Node with a fake `electron` module because no Electron binary can start here. The
  * test plays the operating system and the renderer: it emits 'ready', a second launch or a
  * macOS link, calls the IPC handlers as a frame would, clicks the tray menu, and checks what
- * main did. With no server configured the app starts the real demo lab (Kamailio, CUPS, slapd).
+ * main did. The app never starts a lab: as `npm start` does, the test starts the real demo lab
+ * (Kamailio, CUPS, slapd) and hands its address over in PRESENCE_DESK_DEMO_LAB; the packaged
+ * app ignores that and shows sign-in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -13,6 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { INVOKE_CHANNELS } from '../../../shared/ipc';
 import type { OwnStatus, SessionState, Snapshot } from '../../../shared/domain';
 import { startLab, type Lab } from '../../../lab';
+import { DEMO_LAB_ENV } from '../../../host/backend-factory';
+import { demoLabAddress } from '../../../host/demo-lab';
 import { FakeElectron, ROOT, runMain, type FakeBrowserWindow, type MenuItem, type RunOptions } from '../../support/fake-electron';
 
 const RENDERER = join(ROOT, 'dist', 'renderer', 'index.html');
@@ -56,15 +60,17 @@ function cspDirectives(policy: string): Map<string, string[]> {
   );
 }
 
-describe('Electron main with no server configured (the demo lab)', () => {
+describe('Electron main with no server configured, run by npm start with the demo lab', () => {
   let profileDir: string;
   let fake: FakeElectron;
   let main: FakeBrowserWindow;
   let beforeReady: string[];
+  let lab: Lab;
 
   beforeAll(async () => {
     profileDir = mkdtempSync(join(tmpdir(), 'pd-electron-'));
-    fake = await startApp({ profileDir, saveTo: join(profileDir, 'export.txt') }, {}, (f) => {
+    lab = await startLab({ livenEveryMs: 30_000, log: () => undefined });
+    fake = await startApp({ profileDir, saveTo: join(profileDir, 'export.txt') }, { env: { [DEMO_LAB_ENV]: JSON.stringify(demoLabAddress(lab)) } }, (f) => {
       beforeReady = f.calls.map((c) => `${c.what} ${c.args.join(' ')}`.trim());
       // macOS hands a clicked link over before the app is ready.
       const event = { defaultPrevented: false, preventDefault: () => undefined };
@@ -75,6 +81,7 @@ describe('Electron main with no server configured (the demo lab)', () => {
 
   afterAll(async () => {
     await quitApp(fake);
+    await lab?.stop();
     rmSync(profileDir, { recursive: true, force: true });
   });
 
@@ -242,14 +249,40 @@ describe('Electron main with no server configured (the demo lab)', () => {
     fake.systemIdleSeconds = 0;
   }, 30_000);
 
-  it('Quit in the tray signs out and stops the lab before the app ends', async () => {
+  it('Quit in the tray signs out before the app ends, and leaves the lab to whoever started it', async () => {
     trayItems(fake).find((i) => i.id === 'quit')!.click!();
     await fake.until(() => fake.app.quitted, 'the app to end');
-    // The first quit was held back until the session and the lab had closed.
+    expect(lab.cups.sessionOf(lab.demoUser.id)).toBeUndefined();
+    // The first quit was held back until the session had closed.
     expect(fake.app.quitRequests).toBe(2);
     expect(fake.trays[0]!.destroyed).toBe(true);
     expect(fake.windows.every((w) => w.isDestroyed())).toBe(true);
   });
+});
+
+describe('Electron main with no server configured and no demo lab', () => {
+  const profiles: string[] = [];
+  afterAll(() => {
+    for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const isPackaged of [true, false]) {
+    it(isPackaged ? 'packaged: shows sign-in, even when PRESENCE_DESK_DEMO_LAB names a lab' : 'from a development build without npm start: shows sign-in', async () => {
+      const profileDir = mkdtempSync(join(tmpdir(), 'pd-electron-'));
+      profiles.push(profileDir);
+      // An address that would be used if it were read: the packaged app must not look at it.
+      const env = isPackaged ? { [DEMO_LAB_ENV]: JSON.stringify({ cupsUrl: 'http://127.0.0.1:9/EPASSoap/service', user: 'alex', password: 'pw' }) } : { [DEMO_LAB_ENV]: undefined };
+      const app = await startApp({ profileDir, isPackaged }, { env });
+      try {
+        const snap = await app.request<Snapshot>('session:snapshot');
+        expect(snap.session.phase).toBe('signed-out');
+        expect(snap.session.error).toBeUndefined();
+        expect(app.sent(app.windows[0]!, 'session:state').some((s) => (s as SessionState).phase !== 'signed-out')).toBe(false);
+      } finally {
+        await quitApp(app);
+      }
+    });
+  }
 });
 
 describe('Electron main with a server configured: "Remember me" through safeStorage', () => {
