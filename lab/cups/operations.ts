@@ -110,11 +110,12 @@ export function handleOperation(opName: string, op: XmlNode, state: LabUserState
               const index = attr(p, 'index');
               const dop = attr(p, 'display-on-phone');
               const attrs = a('persona-id', id) + a('group', groupName) + a('index', index) + a('nickname', nick) + a('display-on-phone', dop);
+              // As the guide's add-contact answer shows: an unknown user is named as such, even in a group that does not exist.
+              if (opName === 'add-contact' && !knownUsers.has(id)) return status(attrs, NO_CONTACT);
               const target = group(state, groupName);
               if (!target) return status(attrs, NO_GROUP);
               const existing = target.contacts.find((c) => c.personaId === id);
               if (opName === 'add-contact') {
-                if (!knownUsers.has(id)) return status(attrs, NO_CONTACT);
                 if (existing) return status(attrs, 'failed');
                 target.contacts.push({ personaId: id, index: num(index, Math.max(0, ...target.contacts.map((c) => c.index)) + 1), nickname: nick ?? '', displayOnPhone: dop === 'true' });
                 return status(attrs, 'succeeded');
