@@ -526,6 +526,7 @@ export interface RunOptions {
   /** The app's own arguments (after the executable, and after the app path when not packaged). */
   args?: string[];
   platform?: NodeJS.Platform;
+  /** Variables set (or, with undefined, removed) for the app, e.g. PRESENCE_DESK_DEMO_LAB as `npm start` sets it. */
   env?: Record<string, string | undefined>;
 }
 
