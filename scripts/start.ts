@@ -117,9 +117,13 @@ async function runElectron(electronPath: string): Promise<void> {
     const { demoLabStarter } = await import('../host/demo-lab');
     const { DEMO_LAB_ENV } = await import('../host/backend-factory');
     console.log('Starting the demo lab (used when no server is configured)…');
-    const started = await demoLabStarter({ log: (line) => console.log(line) })();
-    env[DEMO_LAB_ENV] = JSON.stringify(started.address);
-    stopLab = () => started.stop();
+    try {
+      const started = await demoLabStarter({ log: (line) => console.log(line) })();
+      env[DEMO_LAB_ENV] = JSON.stringify(started.address);
+      stopLab = () => started.stop();
+    } catch (error) {
+      console.log(`The demo lab could not start (${(error as Error).message}); the app opens on sign-in.`);
+    }
   }
   const child = spawn(electronPath, [join(root, 'dist', 'electron', 'main.cjs'), ...argv], { cwd: root, stdio: 'inherit', env });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
