@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CupsGroup } from '../core/cups/types';
-import { defaultListUri } from '../core/sip/usages/rls';
 import { personaUri } from '../core/uri';
 import { startKamailio, type Kamailio } from './kamailio';
 import { startLabCups, type LabCups } from './cups/server';
@@ -202,8 +201,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   }
 }
 
-/** Writes a user's resource list (their CUPS contacts, each once) to the lab Kamailio's RLS. */
+/** Writes a user's resource list (their CUPS contacts, each once) to the lab Kamailio's RLS, as `sip:<user>-list@<domain>`. */
 export function writeResourceList(kamailio: Kamailio, userId: string, groups: CupsGroup[]): Promise<void> {
   const members = [...new Set(groups.flatMap((g) => g.contacts.map((c) => personaUri(c.personaId, kamailio.domain))))];
-  return kamailio.setResourceList({ user: userId, listUri: defaultListUri(userId, kamailio.domain), members });
+  return kamailio.setResourceList({ user: userId, listUri: `sip:${userId}-list@${kamailio.domain}`, members });
 }
