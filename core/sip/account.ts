@@ -314,7 +314,7 @@ export class SipAccount {
         await agent.ua.reconnect();
         agent.credentials.reset();
         fixContactPort(agent);
-        await registerAndWait(agent.registerer, this.timeoutMs, this.log);
+        await registerAndWait(agent.registerer, this.timeoutMs, this.log, this.timers);
         if (this.now() !== AccountState.Reconnecting) break;
         this.becomeRegistered('reconnected');
         break;
@@ -354,7 +354,7 @@ export class SipAccount {
     if (old.agent?.ua.transport.isConnected()) {
       await this.quick(Promise.all(old.subscribers.map((s) => s.stop())));
       if (old.publication) await this.quick(old.publication.remove());
-      await unregisterAndWait(old.agent.registerer, 2000);
+      await unregisterAndWait(old.agent.registerer, 2000, this.timers);
     }
     old.publication?.dispose();
     await this.quick(old.agent?.ua.stop() ?? Promise.resolve());
@@ -393,7 +393,7 @@ export class SipAccount {
       await this.quick(this.watching.stop());
       if (this.publication) await this.quick(this.publication.remove());
       // Wait for the registrar's answer: until then it would still route to this contact.
-      await unregisterAndWait(agent.registerer, Math.min(this.timeoutMs, 5000));
+      await unregisterAndWait(agent.registerer, Math.min(this.timeoutMs, 5000), this.timers);
     }
     this.watching.dispose();
     this.publication?.dispose();
