@@ -1,5 +1,7 @@
 /** What a SIP account is built from and what it hands out. */
+import type { Presence } from '../../shared/domain';
 import type { TraceSink } from '../trace';
+import type { Registered, RegistrationState } from './account-state';
 import type { Timers } from '../timers';
 import type { PublishedAvailability } from './codecs/pidf';
 import type { SipServer, TlsTrust, UdpTuning } from './transport/transport-choice';
@@ -41,3 +43,13 @@ export interface IncomingMessage {
   text: string;
   at: number;
 }
+
+/** What the account tells (see `SipAccount.on`). */
+export type AccountEvents = {
+  state: RegistrationState;
+  registered: Registered;
+  presence: { uri: string; presence: Presence };
+  message: IncomingMessage;
+  composing: { from: string; active: boolean };
+  server: SipServer;
+};

@@ -7,31 +7,28 @@
  *
  * Its state machine is `AccountState` (account-state.ts, drawn there).
  *
- * The account never publishes by itself: each time a registration is (again) in place, whether
- * after sign-in, a reconnection or a move between servers, it emits `registered`, and the owner
- * of the user's own presence publishes once. Watched contacts and the event list are subscribed
- * again by the account, because what is watched is the account's own state.
- *
- * With a backup server (`options.backup`), a primary that cannot be reached at sign-in or
- * after a connection loss is replaced by the backup; while on the backup the primary is
- * probed and the account moves back when it answers (see `failover.ts`).
+ * The account never publishes by itself: each time a registration is (again) in place (sign-in,
+ * reconnection, a move between primary and backup server, see failover.ts) it emits
+ * `registered`, and the owner of the user's own presence publishes once. What is watched is the
+ * account's own state: it subscribes again by itself.
  */
 import type { Message, UserAgent } from 'sip.js';
 import type { Presence } from '../../shared/domain';
 import { AccountState, REGISTRATION, type Registered, type RegistrationState } from './account-state';
 import { Emitter } from '../events';
 import { realTimers, type Timers } from '../timers';
-import type { IncomingMessage, PublishedStatus, SipAccountOptions } from './account-types';
+import type { AccountEvents, IncomingMessage, PublishedStatus, SipAccountOptions } from './account-types';
 import { buildPidf } from './codecs/pidf';
 import { parseIsComposing } from './codecs/is-composing';
 import { SipError } from './message/sip-error';
 import { Failover } from './transport/failover';
 import { describeServer, type SipServer } from './transport/transport-choice';
-import { fixContactPort, startAgent, type Agent } from './user-agent';
+import { fixContactPort, releaseAgent, startAgent, type Agent } from './user-agent';
 import { COMPOSING_TYPE, sendComposing, sendText } from './usages/messaging';
 import { Publication } from './usages/publication';
 import { registerAndWait, unregisterAndWait } from './usages/registration';
 import type { ListSubscriptionState } from './usages/rls';
+import { reconnectDelayMs } from './usages/subscription-policy';
 import { Watching } from './usages/watching';
 
 export { SipError } from './message/sip-error';
@@ -41,19 +38,7 @@ export { presenceUnavailable } from './usages/watching';
 export type { SipServer, SipTransportKind, TlsTrust, UdpTuning } from './transport/transport-choice';
 export type { IncomingMessage, PublishedStatus, SipAccountOptions } from './account-types';
 
-type AccountEvents = {
-  state: RegistrationState;
-  registered: Registered;
-  presence: { uri: string; presence: Presence };
-  message: IncomingMessage;
-  composing: { from: string; active: boolean };
-  server: SipServer;
-};
-
 const tlsFailure = (error: unknown) => (error as { code?: unknown } | undefined)?.code === 'tls';
-
-/** Reconnection back-off: quick at first (a restarted server is back within seconds), at most 4 s apart. */
-const reconnectDelayMs = (attempt: number) => Math.min(4000, 250 * 2 ** attempt);
 
 export class SipAccount {
   readonly uri: string;
@@ -340,24 +325,13 @@ export class SipAccount {
    * and lets go of the previous one in the background.
    */
   private adopt(fresh: Agent, server: SipServer): void {
-    const old = { agent: this.agent, publication: this.publication, subscribers: this.watching.detach() };
+    const old = { agent: this.agent, publication: this.publication, subscriptions: this.watching.detach() };
     this.agent = fresh;
     this.publication = undefined;
     this.useServer(server);
     this.watchRegistration(fresh);
     this.becomeRegistered(this.now() === AccountState.Reconnecting ? 'reconnected' : 'moved');
-    void this.release(old);
-  }
-
-  /** Ends subscriptions, publication and registration of a user agent no longer in use. */
-  private async release(old: { agent?: Agent; publication?: Publication; subscribers: { stop(): Promise<void> }[] }): Promise<void> {
-    if (old.agent?.ua.transport.isConnected()) {
-      await this.quick(Promise.all(old.subscribers.map((s) => s.stop())));
-      if (old.publication) await this.quick(old.publication.remove());
-      await unregisterAndWait(old.agent.registerer, 2000, this.timers);
-    }
-    old.publication?.dispose();
-    await this.quick(old.agent?.ua.stop() ?? Promise.resolve());
+    void releaseAgent(old, this.timers);
   }
 
   /** The failover probe found the primary answering while we are on the backup. */

@@ -12,7 +12,9 @@ import { DigestCredentialCache } from './message/digest';
 import { installFastGrammar } from './message/sip-grammar';
 import { SipError } from './message/sip-error';
 import { ReachError, localAddressFor, transportSetup, type SipServer, type TlsTrust, type UdpTuning } from './transport/transport-choice';
-import { REFRESH_PERCENT, registerAndWait } from './usages/registration';
+import { REFRESH_PERCENT, registerAndWait, unregisterAndWait } from './usages/registration';
+import type { Publication } from './usages/publication';
+import type { Timers } from '../timers';
 
 // sip.js re-decodes its whole grammar on every header it parses; see sip-grammar.ts. Should
 // sip.js change shape, the app still works on sip.js's own (slow) parser and says so on stderr;
@@ -116,4 +118,19 @@ export async function startAgent(server: SipServer, options: AgentOptions): Prom
 /** sip.js builds the Contact without a port; the server must reach us on this connection. */
 export function fixContactPort(agent: Agent): void {
   (agent.ua.contact.uri as URI & { port: number }).port = agent.local.port;
+}
+
+/**
+ * Lets go of a user agent no longer in use (after a move to the other server): ends its
+ * subscriptions, publication and registration, then stops it; each step waits at most 2 s.
+ */
+export async function releaseAgent(old: { agent?: Agent; publication?: Publication; subscriptions: { stop(): Promise<void> }[] }, timers: Timers): Promise<void> {
+  const quick = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), new Promise<void>((resolve) => timers.set(resolve, 2000))]);
+  if (old.agent?.ua.transport.isConnected()) {
+    await quick(Promise.all(old.subscriptions.map((s) => s.stop())));
+    if (old.publication) await quick(old.publication.remove());
+    await unregisterAndWait(old.agent.registerer, 2000, timers);
+  }
+  old.publication?.dispose();
+  await quick(old.agent?.ua.stop() ?? Promise.resolve());
 }

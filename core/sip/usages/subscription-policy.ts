@@ -69,6 +69,14 @@ export function retryDelayMs(failures: number, retryAfterSeconds: number | undef
   return Math.round(delay);
 }
 
+/**
+ * The account's reconnection back-off: quick at first (a restarted server is back within
+ * seconds, and recovery is expected within 5 s), never more than 4 s apart.
+ */
+export function reconnectDelayMs(attempt: number): number {
+  return Math.min(4000, 250 * 2 ** attempt);
+}
+
 /** `terminated` reasons after which re-subscribing cannot help (RFC 6665 §4.2.2). */
 export const FINAL_REASONS: ReadonlySet<string> = new Set(['rejected', 'noresource', 'invariant']);
 
