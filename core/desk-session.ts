@@ -416,6 +416,8 @@ export class DeskSession implements DeskBackend {
       sip.on('message', (message) => this.onIncoming(connection, message)),
       sip.on('composing', ({ from, active }) => this.events.emit('im:composing', { peer: normaliseAor(from), active })),
       sip.on('server', (server) => this.onServer(connection, server)),
+      // Registered on the other server without a reconnection (moved back to the primary): nothing is published there yet.
+      sip.on('registered', ({ cause }) => cause === 'moved' && this.connection === connection && connection.sip.setPresence(this.published()).catch((e) => this.log(`session: publishing on the new server failed: ${toAppError(e).message}`))),
     );
   }
 

@@ -63,6 +63,8 @@ export class Bot {
       this.events.emit('presence', { uri: aor, presence });
     });
     this.account.on('message', (message) => this.onMessage(message));
+    // The account publishes nothing by itself: after a server restart the bot says its status again.
+    this.account.on('registered', ({ cause }) => cause !== 'signed-in' && void this.account.setPresence(this.status).catch(() => undefined));
     await this.account.start();
     await this.account.setPresence(this.status);
     for (const uri of this.options.watch) this.account.watch(uri);

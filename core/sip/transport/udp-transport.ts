@@ -29,6 +29,9 @@
  *        └──── keep-alive unanswered / port unreachable / disconnect() ───────────────┘
  * ```
  *
+ * The socket, the keep-alive and the connection state are here; the transaction bookkeeping
+ * is in udp-transactions.ts, the reading and rewriting of datagrams in udp-datagram.ts.
+ *
  * One client retransmission (per request sent by sip.js):
  * ```
  *   Trying ──1xx──> Proceeding (every T2) ──2xx–6xx──> Completed (duplicates absorbed for T4) ──> gone
@@ -43,6 +46,11 @@ import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
 import type { TraceSink } from '../../trace';
 import { TransportBase, deliverSafely } from './transport-base';
+import { checkComplete, summariseSip, withLocalPort, withoutLocalPort, type SipSummary } from './udp-datagram';
+import { UdpTransactions, type UdpStats } from './udp-transactions';
+
+export { summariseSip, type SipSummary } from './udp-datagram';
+export type { UdpStats } from './udp-transactions';
 
 /** The part of a Node `dgram.Socket` the transport uses (a fake one in unit tests). */
 export interface DatagramSocket {
@@ -81,83 +89,8 @@ export interface UdpTransportOptions {
   createSocket?: () => DatagramSocket;
 }
 
-/** What the transport needs to know of a SIP message (read without a full parse). */
-export interface SipSummary {
-  kind: 'request' | 'response';
-  /** Request method, or the CSeq method of a response. */
-  method: string;
-  status?: number;
-  /** Top Via branch (or a key built from Call-ID and CSeq for pre-RFC 3261 peers). */
-  branch: string;
-  callId: string;
-}
-
-/** Reads the start line and the few headers the transport needs; throws with a reason. */
-export function summariseSip(raw: string): SipSummary {
-  const headEnd = raw.indexOf('\r\n\r\n');
-  if (headEnd < 0) throw new Error('no end of the header section');
-  const lines = raw.slice(0, headEnd).replace(/\r\n[ \t]+/g, ' ').split('\r\n');
-  const start = lines[0] ?? '';
-  const header = (long: string, short: string): string | undefined => {
-    const re = new RegExp(`^(?:${long}|${short})[ \\t]*:[ \\t]*(.*)$`, 'i');
-    for (const line of lines.slice(1)) {
-      const m = re.exec(line);
-      if (m) return m[1]!.trim();
-    }
-    return undefined;
-  };
-  const via = header('via', 'v');
-  const cseq = header('cseq', 'cseq');
-  const callId = header('call-id', 'i');
-  if (!via) throw new Error('no Via header');
-  if (!cseq || !/^\d+\s+[A-Za-z]+$/.test(cseq)) throw new Error('no readable CSeq header');
-  if (!callId) throw new Error('no Call-ID header');
-  const cseqMethod = cseq.split(/\s+/)[1]!.toUpperCase();
-  const branchMatch = /;\s*branch\s*=\s*([^;,\s]+)/i.exec(via.split(',')[0]!);
-  const branch = branchMatch?.[1]?.startsWith('z9hG4bK') ? branchMatch[1] : `${callId}|${cseq}`;
-  const response = /^SIP\/2\.0\s+(\d{3})(?:\s|$)/.exec(start);
-  if (response) return { kind: 'response', method: cseqMethod, status: Number(response[1]), branch, callId };
-  const request = /^([A-Za-z]+)\s+\S+\s+SIP\/2\.0$/.exec(start);
-  if (!request) throw new Error(`unreadable start line "${start.slice(0, 60)}"`);
-  const method = request[1]!.toUpperCase();
-  if (method !== cseqMethod && method !== 'ACK' && method !== 'CANCEL') throw new Error(`CSeq method ${cseqMethod} does not match ${method}`);
-  return { kind: 'request', method, branch, callId };
-}
-
-interface ClientRetransmission {
-  message: Buffer;
-  method: string;
-  callId: string;
-  interval: number;
-  transmissions: number;
-  timerE: NodeJS.Timeout | undefined;
-  timerF: NodeJS.Timeout;
-  /** Keep-alive pings are the transport's own: their answers are not passed up. */
-  ping?: (alive: boolean) => void;
-}
-
-/** Counters for diagnostics and tests. */
-export interface UdpStats {
-  retransmissions: number;
-  duplicateResponsesAbsorbed: number;
-  duplicateRequestsAnswered: number;
-  duplicateRequestsAbsorbed: number;
-  unreadableDatagrams: number;
-  timeouts: number;
-}
-
-const key = (branch: string, method: string) => `${branch} ${method}`;
-
 export class UdpTransport extends TransportBase {
   readonly protocol = 'UDP';
-  readonly stats: UdpStats = {
-    retransmissions: 0,
-    duplicateResponsesAbsorbed: 0,
-    duplicateRequestsAnswered: 0,
-    duplicateRequestsAbsorbed: 0,
-    unreadableDatagrams: 0,
-    timeouts: 0,
-  };
   private socket: DatagramSocket | undefined;
   private local = { address: '', port: 0 };
   private readonly options: UdpTransportOptions;
@@ -166,12 +99,8 @@ export class UdpTransport extends TransportBase {
   private readonly t4: number;
   private abortConnect: ((reason: string) => void) | undefined;
   private readonly maxBytes: number;
-  /** Requests we sent and have no final answer for yet, by branch + method. */
-  private readonly pending = new Map<string, ClientRetransmission>();
-  /** Requests whose final answer came recently: later copies of it are absorbed (Timer K). */
-  private readonly completed = new Map<string, NodeJS.Timeout>();
-  /** Requests received recently, with the response we sent, if any (Timer J). */
-  private readonly served = new Map<string, { response: Buffer | undefined; timer: NodeJS.Timeout }>();
+  /** Retransmission and duplicate bookkeeping (Timers E, F, K, J). */
+  private readonly transactions: UdpTransactions;
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private pingCseq = 0;
   private readonly pingCallId = `${randomBytes(8).toString('hex')}@presence-desk`;
@@ -187,6 +116,20 @@ export class UdpTransport extends TransportBase {
     this.t2 = this.options.t2Ms ?? 4000;
     this.t4 = this.options.t4Ms ?? 5000;
     this.maxBytes = this.options.maxDatagramBytes ?? 65_000;
+    this.transactions = new UdpTransactions({
+      t1: this.t1,
+      t2: this.t2,
+      t4: this.t4,
+      target: this.target,
+      transmit: (data) => this.transmit(data),
+      log: (line) => this.log(line),
+      onRequestTimeout: this.options.onRequestTimeout,
+    });
+  }
+
+  /** Counters for diagnostics and tests. */
+  get stats(): UdpStats {
+    return this.transactions.stats;
   }
 
   /** The socket's local port (0 before the first connect). */
@@ -292,15 +235,7 @@ export class UdpTransport extends TransportBase {
     clearInterval(this.keepAliveTimer);
     this.keepAliveTimer = undefined;
     // Pending pings are dropped without an outcome: whoever tears down reports the reason.
-    for (const entry of this.pending.values()) {
-      clearTimeout(entry.timerE);
-      clearTimeout(entry.timerF);
-    }
-    this.pending.clear();
-    for (const timer of this.completed.values()) clearTimeout(timer);
-    this.completed.clear();
-    for (const { timer } of this.served.values()) clearTimeout(timer);
-    this.served.clear();
+    this.transactions.clear();
     const socket = this.socket;
     this.socket = undefined;
     if (socket) {
@@ -352,7 +287,7 @@ export class UdpTransport extends TransportBase {
       finished = true;
       done(alive);
     };
-    this.startClientTransaction(Buffer.from(message), 'OPTIONS', this.pingCallId, branch, timeoutMs, finish);
+    this.transactions.startClient(Buffer.from(message), 'OPTIONS', this.pingCallId, branch, timeoutMs, finish);
   }
 
   send(message: string): Promise<void> {
@@ -364,7 +299,7 @@ export class UdpTransport extends TransportBase {
     } catch (error) {
       return Promise.reject(new Error(`not sending an unreadable SIP message (${(error as Error).message})`));
     }
-    const out = summary.kind === 'request' ? this.withLocalPort(message) : message;
+    const out = summary.kind === 'request' ? withLocalPort(message, this.local.port) : message;
     const data = Buffer.from(out, 'utf8');
     if (data.length > this.maxBytes) {
       return Promise.reject(new Error(`a SIP ${summary.method} of ${data.length} bytes is too large for UDP (limit ${this.maxBytes} bytes)`));
@@ -372,8 +307,7 @@ export class UdpTransport extends TransportBase {
     this.options.trace?.record({ protocol: 'sip', direction: 'out', peer: `udp ${this.target}`, raw: out });
     if (summary.kind === 'response') {
       // Remember the answer: a retransmitted request gets it again instead of reaching sip.js.
-      const served = this.served.get(key(summary.branch, summary.method));
-      if (served && (summary.status ?? 0) >= 200) served.response = data;
+      this.transactions.answered(summary, data);
       return this.transmit(data);
     }
     if (summary.method === 'ACK') return this.transmit(data);
@@ -382,79 +316,14 @@ export class UdpTransport extends TransportBase {
         if (error) return reject(error);
         resolve();
       });
-      this.startClientTransaction(data, summary.method, summary.callId, summary.branch, 64 * this.t1, undefined, false);
+      this.transactions.startClient(data, summary.method, summary.callId, summary.branch, 64 * this.t1, undefined, false);
     });
-  }
-
-  /**
-   * Starts Timer E/F for a request. `sendFirst` is false when the caller already sent it.
-   * For pings, `ping` gets the outcome and `limitMs` replaces 64·T1.
-   */
-  private startClientTransaction(
-    data: Buffer,
-    method: string,
-    callId: string,
-    branch: string,
-    limitMs: number,
-    ping?: (alive: boolean) => void,
-    sendFirst = true,
-  ): void {
-    const id = key(branch, method);
-    const old = this.pending.get(id);
-    if (old) {
-      clearTimeout(old.timerE);
-      clearTimeout(old.timerF);
-    }
-    const entry: ClientRetransmission = {
-      message: data,
-      method,
-      callId,
-      interval: this.t1,
-      transmissions: 1,
-      timerE: undefined,
-      ping,
-      timerF: setTimeout(() => {
-        if (this.pending.get(id) !== entry) return;
-        clearTimeout(entry.timerE);
-        this.pending.delete(id);
-        if (entry.ping) return entry.ping(false);
-        this.stats.timeouts += 1;
-        this.log(`no answer from ${this.target} to ${method} after ${Math.round(limitMs / 1000)} s (${entry.transmissions} transmissions over UDP); giving up`);
-        this.options.onRequestTimeout?.(method, callId);
-      }, limitMs),
-    };
-    const timerE = () => {
-      entry.timerE = setTimeout(() => {
-        if (this.pending.get(id) !== entry) return;
-        entry.transmissions += 1;
-        this.stats.retransmissions += 1;
-        this.transmit(entry.message).catch(() => undefined);
-        // Timer A (INVITE) keeps doubling; Timer E (everything else) stops growing at T2.
-        entry.interval = method === 'INVITE' ? entry.interval * 2 : Math.min(entry.interval * 2, this.t2);
-        timerE();
-      }, entry.interval);
-    };
-    this.pending.set(id, entry);
-    if (sendFirst) this.transmit(data).catch(() => undefined);
-    timerE();
   }
 
   private transmit(data: Buffer): Promise<void> {
     const socket = this.socket;
     if (!socket) return Promise.reject(new Error('not connected'));
     return new Promise((resolve, reject) => socket.send(data, (error) => (error ? reject(error) : resolve())));
-  }
-
-  /** Gives the top Via the socket's port (sip.js writes a bare host). */
-  private withLocalPort(message: string): string {
-    return message.replace(/^((?:Via|v)[ \t]*:[ \t]*SIP[ \t]*\/[ \t]*2\.0[ \t]*\/[ \t]*UDP[ \t]+)(\[[^\]]+\]|[^;:,\s]+)(?=[;,\s])/im, `$1$2:${this.local.port}`);
-  }
-
-  /** Takes our port off the top Via of a response again (sip.js drops a Via with a port). */
-  private withoutLocalPort(message: string): string {
-    return message.replace(/^((?:Via|v)[ \t]*:[ \t]*SIP[ \t]*\/[ \t]*2\.0[ \t]*\/[ \t]*UDP[ \t]+(?:\[[^\]]+\]|[^;:,\s]+)):(\d+)/im, (whole, head: string, port: string) =>
-      Number(port) === this.local.port ? head : whole,
-    );
   }
 
   private receive(data: Buffer, remote: RemoteInfo): void {
@@ -471,9 +340,7 @@ export class UdpTransport extends TransportBase {
     let summary: SipSummary;
     try {
       summary = summariseSip(raw);
-      const cl = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/im.exec(raw.slice(0, raw.indexOf('\r\n\r\n')));
-      const bodyBytes = data.length - (Buffer.byteLength(raw.slice(0, raw.indexOf('\r\n\r\n'))) + 4);
-      if (cl && Number(cl[1]) > bodyBytes) throw new Error(`truncated: Content-Length ${cl[1]} but ${bodyBytes} body bytes`);
+      checkComplete(data, raw);
     } catch (error) {
       this.stats.unreadableDatagrams += 1;
       this.log(`dropped an unreadable datagram from ${from} (${(error as Error).message})`);
@@ -484,65 +351,18 @@ export class UdpTransport extends TransportBase {
   }
 
   private receiveResponse(raw: string, summary: SipSummary): void {
-    const id = key(summary.branch, summary.method);
-    const entry = this.pending.get(id);
-    const status = summary.status ?? 0;
-    if (entry?.ping) {
-      // Our own keep-alive: any answer, even an error status, means the server is there.
-      clearTimeout(entry.timerE);
-      clearTimeout(entry.timerF);
-      this.pending.delete(id);
-      this.options.trace?.record({ protocol: 'sip', direction: 'in', peer: `udp ${this.target}`, raw });
-      entry.ping(true);
-      return;
-    }
-    if (!entry) {
-      if (this.completed.has(id)) {
-        this.stats.duplicateResponsesAbsorbed += 1;
-        return;
-      }
-    } else if (status >= 200) {
-      clearTimeout(entry.timerE);
-      clearTimeout(entry.timerF);
-      this.pending.delete(id);
-      // Timer K: copies of this final answer may still be on their way.
-      this.completed.set(
-        id,
-        setTimeout(() => this.completed.delete(id), this.t4),
-      );
-    } else if (entry.method === 'INVITE') {
-      // An INVITE that got a provisional answer is not sent again (RFC 3261 §17.1.1.2).
-      clearTimeout(entry.timerE);
-      clearTimeout(entry.timerF);
-      this.pending.delete(id);
-    } else if (entry.timerE) {
-      // Proceeding: the server has it; keep retransmitting, but only every T2.
-      entry.interval = this.t2;
-    }
+    const verdict = this.transactions.onResponse(summary);
+    if (verdict.kind === 'absorb') return;
     this.options.trace?.record({ protocol: 'sip', direction: 'in', peer: `udp ${this.target}`, raw });
-    deliverSafely(this.onMessage, this.withoutLocalPort(raw), this.target, this.options.log);
+    if (verdict.kind === 'ping') return verdict.done(true);
+    deliverSafely(this.onMessage, withoutLocalPort(raw, this.local.port), this.target, this.options.log);
   }
 
   private receiveRequest(raw: string, summary: SipSummary): void {
-    if (summary.method === 'ACK') {
-      deliverSafely(this.onMessage, raw, this.target, this.options.log);
-      return;
+    if (summary.method !== 'ACK') {
+      if (!this.transactions.onRequest(summary)) return;
+      this.options.trace?.record({ protocol: 'sip', direction: 'in', peer: `udp ${this.target}`, raw });
     }
-    const id = key(summary.branch, summary.method);
-    const served = this.served.get(id);
-    if (served) {
-      // The server did not hear our answer (or has not had one yet): answer again, do not
-      // let sip.js handle the same request twice.
-      if (served.response) {
-        this.stats.duplicateRequestsAnswered += 1;
-        this.transmit(served.response).catch(() => undefined);
-      } else {
-        this.stats.duplicateRequestsAbsorbed += 1;
-      }
-      return;
-    }
-    this.served.set(id, { response: undefined, timer: setTimeout(() => this.served.delete(id), 64 * this.t1) });
-    this.options.trace?.record({ protocol: 'sip', direction: 'in', peer: `udp ${this.target}`, raw });
     deliverSafely(this.onMessage, raw, this.target, this.options.log);
   }
 

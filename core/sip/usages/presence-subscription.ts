@@ -1,3 +1,4 @@
+// Over 400 lines: one state machine, whose transitions read best side by side in one class.
 /**
  * One watcher subscription (RFC 6665 / RFC 3856) on the sip.js core, in place of sip.js's
  * `Subscriber`, which drops `Accept` from refreshes, hides failure codes, mishandles
@@ -22,9 +23,9 @@
  * ```
  *
  * Every refresh carries the same `Accept` (and other extra headers) as the initial SUBSCRIBE,
- * as the CUPS guide requires ("only the expiration time gets extended"). Refreshes fire at a
- * random point between 55 % and 85 % of the granted time, so 5,000 subscriptions granted at
- * the same moment refresh spread over 30 % of the interval instead of in one burst.
+ * as the CUPS guide requires ("only the expiration time gets extended"). When and how often it
+ * refreshes and retries is the one policy in subscription-policy.ts. The event-list
+ * subscription (rls.ts) is this same machine with other headers and final answers.
  */
 import type { UserAgent } from 'sip.js';
 import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
@@ -40,6 +41,9 @@ import { Emitter } from '../../events';
 import type { RequestCredentials } from '../message/digest';
 import { detached } from '../message/sip-grammar';
 import { realTimers, type Timers } from '../../timers';
+import { FINAL_REASONS, FINAL_STATUS, parseRetryAfter, parseSubscriptionState, refreshDelayMs, retryDelayMs } from './subscription-policy';
+
+export { parseRetryAfter, parseSubscriptionState, refreshDelayMs, type SubscriptionStateHeader } from './subscription-policy';
 
 export enum PresenceSubscriptionState {
   Idle = 'idle',
@@ -64,8 +68,14 @@ export interface PresenceSubscriptionOptions {
   event?: string;
   /** Content types accepted in NOTIFY bodies (default PIDF). Sent on every SUBSCRIBE. */
   accept?: string[];
-  /** More headers for every SUBSCRIBE of this subscription (e.g. `Supported: eventlist`). */
+  /** More headers for every SUBSCRIBE of this subscription. */
   extraHeaders?: string[];
+  /** Option tags every SUBSCRIBE says it supports besides the user agent's (e.g. `eventlist`). */
+  supported?: string[];
+  /** Status codes that end the subscription for good (default FINAL_STATUS), with their meaning. */
+  finalStatus?: Readonly<Record<number, string>>;
+  /** `terminated` reasons that end it for good (default FINAL_REASONS). */
+  finalReasons?: ReadonlySet<string>;
   /** Requested duration in seconds (default 600). */
   expires?: number;
   /** First back-off step in ms (default 1,000); doubles per failure up to `maxBackoffMs`. */
@@ -90,6 +100,8 @@ export interface SubscriptionNotify {
   contentType: string;
   /** `active`, `pending` or `terminated`, as the Subscription-State header said. */
   state: string;
+  /** The NOTIFY's `Require` header, when it had one (an event list says `eventlist`). */
+  require?: string;
 }
 
 export interface SubscriptionFailure {
@@ -107,61 +119,6 @@ type Events = {
   state: PresenceSubscriptionState;
   notify: SubscriptionNotify;
   failure: SubscriptionFailure;
-};
-
-/** Parsed `Subscription-State` header (RFC 6665 §8.2.3). */
-export interface SubscriptionStateHeader {
-  state: string;
-  expires?: number;
-  reason?: string;
-  retryAfter?: number;
-}
-
-export function parseSubscriptionState(value: string | undefined): SubscriptionStateHeader | undefined {
-  if (!value) return undefined;
-  const [head, ...params] = value.split(';');
-  const state = head.trim().toLowerCase();
-  if (!/^[a-z0-9-]+$/.test(state)) return undefined;
-  const out: SubscriptionStateHeader = { state };
-  for (const param of params) {
-    const [rawName, rawValue = ''] = param.split('=');
-    const name = rawName.trim().toLowerCase();
-    const v = rawValue.trim().replace(/^"|"$/g, '');
-    if (name === 'expires' && /^\d+$/.test(v)) out.expires = Number(v);
-    else if (name === 'retry-after' && /^\d+$/.test(v)) out.retryAfter = Number(v);
-    else if (name === 'reason' && v) out.reason = v.toLowerCase();
-  }
-  return out;
-}
-
-/** Seconds from a `Retry-After` header (`120 (lunch);duration=60` → 120), or undefined. */
-export function parseRetryAfter(value: string | undefined): number | undefined {
-  const m = value ? /^\s*(\d+)/.exec(value) : null;
-  return m ? Number(m[1]) : undefined;
-}
-
-/**
- * When to refresh a subscription granted for `seconds`: at a random point between 55 % and
- * 85 % of the interval (never later than 5 s before it ends when the interval allows), so
- * subscriptions granted together do not refresh together.
- */
-export function refreshDelayMs(seconds: number, random: () => number): number {
-  const fraction = 0.55 + 0.3 * random();
-  const latest = seconds > 10 ? seconds * 1000 - 5000 : Infinity;
-  return Math.round(Math.max(500, Math.min(seconds * 1000 * fraction, latest)));
-}
-
-/** Reasons after which re-subscribing cannot help (RFC 6665 §4.2.2). */
-const FINAL_REASONS = new Set(['rejected', 'noresource', 'invariant']);
-/** Status codes after which re-subscribing cannot help. */
-const FINAL_STATUS: Record<number, string> = {
-  403: 'rejected',
-  603: 'rejected',
-  404: 'noresource',
-  410: 'noresource',
-  604: 'noresource',
-  489: 'the server does not offer this event package',
-  415: 'the server cannot send the accepted content types',
 };
 
 export class PresenceSubscription {
@@ -270,8 +227,10 @@ export class PresenceSubscription {
     this.timer = undefined;
   }
 
-  private headers(expires: number): string[] {
+  /** Headers of every SUBSCRIBE; in a dialog sip.js writes no `Supported` of ours, so we add it. */
+  private headers(expires: number, inDialog = true): string[] {
     const core = this.options.ua.userAgentCore;
+    const supported = inDialog && this.options.supported?.length ? [`Supported: ${this.options.supported.join(', ')}`] : [];
     return [
       `Allow: ${AllowedMethods.toString()}`,
       `Event: ${this.event}`,
@@ -279,6 +238,7 @@ export class PresenceSubscription {
       `Contact: ${core.configuration.contact.toString()}`,
       `Accept: ${this.accept.join(', ')}`,
       ...(this.options.extraHeaders ?? []),
+      ...supported,
     ];
   }
 
@@ -291,7 +251,9 @@ export class PresenceSubscription {
     try {
       // One parse of the target serves as Request-URI and To (sip.js copies each).
       const target = this.targetUri();
-      message = core.makeOutgoingRequestMessage('SUBSCRIBE', target, core.configuration.aor, target, {}, this.headers(this.requestedExpires));
+      const supported = this.options.supported ?? [];
+      const options = supported.length ? { optionTags: [...core.configuration.supportedOptionTags, ...supported] } : {};
+      message = core.makeOutgoingRequestMessage('SUBSCRIBE', target, core.configuration.aor, target, options, this.headers(this.requestedExpires, false));
     } catch (error) {
       this.refuse({ reason: `"${this.target}" cannot be subscribed to (${(error as Error).message})`, final: true });
       return;
@@ -396,9 +358,16 @@ export class PresenceSubscription {
     }
     if (state === PresenceSubscriptionState.Closed || state === PresenceSubscriptionState.Refused) return;
 
+    const require = message.getHeader('Require');
+    const notify = (state: string) => {
+      const attempt = this.attempt;
+      this.events.emit('notify', require === undefined ? { body, contentType, state } : { body, contentType, state, require });
+      // A listener that stopped or disposed the subscription has the last word.
+      return attempt === this.attempt && this._state !== PresenceSubscriptionState.Unsubscribing && this._state !== PresenceSubscriptionState.Closed;
+    };
     if (header.state === 'active' || header.state === 'pending') {
       // A pending NOTIFY with no body says nothing about the presentity yet.
-      if (header.state === 'active' || body.trim()) this.events.emit('notify', { body, contentType, state: header.state });
+      if ((header.state === 'active' || body.trim()) && !notify(header.state)) return;
       this.granted(header.expires);
       // Only an active subscription ends a run of failures: a server that keeps answering
       // "pending" then "terminated" is still backed off from.
@@ -419,11 +388,11 @@ export class PresenceSubscription {
     this.dialog = undefined;
     if (dialog) dialog.delegate = undefined;
     const reason = header.reason;
-    if (reason && FINAL_REASONS.has(reason)) {
+    if (reason && (this.options.finalReasons ?? FINAL_REASONS).has(reason)) {
       this.refuse({ reason: `terminated: ${reason}`, final: true });
       return;
     }
-    if (body.trim()) this.events.emit('notify', { body, contentType, state: 'terminated' });
+    if (body.trim() && !notify('terminated')) return;
     this.lost({ reason: `terminated: ${reason ?? 'no reason given'}`, retryAfter: header.retryAfter });
   }
 
@@ -496,7 +465,7 @@ export class PresenceSubscription {
         return;
       }
     }
-    const final = FINAL_STATUS[status];
+    const final = (this.options.finalStatus ?? FINAL_STATUS)[status];
     if (final) {
       this.refuse({ status, reason: `${reason} (${final})`, final: true });
       return;
@@ -532,15 +501,7 @@ export class PresenceSubscription {
     this.refreshInFlight = false;
     this.request = undefined;
     this.failures += 1;
-    const base = this.options.baseBackoffMs ?? 1000;
-    const max = this.options.maxBackoffMs ?? 300_000;
-    // Retry-After wins (with a little spread so many watchers do not return together);
-    // otherwise exponential back-off, jittered ±50 %.
-    const delay =
-      cause.retryAfter !== undefined
-        ? cause.retryAfter * 1000 * (1 + 0.2 * this.random())
-        : Math.min(max, base * 2 ** (this.failures - 1)) * (0.5 + this.random());
-    const retryInMs = Math.round(delay);
+    const retryInMs = retryDelayMs(this.failures, cause.retryAfter, this.random, { baseMs: this.options.baseBackoffMs, maxMs: this.options.maxBackoffMs });
     this.log(`sip: subscription to ${this.target} ended (${cause.reason}); subscribing again in ${(retryInMs / 1000).toFixed(1)} s`);
     this.setState(PresenceSubscriptionState.Waiting);
     this.events.emit('failure', { ...(cause.status ? { status: cause.status } : {}), reason: cause.reason, final: false, retryInMs });

@@ -17,25 +17,26 @@
 import { RegistererState, type Registerer } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
 import { SipError } from '../message/sip-error';
+import { realTimers, type Timers } from '../../timers';
 
 /** Refresh at 80% of the granted interval: 120 s of margin at 600 s, 6 s at the 30 s minimum. */
 export const REFRESH_PERCENT = 80;
 
 const describe = (response: IncomingResponse) => `${response.message.statusCode} ${response.message.reasonPhrase}`;
 
-export function registerAndWait(registerer: Registerer, timeoutMs: number, log: (line: string) => void = () => {}): Promise<void> {
+export function registerAndWait(registerer: Registerer, timeoutMs: number, log: (line: string) => void = () => {}, timers: Timers = realTimers): Promise<void> {
   return new Promise((resolve, reject) => {
     let done = false;
     let saw423 = false;
     const finish = (error?: SipError) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      timers.clear(timer);
       registerer.stateChange.removeListener(onState);
       if (error) reject(error);
       else resolve();
     };
-    const timer = setTimeout(() => finish(new SipError('timeout', `The presence server did not answer REGISTER within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+    const timer = timers.set(() => finish(new SipError('timeout', `The presence server did not answer REGISTER within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
     const onState = (state: RegistererState) => {
       if (state === RegistererState.Registered) finish();
       else if (state === RegistererState.Unregistered) {
@@ -86,16 +87,16 @@ export function registerAndWait(registerer: Registerer, timeoutMs: number, log: 
 }
 
 /** Sends REGISTER with expires 0 and waits (at most `timeoutMs`) for the answer; never throws. */
-export function unregisterAndWait(registerer: Registerer, timeoutMs: number): Promise<boolean> {
+export function unregisterAndWait(registerer: Registerer, timeoutMs: number, timers: Timers = realTimers): Promise<boolean> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (ok: boolean) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      timers.clear(timer);
       resolve(ok);
     };
-    const timer = setTimeout(() => finish(false), timeoutMs);
+    const timer = timers.set(() => finish(false), timeoutMs);
     try {
       registerer
         .unregister({ requestDelegate: { onAccept: () => finish(true), onReject: () => finish(false) } })

@@ -133,7 +133,7 @@ describe('event-list refresh', () => {
       const synced = waitForEvent<unknown>((cb) => second.on('presence', () => cb(undefined)), () => members.every((m) => (seen.get(m)?.availability ?? 'unknown') !== 'unknown'), 'the five', 15_000);
       second.watchList(defaultListUri('alex', DOMAIN), members, { expires: 4 });
       await synced;
-      // The refresh goes out at 80–90% of the 4 s granted: wait for its answer.
+      // The refresh goes out at 55–85% of the 4 s granted: wait for its answer.
       await waitForEvent<string>(
         (cb) => {
           onTrace.add(cb);

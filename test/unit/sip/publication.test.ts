@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
-import { Publication } from '../../../core/sip/usages/publication';
+import { Publication, PublicationState } from '../../../core/sip/usages/publication';
 import { ManualTimers, startFakeSip, type FakeSip } from '../../support/fake-sip';
 
 let sip: FakeSip;
@@ -119,5 +119,75 @@ describe('Publication', () => {
     sip.respond(published(), 489, 'Bad Event');
     expect(await first).toEqual({ ok: false, status: 489, reason: 'Bad Event' });
     expect(timers.pending.size).toBe(0);
+  });
+  it('never has two PUBLISHes in flight: a newer status waits for the answer, and only the latest is sent', async () => {
+    const first = publication.publish('<presence>one</presence>');
+    const initial = published();
+    expect(publication.state).toBe(PublicationState.Publishing);
+    const second = publication.publish('<presence>two</presence>');
+    const third = publication.publish('<presence>three</presence>');
+    await flush();
+    expect(sip.take('PUBLISH')).toEqual([]);
+    sip.respond(initial, 200, 'OK', ['SIP-ETag: e1', 'Expires: 600']);
+    expect(await first).toEqual({ ok: true, status: 200, reason: 'OK' });
+    const latest = published();
+    expect(latest.body).toBe('<presence>three</presence>');
+    expect(latest.getHeader('SIP-If-Match')).toBe('e1');
+    sip.respond(latest, 200, 'OK', ['SIP-ETag: e2', 'Expires: 600']);
+    // The superseded status is answered with the outcome of the one that replaced it.
+    expect(await second).toEqual({ ok: true, status: 200, reason: 'OK' });
+    expect(await third).toEqual({ ok: true, status: 200, reason: 'OK' });
+    await flush();
+    expect(sip.take('PUBLISH')).toEqual([]);
+    expect(publication.state).toBe(PublicationState.Published);
+  });
+
+  it('a status given during a refresh is sent after the refresh is answered, with its ETag', async () => {
+    const first = publication.publish('<presence>one</presence>');
+    sip.respond(published(), 200, 'OK', ['SIP-ETag: e1', 'Expires: 600']);
+    await first;
+    timers.runNext();
+    const refresh = published();
+    const modify = publication.publish('<presence>two</presence>');
+    await flush();
+    expect(sip.take('PUBLISH')).toEqual([]);
+    sip.respond(refresh, 200, 'OK', ['SIP-ETag: e2', 'Expires: 600']);
+    await flush();
+    const m = published();
+    expect(m.getHeader('SIP-If-Match')).toBe('e2');
+    expect(m.body).toBe('<presence>two</presence>');
+    sip.respond(m, 200, 'OK', ['SIP-ETag: e3', 'Expires: 600']);
+    expect((await modify).ok).toBe(true);
+  });
+
+  it('remove() waits for the PUBLISH in flight, drops a queued status, and removes with the newest ETag', async () => {
+    const first = publication.publish('<presence>one</presence>');
+    const initial = published();
+    const queued = publication.publish('<presence>two</presence>');
+    const removed = publication.remove();
+    expect(await queued).toMatchObject({ ok: false, reason: 'the publication was removed before this status was sent' });
+    sip.respond(initial, 200, 'OK', ['SIP-ETag: e1', 'Expires: 600']);
+    await first;
+    await flush();
+    const r = published();
+    expect(r.getHeader('Expires')).toBe('0');
+    expect(r.getHeader('SIP-If-Match')).toBe('e1');
+    sip.respond(r, 200, 'OK', ['Expires: 0']);
+    await removed;
+    expect(publication.state).toBe(PublicationState.Unpublished);
+    expect(timers.pending.size).toBe(0);
+  });
+
+  it('after reset() (connection lost) a new status is sent at once, without the old ETag', async () => {
+    const first = publication.publish('<presence>one</presence>');
+    sip.respond(published(), 200, 'OK', ['SIP-ETag: e1', 'Expires: 600']);
+    await first;
+    void publication.publish('<presence>two</presence>');
+    published(); // never answered: the connection went down
+    publication.reset();
+    void publication.publish('<presence>three</presence>');
+    const fresh = published();
+    expect(fresh.body).toBe('<presence>three</presence>');
+    expect(fresh.getHeader('SIP-If-Match')).toBeUndefined();
   });
 });

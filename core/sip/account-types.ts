@@ -1,0 +1,55 @@
+/** What a SIP account is built from and what it hands out. */
+import type { Presence } from '../../shared/domain';
+import type { TraceSink } from '../trace';
+import type { Registered, RegistrationState } from './account-state';
+import type { Timers } from '../timers';
+import type { PublishedAvailability } from './codecs/pidf';
+import type { SipServer, TlsTrust, UdpTuning } from './transport/transport-choice';
+
+export interface SipAccountOptions {
+  server: SipServer;
+  /** The server's `Presence.Backup`: used while the primary cannot be reached. */
+  backup?: SipServer;
+  /** How often to check whether the primary answers again while on the backup (default 30 s). */
+  primaryProbeMs?: number;
+  /** Extra trust for TLS (a private CA or the server's certificate). */
+  tls?: TlsTrust;
+  /** UDP timers and keep-alive. */
+  udp?: UdpTuning;
+  domain: string;
+  user: string;
+  password: string;
+  displayName?: string;
+  userAgent?: string;
+  registerExpires?: number;
+  /** How long to wait for a final answer to REGISTER/PUBLISH/MESSAGE (default 10 s). */
+  requestTimeoutMs?: number;
+  log?: (line: string) => void;
+  /** Receives every SIP message sent and received (Diagnostics). */
+  trace?: TraceSink;
+  /** Timer functions of the reconnection back-off and the bounded waits (tests run them by hand). */
+  timers?: Timers;
+}
+
+/** What we publish: the user's own status, or "on the phone" while their phone is in a call. */
+export interface PublishedStatus {
+  availability: PublishedAvailability;
+  note: string;
+}
+
+export interface IncomingMessage {
+  id: string;
+  from: string;
+  text: string;
+  at: number;
+}
+
+/** What the account tells (see `SipAccount.on`). */
+export type AccountEvents = {
+  state: RegistrationState;
+  registered: Registered;
+  presence: { uri: string; presence: Presence };
+  message: IncomingMessage;
+  composing: { from: string; active: boolean };
+  server: SipServer;
+};

@@ -1,0 +1,181 @@
+/**
+ * Whom the account watches and how: one {@link PresenceSubscription} per contact, or one
+ * {@link EventListSubscription} (RFC 4662) for the whole buddy list with a per-contact fallback.
+ * Both run on the same subscription machine and back-off policy. What is watched is kept across
+ * connection losses; the subscriptions themselves live on one user agent and are made anew
+ * (`resubscribe()`) once the account is registered again.
+ */
+import { UserAgent } from 'sip.js';
+import type { Presence } from '../../../shared/domain';
+import { normaliseAor } from '../../uri';
+import { composePresence, parsePidf } from '../codecs/pidf';
+import type { DigestCredentialCache } from '../message/digest';
+import { PresenceSubscription } from './presence-subscription';
+import { EventListSubscription, type ListSubscriptionState } from './rls';
+
+export interface WatchingContext {
+  /** The registered user agent to subscribe on; undefined while not registered. */
+  agent(): { ua: UserAgent; credentials: DigestCredentialCache } | undefined;
+  log: (line: string) => void;
+  presence: (uri: string, presence: Presence) => void;
+}
+
+interface WatchedList {
+  listUri: string;
+  members: Set<string>;
+  subscription?: EventListSubscription;
+  fallback: boolean;
+  expires?: number;
+}
+
+export class Watching {
+  private readonly watched = new Set<string>();
+  private readonly subscribers = new Map<string, PresenceSubscription>();
+  /** The event-list (RLS) path: one subscription to `listUri` for all `members`. */
+  private list: WatchedList | undefined;
+
+  constructor(private readonly context: WatchingContext) {}
+
+  watch(uri: string): void {
+    this.watched.add(uri);
+    this.subscribe(uri);
+  }
+
+  unwatch(uri: string): void {
+    this.watched.delete(uri);
+    const subscription = this.subscribers.get(uri);
+    this.subscribers.delete(uri);
+    void subscription?.stop();
+  }
+
+  /**
+   * Watches `members` through one event-list subscription to `listUri`. When the server does not
+   * offer the list (404/489…, or a plain presence NOTIFY), it falls back to one subscription per
+   * member. Called again with other members, it subscribes anew so the server reads the new list.
+   */
+  watchList(listUri: string, members: string[], options: { expires?: number } = {}): void {
+    const next = new Set(members.map(normaliseAor));
+    const current = this.list;
+    if (current && current.listUri === listUri) {
+      const same = next.size === current.members.size && [...next].every((m) => current.members.has(m));
+      current.members = next;
+      if (current.fallback) {
+        for (const uri of this.watched) if (!next.has(uri)) this.unwatch(uri);
+        for (const uri of next) if (!this.watched.has(uri)) this.watch(uri);
+        return;
+      }
+      if (same && current.subscription && current.subscription.state !== 'stopped') return;
+      void current.subscription?.stop();
+      current.subscription = undefined;
+    } else {
+      this.unwatchList();
+      this.list = { listUri, members: next, fallback: false, expires: options.expires };
+    }
+    this.subscribeList();
+  }
+
+  /** Ends the event-list subscription (and the per-member fallback, if it was in use). */
+  unwatchList(): void {
+    const list = this.list;
+    this.list = undefined;
+    if (!list) return;
+    void list.subscription?.stop();
+    if (list.fallback) for (const uri of list.members) this.unwatch(uri);
+  }
+
+  /** State of the event-list subscription ('none' when not watching a list). */
+  get listState(): ListSubscriptionState | 'none' {
+    return this.list?.subscription?.state ?? (this.list ? 'fallback' : 'none');
+  }
+
+  /** Registered (again): subscribes to everyone watched and to the list, where not subscribed yet. */
+  resubscribe(): void {
+    for (const uri of this.watched) this.subscribe(uri);
+    this.subscribeList();
+  }
+
+  /** The connection is gone: forgets every subscription without sending anything. */
+  dispose(): void {
+    for (const subscription of this.subscribers.values()) subscription.dispose();
+    this.subscribers.clear();
+    this.list?.subscription?.dispose();
+    if (this.list) this.list.subscription = undefined;
+  }
+
+  /**
+   * Hands over the per-contact subscriptions of the user agent being let go (so they can be ended
+   * there) and forgets the list subscription, which is made anew on the next user agent.
+   */
+  detach(): PresenceSubscription[] {
+    const old = [...this.subscribers.values()];
+    this.subscribers.clear();
+    this.list?.subscription?.dispose();
+    if (this.list) this.list.subscription = undefined;
+    return old;
+  }
+
+  /** Ends every subscription with the server (Expires: 0), each waiting a short while for its final NOTIFY. */
+  async stop(): Promise<void> {
+    const ending = [...this.subscribers.values()].map((s) => s.stop());
+    if (this.list?.subscription) ending.push(this.list.subscription.stop());
+    await Promise.all(ending);
+    this.dispose();
+  }
+
+  private subscribeList(): void {
+    const list = this.list;
+    const agent = this.context.agent();
+    if (!list || list.fallback || !agent || list.subscription) return;
+    const subscription = new EventListSubscription(agent.ua, {
+      listUri: list.listUri,
+      expires: list.expires,
+      log: this.context.log,
+      credentials: agent.credentials,
+      onChanges: (changes) => {
+        if (this.list !== list) return;
+        // Only members of the list as we know it: a member just removed may still be reported.
+        for (const change of changes) if (list.members.has(change.uri)) this.context.presence(change.uri, change.presence);
+      },
+      onFallback: () => {
+        if (this.list !== list) return;
+        list.fallback = true;
+        list.subscription = undefined;
+        for (const uri of list.members) this.watch(uri);
+      },
+    });
+    list.subscription = subscription;
+    subscription.start();
+  }
+
+  /** Watches one contact through the subscription machine (refreshes, back-off, Retry-After and final refusals live there). */
+  private subscribe(uri: string): void {
+    const agent = this.context.agent();
+    if (!agent || this.subscribers.has(uri)) return;
+    if (!UserAgent.makeURI(uri)) {
+      this.context.log(`sip: cannot watch "${uri}": not a SIP address`);
+      return;
+    }
+    const subscription = new PresenceSubscription({ ua: agent.ua, target: uri, expires: 600, log: this.context.log, credentials: agent.credentials });
+    this.subscribers.set(uri, subscription);
+    subscription.on('notify', ({ body }) => {
+      try {
+        const parsed = parsePidf(body);
+        this.context.presence(uri, composePresence(parsed.devices));
+      } catch (error) {
+        this.context.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);
+      }
+    });
+    subscription.on('failure', (failure) => {
+      if (!failure.final) return;
+      // The server will not tell us this contact's presence (refused, or no such user):
+      // show that instead of a stale or empty state.
+      this.context.presence(uri, presenceUnavailable(failure.reason));
+    });
+    subscription.start();
+  }
+}
+
+/** What a contact shows when the server will not give their presence. */
+export function presenceUnavailable(reason: string, at = Date.now()): Presence {
+  return { availability: 'unknown', note: `Presence not available (${reason})`, updatedAt: at, devices: [] };
+}
