@@ -72,8 +72,11 @@ export interface PublishedStatus {
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'reconnecting' | 'failed';
 
 export interface IncomingMessage {
+  /** `<Call-ID>:<CSeq>`: with `from`, what tells a retransmission or retry from a new message. */
   id: string;
   from: string;
+  callId: string;
+  cseq: number;
   text: string;
   at: number;
 }
@@ -119,7 +122,6 @@ export class SipAccount {
   private readonly credentials = new WeakMap<UserAgent, DigestCredentialCache>();
   private stopping = false;
   private reconnecting = false;
-  private readonly seenMessages = new Set<string>();
   private readonly tupleId = `pd${Math.random().toString(36).slice(2, 10)}`;
   private readonly log: (line: string) => void;
   /** The server in use (primary or backup). */
@@ -151,7 +153,8 @@ export class SipAccount {
 
   on(event: 'state', listener: (state: RegistrationState) => void): () => void;
   on(event: 'presence', listener: (uri: string, presence: Presence) => void): () => void;
-  on(event: 'message', listener: (message: IncomingMessage) => void): () => void;
+  /** The listener stores the message: the MESSAGE is answered 200 once its promise resolves, 500 with its error's words if it rejects. */
+  on(event: 'message', listener: (message: IncomingMessage) => unknown): () => void;
   on(event: 'composing', listener: (composing: { from: string; active: boolean }) => void): () => void;
   on(event: 'server', listener: (server: SipServer) => void): () => void;
   on(event: keyof AccountEvents, listener: (...args: never[]) => void): () => void {
@@ -510,11 +513,18 @@ export class SipAccount {
       this.log(`sip: message from ${from} refused: content type ${type} is not plain text`);
       return;
     }
-    message.accept().catch(() => undefined);
-    if (this.seenMessages.has(id)) return;
-    this.seenMessages.add(id);
-    if (this.seenMessages.size > 5000) this.seenMessages.delete(this.seenMessages.values().next().value!);
-    this.events.emit('message', { id, from, text: request.body ?? '', at: Date.now() });
+    // Answered only once the app has kept it (it also drops what it already kept).
+    this.events
+      .emitAndWait('message', { id, from, callId: request.callId, cseq: request.cseq, text: request.body ?? '', at: Date.now() })
+      .then(
+        () => message.accept(),
+        (error: unknown) => {
+          const reason = (error instanceof Error ? error.message : String(error)).replace(/[\x00-\x1f\x7f]+/g, ' ').slice(0, 200) || 'Server Internal Error';
+          this.log(`sip: message from ${from} refused (500 ${reason})`);
+          return message.reject({ statusCode: 500, reasonPhrase: reason });
+        },
+      )
+      .catch(() => undefined);
   }
 
   /** After the connection drops: reconnect with back-off, then re-register, re-publish, re-subscribe. */
@@ -536,7 +546,6 @@ export class SipAccount {
         this.fixContactPort();
         await this.register();
         this.setState('registered');
-        if (this.lastStatus) await this.setPresence(this.lastStatus).catch((e: Error) => this.log(`sip: re-publish failed: ${e.message}`));
         for (const uri of this.watched) this.subscribe(uri);
         this.subscribeList();
         break;
@@ -574,7 +583,6 @@ export class SipAccount {
     this.useServer(server);
     this.watchRegistration();
     this.setState('registered');
-    if (this.lastStatus) this.setPresence(this.lastStatus).catch((e: Error) => this.log(`sip: re-publish failed: ${e.message}`));
     for (const uri of this.watched) this.subscribe(uri);
     this.subscribeList();
     void this.release(old);

@@ -155,6 +155,12 @@ export function App({ api }: { api: DeskApi }) {
           {session.error?.message ?? 'Reconnecting…'} Messages you send now are queued.
         </div>
       )}
+      {state.history?.state === 'failing' && (
+        <div className="banner error" role="alert" data-testid="history-failing">
+          Message history cannot be written to {state.history.file} ({state.history.error}). Incoming messages are refused until it can, so
+          senders see that they did not arrive.
+        </div>
+      )}
       {notice && (
         <div className="banner error" role="alert" data-testid="notice" onClick={() => setNotice(undefined)}>
           {notice}
