@@ -15,6 +15,7 @@ import { DeskError, toAppError } from '../errors';
 import { defaultListUri } from '../sip';
 import { aorUser, normaliseAor, personaUri } from '../uri';
 import { requireConnection, type Connection, type CupsLike, type SessionContext, type SipLike } from '../session/connection';
+import { applyContactChanges } from '../../shared/contact-changes';
 import { diffGroups } from './delta';
 import { contactDisplayName, contactUris, toContactGroups } from './rules';
 
@@ -203,7 +204,6 @@ export class ContactList {
     const after = before.map((g) => ({ ...g, contacts: [...g.contacts] }));
     apply(after);
     const changes = this.setGroups(after, renamed);
-    const current = this.groups;
     try {
       const results = await send(connection.cups);
       const refused = results.find((r) => !r.ok);
@@ -211,7 +211,10 @@ export class ContactList {
       if (results.length === 0) throw new DeskError('parse', `${what} failed: the server did not say whether it worked.`);
       this.syncList();
     } catch (error) {
-      if (this.groups === current) this.setGroups(before, renamed && { from: renamed.to, to: renamed.from });
+      // Undo only this edit: a directory merge may have changed the list meanwhile.
+      const back = renamed && { from: renamed.to, to: renamed.from };
+      const undo = diffGroups(after, before, back);
+      if (undo.length) this.setGroups(applyContactChanges(this.groups, undo), back);
       this.syncList();
       const app = toAppError(error);
       this.context.log(`contacts: ${what} failed: ${app.message}`);
