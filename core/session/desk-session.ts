@@ -17,7 +17,7 @@
  *                                                                            └──────────────┘
  * ```
  */
-import type { HostInfo, OpenRequest, OwnStatus, SessionState, SignInRequest, Snapshot } from '../../shared/domain';
+import type { OpenRequest, OwnStatus, SessionState, SignInRequest, Snapshot } from '../../shared/domain';
 import { EVENT_CHANNELS, type DeskBackend, type EventChannel, type EventChannels, type InvokeHandlers } from '../../shared/ipc';
 import { Calls } from '../calls';
 import { ContactList } from '../contacts';
@@ -26,43 +26,19 @@ import { CupsFeatures } from '../cups-features';
 import { connectionHandlers } from '../connection-settings';
 import type { CertificateTrust } from '../cups/tls-trust';
 import { TraceRecorder } from '../diagnostics';
-import type { OwnPhoneOptions } from '../dial/own-phone';
 import { compileRules } from '../dialing';
 import { DeskError, asDeskError, toAppError } from '../errors';
 import { Emitter } from '../events';
 import { Messaging } from '../im';
 import { OwnPresence } from '../presence';
-import { SipAccount, describeServer, type RegistrationState, type SipServer, type TlsTrust } from '../sip';
+import { SipAccount, describeServer, type RegistrationState, type SipServer } from '../sip';
 import { SettingsCertificateTrust } from '../store/certificate-trust';
 import { MessageHistory } from '../store/history';
-import { secretAccount, type SecretStore } from '../store/secrets';
-import type { SettingsStore } from '../store/settings';
 import { appHandlers } from './app-handlers';
-import type { Connection, CupsLike, SessionContext, SipLike } from './connection';
+import type { DeskSessionOptions } from './options';
+import { rememberPassword } from './remember-password';
+import type { Connection, SessionContext, SipLike } from './connection';
 import { presenceBackup, presenceTarget, sipTrust } from './presence-server';
-
-export interface DeskSessionOptions {
-  info: HostInfo;
-  settings: SettingsStore;
-  /** Directory for IM history files (one per account). */
-  historyDir: string;
-  /** True when signed in to the built-in demo lab. */
-  demo?: boolean;
-  /** CUPS request timeout. */
-  cupsTimeoutMs?: number;
-  /** Extra trust for SIP over TLS (the demo lab's certificate); the setting `sipTrustedCertificate` adds to it. */
-  sipTls?: TlsTrust;
-  log?: (line: string) => void;
-  /** The protocol trace for Diagnostics (one is made when absent). */
-  trace?: TraceRecorder;
-  /** Where "Remember me" keeps the password (Electron safeStorage); absent: nowhere. */
-  secrets?: SecretStore;
-  /** Timing of the CTI link to the phone (tests shorten the retry). */
-  ctiLink?: OwnPhoneOptions['link'];
-  /** Test seams: build the protocol objects (defaults are the real ones). */
-  createCups?: (options: ConstructorParameters<typeof CupsSession>[0]) => CupsLike;
-  createSip?: (options: ConstructorParameters<typeof SipAccount>[0]) => SipLike;
-}
 
 type DeskEvents = { [E in EventChannel]: EventChannels[E] };
 
@@ -212,7 +188,7 @@ export class DeskSession implements DeskBackend {
       await this.presence.attach(connection);
 
       this.options.settings.update({ server, user });
-      this.rememberPassword(request, user, server);
+      rememberPassword(this.options.secrets, request, user, server, this.log);
       this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo, presenceServer: this.presenceServer });
       this.contacts.start();
       this.messaging.flush();
@@ -293,19 +269,6 @@ export class DeskSession implements DeskBackend {
   private soapOptions(): { timeoutMs: number; maxResponseBytes: number; trust: CertificateTrust } {
     const settings = this.options.settings.get();
     return { timeoutMs: this.options.cupsTimeoutMs ?? settings.soapTimeoutSeconds * 1000, maxResponseBytes: settings.soapMaxResponseMB * 1024 * 1024, trust: this.trust };
-  }
-
-  /** "Remember me": kept only where the host has an OS keychain; unticked forgets it. */
-  private rememberPassword(request: SignInRequest, user: string, server: string): void {
-    const secrets = this.options.secrets;
-    if (!secrets || request.remember === undefined) return;
-    const account = secretAccount(user, server);
-    try {
-      if (request.remember && secrets.available) secrets.set(account, request.password);
-      else secrets.delete(account);
-    } catch (e) {
-      this.log(`session: the password could not be kept: ${toAppError(e).message}`);
-    }
   }
 
   /** The tray menu and the system's idle detector (Electron main) set the own status directly. */

@@ -14,6 +14,7 @@
  * channels (app-handlers.ts: `app:info`, `diagnostics:*`, `desktop:*`, `tls:trust`,
  * `window:open-conversation`); the handler map is the union of every service's slice.
  */
-export { DeskSession, type DeskSessionOptions } from './desk-session';
+export { DeskSession } from './desk-session';
+export type { DeskSessionOptions } from './options';
 export type { Connection, CupsLike, SessionContext, SipLike } from './connection';
 export { presenceBackup, presenceTarget, sipTrust } from './presence-server';
