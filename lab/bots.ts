@@ -63,6 +63,16 @@ export class Bot {
       this.events.emit('presence', { uri: aor, presence });
     });
     this.account.on('message', (message) => this.onMessage(message));
+    // The account never re-publishes by itself: like the app's OwnPresence, the bot publishes
+    // its status again once registered after a lost connection (the server may have lost it).
+    let lost = false;
+    this.account.on('state', (state) => {
+      if (state === 'reconnecting') lost = true;
+      else if (state === 'registered' && lost) {
+        lost = false;
+        this.account.setPresence(this.status).catch((e: Error) => this.options.log?.(`bot ${this.name}: re-publish failed: ${e.message}`));
+      }
+    });
     await this.account.start();
     await this.account.setPresence(this.status);
     for (const uri of this.options.watch) this.account.watch(uri);
