@@ -58,7 +58,8 @@ export const initialState: DeskState = {
 export function reducer(state: DeskState, action: Action): DeskState {
   switch (action.type) {
     case 'snapshot':
-      return { ...state, loaded: true, ...action.snapshot };
+      // A snapshot without a history status means nothing is known to be wrong: drop an old banner.
+      return { ...state, loaded: true, history: undefined, ...action.snapshot };
     case 'session':
       return { ...state, session: action.session };
     case 'contacts':
