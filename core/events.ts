@@ -25,6 +25,21 @@ export class Emitter<Events extends Record<string, unknown>> {
     }
   }
 
+  /**
+   * Calls every listener and waits for the promises they return (for events whose sender
+   * answers only once the listeners are done); rejects with the first failure.
+   */
+  async emitAndWait<E extends keyof Events>(event: E, payload: Events[E]): Promise<void> {
+    const results = [...(this.listeners.get(event) ?? [])].map((listener) => {
+      try {
+        return (listener as (payload: Events[E]) => unknown)(payload);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    });
+    await Promise.all(results);
+  }
+
   clear(): void {
     this.listeners.clear();
   }

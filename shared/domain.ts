@@ -83,6 +83,28 @@ export interface ContactGroup {
 }
 
 /**
+ * One change to the contact list, as the renderer applies it in order (`shared/contact-changes.ts`).
+ * The whole list travels only at sign-in and sign-out (`contacts:changed`); an edit, a directory
+ * merge or a rollback travels as these. `position` is the place in the core's list (the
+ * server's document order) once every earlier change is applied.
+ */
+export type ContactChange =
+  | { kind: 'group-added'; group: ContactGroup; position: number }
+  | { kind: 'group-changed'; name: string; group: { name: string; index: number } }
+  | { kind: 'group-removed'; name: string }
+  | { kind: 'contact-added'; group: string; contact: Contact; position: number }
+  | { kind: 'contact-changed'; group: string; contact: Contact }
+  | { kind: 'contact-removed'; group: string; uri: string }
+  /** Kept for changes no smaller form describes (the server reordered the list): the whole list. */
+  | { kind: 'reset'; groups: ContactGroup[] };
+
+/**
+ * Whether the IM history file can be written. While it cannot, incoming IMs are refused (the
+ * sender sees the error) rather than acknowledged and lost, and the user is told which file.
+ */
+export type HistoryStatus = { state: 'ok' } | { state: 'failing'; file: string; error: string };
+
+/**
  * Delivery state of an instant message. `stored`: the server accepted it for later delivery
  * (202, store-and-forward) because the recipient is not signed in.
  */
@@ -175,6 +197,8 @@ export interface Snapshot {
   idleAwayMinutes: number;
   /** The user's own phone (CTI gateway). */
   phone: PhoneState;
+  /** Whether IM history can be written (absent: nothing known yet). */
+  history?: HistoryStatus;
 }
 
 export interface SignInRequest {

@@ -19,6 +19,8 @@ import type {
   RecentEntry,
   ComposingUpdate,
   ContactGroup,
+  ContactChange,
+  HistoryStatus,
   OpenRequest,
   HostInfo,
   OwnStatus,
@@ -56,14 +58,14 @@ export interface InvokeChannels {
   'dial:preview': { args: [number: string]; result: DialPlan };
   'dial:call': { args: [number: string]; result: RecentEntry };
   'recent:list': { args: []; result: RecentEntry[] };
-  'contacts:add-group': { args: [name: string]; result: ContactGroup[] };
-  'contacts:rename-group': { args: [oldName: string, newName: string]; result: ContactGroup[] };
+  'contacts:add-group': { args: [name: string]; result: ContactChange[] };
+  'contacts:rename-group': { args: [oldName: string, newName: string]; result: ContactChange[] };
   /** Returns the deleted group with its contacts, so the UI can offer Undo. */
   'contacts:delete-group': { args: [name: string]; result: ContactGroup };
   /** `who`: a persona id or SIP address. */
-  'contacts:add': { args: [group: string, who: string, nickname?: string]; result: ContactGroup[] };
-  'contacts:rename': { args: [group: string, uri: string, nickname: string]; result: ContactGroup[] };
-  'contacts:move': { args: [fromGroup: string, uri: string, toGroup: string]; result: ContactGroup[] };
+  'contacts:add': { args: [group: string, who: string, nickname?: string]; result: ContactChange[] };
+  'contacts:rename': { args: [group: string, uri: string, nickname: string]; result: ContactChange[] };
+  'contacts:move': { args: [fromGroup: string, uri: string, toGroup: string]; result: ContactChange[] };
   /** Returns the removed contact, so the UI can offer Undo. */
   'contacts:remove': { args: [group: string, uri: string]; result: Contact };
   /** Diagnostics: the kept protocol messages (masked), oldest first, without their text. */
@@ -127,7 +129,10 @@ export interface InvokeChannels {
 /** Host → renderer events with their payload. */
 export interface EventChannels {
   'session:state': SessionState;
+  /** The whole list: at sign-in and sign-out only. */
   'contacts:changed': ContactGroup[];
+  /** What one edit, directory merge or rollback changed (never the whole list again). */
+  'contacts:delta': ContactChange[];
   'presence:changed': PresenceUpdate[];
   'presence:own': OwnStatus;
   /** A new message, or a new delivery state of an existing one (same id). */
@@ -143,6 +148,8 @@ export interface EventChannels {
   'directory:status': DirectoryStatus;
   /** The user's own phone changed: a call started, changed state or ended, or the CTI link did. */
   'phone:state': PhoneState;
+  /** IM history became unwritable (incoming IMs are refused meanwhile), or writable again. */
+  'im:history-status': HistoryStatus;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -212,6 +219,7 @@ export const INVOKE_CHANNELS = [
 export const EVENT_CHANNELS = [
   'session:state',
   'contacts:changed',
+  'contacts:delta',
   'presence:changed',
   'presence:own',
   'im:message',
@@ -222,6 +230,7 @@ export const EVENT_CHANNELS = [
   'longterm:changed',
   'directory:status',
   'phone:state',
+  'im:history-status',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

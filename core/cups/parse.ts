@@ -82,7 +82,7 @@ export function readContactListUnknown(resp: XmlNode | undefined): UnknownXml | 
   return unknownOf(resp, [], ['group']);
 }
 
-/** Groups and contacts in the server's order (index, then document order for ties). */
+/** Groups and contacts in the server's document order; sorting (by `index` or otherwise) is the renderer's choice. */
 export function readContactList(resp: XmlNode | undefined): CupsGroup[] {
   const groups = children(resp, 'group').map((g, gi) => ({
     name: attr(g, 'name') ?? '',
@@ -99,10 +99,9 @@ export function readContactList(resp: XmlNode | undefined): CupsGroup[] {
         order: pi,
       }))
       .filter((c) => c.personaId)
-      .sort((a, b) => a.index - b.index || a.order - b.order)
       .map(({ order: _o, ...c }) => c),
   }));
-  return groups.sort((a, b) => a.index - b.index || a.order - b.order).map(({ order: _o, ...g }) => g);
+  return groups.map(({ order: _o, ...g }) => g);
 }
 
 const keep = (unknown: UnknownXml | undefined) => (unknown ? { unknown } : {});

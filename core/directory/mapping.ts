@@ -6,6 +6,7 @@
 import type { Contact, ContactGroup, DirectoryPerson, PhoneNumber } from '../../shared/domain';
 import { applyDialingRules, type DialingRule } from '../dialing';
 import type { AttributeMap } from './config';
+import { contactDisplayName } from '../contacts/rules';
 
 /** An entry as the LDAP client returns it: attribute → value or values. */
 export type RawEntry = Record<string, unknown>;
@@ -79,7 +80,7 @@ export function enrichContact(contact: Contact, person: DirectoryPerson | undefi
   if (!person) return contact;
   return {
     ...contact,
-    displayName: contact.nickname || person.displayName || contact.displayName,
+    displayName: contactDisplayName({ nickname: contact.nickname, directoryName: person.displayName, uri: contact.uri }),
     directoryName: person.displayName,
     numbers: person.phones.map((p) => p.number),
     phones: person.phones,

@@ -38,8 +38,11 @@ export interface PublishedStatus {
 }
 
 export interface IncomingMessage {
+  /** `<Call-ID>:<CSeq>`: with `from`, what tells a retransmission or retry from a new message. */
   id: string;
   from: string;
+  callId: string;
+  cseq: number;
   text: string;
   at: number;
 }

@@ -48,7 +48,6 @@ export class SipAccount {
   private agent: Agent | undefined;
   private publication: Publication | undefined;
   private readonly watching: Watching;
-  private readonly seenMessages = new Set<string>();
   private readonly tupleId = `pd${Math.random().toString(36).slice(2, 10)}`;
   private readonly log: (line: string) => void;
   private readonly timers: Timers;
@@ -278,11 +277,18 @@ export class SipAccount {
       this.log(`sip: message from ${from} refused: content type ${type} is not plain text`);
       return;
     }
-    message.accept().catch(() => undefined);
-    if (this.seenMessages.has(id)) return;
-    this.seenMessages.add(id);
-    if (this.seenMessages.size > 5000) this.seenMessages.delete(this.seenMessages.values().next().value!);
-    this.events.emit('message', { id, from, text: request.body ?? '', at: Date.now() });
+    // Answered only once the app has kept it (it also drops what it already kept).
+    this.events
+      .emitAndWait('message', { id, from, callId: request.callId, cseq: request.cseq, text: request.body ?? '', at: Date.now() })
+      .then(
+        () => message.accept(),
+        (error: unknown) => {
+          const reason = (error instanceof Error ? error.message : String(error)).replace(/[\x00-\x1f\x7f]+/g, ' ').slice(0, 200) || 'Server Internal Error';
+          this.log(`sip: message from ${from} refused (500 ${reason})`);
+          return message.reject({ statusCode: 500, reasonPhrase: reason });
+        },
+      )
+      .catch(() => undefined);
   }
 
   /** After the connection drops: reconnect with back-off, then re-register and re-subscribe. */

@@ -23,6 +23,7 @@ import { ContactCard } from './ContactCard';
 import { DirectoryStatusLine } from './DirectoryStatusLine';
 import { useCallRequests } from './use-open-requests';
 import { useCall } from './use-call';
+import { peerName } from './peer-name';
 
 const PHASE_LABEL = { 'signed-out': 'Signed out', 'signing-in': 'Signing in…', 'signed-in': 'Online', reconnecting: 'Reconnecting…' } as const;
 
@@ -155,6 +156,12 @@ export function App({ api }: { api: DeskApi }) {
           {session.error?.message ?? 'Reconnecting…'} Messages you send now are queued.
         </div>
       )}
+      {state.history?.state === 'failing' && (
+        <div className="banner error" role="alert" data-testid="history-failing">
+          Message history cannot be written to {state.history.file} ({state.history.error}). Incoming messages are refused until it can, so
+          senders see that they did not arrive.
+        </div>
+      )}
       {notice && (
         <div className="banner error" role="alert" data-testid="notice" onClick={() => setNotice(undefined)}>
           {notice}
@@ -230,7 +237,7 @@ export function App({ api }: { api: DeskApi }) {
                 {shownTabs.map((uri) => (
                   <div key={uri} className={`tab ${uri === active ? 'tab-active' : ''}`} role="tab" aria-selected={uri === active}>
                     <button className="tab-label" onClick={() => open(uri)}>
-                      {contacts.get(uri)?.displayName ?? uri.replace(/^sip:/, '')}
+                      {peerName(contacts.get(uri), uri)}
                       {(state.unread[uri] ?? 0) > 0 && <span className="badge">{state.unread[uri]}</span>}
                     </button>
                     <button className="tab-close" aria-label="Close conversation" onClick={() => close(uri)}>

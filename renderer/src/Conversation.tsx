@@ -5,6 +5,7 @@ import { errorText } from './api';
 import { MessageText } from './MessageText';
 import { ConversationExport } from './history/HistorySearch';
 import { presenceClass, presenceLabel } from './presence-look';
+import { peerName } from './peer-name';
 
 const STATE_LABEL: Record<ChatMessage['state'], string> = {
   queued: 'Queued — will send when connected',
@@ -76,7 +77,7 @@ export function Conversation({
     }
   };
 
-  const name = contact?.displayName ?? peer.replace(/^sip:/, '');
+  const name = peerName(contact, peer);
   const availability = presence?.availability ?? 'unknown';
   return (
     <section className="conversation" data-testid="conversation" data-peer={peer} aria-label={`Conversation with ${name}`}>

@@ -8,13 +8,14 @@ import type { DeskApi } from '../../shared/ipc';
 import { chatAddress } from '../../shared/open-url';
 import { Conversation } from './Conversation';
 import { useDesk } from './store';
+import { peerName } from './peer-name';
 
 export function ConversationWindow({ api, peer }: { api: DeskApi; peer: string }) {
   const openPeerRef = useRef<string | undefined>(peer);
   const [state, dispatch] = useDesk(api, openPeerRef);
   const contact = useMemo(() => state.groups.flatMap((g) => g.contacts).find((c) => c.uri === peer), [state.groups, peer]);
   useEffect(() => {
-    document.title = `${contact?.displayName ?? peer.replace(/^sip:/, '')} — Presence Desk`;
+    document.title = `${peerName(contact, peer)} — Presence Desk`;
   }, [contact, peer]);
   useEffect(() => {
     // Older messages than the snapshot's recent ones: the whole conversation from the history.

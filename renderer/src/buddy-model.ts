@@ -50,7 +50,8 @@ export function searchKey(c: Contact): string {
 
 /** Precomputes what search and sort need; call again only when the contact list changes. */
 export function indexGroups(groups: ContactGroup[]): IndexedGroup[] {
-  return groups.map((g) => {
+  // The core keeps the server's document order; groups are shown by the server's `index` (ties: document order).
+  return [...groups].sort((a, b) => a.index - b.index).map((g) => {
     const contacts = g.contacts.map(
       (contact): IndexedContact => ({ contact, key: searchKey(contact), digits: contact.numbers.map(digitsOf).join('\n'), nameRank: 0 }),
     );

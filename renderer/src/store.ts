@@ -4,8 +4,9 @@
  * React skips them (no whole-list re-render on each NOTIFY).
  */
 import { useEffect, useReducer } from 'react';
-import type { ChatMessage, ComposingUpdate, ContactGroup, OwnStatus, PhoneState, Presence, PresenceUpdate, SessionState, Snapshot } from '../../shared/domain';
+import type { ChatMessage, ComposingUpdate, ContactChange, ContactGroup, HistoryStatus, OwnStatus, PhoneState, Presence, PresenceUpdate, SessionState, Snapshot } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
+import { applyContactChanges } from '../../shared/contact-changes';
 
 export interface DeskState {
   loaded: boolean;
@@ -20,6 +21,8 @@ export interface DeskState {
   idleAwayMinutes: number;
   /** The user's own phone line (CTI gateway). */
   phone: PhoneState;
+  /** Whether IM history can be written (a failure is shown with the file's name). */
+  history?: HistoryStatus;
   hostLost: boolean;
 }
 
@@ -27,6 +30,8 @@ export type Action =
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'session'; session: SessionState }
   | { type: 'contacts'; groups: ContactGroup[] }
+  | { type: 'contact-changes'; changes: ContactChange[] }
+  | { type: 'history'; history: HistoryStatus }
   | { type: 'presence'; updates: PresenceUpdate[] }
   | { type: 'own'; own: OwnStatus }
   | { type: 'phone'; phone: PhoneState }
@@ -53,11 +58,17 @@ export const initialState: DeskState = {
 export function reducer(state: DeskState, action: Action): DeskState {
   switch (action.type) {
     case 'snapshot':
-      return { ...state, loaded: true, ...action.snapshot };
+      // A snapshot without a history status means nothing is known to be wrong: drop an old banner.
+      return { ...state, loaded: true, history: undefined, ...action.snapshot };
     case 'session':
       return { ...state, session: action.session };
     case 'contacts':
       return { ...state, groups: action.groups };
+    case 'contact-changes':
+      // Only what changed: untouched groups and contacts keep their identity (and their rows).
+      return { ...state, groups: applyContactChanges(state.groups, action.changes) };
+    case 'history':
+      return { ...state, history: action.history };
     case 'presence': {
       const presence = { ...state.presence };
       for (const u of action.updates) presence[u.uri] = u.presence;
@@ -112,6 +123,8 @@ export function useDesk(api: DeskApi, openPeerRef: { current: string | undefined
     const offs = [
       api.on('session:state', (session) => dispatch({ type: 'session', session })),
       api.on('contacts:changed', (groups) => dispatch({ type: 'contacts', groups })),
+      api.on('contacts:delta', (changes) => dispatch({ type: 'contact-changes', changes })),
+      api.on('im:history-status', (history) => dispatch({ type: 'history', history })),
       api.on('presence:changed', (updates) => {
         for (const u of updates) pendingPresence.set(u.uri, u);
         if (frame) return;

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { Contact } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { peerLabel } from './PhoneCalls';
+import { peerName } from './peer-name';
 
 /**
  * Incoming IMs while the window is not focused: a system notification (plain text; clicking it
@@ -50,7 +51,7 @@ export function useNotifications(api: DeskApi, unread: Record<string, number>, c
     return api.on('im:message', (m) => {
       if (m.direction !== 'in' || document.hasFocus()) return;
       const show = () => {
-        const name = contactsRef.current.get(m.peer)?.displayName ?? m.peer.replace(/^sip:/, '');
+        const name = peerName(contactsRef.current.get(m.peer), m.peer);
         const note = new Notification(name, { body: m.text.length > 200 ? `${m.text.slice(0, 200)}…` : m.text, tag: m.peer, silent: false });
         note.onclick = () => {
           window.focus();

@@ -172,6 +172,27 @@ describe('buddy list with 5,000 lab contacts, in Chromium', () => {
     await expect.poll(() => [stored('Product team')?.includes('lena'), stored('Support desk')?.includes('lena')]).toEqual([true, false]);
   });
 
+  it('a rename among 5,006 contacts reaches the page as one small WebSocket frame, not the list', async () => {
+    const cdp = await page.context().newCDPSession(page);
+    const frames: string[] = [];
+    cdp.on('Network.webSocketFrameReceived', (e) => frames.push(e.response.payloadData));
+    await cdp.send('Network.enable');
+    try {
+      const person = created.lab!.extraPeople[1234];
+      await created.session.handlers['contacts:rename'](person.group, uri(person.id), 'Renamed Once Only');
+      await page.fill('[data-testid="search"]', 'renamed once only');
+      await page.locator(`[data-testid="contact"][data-uri="${uri(person.id)}"]`).waitFor();
+      const contactFrames = frames.filter((f) => f.includes('"event":"contacts:'));
+      expect(contactFrames.map((f) => JSON.parse(f).event)).toEqual(['contacts:delta']);
+      expect(contactFrames[0].length).toBeLessThan(1000);
+      expect(JSON.stringify(created.session.snapshot().groups).length).toBeGreaterThan(500 * contactFrames[0].length);
+      expect(await created.lab!.cups.contactList('alex').find((g) => g.name === person.group)?.contacts.find((c) => c.personaId === person.id)?.nickname).toBe('Renamed Once Only');
+    } finally {
+      await page.fill('[data-testid="search"]', '');
+      await cdp.detach();
+    }
+  });
+
   it('had no script errors', () => {
     expect(pageErrors).toEqual([]);
   });

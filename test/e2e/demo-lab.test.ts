@@ -6,7 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { NOT_STORED_REASON } from '../../core/im';
+import { MessageHistory } from '../../core/store/history';
 import type { CreatedBackend } from '../../host/backend-factory';
 import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
 
@@ -132,6 +134,26 @@ describe('Presence Desk on the demo lab, in Chromium', () => {
     await page.locator('[data-testid="conversation"][data-peer="' + uri('sam') + '"] [data-testid="message-text"]', { hasText: 'Got a minute?' }).waitFor();
     await expect.poll(() => page.title()).toBe('Presence Desk');
     expect(await contact('sam').locator('[data-testid="unread"]').count()).toBe(0);
+  });
+
+  it('while history cannot be written, a colleague’s IM is refused with the reason and the page says which file', async () => {
+    const full = vi.spyOn(MessageHistory.prototype, 'add').mockImplementation(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    try {
+      const refused = await created.lab!.bots.get('omar')!.account.sendMessage(uri('alex'), 'Only if you keep it').catch((e: Error) => e);
+      expect(refused).toBeInstanceOf(Error);
+      expect((refused as Error).message).toContain(`500 ${NOT_STORED_REASON}`);
+      const banner = page.locator('[data-testid="history-failing"]');
+      await banner.waitFor();
+      expect(await banner.textContent()).toMatch(/cannot be written to \S*history\S* \(ENOSPC: no space left on device, write\)/);
+    } finally {
+      full.mockRestore();
+    }
+    // Writable again: the sender's next try is kept, shown, and the banner goes.
+    await created.lab!.bots.get('omar')!.account.sendMessage(uri('alex'), 'Only if you keep it');
+    await page.locator('[data-testid="history-failing"]').waitFor({ state: 'detached' });
+    await contact('omar').locator('[data-testid="unread"]', { hasText: '1' }).waitFor();
   });
 
   it('edits groups and contacts on the server from the list, with undo and the server’s words on failure', async () => {

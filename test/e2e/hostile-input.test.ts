@@ -112,7 +112,7 @@ describe('hostile nicknames on the server’s contact list', () => {
     const groups = created.session.snapshot().groups;
     for (const [id, nick] of Object.entries(HOSTILE_NICKS)) {
       const group = groups.find((g) => g.contacts.some((c) => c.uri === uri(id)))!;
-      await created.session.renameContact(group.name, uri(id), nick);
+      await created.session.contacts.renameContact(group.name, uri(id), nick);
     }
     const stored = Object.fromEntries(created.lab!.cups.contactList('alex').flatMap((g) => g.contacts.map((c) => [c.personaId, c.nickname])));
     for (const [id, nick] of Object.entries(HOSTILE_NICKS)) expect(stored[id]).toBe(nick);

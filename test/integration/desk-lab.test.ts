@@ -99,7 +99,7 @@ describe('Presence Desk core on the demo lab', () => {
       const sent = waitFor<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.direction === 'out' && m.state === 'sent', 'sent state');
       const reply = waitFor<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.direction === 'in', 'reply');
       const composing = waitFor<ComposingUpdate>((cb) => session.on('im:composing', cb), (c) => c.active, 'composing indication');
-      await session.sendMessage(maria.uri, text);
+      await session.messaging.sendMessage(maria.uri, text);
       expect((await sent).text).toBe(text);
       const received = await maria.waitForMessage((m) => m.text === text, 3000);
       expect(received.from).toContain('alex@');
@@ -118,7 +118,7 @@ describe('Presence Desk core on the demo lab', () => {
     await first.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
     const omar = lab.bots.get('omar')!;
     const reply = waitFor<ChatMessage>((cb) => first.on('im:message', cb), (m) => m.direction === 'in', 'reply');
-    await first.sendMessage(omar.uri, 'Remember this after a restart');
+    await first.messaging.sendMessage(omar.uri, 'Remember this after a restart');
     await reply;
     await first.close();
 
@@ -139,27 +139,27 @@ describe('Presence Desk core on the demo lab', () => {
     const shown = () => session.snapshot().groups.map((g) => [g.name, g.contacts.map((c) => `${c.personaId}:${c.nickname}`)]);
     try {
       await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
-      await session.addGroup('Project X');
+      await session.contacts.addGroup('Project X');
       expect(stored().at(-1)).toEqual(['Project X', []]);
-      await session.addContact('Project X', 'maria', 'Maria (PX)');
+      await session.contacts.addContact('Project X', 'maria', 'Maria (PX)');
       expect(stored().at(-1)).toEqual(['Project X', ['maria:Maria (PX)']]);
       const maria = `sip:maria@${lab.domain}`;
-      await session.renameContact('Project X', maria, 'Maria C.');
+      await session.contacts.renameContact('Project X', maria, 'Maria C.');
       expect(stored().at(-1)).toEqual(['Project X', ['maria:Maria C.']]);
-      await session.moveContact('Support desk', `sip:omar@${lab.domain}`, 'Project X');
+      await session.contacts.moveContact('Support desk', `sip:omar@${lab.domain}`, 'Project X');
       expect(stored().find((g) => g[0] === 'Support desk')![1]).not.toContain('omar:Omar Haddad');
       expect(stored().at(-1)).toEqual(['Project X', ['maria:Maria C.', 'omar:Omar Haddad']]);
-      const removed = await session.removeContact('Project X', maria);
+      const removed = await session.contacts.removeContact('Project X', maria);
       expect(stored().at(-1)).toEqual(['Project X', ['omar:Omar Haddad']]);
-      await session.addContact('Project X', removed.personaId, removed.nickname); // undo
+      await session.contacts.addContact('Project X', removed.personaId, removed.nickname); // undo
       expect(stored().at(-1)).toEqual(['Project X', ['omar:Omar Haddad', 'maria:Maria C.']]);
       expect(shown()).toEqual(stored());
       // Presence follows the list: the moved contact is still watched.
       await presenceSettled(session, 'omar', (p) => p.availability !== 'unknown');
-      await session.renameGroup('Project X', 'Project Y');
+      await session.contacts.renameGroup('Project X', 'Project Y');
       expect(stored().at(-1)?.[0]).toBe('Project Y');
-      await session.moveContact('Project Y', `sip:omar@${lab.domain}`, 'Support desk');
-      const deleted = await session.deleteGroup('Project Y');
+      await session.contacts.moveContact('Project Y', `sip:omar@${lab.domain}`, 'Support desk');
+      const deleted = await session.contacts.deleteGroup('Project Y');
       expect(deleted.contacts.map((c) => c.personaId)).toEqual(['maria']);
       expect(stored().map((g) => g[0])).toEqual(['Product team', 'Support desk']);
       expect(shown()).toEqual(stored());
@@ -173,13 +173,13 @@ describe('Presence Desk core on the demo lab', () => {
     try {
       await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
       const before = session.snapshot().groups;
-      const seen: number[] = [];
-      session.on('contacts:changed', (groups) => seen.push(groups.flatMap((g) => g.contacts).length));
-      await expect(session.addContact('Product team', 'nobody-here')).rejects.toMatchObject({ code: 'soap-fault', message: 'Adding nobody-here failed: Contact does not exist in.' });
-      expect(seen).toEqual([7, 6]); // shown at once, then taken back
+      const seen: string[] = [];
+      session.on('contacts:delta', (changes) => seen.push(changes.map((c) => c.kind).join(',')));
+      await expect(session.contacts.addContact('Product team', 'nobody-here')).rejects.toMatchObject({ code: 'soap-fault', message: 'Adding nobody-here failed: Contact does not exist in.' });
+      expect(seen).toEqual(['contact-added', 'contact-removed']); // shown at once, then taken back, each as one delta
       expect(session.snapshot().groups).toEqual(before);
       lab.cups.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1 });
-      await expect(session.addGroup('Later')).rejects.toMatchObject({ message: 'Adding the group "Later" failed: Could not connect to database.' });
+      await expect(session.contacts.addGroup('Later')).rejects.toMatchObject({ message: 'Adding the group "Later" failed: Could not connect to database.' });
       expect(lab.cups.contactList('alex').map((g) => g.name)).toEqual(['Product team', 'Support desk']);
       expect(session.snapshot().groups.map((g) => g.name)).toEqual(['Product team', 'Support desk']);
     } finally {

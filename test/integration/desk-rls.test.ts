@@ -69,7 +69,7 @@ describe('event-list presence in the session (lab with RLS)', () => {
 
       // Removing and adding back a contact: the server's list follows CUPS, and the re-added
       // contact's presence arrives through the (new) list subscription.
-      await session.removeContact('Product team', uriOf('maria'));
+      await session.contacts.removeContact('Product team', uriOf('maria'));
       expect(lab.cups.contactList(lab.demoUser.id).flatMap((g) => g.contacts.map((c) => c.personaId))).not.toContain('maria');
       expect(presenceOf(session, 'maria')).toBeUndefined();
       const back = waitForEvent<PresenceUpdate[]>(
@@ -78,7 +78,7 @@ describe('event-list presence in the session (lab with RLS)', () => {
         'maria back on the list',
         10_000,
       );
-      await session.addContact('Support desk', 'maria', 'Maria');
+      await session.contacts.addContact('Support desk', 'maria', 'Maria');
       await back;
       expect(account!.listState).toBe('active');
       expect(log.filter((l) => /watching each contact instead/.test(l))).toEqual([]);

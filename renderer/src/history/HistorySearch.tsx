@@ -7,6 +7,7 @@ import type { Contact, HistoryHit } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { errorText } from '../api';
 import { deliverExport } from '../download';
+import { peerName } from '../peer-name';
 
 const CONTEXT = 40;
 
@@ -53,7 +54,7 @@ export function HistorySearch({ api, contacts, onOpen }: { api: DeskApi; contact
         <ul className="history-hits" data-testid="history-hits" data-count={hits.length}>
           {hits.map((h) => {
             const [before, match, after] = snippet(h);
-            const name = contacts.get(h.message.peer)?.displayName ?? h.message.peer.replace(/^sip:/, '');
+            const name = peerName(contacts.get(h.message.peer), h.message.peer);
             return (
               <li key={h.message.id}>
                 <button className="history-hit" data-testid="history-hit" data-peer={h.message.peer} onClick={() => onOpen(h.message.peer)}>

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Contact, ContactGroup, DirectoryStatus, PhoneState } from '../../../shared/domain';
+import type { Contact, ContactChange, DirectoryStatus, PhoneState } from '../../../shared/domain';
 import { DeskSession } from '../../../core/desk-session';
 import { MemorySettingsStore } from '../../../core/store/settings';
 import { LdapDirectory, readAttributeMap } from '../../../core/directory';
@@ -178,9 +178,9 @@ describe('corporate directory on the lab slapd', () => {
   it('looks up a contact when it is added', async () => {
     const session = newSession();
     await signInAndSettle(session, await cupsWithDirectory(labDirectoryConfig(lab.slapd)));
-    const changed = waitFor<ContactGroup[]>(
-      (cb) => session.on('contacts:changed', cb),
-      (groups) => groups.some((g) => g.contacts.some((c) => c.personaId === 'mgonzalez' && c.numbers.length > 0)),
+    const changed = waitFor<ContactChange[]>(
+      (cb) => session.on('contacts:delta', cb),
+      (changes) => changes.some((c) => (c.kind === 'contact-changed' || c.kind === 'contact-added') && c.contact.personaId === 'mgonzalez' && c.contact.numbers.length > 0),
       'mgonzalez with numbers',
     );
     await session.handlers['contacts:add']('Product team', 'mgonzalez', '');

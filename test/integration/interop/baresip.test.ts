@@ -29,7 +29,7 @@ beforeAll(async () => {
   session = new DeskSession({ info: { host: 'browser', version: 'test' }, settings: new MemorySettingsStore(), historyDir: dir, log: (l) => log.push(l) });
   await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
   const failed = waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.state === 'failed', 'IM to offline Lena failed', 10_000);
-  await session.sendMessage(`sip:lena@${lab.domain}`, 'Are you there yet?');
+  await session.messaging.sendMessage(`sip:lena@${lab.domain}`, 'Are you there yet?');
   failedWhileOffline = await failed;
   baresip = new Baresip({
     user: 'lena',
@@ -83,7 +83,7 @@ describe('baresip interop through Kamailio', () => {
 
     const text = 'Hello Lena — from Presence Desk ✓';
     const sent = waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.text === text && m.state === 'sent', 'IM sent', 10_000);
-    await session.sendMessage(lena(), text);
+    await session.messaging.sendMessage(lena(), text);
     await sent;
     const line = await baresip.waitFor(/sip:alex@[^:]+: "Hello Lena/, 'baresip printing the IM', 10_000);
     expect(line).toContain(`sip:alex@${lab.domain}: "${text}"`);
@@ -99,7 +99,7 @@ describe('baresip interop through Kamailio', () => {
     expect(failedWhileOffline).toMatchObject({ state: 'failed', text: 'Are you there yet?' });
     expect(failedWhileOffline.error).toBe(`Not delivered: lena@${lab.domain} is not signed in (480 Temporarily Unavailable).`);
     const sent = waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.id === failedWhileOffline.id && m.state === 'sent', 'retried IM sent', 10_000);
-    await session.retryMessage(failedWhileOffline.id);
+    await session.messaging.retryMessage(failedWhileOffline.id);
     await sent;
     await baresip.waitFor(/sip:alex@[^:]+: "Are you there yet\?"/, 'baresip printing the retried IM', 10_000);
   });

@@ -9,10 +9,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../../shared/domain';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ChatMessage, HistoryStatus } from '../../../shared/domain';
 import { DeskSession } from '../../../core/desk-session';
 import { MemorySettingsStore } from '../../../core/store/settings';
+import { MessageHistory } from '../../../core/store/history';
+import { NOT_STORED_REASON } from '../../../core/im';
 import { startLab, type Lab } from '../../../lab';
 import { messageRequest, optionsRequest, requireSipsak, sipsak, type SipsakRun } from '../../support/sipsak';
 import { waitForEvent } from '../../support/wait';
@@ -88,6 +90,39 @@ describe('sipsak interop through Kamailio', () => {
     await run.stop();
     const history = session.handlers['im:history'](lena()) as ChatMessage[];
     expect(history.map((m) => m.text)).not.toContain('not really Lena');
+  });
+
+  it('while the history cannot be written, a MESSAGE is refused with 500 and the reason; the same MESSAGE is taken once it can, and a third copy is answered but not shown', async () => {
+    const request = messageRequest(lena(), alex(), 'kept only once stored');
+    const send = () => {
+      const run = sipsak({ port: lab.kamailio.udpPort, transport: 'tcp' }, request, { user: 'lena', password: lab.passwordOf('lena') });
+      running.push(run);
+      return run;
+    };
+    const failing = waitForEvent<HistoryStatus>((cb) => session.on('im:history-status', cb), (s) => s.state === 'failing', 'history failing', 10_000);
+    const full = vi.spyOn(MessageHistory.prototype, 'add').mockImplementation(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    try {
+      const refused = send();
+      expect(await refused.exited, refused.output()).not.toBe(0);
+      expect(refused.output()).toContain(`SIP/2.0 500 ${NOT_STORED_REASON}`);
+      expect(await failing).toEqual({ state: 'failing', file: expect.stringContaining(dir), error: 'ENOSPC: no space left on device, write' });
+    } finally {
+      full.mockRestore();
+    }
+    expect((session.handlers['im:history'](lena()) as ChatMessage[]).map((m) => m.text)).not.toContain('kept only once stored');
+
+    let retry: SipsakRun | undefined;
+    const shown = nextFromLena(() => retry);
+    retry = send(); // the sender's retry: same From, Call-ID and CSeq
+    expect((await shown).text).toBe('kept only once stored');
+    expect(await retry.exited, retry.output()).toBe(0);
+    const again = send(); // its 200 was lost, say: answered again, not shown twice
+    expect(await again.exited, again.output()).toBe(0);
+    expect(again.output()).toMatch(/SIP\/2\.0 200 OK/);
+    const kept = (session.handlers['im:history'](lena()) as ChatMessage[]).filter((m) => m.text === 'kept only once stored');
+    expect(kept).toHaveLength(1);
   });
 
   it('the lab answers sipsak’s OPTIONS to the domain with 200 OK', async () => {

@@ -43,7 +43,7 @@ describe('server killed and restarted during a conversation', () => {
         // A line of conversation while all is well.
         const live = `round ${round}: before the crash`;
         const liveSent = sent(live, 10_000);
-        await session.sendMessage(maria.uri, live);
+        await session.messaging.sendMessage(maria.uri, live);
         await liveSent;
         expected.push(live);
 
@@ -55,7 +55,7 @@ describe('server killed and restarted during a conversation', () => {
 
         const typed = [`round ${round}: typed while down (1)`, `round ${round}: typed while down (2) — ünïcödé`];
         for (const text of typed) {
-          const queued = await session.sendMessage(maria.uri, text);
+          const queued = await session.messaging.sendMessage(maria.uri, text);
           expect(queued.state).toBe('queued');
         }
         expected.push(...typed);

@@ -5,13 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatMessage, OwnStatus, Presence } from '../../../shared/domain';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChatMessage, HistoryStatus, OwnStatus, Presence } from '../../../shared/domain';
 import type { AllConfig } from '../../../core/cups';
 import { DeskSession, type CupsLike, type SipLike } from '../../../core/desk-session';
 import { DeskError } from '../../../core/errors';
 import { Emitter } from '../../../core/events';
 import { MemorySettingsStore } from '../../../core/store/settings';
+import { MessageHistory } from '../../../core/store/history';
+import { NOT_STORED_REASON } from '../../../core/im';
 
 const config = {
   system: { properties: {}, presence: { primary: { host: '127.0.0.1', port: 5070, protocol: 'tcp' }, domain: 'lab.test' }, callControl: [] },
@@ -63,7 +65,7 @@ class FakeCups implements CupsLike {
   deleteContacts = async () => [];
 }
 
-type SipEvents = { state: string; presence: [string, Presence]; message: { id: string; from: string; text: string; at: number }; composing: { from: string; active: boolean } };
+type SipEvents = { state: string; presence: [string, Presence]; message: { id: string; callId: string; cseq: number; from: string; text: string; at: number }; composing: { from: string; active: boolean } };
 
 class FakeSip {
   readonly uri = 'sip:alex@lab.test';
@@ -81,8 +83,10 @@ class FakeSip {
   async stop() {
     this.state = 'unregistered';
   }
+  onPublish: (() => void) | undefined;
   async setPresence(s: OwnStatus) {
     this.published.push(s);
+    this.onPublish?.();
   }
   watch(uri: string) {
     this.watched.push(uri);
@@ -127,6 +131,7 @@ beforeEach(() => {
   });
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await session.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -147,17 +152,18 @@ function nextMessages(count: number): Promise<ChatMessage[]> {
 }
 
 describe('DeskSession', () => {
-  it('signs in, orders groups and contacts as the server does, watches everyone, publishes own status', async () => {
+  it("signs in, keeps the server's document order of groups and contacts, watches everyone, publishes own status", async () => {
     const phases: string[] = [];
     session.on('session:state', (s) => phases.push(s.phase));
     const state = await signIn();
     expect(state.phase).toBe('signed-in');
     expect(phases).toEqual(['signing-in', 'signed-in']);
     const snap = session.snapshot();
-    expect(snap.groups.map((g) => g.name)).toEqual(['First', 'Later']);
-    expect(snap.groups[0].contacts.map((c) => [c.uri, c.displayName])).toEqual([
-      ['sip:amy@lab.test', 'amy'],
+    // The core never sorts: display order is the renderer's choice.
+    expect(snap.groups.map((g) => g.name)).toEqual(['Later', 'First']);
+    expect(snap.groups[1].contacts.map((c) => [c.uri, c.displayName])).toEqual([
       ['sip:bob@lab.test', 'Bobby'],
+      ['sip:amy@lab.test', 'amy'],
     ]);
     expect(sip.watched.sort()).toEqual(['sip:amy@lab.test', 'sip:bob@lab.test', 'sip:zoe@lab.test']);
     expect(sip.published).toEqual([{ availability: 'available', note: '' }]);
@@ -181,8 +187,8 @@ describe('DeskSession', () => {
     await signIn();
     sip.emitState('reconnecting');
     expect(session.sessionState.phase).toBe('reconnecting');
-    const a = await session.sendMessage('sip:amy@lab.test', 'first');
-    const b = await session.sendMessage('sip:amy@lab.test', 'second');
+    const a = await session.messaging.sendMessage('sip:amy@lab.test', 'first');
+    const b = await session.messaging.sendMessage('sip:amy@lab.test', 'second');
     expect([a.state, b.state]).toEqual(['queued', 'queued']);
     expect(sip.sent).toEqual([]);
 
@@ -198,11 +204,11 @@ describe('DeskSession', () => {
     await signIn();
     sip.failNext = Object.assign(new Error('404 Not Found'), { code: 'sip' });
     const failed = nextMessages(3); // queued, sending, failed
-    const m = await session.sendMessage('sip:zoe@lab.test', 'hello?');
+    const m = await session.messaging.sendMessage('sip:zoe@lab.test', 'hello?');
     const states = await failed;
     expect(states.at(-1)).toMatchObject({ id: m.id, state: 'failed', error: '404 Not Found' });
     const retried = nextMessages(3); // queued, sending, sent
-    await session.retryMessage(m.id);
+    await session.messaging.retryMessage(m.id);
     expect((await retried).at(-1)).toMatchObject({ id: m.id, state: 'sent' });
     expect(session.handlers['im:history']('sip:zoe@lab.test')).toEqual([expect.objectContaining({ id: m.id, state: 'sent' })]);
   });
@@ -210,9 +216,9 @@ describe('DeskSession', () => {
   it('after a reconnection, a message whose recipient is not back yet (480) stays queued and is delivered, in order', async () => {
     await signIn();
     sip.emitState('reconnecting');
-    const a = await session.sendMessage('sip:amy@lab.test', 'one');
-    await session.sendMessage('sip:amy@lab.test', 'two');
-    await session.sendMessage('sip:bob@lab.test', 'to bob');
+    const a = await session.messaging.sendMessage('sip:amy@lab.test', 'one');
+    await session.messaging.sendMessage('sip:amy@lab.test', 'two');
+    await session.messaging.sendMessage('sip:bob@lab.test', 'to bob');
     sip.failNext = Object.assign(new Error('Not delivered: amy is not signed in (480 Temporarily Unavailable).'), { code: 'sip', status: 480 });
     const seen: ChatMessage[] = [];
     session.on('im:message', (m) => seen.push(m));
@@ -229,7 +235,7 @@ describe('DeskSession', () => {
     await signIn();
     sip.failNext = Object.assign(new Error('Not delivered: zoe is not signed in (480 Temporarily Unavailable).'), { code: 'sip', status: 480 });
     const failed = nextMessages(3); // queued, sending, failed
-    await session.sendMessage('sip:zoe@lab.test', 'are you there?');
+    await session.messaging.sendMessage('sip:zoe@lab.test', 'are you there?');
     expect((await failed).at(-1)).toMatchObject({ state: 'failed', error: 'Not delivered: zoe is not signed in (480 Temporarily Unavailable).' });
   });
 
@@ -237,7 +243,7 @@ describe('DeskSession', () => {
     await signIn();
     sip.storeNext = true;
     const states = nextMessages(3); // queued, sending, stored
-    const m = await session.sendMessage('sip:zoe@lab.test', 'for when you are back');
+    const m = await session.messaging.sendMessage('sip:zoe@lab.test', 'for when you are back');
     expect((await states).map((x) => x.state)).toEqual(['queued', 'sending', 'stored']);
     expect(session.handlers['im:history']('sip:zoe@lab.test')).toEqual([expect.objectContaining({ id: m.id, state: 'stored' })]);
   });
@@ -246,9 +252,10 @@ describe('DeskSession', () => {
     await signIn();
     const received: ChatMessage[] = [];
     session.on('im:message', (m) => received.push(m));
-    const incoming = { id: 'call-1:1', from: '"Amy" <sip:amy@LAB.test>', text: '<script>alert(1)</script>', at: 1 };
-    sip.bus.emit('message', incoming);
-    sip.bus.emit('message', incoming);
+    const incoming = { id: 'call-1:1', callId: 'call-1', cseq: 1, from: '"Amy" <sip:amy@LAB.test>', text: '<script>alert(1)</script>', at: 1 };
+    // Both are answered 200 (the promise resolves); the second is not shown again.
+    await sip.bus.emitAndWait('message', incoming);
+    await sip.bus.emitAndWait('message', incoming);
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ peer: 'sip:amy@lab.test', direction: 'in', text: '<script>alert(1)</script>' });
   });
@@ -307,5 +314,74 @@ describe('DeskSession', () => {
     expect(cups.loggedOut).toBe(1);
     expect(sip.state).toBe('unregistered');
     expect(session.snapshot().groups).toEqual([]);
+  });
+});
+
+describe('DeskSession: incoming IMs are acknowledged only once stored', () => {
+  const incoming = { id: 'call-9:2', callId: 'call-9', cseq: 2, from: '<sip:amy@lab.test>;tag=x', text: 'keep me', at: 5 };
+
+  it('refuses a message the history cannot keep (the sender sees why), says which file, and takes the retry once it can', async () => {
+    await signIn();
+    const received: ChatMessage[] = [];
+    const statuses: HistoryStatus[] = [];
+    session.on('im:message', (m) => received.push(m));
+    session.on('im:history-status', (s) => statuses.push(s));
+    const full = vi.spyOn(MessageHistory.prototype, 'add').mockImplementation(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    await expect(sip.bus.emitAndWait('message', incoming)).rejects.toThrow(NOT_STORED_REASON);
+    expect(received).toEqual([]);
+    expect(statuses).toEqual([{ state: 'failing', file: expect.stringContaining(dir), error: 'ENOSPC: no space left on device, write' }]);
+    expect(session.snapshot().history).toEqual(statuses[0]);
+
+    full.mockRestore();
+    await sip.bus.emitAndWait('message', incoming); // the sender's retry: same Call-ID and CSeq
+    expect(received).toEqual([expect.objectContaining({ direction: 'in', text: 'keep me', peer: 'sip:amy@lab.test' })]);
+    expect(statuses.at(-1)).toEqual({ state: 'ok' });
+    await sip.bus.emitAndWait('message', incoming); // its 200 was lost: a third copy is answered, not shown
+    expect(received).toHaveLength(1);
+    expect(session.handlers['im:history']('sip:amy@lab.test')).toHaveLength(1);
+  });
+
+  it('a message already stored before a restart is answered again and not shown twice', async () => {
+    await signIn();
+    await sip.bus.emitAndWait('message', incoming);
+    await session.signOut();
+    await signIn(); // the history is read again from its file
+    const received: ChatMessage[] = [];
+    session.on('im:message', (m) => received.push(m));
+    await sip.bus.emitAndWait('message', incoming);
+    expect(received).toEqual([]);
+    expect(session.handlers['im:history']('sip:amy@lab.test')).toHaveLength(1);
+  });
+
+  it('an outgoing IM the history cannot keep is refused with words, not sent', async () => {
+    await signIn();
+    vi.spyOn(MessageHistory.prototype, 'add').mockImplementationOnce(() => {
+      throw new Error('EROFS: read-only file system, write');
+    });
+    await expect(session.handlers['im:send']('sip:amy@lab.test', 'hello')).rejects.toMatchObject({ message: expect.stringMatching(/^The message was not sent: the history file .* cannot be written \(EROFS: read-only file system, write\)\.$/) });
+    expect(sip.sent).toEqual([]);
+  });
+});
+
+describe('DeskSession: own presence is published by one owner', () => {
+  it('publishes exactly once when registered again after a reconnection, with the latest status', async () => {
+    await signIn();
+    expect(sip.published).toHaveLength(1);
+    sip.emitState('reconnecting');
+    // Chosen while the link is down: kept, published once the account is back.
+    await session.handlers['presence:set-own']({ availability: 'busy', note: 'In a meeting' });
+    expect(sip.published).toHaveLength(1);
+    const republished = new Promise<void>((resolve) => (sip.onPublish = resolve));
+    sip.emitState('registered');
+    await republished;
+    sip.emitState('registered'); // a second "registered" (refresh) publishes nothing more
+    await session.handlers['presence:set-own']({ availability: 'busy', note: 'In a meeting' });
+    expect(sip.published).toEqual([
+      { availability: 'available', note: '' },
+      { availability: 'busy', note: 'In a meeting' },
+      { availability: 'busy', note: 'In a meeting' },
+    ]);
   });
 });

@@ -93,8 +93,8 @@ const settle = () => new Promise((r) => setImmediate(r));
 describe('recent communications for IMs', () => {
   it('adds a conversation once per day, whichever side wrote first, not once per message', async () => {
     await signIn();
-    await session.sendMessage('sip:maria@lab.test', 'one');
-    await session.sendMessage('sip:maria@lab.test', 'two');
+    await session.messaging.sendMessage('sip:maria@lab.test', 'one');
+    await session.messaging.sendMessage('sip:maria@lab.test', 'two');
     sip.bus.emit('message', { id: 'x1', from: 'sip:maria@lab.test', text: 'three', at: Date.now() });
     sip.bus.emit('message', { id: 'x2', from: 'sip:sam@lab.test', text: 'hi', at: Date.now() });
     await settle();
@@ -116,7 +116,7 @@ describe('recent communications for IMs', () => {
 describe('history search and export', () => {
   it('finds messages in every conversation, case-insensitively, newest first, with the match position', async () => {
     await signIn();
-    await session.sendMessage('sip:maria@lab.test', 'The Release is on Friday');
+    await session.messaging.sendMessage('sip:maria@lab.test', 'The Release is on Friday');
     sip.bus.emit('message', { id: 'r1', from: 'sip:sam@lab.test', text: 'release notes ready?', at: Date.now() + 5 });
     sip.bus.emit('message', { id: 'r2', from: 'sip:sam@lab.test', text: 'unrelated', at: Date.now() + 6 });
     const hits = await session.handlers['im:search']('RELEASE');
@@ -136,7 +136,7 @@ describe('history search and export', () => {
   it('exports a conversation as text and as JSON, with the text exactly as typed', async () => {
     await signIn();
     const hostile = '<script>alert(1)</script>\nsecond line';
-    await session.sendMessage('sip:maria@lab.test', hostile);
+    await session.messaging.sendMessage('sip:maria@lab.test', hostile);
     sip.bus.emit('message', { id: 'e1', from: 'sip:maria@lab.test', text: 'ok 👋', at: Date.now() + 1 });
     const text = await session.handlers['im:export']('sip:maria@lab.test', 'text');
     expect(text.fileName).toMatch(/^presence-desk-maria@lab\.test-\d{4}-\d{2}-\d{2}\.txt$/);

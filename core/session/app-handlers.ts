@@ -1,0 +1,55 @@
+/**
+ * The session's own IPC slice: what the app is, Diagnostics (the protocol trace), desktop
+ * preferences and certificate trust. None of these needs a connection.
+ */
+import type { DesktopPrefs, ExportedFile, HostInfo, SessionState } from '../../shared/domain';
+import type { InvokeHandlers } from '../../shared/ipc';
+import type { TraceRecorder } from '../diagnostics';
+import { DeskError } from '../errors';
+import type { SettingsCertificateTrust } from '../store/certificate-trust';
+import type { SettingsStore } from '../store/settings';
+
+export type AppChannel = 'app:info' | 'diagnostics:list' | 'diagnostics:get' | 'diagnostics:export' | 'desktop:prefs' | 'desktop:set-prefs' | 'window:open-conversation' | 'tls:trust';
+
+export interface AppHandlerDeps {
+  info: HostInfo;
+  settings: SettingsStore;
+  trace: TraceRecorder;
+  trust: SettingsCertificateTrust;
+  state: () => SessionState;
+}
+
+export function appHandlers(deps: AppHandlerDeps): Pick<InvokeHandlers, AppChannel> {
+  const { settings, trace } = deps;
+  const desktopPrefs = (): DesktopPrefs => {
+    const { autoStart, imSound } = settings.get();
+    return { autoStart, imSound };
+  };
+  const exportTrace = (filter?: Parameters<TraceRecorder['list']>[0]): ExportedFile => {
+    const { user, server } = deps.state();
+    const text = trace.exportText(filter ?? {}, { version: deps.info.version, account: user && server ? `${user} on ${server}` : undefined });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    return { fileName: `presence-desk-trace-${stamp}.txt`, mimeType: 'text/plain', text };
+  };
+  return {
+    'app:info': () => deps.info,
+    'diagnostics:list': (filter) => trace.list(filter),
+    'diagnostics:get': (id) => {
+      const entry = trace.get(Number(id));
+      if (!entry) throw new DeskError('invalid-input', 'That message is no longer kept (the trace keeps the most recent ones).');
+      return entry;
+    },
+    'diagnostics:export': (filter) => exportTrace(filter),
+    'desktop:prefs': () => desktopPrefs(),
+    'desktop:set-prefs': (prefs) => {
+      const patch: Partial<DesktopPrefs> = {};
+      if (typeof prefs?.autoStart === 'boolean') patch.autoStart = prefs.autoStart;
+      if (typeof prefs?.imSound === 'boolean') patch.imSound = prefs.imSound;
+      settings.update(patch);
+      return desktopPrefs();
+    },
+    // Windows belong to the host: Electron main answers this itself.
+    'window:open-conversation': () => false,
+    'tls:trust': (hostPort, fingerprint) => deps.trust.trust(hostPort, fingerprint),
+  };
+}

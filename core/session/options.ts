@@ -1,0 +1,32 @@
+/** What a host gives the session: its identity, settings, where history goes, and test seams. */
+import type { HostInfo } from '../../shared/domain';
+import type { CupsSession } from '../cups';
+import type { TraceRecorder } from '../diagnostics';
+import type { OwnPhoneOptions } from '../dial/own-phone';
+import type { SipAccount, TlsTrust } from '../sip';
+import type { SecretStore } from '../store/secrets';
+import type { SettingsStore } from '../store/settings';
+import type { CupsLike, SipLike } from './connection';
+
+export interface DeskSessionOptions {
+  info: HostInfo;
+  settings: SettingsStore;
+  /** Directory for IM history files (one per account). */
+  historyDir: string;
+  /** True when signed in to the built-in demo lab. */
+  demo?: boolean;
+  /** CUPS request timeout. */
+  cupsTimeoutMs?: number;
+  /** Extra trust for SIP over TLS (the demo lab's certificate); the setting `sipTrustedCertificate` adds to it. */
+  sipTls?: TlsTrust;
+  log?: (line: string) => void;
+  /** The protocol trace for Diagnostics (one is made when absent). */
+  trace?: TraceRecorder;
+  /** Where "Remember me" keeps the password (Electron safeStorage); absent: nowhere. */
+  secrets?: SecretStore;
+  /** Timing of the CTI link to the phone (tests shorten the retry). */
+  ctiLink?: OwnPhoneOptions['link'];
+  /** Test seams: build the protocol objects (defaults are the real ones). */
+  createCups?: (options: ConstructorParameters<typeof CupsSession>[0]) => CupsLike;
+  createSip?: (options: ConstructorParameters<typeof SipAccount>[0]) => SipLike;
+}

@@ -1,0 +1,40 @@
+/**
+ * Where the SIP account registers: the server's `Presence.Primary` (and `Presence.Backup`)
+ * addresses with the user's transport override, and the extra TLS trust for SIP.
+ */
+import type { SystemConfig } from '../cups';
+import { DeskError } from '../errors';
+import type { SipServer, SipTransportKind, TlsTrust } from '../sip';
+
+/** Where to REGISTER: the server's Presence.Primary address, with the user's transport override. */
+export function presenceTarget(system: SystemConfig, override: 'auto' | SipTransportKind = 'auto'): SipServer {
+  const primary = system.presence.primary;
+  if (!primary?.host) {
+    throw new DeskError('config', "The server's configuration names no presence server (Presence.Primary.Address).");
+  }
+  return sipServer(primary, override);
+}
+
+/** The server's Presence.Backup address (used while the primary is unreachable), if it names one. */
+export function presenceBackup(system: SystemConfig, override: 'auto' | SipTransportKind = 'auto'): SipServer | undefined {
+  const backup = system.presence.backup;
+  return backup?.host ? sipServer(backup, override) : undefined;
+}
+
+function sipServer(address: { host: string; port?: number; protocol?: SipTransportKind }, override: 'auto' | SipTransportKind): SipServer {
+  // No protocol in the configuration: TCP (reliable, and large NOTIFYs do not fragment).
+  const configured = address.protocol ?? 'tcp';
+  const transport = override === 'auto' ? configured : override;
+  // RFC 3261 §19.1.2 default ports: 5060 for UDP and TCP, 5061 for TLS. A port that is the
+  // configured protocol's default does not carry over to an overridden TLS-or-not choice.
+  const standard = (t: SipTransportKind) => (t === 'tls' ? 5061 : 5060);
+  const port = address.port === undefined || (address.port === standard(configured) && standard(transport) !== standard(configured)) ? standard(transport) : address.port;
+  return { host: address.host, port, transport };
+}
+
+/** The extra TLS trust: the host's (demo lab certificate) plus the user's setting. */
+export function sipTrust(fromHost: TlsTrust | undefined, fromSettings: string): TlsTrust | undefined {
+  const ca = [fromHost?.ca, fromSettings.trim()].filter(Boolean).join('\n');
+  if (!ca && !fromHost?.pinnedSha256) return fromHost;
+  return { ...fromHost, ...(ca ? { ca } : {}) };
+}
