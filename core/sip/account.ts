@@ -24,6 +24,8 @@ import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
 import { buildPidf, composePresence, parsePidf, type PublishedAvailability } from './codecs/pidf';
 import { parseIsComposing } from './codecs/is-composing';
+import { decodeTextBody } from './codecs/text-body';
+import { messageIdentity, type MessageIdentity } from './usages/message-identity';
 import { PresenceSubscription } from './usages/presence-subscription';
 import { Publication } from './usages/publication';
 import { Failover } from './transport/failover';
@@ -445,18 +447,27 @@ export class SipAccount {
   /**
    * Sends an IM and resolves on the final 2xx. `stored` is true for 202 Accepted: a
    * store-and-forward server (e.g. Kamailio msilo) keeps it for a recipient not signed in
-   * (RFC 3428 §7: 202 says accepted, not delivered).
+   * (RFC 3428 §7: 202 says accepted, not delivered). With `retryKey`, every call for the same
+   * key sends the same Call-ID, From tag and CSeq (`message-identity.ts`), so a repeat of an
+   * IM that did arrive is recognised and dropped by the server or the receiver.
    */
-  async sendMessage(to: string, text: string): Promise<{ stored: boolean }> {
+  async sendMessage(to: string, text: string, options: { retryKey?: string } = {}): Promise<{ stored: boolean }> {
     const ua = this.requireRegistered();
     const target = UserAgent.makeURI(to);
     if (!target) throw new SipError('invalid-input', `"${to}" is not a SIP address.`);
     let status = 0;
     const send = async (delegate: { onAccept: () => void; onReject: (response: IncomingResponse) => void }) =>
-      this.sendMessageRequest(ua, target, text, 'text/plain;charset=UTF-8', {
-        onReject: delegate.onReject,
-        onAccept: (response) => ((status = response.message.statusCode ?? 0), delegate.onAccept()),
-      });
+      this.sendMessageRequest(
+        ua,
+        target,
+        text,
+        'text/plain;charset=UTF-8',
+        {
+          onReject: delegate.onReject,
+          onAccept: (response) => ((status = response.message.statusCode ?? 0), delegate.onAccept()),
+        },
+        options.retryKey === undefined ? undefined : messageIdentity(this.uri, options.retryKey),
+      );
     await this.finalAnswer('MESSAGE', send, (response) => {
       const code = response.message.statusCode;
       const why = code === 480 || code === 404 ? 'is not signed in' : 'could not be reached';
@@ -479,10 +490,17 @@ export class SipAccount {
    * A MESSAGE as sip.js's Messager builds it, plus the answer to the server's last challenge
    * (so it is not answered 407 first).
    */
-  private sendMessageRequest(ua: UserAgent, target: URI, content: string, contentType: string, delegate?: OutgoingRequestDelegate): void {
+  private sendMessageRequest(ua: UserAgent, target: URI, content: string, contentType: string, delegate?: OutgoingRequestDelegate, identity?: MessageIdentity): void {
     const core = ua.userAgentCore;
-    const message = core.makeOutgoingRequestMessage('MESSAGE', target, core.configuration.aor, target, {}, [], { contentDisposition: 'render', contentType, content });
-    this.credentials.get(ua)?.authorize(message);
+    const message = core.makeOutgoingRequestMessage('MESSAGE', target, core.configuration.aor, target, { ...identity }, [], { contentDisposition: 'render', contentType, content });
+    const authorized = this.credentials.get(ua)?.authorize(message) ?? false;
+    if (identity && !authorized) {
+      // Without an answer to a challenge the server challenges it and sip.js sends it again
+      // with CSeq + 1 (RFC 3261 §8.1.3.5): start one lower, so every copy that gets through
+      // carries the identity's CSeq.
+      message.cseq = identity.cseq - 1;
+      message.setHeader('cseq', `${message.cseq} MESSAGE`);
+    }
     core.request(message, delegate);
   }
 
@@ -514,7 +532,7 @@ export class SipAccount {
     if (this.seenMessages.has(id)) return;
     this.seenMessages.add(id);
     if (this.seenMessages.size > 5000) this.seenMessages.delete(this.seenMessages.values().next().value!);
-    this.events.emit('message', { id, from, text: request.body ?? '', at: Date.now() });
+    this.events.emit('message', { id, from, text: decodeTextBody(request.body ?? '', type), at: Date.now() });
   }
 
   /** After the connection drops: reconnect with back-off, then re-register, re-publish, re-subscribe. */

@@ -19,6 +19,7 @@ import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
 import type { TraceSink } from '../../trace';
 import { TransportBase, deliverSafely } from './transport-base';
+import { decodeSipMessage } from '../codecs/text-body';
 
 export interface StreamTransportOptions {
   host: string;
@@ -75,7 +76,7 @@ export class SipStreamFramer {
       if (length > this.maxBytes) throw new Error(`SIP body of ${length} bytes is too large`);
       const total = end + 4 + length;
       if (this.buffer.length < total) return out;
-      out.push(this.buffer.subarray(0, total).toString('utf8'));
+      out.push(decodeSipMessage(this.buffer.subarray(0, total)));
       this.buffer = this.buffer.subarray(total);
     }
   }

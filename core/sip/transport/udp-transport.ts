@@ -43,6 +43,7 @@ import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
 import type { TraceSink } from '../../trace';
 import { TransportBase, deliverSafely } from './transport-base';
+import { decodeSipMessage } from '../codecs/text-body';
 
 /** The part of a Node `dgram.Socket` the transport uses (a fake one in unit tests). */
 export interface DatagramSocket {
@@ -467,7 +468,7 @@ export class UdpTransport extends TransportBase {
     }
     // A bare CRLF (RFC 5626 pong, or a server's own keep-alive) says the server is alive.
     if (data.every((b) => b === 13 || b === 10)) return;
-    const raw = data.toString('utf8');
+    const raw = decodeSipMessage(data);
     let summary: SipSummary;
     try {
       summary = summariseSip(raw);
