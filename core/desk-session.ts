@@ -18,6 +18,7 @@
  * is sent, its delivery state is recorded as it changes, and messages typed while the link is
  * down are queued and sent in order once the account is registered again.
  */
+import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type {
   ChatMessage,
@@ -38,7 +39,7 @@ import type {
 } from '../shared/domain';
 import { PHONE_ACTIONS, isOnThePhone, type PhoneAction } from '../shared/domain';
 import type { DeskBackend, EventChannel, EventChannels, InvokeHandlers } from '../shared/ipc';
-import { CupsSession, type AllConfig, type CupsGroup, type ItemResult, type SystemConfig } from './cups';
+import { CupsSession, fileOwnSessionRecord, type AllConfig, type CupsGroup, type ItemResult, type OwnSessionRecord, type SystemConfig } from './cups';
 import { SipAccount, defaultListUri, describeServer, type IncomingMessage, type PublishedStatus, type RegistrationState, type SipServer, type SipTransportKind, type TlsTrust } from './sip';
 import { DeskError, asDeskError, toAppError } from './errors';
 import { ClickToDial, DeskPhone, WebDialer } from './dial';
@@ -94,6 +95,7 @@ export interface DeskSessionOptions {
     trust?: CertificateTrust;
     log?: (line: string) => void;
     trace?: TraceRecorder;
+    ownSession?: OwnSessionRecord;
   }) => CupsLike;
   createSip?: (options: ConstructorParameters<typeof SipAccount>[0]) => SipLike;
 }
@@ -290,9 +292,11 @@ export class DeskSession implements DeskBackend {
     // Masked verbatim too, wherever a message shape the masking rules do not know carries it.
     trace.addSecret(request.password);
     const soap = this.soapOptions();
+    // Beside the history in the profile: after a crash, the open CUPS session is known as our own.
+    const ownSession = fileOwnSessionRecord(join(dirname(this.options.historyDir), 'sessions'), server, user);
     const cups =
-      this.options.createCups?.({ server, user, password: request.password, ...soap, log, trace }) ??
-      new CupsSession({ server, user, password: request.password, ...soap, log, trace });
+      this.options.createCups?.({ server, user, password: request.password, ...soap, log, trace, ownSession }) ??
+      new CupsSession({ server, user, password: request.password, ...soap, log, trace, ownSession });
     let sip: SipLike | undefined;
     try {
       await cups.login({ force: request.force === true });
