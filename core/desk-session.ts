@@ -41,7 +41,7 @@ import { PHONE_ACTIONS, isOnThePhone, type PhoneAction } from '../shared/domain'
 import type { DeskBackend, EventChannel, EventChannels, InvokeHandlers } from '../shared/ipc';
 import { CupsSession, fileOwnSessionRecord, type AllConfig, type CupsGroup, type ItemResult, type OwnSessionRecord, type SystemConfig } from './cups';
 import { SipAccount, defaultListUri, describeServer, type IncomingMessage, type PublishedStatus, type RegistrationState, type SipServer, type SipTransportKind, type TlsTrust } from './sip';
-import { DeskError, asDeskError, toAppError } from './errors';
+import { DeskError, asDeskError, errorForLog, toAppError } from './errors';
 import { ClickToDial, DeskPhone, WebDialer } from './dial';
 import { callControlServers } from './dial/call-control';
 import { OwnPhone, PHONE_NOT_CONFIGURED, type OwnPhoneOptions } from './dial/own-phone';
@@ -360,7 +360,8 @@ export class DeskSession implements DeskBackend {
       return this.sessionState;
     } catch (error) {
       const appError = toAppError(error);
-      log(`session: sign-in to ${server} as ${user} failed: ${appError.code}: ${appError.message}${appError.detail ? ` (${appError.detail})` : ''}`);
+      // An internal error shows the user words only: its detail belongs here, in the log.
+      log(`session: sign-in to ${server} as ${user} failed: ${appError.code}: ${appError.code === 'internal' ? errorForLog(error) : appError.message}${appError.detail ? ` (${appError.detail})` : ''}`);
       this.teardownConnection();
       await sip?.stop().catch(() => undefined);
       if (appError.code !== 'auth' && appError.code !== 'already-signed-in') await cups.logout().catch(() => undefined);
