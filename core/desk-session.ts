@@ -617,7 +617,8 @@ export class DeskSession implements DeskBackend {
         if (held.has(pending.peer)) continue; // keep this peer's messages in order
         this.events.emit('im:message', connection.history.setState(pending.id, 'sending')!);
         try {
-          const result = await connection.sip.sendMessage(pending.peer, pending.text);
+          // Keyed by the message id: every attempt is the same request, so a repeat is dropped.
+          const result = await connection.sip.sendMessage(pending.peer, pending.text, { retryKey: pending.id });
           this.events.emit('im:message', connection.history.setState(pending.id, result?.stored ? 'stored' : 'sent')!);
         } catch (error) {
           const appError = toAppError(error);
