@@ -26,17 +26,30 @@ const CODES = new Set<AppErrorCode>([
   'session-expired', 'sip', 'config', 'invalid-input', 'internal',
 ]);
 
-/** Any thrown value → AppError, keeping the words of typed protocol errors. */
+/**
+ * What the user reads for a fault of the app itself. The exception's own text (file paths,
+ * property names, stack frames) means nothing to a user and tells an attacker where things
+ * are: it goes to the log through `errorForLog`.
+ */
+export const INTERNAL_ERROR_MESSAGE = 'Presence Desk ran into an internal problem and could not do this. The details are in the log.';
+
+/** Any thrown value → AppError, keeping the words of typed protocol errors; anything else is `internal`, in words. */
 export function toAppError(error: unknown): AppError {
   if (error && typeof error === 'object') {
     const e = error as { toAppError?: () => AppError; code?: unknown; message?: unknown; detail?: unknown };
     if (typeof e.toAppError === 'function') return e.toAppError();
-    if (typeof e.code === 'string' && CODES.has(e.code as AppErrorCode) && typeof e.message === 'string') {
+    if (typeof e.code === 'string' && CODES.has(e.code as AppErrorCode) && e.code !== 'internal' && typeof e.message === 'string') {
       return { code: e.code as AppErrorCode, message: e.message, ...(typeof e.detail === 'string' ? { detail: e.detail } : {}) };
     }
-    if (typeof e.message === 'string') return { code: 'internal', message: e.message };
   }
-  return { code: 'internal', message: String(error) };
+  return { code: 'internal', message: INTERNAL_ERROR_MESSAGE };
+}
+
+/** The full text of a thrown value for the log (never for the user): typed errors by their words, others with the stack. */
+export function errorForLog(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  return String(error);
 }
 
 /** Throws the AppError shape as a DeskError (so stack traces and `instanceof` still work). */

@@ -5,16 +5,29 @@
  */
 import type { AppError } from '../shared/domain';
 import { isInvokeChannel, type DeskBackend, type InvokeChannel, type InvokeHandlers } from '../shared/ipc';
-import { toAppError } from '../core/errors';
+import { imTooLong } from '../shared/limits';
+import { DeskError, errorForLog, toAppError } from '../core/errors';
 
-export function serialiseError(error: unknown): AppError {
-  return toAppError(error);
+/**
+ * The error as the page may see it. An `internal` error reaches the user as words only; its
+ * detail (message and stack, with file paths) goes to the log instead.
+ */
+export function serialiseError(error: unknown, log: (line: string) => void = (line) => console.error(line)): AppError {
+  const app = toAppError(error);
+  if (app.code === 'internal') log(`internal error: ${errorForLog(error)}`);
+  return app;
 }
 
 /** Runs an invoke from an untrusted page: unknown channels and bad argument lists are refused. */
 export async function dispatchInvoke(backend: DeskBackend, channel: unknown, args: unknown): Promise<unknown> {
   if (!isInvokeChannel(channel)) throw Object.assign(new Error(`Unknown request "${String(channel).slice(0, 60)}".`), { code: 'invalid-input' });
   if (!Array.isArray(args) || args.length > 4) throw Object.assign(new Error('Malformed request arguments.'), { code: 'invalid-input' });
+  // The size limit is measured on the text as typed, before any host's encoding, so Electron
+  // and the browser host refuse exactly the same messages.
+  if (channel === 'im:send' && typeof args[1] === 'string') {
+    const why = imTooLong(args[1]);
+    if (why) throw new DeskError('invalid-input', why);
+  }
   const handler = backend.handlers[channel as InvokeChannel] as (...a: unknown[]) => unknown;
   return handler(...args);
 }

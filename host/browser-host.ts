@@ -8,11 +8,13 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HostInfo } from '../shared/domain';
 import { type DeskBackend, type WireFromRenderer, type WireToRenderer } from '../shared/ipc';
+import { MAX_FRAME_BYTES } from '../shared/limits';
 import { dispatchInvoke, serialiseError } from './bridge';
 
 export interface BrowserHostOptions {
@@ -47,13 +49,24 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-const MAX_FRAME_BYTES = 512 * 1024;
-
 function sameToken(given: string | null, expected: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The request target as a URL of this host, or undefined when it is not one: `//`, `http://[`,
+ * `*`, or an absolute or scheme-relative URL naming another host (`//evil.example`).
+ */
+function parseRequestUrl(target: string | undefined, origin: string): URL | undefined {
+  try {
+    const url = new URL(target ?? '/', origin);
+    return url.origin === origin ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
@@ -62,7 +75,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const root = normalize(options.staticDir);
   let origin = '';
 
-  const server = createServer(async (req, res) => {
+  /**
+   * Every request ends in an answer: a request line that `URL` cannot read (`//`, `http://[`)
+   * gets 400 like any other malformed request, and nothing a page sends can throw out of here.
+   */
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const headers = {
       'Content-Security-Policy': CSP,
       'X-Content-Type-Options': 'nosniff',
@@ -74,9 +91,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.writeHead(405, headers).end();
       return;
     }
-    const url = new URL(req.url ?? '/', origin);
+    const url = parseRequestUrl(req.url, origin);
     let path: string;
     try {
+      if (!url) throw new Error('malformed request target');
       path = decodeURIComponent(url.pathname);
     } catch {
       res.writeHead(400, headers).end();
@@ -98,6 +116,18 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     } catch {
       res.writeHead(404, headers).end();
     }
+  };
+  const server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      log(`browser host: request failed (${(error as Error)?.message ?? String(error)})`);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  // A client that resets its connection mid-request must not become an unhandled error.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
@@ -107,18 +137,23 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(frame);
   });
 
-  server.on('upgrade', (req: IncomingMessage, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head) => {
+    socket.on('error', (error) => log(`browser host: connection error (${error.message})`));
+    const url = parseRequestUrl(req.url, origin);
     const refuse = (why: string) => {
       log(`browser host: refused a connection (${why})`);
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
     };
+    if (!url) return refuse('malformed request target');
     if (url.pathname !== '/ipc') return refuse('wrong path');
     if (!sameToken(url.searchParams.get('token'), token)) return refuse('wrong or missing token');
     if (req.headers.origin !== origin) return refuse(`origin ${String(req.headers.origin)}`);
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
+      // A frame over MAX_FRAME_BYTES is not read: `ws` closes the socket with 1009 (message too
+      // big), which the page turns into words, and reports it here; unhandled, it would end the app.
+      ws.on('error', (error) => log(`browser host: page connection closed (${error.message})`));
       options.onConnect?.();
       ws.on('message', async (data) => {
         let frame: WireFromRenderer;
@@ -134,7 +169,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           const value = await dispatchInvoke(options.backend, frame.channel, frame.args);
           reply = { kind: 'result', id: frame.id, ok: true, value: value ?? null };
         } catch (error) {
-          reply = { kind: 'result', id: frame.id, ok: false, error: serialiseError(error) };
+          reply = { kind: 'result', id: frame.id, ok: false, error: serialiseError(error, log) };
         }
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
       });

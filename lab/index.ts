@@ -3,12 +3,12 @@
  * CUPS SOAP server (login, config, contact lists) and the demo colleagues as SIP bots.
  * `npm start` uses it when no server is configured; tests use it as their world.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CupsGroup } from '../core/cups/types';
 import { personaUri } from '../core/uri';
 import { startKamailio, type Kamailio } from './kamailio';
+import { makeRunDir, removeAbandonedRunDirs } from './process';
 import { startLabCups, type LabCups } from './cups/server';
 import { startLabWebDialer, type LabWebDialer } from './webdialer/server';
 import { LabSwitch } from './cti/switch';
@@ -92,12 +92,17 @@ function presenceAdvert(kamailio: Kamailio, protocol: 'udp' | 'tcp' | 'tls') {
   return { host: kamailio.host, port, protocol };
 }
 
+/** The demo lab's run directories in the temporary folder (see `makeRunDir`). */
+export const LAB_RUN_DIR_PREFIX = 'presence-desk-lab-';
+
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const log = options.log ?? (() => {});
   const ids = [DEMO_USER.id, ...LAB_COLLEAGUES.map((c) => c.id)];
   const extraPeople = labExtraPeople(options.extraContacts ?? 0);
   const passwords = labPasswords([...ids, ...extraPeople.map((p) => p.id)]);
-  const runDir = mkdtempSync(join(tmpdir(), 'presence-desk-lab-'));
+  // Private to the user (lab passwords are in it in plain text); a crashed run's is removed first.
+  removeAbandonedRunDirs(LAB_RUN_DIR_PREFIX, log);
+  const runDir = makeRunDir(LAB_RUN_DIR_PREFIX);
   const cleanup: Array<() => Promise<void>> = [async () => rmSync(runDir, { recursive: true, force: true })];
   const stop = async () => {
     for (const step of cleanup.reverse()) await step().catch((e) => log(`lab: stop: ${e.message}`));
@@ -109,6 +114,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       runDir: join(runDir, 'kamailio'),
       log,
       rls: options.rls,
+      restartOnExit: true,
     });
     cleanup.push(() => kamailio.stop());
     const phoneUsers = [DEMO_USER, ...LAB_COLLEAGUES].map((p, i) => ({ id: p.id, password: passwords.get(p.id)!, devices: [{ name: `SEP00AA00BB0${String(i).padStart(3, '0')}`, lines: [`${1000 + i} ; Internal`] }, ...labSoftphones(p.id)] }));

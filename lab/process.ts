@@ -1,9 +1,13 @@
 /**
  * What every server the lab starts (Kamailio, slapd, MariaDB) needs from the OS: a free
- * loopback port, a way to see that it listens, and a guarantee that it dies with us.
+ * loopback port, a way to see that it listens, a guarantee that it dies with us, and a private
+ * run directory that a later start removes if we crashed before cleaning it up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A TCP port on 127.0.0.1 that is free right now (the OS picks it). */
 export function freeTcpPort(): Promise<number> {
@@ -41,4 +45,59 @@ export function dieWithParent(child: ChildProcess, options: { group?: boolean } 
   );
   watchdog.unref();
   child.once('exit', () => watchdog.kill('SIGKILL'));
+}
+
+/** Marks a run directory with the process that owns it, so a later start can tell it was abandoned. */
+const OWNER_FILE = '.owner-pid';
+
+/**
+ * A new run directory under the temporary folder, private to the user (0700: it holds the lab
+ * users' passwords in plain text), marked with this process's id.
+ */
+export function makeRunDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o700);
+  writeFileSync(join(dir, OWNER_FILE), `${process.pid}\n`, { mode: 0o600 });
+  return dir;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, it is someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the run directories a crashed app left behind (its lab servers died with it, see
+ * `dieWithParent`): only ours (same user), only marked by `makeRunDir`, and only when the
+ * marking process is gone, so a lab another process still runs is never touched. Returns the
+ * directories removed.
+ */
+export function removeAbandonedRunDirs(prefix: string, log: (line: string) => void = () => {}): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir()).filter((n) => n.startsWith(prefix));
+  } catch {
+    return removed;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const dir = join(tmpdir(), name);
+    try {
+      if (uid !== undefined && statSync(dir).uid !== uid) continue;
+      const pid = Number(readFileSync(join(dir, OWNER_FILE), 'utf8').trim());
+      if (!Number.isInteger(pid) || pid <= 0 || alive(pid)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+      log(`lab: removed ${dir}, left by a run that ended without cleaning up (process ${pid})`);
+    } catch {
+      // No owner mark (not ours to judge), or it vanished meanwhile.
+    }
+  }
+  return removed;
 }

@@ -4,6 +4,9 @@
  * every 90 s; after each failed re-login the wait doubles, up to 1 hour, and a successful one
  * resets it), and logs out.
  *
+ * A login refused because a session is open takes that session over quietly when it is this
+ * device's own, left open by a crash (`own-session.ts`).
+ *
  * ```
  *   LoggedOut ──login ok──> LoggedIn ──server: session gone──> (silent re-login, ≤ 1 per 90 s,
  *       ^                       │                                then 180 s, 360 s … after failures)
@@ -14,6 +17,7 @@ import { escapeXml, find, type XmlNode } from '../xml/safe-xml';
 import { readAllConfig, readContactList, readDialingRules, readLicensing, readLogin, readSystemConfig, readUserConfig } from './parse';
 import { cupsEndpoint, envelope, exchange, type ExchangeOptions, type SoapClientOptions } from './soap';
 import * as op from './operations';
+import type { OwnSessionRecord } from './own-session';
 import {
   CupsError,
   type AclRule,
@@ -36,6 +40,8 @@ import {
 export interface CupsSessionOptions extends SoapClientOptions {
   /** Clock for the re-login spacing (tests inject one). */
   now?: () => number;
+  /** The key of this device's last session, so one left open by a crash is taken over quietly (`own-session.ts`). */
+  ownSession?: OwnSessionRecord;
 }
 
 export const RELOGIN_INTERVAL_MS = 90_000;
@@ -67,13 +73,45 @@ export class CupsSession {
     return Math.min(RELOGIN_INTERVAL_MS * 2 ** this.reloginFailures, RELOGIN_MAX_INTERVAL_MS);
   }
 
+  /**
+   * Logs in. When the server says a session is already open and that session is this device's
+   * own (the key remembered from the last run still works: the app ended without logging out),
+   * it is taken over with `force` without asking; anyone else's session is left to the user.
+   */
   async login(options: { force?: boolean } = {}): Promise<void> {
-    const force = options.force ? ' force="true"' : '';
+    try {
+      await this.loginOnce(options.force === true);
+    } catch (error) {
+      if (options.force || !(error instanceof CupsError) || error.code !== 'already-signed-in') throw error;
+      const previous = this.options.ownSession?.load();
+      if (!previous || !(await this.isOpen(previous))) throw error;
+      this.options.log?.(`cups: the open session of ${this.options.user} is the one this device left open (ended without signing out); taking it over`);
+      await this.loginOnce(true);
+    }
+  }
+
+  /** Whether the server still accepts `key`: a harmless read with it. */
+  private async isOpen(key: string): Promise<boolean> {
+    try {
+      await exchange(this.endpoint, 'get-user-config', envelope('<get-user-config/>', key), this.exchangeOptions);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async loginOnce(forced: boolean): Promise<void> {
+    const force = forced ? ' force="true"' : '';
     const body = `<login${force}><username>${escapeXml(this.options.user)}</username><password>${escapeXml(this.options.password)}</password></login>`;
     const tree = await exchange(this.endpoint, 'login', envelope(body), this.exchangeOptions);
     const result = readLogin(find(tree, 'login-resp'));
     if ('key' in result) {
       this.key = result.key;
+      try {
+        this.options.ownSession?.save(result.key);
+      } catch (error) {
+        this.options.log?.(`cups: the session could not be remembered (${(error as Error).message}); after a crash the user will be asked`);
+      }
       this.options.log?.(`cups: logged in as ${this.options.user} (session key ****${result.key.slice(-4)})`);
       return;
     }
@@ -86,6 +124,7 @@ export class CupsSession {
     if (!this.key) return;
     const key = this.key;
     this.key = undefined;
+    this.options.ownSession?.clear();
     try {
       await exchange(this.endpoint, 'logout', envelope('<logout tuple-id="cupc-override"/>', key), this.exchangeOptions);
     } catch (error) {

@@ -189,7 +189,7 @@ export class Messaging {
       if (held.has(pending.peer)) continue; // keep this peer's messages in order
       update(pending.id, 'sending');
       try {
-        const result = await connection.sip.sendMessage(pending.peer, pending.text);
+        const result = await connection.sip.sendMessage(pending.peer, pending.text, { retryKey: pending.id });
         update(pending.id, result?.stored ? 'stored' : 'sent');
       } catch (error) {
         const appError = toAppError(error);

@@ -17,17 +17,18 @@
  *                                                                            └──────────────┘
  * ```
  */
+import { dirname, join } from 'node:path';
 import type { OpenRequest, OwnStatus, SessionState, SignInRequest, Snapshot } from '../../shared/domain';
 import { EVENT_CHANNELS, type DeskBackend, type EventChannel, type EventChannels, type InvokeHandlers } from '../../shared/ipc';
 import { Calls } from '../calls';
 import { ContactList } from '../contacts';
-import { CupsSession } from '../cups';
+import { CupsSession, fileOwnSessionRecord } from '../cups';
 import { CupsFeatures } from '../cups-features';
 import { connectionHandlers } from '../connection-settings';
 import type { CertificateTrust } from '../cups/tls-trust';
 import { TraceRecorder } from '../diagnostics';
 import { compileRules } from '../dialing';
-import { DeskError, asDeskError, toAppError } from '../errors';
+import { DeskError, asDeskError, errorForLog, toAppError } from '../errors';
 import { Emitter } from '../events';
 import { Messaging } from '../im';
 import { OwnPresence } from '../presence';
@@ -152,7 +153,9 @@ export class DeskSession implements DeskBackend {
     const { log, trace } = this;
     // Masked verbatim too, wherever a message shape the masking rules do not know carries it.
     trace.addSecret(request.password);
-    const cupsOptions = { server, user, password: request.password, ...this.soapOptions(), log, trace };
+    // This device's own session key, so a session left open by a crash is taken over quietly.
+    const ownSession = fileOwnSessionRecord(join(dirname(this.options.historyDir), 'sessions'), server, user);
+    const cupsOptions = { server, user, password: request.password, ...this.soapOptions(), log, trace, ownSession };
     const cups = this.options.createCups?.(cupsOptions) ?? new CupsSession(cupsOptions);
     let sip: SipLike | undefined;
     try {
@@ -198,7 +201,7 @@ export class DeskSession implements DeskBackend {
       return this.sessionState;
     } catch (error) {
       const appError = toAppError(error);
-      log(`session: sign-in to ${server} as ${user} failed: ${appError.code}: ${appError.message}${appError.detail ? ` (${appError.detail})` : ''}`);
+      log(`session: sign-in to ${server} as ${user} failed: ${appError.code}: ${appError.code === 'internal' ? errorForLog(error) : appError.message}${appError.detail ? ` (${appError.detail})` : ''}`);
       this.teardownConnection();
       await sip?.stop().catch(() => undefined);
       if (appError.code !== 'auth' && appError.code !== 'already-signed-in') await cups.logout().catch(() => undefined);

@@ -20,10 +20,12 @@ import { realTimers, type Timers } from '../timers';
 import type { AccountEvents, IncomingMessage, PublishedStatus, SipAccountOptions } from './account-types';
 import { buildPidf } from './codecs/pidf';
 import { parseIsComposing } from './codecs/is-composing';
+import { decodeTextBody } from './codecs/text-body';
 import { SipError } from './message/sip-error';
 import { Failover } from './transport/failover';
 import { describeServer, type SipServer } from './transport/transport-choice';
 import { fixContactPort, releaseAgent, startAgent, type Agent } from './user-agent';
+import { messageIdentity } from './usages/message-identity';
 import { COMPOSING_TYPE, sendComposing, sendText } from './usages/messaging';
 import { Publication } from './usages/publication';
 import { registerAndWait, unregisterAndWait } from './usages/registration';
@@ -245,8 +247,8 @@ export class SipAccount {
   }
 
   /** Sends an IM and resolves on the final 2xx; `stored` for 202 Accepted (see usages/messaging.ts). */
-  async sendMessage(to: string, text: string): Promise<{ stored: boolean }> {
-    return sendText(this.requireRegistered(), to, text, this.timeoutMs, this.timers);
+  async sendMessage(to: string, text: string, options: { retryKey?: string } = {}): Promise<{ stored: boolean }> {
+    return sendText(this.requireRegistered(), to, text, this.timeoutMs, this.timers, options.retryKey === undefined ? undefined : messageIdentity(this.uri, options.retryKey));
   }
 
   async sendComposing(to: string, active: boolean): Promise<void> {
@@ -279,7 +281,7 @@ export class SipAccount {
     }
     // Answered only once the app has kept it (it also drops what it already kept).
     this.events
-      .emitAndWait('message', { id, from, callId: request.callId, cseq: request.cseq, text: request.body ?? '', at: Date.now() })
+      .emitAndWait('message', { id, from, callId: request.callId, cseq: request.cseq, text: decodeTextBody(request.body ?? '', type), at: Date.now() })
       .then(
         () => message.accept(),
         (error: unknown) => {

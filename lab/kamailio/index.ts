@@ -6,13 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { makeTlsCertificate } from './tls-cert';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMariaDb, type MariaDb } from './mariadb';
-import { canConnect, dieWithParent, freeTcpPort } from '../process';
+import { canConnect, dieWithParent, freeTcpPort, makeRunDir, removeAbandonedRunDirs } from '../process';
 
 export interface KamailioOptions {
   domain: string;
@@ -25,6 +24,8 @@ export interface KamailioOptions {
   log?: (line: string) => void;
   /** Also run the resource list server (RFC 4662) with its tables in a private MariaDB. */
   rls?: boolean;
+  /** Start Kamailio again when it dies on its own, as a service manager would (the demo lab). */
+  restartOnExit?: boolean;
 }
 
 /** A user's resource list: the list URI they subscribe to and its members (AORs). */
@@ -50,7 +51,7 @@ export interface Kamailio {
   setResourceList(list: ResourceList): Promise<void>;
   /** Kills the server (as a crash would) without cleaning up. */
   kill(): Promise<void>;
-  /** Starts it again on the same ports (after `kill` or `stop`). */
+  /** Starts it again on the same ports (after `kill` or `stop`; a stop's removed run directory is written again). */
   restart(): Promise<void>;
   /** Freezes the server (SIGSTOP): its ports stay open but nothing answers, like a hung host. */
   pause(): void;
@@ -86,37 +87,47 @@ async function freeTcpPortBut(not: number): Promise<number> {
 }
 
 
+/** Run directories of Kamailios started without one (tests). */
+const RUN_DIR_PREFIX = 'presence-desk-kamailio-';
+
 const md5 = (v: string) => createHash('md5').update(v).digest('hex');
 const dbEscape = (v: string) => v.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
 
 export async function startKamailio(options: KamailioOptions): Promise<Kamailio> {
   const log = options.log ?? (() => {});
-  const runDir = options.runDir ?? mkdtempSync(join(tmpdir(), 'presence-desk-kamailio-'));
+  if (!options.runDir) removeAbandonedRunDirs(RUN_DIR_PREFIX, log);
+  const runDir = options.runDir ?? makeRunDir(RUN_DIR_PREFIX);
   const dbDir = join(runDir, 'db');
-  mkdirSync(dbDir, { recursive: true });
   if (!existsSync(DBTEXT_TEMPLATES)) throw new Error(`Kamailio's db_text templates are missing (${DBTEXT_TEMPLATES}): install kamailio (bash scripts/setup.sh)`);
-  for (const table of readdirSync(DBTEXT_TEMPLATES)) copyFileSync(join(DBTEXT_TEMPLATES, table), join(dbDir, table));
-  if (options.msilo) {
-    // Kamailio 5.6's msilo stores no Call-ID or status, which Debian's db_text template forbids.
-    const silo = join(dbDir, 'silo');
-    writeFileSync(silo, readFileSync(silo, 'utf8').replace('callid(string)', 'callid(string,null)').replace('status(int)', 'status(int,null)'));
-  }
-  appendFileSync(
-    join(dbDir, 'subscriber'),
-    // db_text refuses empty ha1 columns, so they carry the digests for the domain as realm.
-    options.users
-      .map((u, i) => {
-        const ha1 = md5(`${u.id}:${options.domain}:${u.password}`);
-        const ha1b = md5(`${u.id}@${options.domain}:${options.domain}:${u.password}`);
-        return `${i + 1}:${dbEscape(u.id)}:${dbEscape(options.domain)}:${dbEscape(u.password)}:${ha1}:${ha1b}\n`;
-      })
-      .join(''),
-  );
+  // The tables (with the users' passwords): written at start, and again for a restart after a
+  // stop that removed the run directory.
+  const writeTables = () => {
+    mkdirSync(dbDir, { recursive: true, mode: 0o700 });
+    for (const table of readdirSync(DBTEXT_TEMPLATES)) copyFileSync(join(DBTEXT_TEMPLATES, table), join(dbDir, table));
+    if (options.msilo) {
+      // Kamailio 5.6's msilo stores no Call-ID or status, which Debian's db_text template forbids.
+      const silo = join(dbDir, 'silo');
+      writeFileSync(silo, readFileSync(silo, 'utf8').replace('callid(string)', 'callid(string,null)').replace('status(int)', 'status(int,null)'));
+    }
+    appendFileSync(
+      join(dbDir, 'subscriber'),
+      // db_text refuses empty ha1 columns, so they carry the digests for the domain as realm.
+      options.users
+        .map((u, i) => {
+          const ha1 = md5(`${u.id}:${options.domain}:${u.password}`);
+          const ha1b = md5(`${u.id}@${options.domain}:${options.domain}:${u.password}`);
+          return `${i + 1}:${dbEscape(u.id)}:${dbEscape(options.domain)}:${dbEscape(u.password)}:${ha1}:${ha1b}\n`;
+        })
+        .join(''),
+    );
+  };
+  writeTables();
   const modules = MODULE_DIRS.find((d) => existsSync(join(d, 'presence.so')));
   if (!modules) throw new Error('Kamailio presence modules are missing: install kamailio-presence-modules (bash scripts/setup.sh)');
   let port = await freePortPair();
   let tlsPort = await freeTcpPortBut(port);
   const tls = await makeTlsCertificate(runDir, options.domain);
+  const tlsFiles = [tls.certificateFile, tls.keyFile, tls.configFile].map((file) => ({ file, text: readFileSync(file, 'utf8') }));
   let mariadb: MariaDb | undefined;
   if (options.rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
   const cfg = join(runDir, 'kamailio.cfg');
@@ -176,6 +187,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     proc.stderr!.on('data', collect);
     let exited = false;
     proc.once('exit', () => (exited = true));
+    if (options.restartOnExit) proc.once('exit', (code, signal) => void revive(proc, code, signal));
     // Ready when it accepts TCP: probe with a short back-off instead of a fixed wait.
     for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
       if (exited) throw new Error(`Kamailio exited at start:\n${output.slice(-3000)}`);
@@ -184,6 +196,34 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       if (delay === 200 && output.length > 0 && /cfg. parse error|error in config/i.test(output)) throw new Error(`Kamailio config error:\n${output.slice(-3000)}`);
     }
     log(`kamailio: listening on 127.0.0.1:${port} (udp, tcp), ${tlsPort} (tls), domain ${options.domain}`);
+  };
+  // A Kamailio that died on its own (a crash, an outside kill) is started again, with a pause
+  // that grows while it keeps dying; one that we stopped (`terminate` clears `child` first) is not.
+  const deaths: number[] = [];
+  const revive = async (proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null) => {
+    if (child !== proc) return;
+    child = undefined;
+    const now = Date.now();
+    deaths.push(now);
+    while (deaths.length && deaths[0]! < now - 60_000) deaths.shift();
+    if (deaths.length > 5) {
+      log(`kamailio: died ${deaths.length} times within a minute (last: ${signal ?? `exit code ${code}`}); not restarting it again`);
+      return;
+    }
+    log(`kamailio: died (${signal ?? `exit code ${code}`}); starting it again`);
+    await new Promise((r) => setTimeout(r, 250 * 2 ** (deaths.length - 1)));
+    if (child || stopped) return;
+    await launch().catch((error: Error) => log(`kamailio: could not be started again: ${error.message.split('\n')[0]}`));
+  };
+  let stopped = false;
+  /** Puts back what a stop removed (the run directory, the MariaDB), so a restart after a stop works. */
+  const restore = async () => {
+    if (existsSync(cfg)) return;
+    mkdirSync(runDir, { recursive: true, mode: 0o700 });
+    writeTables();
+    for (const { file, text } of tlsFiles) writeFileSync(file, text, { mode: 0o600 });
+    if (options.rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
+    writeConfig();
   };
   const terminate = (signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => {
@@ -251,9 +291,12 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     },
     restart: async () => {
       await terminate('SIGTERM');
+      await restore();
+      stopped = false;
       await launch();
     },
     stop: async () => {
+      stopped = true;
       await terminate('SIGTERM');
       await mariadb?.stop();
       if (!options.runDir) rmSync(runDir, { recursive: true, force: true });

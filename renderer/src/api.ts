@@ -14,6 +14,7 @@ import {
   type WireToRenderer,
 } from '../../shared/ipc';
 import type { AppError } from '../../shared/domain';
+import { imTooLong, MAX_FRAME_BYTES, utf8Length } from '../../shared/limits';
 
 /** An invoke that failed: carries the AppError fields so the UI can show the server's words. */
 export class InvokeError extends Error implements AppError {
@@ -45,10 +46,15 @@ function socketApi(): DeskApi {
         resolve(ws);
       };
       ws.onerror = () => reject(new InvokeError('unreachable', 'Cannot reach the Presence Desk host.'));
-      ws.onclose = () => {
+      ws.onclose = (event) => {
         socket = undefined;
         opened = undefined;
-        for (const p of pending.values()) p.reject(new InvokeError('unreachable', 'The connection to the Presence Desk host was closed.'));
+        // 1009: the host refused a frame larger than it reads (MAX_FRAME_BYTES) and closed.
+        const error =
+          event.code === 1009
+            ? new InvokeError('invalid-input', `The request was too large for Presence Desk (more than ${MAX_FRAME_BYTES / (1024 * 1024)} MB) and was not sent.`)
+            : new InvokeError('unreachable', 'The connection to the Presence Desk host was closed.');
+        for (const p of pending.values()) p.reject(error);
         pending.clear();
         window.dispatchEvent(new CustomEvent('desk-host-closed'));
       };
@@ -78,9 +84,14 @@ function socketApi(): DeskApi {
       const ws = socket ?? (await open());
       const id = nextId++;
       const frame: WireFromRenderer = { kind: 'invoke', id, channel, args };
+      const text = JSON.stringify(frame);
+      // Refused here with words rather than by the host closing the connection.
+      const tooLong = channel === 'im:send' && typeof args[1] === 'string' ? imTooLong(args[1]) : undefined;
+      if (tooLong) throw new InvokeError('invalid-input', tooLong);
+      if (utf8Length(text) > MAX_FRAME_BYTES) throw new InvokeError('invalid-input', `The request is too large for Presence Desk (more than ${MAX_FRAME_BYTES / (1024 * 1024)} MB).`);
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        ws.send(JSON.stringify(frame));
+        ws.send(text);
       });
     },
     on<E extends EventChannel>(event: E, listener: (payload: EventChannels[E]) => void): () => void {

@@ -13,12 +13,30 @@
  * Framing is by Content-Length counted in bytes (RFC 3261 §18.3), on a byte buffer, so
  * multi-byte UTF-8 bodies and messages split or coalesced across segments both work.
  * Keep-alive CRLFs are skipped.
+ *
+ * A server that hangs (frozen, or a dead path with no reset) leaves a TCP connection open
+ * and silent for as long as the kernel keeps retrying: nothing fails until a request times
+ * out. So a keep-alive turns silence into a disconnect with a reason, as the UDP transport's
+ * does: every `keepAliveIntervalMs` a ping goes out, and anything heard from the server within
+ * `keepAliveTimeoutMs` proves it alive. The ping is RFC 5626's double CRLF, which servers answer
+ * with a CRLF pong (Kamailio does by default). A server that has never answered one is asked
+ * again with an OPTIONS before it counts as gone, and from then on with OPTIONS (any answer will
+ * do; it is not passed to sip.js).
+ *
+ * ```
+ *   Idle ──interval──> Pinged(crlf | options) ──anything heard──> Idle
+ *                           │ silent for keepAliveTimeoutMs
+ *                           ├── crlf, never ponged ──> Pinged(options)   (mode becomes options)
+ *                           └── otherwise ──> connection closed: "no answer to a keep-alive"
+ * ```
  */
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
 import type { TraceSink } from '../../trace';
 import { TransportBase, deliverSafely } from './transport-base';
+import { decodeSipMessage } from '../codecs/text-body';
 
 export interface StreamTransportOptions {
   host: string;
@@ -32,7 +50,17 @@ export interface StreamTransportOptions {
   log?: (line: string) => void;
   /** Receives every message sent and received, for the Diagnostics view. */
   trace?: TraceSink;
+  /** How often to check the server is alive (default 1 s: four bytes each time; 0 turns the keep-alive off). */
+  keepAliveIntervalMs?: number;
+  /**
+   * How long a keep-alive may go unanswered before the server counts as gone (default 2.5 s,
+   * room for a busy server's late pong: a frozen server is noticed within 3.5 s).
+   */
+  keepAliveTimeoutMs?: number;
 }
+
+/** How the keep-alive asks; see the diagram above. */
+type PingMode = 'crlf' | 'options';
 
 /**
  * Opens the stream. It must emit `ready` once messages can be written (`connect` for TCP,
@@ -49,11 +77,17 @@ export interface StreamSocketFactory {
 }
 
 const CRLF2 = Buffer.from('\r\n\r\n');
+const PING = '\r\n\r\n';
 
 /** Splits complete SIP messages off the front of a byte buffer. Exported for tests. */
 export class SipStreamFramer {
   private buffer: Buffer = Buffer.alloc(0);
   constructor(private readonly maxBytes = 4 * 1024 * 1024) {}
+
+  /** No part of a message is waiting: the next byte starts a message (or is a keep-alive CRLF). */
+  get between(): boolean {
+    return this.buffer.length === 0;
+  }
 
   /** Adds bytes; returns the complete messages now available. Throws on a framing violation. */
   push(chunk: Buffer): string[] {
@@ -75,7 +109,7 @@ export class SipStreamFramer {
       if (length > this.maxBytes) throw new Error(`SIP body of ${length} bytes is too large`);
       const total = end + 4 + length;
       if (this.buffer.length < total) return out;
-      out.push(this.buffer.subarray(0, total).toString('utf8'));
+      out.push(decodeSipMessage(this.buffer.subarray(0, total)));
       this.buffer = this.buffer.subarray(total);
     }
   }
@@ -92,6 +126,14 @@ export class StreamTransport extends TransportBase {
   readonly protocol: string;
   private socket: Socket | undefined;
   protected readonly options: StreamTransportOptions;
+  private keepAliveTimer: NodeJS.Timeout | undefined;
+  private pingMode: PingMode = 'crlf';
+  /** A CRLF pong arrived on this connection: the server speaks RFC 5626 keep-alives. */
+  private ponged = false;
+  /** The outstanding ping's deadline, cleared by anything heard from the server. */
+  private pingDeadline: NodeJS.Timeout | undefined;
+  private pingCseq = 0;
+  private readonly pingCallId = `${randomBytes(8).toString('hex')}@presence-desk-keepalive`;
 
   constructor(
     protected readonly logger: Logger,
@@ -134,9 +176,11 @@ export class StreamTransport extends TransportBase {
         settled = true;
         this.options.onLocalPort?.(socket.localPort!);
         this.transition(TransportState.Connected);
+        this.startKeepAlive(socket);
         resolve();
       });
       socket.on('data', (chunk: Buffer) => {
+        this.heard(chunk, framer.between);
         let messages: string[];
         try {
           messages = framer.push(chunk);
@@ -147,6 +191,7 @@ export class StreamTransport extends TransportBase {
         }
         for (const message of messages) {
           this.options.trace?.record({ protocol: 'sip', direction: 'in', peer: this.peer, raw: message });
+          if (this.isPingAnswer(message)) continue;
           deliverSafely(this.onMessage, message, `${host}:${port}`, this.options.log);
         }
       });
@@ -165,6 +210,7 @@ export class StreamTransport extends TransportBase {
       });
       socket.once('close', () => {
         if (this.socket !== socket) return;
+        this.stopKeepAlive();
         this.socket = undefined;
         if (settled) this.transition(TransportState.Disconnected, this.state === TransportState.Disconnecting ? undefined : new Error('connection closed'));
       });
@@ -172,6 +218,7 @@ export class StreamTransport extends TransportBase {
   }
 
   disconnect(): Promise<void> {
+    this.stopKeepAlive();
     const socket = this.socket;
     if (!socket) {
       this.transition(TransportState.Disconnected);
@@ -187,6 +234,84 @@ export class StreamTransport extends TransportBase {
       socket.end();
       setTimeout(() => socket.destroy(), 1000).unref();
     });
+  }
+
+  private startKeepAlive(socket: Socket): void {
+    this.stopKeepAlive();
+    this.pingMode = 'crlf';
+    this.ponged = false;
+    const every = this.options.keepAliveIntervalMs ?? 1000;
+    if (!every) return;
+    // The first ping goes out at once: whether the server answers CRLF pings is then known
+    // before it could hang, so a hang costs one interval and one timeout, not a second ask.
+    this.ping(socket);
+    this.keepAliveTimer = setInterval(() => {
+      if (this.pingDeadline || this.socket !== socket || this.state !== TransportState.Connected) return;
+      this.ping(socket);
+    }, every);
+    this.keepAliveTimer.unref?.();
+  }
+
+  private stopKeepAlive(): void {
+    clearInterval(this.keepAliveTimer);
+    clearTimeout(this.pingDeadline);
+    this.keepAliveTimer = undefined;
+    this.pingDeadline = undefined;
+  }
+
+  private ping(socket: Socket): void {
+    const timeoutMs = this.options.keepAliveTimeoutMs ?? 2500;
+    socket.write(this.pingMode === 'crlf' ? PING : this.optionsPing(socket));
+    this.pingDeadline = setTimeout(() => {
+      this.pingDeadline = undefined;
+      if (this.socket !== socket) return;
+      if (this.pingMode === 'crlf' && !this.ponged) {
+        // Perhaps only a server that does not answer CRLF pings: ask in a way every server answers.
+        this.pingMode = 'options';
+        this.ping(socket);
+        return;
+      }
+      const why = `no answer to a keep-alive within ${(timeoutMs / 1000).toFixed(1)} s`;
+      this.options.log?.(`sip: ${this.peer}: ${why}; closing the connection`);
+      this.socket = undefined;
+      this.stopKeepAlive();
+      socket.destroy();
+      this.transition(TransportState.Disconnected, new Error(`The presence server ${this.options.host}:${this.options.port} stopped answering (${why})`));
+    }, timeoutMs);
+    this.pingDeadline.unref?.();
+  }
+
+  /**
+   * Anything from the server proves it alive. CRLF between messages, answering a CRLF ping,
+   * is a pong (it may arrive in one segment with the next message).
+   */
+  private heard(chunk: Buffer, betweenMessages: boolean): void {
+    if (!this.pingDeadline) return;
+    if (this.pingMode === 'crlf' && betweenMessages && chunk[0] === 13 && chunk[1] === 10) this.ponged = true;
+    clearTimeout(this.pingDeadline);
+    this.pingDeadline = undefined;
+  }
+
+  private optionsPing(socket: Socket): string {
+    this.pingCseq += 1;
+    const local = `${socket.localAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1'}:${socket.localPort ?? 0}`;
+    const transport = this.factory.name.toUpperCase();
+    const target = `sip:${this.options.host}:${this.options.port};transport=${this.factory.name}`;
+    return (
+      `OPTIONS ${target} SIP/2.0\r\n` +
+      `Via: SIP/2.0/${transport} ${local};branch=z9hG4bK${randomBytes(8).toString('hex')};rport\r\n` +
+      `Max-Forwards: 70\r\n` +
+      `From: <sip:keepalive@${local}>;tag=${this.pingCallId.slice(0, 8)}\r\n` +
+      `To: <${target}>\r\n` +
+      `Call-ID: ${this.pingCallId}\r\n` +
+      `CSeq: ${this.pingCseq} OPTIONS\r\n` +
+      `Content-Length: 0\r\n\r\n`
+    );
+  }
+
+  /** The answer to our own OPTIONS keep-alive: proof of life, not for sip.js. */
+  private isPingAnswer(message: string): boolean {
+    return message.startsWith('SIP/2.0 ') && message.includes(this.pingCallId);
   }
 
   send(message: string): Promise<void> {

@@ -51,6 +51,7 @@ import { UdpTransactions, type UdpStats } from './udp-transactions';
 
 export { summariseSip, type SipSummary } from './udp-datagram';
 export type { UdpStats } from './udp-transactions';
+import { decodeSipMessage } from '../codecs/text-body';
 
 /** The part of a Node `dgram.Socket` the transport uses (a fake one in unit tests). */
 export interface DatagramSocket {
@@ -336,7 +337,7 @@ export class UdpTransport extends TransportBase {
     }
     // A bare CRLF (RFC 5626 pong, or a server's own keep-alive) says the server is alive.
     if (data.every((b) => b === 13 || b === 10)) return;
-    const raw = data.toString('utf8');
+    const raw = decodeSipMessage(data);
     let summary: SipSummary;
     try {
       summary = summariseSip(raw);

@@ -10,6 +10,7 @@ import type { OutgoingRequestDelegate } from 'sip.js/lib/core/messages/outgoing-
 import type { RequestCredentials } from '../message/digest';
 import { SipError } from '../message/sip-error';
 import { realTimers, type Timers } from '../../timers';
+import type { MessageIdentity } from './message-identity';
 
 export const COMPOSING_TYPE = 'application/im-iscomposing+xml';
 
@@ -24,9 +25,11 @@ const describe = (response: IncomingResponse) => `${response.message.statusCode}
 /**
  * Sends an IM and resolves on the final 2xx. `stored` is true for 202 Accepted: a
  * store-and-forward server (e.g. Kamailio msilo) keeps it for a recipient not signed in
- * (RFC 3428 §7: 202 says accepted, not delivered).
+ * (RFC 3428 §7: 202 says accepted, not delivered). With an `identity` (from a retry key),
+ * every attempt of one message carries the same Call-ID, From tag and CSeq
+ * (`message-identity.ts`), so a repeat of an IM that did arrive is recognised and dropped.
  */
-export async function sendText(agent: MessagingAgent, to: string, text: string, timeoutMs: number, timers: Timers = realTimers): Promise<{ stored: boolean }> {
+export async function sendText(agent: MessagingAgent, to: string, text: string, timeoutMs: number, timers: Timers = realTimers, identity?: MessageIdentity): Promise<{ stored: boolean }> {
   const target = UserAgent.makeURI(to);
   if (!target) throw new SipError('invalid-input', `"${to}" is not a SIP address.`);
   let status = 0;
@@ -45,7 +48,7 @@ export async function sendText(agent: MessagingAgent, to: string, text: string, 
           const why = code === 480 || code === 404 ? 'is not signed in' : 'could not be reached';
           reject(new SipError('sip', `Not delivered: ${to.replace(/^sip:/, '')} ${why} (${describe(response)}).`, code));
         },
-      });
+      }, identity);
     } catch (error) {
       timers.clear(timer);
       reject(new SipError('unreachable', `Could not send MESSAGE: ${(error as Error).message}`));
@@ -64,9 +67,16 @@ export function sendComposing(agent: MessagingAgent, to: string, active: boolean
   sendMessageRequest(agent, target, body, COMPOSING_TYPE);
 }
 
-function sendMessageRequest(agent: MessagingAgent, target: URI, content: string, contentType: string, delegate?: OutgoingRequestDelegate): void {
+function sendMessageRequest(agent: MessagingAgent, target: URI, content: string, contentType: string, delegate?: OutgoingRequestDelegate, identity?: MessageIdentity): void {
   const core = agent.ua.userAgentCore;
-  const message = core.makeOutgoingRequestMessage('MESSAGE', target, core.configuration.aor, target, {}, [], { contentDisposition: 'render', contentType, content });
-  agent.credentials?.authorize(message);
+  const message = core.makeOutgoingRequestMessage('MESSAGE', target, core.configuration.aor, target, { ...identity }, [], { contentDisposition: 'render', contentType, content });
+  const authorized = agent.credentials?.authorize(message) ?? false;
+  if (identity && !authorized) {
+    // Without an answer to a challenge the server challenges it and sip.js sends it again
+    // with CSeq + 1 (RFC 3261 §8.1.3.5): start one lower, so every copy that gets through
+    // carries the identity's CSeq.
+    message.cseq = identity.cseq - 1;
+    message.setHeader('cseq', `${message.cseq} MESSAGE`);
+  }
   core.request(message, delegate);
 }

@@ -157,6 +157,28 @@ describe('registration over UDP', () => {
     await a.stop();
   }, 30_000);
 
+  const streams: [string, () => SipAccountOptions['server'], () => Partial<SipAccountOptions>][] = [
+    ['TCP', tcp, () => ({})],
+    ['TLS', tls, () => ({ tls: { ca: kamailio.tlsCertificate } })],
+  ];
+  for (const [name, server, extra] of streams) {
+    it(`notices a ${name} server that hangs (SIGSTOP: connection open, silent) through the keep-alive, and recovers`, async () => {
+      const a = account('cleo', server(), extra());
+      await a.start();
+      const lost = waitForEvent<string>((cb) => a.on('state', cb), (s) => s === 'reconnecting', `reconnecting within 5 s of the ${name} server hanging`, 5000);
+      const back = waitForEvent<string>((cb) => a.on('state', cb), (s) => s === 'registered', 're-registration after the server resumed', 20_000);
+      kamailio.pause();
+      try {
+        await lost;
+      } finally {
+        kamailio.resume();
+      }
+      await back;
+      expect(a.state).toBe('registered');
+      await a.stop();
+    }, 30_000);
+  }
+
   it('says reconnecting when the UDP server dies and registers again by itself when it returns', async () => {
     const a = account('anna', udp());
     await a.start();

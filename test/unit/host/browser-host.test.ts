@@ -3,6 +3,7 @@
  * the host's own Origin, only contract channels are served, and bad frames change nothing.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import WebSocket from 'ws';
 import type { DeskBackend, EventChannel, EventChannels, WireToRenderer } from '../../../shared/ipc';
 import { DeskError } from '../../../core/errors';
 import { startBrowserHost, type BrowserHost } from '../../../host/browser-host';
+import { MAX_IM_BYTES } from '../../../shared/limits';
 
 let dir: string;
 let host: BrowserHost;
@@ -80,6 +82,12 @@ const backend: DeskBackend = {
   },
 };
 
+// Anything that escapes a handler ends the app: collect it so each test can say there was none.
+const escaped: unknown[] = [];
+const onEscape = (error: unknown) => escaped.push(error);
+process.on('unhandledRejection', onEscape);
+process.on('uncaughtException', onEscape);
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pd-host-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
@@ -87,6 +95,8 @@ beforeAll(async () => {
   host = await startBrowserHost({ backend, info: { host: 'browser', version: 't' }, staticDir: dir });
 });
 afterAll(async () => {
+  process.off('unhandledRejection', onEscape);
+  process.off('uncaughtException', onEscape);
   await host.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -149,6 +159,88 @@ describe('browser host', () => {
     const got = new Promise<WireToRenderer>((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
     emit('im:composing', { peer: 'sip:a@x', active: true });
     expect(await got).toEqual({ kind: 'event', event: 'im:composing', payload: { peer: 'sip:a@x', active: true } });
+    ws.close();
+  });
+});
+
+/** Sends raw bytes on a fresh TCP connection and returns everything the host answers before it closes. */
+function rawRequest(bytes: string | Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(host.port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', (error) => (chunks.length ? resolve(Buffer.concat(chunks).toString('latin1')) : reject(error)));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.end(bytes);
+  });
+}
+
+function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+}
+
+describe('browser host under hostile requests', () => {
+  it('answers 400 to request targets that are not URLs, and keeps serving', async () => {
+    for (const target of ['//', 'http://[', '//evil.example', 'http://[::1', '///', '//?token=x']) {
+      const answer = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      expect(answer, target).toMatch(/^HTTP\/1\.1 400 /);
+    }
+    expect((await fetch(host.url)).status).toBe(200);
+    expect(escaped).toEqual([]);
+  });
+
+  it('survives a few hundred malformed request lines and still serves its token page', async () => {
+    const lines: (string | Buffer)[] = [];
+    const targets = ['//', 'http://[', '/%', '/%zz', '//\u0000', 'http://[x]:99999/', '*', '', '/'.repeat(5000), 'http://a b/', '/\u00ff\u0100', '//ipc?token=', 'ftp://x/'];
+    const methods = ['GET', 'HEAD', 'POST', 'BREW', 'G\u0000T', ''];
+    for (let i = 0; i < 300; i++) {
+      const target = targets[i % targets.length]!;
+      const method = methods[Math.floor(i / targets.length) % methods.length]!;
+      if (i % 25 === 24) lines.push(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, i & 0xff, 0x0d, 0x0a, 0x0d, 0x0a])); // a TLS hello, bytes at random
+      else if (i % 10 === 9) lines.push(`${method} ${target}\r\n\r\n`); // no version
+      else if (i % 7 === 6) lines.push(`${method} ${target} HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      else lines.push(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    }
+    const answers = await Promise.all(lines.map((line) => rawRequest(line).catch((error: Error) => `reset: ${error.message}`)));
+    expect(answers.filter((a) => /^HTTP\/1\.1 200 /.test(a))).toEqual([]);
+    const res = await fetch(host.url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<title>t</title>');
+    expect(escaped).toEqual([]);
+  });
+
+  it('accepts the longest IM even when JSON escaping makes its frame six times larger', async () => {
+    const ws = await connect();
+    const text = '\u0001'.repeat(MAX_IM_BYTES); // 256 KB typed, ~1.5 MB once escaped
+    const reply = await request(ws, { kind: 'invoke', id: 20, channel: 'im:send', args: ['sip:a@x', text] });
+    expect(reply).toMatchObject({ id: 20, ok: true });
+    ws.close();
+  });
+
+  it('refuses an IM over the limit measured on the typed text, with words', async () => {
+    const ws = await connect();
+    const reply = await request(ws, { kind: 'invoke', id: 21, channel: 'im:send', args: ['sip:a@x', 'é'.repeat(MAX_IM_BYTES / 2 + 1)] });
+    expect(reply).toMatchObject({ id: 21, ok: false, error: { code: 'invalid-input', message: 'The message is too long (more than 256 KB).' } });
+    ws.close();
+  });
+
+  it('closes a page that sends a 10 MB frame with 1009 and stays up for others', async () => {
+    const ws = await connect();
+    const gone = closed(ws);
+    ws.on('error', () => {}); // the test page's own side of the refusal
+    ws.send(JSON.stringify({ kind: 'invoke', id: 22, channel: 'im:send', args: ['sip:a@x', 'x'.repeat(10 * 1024 * 1024)] }));
+    expect((await gone).code).toBe(1009);
+    const other = await connect();
+    expect(await request(other, { kind: 'invoke', id: 23, channel: 'app:info', args: [] })).toMatchObject({ id: 23, ok: true });
+    other.close();
+    expect(escaped).toEqual([]);
+  });
+
+  it('shows words, not exception text, for an internal error', async () => {
+    const ws = await connect();
+    const reply = await request(ws, { kind: 'invoke', id: 24, channel: 'im:retry', args: ['1'] });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(reply)).not.toMatch(/\/work\/|\.ts:|at |\bx\b"/);
     ws.close();
   });
 });
