@@ -15,6 +15,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Store from 'electron-store';
+import { contentSecurityPolicy } from '../shared/csp';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../shared/ipc';
 import type { ExportedFile, OpenRequest, OwnAvailability } from '../shared/domain';
 import { isOnThePhone } from '../shared/domain';
@@ -30,8 +31,7 @@ import { trayMenu, trayTooltip } from './tray-menu';
 import { statusIconPng } from './tray-icon';
 import { applyLinuxAutostart } from './autostart';
 
-const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP = contentSecurityPolicy('electron');
 
 const RENDERER = join(__dirname, '..', 'renderer', 'index.html');
 const RENDERER_URL = pathToFileURL(RENDERER).href;
