@@ -489,10 +489,12 @@ export interface SipCertificateInfo {
   validTo: string;
 }
 
+/** The SIP transports the user can choose; `auto` = what the server's configuration names (`Presence.Primary.Protocol`). */
+export const SIP_TRANSPORT_CHOICES = ['auto', 'udp', 'tcp', 'tls'] as const;
+
 /** The SIP side of Settings → Connection; every value is used from the next sign-in. */
 export interface SipConnectionSettings {
-  /** `auto` = what the server's configuration names (`Presence.Primary.Protocol`). */
-  sipTransport: 'auto' | 'udp' | 'tcp' | 'tls';
+  sipTransport: (typeof SIP_TRANSPORT_CHOICES)[number];
   /** The certificates in the `sipTrustedCertificate` setting (a private CA or the server's own). */
   sipCertificates: SipCertificateInfo[];
   /** '' = one subscription per contact; 'auto' = `sip:<user>-list@<domain>`; or a list URI. */
