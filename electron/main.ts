@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Store from 'electron-store';
 import { contentSecurityPolicy } from '../shared/csp';
-import { INVOKE_CHANNELS, type InvokeChannel } from '../shared/ipc';
+import { checkInvokeArgs, INVOKE_CHANNELS, type InvokeChannel } from '../shared/ipc';
 import type { ExportedFile, OpenRequest, OwnAvailability } from '../shared/domain';
 import { isOnThePhone } from '../shared/domain';
 import { isAllowedExternalUrl } from '../shared/links';
@@ -229,8 +229,10 @@ if (!app.requestSingleInstanceLock()) {
       ipcMain.handle(channel, async (event, ...args: unknown[]) => {
         if (!isAppPage(event.senderFrame?.url)) return { ok: false, error: { code: 'invalid-input', message: 'Refused.' } };
         try {
+          // Checked here too, as the Electron-only handlers below do not go through dispatchInvoke.
+          const checked = checkInvokeArgs(channel, args) as unknown[];
           const own = hostHandlers[channel];
-          const value = own ? await own(BrowserWindow.fromWebContents(event.sender) ?? undefined, args) : await dispatchInvoke(created!.backend, channel, args);
+          const value = own ? await own(BrowserWindow.fromWebContents(event.sender) ?? undefined, checked) : await dispatchInvoke(created!.backend, channel, checked);
           return { ok: true, value };
         } catch (error) {
           return { ok: false, error: serialiseError(error) };
