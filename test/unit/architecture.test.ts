@@ -91,4 +91,16 @@ describe('types', () => {
     expect(run.stdout + run.stderr).toBe('');
     expect(run.status).toBe(0);
   }, 120_000);
+
+  it('each layer type-checks with only its platform: shared/ with neither DOM nor Node, core/ with Node, the renderer with DOM', async () => {
+    const { spawnSync } = await import('node:child_process');
+    for (const layer of ['shared', 'core', 'renderer']) {
+      const config = JSON.parse(readFileSync(join(root, layer, 'tsconfig.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: { lib: string[]; types: string[] } };
+      expect(config.compilerOptions.lib.includes('DOM'), layer).toBe(layer === 'renderer');
+      expect(config.compilerOptions.types.includes('node'), layer).toBe(layer === 'core');
+      const run = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', layer, '--noEmit'], { cwd: root, encoding: 'utf8' });
+      expect(run.stdout + run.stderr, layer).toBe('');
+      expect(run.status, layer).toBe(0);
+    }
+  }, 240_000);
 });
