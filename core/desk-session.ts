@@ -21,7 +21,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
   ChatMessage,
-  DialPlan,
   RecentEntry,
   Contact,
   ContactGroup,

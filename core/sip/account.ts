@@ -27,7 +27,7 @@ import { parseIsComposing } from './codecs/is-composing';
 import { PresenceSubscription } from './usages/presence-subscription';
 import { Publication } from './usages/publication';
 import { Failover } from './transport/failover';
-import { ReachError, describeServer, localAddressFor, transportSetup, type SipServer, type SipTransportKind, type TlsTrust, type UdpTuning } from './transport/transport-choice';
+import { ReachError, describeServer, localAddressFor, transportSetup, type SipServer, type TlsTrust, type UdpTuning } from './transport/transport-choice';
 import { REFRESH_PERCENT, registerAndWait, unregisterAndWait } from './usages/registration';
 import { SipError } from './message/sip-error';
 import { EventListSubscription, type ListSubscriptionState } from './usages/rls';

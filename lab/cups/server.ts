@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { makeSelfSignedCertificate } from './certificate';
 import type { CupsGroup, DialingRule } from '../../core/cups/types';
-import { attr, child, children, escapeXml, find, parseXml, text, type XmlNode } from '../../core/xml/safe-xml';
+import { attr, child, escapeXml, find, parseXml, text, type XmlNode } from '../../core/xml/safe-xml';
 import { handleOperation, newUserState, type LabUserState } from './operations';
 import { loadStates, saveStates } from './state-file';
 import { directoryProperties, type LabDirectoryConfig } from './directory-config';
