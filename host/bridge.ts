@@ -4,7 +4,8 @@
  * into the plain `{ code, message, detail }` shape that crosses the boundary.
  */
 import type { AppError } from '../shared/domain';
-import { checkInvokeArgs, isInvokeChannel, type DeskBackend, type InvokeChannel, type InvokeHandlers } from '../shared/ipc';
+import { checkInvokeArgs } from '../shared/ipc-guards';
+import { isInvokeChannel, type DeskBackend, type InvokeChannel, type InvokeHandlers } from '../shared/ipc';
 import { toAppError } from '../core/errors';
 
 export function serialiseError(error: unknown): AppError {

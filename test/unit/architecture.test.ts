@@ -80,6 +80,8 @@ describe('Electron shell', () => {
     const preload = readFileSync(join(root, 'dist/electron/preload.cjs'), 'utf8');
     expect(preload).toContain('require("electron")');
     expect(preload).not.toMatch(/^import /m);
+    // The argument guards (zod) run in main only: the sandboxed preload stays small.
+    expect(preload).not.toContain('ZodError');
     expect(readFileSync(join(root, 'dist/electron/main.cjs'), 'utf8')).toContain('sandbox: true');
   });
 });
