@@ -43,7 +43,12 @@ function eventListBody(version: number, fullState: boolean, members: number[]): 
 function rate(bodies: string[], fn: (b: string) => unknown, seconds = 1): number {
   const start = process.hrtime.bigint();
   let n = 0;
-  while (process.hrtime.bigint() - start < BigInt(seconds * 1e9)) for (const b of bodies) (fn(b), n++);
+  while (process.hrtime.bigint() - start < BigInt(seconds * 1e9)) {
+    for (const b of bodies) {
+      fn(b);
+      n++;
+    }
+  }
   return n / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 

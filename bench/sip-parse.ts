@@ -42,7 +42,12 @@ export function sipParsing(): void {
   const rate = (seconds: number) => {
     const start = process.hrtime.bigint();
     let n = 0;
-    while (process.hrtime.bigint() - start < BigInt(seconds * 1e9)) for (const m of messages) (read(m), n++);
+    while (process.hrtime.bigint() - start < BigInt(seconds * 1e9)) {
+      for (const m of messages) {
+        read(m);
+        n++;
+      }
+    }
     return n / (Number(process.hrtime.bigint() - start) / 1e9);
   };
   uninstallFastGrammar();

@@ -3,6 +3,7 @@
  * typed errors (CupsError, SipError); `toAppError` turns anything into the user-facing shape.
  */
 import type { AppError, AppErrorCode, ServerCertificate } from '../shared/domain';
+import { isAppErrorCode } from '../shared/error-codes';
 
 export class DeskError extends Error implements AppError {
   constructor(
@@ -21,10 +22,6 @@ export class DeskError extends Error implements AppError {
   }
 }
 
-const CODES = new Set<AppErrorCode>([
-  'auth', 'already-signed-in', 'unreachable', 'timeout', 'tls', 'http', 'soap-fault', 'parse',
-  'session-expired', 'sip', 'config', 'invalid-input', 'internal',
-]);
 
 /**
  * What the user reads for a fault of the app itself. The exception's own text (file paths,
@@ -38,8 +35,8 @@ export function toAppError(error: unknown): AppError {
   if (error && typeof error === 'object') {
     const e = error as { toAppError?: () => AppError; code?: unknown; message?: unknown; detail?: unknown };
     if (typeof e.toAppError === 'function') return e.toAppError();
-    if (typeof e.code === 'string' && CODES.has(e.code as AppErrorCode) && e.code !== 'internal' && typeof e.message === 'string') {
-      return { code: e.code as AppErrorCode, message: e.message, ...(typeof e.detail === 'string' ? { detail: e.detail } : {}) };
+    if (typeof e.code === 'string' && isAppErrorCode(e.code) && e.code !== 'internal' && typeof e.message === 'string') {
+      return { code: e.code, message: e.message, ...(typeof e.detail === 'string' ? { detail: e.detail } : {}) };
     }
   }
   return { code: 'internal', message: INTERNAL_ERROR_MESSAGE };

@@ -15,6 +15,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Store from 'electron-store';
+import { contentSecurityPolicy } from '../shared/csp';
+import { checkInvokeArgs } from '../shared/ipc-guards';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../shared/ipc';
 import type { ExportedFile, OpenRequest, OwnAvailability } from '../shared/domain';
 import { isOnThePhone } from '../shared/domain';
@@ -30,8 +32,7 @@ import { trayMenu, trayTooltip } from './tray-menu';
 import { statusIconPng } from './tray-icon';
 import { applyLinuxAutostart } from './autostart';
 
-const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP = contentSecurityPolicy('electron');
 
 const RENDERER = join(__dirname, '..', 'renderer', 'index.html');
 const RENDERER_URL = pathToFileURL(RENDERER).href;
@@ -244,8 +245,10 @@ if (!app.requestSingleInstanceLock()) {
       ipcMain.handle(channel, async (event, ...args: unknown[]) => {
         if (!isAppPage(event.senderFrame?.url)) return { ok: false, error: { code: 'invalid-input', message: 'Refused.' } };
         try {
+          // Checked here too, as the Electron-only handlers below do not go through dispatchInvoke.
+          const checked = checkInvokeArgs(channel, args) as unknown[];
           const own = hostHandlers[channel];
-          const value = own ? await own(BrowserWindow.fromWebContents(event.sender) ?? undefined, args) : await dispatchInvoke(created!.backend, channel, args);
+          const value = own ? await own(BrowserWindow.fromWebContents(event.sender) ?? undefined, checked) : await dispatchInvoke(created!.backend, channel, checked);
           return { ok: true, value };
         } catch (error) {
           return { ok: false, error: serialiseError(error) };

@@ -105,7 +105,7 @@ export async function createBackend(
   });
   const log = overrides.log ?? ((line: string) => console.log(line));
   const profileDir = (values.profile as string | undefined) ?? overrides.profileDir ?? defaultProfileDir();
-  const settings = overrides.settings ?? new JsonSettingsStore(join(profileDir, 'settings.json'));
+  const settings = overrides.settings ?? new JsonSettingsStore(join(profileDir, 'settings.json'), log);
   if (typeof values.server === 'string') settings.update({ server: values.server });
   if (typeof values.user === 'string') settings.update({ user: values.user });
   const info: HostInfo = {

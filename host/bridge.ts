@@ -4,6 +4,7 @@
  * into the plain `{ code, message, detail }` shape that crosses the boundary.
  */
 import type { AppError } from '../shared/domain';
+import { checkInvokeArgs } from '../shared/ipc-guards';
 import { isInvokeChannel, type DeskBackend, type InvokeChannel, type InvokeHandlers } from '../shared/ipc';
 import { imTooLong } from '../shared/limits';
 import { DeskError, errorForLog, toAppError } from '../core/errors';
@@ -18,18 +19,22 @@ export function serialiseError(error: unknown, log: (line: string) => void = (li
   return app;
 }
 
-/** Runs an invoke from an untrusted page: unknown channels and bad argument lists are refused. */
+/**
+ * Runs an invoke from an untrusted page: unknown channels are refused, and the arguments are
+ * checked against the channel's guard before the service sees them (refused with
+ * `invalid-input`, naming the channel and the argument).
+ */
 export async function dispatchInvoke(backend: DeskBackend, channel: unknown, args: unknown): Promise<unknown> {
   if (!isInvokeChannel(channel)) throw Object.assign(new Error(`Unknown request "${String(channel).slice(0, 60)}".`), { code: 'invalid-input' });
-  if (!Array.isArray(args) || args.length > 4) throw Object.assign(new Error('Malformed request arguments.'), { code: 'invalid-input' });
+  const checked = checkInvokeArgs(channel, args);
   // The size limit is measured on the text as typed, before any host's encoding, so Electron
   // and the browser host refuse exactly the same messages.
-  if (channel === 'im:send' && typeof args[1] === 'string') {
-    const why = imTooLong(args[1]);
+  if (channel === 'im:send' && typeof checked[1] === 'string') {
+    const why = imTooLong(checked[1]);
     if (why) throw new DeskError('invalid-input', why);
   }
   const handler = backend.handlers[channel as InvokeChannel] as (...a: unknown[]) => unknown;
-  return handler(...args);
+  return handler(...checked);
 }
 
 export type { InvokeHandlers };

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { contentSecurityPolicy } from '../shared/csp';
 import type { HostInfo } from '../shared/domain';
 import { type DeskBackend, type WireFromRenderer, type WireToRenderer } from '../shared/ipc';
 import { MAX_FRAME_BYTES } from '../shared/limits';
@@ -36,8 +37,7 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' ws://127.0.0.1:*; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP = contentSecurityPolicy('browser');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -4,6 +4,7 @@
  * is refused with a reason, so a mistyped argument is not silently ignored.
  */
 import type { OpenRequest } from '../shared/domain';
+import { normaliseAor } from '../shared/sip-address';
 
 const MAX_URI = 2048;
 
@@ -28,7 +29,7 @@ export function parseOpenRequest(raw: string): OpenRequest | { error: string } {
   if (scheme === 'sip' || scheme === 'sips' || scheme === 'im') {
     const address = rest.split(/[;?]/)[0].trim();
     if (!/^[^@\s]+@[^@\s]+$/.test(address)) return { error: `"${text}" is not a user@domain address.` };
-    return { kind: 'chat', uri: `sip:${address}` };
+    return { kind: 'chat', uri: normaliseAor(address) };
   }
   return { error: `Presence Desk opens tel:, sip: and im: addresses, not "${text}".` };
 }

@@ -129,21 +129,8 @@ export interface ChatMessage {
  * Errors that reach the user. `code` is stable (tests and UI logic use it), `message` is
  * the words shown, preferably the server's own.
  */
-export type AppErrorCode =
-  | 'auth' // wrong user name or password
-  | 'already-signed-in' // another client holds the CUPS session; "sign in here instead" uses force
-  | 'unreachable' // could not connect to host:port
-  | 'timeout'
-  | 'tls'
-  | 'http'
-  | 'soap-fault'
-  | 'parse' // a response that is not the XML we can read
-  | 'session-expired'
-  | 'sip'
-  | 'cti' // the CTI gateway refused or could not carry out a call control request
-  | 'config' // the server's configuration lacks something we need (e.g. presence server)
-  | 'invalid-input'
-  | 'internal';
+export type { AppErrorCode } from './error-codes';
+import type { AppErrorCode } from './error-codes';
 
 export interface AppError {
   code: AppErrorCode;
@@ -526,10 +513,12 @@ export interface SipCertificateInfo {
   validTo: string;
 }
 
+/** The SIP transports the user can choose; `auto` = what the server's configuration names (`Presence.Primary.Protocol`). */
+export const SIP_TRANSPORT_CHOICES = ['auto', 'udp', 'tcp', 'tls'] as const;
+
 /** The SIP side of Settings → Connection; every value is used from the next sign-in. */
 export interface SipConnectionSettings {
-  /** `auto` = what the server's configuration names (`Presence.Primary.Protocol`). */
-  sipTransport: 'auto' | 'udp' | 'tcp' | 'tls';
+  sipTransport: (typeof SIP_TRANSPORT_CHOICES)[number];
   /** The certificates in the `sipTrustedCertificate` setting (a private CA or the server's own). */
   sipCertificates: SipCertificateInfo[];
   /** '' = one subscription per contact; 'auto' = `sip:<user>-list@<domain>`; or a list URI. */

@@ -4,7 +4,8 @@
  * Every channel is listed here with its argument and result types; `invoke`, `handle` and
  * `on` are typed from these maps, so renaming a channel breaks the build rather than the app.
  * The channel name lists are also used at run time as allow-lists (preload and browser host
- * refuse anything else).
+ * refuse anything else). The run-time guard of each channel's arguments sits beside this file in
+ * `ipc-guards.ts`, which only the hosts load: the page and the preload never need the schema code.
  */
 import type {
   ChatMessage,

@@ -6,6 +6,7 @@
  * make the app do more than open a conversation or fill the dial box.
  */
 import type { OpenRequest } from './domain';
+import { splitAddress } from './sip-address';
 
 export const OPEN_SCHEMES = ['tel', 'sip', 'sips', 'im'] as const;
 
@@ -24,13 +25,12 @@ function decode(s: string): string | undefined {
 
 /** `sip:Maria@Lab.Example;transport=tcp?subject=x` → `sip:Maria@lab.example` (the AOR form used everywhere). */
 export function chatAddress(address: string): string | undefined {
-  let rest = address.trim().replace(/^(?:sips?|im):/i, '');
-  if (rest.startsWith('//')) rest = rest.slice(2); // im://user@host, as some pages write it
-  rest = rest.split(/[;?#]/)[0];
-  const at = rest.lastIndexOf('@');
-  if (at <= 0) return undefined;
-  const user = decode(rest.slice(0, at));
-  const host = rest.slice(at + 1).replace(/:\d{1,5}$/, '').toLowerCase();
+  // A display name has no place in a link: refuse it rather than guess which part was meant.
+  if (/[<>"]/.test(address)) return undefined;
+  const parts = splitAddress(address);
+  if (!parts) return undefined;
+  const user = decode(parts.user);
+  const host = parts.host.replace(/:\d{1,5}$/, '');
   if (!user || !USER.test(user) || !HOST.test(host)) return undefined;
   return `sip:${user}@${host}`;
 }

@@ -150,7 +150,7 @@ function readEvent(name: string, body: XmlNode): CstaEvent {
 
 /** Why a CSTA request was refused, in words, from `<CSTAErrorCode><category>value</category>`. */
 function errorMessage(body: XmlNode): string {
-  for (const [category, value] of Object.entries(body)) {
+  for (const category of Object.keys(body)) {
     if (category.startsWith('@') || category === '#text') continue;
     const detail = text(child(body, category)).trim();
     return `${category}${detail ? `: ${detail}` : ''}`;

@@ -6,6 +6,7 @@
  * Only a certificate this app actually saw refused for that `host:port` can be trusted: the
  * renderer sends back a host:port and fingerprint, never certificate material.
  */
+import { z } from 'zod';
 import type { ServerCertificate } from '../../shared/domain';
 import { isFingerprint, pemFingerprint, type CertificateTrust, type SeenCertificate, type TrustedCertificate } from '../cups/tls-trust';
 import { DeskError } from '../errors';
@@ -13,50 +14,35 @@ import type { SettingsStore } from './settings';
 
 export const MAX_TRUSTED_CERTIFICATES = 50;
 
-/** JSON schema of one entry, shared with electron-store. */
-export const TRUSTED_CERTIFICATES_SCHEMA = {
-  type: 'array',
-  maxItems: MAX_TRUSTED_CERTIFICATES,
-  items: {
-    type: 'object',
-    required: ['hostPort', 'fingerprint256', 'pem', 'trustedAt'],
-    properties: {
-      hostPort: { type: 'string', maxLength: 300 },
-      fingerprint256: { type: 'string', pattern: '^([0-9A-F]{2}:){31}[0-9A-F]{2}$' },
-      subject: { type: 'string', maxLength: 2048 },
-      issuer: { type: 'string', maxLength: 2048 },
-      validFrom: { type: 'string', maxLength: 64 },
-      validTo: { type: 'string', maxLength: 64 },
-      pem: { type: 'string', maxLength: 16384 },
-      trustedAt: { type: 'number' },
-    },
-  },
-} as const;
+/**
+ * One stored trust decision. Only the `hostPort`, fingerprint and PEM are essential; the
+ * descriptive fields fall back to '' so an entry from an older version is kept. An entry whose
+ * PEM does not match its fingerprint was edited or damaged and is never trusted.
+ */
+export const TRUSTED_CERTIFICATE_SCHEMA = z
+  .object({
+    hostPort: z.string().max(300).regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-f:.]+\]:\d{1,5}$/i, 'must be host:port'),
+    fingerprint256: z.string().refine(isFingerprint, 'must be a SHA-256 fingerprint'),
+    subject: z.string().max(2048).catch(''),
+    issuer: z.string().max(2048).catch(''),
+    validFrom: z.string().max(64).catch(''),
+    validTo: z.string().max(64).catch(''),
+    pem: z.string().max(16384),
+    trustedAt: z.number().finite().catch(0),
+  })
+  .refine((c) => pemFingerprint(c.pem) === c.fingerprint256, 'the certificate does not match its fingerprint') satisfies z.ZodType<TrustedCertificate>;
 
-const str = (v: unknown, max: number) => (typeof v === 'string' && v.length <= max ? v : undefined);
+/** The stored list, leniently: unusable entries are dropped, the others kept (at most 50). */
+export const TRUSTED_CERTIFICATES_SCHEMA = z
+  .array(z.unknown())
+  .transform((entries) => entries.slice(0, MAX_TRUSTED_CERTIFICATES).flatMap((entry) => {
+    const parsed = TRUSTED_CERTIFICATE_SCHEMA.safeParse(entry);
+    return parsed.success ? [parsed.data] : [];
+  }));
 
 export function validateTrustedCertificates(raw: unknown): TrustedCertificate[] {
-  if (!Array.isArray(raw)) return [];
-  const out: TrustedCertificate[] = [];
-  for (const r of raw.slice(0, MAX_TRUSTED_CERTIFICATES)) {
-    if (!r || typeof r !== 'object') continue;
-    const e = r as Record<string, unknown>;
-    const hostPort = str(e.hostPort, 300);
-    const pem = str(e.pem, 16384);
-    if (!hostPort || !/^[^\s:]+:\d{1,5}$|^\[[0-9a-f:.]+\]:\d{1,5}$/i.test(hostPort) || !pem || !isFingerprint(e.fingerprint256)) continue;
-    if (pemFingerprint(pem) !== e.fingerprint256) continue; // edited or damaged: never trust it
-    out.push({
-      hostPort,
-      fingerprint256: e.fingerprint256,
-      subject: str(e.subject, 2048) ?? '',
-      issuer: str(e.issuer, 2048) ?? '',
-      validFrom: str(e.validFrom, 64) ?? '',
-      validTo: str(e.validTo, 64) ?? '',
-      pem,
-      trustedAt: typeof e.trustedAt === 'number' && Number.isFinite(e.trustedAt) ? e.trustedAt : 0,
-    });
-  }
-  return out;
+  const parsed = TRUSTED_CERTIFICATES_SCHEMA.safeParse(raw);
+  return parsed.success ? parsed.data : [];
 }
 
 /** Settings-backed trust, shared by the CUPS session and WebDialer. */

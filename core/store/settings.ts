@@ -1,110 +1,106 @@
 /**
- * Settings for hosts without electron-store (the browser host and the lab tools): a small
- * JSON file, validated on read so a hand-edited or corrupted file falls back to defaults
- * field by field instead of failing the start. Electron uses electron-store with the same
- * schema (`SETTINGS_SCHEMA`). Passwords are never part of settings.
+ * The settings shape, defined once as a zod schema: the `Settings` type, the defaults and the
+ * validation are all derived from `SETTINGS_SCHEMA`, for both hosts (Electron's electron-store
+ * and the browser host's JSON file) and the lab tools. Passwords are never part of settings.
+ *
+ * Reading is lenient field by field: a hand-edited or corrupted value falls back to its
+ * default and is reported in words (field and reason), the other fields are kept, and the
+ * start never fails. Lists drop the entries that are not usable and report how many.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { TrustedCertificate } from '../cups/tls-trust';
-import { TRUSTED_CERTIFICATES_SCHEMA, validateTrustedCertificates } from './certificate-trust';
+import { z } from 'zod';
+import { SIP_TRANSPORT_CHOICES, type DesktopPrefs, type SipConnectionSettings } from '../../shared/domain';
+import { TRUSTED_CERTIFICATES_SCHEMA } from './certificate-trust';
 
-export interface Settings {
+/** A list that keeps its usable entries (at most `max`) instead of failing whole. */
+function lenientList<T extends z.ZodType>(item: T, max: number) {
+  return z.array(z.unknown()).transform((entries) => entries.flatMap((e) => {
+    const parsed = item.safeParse(e);
+    return parsed.success ? [parsed.data as z.output<T>] : [];
+  }).slice(0, max));
+}
+
+export const SETTINGS_SCHEMA = z.object({
   /** Last CUPS server signed in to (URL or host[:port]); empty = use the built-in demo lab. */
-  server: string;
-  user: string;
+  server: z.string().max(2048).default(''),
+  user: z.string().max(256).default(''),
   /** Minutes of inactivity before the status goes to Away automatically (0 = never). */
-  idleAwayMinutes: number;
+  idleAwayMinutes: z.number().finite().min(0).max(1440).default(10),
   /** Recently used status notes, newest first. */
-  recentNotes: string[];
+  recentNotes: lenientList(z.string().max(512), 10).default([]),
   /** Override for the SIP transport from the server's configuration (`Presence.Primary.Protocol`). */
-  sipTransport: 'auto' | 'tcp' | 'udp' | 'tls';
+  sipTransport: z.enum(SIP_TRANSPORT_CHOICES).default('auto'),
   /** Extra certificate (PEM) trusted for SIP over TLS: a private CA or the server's own; '' = system store only. */
-  sipTrustedCertificate: string;
+  sipTrustedCertificate: z.string().max(65536).default(''),
   /** Electron: start at login. */
-  autoStart: boolean;
+  autoStart: z.boolean().default(false),
   /** Play a sound for an incoming IM when the window is not focused. */
-  imSound: boolean;
+  imSound: z.boolean().default(false),
   /** Certificates the user trusted, one per server host:port (pinned by SHA-256). */
-  trustedCertificates: TrustedCertificate[];
+  trustedCertificates: TRUSTED_CERTIFICATES_SCHEMA.default([]),
   /** How long to wait for a SOAP answer (CUPS, WebDialer), in seconds. */
-  soapTimeoutSeconds: number;
+  soapTimeoutSeconds: z.number().finite().min(1).max(300).default(10),
   /** Largest SOAP response accepted, in MB. */
-  soapMaxResponseMB: number;
+  soapMaxResponseMB: z.number().finite().min(1).max(100).default(10),
   /** The phone (WebDialer device name) and line calls are placed from; empty = the first. */
-  phoneDevice: string;
-  phoneLine: string;
+  phoneDevice: z.string().max(256).default(''),
+  phoneLine: z.string().max(256).default(''),
   /**
    * Presence of contacts through one event-list subscription (RFC 4662) instead of one per
    * contact: '' = per contact; 'auto' = the list `sip:<user>-list@<presence domain>`; or the
    * list's SIP URI. A server without the list is detected and watched per contact.
    */
-  presenceList: string;
+  presenceList: z
+    .string()
+    .max(512)
+    .refine((v) => v === '' || v === 'auto' || /^sips?:[^@\s]+@[^\s]+$/i.test(v), 'must be empty, "auto" or a SIP URI such as sip:team-list@example.com')
+    .default(''),
+});
+
+export type Settings = z.output<typeof SETTINGS_SCHEMA>;
+
+export const DEFAULT_SETTINGS: Settings = Object.freeze(SETTINGS_SCHEMA.parse({}));
+
+// The IPC shapes that show parts of the settings are checked against the schema at compile time.
+const _desktop: DesktopPrefs = {} as Pick<Settings, keyof DesktopPrefs>;
+const _transport: SipConnectionSettings['sipTransport'] = '' as Settings['sipTransport'];
+void _desktop;
+void _transport;
+
+export interface SettingsReading {
+  settings: Settings;
+  /** One line per value that was not usable and was replaced or trimmed, e.g. "idleAwayMinutes: …". */
+  problems: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = {
-  server: '',
-  user: '',
-  idleAwayMinutes: 10,
-  recentNotes: [],
-  sipTransport: 'auto',
-  sipTrustedCertificate: '',
-  autoStart: false,
-  imSound: false,
-  trustedCertificates: [],
-  soapTimeoutSeconds: 10,
-  soapMaxResponseMB: 10,
-  phoneDevice: '',
-  phoneLine: '',
-  presenceList: '',
-};
+/** Reads settings field by field: what is usable is kept, the rest falls back and is reported. */
+export function readSettings(raw: unknown): SettingsReading {
+  const problems: string[] = [];
+  if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) problems.push(`settings: expected an object, found ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}; defaults used`);
+  const r = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(SETTINGS_SCHEMA.shape) as Array<[keyof Settings, z.ZodType]>) {
+    const value = r[key];
+    const parsed = field.safeParse(value);
+    if (parsed.success) {
+      out[key] = parsed.data;
+      if (Array.isArray(value) && Array.isArray(parsed.data) && parsed.data.length < value.length) problems.push(`${key}: ${value.length - parsed.data.length} of ${value.length} entries were not usable and were dropped`);
+    } else {
+      out[key] = DEFAULT_SETTINGS[key];
+      problems.push(`${key}: ${parsed.error.issues[0]?.message ?? 'not usable'}; the default (${JSON.stringify(DEFAULT_SETTINGS[key])}) is used`);
+    }
+  }
+  return { settings: out as Settings, problems };
+}
 
-/** JSON schema shared with electron-store. */
-export const SETTINGS_SCHEMA = {
-  server: { type: 'string', maxLength: 2048 },
-  user: { type: 'string', maxLength: 256 },
-  idleAwayMinutes: { type: 'number', minimum: 0, maximum: 1440 },
-  recentNotes: { type: 'array', items: { type: 'string', maxLength: 512 }, maxItems: 10 },
-  sipTransport: { type: 'string', enum: ['auto', 'tcp', 'udp', 'tls'] },
-  sipTrustedCertificate: { type: 'string', maxLength: 65536 },
-  autoStart: { type: 'boolean' },
-  imSound: { type: 'boolean' },
-  trustedCertificates: TRUSTED_CERTIFICATES_SCHEMA,
-  soapTimeoutSeconds: { type: 'number', minimum: 1, maximum: 300 },
-  soapMaxResponseMB: { type: 'number', minimum: 1, maximum: 100 },
-  phoneDevice: { type: 'string', maxLength: 256 },
-  phoneLine: { type: 'string', maxLength: 256 },
-  presenceList: { type: 'string', maxLength: 512 },
-} as const;
-
+/** The settings from any stored value; problems are dropped (use `readSettings` to report them). */
 export function validateSettings(raw: unknown): Settings {
-  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const str = (v: unknown, max: number, d: string) => (typeof v === 'string' && v.length <= max ? v : d);
-  return {
-    server: str(r.server, 2048, DEFAULT_SETTINGS.server),
-    user: str(r.user, 256, DEFAULT_SETTINGS.user),
-    idleAwayMinutes:
-      typeof r.idleAwayMinutes === 'number' && r.idleAwayMinutes >= 0 && r.idleAwayMinutes <= 1440
-        ? r.idleAwayMinutes
-        : DEFAULT_SETTINGS.idleAwayMinutes,
-    recentNotes: Array.isArray(r.recentNotes)
-      ? r.recentNotes.filter((n): n is string => typeof n === 'string' && n.length <= 512).slice(0, 10)
-      : [],
-    sipTransport: r.sipTransport === 'tcp' || r.sipTransport === 'udp' || r.sipTransport === 'tls' ? r.sipTransport : 'auto',
-    sipTrustedCertificate: str(r.sipTrustedCertificate, 65536, DEFAULT_SETTINGS.sipTrustedCertificate),
-    autoStart: typeof r.autoStart === 'boolean' ? r.autoStart : DEFAULT_SETTINGS.autoStart,
-    imSound: typeof r.imSound === 'boolean' ? r.imSound : DEFAULT_SETTINGS.imSound,
-    trustedCertificates: validateTrustedCertificates(r.trustedCertificates),
-    soapTimeoutSeconds: inRange(r.soapTimeoutSeconds, 1, 300, DEFAULT_SETTINGS.soapTimeoutSeconds),
-    soapMaxResponseMB: inRange(r.soapMaxResponseMB, 1, 100, DEFAULT_SETTINGS.soapMaxResponseMB),
-    phoneDevice: str(r.phoneDevice, 256, DEFAULT_SETTINGS.phoneDevice),
-    phoneLine: str(r.phoneLine, 256, DEFAULT_SETTINGS.phoneLine),
-    presenceList: typeof r.presenceList === 'string' && (r.presenceList === 'auto' || r.presenceList === '' || /^sips?:[^@\s]+@[^\s]+$/i.test(r.presenceList)) && r.presenceList.length <= 512 ? r.presenceList : '',
-  };
+  return readSettings(raw).settings;
 }
 
-function inRange(v: unknown, min: number, max: number, d: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : d;
+function copy(settings: Settings): Settings {
+  return { ...settings, recentNotes: [...settings.recentNotes], trustedCertificates: [...settings.trustedCertificates] };
 }
 
 export interface SettingsStore {
@@ -115,18 +111,36 @@ export interface SettingsStore {
 export class JsonSettingsStore implements SettingsStore {
   private current: Settings;
 
-  constructor(private readonly file: string) {
+  /** What was not usable in the stored file at start, in words (also passed to `report`). */
+  readonly problems: string[];
+
+  constructor(
+    private readonly file: string,
+    report: (line: string) => void = () => {},
+  ) {
     let raw: unknown = {};
+    let text: string | undefined;
     try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
+      text = readFileSync(file, 'utf8');
     } catch {
       // Missing or unreadable: start from defaults; the next update writes a good file.
     }
-    this.current = validateSettings(raw);
+    const problems: string[] = [];
+    if (text !== undefined) {
+      try {
+        raw = JSON.parse(text);
+      } catch (error) {
+        problems.push(`settings: ${file} is not JSON (${(error as Error).message}); defaults used`);
+      }
+    }
+    const reading = readSettings(raw);
+    this.current = reading.settings;
+    this.problems = [...problems, ...reading.problems];
+    for (const line of this.problems) report(`settings: ${file}: ${line.replace(/^settings: /, '')}`);
   }
 
   get(): Settings {
-    return { ...this.current, recentNotes: [...this.current.recentNotes] };
+    return copy(this.current);
   }
 
   update(patch: Partial<Settings>): Settings {
@@ -147,7 +161,7 @@ export class MemorySettingsStore implements SettingsStore {
     this.current = validateSettings({ ...DEFAULT_SETTINGS, ...initial });
   }
   get(): Settings {
-    return { ...this.current, recentNotes: [...this.current.recentNotes] };
+    return copy(this.current);
   }
   update(patch: Partial<Settings>): Settings {
     this.current = validateSettings({ ...this.current, ...patch });

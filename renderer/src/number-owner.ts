@@ -1,4 +1,5 @@
 import type { Contact, PhoneNumber } from '../../shared/domain';
+import { addressOwner } from './address-owner';
 
 const digits = (s: string) => s.replace(/[^0-9]/g, '');
 
@@ -28,6 +29,6 @@ export function numberOwner(contacts: Iterable<Contact>, target: string, dialed?
  */
 export function callerName(contacts: ReadonlyMap<string, Contact>, peer: string): string | undefined {
   if (!peer) return undefined;
-  if (peer.includes('@')) return contacts.get(`sip:${peer.replace(/^sips?:/, '')}`)?.displayName;
+  if (peer.includes('@')) return addressOwner(contacts, peer)?.displayName;
   return numberOwner(contacts.values(), peer, peer)?.contact.displayName;
 }

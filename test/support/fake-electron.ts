@@ -89,6 +89,8 @@ export class FakeElectron {
     this.encryptionAvailable = options.encryptionAvailable ?? true;
     this.saveTo = options.saveTo;
     this.app = new FakeApp(this);
+    // The window class below is built per fake and must reach it from its own constructor.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const fake = this;
     const BrowserWindow = class extends FakeBrowserWindow {
       constructor(windowOptions: Record<string, unknown>) {
@@ -331,6 +333,8 @@ export class FakeApp extends EventEmitter {
     this.fake.record('app:quitted');
   }
 
+  // EventEmitter's own signature: listeners of app events take any arguments.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override on(event: string | symbol, listener: (...args: any[]) => void): this {
     this.fake.record('app.on', event);
     return super.on(event, listener);

@@ -371,7 +371,7 @@ export function installFastGrammar(): void {
       fast(input, options);
       actual = options.data;
     } catch (error) {
-      if (!(error instanceof PegSyntaxError)) throw new Error(`sip.js grammar: the fast grammar failed on ${rule} (${(error as Error).message}); not installed.`);
+      if (!(error instanceof PegSyntaxError)) throw new Error(`sip.js grammar: the fast grammar failed on ${rule} (${(error as Error).message}); not installed.`, { cause: error });
       actual = -1;
     }
     if (!same(actual, expected)) throw new Error(`sip.js grammar: the fast grammar reads ${rule} differently from sip.js; not installed.`);

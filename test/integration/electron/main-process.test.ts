@@ -204,7 +204,10 @@ describe('Electron main with no server configured, run by npm start with the dem
     expect(await fake.request('window:open-conversation', peer)).toBe(true);
     expect(fake.windows).toHaveLength(2);
     expect(conversation.isVisible()).toBe(true);
-    for (const bad of ['javascript:alert(1)', 'https://evil.example/', 42]) expect(await fake.request('window:open-conversation', bad)).toBe(false);
+    for (const bad of ['javascript:alert(1)', 'https://evil.example/']) expect(await fake.request('window:open-conversation', bad)).toBe(false);
+    // A peer that is not even text is refused at the boundary, in words naming the argument.
+    expect(await fake.invoke('window:open-conversation', [42])).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/^window:open-conversation: argument 1 \(peer\) is not valid/) } });
+    expect(await fake.invoke('presence:set-own', [{}])).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('status.availability') } });
     expect(fake.windows).toHaveLength(2);
   });
 

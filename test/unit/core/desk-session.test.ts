@@ -104,8 +104,9 @@ class FakeSip {
     return { stored };
   }
   async sendComposing() {}
-  on(event: keyof SipEvents, listener: (...args: any[]) => void): () => void {
-    return this.bus.on(event, (payload: any) => (event === 'presence' ? listener(...payload) : listener(payload)));
+  on(event: keyof SipEvents, listener: (...args: never[]) => void): () => void {
+    const call = listener as (...args: unknown[]) => void;
+    return this.bus.on(event, (payload: unknown) => (event === 'presence' ? call(...(payload as unknown[])) : call(payload)));
   }
   emitState(state: string) {
     this.state = state;

@@ -143,7 +143,7 @@ describe('history search and export', () => {
     expect(text.mimeType).toBe('text/plain');
     expect(text.text).toContain('Conversation with Maria <b>M</b> (maria@lab.test)');
     expect(text.text).toContain('    <script>alert(1)</script>\n    second line\n');
-    expect(text.text).toMatch(/\] Maria <b>M<\/b>:\n    ok 👋/);
+    expect(text.text).toMatch(/\] Maria <b>M<\/b>:\n {4}ok 👋/);
     const json = await session.handlers['im:export']('sip:maria@lab.test', 'json');
     const body = JSON.parse(json.text);
     expect(body.messages.map((m: { direction: string; text: string }) => [m.direction, m.text])).toEqual([

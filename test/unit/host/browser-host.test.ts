@@ -140,8 +140,12 @@ describe('browser host', () => {
     expect(await request(ws, { kind: 'invoke', id: 1, channel: 'im:send', args: ['sip:a@x', '<b>hi</b>'] })).toMatchObject({ ok: true, value: { text: '<b>hi</b>', state: 'queued' } });
     expect(calls).toEqual([['sip:a@x', '<b>hi</b>']]);
     expect(await request(ws, { kind: 'invoke', id: 2, channel: 'shell:exec', args: [] })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
-    expect(await request(ws, { kind: 'invoke', id: 3, channel: 'session:sign-in', args: [{ user: 'u' }] })).toEqual({
+    expect(await request(ws, { kind: 'invoke', id: 3, channel: 'session:sign-in', args: [{ server: 'cups.example.com', user: 'u', password: 'p' }] })).toEqual({
       kind: 'result', id: 3, ok: false, error: { code: 'auth', message: 'Wrong username/password', detail: 'u' },
+    });
+    // Arguments are checked before the service sees them: the refusal names the channel and the argument.
+    expect(await request(ws, { kind: 'invoke', id: 4, channel: 'presence:set-own', args: [{}] })).toMatchObject({
+      ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/^presence:set-own: argument 1 \(status\.availability\) is not valid/) },
     });
     ws.close();
   });
