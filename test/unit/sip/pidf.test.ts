@@ -1,18 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DevicePresence } from '../../../shared/domain';
 import { buildPidf, composePresence, parsePidf } from '../../../core/sip/codecs/pidf';
+import { pidfExample } from '../../support/spec-examples';
 
-const spec = readFileSync(join(import.meta.dirname, '../../../../shared/spec/002_c87905c8cdcde07a.txt'), 'utf8');
-
-/** The PIDF body of the guide's Example N (a SIP message printed on one line). */
-function pidfOf(n: number): string {
-  const lines = spec.split('\n');
-  const caption = lines.findIndex((l) => l.startsWith(`Example ${n} `) && !l.includes(' shows '));
-  const line = lines[caption + 1];
-  return line.slice(line.indexOf('<?xml'), line.lastIndexOf('</presence>') + '</presence>'.length);
-}
+const pidfOf = pidfExample;
 
 describe('PIDF', () => {
   it('round-trips each own status', () => {
