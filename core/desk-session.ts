@@ -1086,24 +1086,25 @@ export function presenceListUri(setting: string | undefined, user: string, domai
   return setting === 'auto' ? defaultListUri(user, domain) : setting;
 }
 
-/** CUPS contact list → the renderer's groups, in the server's order (index, then name). */
+/**
+ * CUPS contact list → the renderer's groups, in the server's document order (the renderer's
+ * "Server order"); a group or contact the server gave no index sorts by its position.
+ */
 export function toContactGroups(groups: CupsGroup[], domain: string): ContactGroup[] {
-  return [...groups]
-    .sort((a, b) => a.index - b.index || a.name.localeCompare(b.name))
-    .map((group) => ({
+  return groups
+    .map((group, gi) => ({
       name: group.name,
-      index: group.index,
-      contacts: [...group.contacts]
-        .sort((a, b) => a.index - b.index || a.personaId.localeCompare(b.personaId))
-        .map((c): Contact => {
+      index: group.index ?? gi,
+      contacts: group.contacts
+        .map((c, ci): Contact => {
           const uri = personaUri(c.personaId, domain);
           return {
             personaId: c.personaId,
             uri,
-            nickname: c.nickname,
+            nickname: c.nickname ?? '',
             displayName: c.nickname || aorUser(uri),
-            index: c.index,
-            displayOnPhone: c.displayOnPhone,
+            index: c.index ?? ci,
+            displayOnPhone: c.displayOnPhone ?? false,
             numbers: [],
           };
         }),

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CupsGroup } from '../core/cups';
+import type { LabGroup as CupsGroup } from './cups/operations';
 import { defaultListUri } from '../core/sip/usages/rls';
 import { personaUri } from '../core/uri';
 import { startKamailio, type Kamailio } from './kamailio';

@@ -317,6 +317,17 @@ export function attr(node: XmlNode | undefined, name: string): string | undefine
   return Array.isArray(v) ? String(v[0]) : String(v);
 }
 
+/**
+ * An XML Schema boolean: `true`/`false`/`1`/`0`, surrounding whitespace ignored; undefined for
+ * anything else (absent stays absent, garbage is not guessed). Letter case is ignored because
+ * the CUPS interoperability guide prints `TRUE`/`FALSE` for these fields, and a server built to
+ * the guide may send them so: `TRUE` means true here, not false.
+ */
+export function xsBoolean(value: string | undefined): boolean | undefined {
+  const v = value?.trim().toLowerCase();
+  return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : undefined;
+}
+
 /** Escapes text for XML element content and attribute values. */
 export function escapeXml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');

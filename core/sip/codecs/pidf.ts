@@ -9,7 +9,7 @@
  * server sends for someone never signed in). An empty body is refused, not read as offline.
  */
 import type { Availability, DevicePresence, OwnAvailability, Presence } from '../../../shared/domain';
-import { attr, child, children, decodeXmlBytes, escapeXml, nsOf, parseXml, repairXml, text, XmlError, type XmlNode } from '../../xml/safe-xml';
+import { attr, child, children, decodeXmlBytes, escapeXml, nsOf, parseXml, repairXml, text, XmlError, xsBoolean, type XmlNode } from '../../xml/safe-xml';
 
 export const PIDF_MAX_BYTES = 256 * 1024;
 
@@ -226,12 +226,6 @@ function extensionsOf(node: XmlNode, known: Set<string>): PidfExtension[] {
     for (const v of Array.isArray(value) ? value : [value]) out.push({ name, value: typeof v === 'string' ? { '#text': v } : (v as XmlNode) });
   }
   return out;
-}
-
-/** XML Schema boolean (`true`/`false`/`1`/`0`, surrounding whitespace ignored); undefined otherwise. */
-export function xsBoolean(value: string | undefined): boolean | undefined {
-  const v = value?.trim();
-  return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : undefined;
 }
 
 /** The first non-empty `note` child of `node` in one of `namespaces` ('' = no namespace known). */

@@ -147,17 +147,18 @@ function nextMessages(count: number): Promise<ChatMessage[]> {
 }
 
 describe('DeskSession', () => {
-  it('signs in, orders groups and contacts as the server does, watches everyone, publishes own status', async () => {
+  it('signs in, keeps groups and contacts in the server’s document order, watches everyone, publishes own status', async () => {
     const phases: string[] = [];
     session.on('session:state', (s) => phases.push(s.phase));
     const state = await signIn();
     expect(state.phase).toBe('signed-in');
     expect(phases).toEqual(['signing-in', 'signed-in']);
     const snap = session.snapshot();
-    expect(snap.groups.map((g) => g.name)).toEqual(['First', 'Later']);
-    expect(snap.groups[0].contacts.map((c) => [c.uri, c.displayName])).toEqual([
-      ['sip:amy@lab.test', 'amy'],
-      ['sip:bob@lab.test', 'Bobby'],
+    // Document order, whatever the index attributes say: the renderer offers that as "Server order".
+    expect(snap.groups.map((g) => g.name)).toEqual(['Later', 'First']);
+    expect(snap.groups[1].contacts.map((c) => [c.uri, c.displayName, c.index])).toEqual([
+      ['sip:bob@lab.test', 'Bobby', 2],
+      ['sip:amy@lab.test', 'amy', 1],
     ]);
     expect(sip.watched.sort()).toEqual(['sip:amy@lab.test', 'sip:bob@lab.test', 'sip:zoe@lab.test']);
     expect(sip.published).toEqual([{ availability: 'available', note: '' }]);

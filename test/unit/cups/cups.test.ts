@@ -83,23 +83,24 @@ describe('the guide’s example responses', () => {
     const xml = `<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><e:get-contact-list-resp xmlns:e="urn:cisco:epas:soap" xmlns:x="urn:example:future">
       <e:group name="A" index="2" x:color="blue"><x:icon>star</x:icon><e:persona-id index="1" nickname="Ann" display-on-phone="true" x:since="2020">ann</e:persona-id>
       <![CDATA[ ]]><e:persona-id>bob</e:persona-id></e:group><x:unknown-block><x:thing/></x:unknown-block><e:group name="B" index="1"/></e:get-contact-list-resp></S:Body></S:Envelope>`;
+    // Document order kept (B's lower index does not move it first); bob's absent attributes stay absent.
     expect(readContactList(find(parseXml(xml), 'get-contact-list-resp'))).toEqual([
-      { name: 'B', index: 1, contacts: [] },
       {
         name: 'A',
         index: 2,
         unknown: { attributes: { color: 'blue' }, elements: { icon: ['star'] } },
         contacts: [
           { personaId: 'ann', index: 1, nickname: 'Ann', displayOnPhone: true, unknown: { attributes: { since: '2020' }, elements: {} } },
-          { personaId: 'bob', index: 1, nickname: '', displayOnPhone: false },
+          { personaId: 'bob' },
         ],
       },
+      { name: 'B', index: 1, contacts: [] },
     ]);
     // What lies beside the groups is kept too, for the whole list.
     expect(readContactListUnknown(find(parseXml(xml), 'get-contact-list-resp'))).toEqual({ attributes: {}, elements: { 'unknown-block': [{ thing: [''] }] } });
     const all = readAllConfig(find(parseXml(xml.replace('<e:get-contact-list-resp', '<e:get-all-config-resp><e:get-contact-list-resp').replace('</e:get-contact-list-resp>', '</e:get-contact-list-resp></e:get-all-config-resp>')), 'get-all-config-resp'));
     expect(all.contactListUnknown?.elements).toHaveProperty('unknown-block');
-    expect(all.contacts[1].contacts[0].unknown?.attributes).toEqual({ since: '2020' });
+    expect(all.contacts[0].contacts[0].unknown?.attributes).toEqual({ since: '2020' });
   });
 
   it('Example 16 (leading space in the session key, attributes run together) is readable', () => {

@@ -100,9 +100,9 @@ describe('text decoded, encodings honoured', () => {
     expect(parsePidf(latin1, 'ISO-8859-1').devices[0].note).toBe('Zoë');
   });
 
-  it('reads servcaps as XML Schema booleans (1/0, surrounding spaces)', () => {
-    const body = `<presence ${PIDF} xmlns:sc="urn:ietf:params:xml:ns:pidf:servcaps"><tuple id="t"><status><basic>open</basic></status><sc:servcaps><sc:audio> 1 </sc:audio><sc:video>0</sc:video><sc:text>TRUE</sc:text></sc:servcaps></tuple></presence>`;
-    expect(parsePidf(body).tuples[0].servcaps).toEqual({ audio: true, video: false });
+  it('reads servcaps as XML Schema booleans (1/0, surrounding spaces, the guide’s TRUE), garbage left out', () => {
+    const body = `<presence ${PIDF} xmlns:sc="urn:ietf:params:xml:ns:pidf:servcaps"><tuple id="t"><status><basic>open</basic></status><sc:servcaps><sc:audio> 1 </sc:audio><sc:video>0</sc:video><sc:text>TRUE</sc:text><sc:message>yes</sc:message></sc:servcaps></tuple></presence>`;
+    expect(parsePidf(body).tuples[0].servcaps).toEqual({ audio: true, video: false, text: true });
   });
 });
 
