@@ -36,6 +36,7 @@
  *     └──────── 64·T1 (Timer F) ─┴──> TimedOut (logged, request given up)
  * ```
  */
+import { checkSipMessage, type SipSummary } from '../message/message-checks';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -81,47 +82,11 @@ export interface UdpTransportOptions {
   createSocket?: () => DatagramSocket;
 }
 
-/** What the transport needs to know of a SIP message (read without a full parse). */
-export interface SipSummary {
-  kind: 'request' | 'response';
-  /** Request method, or the CSeq method of a response. */
-  method: string;
-  status?: number;
-  /** Top Via branch (or a key built from Call-ID and CSeq for pre-RFC 3261 peers). */
-  branch: string;
-  callId: string;
-}
+export type { SipSummary } from '../message/message-checks';
 
-/** Reads the start line and the few headers the transport needs; throws with a reason. */
+/** Reads the start line and the few headers the transport needs; throws with a reason (see message-checks.ts). */
 export function summariseSip(raw: string): SipSummary {
-  const headEnd = raw.indexOf('\r\n\r\n');
-  if (headEnd < 0) throw new Error('no end of the header section');
-  const lines = raw.slice(0, headEnd).replace(/\r\n[ \t]+/g, ' ').split('\r\n');
-  const start = lines[0] ?? '';
-  const header = (long: string, short: string): string | undefined => {
-    const re = new RegExp(`^(?:${long}|${short})[ \\t]*:[ \\t]*(.*)$`, 'i');
-    for (const line of lines.slice(1)) {
-      const m = re.exec(line);
-      if (m) return m[1]!.trim();
-    }
-    return undefined;
-  };
-  const via = header('via', 'v');
-  const cseq = header('cseq', 'cseq');
-  const callId = header('call-id', 'i');
-  if (!via) throw new Error('no Via header');
-  if (!cseq || !/^\d+\s+[A-Za-z]+$/.test(cseq)) throw new Error('no readable CSeq header');
-  if (!callId) throw new Error('no Call-ID header');
-  const cseqMethod = cseq.split(/\s+/)[1]!.toUpperCase();
-  const branchMatch = /;\s*branch\s*=\s*([^;,\s]+)/i.exec(via.split(',')[0]!);
-  const branch = branchMatch?.[1]?.startsWith('z9hG4bK') ? branchMatch[1] : `${callId}|${cseq}`;
-  const response = /^SIP\/2\.0\s+(\d{3})(?:\s|$)/.exec(start);
-  if (response) return { kind: 'response', method: cseqMethod, status: Number(response[1]), branch, callId };
-  const request = /^([A-Za-z]+)\s+\S+\s+SIP\/2\.0$/.exec(start);
-  if (!request) throw new Error(`unreadable start line "${start.slice(0, 60)}"`);
-  const method = request[1]!.toUpperCase();
-  if (method !== cseqMethod && method !== 'ACK' && method !== 'CANCEL') throw new Error(`CSeq method ${cseqMethod} does not match ${method}`);
-  return { kind: 'request', method, branch, callId };
+  return checkSipMessage(raw);
 }
 
 interface ClientRetransmission {
@@ -470,10 +435,8 @@ export class UdpTransport extends TransportBase {
     const raw = data.toString('utf8');
     let summary: SipSummary;
     try {
-      summary = summariseSip(raw);
-      const cl = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/im.exec(raw.slice(0, raw.indexOf('\r\n\r\n')));
-      const bodyBytes = data.length - (Buffer.byteLength(raw.slice(0, raw.indexOf('\r\n\r\n'))) + 4);
-      if (cl && Number(cl[1]) > bodyBytes) throw new Error(`truncated: Content-Length ${cl[1]} but ${bodyBytes} body bytes`);
+      const headEnd = raw.indexOf('\r\n\r\n');
+      summary = checkSipMessage(raw, headEnd < 0 ? undefined : data.length - (Buffer.byteLength(raw.slice(0, headEnd)) + 4));
     } catch (error) {
       this.stats.unreadableDatagrams += 1;
       this.log(`dropped an unreadable datagram from ${from} (${(error as Error).message})`);
