@@ -85,14 +85,17 @@ function values(lines: string[], long: string, short?: string): string[] {
 export function declaredLength(head: string): number | undefined {
   const found = values(headerLines(head), 'content-length', 'l');
   if (found.length === 0) return undefined;
-  for (const v of found) if (!/^\d{1,10}$/.test(v)) throw new SipMessageError(`Content-Length "${v.slice(0, 20)}" is not a number of bytes`);
+  for (const v of found) if (!/^\d{1,10}$/.test(v)) throw new SipMessageError(`Content-Length ${shown(v)} is not a number of bytes`);
   const distinct = new Set(found.map(Number));
   if (distinct.size > 1) throw new SipMessageError(`two different Content-Length headers (${[...distinct].join(' and ')})`);
   return Number(found[0]);
 }
 
+/** A value as quoted in an error: cut short, control characters escaped. */
+const shown = (value: string) => JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value);
+
 const number = (value: string, what: string, max: number): number => {
-  if (!/^\d+$/.test(value)) throw new SipMessageError(`${what} "${value.slice(0, 20)}" is not a number`);
+  if (!/^\d+$/.test(value)) throw new SipMessageError(`${what} ${shown(value)} is not a number`);
   // Leading zeros are allowed (RFC 4475 §3.1.1.1): compare the value, not the digits' count.
   const n = Number(value);
   if (!(n <= max)) throw new SipMessageError(`${what} ${value.length > 20 ? `${value.slice(0, 20)}…` : value} is beyond its range (at most ${max})`);
@@ -118,7 +121,7 @@ export function checkSipMessage(raw: string, bodyBytes?: number): SipSummary {
   if (one('to', 't') === undefined) throw new SipMessageError('no To header');
   if (one('from', 'f') === undefined) throw new SipMessageError('no From header');
   const cseqMatch = cseq === undefined ? null : CSEQ_RE.exec(cseq);
-  if (!cseqMatch) throw new SipMessageError(cseq === undefined ? 'no CSeq header' : `unreadable CSeq "${cseq.slice(0, 40)}"`);
+  if (!cseqMatch) throw new SipMessageError(cseq === undefined ? 'no CSeq header' : `unreadable CSeq ${shown(cseq)}`);
   number(cseqMatch[1]!, 'CSeq number', MAX_CSEQ);
   const cseqMethod = cseqMatch[2]!.toUpperCase();
   for (const v of values(lines, 'max-forwards')) number(v, 'Max-Forwards', MAX_FORWARDS);
@@ -131,7 +134,7 @@ export function checkSipMessage(raw: string, bodyBytes?: number): SipSummary {
   const response = STATUS_LINE.exec(start);
   if (response) return { kind: 'response', method: cseqMethod, status: Number(response[1]), branch, callId };
   const request = REQUEST_LINE.exec(start);
-  if (!request) throw new SipMessageError(`unreadable start line "${start.slice(0, 60)}"`);
+  if (!request) throw new SipMessageError(`unreadable start line ${shown(start)}`);
   const method = request[1]!.toUpperCase();
   if (method !== cseqMethod && method !== 'ACK' && method !== 'CANCEL') throw new SipMessageError(`CSeq method ${cseqMethod} does not match ${method}`);
   return { kind: 'request', method, branch, callId };
