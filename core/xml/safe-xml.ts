@@ -69,9 +69,15 @@ const PARSER_OPTIONS = {
   jPath: false,
 } as const;
 
-const parser = new XMLParser(PARSER_OPTIONS);
-/** Keeps prefixes (`r:busy`) and `xmlns` attributes, for readers that resolve namespaces. */
-const prefixedParser = new XMLParser({ ...PARSER_OPTIONS, removeNSPrefix: false });
+// A document without `&` has no references to decode: its parsers skip the value callbacks.
+const { tagValueProcessor: _t, attributeValueProcessor: _a, ...PLAIN_OPTIONS } = PARSER_OPTIONS;
+const parsers = {
+  stripped: { refs: new XMLParser(PARSER_OPTIONS), plain: new XMLParser(PLAIN_OPTIONS) },
+  /** Keeps prefixes (`r:busy`) and `xmlns` attributes, for readers that resolve namespaces. */
+  prefixed: { refs: new XMLParser({ ...PARSER_OPTIONS, removeNSPrefix: false }), plain: new XMLParser({ ...PLAIN_OPTIONS, removeNSPrefix: false }) },
+};
+const parser = { parse: (t: string): unknown => (t.includes('&') ? parsers.stripped.refs : parsers.stripped.plain).parse(t) };
+const prefixedParser = { parse: (t: string): unknown => (t.includes('&') ? parsers.prefixed.refs : parsers.prefixed.plain).parse(t) };
 
 /** Repairs the unambiguous damage seen in real-world documentation of these protocols. */
 export function repairXml(xml: string): string {
