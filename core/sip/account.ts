@@ -427,8 +427,11 @@ export class SipAccount {
     this.subscribers.set(uri, subscription);
     subscription.on('notify', ({ body }) => {
       try {
-        const parsed = parsePidf(body);
-        this.events.emit('presence', { uri, presence: composePresence(parsed.devices) });
+        // An active NOTIFY with no body: nothing is published for this contact (a presence
+        // server's answer for someone never signed in), shown offline. The PIDF reader itself
+        // refuses an empty document, which inside an event list keeps the member's state.
+        const devices = body.trim() ? parsePidf(body).devices : [];
+        this.events.emit('presence', { uri, presence: composePresence(devices) });
       } catch (error) {
         this.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);
       }
