@@ -246,7 +246,7 @@ export class CupsFeatures {
       const props = (await this.need(c.getUserConfig, 'get-user-config').call(c)).properties;
       return Object.entries(props)
         .filter(([name]) => !name.startsWith('PresenceDesk.LongTermStatus.'))
-        .map(([name, p]) => ({ name, value: p.value, isPublic: p.isPublic }));
+        .map(([name, p]) => ({ name, value: p.value, isPublic: p.isPublic ?? false }));
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CupsGroup } from '../core/cups/types';
+import type { LabGroup as CupsGroup } from './cups/operations';
 import { personaUri } from '../core/uri';
 import { startKamailio, type Kamailio } from './kamailio';
 import { makeRunDir, removeAbandonedRunDirs } from './process';

@@ -17,12 +17,15 @@ export function contactDisplayName(contact: Pick<Contact, 'nickname' | 'uri'> & 
 
 /** CUPS contact list → the renderer's groups, in the server's document order. */
 export function toContactGroups(groups: CupsGroup[], domain: string): ContactGroup[] {
-  return groups.map((group) => ({
+  // Absent attributes stay absent in what was read; the app's model fills them here, once:
+  // the position in the document for a missing index, no nickname, not shown on the phone.
+  return groups.map((group, gi) => ({
     name: group.name,
-    index: group.index,
-    contacts: group.contacts.map((c): Contact => {
+    index: group.index ?? gi,
+    contacts: group.contacts.map((c, ci): Contact => {
       const uri = personaUri(c.personaId, domain);
-      return { personaId: c.personaId, uri, nickname: c.nickname, displayName: contactDisplayName({ nickname: c.nickname, uri }), index: c.index, displayOnPhone: c.displayOnPhone, numbers: [] };
+      const nickname = c.nickname ?? '';
+      return { personaId: c.personaId, uri, nickname, displayName: contactDisplayName({ nickname, uri }), index: c.index ?? ci, displayOnPhone: c.displayOnPhone ?? false, numbers: [] };
     }),
   }));
 }

@@ -1,5 +1,12 @@
-/** Response readers: parsed SOAP trees → typed values, tolerant of missing or empty fields. */
-import { attr, children, find, text, type XmlNode } from '../xml/safe-xml';
+/**
+ * Response readers: parsed SOAP trees → typed values, tolerant of missing or empty fields.
+ * Attributes the server left out stay out of the result (no invented defaults); booleans are
+ * XML Schema booleans (`xsBoolean`, which also reads the guide's `TRUE`/`FALSE`); groups and
+ * contacts keep the server's document order (the `index` attribute is kept for whoever wants
+ * to sort by it, never applied here). Whether the response is whole is checked before these
+ * run (`readSoapResponse` in soap.ts).
+ */
+import { attr, children, find, text, xsBoolean, type XmlNode } from '../xml/safe-xml';
 import type { AllConfig, CupsGroup, DialingRule, Licensing, ServerAddress, SystemConfig, UnknownXml, UserConfig } from './types';
 
 function num(value: string | undefined, fallback = 0): number {
@@ -53,13 +60,15 @@ export function readUserConfig(resp: XmlNode | undefined): UserConfig {
   const properties: UserConfig['properties'] = {};
   for (const p of children(resp, 'property')) {
     const name = attr(p, 'name');
-    if (name) properties[name] = { value: text(p), isPublic: attr(p, 'is-public') === 'true' };
+    const isPublic = xsBoolean(attr(p, 'is-public'));
+    if (name) properties[name] = { value: text(p), ...(isPublic === undefined ? {} : { isPublic }) };
   }
   return { properties };
 }
 
 export function readLicensing(resp: XmlNode | undefined): Licensing {
-  const flag = (n: string) => text(find(resp, n)).trim().toLowerCase() === 'true';
+  // A feature the server does not mention is not licensed.
+  const flag = (n: string) => xsBoolean(text(find(resp, n))) ?? false;
   return { base: flag('base'), im: flag('im'), audio: flag('audio'), video: flag('video') };
 }
 
@@ -82,26 +91,37 @@ export function readContactListUnknown(resp: XmlNode | undefined): UnknownXml | 
   return unknownOf(resp, [], ['group']);
 }
 
-/** Groups and contacts in the server's document order; sorting (by `index` or otherwise) is the renderer's choice. */
+/** Number from an attribute, or undefined when absent or not a number. */
+function optionalNumber(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value.trim());
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Groups and contacts in the server's document order; absent attributes stay absent. */
 export function readContactList(resp: XmlNode | undefined): CupsGroup[] {
-  const groups = children(resp, 'group').map((g, gi) => ({
-    name: attr(g, 'name') ?? '',
-    index: num(attr(g, 'index'), gi),
-    order: gi,
-    ...keep(unknownOf(g, ['name', 'index'], ['persona-id'])),
-    contacts: children(g, 'persona-id')
-      .map((p, pi) => ({
-        personaId: text(p).trim(),
-        index: num(attr(p, 'index'), pi),
-        nickname: attr(p, 'nickname') ?? '',
-        displayOnPhone: attr(p, 'display-on-phone') === 'true',
-        ...keep(unknownOf(p, ['index', 'nickname', 'display-on-phone'], [])),
-        order: pi,
-      }))
-      .filter((c) => c.personaId)
-      .map(({ order: _o, ...c }) => c),
-  }));
-  return groups.map(({ order: _o, ...g }) => g);
+  return children(resp, 'group').map((g) => {
+    const index = optionalNumber(attr(g, 'index'));
+    return {
+      name: attr(g, 'name') ?? '',
+      ...(index === undefined ? {} : { index }),
+      ...keep(unknownOf(g, ['name', 'index'], ['persona-id'])),
+      contacts: children(g, 'persona-id')
+        .map((p) => {
+          const contactIndex = optionalNumber(attr(p, 'index'));
+          const nickname = attr(p, 'nickname');
+          const displayOnPhone = xsBoolean(attr(p, 'display-on-phone'));
+          return {
+            personaId: text(p).trim(),
+            ...(contactIndex === undefined ? {} : { index: contactIndex }),
+            ...(nickname === undefined ? {} : { nickname }),
+            ...(displayOnPhone === undefined ? {} : { displayOnPhone }),
+            ...keep(unknownOf(p, ['index', 'nickname', 'display-on-phone'], [])),
+          };
+        })
+        .filter((c) => c.personaId),
+    };
+  });
 }
 
 const keep = (unknown: UnknownXml | undefined) => (unknown ? { unknown } : {});

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { escapeXml, find, parseXml, text, XmlError, type XmlNode } from '../xml/safe-xml';
+import { attr, child, children, decodeXmlBytes, endsWell, escapeXml, find, parseXml, rootName, text, XmlError, type XmlNode } from '../xml/safe-xml';
 import type { TraceSink } from '../trace';
 import type { TLSSocket } from 'node:tls';
 import { CupsError, EPAS_NS } from './types';
@@ -50,6 +50,8 @@ export interface ExchangeOptions {
   trace?: TraceSink;
   /** Certificates the user trusted per host:port (HTTPS only). */
   trust?: CertificateTrust;
+  /** The user's language (BCP 47), to pick a fault's text among several; the system's by default. */
+  language?: string;
 }
 
 /** A SOAP service signed in to as one user (the CUPS session, WebDialer). */
@@ -74,13 +76,91 @@ const NET_WORDS: Record<string, string> = {
   EPIPE: 'connection closed',
 };
 
+const systemLanguage = () => Intl.DateTimeFormat().resolvedOptions().locale || 'en';
+
+/**
+ * The text to show among several of a SOAP 1.2 `Reason` (one `Text` per `xml:lang`): the
+ * user's language (exact tag, then its primary subtag: `fr-CA` takes `fr`), else English,
+ * else the first. Empty texts are passed over.
+ */
+function reasonText(reason: XmlNode | undefined, language: string): string {
+  const texts = children(reason, 'Text')
+    .map((t) => ({ lang: (attr(t, 'lang') ?? '').toLowerCase(), text: text(t).trim() }))
+    .filter((t) => t.text);
+  const wanted = language.toLowerCase();
+  const primary = (tag: string) => tag.split('-')[0];
+  return (
+    texts.find((t) => t.lang === wanted) ??
+    texts.find((t) => primary(t.lang) === primary(wanted)) ??
+    texts.find((t) => primary(t.lang) === 'en') ??
+    texts[0]
+  )?.text ?? '';
+}
+
 /** Reads a SOAP fault (1.1 or 1.2) from a parsed body, if there is one. */
-export function readFault(tree: XmlNode): { code: string; reason: string } | undefined {
+export function readFault(tree: XmlNode, language = systemLanguage()): { code: string; reason: string } | undefined {
   const fault = find(tree, 'Fault');
   if (!fault) return undefined;
   const code = text(find(find(fault, 'Code'), 'Value')) || text(find(fault, 'faultcode'));
-  const reason = text(find(find(fault, 'Reason'), 'Text')) || text(find(fault, 'faultstring')) || 'The server reported an error.';
+  const reason = reasonText(find(fault, 'Reason'), language) || text(find(fault, 'faultstring')) || 'The server reported an error.';
   return { code, reason };
+}
+
+/** The elements that answer `operation`: CUPS `<op>-resp`, WebDialer `<op>Response`/`<op>Return`. */
+const responseNames = (operation: string) => [`${operation}-resp`, `${operation}Response`, `${operation}Return`];
+
+/** What an HTTP answer to one SOAP request was, for `readSoapResponse`. */
+export interface SoapAnswer {
+  status: number;
+  statusMessage?: string;
+  /** The Content-Type header, whose charset (if any) decodes the body. */
+  contentType?: string;
+  body: Buffer;
+}
+
+const charsetOf = (contentType: string | undefined) => /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1];
+
+/**
+ * Reads one SOAP answer, refusing what is not a whole answer to `operation` (each in words,
+ * so the caller keeps the last good state on screen instead of showing an empty list):
+ * - the body is decoded as declared (Content-Type charset, BOM, XML declaration);
+ * - an HTML page or any non-SOAP body (a proxy's error page served with 200) is not read as
+ *   an empty answer;
+ * - a fault is thrown as the server's own words, in the user's language where offered;
+ * - a body cut off before `</Envelope>` is refused even when the lenient reader could build a
+ *   tree from it, while the guide's print damage inside a whole envelope is still repaired;
+ * - an envelope without the operation's response element is refused.
+ */
+export function readSoapResponse(answer: SoapAnswer, operation: string, target: string, options: { maxBytes?: number; language?: string } = {}): XmlNode {
+  const httpError = () => new CupsError('http', `The server at ${target} answered HTTP ${answer.status} ${answer.statusMessage ?? ''}`.trim() + '.', target, operation);
+  let body: string;
+  try {
+    body = decodeXmlBytes(answer.body, charsetOf(answer.contentType), `${operation} response`);
+  } catch (error) {
+    throw new CupsError('parse', (error as Error).message, target, operation);
+  }
+  let tree: XmlNode;
+  try {
+    tree = parseXml(body, { maxBytes: options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES, what: `${operation} response` });
+  } catch (error) {
+    if (answer.status >= 400) throw httpError();
+    throw new CupsError('parse', error instanceof XmlError ? error.message : `The ${operation} response could not be read.`, target, operation);
+  }
+  const root = rootName(body) ?? '';
+  const local = root.slice(root.indexOf(':') + 1);
+  if (local !== 'Envelope' || !child(tree, 'Envelope')) {
+    if (answer.status >= 400) throw httpError();
+    const what = /^html$/i.test(local) ? 'a web page' : `a <${root.slice(0, 40)}> document`;
+    throw new CupsError('parse', `The server at ${target} answered ${operation} with ${what}, not a SOAP response; nothing was changed.`, target, operation);
+  }
+  if (!endsWell(body)) throw new CupsError('parse', `The ${operation} response from ${target} was cut off before its end; nothing from it was used.`, target, operation);
+  const fault = readFault(tree, options.language);
+  if (fault) throw new CupsError(/session/i.test(fault.reason) ? 'session-expired' : 'soap-fault', fault.reason, fault.code, operation);
+  if (answer.status !== 200) throw httpError();
+  if (!responseNames(operation).some((name) => find(tree, name))) {
+    throw new CupsError('parse', `The ${operation} response from ${target} does not contain <${operation}-resp>; nothing from it was used.`, target, operation);
+  }
+  return tree;
 }
 
 /** Posts one SOAP request and returns the parsed response body (faults thrown as CupsError). */
@@ -125,29 +205,14 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
         res.on('error', (error) => fail(new CupsError('unreachable', `Lost the connection to ${target} (${error.message}).`, target, operation)));
         res.on('end', () => {
           if (size > max) return;
-          const body = Buffer.concat(chunks).toString('utf8');
-          options.trace?.record({ protocol: 'soap', direction: 'in', peer: endpoint.href, operation, raw: `HTTP ${res.statusCode ?? 0}\n${body}` });
-          let tree: XmlNode;
+          const body = Buffer.concat(chunks);
+          options.trace?.record({ protocol: 'soap', direction: 'in', peer: endpoint.href, operation, raw: `HTTP ${res.statusCode ?? 0}\n${body.toString('utf8')}` });
           try {
-            tree = parseXml(body, { maxBytes: max, what: `${operation} response` });
+            const answer = { status: res.statusCode ?? 0, body, ...(res.statusMessage ? { statusMessage: res.statusMessage } : {}), ...(res.headers['content-type'] ? { contentType: res.headers['content-type'] } : {}) };
+            resolve(readSoapResponse(answer, operation, target, { maxBytes: max, ...(options.language ? { language: options.language } : {}) }));
           } catch (error) {
-            if (res.statusCode && res.statusCode >= 400) {
-              fail(new CupsError('http', `The server at ${target} answered HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim() + '.', endpoint.href, operation));
-            } else {
-              fail(new CupsError('parse', error instanceof XmlError ? error.message : `The ${operation} response could not be read.`, target, operation));
-            }
-            return;
+            fail(error as CupsError);
           }
-          const fault = readFault(tree);
-          if (fault) {
-            fail(new CupsError(/session/i.test(fault.reason) ? 'session-expired' : 'soap-fault', fault.reason, fault.code, operation));
-            return;
-          }
-          if (res.statusCode !== 200) {
-            fail(new CupsError('http', `The server at ${target} answered HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim() + '.', endpoint.href, operation));
-            return;
-          }
-          resolve(tree);
         });
       },
     );

@@ -43,7 +43,8 @@ export interface SystemConfig {
 }
 
 export interface UserConfig {
-  properties: Record<string, { value: string; isPublic: boolean }>;
+  /** `isPublic` absent when the server sent no `is-public` attribute. */
+  properties: Record<string, { value: string; isPublic?: boolean }>;
 }
 
 export interface Licensing {
@@ -62,18 +63,20 @@ export interface UnknownXml {
   elements: XmlNode;
 }
 
+/** A contact as the server sent it: an attribute the server left out stays out (no invented default). */
 export interface CupsContact {
   personaId: string;
-  index: number;
-  nickname: string;
-  displayOnPhone: boolean;
+  index?: number;
+  nickname?: string;
+  displayOnPhone?: boolean;
   /** Present only when the server sent something unknown on this contact. */
   unknown?: UnknownXml;
 }
 
+/** A group as the server sent it, its contacts in document order. */
 export interface CupsGroup {
   name: string;
-  index: number;
+  index?: number;
   contacts: CupsContact[];
   /** Present only when the server sent something unknown on this group. */
   unknown?: UnknownXml;

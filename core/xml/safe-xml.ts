@@ -1,8 +1,13 @@
 /**
  * Safe, lenient XML parsing for everything the network sends us (SOAP, PIDF, RLMI, WebDialer).
  *
- * - No entity expansion beyond the five predefined entities and character references:
- *   a DOCTYPE is refused outright, so "billion laughs" and external entities cannot happen.
+ * - No entity expansion beyond the five predefined entities and character references
+ *   (`&#233;`, `&#x62;`), which are decoded in element text and attribute values alike, in one
+ *   pass (so `&amp;#x62;` reads `&#x62;`): a DOCTYPE is refused outright, so "billion laughs"
+ *   and external entities cannot happen. A reference to a character XML does not allow
+ *   (`&#0;`, a lone surrogate) makes the document not well-formed.
+ * - Bytes are decoded as the document declares (`decodeXmlBytes`: BOM, then the transport's
+ *   charset, then the XML declaration; UTF-8 when none says), an unknown encoding refused.
  * - A size cap is checked before parsing.
  * - One parse per document where no repair applies (see `parseXml`).
  * - Namespace prefixes are stripped: elements are read by local name, whatever prefix a server
@@ -24,12 +29,36 @@ export class XmlError extends Error {
 export type XmlNode = { [name: string]: XmlValue };
 export type XmlValue = string | XmlNode | XmlValue[];
 
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const REFERENCE = /&(#[xX][0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
+
+/** Whether XML 1.0 allows this code point in a document (production [2] `Char`). */
+const isXmlChar = (c: number) => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+
+/**
+ * Decodes the five predefined entities and character references in one pass. Any other
+ * `&name;` stays as written (it could only be defined by a DOCTYPE, which is refused).
+ */
+export function decodeXmlText(value: string): string {
+  if (!value.includes('&')) return value;
+  return value.replace(REFERENCE, (_m, ref: string) => {
+    if (ref[0] !== '#') return PREDEFINED[ref];
+    const code = ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+    if (!isXmlChar(code)) throw new XmlError(`the character reference &${ref}; names a character XML does not allow`);
+    return String.fromCodePoint(code);
+  });
+}
+
 const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   removeNSPrefix: true,
-  processEntities: true, // only the predefined five and numeric references: DOCTYPEs are refused below
+  // References are decoded by our own single pass (the parser's own leaves numeric ones
+  // literal unless HTML entities are on, which would also expand `&nbsp;` and friends).
+  processEntities: false,
   htmlEntities: false,
+  tagValueProcessor: (_name: string, value: string) => decodeXmlText(value),
+  attributeValueProcessor: (_name: string, value: string) => decodeXmlText(value),
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
@@ -40,10 +69,15 @@ const PARSER_OPTIONS = {
   jPath: false,
 } as const;
 
-const entityParser = new XMLParser(PARSER_OPTIONS);
-// A document without `&` has no references to expand: the entity pass would change nothing.
-const plainParser = new XMLParser({ ...PARSER_OPTIONS, processEntities: false });
-const parser = { parse: (text: string): unknown => (text.includes('&') ? entityParser : plainParser).parse(text) };
+// A document without `&` has no references to decode: its parsers skip the value callbacks.
+const { tagValueProcessor: _t, attributeValueProcessor: _a, ...PLAIN_OPTIONS } = PARSER_OPTIONS;
+const parsers = {
+  stripped: { refs: new XMLParser(PARSER_OPTIONS), plain: new XMLParser(PLAIN_OPTIONS) },
+  /** Keeps prefixes (`r:busy`) and `xmlns` attributes, for readers that resolve namespaces. */
+  prefixed: { refs: new XMLParser({ ...PARSER_OPTIONS, removeNSPrefix: false }), plain: new XMLParser({ ...PLAIN_OPTIONS, removeNSPrefix: false }) },
+};
+const parser = { parse: (t: string): unknown => (t.includes('&') ? parsers.stripped.refs : parsers.stripped.plain).parse(t) };
+const prefixedParser = { parse: (t: string): unknown => (t.includes('&') ? parsers.prefixed.refs : parsers.prefixed.plain).parse(t) };
 
 /** Repairs the unambiguous damage seen in real-world documentation of these protocols. */
 export function repairXml(xml: string): string {
@@ -72,6 +106,11 @@ export interface ParseOptions {
    */
   requireWellFormed?: boolean;
   wellFormedError?: (detail: string) => Error;
+  /**
+   * Resolve namespaces: elements are still keyed by local name, and each element node carries
+   * its namespace URI as `#ns` (see `nsOf`), so a reader can tell `rpid:busy` from `x:busy`.
+   */
+  namespaces?: boolean;
 }
 
 /**
@@ -98,36 +137,139 @@ export function parseXml(xml: string, options: ParseOptions = {}): XmlNode {
   if (xml.length > max || (xml.length * 3 > max && Buffer.byteLength(xml, 'utf8') > max)) throw new XmlError(`The ${what} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`);
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new XmlError(`The ${what} declares a DOCTYPE or entities, which are refused for safety.`);
   let text = xml.replace(/^\uFEFF/, '').trim();
+  if (!text) throw new XmlError(`The ${what} is empty.`);
   if (!text.startsWith('<')) throw new XmlError(`The ${what} is not XML.`);
+  const read = options.namespaces ? (t: string) => resolveNamespaces(prefixedParser.parse(t) as XmlNode) : (t: string) => parser.parse(t) as XmlNode;
+  const readOrWord = (t: string, detail: () => string) => {
+    try {
+      return read(t);
+    } catch (error) {
+      throw new XmlError(detail() || `The ${what} could not be read as XML (${(error as Error).message}).`);
+    }
+  };
   if (options.requireWellFormed) {
     const check = XMLValidator.validate(text);
     if (check !== true) throw options.wellFormedError?.(validationDetail(check)) ?? new XmlError(`The ${what} is not well-formed XML (${validationDetail(check)}).`);
   } else if (!REPAIRABLE.test(text)) {
-    try {
-      return parser.parse(text) as XmlNode;
-    } catch (error) {
+    return readOrWord(text, () => {
       const check = XMLValidator.validate(text);
-      if (check !== true) throw new XmlError(`The ${what} is not well-formed XML (${validationDetail(check)}).`);
-      throw new XmlError(`The ${what} could not be read as XML (${(error as Error).message}).`);
-    }
+      return check !== true ? `The ${what} is not well-formed XML (${validationDetail(check)}).` : '';
+    });
   } else if (XMLValidator.validate(text) !== true) {
     text = repairXml(text);
     const check = XMLValidator.validate(text);
-    if (check !== true) {
-      // Unbalanced or wrongly closed tags: fast-xml-parser still builds a tree from them; we
-      // accept that tree only if the document's structure can be read at all.
-      try {
-        return parser.parse(text) as XmlNode;
-      } catch {
-        throw new XmlError(`The ${what} is not well-formed XML (${validationDetail(check)}).`);
+    // Unbalanced or wrongly closed tags: fast-xml-parser still builds a tree from them; we
+    // accept that tree only if the document's structure can be read at all.
+    if (check !== true) return readOrWord(text, () => `The ${what} is not well-formed XML (${validationDetail(check)}).`);
+  }
+  return readOrWord(text, () => '');
+}
+
+/**
+ * The root element's name as written (prefix included), or undefined when there is none.
+ * Skips the XML declaration, processing instructions and comments.
+ */
+export function rootName(xml: string): string | undefined {
+  const m = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<([A-Za-z_][\w.:-]*)/.exec(xml.replace(/^\uFEFF/, ''));
+  return m?.[1];
+}
+
+/**
+ * Whether the document ends with its root element's end tag (or is a lone empty root), with
+ * nothing but whitespace and comments after: a body cut off in transit fails this even when
+ * the lenient parser would read a tree from it.
+ */
+export function endsWell(xml: string): boolean {
+  const root = rootName(xml);
+  if (!root) return false;
+  const tail = xml.replace(/(?:\s|<!--[\s\S]*?-->)+$/, '');
+  if (tail.endsWith('/>') && new RegExp(`^(?:\\s|<\\?[\\s\\S]*?\\?>|<!--[\\s\\S]*?-->)*<${root.replace(/[.]/g, '\\.')}(?:\\s[^>]*)?/>$`).test(tail.replace(/^\uFEFF/, ''))) return true;
+  return new RegExp(`</${root.replace(/[.]/g, '\\.')}\\s*>$`).test(tail);
+}
+
+/** Namespace URI of an element read with `namespaces: true` ('' for no namespace). */
+export function nsOf(node: XmlNode | undefined): string {
+  const ns = node?.['#ns'];
+  return typeof ns === 'string' ? ns : '';
+}
+
+/**
+ * Turns a tree parsed with prefixes into one keyed by local names, each element tagged with
+ * its namespace URI (`#ns`) from the `xmlns` declarations in scope. URIs are trimmed (servers
+ * and the CUPS guide print `xmlns:dm=" urn:…"`); an undeclared prefix gives '' (no namespace
+ * known). Prefixed attributes are keyed by local name; an unprefixed one wins a clash.
+ */
+function resolveNamespaces(tree: XmlNode, scope: Record<string, string> = { '': '' }): XmlNode {
+  const out: XmlNode = {};
+  for (const key of Object.keys(tree)) {
+    const value = tree[key];
+    if (key[0] === '@' || key === '#text') continue;
+    const colon = key.indexOf(':');
+    const prefix = colon < 0 ? '' : key.slice(0, colon);
+    const local = colon < 0 ? key : key.slice(colon + 1);
+    const list = Array.isArray(value) ? value : [value];
+    const target = (out[local] ??= []) as XmlValue[];
+    for (const item of list) {
+      if (typeof item === 'string') {
+        target.push({ '#text': item, '#ns': scope[prefix] ?? '' });
+        continue;
       }
+      const node = item as XmlNode;
+      let inner = scope;
+      for (const name of Object.keys(node)) {
+        if (name === '@xmlns' || name.startsWith('@xmlns:')) {
+          if (inner === scope) inner = { ...scope };
+          inner[name === '@xmlns' ? '' : name.slice(7)] = String(Array.isArray(node[name]) ? node[name][0] : node[name]).trim();
+        }
+      }
+      const resolved = resolveNamespaces(node, inner);
+      for (const name of Object.keys(node)) {
+        if (name[0] !== '@' || name === '@xmlns' || name.startsWith('@xmlns:')) continue;
+        const at = name.indexOf(':');
+        const attrLocal = at < 0 ? name : `@${name.slice(at + 1)}`;
+        if (at < 0 || resolved[attrLocal] === undefined) resolved[attrLocal] = node[name];
+      }
+      if (node['#text'] !== undefined) resolved['#text'] = node['#text'];
+      resolved['#ns'] = colon < 0 ? (inner[''] ?? '') : (inner[prefix] ?? '');
+      target.push(resolved);
     }
   }
-  try {
-    return parser.parse(text) as XmlNode;
-  } catch (error) {
-    throw new XmlError(`The ${what} could not be read as XML (${(error as Error).message}).`);
+  return out;
+}
+
+/** Encodings a document may declare, by the names servers use (WHATWG labels, lower case). */
+const ENCODING_ALIASES: Record<string, string> = { 'utf8': 'utf-8', 'latin1': 'iso-8859-1', 'latin-1': 'iso-8859-1', 'ucs-2': 'utf-16le' };
+
+/**
+ * Decodes a document's bytes as it declares, by the precedence of RFC 7303 §3: a byte order
+ * mark, then the transport's `charset` (Content-Type), then the XML declaration's `encoding`,
+ * else UTF-8. An encoding this runtime cannot decode is refused in words (never guessed).
+ */
+export function decodeXmlBytes(bytes: Uint8Array, charset?: string, what = 'XML document'): string {
+  const b = bytes;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return new TextDecoder('utf-8').decode(b.subarray(3));
+  if (b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le').decode(b.subarray(2));
+  if (b[0] === 0xfe && b[1] === 0xff) return new TextDecoder('utf-16be').decode(b.subarray(2));
+  let label = charset?.trim().replace(/^"|"$/g, '').toLowerCase();
+  if (!label) {
+    // UTF-16 without a BOM shows as `<\0?\0` (little-endian) or `\0<\0?` (big-endian).
+    if (b[0] === 0x3c && b[1] === 0 && b[2] === 0x3f && b[3] === 0) label = 'utf-16le';
+    else if (b[0] === 0 && b[1] === 0x3c && b[2] === 0 && b[3] === 0x3f) label = 'utf-16be';
+    else {
+      const head = Buffer.from(b.subarray(0, 200)).toString('latin1');
+      label = /^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']/.exec(head)?.[1]?.toLowerCase() ?? 'utf-8';
+    }
   }
+  label = ENCODING_ALIASES[label] ?? label;
+  // A document that declares UTF-16 but arrived without a BOM: little-endian is what Windows sends.
+  if (label === 'utf-16') label = 'utf-16le';
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(label);
+  } catch {
+    throw new XmlError(`The ${what} is in the encoding "${label.slice(0, 40)}", which Presence Desk cannot read.`);
+  }
+  return decoder.decode(b);
 }
 
 /** Children of `node` named `name` (local name), always an array. */
@@ -157,7 +299,7 @@ export function find(node: XmlValue | undefined, name: string): XmlNode | undefi
   const direct = child(node, name);
   if (direct) return direct;
   for (const [key, value] of Object.entries(node)) {
-    if (key.startsWith('@') || key === '#text') continue;
+    if (key.startsWith('@') || key === '#text' || key === '#ns') continue;
     const hit = find(value, name);
     if (hit) return hit;
   }
@@ -179,6 +321,17 @@ export function attr(node: XmlNode | undefined, name: string): string | undefine
   const v = node[`@${name}`];
   if (v === undefined) return undefined;
   return Array.isArray(v) ? String(v[0]) : String(v);
+}
+
+/**
+ * An XML Schema boolean: `true`/`false`/`1`/`0`, surrounding whitespace ignored; undefined for
+ * anything else (absent stays absent, garbage is not guessed). Letter case is ignored because
+ * the CUPS interoperability guide prints `TRUE`/`FALSE` for these fields, and a server built to
+ * the guide may send them so: `TRUE` means true here, not false.
+ */
+export function xsBoolean(value: string | undefined): boolean | undefined {
+  const v = value?.trim().toLowerCase();
+  return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : undefined;
 }
 
 /** Escapes text for XML element content and attribute values. */

@@ -3,12 +3,17 @@
  * per-user state in memory and answering in the interoperability guide's shapes, with its
  * per-item status strings.
  */
-import type { CupsGroup, PresenceRule, RecentComm } from '../../core/cups/types';
+import type { CupsContact, CupsGroup, PresenceRule, RecentComm } from '../../core/cups/types';
 import { attribute as attr, descendant as find, element as child, elements as children, textOf as text, xmlText as e, type LabXmlNode as XmlNode } from '../xml/lab-xml';
 import { EPAS } from './soap-codec';
 
+/** The lab server's own record of a contact: as the server, it knows every attribute. */
+export type LabContact = Required<Omit<CupsContact, 'unknown'>> & Pick<CupsContact, 'unknown'>;
+/** The lab server's own record of a group (assignable to what the client reads). */
+export type LabGroup = Omit<CupsGroup, 'index' | 'contacts'> & { index: number; contacts: LabContact[] };
+
 export interface LabUserState {
-  groups: CupsGroup[];
+  groups: LabGroup[];
   properties: Map<string, { value: string; isPublic: boolean }>;
   presenceRules: Map<string, PresenceRule>;
   recent: RecentComm[];
@@ -17,7 +22,7 @@ export interface LabUserState {
   calendaring: boolean;
 }
 
-export function newUserState(groups: CupsGroup[] = []): LabUserState {
+export function newUserState(groups: LabGroup[] = []): LabUserState {
   return { groups, properties: new Map(), presenceRules: new Map(), recent: [], longTermPresence: undefined, acl: new Map(), calendaring: false };
 }
 
@@ -27,7 +32,7 @@ export const NO_POLICY = 'Invalid Policy name';
 const a = (name: string, value: string | undefined) => (value === undefined ? '' : ` ${name}="${e(value)}"`);
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
 
-function group(state: LabUserState, name: string): CupsGroup | undefined {
+function group(state: LabUserState, name: string): LabGroup | undefined {
   let g = state.groups.find((x) => x.name === name);
   // The unnamed group is the default group: it always exists.
   if (!g && name === '') {

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { makeSelfSignedCertificate } from './certificate';
-import type { CupsGroup, DialingRule } from '../../core/cups/types';
+import type { DialingRule } from '../../core/cups/types';
+import type { LabGroup } from './operations';
 import { attribute as attr, element as child, textOf as text, xmlText as e, type LabXmlNode as XmlNode } from '../xml/lab-xml';
 import { CupsRequestError, EPAS, peekOperation, property as prop, readCupsRequest, soapFault, soapResponse } from './soap-codec';
 import { handleOperation, newUserState, type LabUserState } from './operations';
@@ -36,7 +37,7 @@ export interface LabCupsOptions {
   domain: string;
   presence: { host: string; port: number; protocol: Proto; backup?: { host: string; port: number; protocol: Proto } };
   users: LabUser[];
-  contactLists?: Record<string, CupsGroup[]>;
+  contactLists?: Record<string, LabGroup[]>;
   dialingRules?: DialingRule[];
   /** Keep every user's state (lists, rules, ACLs, recent communications…) in this JSON file. */
   stateFile?: string;
@@ -55,7 +56,7 @@ export interface LabCupsOptions {
    * answer is sent, so whatever mirrors the list (the lab's RLS document) is current by the
    * time the client learns the change succeeded.
    */
-  onContactListChange?: (userId: string, groups: CupsGroup[]) => void | Promise<void>;
+  onContactListChange?: (userId: string, groups: LabGroup[]) => void | Promise<void>;
 }
 
 export type LabFault =
@@ -68,7 +69,7 @@ export type LabFault =
 export interface LabCups {
   url: string;
   port: number;
-  contactList(userId: string): CupsGroup[];
+  contactList(userId: string): LabGroup[];
   /** A user's whole lab state (rules, ACLs, recent communications…), for tests. */
   state(userId: string): LabUserState;
   /** Session key currently valid for a user, if any. */

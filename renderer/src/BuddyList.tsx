@@ -10,7 +10,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { Contact, ContactGroup, Presence } from '../../shared/domain';
-import { filterGroups, flattenRows, indexGroups, presenceProgress, type Filtered, type Row, type SortMode } from './buddy-model';
+import { filterGroups, flattenRows, indexGroups, presenceProgress, SORT_MODES, type Filtered, type Row, type SortMode } from './buddy-model';
 import { ContactMenu, type ContactActions } from './ContactMenu';
 import { groupLayout, rangeWithPinnedHeader } from './pinned-group';
 import { presenceClass, presenceLabel } from './presence-look';
@@ -45,7 +45,8 @@ function loadCollapsed(): Set<string> {
 
 function loadSort(): SortMode {
   try {
-    return localStorage.getItem(SORT_KEY) === 'status' ? 'status' : 'name';
+    const saved = localStorage.getItem(SORT_KEY);
+    return SORT_MODES.find((m) => m === saved) ?? 'name';
   } catch {
     return 'name';
   }
@@ -449,6 +450,9 @@ export function BuddyList({
           </button>
           <button aria-pressed={sort === 'status'} data-testid="sort-status" onClick={() => changeSort('status')}>
             Status
+          </button>
+          <button aria-pressed={sort === 'server'} data-testid="sort-server" title="The order the server lists your contacts in" onClick={() => changeSort('server')}>
+            Server order
           </button>
         </div>
       </div>

@@ -12,7 +12,12 @@
 import type { Availability, Contact, ContactGroup, Presence } from '../../shared/domain';
 import { ONLINE } from './presence-look';
 
-export type SortMode = 'name' | 'status';
+/**
+ * How contacts are ordered within a group: by name, by status, or as the server listed them
+ * ("Server order": the contact list's document order, which the core keeps as received).
+ */
+export type SortMode = 'name' | 'status' | 'server';
+export const SORT_MODES: readonly SortMode[] = ['name', 'status', 'server'];
 
 export interface IndexedContact {
   contact: Contact;
@@ -22,6 +27,8 @@ export interface IndexedContact {
   digits: string;
   /** Position of the contact in name order within its group (ties broken by URI). */
   nameRank: number;
+  /** Position of the contact in its group as the server listed it. */
+  serverRank: number;
 }
 
 export interface IndexedGroup {
@@ -53,7 +60,7 @@ export function indexGroups(groups: ContactGroup[]): IndexedGroup[] {
   // The core keeps the server's document order; groups are shown by the server's `index` (ties: document order).
   return [...groups].sort((a, b) => a.index - b.index).map((g) => {
     const contacts = g.contacts.map(
-      (contact): IndexedContact => ({ contact, key: searchKey(contact), digits: contact.numbers.map(digitsOf).join('\n'), nameRank: 0 }),
+      (contact, serverRank): IndexedContact => ({ contact, key: searchKey(contact), digits: contact.numbers.map(digitsOf).join('\n'), nameRank: 0, serverRank }),
     );
     const byName = [...contacts].sort((a, b) => collator.compare(a.contact.displayName, b.contact.displayName) || (a.contact.uri < b.contact.uri ? -1 : 1));
     byName.forEach((c, i) => (c.nameRank = i));
@@ -102,7 +109,7 @@ export function presenceOf(presence: Record<string, Presence>, uri: string): Ava
 
 /**
  * The rows to draw: a header per group (server order) with online/total of the contacts shown,
- * then, unless the group is collapsed, its contacts in name or status order. While searching
+ * then, unless the group is collapsed, its contacts in name, status or server order. While searching
  * every group with a match is open, so a match is never hidden by a collapsed group.
  */
 export function flattenRows(
@@ -122,6 +129,8 @@ export function flattenRows(
       // Decorate once so the comparator does no lookups (5,000 contacts ≈ 60,000 comparisons).
       const rank = new Map(contacts.map((c) => [c, STATUS_ORDER[presenceOf(presence, c.contact.uri)]]));
       contacts = [...contacts].sort((a, b) => rank.get(a)! - rank.get(b)! || a.nameRank - b.nameRank);
+    } else if (sort === 'server') {
+      contacts = [...contacts].sort((a, b) => a.serverRank - b.serverRank);
     }
     for (const c of contacts) rows.push({ kind: 'contact', key: `c\u0000${g.name}\u0000${c.contact.uri}`, group: g.name, contact: c.contact });
   }

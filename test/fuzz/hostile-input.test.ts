@@ -112,7 +112,8 @@ describe('fuzz: parsers', () => {
       }
     }
     expect(bugs).toEqual([]);
-    expect(ok).toBeGreaterThan(2000);
+    // Not-well-formed mutations are refused (not read leniently), so fewer parse than refuse.
+    expect(ok).toBeGreaterThan(1500);
     expect([...reasons.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);
   });
 
@@ -246,7 +247,7 @@ describe('fuzz: a hostile peer on a live transport', () => {
         if (log.filter((l) => l.includes('sent unreadable data')).length > before) closedByUs += 1;
       }
       // Each framing refusal said why; sip.js said why for each message it dropped.
-      for (const line of log.filter((l) => l.includes('sent unreadable data'))) expect(line).toMatch(/\((SIP message over a stream without Content-Length|SIP body of \d+ bytes is too large|SIP header section too large)\); closing the connection/);
+      for (const line of log.filter((l) => l.includes('sent unreadable data'))) expect(line).toMatch(/\((SIP message over a stream without Content-Length|SIP body of \d+ bytes is too large|SIP header section too large|two different Content-Length headers \(\d+(?: and \d+)+\)|Content-Length ".*" is not a number of bytes)\); closing the connection/);
       expect(closedByUs).toBeGreaterThan(0);
       expect(log.some((l) => /sip\.js (warn|error)/.test(l))).toBe(true);
       expect(sentinelsDelivered).toBeGreaterThan(10);

@@ -32,6 +32,13 @@ describe('buddy list model', () => {
     expect(find('')).toEqual(['# Product team 0/3', 'maria', 'priya', 'sam', '# Support desk 0/2', 'lena', 'omar', '# Empty 0/0']);
   });
 
+  it('offers "Server order": contacts as the server listed them, also while filtering', () => {
+    const server = (q: string) => names(flattenRows(filterGroups(index, q), { sort: 'server', collapsed: none, presence: { 'sip:priya@example.com': p('available') } }));
+    expect(server('')).toEqual(['# Product team 1/3', 'sam', 'maria', 'priya', '# Support desk 0/2', 'omar', 'lena', '# Empty 0/0']);
+    expect(server('a')).toEqual(['# Product team 1/3', 'sam', 'maria', 'priya', '# Support desk 0/2', 'omar', 'lena']);
+    expect(server('408')).toEqual(['# Product team 0/2', 'sam', 'maria']);
+  });
+
   it('filters by display name, nickname, SIP URI and number, hiding groups without a match', () => {
     expect(find('okaf')).toEqual(['# Product team 0/1', 'sam']);
     expect(find('maria c')).toEqual(['# Product team 0/1', 'maria']);

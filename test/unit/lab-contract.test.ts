@@ -41,7 +41,7 @@ const asSent = (xml: string, key?: string) =>
 const clientReads = (xml: string, element: string): XmlNode | undefined => find(parseXml(xml, { what: 'example' }), element);
 
 const byIndex = (groups: CupsGroup[]) =>
-  groups.map((g) => ({ name: g.name, index: g.index, contacts: [...g.contacts].sort((x, y) => x.index - y.index) })).sort((x, y) => x.index - y.index);
+  groups.map((g) => ({ name: g.name, index: g.index, contacts: [...g.contacts].sort((x, y) => (x.index ?? 0) - (y.index ?? 0)) })).sort((x, y) => (x.index ?? 0) - (y.index ?? 0));
 
 describe('CUPS SOAP: the lab server and the client agree on the guide’s examples', () => {
   let lab: LabCups;

@@ -2,13 +2,14 @@
  * PIDF (RFC 3863) with RPID activities (RFC 4480) and the Cisco extensions CUPS uses
  * (`ce:available`, `ce:dnd`, `so:source`, `sc:servcaps`, `ce:model`).
  *
- * Parsing reads elements by local name, so any prefix (or the CUPS guide's damaged namespace
- * declarations) works; elements we do not interpret are kept in the parsed model
- * (`extensions`) rather than dropped; a document with no tuples means the contact is offline
- * (that is what a presence server sends for someone never signed in).
+ * Parsing reads elements by namespace and local name, so any prefix works, and the CUPS guide's
+ * damaged namespace declarations are repaired or tolerated (see `parsePidf` for the rules);
+ * elements we do not interpret are kept in the parsed model (`extensions`) rather than
+ * dropped; a document with no tuples means the contact is offline (that is what a presence
+ * server sends for someone never signed in). An empty body is refused, not read as offline.
  */
 import type { Availability, DevicePresence, OwnAvailability, Presence } from '../../../shared/domain';
-import { attr, children, escapeXml, find, parseXml, text, type XmlNode } from '../../xml/safe-xml';
+import { attr, child, children, decodeXmlBytes, escapeXml, nsOf, parseXml, repairXml, text, XmlError, xsBoolean, type XmlNode } from '../../xml/safe-xml';
 
 export const PIDF_MAX_BYTES = 256 * 1024;
 
@@ -90,11 +91,48 @@ const ACTIVITIES: Array<[string, Availability]> = [
   ['available', 'available'],
 ];
 
-/** Element local names (RPID activities) inside the first `activities` under `node`. */
-function activityNames(node: XmlNode | undefined): string[] {
-  const activities = find(node, 'activities');
-  if (!activities) return [];
-  return Object.keys(activities).filter((k) => !k.startsWith('@') && k !== '#text');
+/** The namespaces a presence document is read by. */
+export const PIDF_NS = 'urn:ietf:params:xml:ns:pidf';
+export const DATA_MODEL_NS = 'urn:ietf:params:xml:ns:pidf:data-model';
+/** RFC 4480, plus the CUPS guide's printed `urn:ietf:params:xml:pidf:rpid` (CUPS itself sends that). */
+const RPID_NS = new Set(['urn:ietf:params:xml:ns:pidf:rpid', 'urn:ietf:params:xml:pidf:rpid']);
+/** Cisco's RPID extensions, with the guide's printed variant. */
+const CISCO_NS = new Set(['urn:cisco:params:xml:ns:pidf:rpid', 'urn:cisco:params:xml:pidf:rpid']);
+/** Cisco's own activity values (`ce:available`, `ce:dnd`); its other elements are not activities. */
+const CISCO_ACTIVITIES = new Set(['available', 'dnd']);
+const CPIM_PIDF_NS = 'urn:ietf:params:xml:ns:cpim-pidf';
+
+/** The typed refusal of a presence document: the contact's previous state stays. */
+export class PidfError extends XmlError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PidfError';
+  }
+}
+
+const elementKeys = (node: XmlNode) => Object.keys(node).filter((k) => k[0] !== '@' && k[0] !== '#');
+
+/**
+ * The activities of a tuple or person: the children of its own `rpid:activities` elements that
+ * are RPID activities (or Cisco's activity values). A `note` inside `activities` describes the
+ * activity, not the person; an element named like an activity in some other namespace is not one.
+ * An element whose prefix was never declared ('' namespace, print damage) takes the namespace
+ * of the `activities` element around it.
+ */
+function activityNames(node: XmlNode): string[] {
+  const names: string[] = [];
+  for (const activities of children(node, 'activities')) {
+    const outer = nsOf(activities);
+    if (!RPID_NS.has(outer) && outer !== '') continue;
+    for (const name of elementKeys(activities)) {
+      if (name === 'note') continue;
+      for (const element of children(activities, name)) {
+        const ns = nsOf(element) || outer;
+        if ((RPID_NS.has(ns) || (CISCO_NS.has(ns) && CISCO_ACTIVITIES.has(name))) && !names.includes(name)) names.push(name);
+      }
+    }
+  }
+  return names;
 }
 
 function availabilityOf(names: string[]): Availability | undefined {
@@ -102,7 +140,7 @@ function availabilityOf(names: string[]): Availability | undefined {
   return undefined;
 }
 
-/** An element we do not interpret, kept as parsed (local names) so nothing is lost. */
+/** An element we do not interpret, kept as parsed (local names, `#ns` namespaces) so nothing is lost. */
 export interface PidfExtension {
   name: string;
   value: XmlNode;
@@ -119,7 +157,7 @@ export interface PidfTuple {
   source?: string;
   /** Cisco `ce:model` (device model). */
   model?: string;
-  /** Service capabilities (`sc:servcaps`), each `true`/`false`. */
+  /** Service capabilities (`sc:servcaps`), each read as an XML Schema boolean. */
   servcaps?: Record<string, boolean>;
   /** RPID activities on the tuple itself (local names). */
   activities: string[];
@@ -141,6 +179,8 @@ export interface ParsedPidf {
   devices: DevicePresence[];
   tuples: PidfTuple[];
   persons: PidfPerson[];
+  /** The document-level `<note>` (a direct child of `<presence>`), '' when none. */
+  note: string;
   /** Top-level elements that are neither tuple nor person nor note (e.g. `dm:device`). */
   extensions: PidfExtension[];
   /** True when the document was read only after repairing known damage. */
@@ -153,18 +193,22 @@ export interface ParsedPidf {
  * (`xmlns:sc="urn:…:servcaps >`).
  */
 function repairPidf(body: string): string {
-  return body
-    .replace(/<([\w.-]+:)?sercvaps\b/g, '<$1servcaps')
-    .replace(/<\/([\w.-]+:)?sercvaps\s*>/g, '</$1servcaps>')
-    .replace(/(\s[\w.:-]+=")([^"<>]*?)\s*>/g, '$1$2">');
+  return repairXml(
+    body
+      .replace(/<([\w.-]+:)?sercvaps\b/g, '<$1servcaps')
+      .replace(/<\/([\w.-]+:)?sercvaps\s*>/g, '</$1servcaps>')
+      .replace(/(\s[\w.:-]+=")([^"<>]*?)\s*>/g, '$1$2">'),
+  );
 }
 
 /**
  * Last resort for a damaged PIDF: drops the parts that never affect the shown state (service
- * capabilities, device model, user-input).
+ * capabilities, device model, user-input, including the guide's user-input printed without its
+ * start tag: `</ce:model>>active</r:user-input>`).
  */
 function salvage(body: string): string {
   return body
+    .replace(/(<\/[\w.:-]+\s*>)>[^<]*<\/([\w.-]+:)?user-input\s*>/g, '$1')
     .replace(/<([\w.-]+:)?(servcaps|sercvaps)\b[\s\S]*?<\/([\w.-]+:)?(servcaps|sercvaps)\s*>/g, '')
     .replace(/<([\w.-]+:)?model\b[^>]*>[^<]*<\/([\w.-]+:)?model\s*>/g, '')
     .replace(/<([\w.-]+:)?user-input\b[^>]*>[^<]*<\/([\w.-]+:)?user-input\s*>/g, '');
@@ -176,26 +220,34 @@ const PRESENCE_KNOWN = new Set(['tuple', 'person', 'note']);
 
 function extensionsOf(node: XmlNode, known: Set<string>): PidfExtension[] {
   const out: PidfExtension[] = [];
-  for (const [name, value] of Object.entries(node)) {
-    if (name.startsWith('@') || name === '#text' || known.has(name)) continue;
+  for (const name of elementKeys(node)) {
+    if (known.has(name)) continue;
+    const value = node[name];
     for (const v of Array.isArray(value) ? value : [value]) out.push({ name, value: typeof v === 'string' ? { '#text': v } : (v as XmlNode) });
   }
   return out;
 }
 
+/** The first non-empty `note` child of `node` in one of `namespaces` ('' = no namespace known). */
+function noteOf(node: XmlNode, namespaces: string[]): string {
+  for (const note of children(node, 'note')) if (namespaces.includes(nsOf(note)) && text(note)) return text(note);
+  return '';
+}
+
 function readTuple(tuple: XmlNode, i: number): PidfTuple {
-  const basic = text(find(find(tuple, 'status'), 'basic')).trim().toLowerCase();
+  const basic = text(child(child(tuple, 'status'), 'basic')).trim().toLowerCase();
   const contactNode = children(tuple, 'contact')[0];
   const priority = Number(attr(contactNode, 'priority'));
   const caps = children(tuple, 'servcaps')[0] ?? children(tuple, 'sercvaps')[0];
-  const servcaps = caps
-    ? Object.fromEntries(
-        Object.keys(caps)
-          .filter((k) => !k.startsWith('@') && k !== '#text')
-          .map((k) => [k, text(children(caps, k)[0]).trim().toLowerCase() === 'true']),
-      )
-    : undefined;
-  const source = text(find(tuple, 'source')).trim();
+  let servcaps: Record<string, boolean> | undefined;
+  if (caps) {
+    servcaps = {};
+    for (const k of elementKeys(caps)) {
+      const flag = xsBoolean(text(children(caps, k)[0]));
+      if (flag !== undefined) servcaps[k] = flag;
+    }
+  }
+  const source = text(children(tuple, 'source')[0]).trim();
   const model = text(children(tuple, 'model')[0]).trim();
   const userInput = text(children(tuple, 'user-input')[0]).trim();
   const contact = text(contactNode).trim();
@@ -203,8 +255,8 @@ function readTuple(tuple: XmlNode, i: number): PidfTuple {
     id: attr(tuple, 'id') ?? `t${i}`,
     basic: basic === 'open' || basic === 'closed' ? basic : '',
     ...(contact ? { contact } : {}),
-    ...(contactNode && Number.isFinite(priority) ? { priority } : {}),
-    note: text(children(tuple, 'note')[0]),
+    ...(contactNode && attr(contactNode, 'priority') !== undefined && Number.isFinite(priority) ? { priority } : {}),
+    note: noteOf(tuple, [PIDF_NS, '']),
     ...(source ? { source } : {}),
     ...(model ? { model } : {}),
     ...(servcaps ? { servcaps } : {}),
@@ -214,37 +266,64 @@ function readTuple(tuple: XmlNode, i: number): PidfTuple {
   };
 }
 
-/** Parses a PIDF body (throws XmlError for what cannot be read). An empty body → no devices. */
-export function parsePidf(body: string): ParsedPidf {
-  if (!body.trim()) return { entity: '', devices: [], tuples: [], persons: [], extensions: [], repaired: false };
+const read = (body: string) =>
+  parseXml(body, { maxBytes: PIDF_MAX_BYTES, what: 'presence document', requireWellFormed: true, namespaces: true, wellFormedError: (d) => new PidfError(`The presence document is not well-formed XML (${d}).`) });
+
+/**
+ * Parses a PIDF body. Throws `PidfError` (an `XmlError`) for a document that is empty, not
+ * well-formed (after the known print damage is repaired), or not a presence document, so the
+ * caller keeps the contact's previous state. Bytes are decoded as they declare (`charset`
+ * from the Content-Type, a BOM, or the XML declaration).
+ *
+ * Read by namespace: PIDF (RFC 3863) `presence`/`tuple`/`status`/`note`, data model (RFC 4479)
+ * `person`, RPID (RFC 4480) `activities`, and the Cisco extensions. A device's note is, in this
+ * order of precedence: the tuple's own `<note>`; else the person's `<dm:note>` (direct child);
+ * else the document-level `<note>` (direct child of `<presence>`). A note inside `rpid:mood`,
+ * `rpid:activities` or any other element describes that element and is never the person's note.
+ */
+export function parsePidf(input: string | Uint8Array, charset?: string): ParsedPidf {
+  const body = typeof input === 'string' ? input : decodeXmlBytes(input, charset, 'presence document');
+  if (!body.trim()) throw new PidfError('The presence document is empty.');
   let tree: XmlNode;
   let repaired = false;
   try {
-    tree = parseXml(body, { maxBytes: PIDF_MAX_BYTES, what: 'presence document' });
+    tree = read(body);
   } catch (error) {
+    if (!(error instanceof PidfError)) throw error;
     // Only a document that fails as sent is repaired: first without losing anything, then,
     // failing that, by dropping the parts that never change the shown state.
     const fixed = repairPidf(body);
     repaired = true;
     try {
       if (fixed === body) throw error;
-      tree = parseXml(fixed, { maxBytes: PIDF_MAX_BYTES, what: 'presence document' });
+      tree = read(fixed);
     } catch {
       const salvaged = salvage(fixed);
       if (salvaged === fixed) throw error;
-      tree = parseXml(salvaged, { maxBytes: PIDF_MAX_BYTES, what: 'presence document' });
+      try {
+        tree = read(salvaged);
+      } catch {
+        throw error;
+      }
     }
   }
-  const presence = find(tree, 'presence');
-  if (!presence) throw new Error('The presence document has no <presence> element.');
-  const persons: PidfPerson[] = children(presence, 'person').map((p, i) => ({
-    id: attr(p, 'id') ?? `p${i}`,
-    activities: activityNames(p),
-    note: text(find(p, 'note')),
-    extensions: extensionsOf(p, PERSON_KNOWN),
-  }));
+  const presence = child(tree, 'presence');
+  const rootNs = nsOf(presence);
+  if (!presence || (rootNs !== PIDF_NS && rootNs !== CPIM_PIDF_NS && rootNs !== '')) {
+    const root = elementKeys(tree).find((k) => k !== '?xml');
+    throw new PidfError(`The document is not a presence document (its root is <${root ?? '?'}>${rootNs ? ` in ${rootNs}` : ''}).`);
+  }
+  const persons: PidfPerson[] = children(presence, 'person')
+    .filter((p) => [DATA_MODEL_NS, PIDF_NS, ''].includes(nsOf(p)))
+    .map((p, i) => ({
+      id: attr(p, 'id') ?? `p${i}`,
+      activities: activityNames(p),
+      note: noteOf(p, [DATA_MODEL_NS, PIDF_NS, '']),
+      extensions: extensionsOf(p, PERSON_KNOWN),
+    }));
+  const documentNote = noteOf(presence, [PIDF_NS, CPIM_PIDF_NS, '']);
   const personActivity = persons.map((p) => availabilityOf(p.activities)).find((a) => a !== undefined);
-  const personNote = persons.map((p) => p.note).find(Boolean) ?? '';
+  const personNote = persons.map((p) => p.note).find(Boolean) ?? documentNote;
   const tuples = children(presence, 'tuple').map(readTuple);
   const devices = tuples.map((tuple): DevicePresence => {
     const open = tuple.basic !== 'closed';
@@ -256,7 +335,7 @@ export function parsePidf(body: string): ParsedPidf {
       ...(tuple.source ? { source: tuple.source } : {}),
     };
   });
-  return { entity: attr(presence, 'entity') ?? '', devices, tuples, persons, extensions: extensionsOf(presence, PRESENCE_KNOWN), repaired };
+  return { entity: attr(presence, 'entity') ?? '', devices, tuples, persons, note: documentNote, extensions: extensionsOf(presence, PRESENCE_KNOWN), repaired };
 }
 
 /**

@@ -68,15 +68,15 @@ export function parseRlmi(xml: string): Rlmi {
 
 /** The general reader: safe-xml's parser, with the refusals and leniency it gives every document. */
 function readRlmiTree(xml: string): RawList {
-  // A full state removes every member it does not name, so a damaged one must not be read
-  // leniently (a truncated list would drop contacts): it has to be well-formed. It is validated
-  // once, before the parse, instead of again after it.
-  const fullStateDeclared = /\bfullState\s*=\s*["'](?:true|1)["']/.test(xml);
+  // A damaged document is never read leniently: a truncated full state would drop contacts,
+  // a truncated partial one would report fewer changes than the server sent, and a duplicated
+  // attribute leaves which value counts to chance. It is validated once, before the parse.
+  const fullState = /\bfullState\s*=\s*["'](?:true|1)["']/.test(xml);
   const tree = parseXml(xml, {
     maxBytes: RLMI_MAX_BYTES,
     what: 'resource list (RLMI) document',
-    requireWellFormed: fullStateDeclared,
-    wellFormedError: (detail) => new RlmiError(`full-state RLMI document is not well-formed XML (${detail})`),
+    requireWellFormed: true,
+    wellFormedError: (detail) => new RlmiError(`${fullState ? 'full-state ' : ''}RLMI document is not well-formed XML (${detail})`),
   });
   const list = find(tree, 'list');
   if (!list) throw new RlmiError('RLMI document has no <list> element');

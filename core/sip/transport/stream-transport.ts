@@ -31,6 +31,7 @@
  * ```
  */
 import { randomBytes } from 'node:crypto';
+import { checkSipMessage, declaredLength, FramingError } from '../message/message-checks';
 import type { Socket } from 'node:net';
 import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
@@ -79,7 +80,12 @@ export interface StreamSocketFactory {
 const CRLF2 = Buffer.from('\r\n\r\n');
 const PING = '\r\n\r\n';
 
-/** Splits complete SIP messages off the front of a byte buffer. Exported for tests. */
+/**
+ * Splits complete SIP messages off the front of a byte buffer. Exported for tests.
+ * Framing is by Content-Length in bytes; every Content-Length header must agree (see
+ * message-checks.ts). On a violation it throws `FramingError` carrying the messages it had
+ * already framed from the same bytes, so none of them is lost with the connection.
+ */
 export class SipStreamFramer {
   private buffer: Buffer = Buffer.alloc(0);
   constructor(private readonly maxBytes = 4 * 1024 * 1024) {}
@@ -89,24 +95,30 @@ export class SipStreamFramer {
     return this.buffer.length === 0;
   }
 
-  /** Adds bytes; returns the complete messages now available. Throws on a framing violation. */
+  /** Adds bytes; returns the complete messages now available. Throws `FramingError` on a framing violation. */
   push(chunk: Buffer): string[] {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     const out: string[] = [];
+    const fail = (message: string): never => {
+      throw new FramingError(message, out);
+    };
     for (;;) {
       let start = 0;
       while (start < this.buffer.length && (this.buffer[start] === 13 || this.buffer[start] === 10)) start += 1;
       if (start) this.buffer = this.buffer.subarray(start);
       const end = this.buffer.indexOf(CRLF2);
       if (end < 0) {
-        if (this.buffer.length > this.maxBytes) throw new Error('SIP header section too large');
+        if (this.buffer.length > this.maxBytes) fail('SIP header section too large');
         return out;
       }
-      const head = this.buffer.subarray(0, end).toString('utf8');
-      const m = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/im.exec(head);
-      if (!m) throw new Error('SIP message over a stream without Content-Length');
-      const length = Number(m[1]);
-      if (length > this.maxBytes) throw new Error(`SIP body of ${length} bytes is too large`);
+      let length: number | undefined;
+      try {
+        length = declaredLength(this.buffer.subarray(0, end).toString('utf8'));
+      } catch (error) {
+        fail((error as Error).message);
+      }
+      if (length === undefined) return fail('SIP message over a stream without Content-Length');
+      if (length > this.maxBytes) fail(`SIP body of ${length} bytes is too large`);
       const total = end + 4 + length;
       if (this.buffer.length < total) return out;
       out.push(decodeSipMessage(this.buffer.subarray(0, total)));
@@ -182,17 +194,29 @@ export class StreamTransport extends TransportBase {
       socket.on('data', (chunk: Buffer) => {
         this.heard(chunk, framer.between);
         let messages: string[];
+        let fault: Error | undefined;
         try {
           messages = framer.push(chunk);
         } catch (error) {
-          this.options.log?.(`sip: ${host}:${port} sent unreadable data (${(error as Error).message}); closing the connection`);
-          socket.destroy();
-          return;
+          // Messages framed before the fault are whole: deliver them, then close.
+          messages = error instanceof FramingError ? error.framed : [];
+          fault = error as Error;
         }
         for (const message of messages) {
           this.options.trace?.record({ protocol: 'sip', direction: 'in', peer: this.peer, raw: message });
           if (this.isPingAnswer(message)) continue;
+          try {
+            checkSipMessage(message);
+          } catch (error) {
+            this.options.log?.(`sip: dropped a message from ${host}:${port} (${(error as Error).message})`);
+            continue;
+          }
           deliverSafely(this.onMessage, message, `${host}:${port}`, this.options.log);
+        }
+        if (fault) {
+          this.options.log?.(`sip: ${host}:${port} sent unreadable data (${fault.message}); closing the connection`);
+          socket.destroy();
+          return;
         }
       });
       socket.once('error', (error: NodeJS.ErrnoException) => {

@@ -46,7 +46,8 @@ import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
 import type { TraceSink } from '../../trace';
 import { TransportBase, deliverSafely } from './transport-base';
-import { checkComplete, summariseSip, withLocalPort, withoutLocalPort, type SipSummary } from './udp-datagram';
+import { checkSipMessage, type SipSummary } from '../message/message-checks';
+import { summariseSip, withLocalPort, withoutLocalPort } from './udp-datagram';
 import { UdpTransactions, type UdpStats } from './udp-transactions';
 
 export { summariseSip, type SipSummary } from './udp-datagram';
@@ -340,8 +341,8 @@ export class UdpTransport extends TransportBase {
     const raw = decodeSipMessage(data);
     let summary: SipSummary;
     try {
-      summary = summariseSip(raw);
-      checkComplete(data, raw);
+      const headEnd = raw.indexOf('\r\n\r\n');
+      summary = checkSipMessage(raw, headEnd < 0 ? undefined : data.length - (Buffer.byteLength(raw.slice(0, headEnd)) + 4));
     } catch (error) {
       this.stats.unreadableDatagrams += 1;
       this.log(`dropped an unreadable datagram from ${from} (${(error as Error).message})`);

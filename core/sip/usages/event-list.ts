@@ -59,7 +59,28 @@ export interface ApplyResult {
 
 /** Content types a NOTIFY of an event list may carry. */
 export function isEventListBody(contentType: string | undefined): boolean {
-  return parseContentType(contentType ?? '').type === 'multipart/related';
+  const type = parseContentType(contentType ?? '').type;
+  return type === 'multipart/related' || type === 'application/rlmi+xml';
+}
+
+/** How deep lists inside lists are read; deeper parts are reported as problems. */
+export const MAX_NESTING = 4;
+
+/** A resource of the list (or of a list nested in it) with the part holding its state, if any. */
+interface Entry {
+  uri: string;
+  instance: RlmiInstance | undefined;
+  part: MimePart | undefined;
+}
+
+/** The root RLMI of a body: bare RLMI, or the root part of a multipart/related. */
+function readList(body: string, contentType: ContentType, limits: MultipartOptions): { rlmi: Rlmi; parts: MimePart[] } {
+  if (contentType.type === 'application/rlmi+xml') return { rlmi: parseRlmi(body), parts: [] };
+  if (contentType.type !== 'multipart/related') throw new Error(`expected multipart/related or application/rlmi+xml, got ${contentType.type || 'no Content-Type'}`);
+  const parts = parseMultipart(body, contentType, limits);
+  const root = rootPart(parts, contentType);
+  if (root.contentType.type !== 'application/rlmi+xml') throw new Error(`the root part is ${root.contentType.type}, not application/rlmi+xml`);
+  return { rlmi: parseRlmi(root.body), parts };
 }
 
 interface Known {
@@ -107,16 +128,10 @@ export class EventListState {
 
   /** Applies one NOTIFY body; throws `EventListError` when the body cannot be read at all. */
   apply(body: string, contentTypeHeader: string, at = Date.now()): ApplyResult {
-    let contentType: ContentType;
     let parts: MimePart[];
     let rlmi: Rlmi;
     try {
-      contentType = parseContentType(contentTypeHeader);
-      if (contentType.type !== 'multipart/related') throw new Error(`expected multipart/related, got ${contentType.type || 'no Content-Type'}`);
-      parts = parseMultipart(body, contentType, this.limits);
-      const root = rootPart(parts, contentType);
-      if (root.contentType.type !== 'application/rlmi+xml') throw new Error(`the root part is ${root.contentType.type}, not application/rlmi+xml`);
-      rlmi = parseRlmi(root.body);
+      ({ rlmi, parts } = readList(body, parseContentType(contentTypeHeader), this.limits));
     } catch (error) {
       throw new EventListError(`event-list NOTIFY not readable: ${(error as Error).message}`);
     }
@@ -127,15 +142,11 @@ export class EventListState {
     const gap = !rlmi.fullState && last !== undefined && rlmi.version > last + 1;
     this._version = rlmi.version;
 
-    const byCid = new Map(parts.filter((p) => p.contentId).map((p) => [p.contentId, p]));
     const changes: MemberChange[] = [];
     const problems: string[] = [];
     const seen = new Set<string>();
-    for (const resource of rlmi.resources) {
-      const uri = normaliseAor(resource.uri);
+    for (const { uri, instance, part } of this.entries(rlmi, parts, problems, 0)) {
       seen.add(uri);
-      const instance = pickInstance(resource.instances, byCid);
-      const part = instance?.cid ? byCid.get(instance.cid) : undefined;
       let presence: Presence;
       if (part) {
         const type = part.contentType.type;
@@ -170,5 +181,31 @@ export class EventListState {
       }
     }
     return { ...base, outcome: 'applied', gap, changes, problems };
+  }
+
+  /** The resources of `rlmi` with their state parts; a nested list's members in its place. */
+  private entries(rlmi: Rlmi, parts: MimePart[], problems: string[], depth: number): Entry[] {
+    const byCid = new Map(parts.filter((p) => p.contentId).map((p) => [p.contentId, p]));
+    const out: Entry[] = [];
+    for (const resource of rlmi.resources) {
+      const uri = normaliseAor(resource.uri);
+      const instance = pickInstance(resource.instances, byCid);
+      const part = instance?.cid ? byCid.get(instance.cid) : undefined;
+      if (part?.contentType.type !== 'multipart/related') {
+        out.push({ uri, instance, part });
+        continue;
+      }
+      if (depth + 1 >= MAX_NESTING) {
+        problems.push(`${uri}: a list nested more than ${MAX_NESTING} deep was not read`);
+        continue;
+      }
+      try {
+        const nested = readList(part.body, part.contentType, this.limits);
+        out.push(...this.entries(nested.rlmi, nested.parts, problems, depth + 1));
+      } catch (error) {
+        problems.push(`${uri}: nested list not readable: ${(error as Error).message}`);
+      }
+    }
+    return out;
   }
 }

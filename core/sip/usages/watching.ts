@@ -159,8 +159,11 @@ export class Watching {
     this.subscribers.set(uri, subscription);
     subscription.on('notify', ({ body }) => {
       try {
-        const parsed = parsePidf(body);
-        this.context.presence(uri, composePresence(parsed.devices));
+        // An active NOTIFY with no body: nothing is published for this contact (a presence
+        // server's answer for someone never signed in), shown offline. The PIDF reader itself
+        // refuses an empty document, which inside an event list keeps the member's state.
+        const devices = body.trim() ? parsePidf(body).devices : [];
+        this.context.presence(uri, composePresence(devices));
       } catch (error) {
         this.context.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);
       }

@@ -153,18 +153,18 @@ function nextMessages(count: number): Promise<ChatMessage[]> {
 }
 
 describe('DeskSession', () => {
-  it("signs in, keeps the server's document order of groups and contacts, watches everyone, publishes own status", async () => {
+  it('signs in, keeps groups and contacts in the server’s document order, watches everyone, publishes own status', async () => {
     const phases: string[] = [];
     session.on('session:state', (s) => phases.push(s.phase));
     const state = await signIn();
     expect(state.phase).toBe('signed-in');
     expect(phases).toEqual(['signing-in', 'signed-in']);
     const snap = session.snapshot();
-    // The core never sorts: display order is the renderer's choice.
+    // Document order, whatever the index attributes say: the renderer offers that as "Server order".
     expect(snap.groups.map((g) => g.name)).toEqual(['Later', 'First']);
-    expect(snap.groups[1].contacts.map((c) => [c.uri, c.displayName])).toEqual([
-      ['sip:bob@lab.test', 'Bobby'],
-      ['sip:amy@lab.test', 'amy'],
+    expect(snap.groups[1].contacts.map((c) => [c.uri, c.displayName, c.index])).toEqual([
+      ['sip:bob@lab.test', 'Bobby', 2],
+      ['sip:amy@lab.test', 'amy', 1],
     ]);
     expect(sip.watched.sort()).toEqual(['sip:amy@lab.test', 'sip:bob@lab.test', 'sip:zoe@lab.test']);
     expect(sip.published).toEqual([{ availability: 'available', note: '' }]);

@@ -2,13 +2,12 @@
  * Event-list NOTIFY bodies (RFC 4662): multipart/related framing, RLMI, version ordering,
  * instance states, and what bad input does (a specific error, nothing changed, no crash).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventListError, EventListState } from '../../../core/sip/usages/event-list';
 import { MultipartError, parseContentType, parseMultipart, rootPart } from '../../../core/sip/codecs/multipart';
 import { RlmiError, parseRlmi } from '../../../core/sip/codecs/rlmi';
 import { B, CT, LIST, body, pidf, uri, type Member } from '../../support/event-list-bodies';
+import { guideLines } from '../../support/spec-examples';
 
 describe('multipart/related', () => {
   it('reads parameters, quoted or not', () => {
@@ -235,8 +234,7 @@ describe('event-list state', () => {
   it('reads the CUPS guide’s event-list example (Example 3), damaged PIDF and all', () => {
     // The guide prints the NOTIFY on one line; its parts are reassembled with the guide's own
     // Content-IDs. The flattened original is refused with a specific error.
-    const spec = readFileSync(join(import.meta.dirname, '../../../../shared/spec/002_c87905c8cdcde07a.txt'), 'utf8');
-    const line = spec.split('\n').find((l) => l.startsWith('NOTIFY sip:handset0'))!;
+    const line = guideLines.find((l) => l.startsWith('NOTIFY sip:handset0'))!;
     const rlmi = line.slice(line.indexOf('<?xml'), line.indexOf('</list>') + '</list>'.length);
     const presences = [...line.matchAll(/<\?xml version="1.0" encoding="UTF-8"\?><presence[\s\S]*?<\/presence>/g)].map((m) => m[0]);
     expect(presences).toHaveLength(2);

@@ -1,18 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DevicePresence } from '../../../shared/domain';
-import { buildPidf, composePresence, parsePidf } from '../../../core/sip/codecs/pidf';
+import { buildPidf, composePresence, parsePidf, PidfError } from '../../../core/sip/codecs/pidf';
+import { pidfExample } from '../../support/spec-examples';
 
-const spec = readFileSync(join(import.meta.dirname, '../../../../shared/spec/002_c87905c8cdcde07a.txt'), 'utf8');
-
-/** The PIDF body of the guide's Example N (a SIP message printed on one line). */
-function pidfOf(n: number): string {
-  const lines = spec.split('\n');
-  const caption = lines.findIndex((l) => l.startsWith(`Example ${n} `) && !l.includes(' shows '));
-  const line = lines[caption + 1];
-  return line.slice(line.indexOf('<?xml'), line.lastIndexOf('</presence>') + '</presence>'.length);
-}
+const pidfOf = pidfExample;
 
 describe('PIDF', () => {
   it('round-trips each own status', () => {
@@ -44,8 +35,9 @@ describe('PIDF', () => {
     expect(parsed.devices).toEqual([{ id: 't0', availability: 'available', note: '', source: 'Manually set by persona' }]);
   });
 
-  it('an empty NOTIFY body or a document without tuples means offline', () => {
-    expect(composePresence(parsePidf('').devices).availability).toBe('offline');
+  it('a document without tuples means offline; an empty body is refused in words', () => {
+    expect(() => parsePidf('')).toThrow(PidfError);
+    expect(() => parsePidf(' \r\n')).toThrow('The presence document is empty.');
     expect(composePresence(parsePidf('<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@x"/>').devices).availability).toBe('offline');
   });
 
@@ -117,8 +109,8 @@ describe('PIDF model: every own state, Cisco extensions, unknown elements kept',
       `<dm:person id="p"><x:mood>happy</x:mood></dm:person></presence>`;
     const parsed = parsePidf(body);
     expect(parsed.extensions.map((e) => e.name)).toEqual(['future', 'device']);
-    expect(parsed.extensions[0].value).toEqual({ '@level': ['2'], thing: ['a'] });
-    expect(parsed.tuples[0].extensions).toEqual([{ name: 'extra', value: { '#text': '1' } }]);
+    expect(parsed.extensions[0].value).toEqual({ '@level': ['2'], '#ns': 'urn:example', thing: [{ '#text': 'a', '#ns': 'urn:example' }] });
+    expect(parsed.tuples[0].extensions).toEqual([{ name: 'extra', value: { '#text': '1', '#ns': 'urn:example' } }]);
     expect(parsed.persons[0].extensions.map((e) => e.name)).toEqual(['mood']);
   });
 

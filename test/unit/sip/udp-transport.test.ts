@@ -239,8 +239,9 @@ describe('UDP transport: bad input and size limits', () => {
   });
 
   it('summarises compact header forms and refuses a mismatched CSeq', () => {
-    expect(summariseSip('NOTIFY sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h:1;branch=z9hG4bKx\r\ni: c1\r\nCSeq: 3 NOTIFY\r\n\r\n')).toMatchObject({ kind: 'request', method: 'NOTIFY', branch: 'z9hG4bKx', callId: 'c1' });
-    expect(() => summariseSip('NOTIFY sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h:1;branch=z9hG4bKx\r\ni: c1\r\nCSeq: 3 MESSAGE\r\n\r\n')).toThrow(/does not match/);
+    expect(summariseSip('NOTIFY sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h:1;branch=z9hG4bKx\r\ni: c1\r\nt: <sip:a@b>\r\nf: <sip:c@d>;tag=1\r\nCSeq: 3 NOTIFY\r\n\r\n')).toMatchObject({ kind: 'request', method: 'NOTIFY', branch: 'z9hG4bKx', callId: 'c1' });
+    expect(() => summariseSip('NOTIFY sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h:1;branch=z9hG4bKx\r\ni: c1\r\nt: <sip:a@b>\r\nf: <sip:c@d>;tag=1\r\nCSeq: 3 MESSAGE\r\n\r\n')).toThrow(/does not match/);
+    expect(() => summariseSip('NOTIFY sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h:1;branch=z9hG4bKx\r\ni: c1\r\nCSeq: 3 NOTIFY\r\n\r\n')).toThrow(/no To header/);
   });
 });
 

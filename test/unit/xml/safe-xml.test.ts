@@ -5,16 +5,30 @@
  */
 import { describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { parseXml, repairXml, XmlError, type XmlNode } from '../../../core/xml/safe-xml';
+import { decodeXmlText, parseXml, repairXml, XmlError, type XmlNode } from '../../../core/xml/safe-xml';
 import { IS_COMPOSING_BODIES, PIDF_BODIES, SOAP_BODIES } from '../../fixtures/fuzz/corpus';
 import { mutate, seededRandom } from '../../support/mutate';
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, processEntities: true, htmlEntities: false, parseTagValue: false, parseAttributeValue: false, trimValues: true, textNodeName: '#text', isArray: () => true });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  processEntities: false,
+  htmlEntities: false,
+  tagValueProcessor: (_n: string, v: string) => decodeXmlText(v),
+  attributeValueProcessor: (_n: string, v: string) => decodeXmlText(v),
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  textNodeName: '#text',
+  isArray: () => true,
+});
 
 function reference(xml: string, what = 'XML', max = 10 * 1024 * 1024): XmlNode {
   if (Buffer.byteLength(xml, 'utf8') > max) throw new XmlError(`The ${what} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`);
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new XmlError(`The ${what} declares a DOCTYPE or entities, which are refused for safety.`);
   let text = xml.replace(/^\uFEFF/, '').trim();
+  if (!text) throw new XmlError(`The ${what} is empty.`);
   if (!text.startsWith('<')) throw new XmlError(`The ${what} is not XML.`);
   if (XMLValidator.validate(text) !== true) {
     text = repairXml(text);

@@ -1,0 +1,144 @@
+/**
+ * The checks every SIP message passes before a transport hands it on, read without a full
+ * parse: the start line, the headers the transport itself relies on, and the RFC 3261 ranges
+ * of the numbers a stack acts on. A message that fails is dropped with the reason in words
+ * (`SipMessageError`); a stream whose framing cannot be trusted any more is a `FramingError`.
+ *
+ * What is accepted and refused follows RFC 3261 and the verdicts of RFC 4475 (the torture
+ * tests, `test/unit/sip/rfc4475.test.ts`):
+ * - methods are tokens (RFC 3261 §25.1), so `!interesting-Method0123456789_*+\`.%indeed'~` is a
+ *   method, in the start line and in CSeq alike; the CSeq method must be the request's;
+ * - CSeq numbers are below 2^31 (§8.1.1.5), Max-Forwards at most 255 (§20.22: 0–255 by
+ *   practice; the RFC's grammar is 1*DIGIT but RFC 4475 §3.1.2.4 treats 300 as invalid),
+ *   Expires (delta-seconds) at most 2^32−1 (§20.19, §25.1);
+ * - every Content-Length header (long or compact form) must say the same number: two that
+ *   differ leave the body's end to chance, so the message is refused (over a stream, the
+ *   connection, since the next message's start is unknown);
+ * - To, From and Request-URI may carry any absolute URI (`isbn:`, `name:`): this layer does not
+ *   refuse schemes it does not speak (RFC 4475 §3.1.1.12).
+ * - a datagram's body shorter than its Content-Length is truncated and refused (§18.3).
+ */
+
+export class SipMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SipMessageError';
+  }
+}
+
+/** The stream cannot be framed any more; `framed` holds the messages read before the fault. */
+export class FramingError extends Error {
+  constructor(
+    message: string,
+    readonly framed: string[] = [],
+  ) {
+    super(message);
+    this.name = 'FramingError';
+  }
+}
+
+/** What a transport needs to know of a SIP message (read without a full parse). */
+export interface SipSummary {
+  kind: 'request' | 'response';
+  /** Request method, or the CSeq method of a response (upper case). */
+  method: string;
+  status?: number;
+  /** Top Via branch (or a key built from Call-ID and CSeq for pre-RFC 3261 peers). */
+  branch: string;
+  callId: string;
+}
+
+/** RFC 3261 §25.1 `token`. */
+const TOKEN = "[A-Za-z0-9\\-.!%*_+`'~]+";
+const TOKEN_RE = new RegExp(`^${TOKEN}$`);
+const CSEQ_RE = new RegExp(`^(\\d+)[ \\t]+(${TOKEN})$`);
+const REQUEST_LINE = new RegExp(`^(${TOKEN}) (\\S+) SIP/2\\.0$`);
+const STATUS_LINE = /^SIP\/2\.0 (\d{3})(?: .*)?$/;
+const MAX_CSEQ = 2 ** 31 - 1;
+const MAX_EXPIRES = 2 ** 32 - 1;
+const MAX_FORWARDS = 255;
+
+/** Header lines of a header section, folded lines joined (RFC 3261 §7.3.1). */
+function headerLines(head: string): string[] {
+  return head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
+}
+
+/** Every value of a header, by long and compact name (case-insensitive), in order. */
+function values(lines: string[], long: string, short?: string): string[] {
+  const out: string[] = [];
+  const l = long.toLowerCase();
+  const s = short?.toLowerCase();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (name === l || name === s) out.push(line.slice(colon + 1).trim());
+  }
+  return out;
+}
+
+/**
+ * The body length a header section declares: undefined when it has no Content-Length;
+ * throws when a value is not a number or two values differ.
+ */
+export function declaredLength(head: string): number | undefined {
+  const found = values(headerLines(head), 'content-length', 'l');
+  if (found.length === 0) return undefined;
+  for (const v of found) if (!/^\d{1,10}$/.test(v)) throw new SipMessageError(`Content-Length ${shown(v)} is not a number of bytes`);
+  const distinct = new Set(found.map(Number));
+  if (distinct.size > 1) throw new SipMessageError(`two different Content-Length headers (${[...distinct].join(' and ')})`);
+  return Number(found[0]);
+}
+
+/** A value as quoted in an error: cut short, control characters escaped. */
+const shown = (value: string) => JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value);
+
+const number = (value: string, what: string, max: number): number => {
+  if (!/^\d+$/.test(value)) throw new SipMessageError(`${what} ${shown(value)} is not a number`);
+  // Leading zeros are allowed (RFC 4475 §3.1.1.1): compare the value, not the digits' count.
+  const n = Number(value);
+  if (!(n <= max)) throw new SipMessageError(`${what} ${value.length > 20 ? `${value.slice(0, 20)}…` : value} is beyond its range (at most ${max})`);
+  return n;
+};
+
+/**
+ * Checks one SIP message and reads what a transport needs from it. `bodyBytes`, when given
+ * (a datagram), is the size of what follows the header section, checked against Content-Length.
+ */
+export function checkSipMessage(raw: string, bodyBytes?: number): SipSummary {
+  const headEnd = raw.indexOf('\r\n\r\n');
+  if (headEnd < 0) throw new SipMessageError('no end of the header section');
+  const head = raw.slice(0, headEnd);
+  const lines = headerLines(head);
+  const start = lines[0] ?? '';
+  const one = (long: string, short?: string) => values(lines, long, short)[0];
+  const via = one('via', 'v');
+  const cseq = one('cseq');
+  const callId = one('call-id', 'i');
+  if (!via) throw new SipMessageError('no Via header');
+  if (!callId) throw new SipMessageError('no Call-ID header');
+  if (one('to', 't') === undefined) throw new SipMessageError('no To header');
+  if (one('from', 'f') === undefined) throw new SipMessageError('no From header');
+  const cseqMatch = cseq === undefined ? null : CSEQ_RE.exec(cseq);
+  if (!cseqMatch) throw new SipMessageError(cseq === undefined ? 'no CSeq header' : `unreadable CSeq ${shown(cseq)}`);
+  number(cseqMatch[1]!, 'CSeq number', MAX_CSEQ);
+  const cseqMethod = cseqMatch[2]!.toUpperCase();
+  for (const v of values(lines, 'max-forwards')) number(v, 'Max-Forwards', MAX_FORWARDS);
+  // An Expires that is not delta-seconds (an RFC 2543 date) is ignored by the stack, not refused.
+  for (const v of values(lines, 'expires')) if (/^\d+$/.test(v)) number(v, 'Expires', MAX_EXPIRES);
+  const length = declaredLength(head);
+  if (bodyBytes !== undefined && length !== undefined && length > bodyBytes) throw new SipMessageError(`truncated: Content-Length ${length} but ${bodyBytes} body bytes`);
+  const branchMatch = /;\s*branch\s*=\s*([^;,\s]+)/i.exec(via.split(',')[0]!);
+  const branch = branchMatch?.[1]?.startsWith('z9hG4bK') ? branchMatch[1] : `${callId}|${cseqMatch[1]} ${cseqMethod}`;
+  const response = STATUS_LINE.exec(start);
+  if (response) return { kind: 'response', method: cseqMethod, status: Number(response[1]), branch, callId };
+  const request = REQUEST_LINE.exec(start);
+  if (!request) throw new SipMessageError(`unreadable start line ${shown(start)}`);
+  const method = request[1]!.toUpperCase();
+  if (method !== cseqMethod && method !== 'ACK' && method !== 'CANCEL') throw new SipMessageError(`CSeq method ${cseqMethod} does not match ${method}`);
+  return { kind: 'request', method, branch, callId };
+}
+
+/** Whether `value` is an RFC 3261 token (a method, a parameter name). */
+export const isToken = (value: string): boolean => TOKEN_RE.test(value);
