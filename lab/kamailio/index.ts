@@ -25,6 +25,12 @@ export interface KamailioOptions {
   log?: (line: string) => void;
   /** Also run the resource list server (RFC 4662) with its tables in a private MariaDB. */
   rls?: boolean;
+  /**
+   * How PUBLISH, SUBSCRIBE and MESSAGE are challenged: `qop` (default) offers qop=auth with
+   * nonce counts; `plain` is a stock Kamailio's MD5 digest without qop (REGISTER is never
+   * offered qop). SUBSCRIBE is answered 200 in both.
+   */
+  digest?: 'qop' | 'plain';
 }
 
 /** A user's resource list: the list URI they subscribe to and its members (AORs). */
@@ -133,7 +139,9 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
         .replaceAll('@@STORE_TOKEN@@', randomBytes(12).toString('hex'))
         .replaceAll('@@MODULES@@', modules)
         .replaceAll('@@DB_DIR@@', dbDir)
-        .replaceAll('@@RLS_DB_URL@@', mariadb?.url ?? ''),
+        .replaceAll('@@RLS_DB_URL@@', mariadb?.url ?? '')
+        .replaceAll('@@CHALLENGE_FLAGS@@', options.digest === 'plain' ? '0' : '1')
+        .replaceAll('@@NONCE_COUNT@@', options.digest === 'plain' ? '' : 'modparam("auth", "nonce_count", 1)'),
     );
   writeConfig();
 
