@@ -34,6 +34,7 @@ import { EventListSubscription, type ListSubscriptionState } from './usages/rls'
 import { MULTIPART_MAX_BYTES } from './codecs/multipart';
 import { normaliseAor } from '../uri';
 import { installFastGrammar } from './message/sip-grammar';
+import { installFastMessages } from './message/fast-message';
 import { DigestCredentialCache } from './message/digest';
 
 export { SipError } from './message/sip-error';
@@ -93,6 +94,11 @@ try {
   installFastGrammar();
 } catch (error) {
   console.error(`${(error as Error).message} Using sip.js's own parser.`);
+}
+try {
+  installFastMessages();
+} catch (error) {
+  console.error(`${(error as Error).message} Using sip.js's own message methods.`);
 }
 
 const COMPOSING_TYPE = 'application/im-iscomposing+xml';
