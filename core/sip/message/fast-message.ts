@@ -10,8 +10,8 @@
  *    (`data.substring(start, start + 2).match(/(^\r\n)/)`);
  *  - an outgoing request's `getHeader`/`hasHeader` for a header it does not have compiles a
  *    new `RegExp` to look through the extra headers, every time;
- *  - outgoing requests measure their body's UTF-8 length with `encodeURIComponent` and a regular
- *    expression.
+ *  - incoming messages and outgoing requests measure their body's UTF-8 length with
+ *    `encodeURIComponent` and a regular expression (a PIDF body is mostly characters it escapes).
  * This replaces those methods on sip.js's message classes (and `Parser.parseMessage`) with the
  * same logic, minus the repeated work: header names are normalised once per distinct name (the
  * table is bounded: names from the network beyond it are normalised each time, as before),
@@ -29,6 +29,7 @@ import { OutgoingRequestMessage } from 'sip.js/lib/core/messages/outgoing-reques
 import { Parser } from 'sip.js/lib/core/messages/parser.js';
 import { headerize } from 'sip.js/lib/core/messages/utils.js';
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
+import { UserAgent, UserAgentState } from 'sip.js';
 
 /** Distinct header names remembered (a session uses a few dozen; hostile input cannot grow it past this). */
 const NAMES_LIMIT = 512;
@@ -201,11 +202,101 @@ function utf8Length(body: string): number {
   return Buffer.byteLength(body, 'utf8');
 }
 
+type Agent = {
+  state: UserAgentState;
+  logger: Logger;
+  options: { sipjsId: string; viaHost: string };
+  getLogger(category: string): Logger;
+  userAgentCore: { replyStateless(m: unknown, o: { statusCode: number }): void; receiveIncomingRequestFromTransport(m: unknown): void; receiveIncomingResponseFromTransport(m: unknown): void };
+};
+
+/** sip.js's `UserAgent.onTransportMessage` (the checks every incoming message passes), with body lengths from `Buffer.byteLength`. */
+function onTransportMessage(this: Agent, messageString: string): void {
+  const message = Parser.parseMessage(messageString, this.getLogger('sip.Parser') as never) as (IncomingRequestMessage | IncomingResponseMessage) | undefined;
+  if (!message) {
+    this.logger.warn('Failed to parse incoming message. Dropping.');
+    return;
+  }
+  if (this.state === UserAgentState.Stopped && message instanceof IncomingRequestMessage) {
+    this.logger.warn(`Received ${message.method} request while stopped. Dropping.`);
+    return;
+  }
+  const hasMinimumHeaders = () => {
+    for (const header of ['from', 'to', 'call_id', 'cseq', 'via']) {
+      if (!message.hasHeader(header)) {
+        this.logger.warn(`Missing mandatory header field : ${header}.`);
+        return false;
+      }
+    }
+    return true;
+  };
+  if (message instanceof IncomingRequestMessage) {
+    if (!hasMinimumHeaders()) {
+      this.logger.warn(`Request missing mandatory header field. Dropping.`);
+      return;
+    }
+    if (!message.toTag && message.callId.substr(0, 5) === this.options.sipjsId) {
+      this.userAgentCore.replyStateless(message, { statusCode: 482 });
+      return;
+    }
+    const contentLength = message.getHeader('content-length');
+    if (contentLength && utf8Length(message.body) < Number(contentLength)) {
+      this.userAgentCore.replyStateless(message, { statusCode: 400 });
+      return;
+    }
+  }
+  if (message instanceof IncomingResponseMessage) {
+    if (!hasMinimumHeaders()) {
+      this.logger.warn(`Response missing mandatory header field. Dropping.`);
+      return;
+    }
+    if (message.getHeaders('via').length > 1) {
+      this.logger.warn('More than one Via header field present in the response. Dropping.');
+      return;
+    }
+    if (message.via.host !== this.options.viaHost || message.via.port !== undefined) {
+      this.logger.warn('Via sent-by in the response does not match UA Via host value. Dropping.');
+      return;
+    }
+    const contentLength = message.getHeader('content-length');
+    if (contentLength && utf8Length(message.body) < Number(contentLength)) {
+      this.logger.warn('Message body length is lower than the value in Content-Length header field. Dropping.');
+      return;
+    }
+  }
+  if (message instanceof IncomingRequestMessage) {
+    this.userAgentCore.receiveIncomingRequestFromTransport(message);
+    return;
+  }
+  if (message instanceof IncomingResponseMessage) {
+    this.userAgentCore.receiveIncomingResponseFromTransport(message);
+    return;
+  }
+  throw new Error('Invalid message type.');
+}
+
+/**
+ * The checks `onTransportMessage` above copies, in the order sip.js 0.21 makes them: each
+ * must still be in sip.js's own (also once bundled, where names may get a digit suffix).
+ */
+const ON_TRANSPORT_MESSAGE_SHAPE = [
+  /Parser\d*\.parseMessage\(/,
+  /UserAgentState\d*\.Stopped && message\d* instanceof IncomingRequestMessage/,
+  /\["from", "to", "call_id", "cseq", "via"\]/,
+  /statusCode: 482/,
+  /utf8Length\d*\(message\d*\.body\)[\s\S]*statusCode: 400/,
+  /getHeaders\("via"\)\.length > 1/,
+  /via\.host !== this\.options\.viaHost \|\| message\d*\.via\.port !== (?:undefined|void 0)/,
+  /utf8Length\d*\(message\d*\.body\)/,
+  /receiveIncomingRequestFromTransport[\s\S]*receiveIncomingResponseFromTransport/,
+];
+
 const originals = {
   incoming: Object.fromEntries(Object.keys(incoming).map((k) => [k, (IncomingMessage.prototype as unknown as Record<string, unknown>)[k]])),
   outgoing: Object.fromEntries(Object.keys(outgoing).map((k) => [k, (OutgoingRequestMessage.prototype as unknown as Record<string, unknown>)[k]])),
   parseMessage: Parser.parseMessage,
   toString: OutgoingRequestMessage.prototype.toString,
+  onTransportMessage: (UserAgent.prototype as unknown as { onTransportMessage: unknown }).onTransportMessage,
 };
 let installed = false;
 
@@ -253,9 +344,13 @@ export function installFastMessages(): void {
   }
   if (typeof Parser.parseMessage !== 'function' || typeof Parser.parseHeader !== 'function') throw new Error('sip.js messages: Parser.parseMessage/parseHeader are missing; the fast message parser cannot be installed.');
   if (!sameToString()) throw new Error('sip.js messages: OutgoingRequestMessage.toString writes requests differently; the fast message methods cannot be installed.');
+  const own = String(originals.onTransportMessage);
+  const missing = ON_TRANSPORT_MESSAGE_SHAPE.find((check) => !check.test(own));
+  if (missing || own.split('\n').length > 110) throw new Error(`sip.js messages: UserAgent.onTransportMessage no longer checks messages as expected (${missing ?? 'longer'}); the fast message methods cannot be installed.`);
   Object.assign(IncomingMessage.prototype, incoming);
   Object.assign(OutgoingRequestMessage.prototype, outgoing, { toString: outgoingToString });
   (Parser as { parseMessage: unknown }).parseMessage = parseMessage;
+  (UserAgent.prototype as unknown as { onTransportMessage: unknown }).onTransportMessage = onTransportMessage;
   installed = true;
 }
 
@@ -265,6 +360,7 @@ export function uninstallFastMessages(): void {
   Object.assign(IncomingMessage.prototype, originals.incoming);
   Object.assign(OutgoingRequestMessage.prototype, originals.outgoing, { toString: originals.toString });
   (Parser as { parseMessage: unknown }).parseMessage = originals.parseMessage;
+  (UserAgent.prototype as unknown as { onTransportMessage: unknown }).onTransportMessage = originals.onTransportMessage;
   installed = false;
 }
 

@@ -9,8 +9,12 @@ import { OutgoingRequestMessage } from 'sip.js/lib/core/messages/outgoing-reques
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
 import { fastMessagesInstalled, headerName, installFastMessages, uninstallFastMessages } from '../../../core/sip/message/fast-message';
 import '../../../core/sip/account';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
+import { UserAgent } from 'sip.js';
 
 /** SIP messages captured from the lab Kamailio (the fuzz corpus's captures). */
 const CAPTURED: string[] = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/fuzz/captured-sip.json'), 'utf8'));
@@ -70,4 +74,47 @@ describe('fast sip.js messages', () => {
     expect(readBack(make())).toEqual(fast);
     expect(String(fast[0])).toContain('Content-Length: 23\r\n');
   });
+
+  it('check incoming messages as sip.js does: a body shorter than its Content-Length is refused with 400', () => {
+    const sent: unknown[] = [];
+    const agent = {
+      state: 'Started',
+      logger: { warn: () => {}, error: () => {} },
+      options: { sipjsId: 'xxxxx', viaHost: 'h' },
+      getLogger: () => ({ warn: () => {}, error: () => {} }),
+      userAgentCore: { replyStateless: (_m: unknown, o: { statusCode: number }) => sent.push(o.statusCode), receiveIncomingRequestFromTransport: () => sent.push('request'), receiveIncomingResponseFromTransport: () => sent.push('response') },
+    };
+    const request = (body: string, length: number) => `MESSAGE sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\nFrom: <sip:k@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: c1\r\nCSeq: 1 MESSAGE\r\nContent-Length: ${length}\r\n\r\n${body}`;
+    const deliver = (text: string) => (UserAgent.prototype as unknown as { onTransportMessage(this: unknown, m: string): void }).onTransportMessage.call(agent, text);
+    deliver(request('hé', 3)); // three bytes: whole
+    deliver(request('hé', 4)); // one byte short
+    deliver('SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP h:5060;branch=z9hG4bK1\r\nFrom: <sip:k@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: c1\r\nCSeq: 1 MESSAGE\r\n\r\n'); // Via with a port: not ours
+    const fast = [...sent];
+    sent.length = 0;
+    uninstallFastMessages();
+    deliver(request('hé', 3));
+    deliver(request('hé', 4));
+    deliver('SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP h:5060;branch=z9hG4bK1\r\nFrom: <sip:k@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: c1\r\nCSeq: 1 MESSAGE\r\n\r\n');
+    expect(fast).toEqual(['request', 400]);
+    expect(sent).toEqual(fast);
+  });
+
+  it('are installed in the bundled app too (the bundler reprints sip.js’s source)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pd-messages-'));
+    try {
+      const root = join(import.meta.dirname, '../../..');
+      writeFileSync(
+        join(dir, 'entry.ts'),
+        `import { fastMessagesInstalled } from ${JSON.stringify(join(root, 'core/sip/message/fast-message.ts'))};\n` +
+          `import ${JSON.stringify(join(root, 'core/sip/account.ts'))};\n` +
+          `console.log(JSON.stringify({ installed: fastMessagesInstalled() }));\n`,
+      );
+      // As scripts/build-electron.mjs bundles Electron's main process.
+      await build({ entryPoints: [join(dir, 'entry.ts')], outfile: join(dir, 'out.cjs'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['electron'], logLevel: 'silent', nodePaths: [join(root, 'node_modules')], define: { 'import.meta.url': '__importMetaUrl' }, banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" } });
+      const result = execFileSync(process.execPath, [join(dir, 'out.cjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(JSON.parse(result.trim().split('\n').pop()!)).toEqual({ installed: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
