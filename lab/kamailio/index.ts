@@ -31,6 +31,11 @@ export interface KamailioOptions {
    * offered qop). SUBSCRIBE is answered 200 in both.
    */
   digest?: 'qop' | 'plain';
+  /**
+   * Benchmarks: called for each NOTIFY with a body the server sends to a watcher whose user
+   * name starts with `bs-` (watcher's user name, presentity URI), from the server's log.
+   */
+  onNotifyLog?: (watcher: string, presentity: string) => void;
 }
 
 /** A user's resource list: the list URI they subscribe to and its members (AORs). */
@@ -156,7 +161,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     // stays for tm's 32 s wait timer after it ends. A 5,000-member list took ~200 MB; a second
     // list subscription within those 32 s (signing in again) ran out of 256 MB and Kamailio
     // failed every request. Only touched pages are resident, so the headroom costs nothing idle.
-    const defines = [...(options.msilo ? ['-A', 'WITH_MSILO'] : []), ...(mariadb ? ['-A', 'WITH_RLS'] : [])];
+    const defines = [...(options.msilo ? ['-A', 'WITH_MSILO'] : []), ...(mariadb ? ['-A', 'WITH_RLS'] : []), ...(options.onNotifyLog ? ['-A', 'WITH_NOTIFY_LOG'] : [])];
     const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', mariadb ? '1024' : '256', '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...defines], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Kamailio forks workers that hold sockets, so a kill must reach them all.
@@ -175,8 +180,18 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     process.once('exit', onExit);
     dieWithParent(proc, { group: true });
     proc.once('exit', () => process.removeListener('exit', onExit));
+    let partial = '';
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();
+      if (options.onNotifyLog) {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        if (partial.length > 65_536) partial = '';
+        for (const line of lines) {
+          const m = line.includes('PD-NOTIFY') ? /PD-NOTIFY (\S+) (\S+)/.exec(line) : null;
+          if (m) options.onNotifyLog(m[1], m[2]);
+        }
+      }
       if (output.length < 20_000) output += text;
       for (const line of text.split('\n')) if (/ERROR|CRITICAL|WARNING/.test(line)) log(`kamailio: ${line.trim()}`);
     };
