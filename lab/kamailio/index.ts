@@ -36,6 +36,8 @@ export interface KamailioOptions {
    * name starts with `bs-` (watcher's user name, presentity URI), from the server's log.
    */
   onNotifyLog?: (watcher: string, presentity: string) => void;
+  /** Shared memory in MB (default 256, 1024 with RLS): benchmarks keep tens of thousands of transactions. */
+  sharedMemoryMb?: number;
 }
 
 /** A user's resource list: the list URI they subscribe to and its members (AORs). */
@@ -162,7 +164,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     // list subscription within those 32 s (signing in again) ran out of 256 MB and Kamailio
     // failed every request. Only touched pages are resident, so the headroom costs nothing idle.
     const defines = [...(options.msilo ? ['-A', 'WITH_MSILO'] : []), ...(mariadb ? ['-A', 'WITH_RLS'] : []), ...(options.onNotifyLog ? ['-A', 'WITH_NOTIFY_LOG'] : [])];
-    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', mariadb ? '1024' : '256', '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...defines], {
+    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', String(options.sharedMemoryMb ?? (mariadb ? 1024 : 256)), '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...defines], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Kamailio forks workers that hold sockets, so a kill must reach them all.
       detached: true,
