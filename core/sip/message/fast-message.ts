@@ -160,18 +160,22 @@ function parseMessage(data: string, logger: Logger): IncomingRequestMessage | In
   }
   const firstLine = data.substring(0, end);
   const parsed = Grammar.parse(firstLine, 'Request_Response') as -1 | { method?: string; uri?: unknown; status_code?: number; reason_phrase?: string };
+  // Fields set as sip.js's parser sets them (some are read-only in its typings).
   let message: (IncomingRequestMessage | IncomingResponseMessage) & Record<string, unknown>;
+  let fields: Record<string, unknown>;
   if (parsed === -1) {
     logger.warn('error parsing first line of SIP message: "' + firstLine + '"');
     return undefined;
   } else if (!parsed.status_code) {
     message = new IncomingRequestMessage() as IncomingRequestMessage & Record<string, unknown>;
-    message.method = parsed.method;
-    message.ruri = parsed.uri;
+    fields = message;
+    fields.method = parsed.method;
+    fields.ruri = parsed.uri;
   } else {
     message = new IncomingResponseMessage() as IncomingResponseMessage & Record<string, unknown>;
-    message.statusCode = parsed.status_code;
-    message.reasonPhrase = parsed.reason_phrase;
+    fields = message;
+    fields.statusCode = parsed.status_code;
+    fields.reasonPhrase = parsed.reason_phrase;
   }
   message.data = data;
   headerStart = end + 2;
@@ -301,7 +305,8 @@ const originals = {
 let installed = false;
 
 /** An outgoing request's text, as sip.js writes it, with body lengths from `Buffer.byteLength`. */
-function outgoingToString(this: Outgoing & { method: string; ruri: { toRaw(): string }; options: { optionTags: string[]; userAgentString: string }; body?: string | { body?: string; contentType?: string } }): string {
+type Written = { method: string; ruri: { toRaw(): string }; headers: Record<string, string[]>; extraHeaders: string[]; options: { optionTags: string[]; userAgentString: string }; body?: string | { body?: string; contentType?: string } };
+function outgoingToString(this: Written): string {
   let msg = this.method + ' ' + this.ruri.toRaw() + ' SIP/2.0\r\n';
   for (const header in this.headers) {
     const parts = this.headers[header];
