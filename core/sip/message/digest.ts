@@ -144,6 +144,8 @@ export interface DigestCredentialCacheOptions {
    * Requests answered with one qop nonce before a fresh challenge is fetched (default 255:
    * Kamailio's `nonce_count` keeps nc in one byte and calls a nonce with nc above 255 stale).
    * A nonce without qop has no nc: it is reused until `maxAgeMs` or the server refuses it.
+   * With 32 or more, one request goes out plain when an eighth of the uses is left, so the
+   * next nonce is known before this one is used up.
    */
   maxUsesPerNonce?: number;
   /** A nonce older than this is not used in advance (default 5 minutes, Kamailio's `nonce_expire`). */
@@ -184,6 +186,8 @@ export class DigestCredentialCache implements RequestCredentials {
   private notReusable = false;
   /** Requests this cache answered in advance, with the nonce it used (to tell a refusal). */
   private readonly preAnswered = new WeakMap<OutgoingRequestMessage, string>();
+  /** The qop nonce for which one request already went out plain to fetch the next. */
+  private renewing: string | undefined;
   /** The probe was answered without a challenge: requests go out at once. */
   private open = false;
   /** H(username:realm:password) per realm and algorithm. */
@@ -247,6 +251,12 @@ export class DigestCredentialCache implements RequestCredentials {
   authorize(message: OutgoingRequestMessage): boolean {
     const known = this.known;
     if (!known || message.method === 'REGISTER' || !this.usable()) return false;
+    // Near the end of a qop nonce's uses, one request goes out plain to fetch the next nonce
+    // while the others still use this one: nobody waits for a new probe at the last use.
+    if (known.qop && this.renewing !== known.nonce && this.maxUses >= 32 && (this.counts.get(known.nonce) ?? 0) >= this.maxUses - Math.floor(this.maxUses / 8)) {
+      this.renewing = known.nonce;
+      return false;
+    }
     const value = digestAuthorization({
       username: this.username,
       password: this.password,

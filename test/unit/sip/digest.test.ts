@@ -193,6 +193,25 @@ describe('DigestCredentialCache', () => {
     expect(round2.map((a) => `${a.nonce}/${a.nc}`)).toEqual(['n2/00000001', 'n2/00000002', 'n2/00000003']);
   });
 
+  it('fetches the next nonce before the last one is used up: one request goes out plain, nobody waits', async () => {
+    cache = makeCache({ maxUsesPerNonce: 64 });
+    watch(1);
+    sip.respond(sip.take('SUBSCRIBE')[0], 407, 'Proxy Authentication Required', challenge('n1'), 'srv');
+    await settle();
+    sip.take('SUBSCRIBE');
+    watch(60, 1);
+    const sent = sip.take('SUBSCRIBE');
+    expect(sent).toHaveLength(60); // none waiting
+    const plain = sent.filter((r) => !answerOf(r));
+    expect(plain).toHaveLength(1); // at nc 56 of 64: one fetches the next nonce
+    expect(sent.filter((r) => answerOf(r)?.nonce === 'n1').map((r) => answerOf(r)!.nc).at(-1)).toBe('0000003c');
+    sip.respond(plain[0], 407, 'Proxy Authentication Required', challenge('n2'), 'srv');
+    await settle();
+    expect(answerOf(sip.take('SUBSCRIBE')[0])).toMatchObject({ nonce: 'n2', nc: '00000001' });
+    watch(1, 100);
+    expect(answerOf(sip.take('SUBSCRIBE')[0])).toMatchObject({ nonce: 'n2', nc: '00000002' });
+  });
+
   it('does not use a nonce older than its maximum age in advance', async () => {
     watch(1);
     sip.respond(sip.take('SUBSCRIBE')[0], 407, 'Proxy Authentication Required', challenge('n1'), 'srv');
