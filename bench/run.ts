@@ -7,13 +7,15 @@
  * - Presence change on the server → event at a watcher (p50, p99), real Kamailio over TCP.
  * - SIP messages read per second through sip.js, against sip.js's own grammar entry point.
  * - IM loopback round trip (send → peer receives → peer answers → received), p50.
+ * - Sign-in to full presence against baresip on two server profiles (bench/sign-in.ts).
  */
 import { XMLParser } from 'fast-xml-parser';
 import { buildPidf, parsePidf, composePresence, SipAccount } from '../core/sip';
 import { startKamailio } from '../lab/kamailio';
 import type { Presence } from '../shared/domain';
 import { buddyListBench } from './buddy-list';
-import { eventListParsing, signInBenchmark } from './rls';
+import { eventListParsing } from './rls';
+import { parseSignInArgs, signInComparison } from './sign-in';
 import { sipParsing } from './sip-parse';
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -99,8 +101,10 @@ async function onKamailio(): Promise<void> {
   }
 }
 
-// `npm run bench -- sign-in` runs only the 1,000-contact sign-in (to repeat it on a busy machine).
+// `npm run bench -- sign-in [--rounds N] [--sizes 1000,2000] [--rls 5000|0]` runs only the
+// sign-in comparison with baresip (bench/sign-in.ts); options also apply to the full run.
 const only = process.argv[2];
+const signIn = parseSignInArgs(process.argv.slice(only === 'sign-in' ? 3 : 2));
 console.log('Presence Desk benchmarks (this machine, this run)');
 if (only !== 'sign-in') {
   sipParsing();
@@ -109,5 +113,5 @@ if (only !== 'sign-in') {
   await buddyListBench(row);
   eventListParsing();
 }
-await signInBenchmark(1000);
+await signInComparison(signIn);
 console.log('Not yet measured here: 20 server restarts (the reliability suite restarts Kamailio 5 times).');

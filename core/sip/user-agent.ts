@@ -10,6 +10,7 @@ import type { TraceSink } from '../trace';
 import { MULTIPART_MAX_BYTES } from './codecs/multipart';
 import { DigestCredentialCache } from './message/digest';
 import { installFastGrammar } from './message/sip-grammar';
+import { installFastMessages } from './message/fast-message';
 import { SipError } from './message/sip-error';
 import { ReachError, localAddressFor, transportSetup, type SipServer, type TlsTrust, type UdpTuning } from './transport/transport-choice';
 import { REFRESH_PERCENT, registerAndWait, unregisterAndWait } from './usages/registration';
@@ -23,6 +24,12 @@ try {
   installFastGrammar();
 } catch (error) {
   console.error(`${(error as Error).message} Using sip.js's own parser.`);
+}
+// Header names, line scanning and body lengths without sip.js's generic machinery (fast-message.ts).
+try {
+  installFastMessages();
+} catch (error) {
+  console.error(`${(error as Error).message} Using sip.js's own message methods.`);
 }
 
 /** A started, registered user agent and what belongs to it alone. */

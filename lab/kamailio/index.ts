@@ -26,6 +26,19 @@ export interface KamailioOptions {
   rls?: boolean;
   /** Start Kamailio again when it dies on its own, as a service manager would (the demo lab). */
   restartOnExit?: boolean;
+  /**
+   * How PUBLISH, SUBSCRIBE and MESSAGE are challenged: `qop` (default) offers qop=auth with
+   * nonce counts; `plain` is a stock Kamailio's MD5 digest without qop (REGISTER is never
+   * offered qop). SUBSCRIBE is answered 200 in both.
+   */
+  digest?: 'qop' | 'plain';
+  /**
+   * Benchmarks: called for each NOTIFY with a body the server sends to a watcher whose user
+   * name starts with `bs-` (watcher's user name, presentity URI), from the server's log.
+   */
+  onNotifyLog?: (watcher: string, presentity: string) => void;
+  /** Shared memory in MB (default 256, 1024 with RLS): benchmarks keep tens of thousands of transactions. */
+  sharedMemoryMb?: number;
 }
 
 /** A user's resource list: the list URI they subscribe to and its members (AORs). */
@@ -144,7 +157,9 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
         .replaceAll('@@STORE_TOKEN@@', randomBytes(12).toString('hex'))
         .replaceAll('@@MODULES@@', modules)
         .replaceAll('@@DB_DIR@@', dbDir)
-        .replaceAll('@@RLS_DB_URL@@', mariadb?.url ?? ''),
+        .replaceAll('@@RLS_DB_URL@@', mariadb?.url ?? '')
+        .replaceAll('@@CHALLENGE_FLAGS@@', options.digest === 'plain' ? '0' : '1')
+        .replaceAll('@@NONCE_COUNT@@', options.digest === 'plain' ? '' : 'modparam("auth", "nonce_count", 1)'),
     );
   writeConfig();
 
@@ -159,8 +174,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     // stays for tm's 32 s wait timer after it ends. A 5,000-member list took ~200 MB; a second
     // list subscription within those 32 s (signing in again) ran out of 256 MB and Kamailio
     // failed every request. Only touched pages are resident, so the headroom costs nothing idle.
-    const defines = [...(options.msilo ? ['-A', 'WITH_MSILO'] : []), ...(mariadb ? ['-A', 'WITH_RLS'] : [])];
-    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', mariadb ? '1024' : '256', '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...defines], {
+    const defines = [...(options.msilo ? ['-A', 'WITH_MSILO'] : []), ...(mariadb ? ['-A', 'WITH_RLS'] : []), ...(options.onNotifyLog ? ['-A', 'WITH_NOTIFY_LOG'] : [])];
+    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', String(options.sharedMemoryMb ?? (mariadb ? 1024 : 256)), '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...defines], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Kamailio forks workers that hold sockets, so a kill must reach them all.
       detached: true,
@@ -178,8 +193,18 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     process.once('exit', onExit);
     dieWithParent(proc, { group: true });
     proc.once('exit', () => process.removeListener('exit', onExit));
+    let partial = '';
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();
+      if (options.onNotifyLog) {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        if (partial.length > 65_536) partial = '';
+        for (const line of lines) {
+          const m = line.includes('PD-NOTIFY') ? /PD-NOTIFY (\S+) (\S+)/.exec(line) : null;
+          if (m) options.onNotifyLog(m[1], m[2]);
+        }
+      }
       if (output.length < 20_000) output += text;
       for (const line of text.split('\n')) if (/ERROR|CRITICAL|WARNING/.test(line)) log(`kamailio: ${line.trim()}`);
     };

@@ -5,13 +5,16 @@
  * MESSAGE (407). Answered one by one, each request costs two round trips and two digest checks
  * on the server: for a 1,000-contact sign-in that is 2,000 SUBSCRIBEs. A challenge with `qop`
  * lets the client reuse its nonce with an incrementing nonce count (`nc`) and a fresh client
- * nonce, so once one challenge is known every new request can carry `Proxy-Authorization`
- * (or `Authorization`) from the start and is accepted at once.
+ * nonce; a challenge without `qop` (MD5 as a stock Kamailio sends it) lets the client reuse the
+ * nonce as it is for later requests (RFC 2617 §3.3: "the client may … use the same nonce for
+ * subsequent requests"; the answer still covers each request's method and URI). Either way,
+ * once one challenge is known every new request can carry `Proxy-Authorization` (or
+ * `Authorization`) from the start and is accepted at once, one challenge per nonce lifetime.
  *
  * ```
  *   no challenge known ──first request (the probe) goes out plain; the rest wait──> Probing
  *        ^                                                                           │
- *        │ nonce used maxUsesPerNonce times,            407/401 with qop: the waiting │
+ *        │ nonce used maxUsesPerNonce times (qop),       407/401: the waiting         │
  *        │ or older than maxAgeMs                       requests go out pre-answered  │
  *        │                                                                           v
  *        └──────────────────────────────────────────────────────────────────── Known
@@ -22,9 +25,15 @@
  * The server stays in charge: a pre-answer it does not accept (stale nonce, a restarted server
  * with a new secret) is challenged as before, sip.js answers that challenge through this cache
  * (`install`), and the new nonce replaces the old one. Every answer, pre-made or not, draws its
- * `nc` from one counter per nonce, so no `nc` is ever sent twice with the same nonce. Only
- * challenges with `qop` are answered in advance: without `qop` there is no `nc`, and a reused
- * answer would be a replayable one. The password never leaves this object; only the digest does.
+ * `nc` from one counter per nonce, so no `nc` is ever sent twice with the same nonce.
+ *
+ * Without `qop` the server alone decides how long a nonce may be reused: a pre-answer it
+ * refuses with `stale=true` (the nonce expired) is answered once more by sip.js with the new
+ * nonce, which is used from then on; a pre-answer refused without `stale` means this server
+ * takes each no-qop nonce once (Kamailio's `one_time_nonce`, say): from then on every request
+ * is challenged on its own, until `reset()`. sip.js answers a request's challenges at most
+ * once more unless stale, so nothing loops. The password never leaves this object; only the
+ * digest does.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { OutgoingRequestMessage } from 'sip.js/lib/core/messages/outgoing-request-message.js';
@@ -132,8 +141,11 @@ export interface DigestCredentialCacheOptions {
   username: string;
   password: string;
   /**
-   * Requests answered with one nonce before a fresh challenge is fetched (default 255:
+   * Requests answered with one qop nonce before a fresh challenge is fetched (default 255:
    * Kamailio's `nonce_count` keeps nc in one byte and calls a nonce with nc above 255 stale).
+   * A nonce without qop has no nc: it is reused until `maxAgeMs` or the server refuses it.
+   * With 32 or more, one request goes out plain when an eighth of the uses is left, so the
+   * next nonce is known before this one is used up.
    */
   maxUsesPerNonce?: number;
   /** A nonce older than this is not used in advance (default 5 minutes, Kamailio's `nonce_expire`). */
@@ -151,7 +163,8 @@ interface KnownChallenge {
   nonce: string;
   opaque?: string;
   algorithm?: string;
-  qop: 'auth' | 'auth-int';
+  /** Absent: an RFC 2069-style challenge (no qop), reused as it is, with no nc. */
+  qop?: 'auth' | 'auth-int';
   at: number;
 }
 
@@ -169,8 +182,12 @@ export class DigestCredentialCache implements RequestCredentials {
   private readonly log: (line: string) => void;
   /** The last challenge to a non-REGISTER request that can be answered in advance. */
   private known: KnownChallenge | undefined;
-  /** The last challenge seen cannot be reused (no qop): every request is challenged on its own. */
+  /** The server refused a reused no-qop nonce: every request is challenged on its own. */
   private notReusable = false;
+  /** Requests this cache answered in advance, with the nonce it used (to tell a refusal). */
+  private readonly preAnswered = new WeakMap<OutgoingRequestMessage, string>();
+  /** The qop nonce for which one request already went out plain to fetch the next. */
+  private renewing: string | undefined;
   /** The probe was answered without a challenge: requests go out at once. */
   private open = false;
   /** H(username:realm:password) per realm and algorithm. */
@@ -234,6 +251,12 @@ export class DigestCredentialCache implements RequestCredentials {
   authorize(message: OutgoingRequestMessage): boolean {
     const known = this.known;
     if (!known || message.method === 'REGISTER' || !this.usable()) return false;
+    // Near the end of a qop nonce's uses, one request goes out plain to fetch the next nonce
+    // while the others still use this one: nobody waits for a new probe at the last use.
+    if (known.qop && this.renewing !== known.nonce && this.maxUses >= 32 && (this.counts.get(known.nonce) ?? 0) >= this.maxUses - Math.floor(this.maxUses / 8)) {
+      this.renewing = known.nonce;
+      return false;
+    }
     const value = digestAuthorization({
       username: this.username,
       password: this.password,
@@ -244,13 +267,14 @@ export class DigestCredentialCache implements RequestCredentials {
       opaque: known.opaque,
       algorithm: known.algorithm,
       qop: known.qop,
-      nc: this.nextNc(known.nonce),
-      cnonce: this.cnonce(),
+      nc: known.qop ? this.nextNc(known.nonce) : undefined,
+      cnonce: known.qop ? this.cnonce() : undefined,
       ha1: this.ha1(known.realm, known.algorithm),
       body: message.body?.body,
     });
     if (!value) return false;
     message.setHeader(known.header, value);
+    this.preAnswered.set(message, known.nonce);
     return true;
   }
 
@@ -261,6 +285,12 @@ export class DigestCredentialCache implements RequestCredentials {
   answer(request: OutgoingRequestMessage, challenge: DigestChallenge): string | undefined {
     const qop = chooseQop(challenge.qop);
     if (!challenge.realm || !challenge.nonce || qop === null) return undefined;
+    const usedNonce = this.preAnswered.get(request);
+    if (usedNonce !== undefined) {
+      this.preAnswered.delete(request);
+      // A reused no-qop nonce refused although not stale: this server takes each nonce once.
+      if (!challenge.stale && this.known?.nonce === usedNonce && this.known.qop === undefined && request.method !== 'REGISTER') this.refuseReuse();
+    }
     const value = digestAuthorization({
       username: this.username,
       password: this.password,
@@ -286,21 +316,22 @@ export class DigestCredentialCache implements RequestCredentials {
     const header = request.getHeader('Proxy-Authorization') === value ? 'Proxy-Authorization' : request.getHeader('Authorization') === value ? 'Authorization' : undefined;
     if (!header) return;
     this.open = false;
-    if (qop) {
-      this.known = { header, realm: challenge.realm!, nonce: challenge.nonce!, opaque: challenge.opaque, algorithm: challenge.algorithm, qop, at: this.now() };
-      this.notReusable = false;
-    } else {
-      if (!this.notReusable) this.log('sip: the server’s challenges carry no qop: each request is challenged on its own');
-      this.known = undefined;
-      this.notReusable = true;
-    }
+    if (qop || !this.notReusable) this.known = { header, realm: challenge.realm!, nonce: challenge.nonce!, opaque: challenge.opaque, algorithm: challenge.algorithm, qop, at: this.now() };
+    if (qop) this.notReusable = false;
     this.release();
+  }
+
+  private refuseReuse(): void {
+    if (!this.notReusable) this.log('sip: the server refused a reused nonce (its challenges carry no qop): each request is challenged on its own');
+    this.notReusable = true;
+    this.known = undefined;
   }
 
   private usable(): boolean {
     const known = this.known;
     if (!known) return false;
-    if ((this.counts.get(known.nonce) ?? 0) >= this.maxUses || this.now() - known.at >= this.maxAgeMs) {
+    // No nc without qop, so no count to run out of: only the age (and the server) limit reuse.
+    if ((known.qop && (this.counts.get(known.nonce) ?? 0) >= this.maxUses) || this.now() - known.at >= this.maxAgeMs) {
       this.known = undefined;
       return false;
     }

@@ -108,6 +108,32 @@ describe('masking', () => {
   });
 });
 
+describe('masking when shown, not when recorded', () => {
+  it('masks the live summary, the message and the export of a SIP message kept raw', () => {
+    const recorder = new TraceRecorder();
+    recorder.addSecret('correct horse');
+    const live: string[] = [];
+    recorder.onEntry((e) => live.push(JSON.stringify(e)));
+    recorder.record({ protocol: 'sip', direction: 'out', peer: 'tcp x', raw: 'MESSAGE sip:correct horse@x SIP/2.0\r\nCall-ID: correct horse\r\n\r\nhi' });
+    recorder.record({ protocol: 'sip', direction: 'out', peer: 'tcp x', raw: register });
+    expect(live.join('\n')).not.toContain('correct horse');
+    expect(live[0]).toContain(MASK);
+    expect(JSON.stringify(recorder.list())).not.toContain('correct horse');
+    expect(recorder.get(1)!.text).toBe(`MESSAGE sip:${MASK}@x SIP/2.0\r\nCall-ID: ${MASK}\r\n\r\nhi`);
+    expect(secretsIn(recorder.exportText())).toEqual([]);
+    expect(recorder.list({ text: 'correct' })).toEqual([]);
+  });
+
+  it('masks what the session kept with its password before forgetting it (sign-out)', () => {
+    const recorder = new TraceRecorder();
+    recorder.addSecret('correct horse');
+    recorder.record({ protocol: 'sip', direction: 'out', peer: 'tcp x', raw: 'MESSAGE sip:m@x SIP/2.0\r\nCall-ID: 5\r\n\r\nmy password is correct horse' });
+    recorder.clearSecrets();
+    expect(recorder.get(1)!.text).toContain(`my password is ${MASK}`);
+    expect(recorder.exportText()).not.toContain('correct horse');
+  });
+});
+
 describe('the trace of real clients', () => {
   let lab: LabWebDialer;
   beforeAll(async () => {
@@ -167,6 +193,19 @@ describe('description and bounds', () => {
     expect(recorder.size.bytes).toBeLessThanOrEqual(3000);
     expect(recorder.get(1)).toBeUndefined();
     expect(seen).toHaveLength(13);
+  });
+
+  it('keeps the newest maxEntries of a long session in order, each still found by id', () => {
+    const recorder = new TraceRecorder({ maxEntries: 2000 });
+    for (let i = 1; i <= 5500; i++) recorder.record({ protocol: 'sip', direction: 'in', peer: 'p', raw: `NOTIFY sip:a@b SIP/2.0\r\nCall-ID: c${i}\r\nCSeq: ${i} NOTIFY\r\n\r\n` });
+    const ids = recorder.list().map((e) => e.id);
+    expect(ids).toHaveLength(2000);
+    expect(ids[0]).toBe(3501);
+    expect(ids.every((id, i) => i === 0 || id === ids[i - 1] + 1)).toBe(true);
+    expect(recorder.size.entries).toBe(2000);
+    expect(recorder.get(3500)).toBeUndefined();
+    expect(recorder.get(3501)).toMatchObject({ callId: 'c3501', cseq: '3501 NOTIFY', summary: 'NOTIFY sip:a@b' });
+    expect(recorder.get(5500)!.text).toContain('Call-ID: c5500');
   });
 
   it('never throws into the transport that reports', () => {

@@ -193,6 +193,25 @@ describe('DigestCredentialCache', () => {
     expect(round2.map((a) => `${a.nonce}/${a.nc}`)).toEqual(['n2/00000001', 'n2/00000002', 'n2/00000003']);
   });
 
+  it('fetches the next nonce before the last one is used up: one request goes out plain, nobody waits', async () => {
+    cache = makeCache({ maxUsesPerNonce: 64 });
+    watch(1);
+    sip.respond(sip.take('SUBSCRIBE')[0], 407, 'Proxy Authentication Required', challenge('n1'), 'srv');
+    await settle();
+    sip.take('SUBSCRIBE');
+    watch(60, 1);
+    const sent = sip.take('SUBSCRIBE');
+    expect(sent).toHaveLength(60); // none waiting
+    const plain = sent.filter((r) => !answerOf(r));
+    expect(plain).toHaveLength(1); // at nc 56 of 64: one fetches the next nonce
+    expect(sent.filter((r) => answerOf(r)?.nonce === 'n1').map((r) => answerOf(r)!.nc).at(-1)).toBe('0000003c');
+    sip.respond(plain[0], 407, 'Proxy Authentication Required', challenge('n2'), 'srv');
+    await settle();
+    expect(answerOf(sip.take('SUBSCRIBE')[0])).toMatchObject({ nonce: 'n2', nc: '00000001' });
+    watch(1, 100);
+    expect(answerOf(sip.take('SUBSCRIBE')[0])).toMatchObject({ nonce: 'n2', nc: '00000002' });
+  });
+
   it('does not use a nonce older than its maximum age in advance', async () => {
     watch(1);
     sip.respond(sip.take('SUBSCRIBE')[0], 407, 'Proxy Authentication Required', challenge('n1'), 'srv');
@@ -205,17 +224,86 @@ describe('DigestCredentialCache', () => {
     expect(answerOf(sent[0])).toBeUndefined();
   });
 
-  it('does not answer in advance a challenge without qop (no nc: a reused answer could be replayed)', async () => {
+  const plain = (nonce: string, extra = '') => [`Proxy-Authenticate: Digest realm="${REALM}", nonce="${nonce}", algorithm=MD5${extra}`];
+  /** RFC 2617 §3.2.2.1 without qop (RFC 2069 compatible): H(HA1:nonce:HA2). */
+  const serverExpectsPlain = (request: IncomingRequestMessage, a: Answer) => {
+    const md5 = (v: string) => createHash('md5').update(v).digest('hex');
+    return md5(`${md5(`alex:${REALM}:${PASSWORD}`)}:${a.nonce}:${md5(`${request.method}:${a.uri}`)}`);
+  };
+
+  it('answers in advance a challenge without qop by reusing its nonce as it is (no nc, no cnonce)', async () => {
     watch(3);
-    sip.respond(sip.take('SUBSCRIBE')[0], 407, 'Proxy Authentication Required', [`Proxy-Authenticate: Digest realm="${REALM}", nonce="n1"`], 'srv');
+    sip.respond(sip.take('SUBSCRIBE')[0], 407, 'Proxy Authentication Required', plain('n1'), 'srv');
     await settle();
     const sent = sip.take('SUBSCRIBE');
-    expect(sent).toHaveLength(3);
-    const answers = sent.map((r) => answerOf(r));
-    expect(answers.filter(Boolean)).toHaveLength(1); // only sip.js's answer to the probe's own challenge
-    expect(answers[0]!.raw).not.toContain('nc=');
-    watch(1, 5);
-    expect(answerOf(sip.take('SUBSCRIBE')[0])).toBeUndefined(); // no waiting either
+    expect(sent).toHaveLength(3); // the probe's retry and the two that waited
+    for (const request of sent) {
+      const a = answerOf(request)!;
+      expect(a.nonce).toBe('n1');
+      expect(a.raw).not.toMatch(/\b(nc|cnonce|qop)=/);
+      expect(a.response).toBe(serverExpectsPlain(request, a));
+    }
+    // Beyond any nc limit: a nonce without qop has no count to run out of.
+    watch(300, 10);
+    const later = sip.take('SUBSCRIBE');
+    expect(later).toHaveLength(300);
+    expect(later.every((r) => answerOf(r)?.nonce === 'n1')).toBe(true);
+  });
+
+  it('without qop, a stale refusal brings the new nonce, used from then on; a second refusal is not answered (no loop)', async () => {
+    watch(1);
+    sip.respond(sip.take('SUBSCRIBE')[0], 407, 'Proxy Authentication Required', plain('old'), 'srv');
+    await settle();
+    sip.take('SUBSCRIBE');
+    watch(1, 1);
+    const [preAnswered] = sip.take('SUBSCRIBE');
+    expect(answerOf(preAnswered)?.nonce).toBe('old');
+    sip.respond(preAnswered, 407, 'Proxy Authentication Required', plain('new', ', stale=true'), 'srv');
+    await settle();
+    const [retry] = sip.take('SUBSCRIBE');
+    expect(answerOf(retry)?.nonce).toBe('new');
+    // The server refuses again: sip.js does not answer a third time.
+    sip.respond(retry, 407, 'Proxy Authentication Required', plain('newer'), 'srv');
+    await settle();
+    expect(sip.take('SUBSCRIBE')).toHaveLength(0);
+    // The next request reuses the last nonce answered (a challenge left unanswered teaches nothing).
+    watch(1, 2);
+    expect(answerOf(sip.take('SUBSCRIBE')[0])?.nonce).toBe('new');
+  });
+
+  it('stops reusing no-qop nonces when the server refuses a reused one without stale (one nonce, one request)', async () => {
+    const lines: string[] = [];
+    cache = makeCache();
+    (cache as unknown as { log: (l: string) => void }).log = (l) => lines.push(l);
+    watch(1);
+    sip.respond(sip.take('SUBSCRIBE')[0], 407, 'Proxy Authentication Required', plain('n1'), 'srv');
+    await settle();
+    sip.take('SUBSCRIBE');
+    watch(2, 1);
+    const [a, b] = sip.take('SUBSCRIBE');
+    expect(answerOf(a)?.nonce).toBe('n1');
+    sip.respond(a, 407, 'Proxy Authentication Required', plain('n2'), 'srv');
+    await settle();
+    const [retry] = sip.take('SUBSCRIBE');
+    expect(answerOf(retry)?.nonce).toBe('n2'); // answered once, by sip.js
+    expect(lines.join('\n')).toMatch(/refused a reused nonce/);
+    // b (already out with n1) refused too: answered once more, and still nothing reused later.
+    sip.respond(b, 407, 'Proxy Authentication Required', plain('n3'), 'srv');
+    await settle();
+    expect(answerOf(sip.take('SUBSCRIBE')[0])?.nonce).toBe('n3');
+    watch(2, 5);
+    const plainly = sip.take('SUBSCRIBE');
+    expect(plainly).toHaveLength(2); // at once, without waiting for a probe
+    expect(plainly.map((r) => answerOf(r))).toEqual([undefined, undefined]);
+    // A new connection may reach another server: reuse is tried again after reset().
+    cache.reset();
+    watch(1, 9);
+    const [probe] = sip.take('SUBSCRIBE');
+    sip.respond(probe, 407, 'Proxy Authentication Required', plain('n4'), 'srv');
+    await settle();
+    sip.take('SUBSCRIBE');
+    watch(1, 10);
+    expect(answerOf(sip.take('SUBSCRIBE')[0])?.nonce).toBe('n4');
   });
 
   it('probes again after reset() (a new connection), still counting nc on from where it was', async () => {
