@@ -38,11 +38,15 @@ export interface HistoryLoadReport {
   imported?: number;
   /** Where a damaged database file was moved aside, if it was. */
   movedAside?: string;
+  /** Imported messages not yet in the search index (indexed in the background; search scans them meanwhile). */
+  unindexed?: number;
 }
 
 export interface HistoryOptions {
   /** Opens the database file (a seam for tests to simulate a full disk or a read-only file). */
   openDatabase?: (file: string) => Db;
+  /** Index imported messages for search in the background (default true; false: call indexSome). */
+  indexInBackground?: boolean;
 }
 
 /** A write to the history failed: the message says that history cannot be written, where and why. */
@@ -73,6 +77,10 @@ export function historyDatabaseName(account: string): string {
   return `${safeAccount(account)}.sqlite3`;
 }
 
+const INDEX_TRIGGER = `CREATE TRIGGER IF NOT EXISTS messages_indexed AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts(rowid, text) VALUES (new.seq, new.text);
+END;`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 -- seq is the order messages were stored in: a conversation reads in that order.
@@ -94,8 +102,8 @@ CREATE TABLE IF NOT EXISTS conversations (peer TEXT PRIMARY KEY, last_seq INTEGE
 CREATE INDEX IF NOT EXISTS conversations_by_time ON conversations(last_at);
 -- Trigram tokens: any substring of 3 characters or more is found, as the old substring search did.
 CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, content='messages', content_rowid='seq', tokenize='trigram');
+${INDEX_TRIGGER}
 CREATE TRIGGER IF NOT EXISTS messages_added AFTER INSERT ON messages BEGIN
-  INSERT INTO messages_fts(rowid, text) VALUES (new.seq, new.text);
   INSERT INTO conversations(peer, last_seq, last_at) VALUES (new.peer, new.seq, new.at)
     ON CONFLICT(peer) DO UPDATE SET last_seq = excluded.last_seq, last_at = excluded.last_at;
 END;
@@ -145,6 +153,7 @@ export class MessageHistory {
   readonly writeProblem: string | undefined;
   private readonly db: Db;
   private readonly statements: ReturnType<typeof prepare>;
+  private indexTimer: NodeJS.Timeout | undefined;
 
   constructor(
     directory: string,
@@ -181,7 +190,51 @@ export class MessageHistory {
     this.statements = prepare(db);
     const { imported, badLines } = this.importLegacy();
     const messages = (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
-    this.loadReport = { messages, badLines, ...(imported ? { imported } : {}), ...(movedAside ? { movedAside } : {}) };
+    const gap = this.gap();
+    this.loadReport = { messages, badLines, ...(imported ? { imported } : {}), ...(movedAside ? { movedAside } : {}), ...(gap ? { unindexed: gap.hi - gap.lo + 1 } : {}) };
+    if (gap && options.indexInBackground !== false) this.indexLater();
+  }
+
+  /** Rows stored but not yet in the search index (imported, waiting for indexSome). */
+  private gap(): { lo: number; hi: number } | undefined {
+    const row = this.statements.getMeta.get('unindexed') as { value: string } | undefined;
+    if (!row) return undefined;
+    const gap = JSON.parse(row.value) as { lo: number; hi: number };
+    return gap.hi >= gap.lo ? gap : undefined;
+  }
+
+  /**
+   * Adds up to `rows` of the imported rows to the search index, newest first (so recent
+   * history is found soonest). Returns the number of rows still waiting.
+   */
+  indexSome(rows = 200): number {
+    const gap = this.gap();
+    if (!gap) return 0;
+    const from = Math.max(gap.lo, gap.hi - rows + 1);
+    this.write(
+      this.db.transaction(() => {
+        this.db.prepare('INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq BETWEEN ? AND ?').run(from, gap.hi);
+        if (from > gap.lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo: gap.lo, hi: from - 1 }));
+        else this.db.prepare("DELETE FROM meta WHERE key = 'unindexed'").run();
+      }),
+    );
+    return from - gap.lo;
+  }
+
+  /** Indexes the imported rows in small slices between other work, until none is left. */
+  private indexLater(): void {
+    const step = () => {
+      this.indexTimer = undefined;
+      if (!this.db.open) return;
+      try {
+        if (this.indexSome() > 0) this.indexTimer = setTimeout(step, 5).unref();
+        else this.log(`history: search index of ${this.file} complete`);
+      } catch (error) {
+        // Search still scans what is not indexed; the next opening tries again.
+        this.log(`history: search index not completed: ${(error as Error).message}`);
+      }
+    };
+    this.indexTimer = setTimeout(step, 50).unref();
   }
 
   /** Imports the JSON Lines file once (the import is recorded with the file's size). */
@@ -197,7 +250,17 @@ export class MessageHistory {
     const insert = this.statements.insert;
     const update = this.statements.setState;
     let batch: Array<() => void> = [];
-    const flush = this.db.transaction((work: Array<() => void>) => work.forEach((w) => w()));
+    // Imported rows are indexed for search afterwards, a slice at a time (see indexSome): a
+    // trigram index of years of history takes minutes to build, sign-in must not wait for it.
+    // The range of rows not yet indexed is kept in meta, committed with the rows themselves.
+    const lo = (this.gap()?.lo ?? ((this.db.prepare('SELECT max(seq) AS n FROM messages').get() as { n: number | null }).n ?? 0) + 1);
+    const flush = this.db.transaction((work: Array<() => void>) => {
+      this.db.exec('DROP TRIGGER IF EXISTS messages_indexed');
+      work.forEach((w) => w());
+      const hi = (this.db.prepare('SELECT max(seq) AS n FROM messages').get() as { n: number | null }).n ?? 0;
+      if (hi >= lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo, hi }));
+      this.db.exec(INDEX_TRIGGER);
+    });
     // Without a writable file the import goes to the in-memory copy, so the history can be read.
     const store = (work: () => void) => (this.writeProblem ? work() : this.write(work));
     const bad = (line: number, why: string) => {
@@ -326,9 +389,9 @@ export class MessageHistory {
     const needle = fold(trimmed);
     if (!needle) return [];
     const max = Math.max(1, limit);
-    const rows = [...needle].length >= 3 ? this.statements.searchIndexed.iterate(`"${trimmed.replace(/"/g, '""')}"`) : this.statements.newestFirst.iterate();
+    const rows = this.candidates(trimmed, [...needle].length >= 3);
     const hits: HistoryHit[] = [];
-    for (const row of rows as IterableIterator<Row>) {
+    for (const row of rows) {
       // The index folds case as SQLite does; the hit and its position are decided here, as before.
       const start = fold(row.text).indexOf(needle);
       if (start < 0) continue;
@@ -336,6 +399,21 @@ export class MessageHistory {
       if (hits.length >= max) break; // ends the statement: the rest is never read
     }
     return hits.sort((a, b) => b.message.at - a.message.at);
+  }
+
+  /**
+   * Rows that may contain the query, newest first: through the index where rows are indexed,
+   * by scanning the rows an import left for later indexing, by scanning all for short queries.
+   */
+  private *candidates(query: string, indexed: boolean): Generator<Row> {
+    const all = Number.MAX_SAFE_INTEGER;
+    if (!indexed) return yield* this.statements.newestFirst.iterate(0, all) as IterableIterator<Row>;
+    const phrase = `"${query.replace(/"/g, '""')}"`;
+    const gap = this.gap();
+    if (!gap) return yield* this.statements.searchIndexed.iterate(phrase, 0, all) as IterableIterator<Row>;
+    yield* this.statements.searchIndexed.iterate(phrase, gap.hi + 1, all) as IterableIterator<Row>;
+    yield* this.statements.newestFirst.iterate(gap.lo, gap.hi) as IterableIterator<Row>;
+    yield* this.statements.searchIndexed.iterate(phrase, 0, gap.lo - 1) as IterableIterator<Row>;
   }
 
   /** True when the conversation with `peer` has a message other than `exceptId` on the same local day as `at`. */
@@ -352,6 +430,8 @@ export class MessageHistory {
   }
 
   close(): void {
+    if (this.indexTimer) clearTimeout(this.indexTimer);
+    this.indexTimer = undefined;
     if (this.db.open) this.db.close();
   }
 }
@@ -365,8 +445,10 @@ function prepare(db: Db) {
     pageLatest: db.prepare('SELECT * FROM messages WHERE peer = ? ORDER BY seq DESC LIMIT ?'),
     pageBefore: db.prepare('SELECT * FROM messages WHERE peer = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
     peers: db.prepare('SELECT peer FROM conversations ORDER BY last_at DESC LIMIT ?'),
-    searchIndexed: db.prepare('SELECT m.* FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH ? ORDER BY messages_fts.rowid DESC'),
-    newestFirst: db.prepare('SELECT * FROM messages ORDER BY seq DESC'),
+    searchIndexed: db.prepare('SELECT m.* FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH ? AND messages_fts.rowid BETWEEN ? AND ? ORDER BY messages_fts.rowid DESC'),
+    newestFirst: db.prepare('SELECT * FROM messages WHERE seq BETWEEN ? AND ? ORDER BY seq DESC'),
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)'),
     otherOnDay: db.prepare('SELECT 1 FROM messages WHERE peer = ? AND at >= ? AND at < ? AND id <> ? LIMIT 1'),
     pending: db.prepare("SELECT * FROM messages WHERE direction = 'out' AND state IN ('queued', 'sending') ORDER BY at"),
   };

@@ -130,7 +130,7 @@ describe('import of the JSON Lines history of earlier versions', () => {
     legacy('alex', `${line({ t: 'msg', m: msg('a') })}null\n${line({ t: 'msg', m: msg('b') })}${line({ t: 'state', id: 'nobody', state: 'sent' })}`);
     const log: string[] = [];
     const h = new MessageHistory(dir, 'alex', (l) => log.push(l));
-    expect(h.loadReport).toEqual({ messages: 2, badLines: 2, imported: 2 });
+    expect(h.loadReport).toEqual({ messages: 2, badLines: 2, imported: 2, unindexed: 2 });
     expect(log).toContainEqual(expect.stringMatching(/alex\.jsonl:2 is null, not a record \(kept in the file, skipped\)$/));
     expect(log).toContainEqual(expect.stringMatching(/alex\.jsonl:4 changes the state of an unknown message "nobody"/));
     expect(h.conversation('sip:maria@lab.test').map((m) => m.id)).toEqual(['a', 'b']);
@@ -167,7 +167,7 @@ describe('import of the JSON Lines history of earlier versions', () => {
     legacy('alex', content);
     const log: string[] = [];
     const h = new MessageHistory(dir, 'alex', (l) => log.push(l));
-    expect(h.loadReport).toEqual({ messages: 2, badLines: shapes.length + 1, imported: 2 });
+    expect(h.loadReport).toEqual({ messages: 2, badLines: shapes.length + 1, imported: 2, unindexed: 2 });
     expect(h.conversation('sip:maria@lab.test').map((m) => [m.id, m.state])).toEqual([
       ['a', 'sent'],
       ['b', 'received'],
@@ -182,7 +182,7 @@ describe('import of the JSON Lines history of earlier versions', () => {
     h.close();
     // Imported once: a second opening neither imports again nor reports the bad lines again.
     const again = new MessageHistory(dir, 'alex');
-    expect(again.loadReport).toEqual({ messages: 3, badLines: 0 });
+    expect(again.loadReport).toEqual({ messages: 3, badLines: 0, unindexed: 2 });
     again.close();
   });
 
@@ -192,7 +192,7 @@ describe('import of the JSON Lines history of earlier versions', () => {
     legacy('alex', Buffer.concat([bytes, Buffer.from([0xff, 0xfe, 0x0a])]));
     const log: string[] = [];
     const h = new MessageHistory(dir, 'alex', (l) => log.push(l));
-    expect(h.loadReport).toEqual({ messages: 1, badLines: 1, imported: 1 });
+    expect(h.loadReport).toEqual({ messages: 1, badLines: 1, imported: 1, unindexed: 1 });
     expect(h.get('a')?.text).toBe('caf\uFFFD');
     expect(log.some((l) => /2 line\(s\) .* invalid UTF-8/.test(l))).toBe(true);
     h.close();
@@ -204,10 +204,34 @@ describe('import of the JSON Lines history of earlier versions', () => {
     lines.push(line({ t: 'msg', m: msg('m0', { text: 'a second copy of m0' }) }));
     legacy('alex', lines.join(''));
     const h = new MessageHistory(dir, 'alex');
-    expect(h.loadReport).toEqual({ messages: 12_000, badLines: 0, imported: 12_000 });
+    expect(h.loadReport).toEqual({ messages: 12_000, badLines: 0, imported: 12_000, unindexed: 12_000 });
     expect(h.get('m0')?.text).toMatch(/^message 0 /);
     expect(h.search('message 11999').map((x) => x.message.id)).toEqual(['m11999']);
     h.close();
+  });
+});
+
+describe('search index of imported history', () => {
+  it('finds imported messages before, while and after they are indexed, each once, newest first', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 1000; i += 1) lines.push(line({ t: 'msg', m: msg(`m${i}`, { at: i, text: i % 100 === 0 ? `Needle ${i}` : `hay ${i}` }) }));
+    legacy('alex', lines.join(''));
+    const h = new MessageHistory(dir, 'alex', undefined, { indexInBackground: false });
+    h.add(msg('live', { at: 5000, text: 'a live needle' }));
+    expect(h.loadReport).toEqual({ messages: 1000, badLines: 0, imported: 1000, unindexed: 1000 });
+    const expected = ['live', 'm900', 'm800', 'm700', 'm600', 'm500', 'm400', 'm300', 'm200', 'm100', 'm0'];
+    expect(h.search('needle').map((x) => x.message.id)).toEqual(expected);
+    expect(h.indexSome(350)).toBe(650);
+    expect(h.search('needle').map((x) => x.message.id)).toEqual(expected);
+    expect(h.search('needle', 3).map((x) => x.message.id)).toEqual(['live', 'm900', 'm800']);
+    h.close();
+    // The range left to index survives a restart.
+    const again = new MessageHistory(dir, 'alex', undefined, { indexInBackground: false });
+    expect(again.loadReport.unindexed).toBe(650);
+    while (again.indexSome(300) > 0);
+    expect(again.search('needle').map((x) => x.message.id)).toEqual(expected);
+    again.close();
+    expect(new MessageHistory(dir, 'alex').loadReport).toEqual({ messages: 1001, badLines: 0 });
   });
 });
 
