@@ -14,7 +14,10 @@ import { mb, ms, type Report } from './report';
 
 const AREA = 'history';
 const CHILD = join(import.meta.dirname, 'history-child.ts');
-const TSX = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
+// Node itself with tsx's loader (not the tsx command, which would run the child in a grandchild
+// that a kill -9 would leave running).
+const ROOT = join(import.meta.dirname, '..');
+const runChild = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 
 /** Every shape of a bad line met or imagined in a JSON Lines history file. */
 export const BAD_LINES: Array<[string, string | Buffer]> = [
@@ -210,7 +213,7 @@ export async function killMidWrite(report: Report, rounds = 5): Promise<void> {
   try {
     for (let round = 0; round < rounds; round += 1) {
       const ids: string[] = [];
-      const child = spawn(TSX, [CHILD, 'write', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = runChild(['write', dir]);
       let buffer = '';
       await new Promise<void>((resolve) => {
         const target = 300 + round * 250;
@@ -242,7 +245,7 @@ export async function killMidWrite(report: Report, rounds = 5): Promise<void> {
 
 function child(args: string[]): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
-    const run = spawn(TSX, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const run = runChild(args);
     let out = '';
     run.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     run.on('exit', (code) => {
