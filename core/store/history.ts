@@ -250,6 +250,8 @@ export class MessageHistory {
     const insert = this.statements.insert;
     const update = this.statements.setState;
     let batch: Array<() => void> = [];
+    const inBatch = new Map<string, ChatMessage>();
+    const seen = new Set<string>();
     // Imported rows are indexed for search afterwards, a slice at a time (see indexSome): a
     // trigram index of years of history takes minutes to build, sign-in must not wait for it.
     // The range of rows not yet indexed is kept in meta, committed with the rows themselves.
@@ -283,7 +285,16 @@ export class MessageHistory {
         if (typeof parsed === 'string') return bad(n, parsed);
         if (parsed.t === 'msg') {
           const m = parsed.m;
+          // Only the first copy of an id is written (INSERT OR IGNORE): only it takes later states.
+          if (!seen.has(m.id)) inBatch.set(m.id, m);
+          seen.add(m.id);
           batch.push(() => insert.run(m.id, m.peer, m.direction, m.text, m.at, m.state, m.error ?? null));
+        } else if (inBatch.has(parsed.id)) {
+          // Folded into the row before it is written: one INSERT instead of INSERT + UPDATE.
+          const m = inBatch.get(parsed.id)!;
+          m.state = parsed.state;
+          if (parsed.error) m.error = parsed.error;
+          else delete m.error;
         } else {
           batch.push(() => {
             if (update.run(parsed.state, parsed.error ?? null, parsed.id).changes === 0) bad(n, `changes the state of an unknown message ${JSON.stringify(parsed.id).slice(0, 80)}`);
@@ -292,6 +303,7 @@ export class MessageHistory {
         if (batch.length >= IMPORT_BATCH) {
           store(() => flush(batch));
           batch = [];
+          inBatch.clear();
         }
       });
       store(() => {

@@ -202,10 +202,11 @@ describe('import of the JSON Lines history of earlier versions', () => {
     const lines: string[] = [];
     for (let i = 0; i < 12_000; i += 1) lines.push(line({ t: 'msg', m: msg(`m${i}`, { at: i, text: `message ${i} ${'x'.repeat(100)}` }) }));
     lines.push(line({ t: 'msg', m: msg('m0', { text: 'a second copy of m0' }) }));
+    lines.push(line({ t: 'state', id: 'm0', state: 'failed', error: 'no route' }));
     legacy('alex', lines.join(''));
     const h = new MessageHistory(dir, 'alex');
     expect(h.loadReport).toEqual({ messages: 12_000, badLines: 0, imported: 12_000, unindexed: 12_000 });
-    expect(h.get('m0')?.text).toMatch(/^message 0 /);
+    expect(h.get('m0')).toMatchObject({ text: expect.stringMatching(/^message 0 /), state: 'failed', error: 'no route' });
     expect(h.search('message 11999').map((x) => x.message.id)).toEqual(['m11999']);
     h.close();
   });
