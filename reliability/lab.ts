@@ -93,6 +93,15 @@ class Watched {
 /** The colleague's copies of each text it received. */
 const receivedCount = (bot: Bot, text: string) => bot.received.filter((m) => m.text === text).length;
 
+/** What became of each typed IM: received by the colleague, shown failed, still queued, or lost. */
+function outcomes(w: Watched, bot: Bot, typed: string[]) {
+  const received = typed.filter((t) => receivedCount(bot, t) > 0);
+  const rest = typed.filter((t) => receivedCount(bot, t) === 0).map((t) => w.outgoing(t)?.state);
+  const failed = rest.filter((s) => s === 'failed').length;
+  const waiting = rest.filter((s) => s === 'queued' || s === 'sending').length;
+  return { delivered: received.length, failed, waiting, lost: rest.length - failed - waiting };
+}
+
 /** A colleague sending IMs to the user every `everyMs` until stopped; each send's outcome is kept. */
 function sendLoop(bot: Bot, to: string, prefix: string, everyMs: number) {
   const sent: Array<{ text: string; outcome: 'ok' | 'failed' | 'pending' }> = [];
@@ -185,12 +194,10 @@ async function restarts(report: Report, lab: Lab, w: Watched): Promise<void> {
   report.add(area, `restart → signed in (p50 / max of ${back.length})`, `${ms(percentile(back, 50))} / ${ms(Math.max(...back, 0))}`, '≤ 5000 ms', back.length === KILLS && Math.max(...back) <= 5000);
   report.atMost(area, `restarts not followed by sign-in within ${PATIENCE_MS / 1000} s`, notBack, 0);
 
-  const delivered = typed.filter((t) => receivedCount(maria, t) > 0).length;
-  const failed = typed.filter((t) => receivedCount(maria, t) === 0 && w.outgoing(t)?.state === 'failed').length;
-  const lost = typed.length - delivered - failed;
+  const { delivered, failed, waiting, lost } = outcomes(w, maria, typed);
   const duplicated = typed.filter((t) => receivedCount(maria, t) > 1).length;
-  report.add(area, 'IMs typed by the user / delivered / reported failed', `${typed.length} / ${delivered} / ${failed}`);
-  report.atMost(area, 'IMs typed by the user silently lost', lost, 0);
+  report.add(area, 'IMs typed by the user / delivered / reported failed / still waiting to be sent', `${typed.length} / ${delivered} / ${failed} / ${waiting}`);
+  report.atMost(area, 'IMs typed by the user silently lost (shown sent, never received)', lost, 0);
   report.atMost(area, 'IMs typed by the user delivered more than once', duplicated, 0);
 
   const sentOk = incoming.sent.filter((s) => s.outcome === 'ok');
@@ -229,10 +236,9 @@ async function freeze(report: Report, lab: Lab, w: Watched): Promise<void> {
   await new Promise((r) => setTimeout(r, 5000));
   report.add(area, 'freeze → "Reconnecting"', at === undefined ? `not noticed within ${FREEZE_MS / 1000} s` : ms(at - frozen), '≤ 5000 ms', at !== undefined && at - frozen <= 5000);
   report.add(area, 'resume → signed in', up === undefined ? `not within ${PATIENCE_MS / 1000} s` : ms(Math.max(0, up - resumed)));
-  const delivered = typed.filter((t) => receivedCount(maria, t) > 0).length;
-  const failed = typed.filter((t) => receivedCount(maria, t) === 0 && w.outgoing(t)?.state === 'failed').length;
-  report.add(area, 'IMs typed during the freeze / delivered / reported failed', `${typed.length} / ${delivered} / ${failed}`);
-  report.atMost(area, 'IMs typed during the freeze silently lost', typed.length - delivered - failed, 0);
+  const { delivered, failed, waiting, lost } = outcomes(w, maria, typed);
+  report.add(area, 'IMs typed during the freeze / delivered / reported failed / still waiting to be sent', `${typed.length} / ${delivered} / ${failed} / ${waiting}`);
+  report.atMost(area, 'IMs typed during the freeze silently lost (shown sent, never received)', lost, 0);
   report.atMost(area, 'IMs typed during the freeze delivered more than once', typed.filter((t) => receivedCount(maria, t) > 1).length, 0);
 }
 

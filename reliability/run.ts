@@ -33,6 +33,15 @@ if (unknown.length) {
 
 const report = new Report();
 const started = performance.now();
+// In the app, an exception nobody catches ends the process: here it is counted as a crash.
+const crashes: string[] = [];
+const crashed = (kind: string) => (error: unknown) => {
+  const text = `${kind}: ${(error as Error)?.message ?? String(error)}`;
+  crashes.push(text);
+  console.log(`  ✗ app crash — ${text}`);
+};
+process.on('uncaughtException', crashed('uncaught exception'));
+process.on('unhandledRejection', crashed('unhandled rejection'));
 for (const [name, part] of Object.entries(PARTS)) {
   if (only && !only.includes(name)) continue;
   console.log(`\n▶ ${name}`);
@@ -44,6 +53,7 @@ for (const [name, part] of Object.entries(PARTS)) {
   }
   console.log(`  (${name}: ${Math.round((performance.now() - t) / 1000)} s)`);
 }
+report.add('suite', 'app crashes (uncaught exceptions or rejections)', `${crashes.length}${crashes.length ? ` — ${[...new Set(crashes)].slice(0, 3).join('; ')}` : ''}`, '0', crashes.length === 0);
 const minutes = (performance.now() - started) / 60_000;
 report.add('suite', 'whole run', `${minutes.toFixed(1)} min`, '< 15 min', minutes < 15);
 console.log(`\nReliability figures (${new Date().toISOString()}, ${report.missed} missing their target)\n`);
