@@ -138,6 +138,8 @@ export async function labFigures(report: Report): Promise<void> {
     await restarts(report, lab, watched);
     await freeze(report, lab, watched);
     await unwritableHistory(report, lab, watched, join(historyDir, historyDatabaseName(account)), signIn);
+    // The lab CUPS keeps one session per user: sign out so each fault case signs in afresh.
+    await watched.session.signOut().catch(() => undefined);
     await cupsFaults(report, lab, profile, log, sessions);
     await secrets(report, lab, watched, profile, log);
   } finally {
@@ -307,6 +309,7 @@ async function cupsFaults(report: Report, lab: Lab, profile: string, log: string
       const took = performance.now() - t;
       const inWords = !/\bat \S+:\d+|\/work\/|node_modules|Cannot read|undefined|\[object/.test(result);
       report.add(area, name, `${result} (${ms(took)})`, 'signed in, or an error in words', inWords);
+      await session.signOut().catch(() => undefined);
       await session.close();
     }
   } finally {
