@@ -1,181 +1,576 @@
 /**
- * IM history: one append-only JSON Lines file per account.
+ * IM history: one SQLite database per account (better-sqlite3), with an FTS5 trigram index
+ * for search. Only what is shown is read: the latest messages of a conversation, older pages
+ * on demand, a search with a limit; opening a database of years of history reads none of it.
  *
- * Each line is a record: a message as first seen, or a later delivery-state change of a
- * message by id. Appends are fsync'd before the call returns, so a crash right after a send
- * or a receive loses nothing. Reading folds state records into their messages and tolerates
- * a torn last line (a crash mid-write) and foreign garbage: a bad line is reported and skipped,
- * never fatal, and never rewritten away.
+ * Durability: WAL journal with `synchronous = FULL`, so every `add` / `setState` is on disk
+ * (the WAL is fsync'd at each commit) before it returns, as the fsync'd JSON Lines file was;
+ * NORMAL would survive an app crash but could drop the last acknowledged IMs on a power cut.
+ * A write that fails (read-only file or folder, full disk, I/O error) throws a
+ * {@link HistoryWriteError} that says so and where: the caller must not acknowledge an IM
+ * that is not stored.
+ *
+ * The JSON Lines files of earlier versions (`<account>.jsonl`, one record a line: a message,
+ * or a later delivery-state change by id) are imported on first open and left in place as a
+ * backup. Every bad line (`null`, numbers, arrays, strings, objects missing fields, a torn
+ * last line, foreign garbage) is skipped and counted, never fatal; a line with invalid UTF-8
+ * keeps its message with U+FFFD in place of the bad bytes.
+ *
+ * Opening, in order:
+ *
+ *   open file ──ok──> schema ──> import JSONL (once) ──> ready (writable)
+ *      │  └─ not a database / corrupt ─> moved aside as *.corrupt-<time>, fresh file, import again
+ *      └─ cannot create or open ─> in-memory copy of the JSONL, read-only: every write throws
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatMessage, DeliveryState, HistoryHit } from '../../shared/domain';
 
-type HistoryRecord =
-  | { t: 'msg'; m: ChatMessage }
-  | { t: 'state'; id: string; state: DeliveryState; error?: string; at: number };
+type Db = Database.Database;
 
 export interface HistoryLoadReport {
+  /** Messages in the history after opening. */
   messages: number;
+  /** Lines of the JSON Lines file that were skipped at import (0 when nothing was imported). */
   badLines: number;
+  /** Messages newly imported from the JSON Lines file at this opening. */
+  imported?: number;
+  /** Where a damaged database file was moved aside, if it was. */
+  movedAside?: string;
+  /** Imported messages not yet in the search index (indexed in the background; search scans them meanwhile). */
+  unindexed?: number;
 }
 
-/** Turns an account name into a safe file name (no path separators, no dots at the start). */
-export function historyFileName(account: string): string {
-  const safe = account.toLowerCase().replace(/[^a-z0-9@._+-]/g, '_').replace(/^\.+/, '_');
-  return `${safe || 'account'}.jsonl`;
+export interface HistoryOptions {
+  /** Opens the database file (a seam for tests to simulate a full disk or a read-only file). */
+  openDatabase?: (file: string) => Db;
+  /** Index imported messages for search in the background (default true; false: call indexSome). */
+  indexInBackground?: boolean;
 }
+
+/** A write to the history failed: the message says that history cannot be written, where and why. */
+export class HistoryWriteError extends Error {
+  readonly code = 'history-write';
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`History cannot be written to ${path}: ${reason}.`);
+    this.name = 'HistoryWriteError';
+  }
+}
+
+/** Turns an account name into a safe base name (no path separators, no dots at the start). */
+function safeAccount(account: string): string {
+  const safe = account.toLowerCase().replace(/[^a-z0-9@._+-]/g, '_').replace(/^\.+/, '_');
+  return safe || 'account';
+}
+
+/** The JSON Lines file of earlier versions for an account. */
+export function historyFileName(account: string): string {
+  return `${safeAccount(account)}.jsonl`;
+}
+
+/** The database file for an account. */
+export function historyDatabaseName(account: string): string {
+  return `${safeAccount(account)}.sqlite3`;
+}
+
+const INDEX_TRIGGER = `CREATE TRIGGER IF NOT EXISTS messages_indexed AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts(rowid, text) VALUES (new.seq, new.text);
+END;`;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- seq is the order messages were stored in: a conversation reads in that order.
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  peer TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  text TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  error TEXT
+);
+CREATE INDEX IF NOT EXISTS messages_by_peer ON messages(peer, seq);
+CREATE INDEX IF NOT EXISTS messages_by_peer_time ON messages(peer, at);
+CREATE INDEX IF NOT EXISTS messages_pending ON messages(at) WHERE direction = 'out' AND state IN ('queued', 'sending');
+-- One row per conversation, so the list of conversations never scans the messages.
+CREATE TABLE IF NOT EXISTS conversations (peer TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, last_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS conversations_by_time ON conversations(last_at);
+-- Trigram tokens: any substring of 3 characters or more is found, as the old substring search did.
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, content='messages', content_rowid='seq', tokenize='trigram');
+${INDEX_TRIGGER}
+CREATE TRIGGER IF NOT EXISTS messages_added AFTER INSERT ON messages BEGIN
+  INSERT INTO conversations(peer, last_seq, last_at) VALUES (new.peer, new.seq, new.at)
+    ON CONFLICT(peer) DO UPDATE SET last_seq = excluded.last_seq, last_at = excluded.last_at;
+END;
+CREATE TRIGGER IF NOT EXISTS messages_text_changed AFTER UPDATE OF text ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+  INSERT INTO messages_fts(rowid, text) VALUES (new.seq, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS messages_removed AFTER DELETE ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+END;
+`;
+
+interface Row {
+  seq: number;
+  id: string;
+  peer: string;
+  direction: 'in' | 'out';
+  text: string;
+  at: number;
+  state: DeliveryState;
+  error: string | null;
+}
+
+const toMessage = (row: Row): ChatMessage => ({
+  id: row.id,
+  peer: row.peer,
+  direction: row.direction,
+  text: row.text,
+  at: row.at,
+  state: row.state,
+  ...(row.error ? { error: row.error } : {}),
+});
+
+/** Conversations whose recent messages go into the first frame (the others load when opened). */
+const RECENT_CONVERSATIONS = 200;
+const TORN = 'is a torn last line';
+/** Rows an import writes per transaction: one fsync per batch, not per line. */
+const IMPORT_BATCH = 5000;
 
 export class MessageHistory {
+  /** The database file. */
   readonly file: string;
-  private readonly byId = new Map<string, ChatMessage>();
-  private readonly byPeer = new Map<string, ChatMessage[]>();
-  private fd: number | undefined;
-  private endsTorn = false;
+  /** The JSON Lines file of earlier versions (imported, then kept as a backup). */
+  readonly legacyFile: string;
   readonly loadReport: HistoryLoadReport;
+  /** Set when the history can be read but not written: every write throws with it. */
+  readonly writeProblem: string | undefined;
+  private readonly db: Db;
+  private readonly statements: ReturnType<typeof prepare>;
+  private indexTimer: NodeJS.Timeout | undefined;
 
-  constructor(directory: string, account: string, private readonly log: (line: string) => void = () => {}) {
-    mkdirSync(directory, { recursive: true });
-    this.file = join(directory, historyFileName(account));
-    this.loadReport = this.load();
-  }
-
-  private load(): HistoryLoadReport {
-    if (!existsSync(this.file)) return { messages: 0, badLines: 0 };
-    let badLines = 0;
-    const content = readFileSync(this.file, 'utf8');
-    this.endsTorn = content.length > 0 && !content.endsWith('\n');
-    const lines = content.split('\n');
-    for (const [n, line] of lines.entries()) {
-      if (!line.trim()) continue;
-      let record: HistoryRecord;
+  constructor(
+    directory: string,
+    account: string,
+    private readonly log: (line: string) => void = () => {},
+    options: HistoryOptions = {},
+  ) {
+    this.file = join(directory, historyDatabaseName(account));
+    this.legacyFile = join(directory, historyFileName(account));
+    const open = options.openDatabase ?? ((file: string) => new Database(file));
+    let movedAside: string | undefined;
+    let db: Db;
+    let writeProblem: string | undefined;
+    try {
+      mkdirSync(directory, { recursive: true, mode: 0o700 });
       try {
-        record = JSON.parse(line) as HistoryRecord;
-      } catch {
-        badLines += 1;
-        this.log(`history: ${this.file}:${n + 1} is not a complete record (kept on disk, skipped)`);
-        continue;
+        db = openWithSchema(open, this.file);
+      } catch (error) {
+        if (!isDamaged(error)) throw error;
+        // Not a database (or damaged beyond reading): keep it for a specialist, start afresh.
+        movedAside = `${this.file}.corrupt-${Date.now()}`;
+        for (const suffix of ['', '-wal', '-shm']) if (existsSync(this.file + suffix)) renameSync(this.file + suffix, movedAside + suffix);
+        log(`history: ${this.file} is not a readable database (${(error as Error).message}); moved aside to ${movedAside}, starting a new one`);
+        db = openWithSchema(open, this.file);
       }
-      if (record.t === 'msg' && isMessage(record.m)) this.remember(record.m);
-      else if (record.t === 'state' && this.byId.has(record.id)) {
-        const m = this.byId.get(record.id)!;
-        m.state = record.state;
-        if (record.error) m.error = record.error;
-        else delete m.error;
-      } else badLines += 1;
+    } catch (error) {
+      // The folder or file cannot be created or opened: show what the old file holds, refuse writes.
+      writeProblem = describeFailure(error);
+      log(`history: cannot open ${this.file} (${(error as Error).message}); history is read-only for this session`);
+      db = openWithSchema(() => new Database(':memory:'), ':memory:');
     }
-    return { messages: this.byId.size, badLines };
+    this.db = db;
+    this.writeProblem = writeProblem;
+    this.statements = prepare(db);
+    const { imported, badLines } = this.importLegacy();
+    const messages = (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+    const gap = this.gap();
+    this.loadReport = { messages, badLines, ...(imported ? { imported } : {}), ...(movedAside ? { movedAside } : {}), ...(gap ? { unindexed: gap.hi - gap.lo + 1 } : {}) };
+    if (gap && options.indexInBackground !== false) this.indexLater();
   }
 
-  private remember(message: ChatMessage): void {
-    if (this.byId.has(message.id)) return;
-    this.byId.set(message.id, message);
-    let list = this.byPeer.get(message.peer);
-    if (!list) {
-      list = [];
-      this.byPeer.set(message.peer, list);
-    }
-    list.push(message);
+  /** Rows stored but not yet in the search index (imported, waiting for indexSome). */
+  private gap(): { lo: number; hi: number } | undefined {
+    const row = this.statements.getMeta.get('unindexed') as { value: string } | undefined;
+    if (!row) return undefined;
+    const gap = JSON.parse(row.value) as { lo: number; hi: number };
+    return gap.hi >= gap.lo ? gap : undefined;
   }
 
-  private append(record: HistoryRecord): void {
-    if (this.fd === undefined) {
-      this.fd = openSync(this.file, 'a', 0o600);
-      // After a crash mid-write the file may end in a torn line: start on a fresh line so the
-      // next record is not glued onto the fragment (and lost with it).
-      if (this.endsTorn) writeSync(this.fd, '\n');
-      this.endsTorn = false;
+  /**
+   * Adds up to `rows` of the imported rows to the search index, newest first (so recent
+   * history is found soonest). Returns the number of rows still waiting.
+   */
+  indexSome(rows = 200): number {
+    const gap = this.gap();
+    if (!gap) return 0;
+    const from = Math.max(gap.lo, gap.hi - rows + 1);
+    this.write(
+      this.db.transaction(() => {
+        this.db.prepare('INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq BETWEEN ? AND ?').run(from, gap.hi);
+        if (from > gap.lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo: gap.lo, hi: from - 1 }));
+        else this.db.prepare("DELETE FROM meta WHERE key = 'unindexed'").run();
+      }),
+    );
+    return from - gap.lo;
+  }
+
+  /** Indexes the imported rows in small slices between other work, until none is left. */
+  private indexLater(): void {
+    const step = () => {
+      this.indexTimer = undefined;
+      if (!this.db.open) return;
+      try {
+        if (this.indexSome() > 0) this.indexTimer = setTimeout(step, 5).unref();
+        else this.log(`history: search index of ${this.file} complete`);
+      } catch (error) {
+        // Search still scans what is not indexed; the next opening tries again.
+        this.log(`history: search index not completed: ${(error as Error).message}`);
+      }
+    };
+    this.indexTimer = setTimeout(step, 50).unref();
+  }
+
+  /** Imports the JSON Lines file once (the import is recorded with the file's size). */
+  private importLegacy(): { imported: number; badLines: number } {
+    if (!existsSync(this.legacyFile)) return { imported: 0, badLines: 0 };
+    const size = statSync(this.legacyFile).size;
+    const key = `imported:${this.legacyFile}`;
+    const done = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    if (done) return { imported: 0, badLines: 0 };
+    const before = (this.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+    let badLines = 0;
+    let badUtf8 = 0;
+    const insert = this.statements.insert;
+    const update = this.statements.setState;
+    let batch: Array<() => void> = [];
+    const inBatch = new Map<string, ChatMessage>();
+    const seen = new Set<string>();
+    // Imported rows are indexed for search afterwards, a slice at a time (see indexSome): a
+    // trigram index of years of history takes minutes to build, sign-in must not wait for it.
+    // The range of rows not yet indexed is kept in meta, committed with the rows themselves.
+    const lo = (this.gap()?.lo ?? ((this.db.prepare('SELECT max(seq) AS n FROM messages').get() as { n: number | null }).n ?? 0) + 1);
+    const flush = this.db.transaction((work: Array<() => void>) => {
+      this.db.exec('DROP TRIGGER IF EXISTS messages_indexed');
+      work.forEach((w) => w());
+      const hi = (this.db.prepare('SELECT max(seq) AS n FROM messages').get() as { n: number | null }).n ?? 0;
+      if (hi >= lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo, hi }));
+      this.db.exec(INDEX_TRIGGER);
+    });
+    // Without a writable file the import goes to the in-memory copy, so the history can be read.
+    const store = (work: () => void) => (this.writeProblem ? work() : this.write(work));
+    const bad = (line: number, why: string) => {
+      badLines += 1;
+      if (badLines <= 20 || why === TORN) this.log(`history: ${this.legacyFile}:${line} ${why} (kept in the file, skipped)`);
+    };
+    try {
+      forEachLine(this.legacyFile, (bytes, n, last) => {
+        const text = decodeLine(bytes);
+        if (text.replaced) badUtf8 += 1;
+        if (!text.value.trim()) return;
+        let record: unknown;
+        try {
+          record = JSON.parse(text.value);
+        } catch {
+          bad(n, last ? TORN : 'is not JSON');
+          return;
+        }
+        const parsed = parseRecord(record);
+        if (typeof parsed === 'string') return bad(n, parsed);
+        if (parsed.t === 'msg') {
+          const m = parsed.m;
+          // Only the first copy of an id is written (INSERT OR IGNORE): only it takes later states.
+          if (!seen.has(m.id)) inBatch.set(m.id, m);
+          seen.add(m.id);
+          batch.push(() => insert.run(m.id, m.peer, m.direction, m.text, m.at, m.state, m.error ?? null));
+        } else if (inBatch.has(parsed.id)) {
+          // Folded into the row before it is written: one INSERT instead of INSERT + UPDATE.
+          const m = inBatch.get(parsed.id)!;
+          m.state = parsed.state;
+          if (parsed.error) m.error = parsed.error;
+          else delete m.error;
+        } else {
+          batch.push(() => {
+            if (update.run(parsed.state, parsed.error ?? null, parsed.id).changes === 0) bad(n, `changes the state of an unknown message ${JSON.stringify(parsed.id).slice(0, 80)}`);
+          });
+        }
+        if (batch.length >= IMPORT_BATCH) {
+          store(() => flush(batch));
+          batch = [];
+          inBatch.clear();
+        }
+      });
+      store(() => {
+        flush(batch);
+        this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(key, JSON.stringify({ size, at: Date.now() }));
+      });
+    } catch (error) {
+      // The import goes on at the next opening (ids are unique, so nothing is stored twice).
+      this.log(`history: import of ${this.legacyFile} stopped: ${(error as Error).message}`);
     }
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
-    fsyncSync(this.fd);
+    const imported = (this.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n - before;
+    if (badLines > 20) this.log(`history: ${badLines} bad lines in ${this.legacyFile}; the first 20 are listed above`);
+    if (badUtf8) this.log(`history: ${badUtf8} line(s) of ${this.legacyFile} had invalid UTF-8, kept with U+FFFD`);
+    this.log(`history: imported ${imported} message(s) from ${this.legacyFile} (kept as a backup), ${badLines} bad line(s) skipped`);
+    return { imported, badLines };
+  }
+
+  /** Runs a write, turning any failure into a HistoryWriteError that says where and why. */
+  private write<T>(work: () => T): T {
+    if (this.writeProblem) throw new HistoryWriteError(this.file, this.writeProblem);
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof HistoryWriteError) throw error;
+      const failure = new HistoryWriteError(this.file, describeFailure(error));
+      this.log(`history: ${failure.message} (${(error as Error).message})`);
+      throw failure;
+    }
   }
 
   has(id: string): boolean {
-    return this.byId.has(id);
+    return this.statements.byId.get(id) !== undefined;
   }
 
   get(id: string): ChatMessage | undefined {
-    return this.byId.get(id);
+    const row = this.statements.byId.get(id) as Row | undefined;
+    return row && toMessage(row);
   }
 
-  /** Stores a new message (written to disk before returning). Returns false for a duplicate id. */
+  /**
+   * Stores a new message, on disk before returning. Returns false for a duplicate id; throws
+   * a {@link HistoryWriteError} when it cannot be stored.
+   */
   add(message: ChatMessage): boolean {
-    if (this.byId.has(message.id)) return false;
-    this.append({ t: 'msg', m: message });
-    this.remember({ ...message });
-    return true;
+    const { id, peer, direction, text, at, state, error } = message;
+    return this.write(() => this.statements.insert.run(id, peer, direction, text, at, state, error ?? null).changes > 0);
   }
 
-  /** Records a delivery-state change; returns the updated message. */
+  /** Records a delivery-state change (on disk before returning); returns the updated message. */
   setState(id: string, state: DeliveryState, error?: string): ChatMessage | undefined {
-    const message = this.byId.get(id);
-    if (!message) return undefined;
-    this.append({ t: 'state', id, state, ...(error ? { error } : {}), at: Date.now() });
-    message.state = state;
-    if (error) message.error = error;
-    else delete message.error;
-    return { ...message };
+    if (!this.has(id)) return undefined;
+    this.write(() => this.statements.setState.run(state, error ?? null, id));
+    return this.get(id);
   }
 
+  /** The whole conversation with `peer`, oldest first (for an export). */
   conversation(peer: string): ChatMessage[] {
-    return (this.byPeer.get(peer) ?? []).map((m) => ({ ...m }));
+    return (this.statements.conversation.all(peer) as Row[]).map(toMessage);
   }
 
-  /** The last `perPeer` messages of every conversation, for the first frame. */
-  recent(perPeer = 100): Record<string, ChatMessage[]> {
+  /**
+   * One page of the conversation with `peer`, oldest first: the latest `limit` messages, or
+   * those stored before the message `before` (an id from the previous page).
+   */
+  page(peer: string, options: { before?: string; limit?: number } = {}): { messages: ChatMessage[]; more: boolean } {
+    const limit = Math.max(1, Math.min(options.limit ?? 100, 10_000));
+    const anchor = options.before === undefined ? undefined : (this.statements.byId.get(options.before) as Row | undefined);
+    if (options.before !== undefined && !anchor) return { messages: [], more: false };
+    const rows = (anchor ? this.statements.pageBefore.all(peer, anchor.seq, limit + 1) : this.statements.pageLatest.all(peer, limit + 1)) as Row[];
+    const more = rows.length > limit;
+    return { messages: rows.slice(0, limit).reverse().map(toMessage), more };
+  }
+
+  /** The last `perPeer` messages of the most recently active conversations, for the first frame. */
+  recent(perPeer = 100, conversations = RECENT_CONVERSATIONS): Record<string, ChatMessage[]> {
     const out: Record<string, ChatMessage[]> = {};
-    for (const [peer, list] of this.byPeer) out[peer] = list.slice(-perPeer).map((m) => ({ ...m }));
+    for (const { peer } of this.statements.peers.all(conversations) as Array<{ peer: string }>) {
+      out[peer] = (this.statements.pageLatest.all(peer, perPeer) as Row[]).reverse().map(toMessage);
+    }
     return out;
   }
 
   /** Every conversation's peer, most recently active first. */
   peers(): string[] {
-    return [...this.byPeer.entries()].sort((a, b) => (b[1].at(-1)?.at ?? 0) - (a[1].at(-1)?.at ?? 0)).map(([peer]) => peer);
+    return (this.statements.peers.all(-1) as Array<{ peer: string }>).map((r) => r.peer);
   }
 
   /**
-   * Messages of every conversation whose text contains `query` (case-insensitive, accents and
-   * letter case as the locale folds them), newest first, at most `limit`.
+   * Messages of every conversation whose text contains `query` (case-insensitive), newest
+   * first, at most `limit`. Three characters or more go through the trigram index; shorter
+   * queries scan from the newest message and stop at `limit` hits.
    */
   search(query: string, limit = 200): HistoryHit[] {
-    const needle = fold(query.trim());
+    const trimmed = query.trim();
+    const needle = fold(trimmed);
     if (!needle) return [];
+    const max = Math.max(1, limit);
+    const rows = this.candidates(trimmed, [...needle].length >= 3);
     const hits: HistoryHit[] = [];
-    for (const list of this.byPeer.values()) {
-      for (const message of list) {
-        const start = fold(message.text).indexOf(needle);
-        if (start >= 0) hits.push(cutAround(message, start, query.trim().length));
-      }
+    for (const row of rows) {
+      // The index folds case as SQLite does; the hit and its position are decided here, as before.
+      const start = fold(row.text).indexOf(needle);
+      if (start < 0) continue;
+      hits.push(cutAround(toMessage(row), start, trimmed.length));
+      if (hits.length >= max) break; // ends the statement: the rest is never read
     }
-    return hits.sort((a, b) => b.message.at - a.message.at).slice(0, Math.max(1, limit));
+    return hits.sort((a, b) => b.message.at - a.message.at);
+  }
+
+  /**
+   * Rows that may contain the query, newest first: through the index where rows are indexed,
+   * by scanning the rows an import left for later indexing, by scanning all for short queries.
+   */
+  private *candidates(query: string, indexed: boolean): Generator<Row> {
+    const all = Number.MAX_SAFE_INTEGER;
+    if (!indexed) return yield* this.statements.newestFirst.iterate(0, all) as IterableIterator<Row>;
+    const phrase = `"${query.replace(/"/g, '""')}"`;
+    const gap = this.gap();
+    if (!gap) return yield* this.statements.searchIndexed.iterate(phrase, 0, all) as IterableIterator<Row>;
+    yield* this.statements.searchIndexed.iterate(phrase, gap.hi + 1, all) as IterableIterator<Row>;
+    yield* this.statements.newestFirst.iterate(gap.lo, gap.hi) as IterableIterator<Row>;
+    yield* this.statements.searchIndexed.iterate(phrase, 0, gap.lo - 1) as IterableIterator<Row>;
   }
 
   /** True when the conversation with `peer` has a message other than `exceptId` on the same local day as `at`. */
   hasOtherOnDay(peer: string, at: number, exceptId: string): boolean {
-    const day = localDay(at);
-    const list = this.byPeer.get(peer) ?? [];
-    // Newest last: walk back only until the day before.
-    for (let i = list.length - 1; i >= 0; i--) {
-      const m = list[i];
-      if (m.id === exceptId) continue;
-      const d = localDay(m.at);
-      if (d === day) return true;
-      if (m.at < at && d < day) return false;
-    }
-    return false;
+    const d = new Date(at);
+    const from = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+    const to = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+    return this.statements.otherOnDay.get(peer, from, to, exceptId) !== undefined;
   }
 
   /** Outgoing messages still waiting to be sent, oldest first. */
   pending(): ChatMessage[] {
-    return [...this.byId.values()]
-      .filter((m) => m.direction === 'out' && (m.state === 'queued' || m.state === 'sending'))
-      .sort((a, b) => a.at - b.at)
-      .map((m) => ({ ...m }));
+    return (this.statements.pending.all() as Row[]).map(toMessage);
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    if (this.indexTimer) clearTimeout(this.indexTimer);
+    this.indexTimer = undefined;
+    if (this.db.open) this.db.close();
+  }
+}
+
+function prepare(db: Db) {
+  return {
+    byId: db.prepare('SELECT * FROM messages WHERE id = ?'),
+    insert: db.prepare('INSERT OR IGNORE INTO messages(id, peer, direction, text, at, state, error) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    setState: db.prepare('UPDATE messages SET state = ?, error = ? WHERE id = ?'),
+    conversation: db.prepare('SELECT * FROM messages WHERE peer = ? ORDER BY seq'),
+    pageLatest: db.prepare('SELECT * FROM messages WHERE peer = ? ORDER BY seq DESC LIMIT ?'),
+    pageBefore: db.prepare('SELECT * FROM messages WHERE peer = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
+    peers: db.prepare('SELECT peer FROM conversations ORDER BY last_at DESC LIMIT ?'),
+    searchIndexed: db.prepare('SELECT m.* FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH ? AND messages_fts.rowid BETWEEN ? AND ? ORDER BY messages_fts.rowid DESC'),
+    newestFirst: db.prepare('SELECT * FROM messages WHERE seq BETWEEN ? AND ? ORDER BY seq DESC'),
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)'),
+    otherOnDay: db.prepare('SELECT 1 FROM messages WHERE peer = ? AND at >= ? AND at < ? AND id <> ? LIMIT 1'),
+    pending: db.prepare("SELECT * FROM messages WHERE direction = 'out' AND state IN ('queued', 'sending') ORDER BY at"),
+  };
+}
+
+function openWithSchema(open: (file: string) => Db, file: string): Db {
+  const db = open(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    // FULL: the WAL is fsync'd at every commit, so an acknowledged IM survives a power cut too.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = OFF');
+    db.pragma('busy_timeout = 2000');
+    db.exec(SCHEMA);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function sqliteCode(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function isDamaged(error: unknown): boolean {
+  const code = sqliteCode(error);
+  return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
+}
+
+/** The reason a write failed, in words. */
+function describeFailure(error: unknown): string {
+  const code = sqliteCode(error);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'the disk is full';
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'the file or its folder is read-only';
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'the disk reported an input/output error';
+  if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOTDIR' || code === 'ENOENT') return 'the file cannot be created or opened';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'another program holds it locked';
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return 'the database file is damaged';
+  return (error as Error)?.message ?? String(error);
+}
+
+type LegacyRecord = { t: 'msg'; m: ChatMessage } | { t: 'state'; id: string; state: DeliveryState; error?: string };
+
+const STATES = new Set<string>(['queued', 'sending', 'sent', 'stored', 'failed', 'received']);
+
+/** A record of the JSON Lines file, or why the line is not one (in words, for the log). */
+function parseRecord(value: unknown): LegacyRecord | string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a record`;
+  const record = value as Record<string, unknown>;
+  if (record.t === 'msg') return isMessage(record.m) ? { t: 'msg', m: record.m } : 'is a message record with missing or wrong fields';
+  if (record.t === 'state') {
+    if (typeof record.id !== 'string' || typeof record.state !== 'string' || !STATES.has(record.state)) return 'is a state record with missing or wrong fields';
+    return { t: 'state', id: record.id, state: record.state as DeliveryState, ...(typeof record.error === 'string' && record.error ? { error: record.error } : {}) };
+  }
+  return 'is an object of no known record type';
+}
+
+function isMessage(value: unknown): value is ChatMessage {
+  const m = value as ChatMessage;
+  return (
+    !!m &&
+    typeof m === 'object' &&
+    typeof m.id === 'string' &&
+    typeof m.peer === 'string' &&
+    (m.direction === 'in' || m.direction === 'out') &&
+    typeof m.text === 'string' &&
+    typeof m.at === 'number' &&
+    Number.isFinite(m.at) &&
+    typeof m.state === 'string' &&
+    STATES.has(m.state) &&
+    (m.error === undefined || typeof m.error === 'string')
+  );
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8');
+
+function decodeLine(bytes: Buffer): { value: string; replaced: boolean } {
+  try {
+    return { value: strictUtf8.decode(bytes), replaced: false };
+  } catch {
+    return { value: lenientUtf8.decode(bytes), replaced: true };
+  }
+}
+
+/** Calls `each` for every line of a file (without its newline), reading 1 MB at a time. */
+function forEachLine(file: string, each: (line: Buffer, number: number, last: boolean) => void): void {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let carry: Buffer = Buffer.alloc(0);
+    let number = 0;
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      let data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      let from = 0;
+      for (let nl = data.indexOf(10, from); nl >= 0; nl = data.indexOf(10, from)) {
+        number += 1;
+        each(data.subarray(from, nl), number, false);
+        from = nl + 1;
+      }
+      data = data.subarray(from);
+      carry = Buffer.from(data);
+    }
+    if (carry.length) each(carry, number + 1, true);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -183,7 +578,7 @@ export class MessageHistory {
 const HIT_TEXT_MAX = 2000;
 
 function cutAround(message: ChatMessage, start: number, length: number): HistoryHit {
-  if (message.text.length <= HIT_TEXT_MAX) return { message: { ...message }, start, length };
+  if (message.text.length <= HIT_TEXT_MAX) return { message, start, length };
   const from = Math.max(0, start - 200);
   const to = Math.min(message.text.length, from + HIT_TEXT_MAX);
   const text = `${from > 0 ? '…' : ''}${message.text.slice(from, to)}${to < message.text.length ? '…' : ''}`;
@@ -203,17 +598,4 @@ function fold(text: string): string {
 export function localDay(at: number): string {
   const d = new Date(at);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-function isMessage(value: unknown): value is ChatMessage {
-  const m = value as ChatMessage;
-  return (
-    !!m &&
-    typeof m.id === 'string' &&
-    typeof m.peer === 'string' &&
-    (m.direction === 'in' || m.direction === 'out') &&
-    typeof m.text === 'string' &&
-    typeof m.at === 'number' &&
-    typeof m.state === 'string'
-  );
 }

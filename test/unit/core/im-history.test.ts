@@ -2,7 +2,7 @@
  * IM history across conversations: search, export (text and JSON), the server's
  * recent-communications entry once per conversation per day, and "Remember me".
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,18 @@ describe('recent communications for IMs', () => {
     expect(h.hasOtherOnDay('sip:p@x', Date.now(), 'new')).toBe(true);
     expect(h.hasOtherOnDay('sip:p@x', Date.now(), 'today')).toBe(false);
     h.close();
+  });
+});
+
+describe('history at sign-in', () => {
+  it('signs in with a history file that holds a line `null` and other garbage (it used to stop sign-in)', async () => {
+    const history = join(dir, 'history');
+    mkdirSync(history, { recursive: true });
+    const good = JSON.stringify({ t: 'msg', m: { id: 'old', peer: 'sip:maria@lab.test', direction: 'in', text: 'still here', at: 1, state: 'received' } });
+    writeFileSync(join(history, 'alex@lab.test.jsonl'), `null\n42\n[]\n"text"\n{}\n${good}\n{"t":"msg","m":{"id":"torn`);
+    await signIn();
+    expect(session.sessionState.phase).toBe('signed-in');
+    expect(session.handlers['im:history']('sip:maria@lab.test')).toEqual([{ id: 'old', peer: 'sip:maria@lab.test', direction: 'in', text: 'still here', at: 1, state: 'received' }]);
   });
 });
 
