@@ -20,6 +20,9 @@ import type { Bot } from '../lab/bots';
 import { writeAllShapes } from './history';
 import { ms, percentile, type Report } from './report';
 
+/** Sends an IM through the session's own IPC handler, as the page does. */
+const sendIm = (session: DeskSession, to: string, text: string): Promise<ChatMessage> => Promise.resolve(session.handlers['im:send'](to, text));
+
 const KILLS = 20;
 const FREEZE_MS = 40_000;
 /** Longest wait for anything in a round: a figure past it is printed as "not within". */
@@ -163,7 +166,7 @@ async function restarts(report: Report, lab: Lab, w: Watched): Promise<void> {
   for (let round = 1; round <= KILLS; round += 1) {
     const live = `round ${round}: before the kill`;
     typed.push(live);
-    await w.session.sendMessage(maria.uri, live).catch(() => undefined);
+    await sendIm(w.session, maria.uri, live).catch(() => undefined);
     await w.until(() => ['sent', 'stored', 'failed'].includes(w.outgoing(live)?.state ?? ''), 10_000);
 
     const reconnecting = w.phase('reconnecting');
@@ -175,7 +178,7 @@ async function restarts(report: Report, lab: Lab, w: Watched): Promise<void> {
 
     for (const text of [`round ${round}: typed while down (1)`, `round ${round}: typed while down (2) — ünïcödé`]) {
       typed.push(text);
-      await w.session.sendMessage(maria.uri, text).catch(() => undefined);
+      await sendIm(w.session, maria.uri, text).catch(() => undefined);
     }
     const signedIn = w.phase('signed-in');
     await lab.kamailio.restart();
@@ -222,7 +225,7 @@ async function freeze(report: Report, lab: Lab, w: Watched): Promise<void> {
       await new Promise((r) => setTimeout(r, 8000));
       const text = `typed during the freeze (${i})`;
       typed.push(text);
-      await w.session.sendMessage(maria.uri, text).catch(() => undefined);
+      await sendIm(w.session, maria.uri, text).catch(() => undefined);
     }
   })();
   const at = await reconnecting;
@@ -270,7 +273,7 @@ async function unwritableHistory(report: Report, lab: Lab, w: Watched, file: str
     const stored = (w.session.handlers['im:history'](sender.uri) as ChatMessage[]).some((m) => m.text === text);
     report.add(area, 'IM received while history cannot be written: answer to the sender', answer, 'refused', answer.startsWith('refused'));
     report.add(area, 'IM received while history cannot be written: acknowledged but not kept', answer.startsWith('200') && !stored ? 'yes' : 'no', 'no', !(answer.startsWith('200') && !stored));
-    const own = await w.session.sendMessage(sender.uri, 'typed while the history file is immutable').then(
+    const own = await sendIm(w.session, sender.uri, 'typed while the history file is immutable').then(
       (m) => `accepted as ${m.state}`,
       (e: Error) => `refused: ${e.message}`,
     );

@@ -10,7 +10,7 @@
  * **Events:** `presence:own`.
  *
  * **IPC slice:** `presence:set-own`, `presence:idle`, `presence:recent-notes`.
- * (The long-term status is a CUPS feature: core/cups-features.ts.)
+ * (The long-term status is a CUPS feature: core/cups/features/.)
  */
 export { OwnPresence, type OwnPresenceChannel } from './own-presence';
 export { PublisherState, SerialPublisher } from './serial-publisher';

@@ -5,7 +5,7 @@
  */
 import type { EventChannel, EventChannels } from '../../shared/ipc';
 import type { AllConfig, CupsSession } from '../cups';
-import type { CupsFeatureMethods } from '../cups-features';
+import type { CupsFeatureMethods } from '../cups/features';
 import type { DialingRule } from '../dialing';
 import { DeskError } from '../errors';
 import type { SipAccount } from '../sip';

@@ -23,8 +23,8 @@ import { EVENT_CHANNELS, type DeskBackend, type EventChannel, type EventChannels
 import { Calls } from '../calls';
 import { ContactList } from '../contacts';
 import { CupsSession, fileOwnSessionRecord } from '../cups';
-import { CupsFeatures } from '../cups-features';
-import { connectionHandlers } from '../connection-settings';
+import { CupsFeatures } from '../cups/features';
+import { connectionHandlers } from '../settings';
 import type { CertificateTrust } from '../cups/tls-trust';
 import { TraceRecorder } from '../diagnostics';
 import { compileRules } from '../dialing';

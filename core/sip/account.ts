@@ -71,6 +71,7 @@ export class SipAccount {
       probeTimeoutMs: Math.min(this.timeoutMs, 5000),
       log: this.log,
       onPrimaryBack: () => this.moveBackToPrimary(),
+      timers: this.timers,
     });
     this.watching = new Watching({
       agent: () => (this.registered ? this.agent : undefined),

@@ -5,7 +5,7 @@
  *            primary unreachable (sign-in, or twice in a row while reconnecting)
  *   OnPrimary ─────────────────────────────────────────────────────────────────> OnBackup
  *       ^                                                                          │ probe the primary
- *       └──────────── probe answered: register there, then let go of the backup ───┘ every probeEveryMs
+ *       └──────────── probe answered: register there, then let go of the backup ───┘ probeEveryMs after the last probe
  * ```
  *
  * This class only keeps the order of servers and runs the probe; the account does the
@@ -14,6 +14,7 @@
  */
 import { serverAnswers, type SipServer } from './transport-choice';
 import { SipError } from '../message/sip-error';
+import { realTimers, type Timers } from '../../timers';
 
 export interface FailoverOptions {
   probeEveryMs: number;
@@ -23,11 +24,13 @@ export interface FailoverOptions {
   onPrimaryBack: () => Promise<void>;
   /** Test seam: does this server answer? */
   answers?: (server: SipServer, timeoutMs: number) => Promise<boolean>;
+  /** The clock of the probe (default the real one). */
+  timers?: Timers;
 }
 
 export class Failover {
-  private timer: NodeJS.Timeout | undefined;
-  private probing = false;
+  /** The next probe's timer, or the timer of the probe under way; undefined while on the primary. */
+  private timer: unknown;
 
   constructor(
     private readonly primary: SipServer,
@@ -57,23 +60,29 @@ export class Failover {
 
   /** Starts probing the primary. */
   onBackup(): void {
-    if (this.timer) return;
-    const answers = this.options.answers ?? serverAnswers;
-    this.timer = setInterval(() => {
-      if (this.probing) return;
-      this.probing = true;
-      answers(this.primary, this.options.probeTimeoutMs)
-        .then(async (ok) => {
-          if (ok && this.timer) await this.options.onPrimaryBack();
-        })
-        .catch((error: Error) => this.options.log(`sip: probing the primary presence server failed: ${error.message}`))
-        .finally(() => (this.probing = false));
-    }, this.options.probeEveryMs);
-    this.timer.unref?.();
+    if (this.timer !== undefined) return;
+    this.scheduleProbe();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    if (this.timer !== undefined) (this.options.timers ?? realTimers).clear(this.timer);
     this.timer = undefined;
+  }
+
+  /** The next probe starts probeEveryMs after the last one ended, so probes never overlap. */
+  private scheduleProbe(): void {
+    const answers = this.options.answers ?? serverAnswers;
+    const handle = (this.options.timers ?? realTimers).set(() => {
+      answers(this.primary, this.options.probeTimeoutMs)
+        .then(async (ok) => {
+          if (ok && this.timer === handle) await this.options.onPrimaryBack();
+        })
+        .catch((error: Error) => this.options.log(`sip: probing the primary presence server failed: ${error.message}`))
+        .finally(() => {
+          // Still on the backup (neither stopped nor moved back): probe again later.
+          if (this.timer === handle) this.scheduleProbe();
+        });
+    }, this.options.probeEveryMs);
+    this.timer = handle;
   }
 }

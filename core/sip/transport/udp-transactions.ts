@@ -5,6 +5,7 @@
  * already sent (Timer J, 64·T1). Nothing here touches the socket: it sends through `transmit`.
  */
 import type { SipSummary } from './udp-datagram';
+import { realTimers, type Timers } from '../../timers';
 
 interface ClientRetransmission {
   message: Buffer;
@@ -12,8 +13,8 @@ interface ClientRetransmission {
   callId: string;
   interval: number;
   transmissions: number;
-  timerE: NodeJS.Timeout | undefined;
-  timerF: NodeJS.Timeout;
+  timerE: unknown;
+  timerF: unknown;
   /** Keep-alive pings are the transport's own: their answers are not passed up. */
   ping?: (alive: boolean) => void;
 }
@@ -38,6 +39,8 @@ export interface UdpTransactionOptions {
   log: (line: string) => void;
   /** Called when a request got no final answer within 64·T1 (Timer F). */
   onRequestTimeout?: (method: string, callId: string) => void;
+  /** The clock (default the real one): Timers E, F, K and J all run on it. */
+  timers?: Timers;
 }
 
 /** What to do with a response that arrived. */
@@ -57,11 +60,14 @@ export class UdpTransactions {
   /** Requests we sent and have no final answer for yet, by branch + method. */
   private readonly pending = new Map<string, ClientRetransmission>();
   /** Requests whose final answer came recently: later copies of it are absorbed (Timer K). */
-  private readonly completed = new Map<string, NodeJS.Timeout>();
+  private readonly completed = new Map<string, unknown>();
   /** Requests received recently, with the response we sent, if any (Timer J). */
-  private readonly served = new Map<string, { response: Buffer | undefined; timer: NodeJS.Timeout }>();
+  private readonly served = new Map<string, { response: Buffer | undefined; timer: unknown }>();
+  private readonly timers: Timers;
 
-  constructor(private readonly options: UdpTransactionOptions) {}
+  constructor(private readonly options: UdpTransactionOptions) {
+    this.timers = options.timers ?? realTimers;
+  }
 
   /**
    * Starts Timer E/F for a request. `sendFirst` is false when the caller already sent it.
@@ -69,11 +75,12 @@ export class UdpTransactions {
    */
   startClient(data: Buffer, method: string, callId: string, branch: string, limitMs: number, ping?: (alive: boolean) => void, sendFirst = true): void {
     const { t1, t2, transmit } = this.options;
+    const timers = this.timers;
     const id = key(branch, method);
     const old = this.pending.get(id);
     if (old) {
-      clearTimeout(old.timerE);
-      clearTimeout(old.timerF);
+      timers.clear(old.timerE);
+      timers.clear(old.timerF);
     }
     const entry: ClientRetransmission = {
       message: data,
@@ -83,9 +90,9 @@ export class UdpTransactions {
       transmissions: 1,
       timerE: undefined,
       ping,
-      timerF: setTimeout(() => {
+      timerF: timers.set(() => {
         if (this.pending.get(id) !== entry) return;
-        clearTimeout(entry.timerE);
+        timers.clear(entry.timerE);
         this.pending.delete(id);
         if (entry.ping) return entry.ping(false);
         this.stats.timeouts += 1;
@@ -94,7 +101,7 @@ export class UdpTransactions {
       }, limitMs),
     };
     const timerE = () => {
-      entry.timerE = setTimeout(() => {
+      entry.timerE = timers.set(() => {
         if (this.pending.get(id) !== entry) return;
         entry.transmissions += 1;
         this.stats.retransmissions += 1;
@@ -129,7 +136,7 @@ export class UdpTransactions {
       // Timer K: copies of this final answer may still be on their way.
       this.completed.set(
         id,
-        setTimeout(() => this.completed.delete(id), this.options.t4),
+        this.timers.set(() => this.completed.delete(id), this.options.t4),
       );
     } else if (entry.method === 'INVITE') {
       // An INVITE that got a provisional answer is not sent again (RFC 3261 §17.1.1.2).
@@ -156,7 +163,7 @@ export class UdpTransactions {
       }
       return false;
     }
-    this.served.set(id, { response: undefined, timer: setTimeout(() => this.served.delete(id), 64 * this.options.t1) });
+    this.served.set(id, { response: undefined, timer: this.timers.set(() => this.served.delete(id), 64 * this.options.t1) });
     return true;
   }
 
@@ -169,19 +176,19 @@ export class UdpTransactions {
   /** Forgets every transaction (the socket is gone); pending pings are dropped without an outcome. */
   clear(): void {
     for (const entry of this.pending.values()) {
-      clearTimeout(entry.timerE);
-      clearTimeout(entry.timerF);
+      this.timers.clear(entry.timerE);
+      this.timers.clear(entry.timerF);
     }
     this.pending.clear();
-    for (const timer of this.completed.values()) clearTimeout(timer);
+    for (const timer of this.completed.values()) this.timers.clear(timer);
     this.completed.clear();
-    for (const { timer } of this.served.values()) clearTimeout(timer);
+    for (const { timer } of this.served.values()) this.timers.clear(timer);
     this.served.clear();
   }
 
   private end(id: string, entry: ClientRetransmission): void {
-    clearTimeout(entry.timerE);
-    clearTimeout(entry.timerF);
+    this.timers.clear(entry.timerE);
+    this.timers.clear(entry.timerF);
     this.pending.delete(id);
   }
 }

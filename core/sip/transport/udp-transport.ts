@@ -44,6 +44,7 @@ import { createSocket, type RemoteInfo } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Logger } from 'sip.js/lib/core/log/logger.js';
+import type { Timers } from '../../timers';
 import type { TraceSink } from '../../trace';
 import { TransportBase, deliverSafely } from './transport-base';
 import { checkSipMessage, type SipSummary } from '../message/message-checks';
@@ -89,6 +90,8 @@ export interface UdpTransportOptions {
   trace?: TraceSink;
   /** Test seam: makes the socket (default: a Node UDP socket of the host's address family). */
   createSocket?: () => DatagramSocket;
+  /** The clock of the transaction timers (default the real one). */
+  timers?: Timers;
 }
 
 export class UdpTransport extends TransportBase {
@@ -126,6 +129,7 @@ export class UdpTransport extends TransportBase {
       transmit: (data) => this.transmit(data),
       log: (line) => this.log(line),
       onRequestTimeout: this.options.onRequestTimeout,
+      timers: this.options.timers,
     });
   }
 

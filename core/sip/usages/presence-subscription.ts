@@ -18,6 +18,9 @@
  *                              └─ 403/603, 404/604/410, 489, NOTIFY terminated with
  *                                 rejected | noresource | invariant  ──> Refused (final; shown as not available)
  *
+ *   Active | Pending ── refresh timer ──> Refreshing ── 2xx ──> Active | Pending (as the last NOTIFY said)
+ *                                            └── any other answer ──> Waiting | Refused (as above)
+ *
  *   any state ──stop()──> Unsubscribing ── final NOTIFY, or 2 s ──> Closed
  *   any state ──dispose()──> Closed   (the connection is gone: nothing is sent)
  * ```
@@ -50,6 +53,8 @@ export enum PresenceSubscriptionState {
   Subscribing = 'subscribing',
   Pending = 'pending',
   Active = 'active',
+  /** Active or pending, with a refresh SUBSCRIBE awaiting its answer: that answer, not the dialog's end, tells why it failed. */
+  Refreshing = 'refreshing',
   Waiting = 'waiting',
   Refused = 'refused',
   Unsubscribing = 'unsubscribing',
@@ -137,8 +142,8 @@ export class PresenceSubscription {
   private request: OutgoingSubscribeRequest | undefined;
   private dialog: Subscription | undefined;
   private timer: unknown;
-  /** A refresh is awaiting its answer: its rejection (not the dialog's end) tells why. */
-  private refreshInFlight = false;
+  /** What the last NOTIFY said (active or pending): the state an answered refresh returns to. */
+  private serverState: PresenceSubscriptionState.Active | PresenceSubscriptionState.Pending = PresenceSubscriptionState.Active;
   private unsubscribed: (() => void) | undefined;
   /** Why the subscription is Refused (for the UI and the log). */
   refusal: SubscriptionFailure | undefined;
@@ -174,7 +179,7 @@ export class PresenceSubscription {
     if (state === PresenceSubscriptionState.Closed || state === PresenceSubscriptionState.Unsubscribing) return Promise.resolve();
     this.clearTimer();
     const dialog = this.dialog;
-    if (!dialog || (state !== PresenceSubscriptionState.Active && state !== PresenceSubscriptionState.Pending)) {
+    if (!dialog || (state !== PresenceSubscriptionState.Active && state !== PresenceSubscriptionState.Pending && state !== PresenceSubscriptionState.Refreshing)) {
       this.close();
       return Promise.resolve();
     }
@@ -309,7 +314,7 @@ export class PresenceSubscription {
               else uas.accept();
             },
             onTerminated: () => {
-              if (attempt !== this.attempt || this.dialog !== subscription || this.refreshInFlight) return;
+              if (attempt !== this.attempt || this.dialog !== subscription || this._state === PresenceSubscriptionState.Refreshing) return;
               this.dialog = undefined;
               // Timer N after a refresh, or a refresh answered 481 and the like.
               this.lost({ reason: 'the server no longer knows the subscription' });
@@ -372,13 +377,18 @@ export class PresenceSubscription {
       // Only an active subscription ends a run of failures: a server that keeps answering
       // "pending" then "terminated" is still backed off from.
       if (header.state === 'active') this.failures = 0;
-      this.setState(header.state === 'active' ? PresenceSubscriptionState.Active : PresenceSubscriptionState.Pending);
+      this.serverState = header.state === 'active' ? PresenceSubscriptionState.Active : PresenceSubscriptionState.Pending;
+      // During a refresh its answer moves the state on and schedules the next one.
+      if (this._state === PresenceSubscriptionState.Refreshing) return;
+      this.setState(this.serverState);
       this.scheduleRefresh();
       return;
     }
     if (header.state !== 'terminated') {
       // Unknown states are treated as pending (RFC 6665 §8.2.3 allows extensions).
       this.log(`sip: NOTIFY for ${this.target} with unknown Subscription-State "${header.state}" treated as pending`);
+      this.serverState = PresenceSubscriptionState.Pending;
+      if (this._state === PresenceSubscriptionState.Refreshing) return;
       this.setState(PresenceSubscriptionState.Pending);
       this.scheduleRefresh();
       return;
@@ -415,21 +425,20 @@ export class PresenceSubscription {
       this.send();
       return;
     }
-    const current = () => attempt === this.attempt && this.dialog === dialog;
-    this.refreshInFlight = true;
+    const current = () => attempt === this.attempt && this.dialog === dialog && this._state === PresenceSubscriptionState.Refreshing;
+    this.setState(PresenceSubscriptionState.Refreshing);
     try {
       dialog.subscribe(
         {
           onAccept: (response) => {
-            this.refreshInFlight = false;
             if (!current()) return;
             const granted = Number(response.message.getHeader('Expires'));
             if (Number.isFinite(granted) && granted > 0) this.grantedExpires = granted;
             else if (response.message.getHeader('Expires') === undefined) this.log(`sip: refresh for ${this.target} answered without Expires; keeping ${this.grantedExpires ?? this.requestedExpires} s`);
+            this.setState(this.serverState);
             this.scheduleRefresh();
           },
           onReject: (response) => {
-            this.refreshInFlight = false;
             // 481 and the like: sip.js has already terminated the dialog (onTerminated ran);
             // whatever the code, a new subscription is made after a back-off.
             if (attempt !== this.attempt) return;
@@ -444,7 +453,6 @@ export class PresenceSubscription {
         { extraHeaders: this.headers(this.requestedExpires) },
       );
     } catch (error) {
-      this.refreshInFlight = false;
       this.dialog = undefined;
       dialog.dispose();
       this.lost({ reason: `refresh could not be sent (${(error as Error).message})` });
@@ -498,7 +506,6 @@ export class PresenceSubscription {
     if (this.ending()) return;
     this.clearTimer();
     this.attempt += 1;
-    this.refreshInFlight = false;
     this.request = undefined;
     this.failures += 1;
     const retryInMs = retryDelayMs(this.failures, cause.retryAfter, this.random, { baseMs: this.options.baseBackoffMs, maxMs: this.options.maxBackoffMs });

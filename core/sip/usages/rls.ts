@@ -64,6 +64,7 @@ const LIST_STATE: Record<S, ListSubscriptionState> = {
   [S.Subscribing]: 'subscribing',
   [S.Pending]: 'active',
   [S.Active]: 'active',
+  [S.Refreshing]: 'active',
   [S.Waiting]: 'waiting',
   [S.Refused]: 'fallback',
   [S.Unsubscribing]: 'stopped',

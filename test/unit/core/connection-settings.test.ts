@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SipConnectionSettings } from '../../../shared/domain';
-import { connectionHandlers } from '../../../core/connection-settings';
+import { connectionHandlers } from '../../../core/settings';
 import { JsonSettingsStore } from '../../../core/store/settings';
 import { makeTlsCertificate } from '../../../lab/kamailio/tls-cert';
 

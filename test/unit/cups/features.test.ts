@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LongTermStatus } from '../../../shared/domain';
 import { CupsSession } from '../../../core/cups';
-import { CupsFeatures, LONG_TERM_NOTE, LONG_TERM_UNTIL, longTermPidf } from '../../../core/cups-features';
+import { CupsFeatures, LONG_TERM_NOTE, LONG_TERM_UNTIL, longTermPidf } from '../../../core/cups/features';
 import { find, parsePidf } from './features-support';
 import { startLabCups, type LabCups } from '../../../lab/cups/server';
 

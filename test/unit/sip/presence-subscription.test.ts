@@ -72,6 +72,22 @@ describe('PresenceSubscription', () => {
     expect(sub.state).toBe(S.Active);
   });
 
+  it('is Refreshing while a refresh awaits its answer; a NOTIFY meanwhile is delivered and the answer returns to what it said', () => {
+    const { sub, notifies, states } = watch();
+    const first = subscribeSent();
+    establish(first);
+    timers.runNext();
+    const refresh = subscribeSent();
+    expect(sub.state).toBe(S.Refreshing);
+    sip.notify(first, { toTag: 'srv1', state: 'pending;expires=600', body: PIDF, cseq: 2 });
+    expect(notifies.map((n) => n.state)).toEqual(['active', 'pending']);
+    expect(sub.state).toBe(S.Refreshing);
+    sip.respond(refresh, 200, 'OK', ['Expires: 600']);
+    expect(sub.state).toBe(S.Pending);
+    expect(states).toEqual([S.Subscribing, S.Active, S.Refreshing, S.Pending]);
+    expect(timers.delays()).toHaveLength(1);
+  });
+
   it('a refresh answered 481 starts a new subscription (new Call-ID) after a back-off, and says why', () => {
     const { sub, failures } = watch();
     const first = subscribeSent();

@@ -7,11 +7,11 @@
  * being done and carries the server's own words, and the answer returned is the server's
  * state read back after the change, so the UI never shows something the server does not hold.
  */
-import type { LongTermStatus, PrivacyRule, PrivacySettings, RuleVisibility, ServerPreference } from '../shared/domain';
-import type { InvokeHandlers } from '../shared/ipc';
-import type { CupsSession, ItemResult } from './cups';
-import { escapeXml } from './xml/safe-xml';
-import { DeskError, toAppError } from './errors';
+import type { LongTermStatus, PrivacyRule, PrivacySettings, RuleVisibility, ServerPreference } from '../../../shared/domain';
+import type { InvokeHandlers } from '../../../shared/ipc';
+import type { CupsSession, ItemResult } from '../index';
+import { escapeXml } from '../../xml/safe-xml';
+import { DeskError, toAppError } from '../../errors';
 
 /** The CUPS session methods these features use (optional so simpler sessions still fit). */
 export type CupsFeatureMethods = Partial<

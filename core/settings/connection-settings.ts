@@ -5,10 +5,10 @@
  * material never goes to the renderer, only what identifies it.
  */
 import { X509Certificate } from 'node:crypto';
-import type { ConnectionSettings, SipCertificateInfo, SipConnectionSettings } from '../shared/domain';
-import type { InvokeHandlers } from '../shared/ipc';
-import { DeskError } from './errors';
-import type { SettingsStore } from './store/settings';
+import type { ConnectionSettings, SipCertificateInfo, SipConnectionSettings } from '../../shared/domain';
+import type { InvokeHandlers } from '../../shared/ipc';
+import { DeskError } from '../errors';
+import type { SettingsStore } from '../store/settings';
 
 export type ConnectionChannel = 'connection:get' | 'connection:set' | 'tls:forget' | 'connection:sip' | 'connection:set-sip';
 
