@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChatMessage, Contact, ExportedFile, HistoryStatus } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
 import { DeskError, toAppError } from '../errors';
+import { HistoryWriteError } from '../store/history';
 import type { IncomingMessage } from '../sip';
 import { exportConversation } from '../store/history-export';
 import { aorUser, normaliseAor } from '../uri';
@@ -26,6 +27,17 @@ import { RecoveryRedelivery, sipStatusOf } from './redelivery';
 export const MAX_IM_BYTES = 256 * 1024;
 
 export type MessagingChannel = 'im:send' | 'im:retry' | 'im:composing' | 'im:history' | 'im:search' | 'im:export';
+
+/**
+ * Why the history cannot be written, in words the user can act on: the store's own reason
+ * (disk full, read-only), or the file system's message (ENOSPC, EROFS…), which names no code.
+ */
+function historyProblem(error: unknown): string {
+  if (error instanceof HistoryWriteError) return error.reason;
+  const e = error as { syscall?: unknown; code?: unknown; message?: unknown } | undefined;
+  if (e && (typeof e.syscall === 'string' || (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code))) && typeof e.message === 'string') return e.message;
+  return toAppError(error).message;
+}
 
 /** The words a sender sees (in the 500's reason phrase) when the history cannot be written. */
 export const NOT_STORED_REASON = 'Message not stored: the recipient cannot write their message history';
@@ -94,7 +106,7 @@ export class Messaging {
       if (!(await connection.history.add(message))) return;
     } catch (error) {
       this.historyFailed(connection, error);
-      throw new Error(NOT_STORED_REASON);
+      throw new Error(NOT_STORED_REASON, { cause: error });
     }
     this.historyWritten(connection);
     this.context.emit('im:message', message);
@@ -102,7 +114,7 @@ export class Messaging {
   }
 
   private historyFailed(connection: Connection, error: unknown): void {
-    const reason = toAppError(error).message;
+    const reason = historyProblem(error);
     this.context.log(`im: the history file ${connection.history.file} cannot be written: ${reason}`);
     if (this.historyStatus?.state === 'failing' && this.historyStatus.error === reason) return;
     this.historyStatus = { state: 'failing', file: connection.history.file, error: reason };
@@ -144,7 +156,7 @@ export class Messaging {
       await connection.history.add(message);
     } catch (error) {
       this.historyFailed(connection, error);
-      throw new DeskError('internal', `The message was not sent: the history file ${connection.history.file} cannot be written (${toAppError(error).message}).`);
+      throw new DeskError('history', `The message was not sent: the history file ${connection.history.file} cannot be written (${historyProblem(error)}).`);
     }
     this.historyWritten(connection);
     this.context.emit('im:message', { ...message });

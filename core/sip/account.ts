@@ -12,7 +12,7 @@
  * `registered`, and the owner of the user's own presence publishes once. What is watched is the
  * account's own state: it subscribes again by itself.
  */
-import type { Message, UserAgent } from 'sip.js';
+import type { Message } from 'sip.js';
 import type { Presence } from '../../shared/domain';
 import { AccountState, REGISTRATION, type Registered, type RegistrationState } from './account-state';
 import { Emitter } from '../events';

@@ -1,3 +1,4 @@
+// Over 400 lines: one store around one database (schema, import of the old files, paging, search, write failures), read best in one place.
 /**
  * IM history: one SQLite database per account (better-sqlite3), with an FTS5 trigram index
  * for search. Only what is shown is read: the latest messages of a conversation, older pages

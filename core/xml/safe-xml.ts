@@ -263,7 +263,7 @@ export function decodeXmlBytes(bytes: Uint8Array, charset?: string, what = 'XML 
   label = ENCODING_ALIASES[label] ?? label;
   // A document that declares UTF-16 but arrived without a BOM: little-endian is what Windows sends.
   if (label === 'utf-16') label = 'utf-16le';
-  let decoder: TextDecoder;
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(label);
   } catch {

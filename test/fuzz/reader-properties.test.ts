@@ -25,7 +25,7 @@ function valueOrTyped(fn: () => unknown, ...allowed: Array<new (...args: never[]
   try {
     fn();
   } catch (error) {
-    if (!allowed.some((kind) => error instanceof kind)) throw new Error(`unexpected ${(error as Error)?.name}: ${(error as Error)?.message}`);
+    if (!allowed.some((kind) => error instanceof kind)) throw new Error(`unexpected ${(error as Error)?.name}: ${(error as Error)?.message}`, { cause: error });
     expect((error as Error).message.length).toBeGreaterThan(0);
   }
 }

@@ -36,7 +36,10 @@ export async function startScriptedSipPeer(): Promise<ScriptedSipPeer> {
       for (const message of framer.push(chunk)) {
         if (message.startsWith('SIP/2.0')) {
           responses.push(message);
-          for (const w of waiters.splice(0)) (w.predicate(message) ? w.resolve(message) : waiters.push(w));
+          for (const w of waiters.splice(0)) {
+            if (w.predicate(message)) w.resolve(message);
+            else waiters.push(w);
+          }
           continue;
         }
         requests.push(message);

@@ -42,7 +42,7 @@ export function charsetOf(contentType: string): string | undefined {
 export function decodeTextBody(body: string, contentType: string): string {
   const charset = charsetOf(contentType);
   if (!charset || charset === 'utf-8' || charset === 'utf8') return body;
-  let decoder: TextDecoder;
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(charset);
   } catch {

@@ -152,7 +152,7 @@ function headerEnd(data: string, start: number): number {
 
 /** sip.js's `Parser.parseMessage`, with the line scan above. */
 function parseMessage(data: string, logger: Logger): IncomingRequestMessage | IncomingResponseMessage | undefined {
-  let headerStart = 0;
+  let headerStart: number;
   let end = data.indexOf('\r\n');
   if (end === -1) {
     logger.warn('no CRLF found, not a SIP message, discarded');

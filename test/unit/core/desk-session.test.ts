@@ -359,7 +359,7 @@ describe('DeskSession: incoming IMs are acknowledged only once stored', () => {
   it('an outgoing IM the history cannot keep is refused with words, not sent', async () => {
     await signIn();
     vi.spyOn(MessageHistory.prototype, 'add').mockImplementationOnce(() => {
-      throw new Error('EROFS: read-only file system, write');
+      throw Object.assign(new Error('EROFS: read-only file system, write'), { code: 'EROFS', syscall: 'write' });
     });
     await expect(session.handlers['im:send']('sip:amy@lab.test', 'hello')).rejects.toMatchObject({ message: expect.stringMatching(/^The message was not sent: the history file .* cannot be written \(EROFS: read-only file system, write\)\.$/) });
     expect(sip.sent).toEqual([]);

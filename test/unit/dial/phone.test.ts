@@ -1,6 +1,7 @@
 /** Choosing the phone and line calls are placed from, and tel:/sip: open requests. */
 import { describe, expect, it } from 'vitest';
 import { DeskPhone, lineNumberOf } from '../../../core/dial';
+import { DeskError } from '../../../core/errors';
 import { parseOpenRequest } from '../../../host/open-request';
 
 const devices = [
@@ -36,7 +37,7 @@ describe('phone choice', () => {
     expect(ended).toEqual([{ user: 'alex', deviceName: 'CSF', lineNumber: '1099' }]);
   });
   it('reports an unreadable profile in the choice instead of throwing', async () => {
-    const phone = new DeskPhone({ getProfile: async () => Promise.reject(new Error('WebDialer is temporarily unavailable.')), makeCall: async () => undefined, endCall: async () => undefined }, 'alex', () => undefined);
+    const phone = new DeskPhone({ getProfile: async () => Promise.reject(new DeskError('soap-fault', 'WebDialer is temporarily unavailable.')), makeCall: async () => undefined, endCall: async () => undefined }, 'alex', () => undefined);
     await expect(phone.choice()).resolves.toEqual({ devices: [], error: 'WebDialer is temporarily unavailable.' });
   });
 });
