@@ -17,7 +17,8 @@ module.exports = {
   forbidden: [
     {
       name: 'core-imports-outer-layer',
-      comment: 'core/ must not import electron/, renderer/, host/, lab/, test/, scripts/ or bench/: the core runs in every host and never depends on a simulator.',
+      comment:
+        'core/ must not import electron/, renderer/, host/, lab/, test/, scripts/ or bench/: the core runs in every host and never depends on a simulator.',
       severity: 'error',
       from: { path: '^core/' },
       to: { path: OUTSIDE_CORE },
@@ -77,6 +78,10 @@ module.exports = {
     exclude: { path: '^(dist|test-results|node_modules)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: join(__dirname, 'tsconfig.json') },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.d.ts'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+    },
   },
 };

@@ -56,7 +56,9 @@ function filterBench(row: Row): void {
   const [p50, p99, n50, n99] = [percentile(ours, 50), percentile(ours, 99), percentile(naive, 50), percentile(naive, 99)];
   row('buddy list filter per keystroke, 5,000, p50 (ms)', p50.toFixed(2), '≤ 30 ms', p50 <= 30);
   row('buddy list filter per keystroke, 5,000, p99 (ms)', p99.toFixed(2), '≤ 30 ms', p99 <= 30);
-  console.log(`     naive per-keystroke filter p50 ${n50.toFixed(2)} ms, p99 ${n99.toFixed(2)} ms: ours is ${(n50 / p50).toFixed(1)}× faster at p50 (index built once in ${indexMs.toFixed(1)} ms)`);
+  console.log(
+    `     naive per-keystroke filter p50 ${n50.toFixed(2)} ms, p99 ${n99.toFixed(2)} ms: ours is ${(n50 / p50).toFixed(1)}× faster at p50 (index built once in ${indexMs.toFixed(1)} ms)`,
+  );
 }
 
 /** In the page: when each event arrives at the WebSocket, and when its note shows in the DOM. */
@@ -104,7 +106,10 @@ async function presenceToDom(row: Row): Promise<void> {
         const note = `bench-${seq++}`;
         const uri = visible[i % visible.length];
         const others = Array.from({ length: burst }, (_, k) => everyone[(i * 37 + k * 101) % everyone.length]).filter((c) => c.uri !== uri);
-        const updates = [...others.map((c) => ({ uri: c.uri, presence: presence(i % 3 === 0 ? 'available' : 'away', 'x') })), { uri, presence: presence(i % 2 ? 'busy' : 'available', note) }];
+        const updates = [
+          ...others.map((c) => ({ uri: c.uri, presence: presence(i % 3 === 0 ? 'available' : 'away', 'x') })),
+          { uri, presence: presence(i % 2 ? 'busy' : 'available', note) },
+        ];
         const sent = performance.timeOrigin + performance.now();
         backend.emit('presence:changed', updates);
         const times = await page.waitForFunction(
@@ -122,7 +127,9 @@ async function presenceToDom(row: Row): Promise<void> {
       const [p50, p99, w50] = [percentile(dom, 50), percentile(dom, 99), percentile(wire, 50)];
       row(`presence event → DOM, ${label}, p50 (ms)`, p50.toFixed(1), '≤ 30 ms', p50 <= 30);
       row(`presence event → DOM, ${label}, p99 (ms)`, p99.toFixed(1), '≤ 100 ms', p99 <= 100);
-      console.log(`     of which WebSocket delivery alone p50 ${w50.toFixed(1)} ms; renderer share p50 ${(p50 - w50).toFixed(1)} ms (${(p50 / Math.max(w50, 0.01)).toFixed(1)}× the transport)`);
+      console.log(
+        `     of which WebSocket delivery alone p50 ${w50.toFixed(1)} ms; renderer share p50 ${(p50 - w50).toFixed(1)} ms (${(p50 / Math.max(w50, 0.01)).toFixed(1)}× the transport)`,
+      );
     };
     await run('one contact', 0);
     await run('batch of 100', 100);
@@ -139,7 +146,10 @@ function gcFunction(): () => void {
 
 /** Starts `npm run lab -- --contacts N` in a child process and reads where to sign in. */
 async function childLab(contacts: number): Promise<{ url: string; user: string; password: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'lab/cli.ts'), '--contacts', String(contacts)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'lab/cli.ts'), '--contacts', String(contacts)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   const ready = await new Promise<{ url: string; user: string; password: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the lab exited (${code})`)));
@@ -182,7 +192,13 @@ export async function coreHeap(row: Row): Promise<void> {
   const history = mkdtempSync(join(tmpdir(), 'pd-bench-'));
   try {
     // The core without the SIP stack: contact list, presence map, the renderer's snapshot.
-    const quiet = new DeskSession({ info: { host: 'browser', version: 'bench' }, settings: new MemorySettingsStore(), historyDir: history, demo: true, createSip: quietSip });
+    const quiet = new DeskSession({
+      info: { host: 'browser', version: 'bench' },
+      settings: new MemorySettingsStore(),
+      historyDir: history,
+      demo: true,
+      createSip: quietSip,
+    });
     gc();
     const base = process.memoryUsage().heapUsed;
     await quiet.signIn({ server: lab.url, user: lab.user, password: lab.password });
@@ -207,7 +223,9 @@ export async function coreHeap(row: Row): Promise<void> {
     const after = process.memoryUsage().heapUsed;
     const mb = (after - before) / 1e6;
     row(`core heap, ${total} contacts subscribed (MB)`, mb.toFixed(1), '≤ 60 MB', mb <= 60);
-    console.log(`     process heap before sign-in ${(before / 1e6).toFixed(1)} MB, after ${(after / 1e6).toFixed(1)} MB (${((after - before) / total / 1024).toFixed(1)} KB a contact); signed in after ${(signedIn / 1000).toFixed(1)} s, every presence known after ${(allKnown / 1000).toFixed(1)} s`);
+    console.log(
+      `     process heap before sign-in ${(before / 1e6).toFixed(1)} MB, after ${(after / 1e6).toFixed(1)} MB (${((after - before) / total / 1024).toFixed(1)} KB a contact); signed in after ${(signedIn / 1000).toFixed(1)} s, every presence known after ${(allKnown / 1000).toFixed(1)} s`,
+    );
   } finally {
     await session.close();
     await lab.stop();

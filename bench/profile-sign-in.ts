@@ -21,9 +21,18 @@ await publisher.connect();
 await publisher.publish(buddies.map((user, i) => ({ user, status: { availability: i % 2 ? 'away' : 'available', note: `note ${i}` } })));
 const trace = new TraceRecorder();
 trace.onEntry(() => {});
-const account = new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain, user: 'alex', password: 'pw-alex', requestTimeoutMs: 20_000, trace });
+const account = new SipAccount({
+  server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' },
+  domain,
+  user: 'alex',
+  password: 'pw-alex',
+  requestTimeoutMs: 20_000,
+  trace,
+});
 const known = new Set<string>();
-const done = new Promise<void>((resolve) => account.on('presence', (uri, p) => (p.availability !== 'unknown' && known.add(uri), known.size >= count && resolve())));
+const done = new Promise<void>((resolve) =>
+  account.on('presence', (uri, p) => (p.availability !== 'unknown' && known.add(uri), known.size >= count && resolve())),
+);
 const out = process.env.PROFILE_OUT;
 const inspector = new Session();
 if (out) {
@@ -39,7 +48,9 @@ await done;
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 if (out) writeFileSync(out, JSON.stringify((await inspector.post('Profiler.stop')).profile));
-console.log(`${count} contacts (${digest}): ${(ms / 1000).toFixed(2)} s, client CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms = ${((cpu.user + cpu.system) / 1000 / count).toFixed(2)} ms a contact`);
+console.log(
+  `${count} contacts (${digest}): ${(ms / 1000).toFixed(2)} s, client CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms = ${((cpu.user + cpu.system) / 1000 / count).toFixed(2)} ms a contact`,
+);
 await account.stop();
 await publisher.close();
 await kamailio.stop();

@@ -12,7 +12,8 @@ import { buildPidf } from '../core/sip';
 import { EventListState } from '../core/sip/usages/event-list';
 import type { OwnStatus } from '../shared/domain';
 
-const row = (what: string, value: string, target: string, ok: boolean) => console.log(`${ok ? 'ok  ' : 'MISS'} ${what.padEnd(46)} ${value.padStart(14)}   target ${target}`);
+const row = (what: string, value: string, target: string, ok: boolean) =>
+  console.log(`${ok ? 'ok  ' : 'MISS'} ${what.padEnd(46)} ${value.padStart(14)}   target ${target}`);
 const info = (what: string, value: string) => console.log(`     ${what.padEnd(46)} ${value.padStart(14)}`);
 
 const BOUNDARY = 'bench-boundary-4662';
@@ -25,10 +26,19 @@ function eventListBody(version: number, fullState: boolean, members: number[]): 
     `<?xml version="1.0"?>\r\n<list uri="sip:alex-list@bench.test" xmlns="urn:ietf:params:xml:ns:rlmi" version="${version}" fullState="${fullState}">` +
     members.map((i) => `<resource uri="sip:user${i}@bench.test"><instance id="x${i}" state="active" cid="c${i}@bench"/></resource>`).join('') +
     `</list>`;
-  const part = (id: string, type: string, text: string) => `--${BOUNDARY}\r\nContent-Transfer-Encoding: binary\r\nContent-ID: <${id}>\r\nContent-Type: ${type}\r\n\r\n${text}\r\n\r\n`;
+  const part = (id: string, type: string, text: string) =>
+    `--${BOUNDARY}\r\nContent-Transfer-Encoding: binary\r\nContent-ID: <${id}>\r\nContent-Type: ${type}\r\n\r\n${text}\r\n\r\n`;
   return (
     part('root@bench', 'application/rlmi+xml;charset="UTF-8"', rlmi) +
-    members.map((i) => part(`c${i}@bench`, 'application/pidf+xml', buildPidf(`sip:user${i}@bench.test`, { availability: AVAILABILITY[i % 4], note: `note ${i} with some words` }, `t${i}`))).join('') +
+    members
+      .map((i) =>
+        part(
+          `c${i}@bench`,
+          'application/pidf+xml',
+          buildPidf(`sip:user${i}@bench.test`, { availability: AVAILABILITY[i % 4], note: `note ${i} with some words` }, `t${i}`),
+        ),
+      )
+      .join('') +
     `--${BOUNDARY}--\r\n`
   );
 }
@@ -77,7 +87,11 @@ export function eventListParsing(): void {
   info('ratio to a bare parse of the same bodies', `${(oursRate / bareRate).toFixed(2)} (bare ${bareRate.toFixed(0)}/s)`);
 
   // Sign-in: one full-state body with 1,000 members.
-  const big = eventListBody(1, true, Array.from({ length: 1000 }, (_, i) => i));
+  const big = eventListBody(
+    1,
+    true,
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
   rate([big], ours, 0.3);
   const bigOurs = rate([big], ours, 2);
   const bigBare = rate([big], bareParse, 2);

@@ -19,11 +19,14 @@ import { parseSignInArgs, signInComparison } from './sign-in';
 import { sipParsing } from './sip-parse';
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const row = (what: string, value: string, target: string, ok: boolean) => console.log(`${ok ? 'ok  ' : 'MISS'} ${what.padEnd(46)} ${value.padStart(14)}   target ${target}`);
+const row = (what: string, value: string, target: string, ok: boolean) =>
+  console.log(`${ok ? 'ok  ' : 'MISS'} ${what.padEnd(46)} ${value.padStart(14)}   target ${target}`);
 
 function pidfThroughput(): void {
   const statuses = ['available', 'away', 'busy', 'dnd'] as const;
-  const bodies = Array.from({ length: 1000 }, (_, i) => buildPidf(`sip:user${i}@bench.test`, { availability: statuses[i % 4], note: `note ${i} with some words` }, `t${i}`));
+  const bodies = Array.from({ length: 1000 }, (_, i) =>
+    buildPidf(`sip:user${i}@bench.test`, { availability: statuses[i % 4], note: `note ${i} with some words` }, `t${i}`),
+  );
   const bare = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, processEntities: false });
   const run = (fn: (b: string) => unknown) => {
     const start = process.hrtime.bigint();
@@ -45,8 +48,15 @@ function pidfThroughput(): void {
 
 async function onKamailio(): Promise<void> {
   const domain = 'bench.test';
-  const kamailio = await startKamailio({ domain, users: [{ id: 'a', password: 'pa' }, { id: 'b', password: 'pb' }] });
-  const account = (user: string, password: string) => new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain, user, password });
+  const kamailio = await startKamailio({
+    domain,
+    users: [
+      { id: 'a', password: 'pa' },
+      { id: 'b', password: 'pb' },
+    ],
+  });
+  const account = (user: string, password: string) =>
+    new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain, user, password });
   const a = account('a', 'pa');
   const b = account('b', 'pb');
   try {

@@ -64,7 +64,8 @@ export function parseSignInArgs(args: string[]): SignInBenchOptions {
     else if (args[i] === '--rls-rounds') options.rlsRounds = Math.max(1, number('rounds'));
     else if (args[i] === '--sizes') {
       options.sizes = (value ?? '').split(',').map(Number);
-      if (!options.sizes.length || options.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes takes contact counts separated by commas (1000,2000), not "${value ?? ''}"`);
+      if (!options.sizes.length || options.sizes.some((n) => !Number.isInteger(n) || n < 1))
+        throw new Error(`--sizes takes contact counts separated by commas (1000,2000), not "${value ?? ''}"`);
       i++;
     } else throw new Error(`unknown option ${args[i]} (known: --rounds N, --sizes 1000,2000, --rls N, --rls-rounds N)`);
   }
@@ -85,7 +86,14 @@ async function presenceDesk(kamailio: Kamailio, user: string, password: string, 
   const trace = new TraceRecorder();
   trace.addSecret(password);
   trace.onEntry(() => {});
-  const account = new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain: kamailio.domain, user, password, requestTimeoutMs: 30_000, trace });
+  const account = new SipAccount({
+    server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' },
+    domain: kamailio.domain,
+    user,
+    password,
+    requestTimeoutMs: 30_000,
+    trace,
+  });
   const known = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const done = new Promise<void>((resolve, reject) => {
@@ -115,9 +123,24 @@ async function baresip(kamailio: Kamailio, user: string, password: string, membe
   const dir = mkdtempSync(join(tmpdir(), 'presence-desk-baresip-'));
   writeFileSync(
     join(dir, 'config'),
-    ['module_path /usr/lib/baresip/modules', 'module stdio.so', 'module account.so', 'module contact.so', 'module presence.so', 'module menu.so', 'sip_listen 127.0.0.1:0', 'net_interface 127.0.0.1', 'audio_player nil', 'audio_source nil', ''].join('\n'),
+    [
+      'module_path /usr/lib/baresip/modules',
+      'module stdio.so',
+      'module account.so',
+      'module contact.so',
+      'module presence.so',
+      'module menu.so',
+      'sip_listen 127.0.0.1:0',
+      'net_interface 127.0.0.1',
+      'audio_player nil',
+      'audio_source nil',
+      '',
+    ].join('\n'),
   );
-  writeFileSync(join(dir, 'accounts'), `<sip:${user}@${kamailio.domain};transport=tcp>;auth_pass=${password};outbound="sip:127.0.0.1:${kamailio.tcpPort};transport=tcp";regint=600\n`);
+  writeFileSync(
+    join(dir, 'accounts'),
+    `<sip:${user}@${kamailio.domain};transport=tcp>;auth_pass=${password};outbound="sip:127.0.0.1:${kamailio.tcpPort};transport=tcp";regint=600\n`,
+  );
   writeFileSync(join(dir, 'contacts'), members.map((m) => `<${m}>;presence=p2p`).join('\n') + '\n');
   const wanted = new Set(members);
   const seen = new Set<string>();
@@ -186,9 +209,13 @@ async function stopServer(server: Server | undefined): Promise<void> {
 export async function signInComparison(options: SignInBenchOptions): Promise<void> {
   const largest = Math.max(...options.sizes);
   const watcherId = (client: 'pd' | 'bs', round: number, size: number) => `${client}-${round}-${size}`;
-  const watchers = Array.from({ length: options.rounds }, (_, r) => options.sizes.flatMap((size) => (['pd', 'bs'] as const).map((c) => ({ id: watcherId(c, r, size), password: `pw-${c}-${r}-${size}` })))).flat();
+  const watchers = Array.from({ length: options.rounds }, (_, r) =>
+    options.sizes.flatMap((size) => (['pd', 'bs'] as const).map((c) => ({ id: watcherId(c, r, size), password: `pw-${c}-${r}-${size}` }))),
+  ).flat();
   const password = (id: string) => watchers.find((w) => w.id === id)!.password;
-  console.log(`sign-in → full presence, TCP, one SUBSCRIBE per contact; ${options.rounds} interleaved rounds; sizes ${options.sizes.join(', ')}; profiles: qop (lab), plain (stock MD5 without qop, SUBSCRIBE → 200)`);
+  console.log(
+    `sign-in → full presence, TCP, one SUBSCRIBE per contact; ${options.rounds} interleaved rounds; sizes ${options.sizes.join(', ')}; profiles: qop (lab), plain (stock MD5 without qop, SUBSCRIBE → 200)`,
+  );
   const servers: Server[] = [];
   const results = new Map<string, Run[]>();
   const add = (key: string, run: Run) => results.set(key, [...(results.get(key) ?? []), run]);
@@ -204,13 +231,16 @@ export async function signInComparison(options: SignInBenchOptions): Promise<voi
             const id = watcherId(client, round, size);
             let run: Run;
             try {
-              run = client === 'pd' ? await presenceDesk(server.kamailio, id, password(id), members) : await baresip(server.kamailio, id, password(id), members);
+              run =
+                client === 'pd' ? await presenceDesk(server.kamailio, id, password(id), members) : await baresip(server.kamailio, id, password(id), members);
             } catch (error) {
               console.log(`     round ${round + 1} ${server.profile} ${size} ${client}: ${(error as Error).message} (not counted)`);
               continue;
             }
             add(`${server.profile} ${size} ${client}`, run);
-            process.stdout.write(`     round ${round + 1} ${server.profile.padEnd(5)} ${String(size).padStart(5)} ${client === 'pd' ? 'Presence Desk' : 'baresip      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''}\n`);
+            process.stdout.write(
+              `     round ${round + 1} ${server.profile.padEnd(5)} ${String(size).padStart(5)} ${client === 'pd' ? 'Presence Desk' : 'baresip      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''}\n`,
+            );
           }
         }
       }
@@ -220,7 +250,9 @@ export async function signInComparison(options: SignInBenchOptions): Promise<voi
   }
 
   console.log('');
-  console.log(`     ${'profile, contacts'.padEnd(18)} ${'Presence Desk'.padEnd(22)} ${'baresip'.padEnd(22)} ${'×faster'.padEnd(8)} ${'baresip −1 s'.padEnd(22)} ${'×faster'.padEnd(8)} ${'CPU/contact'}`);
+  console.log(
+    `     ${'profile, contacts'.padEnd(18)} ${'Presence Desk'.padEnd(22)} ${'baresip'.padEnd(22)} ${'×faster'.padEnd(8)} ${'baresip −1 s'.padEnd(22)} ${'×faster'.padEnd(8)} ${'CPU/contact'}`,
+  );
   for (const server of servers) {
     for (const size of options.sizes) {
       const pd = results.get(`${server.profile} ${size} pd`) ?? [];
@@ -238,7 +270,9 @@ export async function signInComparison(options: SignInBenchOptions): Promise<voi
       );
     }
   }
-  console.log('     medians of the rounds (min–max); ×faster = baresip median / Presence Desk median; targets: ≥ 1.5× with baresip −1 s, ≤ 0.5 ms CPU a contact');
+  console.log(
+    '     medians of the rounds (min–max); ×faster = baresip median / Presence Desk median; targets: ≥ 1.5× with baresip −1 s, ≤ 0.5 ms CPU a contact',
+  );
   if (options.rls > 0) await rlsComparison(options.rls, options.rlsRounds);
 }
 
@@ -248,7 +282,9 @@ async function rlsComparison(size: number, rounds: number): Promise<void> {
   let server: Server | undefined;
   const runs: Record<'list' | 'pd' | 'bs', Run[]> = { list: [], pd: [], bs: [] };
   console.log('');
-  console.log(`RLS lab (qop profile, resource list server with MariaDB), ${size} contacts, ${rounds} round(s): event list vs one SUBSCRIBE per contact vs baresip`);
+  console.log(
+    `RLS lab (qop profile, resource list server with MariaDB), ${size} contacts, ${rounds} round(s): event list vs one SUBSCRIBE per contact vs baresip`,
+  );
   try {
     server = await startServer('qop', 'rls.bench.test', size, watchers, true);
     for (let r = 0; r < rounds; r++) {
@@ -257,9 +293,14 @@ async function rlsComparison(size: number, rounds: number): Promise<void> {
       for (const client of ['list', 'pd', 'bs'] as const) {
         const w = watchers.find((x) => x.id === `${client}-rls-${r}`)!;
         try {
-          const run = client === 'bs' ? await baresip(server.kamailio, w.id, w.password, server.members) : await presenceDesk(server.kamailio, w.id, w.password, server.members, client === 'list');
+          const run =
+            client === 'bs'
+              ? await baresip(server.kamailio, w.id, w.password, server.members)
+              : await presenceDesk(server.kamailio, w.id, w.password, server.members, client === 'list');
           runs[client].push(run);
-          process.stdout.write(`     round ${r + 1} ${client === 'list' ? 'Presence Desk, event list ' : client === 'pd' ? 'Presence Desk, per contact' : 'baresip, per contact      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''}\n`);
+          process.stdout.write(
+            `     round ${r + 1} ${client === 'list' ? 'Presence Desk, event list ' : client === 'pd' ? 'Presence Desk, per contact' : 'baresip, per contact      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''}\n`,
+          );
         } catch (error) {
           console.log(`     round ${r + 1} ${client}: ${(error as Error).message}`);
         }
@@ -268,9 +309,16 @@ async function rlsComparison(size: number, rounds: number): Promise<void> {
   } finally {
     await stopServer(server);
   }
-  const line = (what: string, xs: Run[]) => xs.length && console.log(`     ${what.padEnd(40)} ${seconds(median(xs.map((r) => r.ms)))} s (${spread(xs.map((r) => r.ms))})${xs[0].cpuMs !== undefined ? `, CPU ${(median(xs.map((r) => r.cpuMs!)) / size).toFixed(2)} ms a contact` : ''}`);
+  const line = (what: string, xs: Run[]) =>
+    xs.length &&
+    console.log(
+      `     ${what.padEnd(40)} ${seconds(median(xs.map((r) => r.ms)))} s (${spread(xs.map((r) => r.ms))})${xs[0].cpuMs !== undefined ? `, CPU ${(median(xs.map((r) => r.cpuMs!)) / size).toFixed(2)} ms a contact` : ''}`,
+    );
   line(`event list, ${size}`, runs.list);
   line(`one SUBSCRIBE per contact, ${size}`, runs.pd);
   line(`baresip, ${size}`, runs.bs);
-  if (runs.list.length && runs.pd.length) console.log(`     full presence first: ${median(runs.list.map((r) => r.ms)) < median(runs.pd.map((r) => r.ms)) ? 'the event list' : 'one SUBSCRIBE per contact'} (list / per contact = ${(median(runs.list.map((r) => r.ms)) / median(runs.pd.map((r) => r.ms))).toFixed(2)})`);
+  if (runs.list.length && runs.pd.length)
+    console.log(
+      `     full presence first: ${median(runs.list.map((r) => r.ms)) < median(runs.pd.map((r) => r.ms)) ? 'the event list' : 'one SUBSCRIBE per contact'} (list / per contact = ${(median(runs.list.map((r) => r.ms)) / median(runs.pd.map((r) => r.ms))).toFixed(2)})`,
+    );
 }

@@ -58,5 +58,7 @@ export function sipParsing(): void {
   const after = rate(1);
   // No target of its own: it is part of every per-contact figure (sign-in, presence latency).
   console.log(`     ${'SIP NOTIFYs read per second through sip.js'.padEnd(46)} ${after.toFixed(0).padStart(14)}   (no target of its own)`);
-  console.log(`     with sip.js's own Grammar.parse (before): ${before.toFixed(0)}/s, ${(1000 / before).toFixed(2)} ms a message; ours is ${(after / before).toFixed(1)}× faster (${(1000 / after).toFixed(3)} ms a message)`);
+  console.log(
+    `     with sip.js's own Grammar.parse (before): ${before.toFixed(0)}/s, ${(1000 / before).toFixed(2)} ms a message; ours is ${(after / before).toFixed(1)}× faster (${(1000 / after).toFixed(3)} ms a message)`,
+  );
 }

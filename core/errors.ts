@@ -18,10 +18,14 @@ export class DeskError extends Error implements AppError {
   }
 
   toAppError(): AppError {
-    return { code: this.code, message: this.message, ...(this.detail ? { detail: this.detail } : {}), ...(this.certificate ? { certificate: this.certificate } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(this.certificate ? { certificate: this.certificate } : {}),
+    };
   }
 }
-
 
 /**
  * What the user reads for a fault of the app itself. The exception's own text (file paths,

@@ -14,7 +14,16 @@ export function quoteExec(path: string): string {
 }
 
 export function autostartEntry(executable: string): string {
-  return ['[Desktop Entry]', 'Type=Application', 'Name=Presence Desk', 'Comment=Presence, IM and click-to-dial', `Exec=${quoteExec(executable)} --hidden`, 'X-GNOME-Autostart-enabled=true', 'Terminal=false', ''].join('\n');
+  return [
+    '[Desktop Entry]',
+    'Type=Application',
+    'Name=Presence Desk',
+    'Comment=Presence, IM and click-to-dial',
+    `Exec=${quoteExec(executable)} --hidden`,
+    'X-GNOME-Autostart-enabled=true',
+    'Terminal=false',
+    '',
+  ].join('\n');
 }
 
 /** Writes or removes the entry under `configDir` (`$XDG_CONFIG_HOME` or `~/.config`). */

@@ -91,12 +91,16 @@ function showMain(): void {
 function applyAutoStart(enabled: boolean): void {
   // Only a packaged app can start at login: in development the executable is Electron itself.
   if (!app.isPackaged) return;
-  if (process.platform === 'linux') applyLinuxAutostart(process.env.XDG_CONFIG_HOME || join(app.getPath('home'), '.config'), enabled, process.env.APPIMAGE || process.execPath);
+  if (process.platform === 'linux')
+    applyLinuxAutostart(process.env.XDG_CONFIG_HOME || join(app.getPath('home'), '.config'), enabled, process.env.APPIMAGE || process.execPath);
   else app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] });
 }
 
 async function saveExport(file: ExportedFile, owner: BrowserWindow | undefined): Promise<ExportedFile> {
-  const options = { defaultPath: join(app.getPath('downloads'), file.fileName), filters: [{ name: file.mimeType === 'application/json' ? 'JSON' : 'Text', extensions: [file.fileName.split('.').pop() ?? 'txt'] }] };
+  const options = {
+    defaultPath: join(app.getPath('downloads'), file.fileName),
+    filters: [{ name: file.mimeType === 'application/json' ? 'JSON' : 'Text', extensions: [file.fileName.split('.').pop() ?? 'txt'] }],
+  };
   const choice = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
   if (choice.canceled || !choice.filePath) return { fileName: '', mimeType: file.mimeType, text: '' };
   await writeFile(choice.filePath, file.text, { encoding: 'utf8', mode: 0o600 });
@@ -134,12 +138,18 @@ const hostHandlers: Partial<Record<InvokeChannel, (sender: BrowserWindow | undef
 
 function createMainWindow(windowStore: Store<{ main?: SavedWindowState }>): BrowserWindow {
   const saved = readWindowState(windowStore.get('main'));
-  const bounds = clampBounds(saved?.bounds, [screen.getPrimaryDisplay(), ...screen.getAllDisplays().filter((d) => d.id !== screen.getPrimaryDisplay().id)].map((d) => d.workArea));
+  const bounds = clampBounds(
+    saved?.bounds,
+    [screen.getPrimaryDisplay(), ...screen.getAllDisplays().filter((d) => d.id !== screen.getPrimaryDisplay().id)].map((d) => d.workArea),
+  );
   const win = new BrowserWindow({ ...bounds, minWidth: 420, minHeight: 360, title: 'Presence Desk', show: false, webPreferences: { ...WEB_PREFERENCES } });
   if (saved?.maximized) win.maximize();
   const remember = () => {
     if (win.isDestroyed() || win.isMinimized()) return;
-    windowStore.set('main', { bounds: win.isMaximized() ? (readWindowState(windowStore.get('main'))?.bounds ?? win.getBounds()) : win.getBounds(), maximized: win.isMaximized() });
+    windowStore.set('main', {
+      bounds: win.isMaximized() ? (readWindowState(windowStore.get('main'))?.bounds ?? win.getBounds()) : win.getBounds(),
+      maximized: win.isMaximized(),
+    });
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const later = () => {
@@ -169,7 +179,8 @@ function updateTray(): void {
   tray.setImage(nativeImage.createFromBuffer(statusIconPng(availability, phase), { scaleFactor: 2 }));
   tray.setToolTip(trayTooltip(availability, phase, snap.session.user, isOnThePhone(snap.phone)));
   const items = trayMenu(availability, phase, {
-    setStatus: (a: OwnAvailability) => void created?.session.setOwnStatus({ availability: a, note: created.session.snapshot().own.note }).catch(() => undefined),
+    setStatus: (a: OwnAvailability) =>
+      void created?.session.setOwnStatus({ availability: a, note: created.session.snapshot().own.note }).catch(() => undefined),
     show: showMain,
     quit: () => {
       quitting = true;
@@ -248,7 +259,9 @@ if (!app.requestSingleInstanceLock()) {
           // Checked here too, as the Electron-only handlers below do not go through dispatchInvoke.
           const checked = checkInvokeArgs(channel, args) as unknown[];
           const own = hostHandlers[channel];
-          const value = own ? await own(BrowserWindow.fromWebContents(event.sender) ?? undefined, checked) : await dispatchInvoke(created!.backend, channel, checked);
+          const value = own
+            ? await own(BrowserWindow.fromWebContents(event.sender) ?? undefined, checked)
+            : await dispatchInvoke(created!.backend, channel, checked);
           return { ok: true, value };
         } catch (error) {
           return { ok: false, error: serialiseError(error) };

@@ -40,7 +40,8 @@ export function trayMenu(current: OwnAvailability, phase: SessionPhase, actions:
 
 /** `onThePhone`: the phone is in a call (CTI gateway), which is what colleagues see then. */
 export function trayTooltip(current: OwnAvailability, phase: SessionPhase, user?: string, onThePhone = false): string {
-  const where = phase === 'signed-in' ? AVAILABILITY_LABEL[current] : phase === 'reconnecting' ? 'Reconnecting…' : phase === 'signing-in' ? 'Signing in…' : 'Signed out';
+  const where =
+    phase === 'signed-in' ? AVAILABILITY_LABEL[current] : phase === 'reconnecting' ? 'Reconnecting…' : phase === 'signing-in' ? 'Signing in…' : 'Signed out';
   const call = phase === 'signed-in' && onThePhone ? ` (${AVAILABILITY_LABEL['on-the-phone']})` : '';
   return `Presence Desk${user ? ` — ${user}` : ''}: ${where}${call}`;
 }

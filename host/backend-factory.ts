@@ -86,11 +86,7 @@ export function defaultProfileDir(): string {
   return join(base, 'presence-desk');
 }
 
-export async function createBackend(
-  argv: string[],
-  hostKind: 'electron' | 'browser',
-  overrides: BackendOverrides = {},
-): Promise<CreatedBackend> {
+export async function createBackend(argv: string[], hostKind: 'electron' | 'browser', overrides: BackendOverrides = {}): Promise<CreatedBackend> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -116,14 +112,16 @@ export async function createBackend(
     ...(hostKind === 'electron' ? { systemIdle: true } : {}),
   };
   const demo = values.demo === true || !settings.get().server;
-  if (demo && !overrides.demoLab && values.demo === true) log('--demo: no demo lab was started with this app (the demo lab comes with `npm start`); showing sign-in.');
+  if (demo && !overrides.demoLab && values.demo === true)
+    log('--demo: no demo lab was started with this app (the demo lab comes with `npm start`); showing sign-in.');
 
   if (!demo || !overrides.demoLab) {
     const session = new DeskSession({ info, settings, historyDir: join(profileDir, 'history'), log, secrets: overrides.secrets });
     // A remembered password signs in at start, in the background; errors show on the sign-in form.
     const { server, user } = settings.get();
     const remembered = server && user ? overrides.secrets?.get(secretAccount(user, server)) : undefined;
-    if (remembered) void session.signIn({ server, user, password: remembered }).catch((e) => log(`session: automatic sign-in failed: ${toAppError(e).message}`));
+    if (remembered)
+      void session.signIn({ server, user, password: remembered }).catch((e) => log(`session: automatic sign-in failed: ${toAppError(e).message}`));
     return { backend: session, session, info, close: () => session.close() };
   }
 

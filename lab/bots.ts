@@ -78,12 +78,15 @@ export class Bot {
   /** Changes status every `everyMs` (with jitter so colleagues do not all change at once). */
   liven(everyMs: number): void {
     const schedule = () => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.rotation = (this.rotation + 1) % ROTATION.length;
-        this.setStatus(ROTATION[this.rotation]).catch((e) => this.options.log?.(`bot ${this.name}: ${e.message}`));
-        schedule();
-      }, everyMs * (0.5 + Math.random()));
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          this.rotation = (this.rotation + 1) % ROTATION.length;
+          this.setStatus(ROTATION[this.rotation]).catch((e) => this.options.log?.(`bot ${this.name}: ${e.message}`));
+          schedule();
+        },
+        everyMs * (0.5 + Math.random()),
+      );
       timer.unref();
       this.timers.add(timer);
     };
@@ -144,9 +147,7 @@ export class Bot {
     this.account.sendComposing(from, true).catch(() => undefined);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.account
-        .sendMessage(from, reply)
-        .catch((e) => this.options.log?.(`bot ${this.name}: reply to ${from} failed: ${e.message}`));
+      this.account.sendMessage(from, reply).catch((e) => this.options.log?.(`bot ${this.name}: reply to ${from} failed: ${e.message}`));
     }, this.options.replyDelayMs ?? 400);
     this.timers.add(timer);
   }

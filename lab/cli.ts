@@ -5,7 +5,10 @@
 import { parseArgs } from 'node:util';
 import { startLab } from './index';
 
-const { values } = parseArgs({ options: { contacts: { type: 'string' }, https: { type: 'boolean' }, rls: { type: 'boolean' }, 'sip-transport': { type: 'string' } }, strict: false });
+const { values } = parseArgs({
+  options: { contacts: { type: 'string' }, https: { type: 'boolean' }, rls: { type: 'boolean' }, 'sip-transport': { type: 'string' } },
+  strict: false,
+});
 const extraContacts = Number(values.contacts ?? 0);
 if (!Number.isInteger(extraContacts) || extraContacts < 0) {
   console.error(`--contacts takes a whole number, not "${String(values.contacts)}"`);

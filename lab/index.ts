@@ -117,7 +117,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       restartOnExit: true,
     });
     cleanup.push(() => kamailio.stop());
-    const phoneUsers = [DEMO_USER, ...LAB_COLLEAGUES].map((p, i) => ({ id: p.id, password: passwords.get(p.id)!, devices: [{ name: `SEP00AA00BB0${String(i).padStart(3, '0')}`, lines: [`${1000 + i} ; Internal`] }, ...labSoftphones(p.id)] }));
+    const phoneUsers = [DEMO_USER, ...LAB_COLLEAGUES].map((p, i) => ({
+      id: p.id,
+      password: passwords.get(p.id)!,
+      devices: [{ name: `SEP00AA00BB0${String(i).padStart(3, '0')}`, lines: [`${1000 + i} ; Internal`] }, ...labSoftphones(p.id)],
+    }));
     const phoneSwitch = new LabSwitch(new Set(phoneUsers.flatMap((u) => u.devices.flatMap((d) => d.lines.map((l) => l.split(/\s*;/)[0])))));
     const cti = await startLabCtiGateway(phoneSwitch, { log });
     cleanup.push(() => cti.close());
@@ -179,7 +183,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       await Promise.all([...bots.values()].map((bot) => bot.start()));
       if (options.livenEveryMs) for (const bot of bots.values()) bot.liven(options.livenEveryMs);
     }
-    log(`lab: CUPS ${cups.url}, SIP ${kamailio.host}:${kamailio.tcpPort} (tcp) / ${kamailio.udpPort} (udp) / ${kamailio.tlsPort} (tls), ${bots.size} colleagues online`);
+    log(
+      `lab: CUPS ${cups.url}, SIP ${kamailio.host}:${kamailio.tcpPort} (tcp) / ${kamailio.udpPort} (udp) / ${kamailio.tlsPort} (tls), ${bots.size} colleagues online`,
+    );
     return {
       domain: LAB_DOMAIN,
       cupsUrl: cups.url,

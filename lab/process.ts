@@ -12,10 +12,12 @@ import { join } from 'node:path';
 /** A TCP port on 127.0.0.1 that is free right now (the OS picks it). */
 export function freeTcpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as { port: number }).port;
-      probe.close(() => resolve(port));
-    });
+    const probe = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const port = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(port));
+      });
   });
 }
 
@@ -40,7 +42,10 @@ export function dieWithParent(child: ChildProcess, options: { group?: boolean } 
   const target = options.group ? `-${child.pid}` : `${child.pid}`;
   const watchdog = spawn(
     'sh',
-    ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -0 ${process.pid} 2>/dev/null || kill -9 ${target} 2>/dev/null`],
+    [
+      '-c',
+      `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -0 ${process.pid} 2>/dev/null || kill -9 ${target} 2>/dev/null`,
+    ],
     { stdio: 'ignore', detached: true },
   );
   watchdog.unref();

@@ -124,7 +124,9 @@ export class BulkPublisher {
     const known = this.nonce;
     if (known) {
       const qop = known.qop === 'auth';
-      lines.push(`Proxy-Authorization: ${labDigest({ username: user.id, password: user.password, method: 'PUBLISH', uri: aor, realm: known.realm, nonce: known.nonce, nc: qop ? ++known.nc : undefined })}`);
+      lines.push(
+        `Proxy-Authorization: ${labDigest({ username: user.id, password: user.password, method: 'PUBLISH', uri: aor, realm: known.realm, nonce: known.nonce, nc: qop ? ++known.nc : undefined })}`,
+      );
     }
     lines.push(`Content-Length: ${Buffer.byteLength(body, 'utf8')}`);
     const message = `${lines.join('\r\n')}\r\n\r\n${body}`;
@@ -135,10 +137,12 @@ export class BulkPublisher {
         reject(new Error(`PUBLISH for ${user.id}: no answer within 10 s`));
       }, 10_000);
       timer.unref();
-      const done = <T>(fn: (v: T) => void) => (v: T) => {
-        clearTimeout(timer);
-        fn(v);
-      };
+      const done =
+        <T>(fn: (v: T) => void) =>
+        (v: T) => {
+          clearTimeout(timer);
+          fn(v);
+        };
       this.pending.set(callId, { resolve: done(resolve), reject: done(reject) });
       socket.write(message, 'utf8', (error) => {
         if (!error) return;

@@ -26,7 +26,12 @@ function isBug(error: unknown): boolean {
 
 const silent = { debug() {}, log() {}, warn() {}, error() {} };
 
-const members = (n: number): Member[] => Array.from({ length: n }, (_, i) => ({ uri: uri(`m${i}`), state: 'active' as const, pidf: pidf(`m${i}`, (['available', 'busy', 'away', 'dnd'] as const)[i % 4], `note ${i}`) }));
+const members = (n: number): Member[] =>
+  Array.from({ length: n }, (_, i) => ({
+    uri: uri(`m${i}`),
+    state: 'active' as const,
+    pidf: pidf(`m${i}`, (['available', 'busy', 'away', 'dnd'] as const)[i % 4], `note ${i}`),
+  }));
 const RLMI = [body(0, true, members(8)), body(1, false, members(3)), body(2, true, members(12), '\n')];
 
 type Kind = { name: string; corpus: string[]; feed: (input: string) => 'accepted' | 'refused' };
@@ -76,7 +81,12 @@ const kinds = ({ PIDF_BODIES, SIP_MESSAGES, SOAP_BODIES }: Corpus): Kind[] => [
     feed: (input) => {
       const tree = parseXml(input, { what: 'SOAP response' });
       let accepted = false;
-      for (const read of [() => readFault(tree), () => readLogin(find(tree, 'login-response')), () => readAllConfig(find(tree, 'get-all-config-response')), () => readContactList(find(tree, 'get-contact-list-response'))]) {
+      for (const read of [
+        () => readFault(tree),
+        () => readLogin(find(tree, 'login-response')),
+        () => readAllConfig(find(tree, 'get-all-config-response')),
+        () => readContactList(find(tree, 'get-contact-list-response')),
+      ]) {
         try {
           read();
           accepted = true;
@@ -119,7 +129,13 @@ export async function fuzzInputs(report: Report): Promise<void> {
     }
     total += EACH;
     crashes += counts.crashed;
-    report.add(AREA, `${EACH} mutated ${kind.name}: accepted / refused in words / crashed`, `${counts.accepted} / ${counts.refused} / ${counts.crashed}${examples.length ? ` (${examples.join('; ')})` : ''}; slowest ${ms(slowest)}`, '0 crashed', counts.crashed === 0);
+    report.add(
+      AREA,
+      `${EACH} mutated ${kind.name}: accepted / refused in words / crashed`,
+      `${counts.accepted} / ${counts.refused} / ${counts.crashed}${examples.length ? ` (${examples.join('; ')})` : ''}; slowest ${ms(slowest)}`,
+      '0 crashed',
+      counts.crashed === 0,
+    );
   }
   report.atMost(AREA, `crashes over all ${total} inputs`, crashes, 0);
 }

@@ -14,7 +14,14 @@ if (mode === 'write') {
   const h = new MessageHistory(dir, 'alex');
   for (let i = 0; ; i += 1) {
     const id = `w${process.pid}-${i}`;
-    h.add({ id, peer, direction: i % 2 ? 'in' : 'out', text: `acknowledged ${i} ${'z'.repeat(i % 300)}`, at: Date.now(), state: i % 2 ? 'received' : 'queued' });
+    h.add({
+      id,
+      peer,
+      direction: i % 2 ? 'in' : 'out',
+      text: `acknowledged ${i} ${'z'.repeat(i % 300)}`,
+      at: Date.now(),
+      state: i % 2 ? 'received' : 'queued',
+    });
     process.stdout.write(`${id}\n`);
   }
 } else if (mode === 'import') {
@@ -32,7 +39,9 @@ if (mode === 'write') {
     if (left === 0) break;
   }
   h.close();
-  console.log(JSON.stringify({ ms, report: h.loadReport, indexMs: performance.now() - indexStarted, slices, worstSliceMs: worst, rss: process.memoryUsage().rss }));
+  console.log(
+    JSON.stringify({ ms, report: h.loadReport, indexMs: performance.now() - indexStarted, slices, worstSliceMs: worst, rss: process.memoryUsage().rss }),
+  );
 } else if (mode === 'open') {
   const rssAtStart = process.memoryUsage().rss;
   const started = performance.now();
@@ -54,7 +63,22 @@ if (mode === 'write') {
   const pageMs = performance.now() - t;
   const rss = process.memoryUsage().rss;
   h.close();
-  console.log(JSON.stringify({ openMs, messages: h.loadReport.messages, recentMs, conversations: Object.keys(recent).length, rareMs, rareHits: rare.length, commonMs, commonHits: common.length, pageMs, older: older.messages.length, rss, rssAtStart }));
+  console.log(
+    JSON.stringify({
+      openMs,
+      messages: h.loadReport.messages,
+      recentMs,
+      conversations: Object.keys(recent).length,
+      rareMs,
+      rareHits: rare.length,
+      commonMs,
+      commonHits: common.length,
+      pageMs,
+      older: older.messages.length,
+      rss,
+      rssAtStart,
+    }),
+  );
 } else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

@@ -43,9 +43,19 @@ export const BAD_LINES: Array<[string, string | Buffer]> = [
   ['not JSON', 'this is not JSON'],
   ['control characters', '\u0000\u0001\u0002\u001b[2J'],
   ['invalid UTF-8', Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x80])],
-  ['invalid UTF-8 inside a record', Buffer.concat([Buffer.from('{"t":"msg","m":{"id":"u8","peer":"sip:maria@lab.test","direction":"in","text":"caf'), Buffer.from([0xe9]), Buffer.from('","at":1,"state":"received"}}')])],
+  [
+    'invalid UTF-8 inside a record',
+    Buffer.concat([
+      Buffer.from('{"t":"msg","m":{"id":"u8","peer":"sip:maria@lab.test","direction":"in","text":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('","at":1,"state":"received"}}'),
+    ]),
+  ],
   ['very long line (5 MB)', `{"t":"msg","m":{"id":"long","text":"${'x'.repeat(5_000_000)}"}}`],
-  ['CRLF line end', `${JSON.stringify({ t: 'msg', m: { id: 'crlf', peer: 'sip:maria@lab.test', direction: 'in', text: 'crlf', at: 2, state: 'received' } })}\r`],
+  [
+    'CRLF line end',
+    `${JSON.stringify({ t: 'msg', m: { id: 'crlf', peer: 'sip:maria@lab.test', direction: 'in', text: 'crlf', at: 2, state: 'received' } })}\r`,
+  ],
   ['truncated last line', '{"t":"msg","m":{"id":"torn","peer":"sip:ma'],
 ];
 
@@ -55,7 +65,11 @@ const record = (m: ChatMessage) => `${JSON.stringify({ t: 'msg', m })}\n`;
 /** A JSON Lines file with a good message, the bad line, and (unless it is the torn end) another good one. */
 export function writeLegacy(dir: string, account: string, bad: string | Buffer, last = false): void {
   mkdirSync(dir, { recursive: true });
-  const parts = [Buffer.from(record(good('good-1', 1))), Buffer.isBuffer(bad) ? bad : Buffer.from(bad), Buffer.from(last ? '' : `\n${record(good('good-2', 3))}`)];
+  const parts = [
+    Buffer.from(record(good('good-1', 1))),
+    Buffer.isBuffer(bad) ? bad : Buffer.from(bad),
+    Buffer.from(last ? '' : `\n${record(good('good-2', 3))}`),
+  ];
   writeFileSync(join(dir, historyFileName(account)), Buffer.concat(parts));
 }
 
@@ -80,7 +94,13 @@ export function corruptionShapes(report: Report): void {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  report.add(AREA, `bad line shapes survived, good records kept (${BAD_LINES.length} shapes)`, `${survived}/${BAD_LINES.length}${failures.length ? ` — ${failures.join('; ')}` : ''}`, `${BAD_LINES.length}/${BAD_LINES.length}`, survived === BAD_LINES.length);
+  report.add(
+    AREA,
+    `bad line shapes survived, good records kept (${BAD_LINES.length} shapes)`,
+    `${survived}/${BAD_LINES.length}${failures.length ? ` — ${failures.join('; ')}` : ''}`,
+    `${BAD_LINES.length}/${BAD_LINES.length}`,
+    survived === BAD_LINES.length,
+  );
 }
 
 /** Damaged database files: opened (moved aside or read), and writable again. */
@@ -155,7 +175,13 @@ export function immutableFile(report: Report): void {
     const outcome = tryIt(() => again.add(good('after', 2)));
     const kept = again.get('before') !== undefined;
     again.close();
-    report.add(AREA, 'write to an immutable history file', outcome, 'refused, says where', outcome.includes('History cannot be written') && outcome.includes(file));
+    report.add(
+      AREA,
+      'write to an immutable history file',
+      outcome,
+      'refused, says where',
+      outcome.includes('History cannot be written') && outcome.includes(file),
+    );
     report.add(AREA, 'immutable history file: earlier messages readable', kept ? 'yes' : 'no', 'yes', kept);
   } finally {
     spawnSync('chattr', ['-i', file]);
@@ -188,7 +214,13 @@ export function fullDisk(report: Report): void {
     const again = tryOpen(join(mount, 'history'));
     const lost = again ? acknowledged.filter((id) => !again.has(id)).length : acknowledged.length;
     again?.close();
-    report.add(AREA, 'full disk: write refused with the reason and where', refusal || 'never refused', 'refused, says where', /History cannot be written to .*: the disk is full/.test(refusal));
+    report.add(
+      AREA,
+      'full disk: write refused with the reason and where',
+      refusal || 'never refused',
+      'refused, says where',
+      /History cannot be written to .*: the disk is full/.test(refusal),
+    );
     report.atMost(AREA, `full disk: acknowledged writes lost after reopening (of ${acknowledged.length})`, lost, 0);
   } finally {
     spawnSync('umount', [mount]);
@@ -266,17 +298,42 @@ export async function largeHistory(report: Report, bytes = 200e6): Promise<void>
   try {
     let t = performance.now();
     const generated = generateHistory(join(dir, historyFileName('alex')), bytes);
-    report.add(AREA, 'large history generated (JSON Lines of earlier versions)', `${mb(generated.bytes)}, ${generated.messages} messages, ${generated.peers} conversations, in ${ms(performance.now() - t)}`);
+    report.add(
+      AREA,
+      'large history generated (JSON Lines of earlier versions)',
+      `${mb(generated.bytes)}, ${generated.messages} messages, ${generated.peers} conversations, in ${ms(performance.now() - t)}`,
+    );
     t = performance.now();
     const imported = await child(['import', dir]);
-    report.add(AREA, 'large history: one-time import at first sign-in', `${ms(imported.ms)} (${(imported.report as unknown as { messages: number }).messages} messages)`);
-    report.add(AREA, 'large history: search index built in the background', `${ms(imported.indexMs)} in ${imported.slices} slices, longest slice ${ms(imported.worstSliceMs)}`);
-    report.add(AREA, 'large history: database size', mb(statSync(join(dir, historyDatabaseName('alex'))).size + (existsSync(join(dir, `${historyDatabaseName('alex')}-wal`)) ? statSync(join(dir, `${historyDatabaseName('alex')}-wal`)).size : 0)));
+    report.add(
+      AREA,
+      'large history: one-time import at first sign-in',
+      `${ms(imported.ms)} (${(imported.report as unknown as { messages: number }).messages} messages)`,
+    );
+    report.add(
+      AREA,
+      'large history: search index built in the background',
+      `${ms(imported.indexMs)} in ${imported.slices} slices, longest slice ${ms(imported.worstSliceMs)}`,
+    );
+    report.add(
+      AREA,
+      'large history: database size',
+      mb(
+        statSync(join(dir, historyDatabaseName('alex'))).size +
+          (existsSync(join(dir, `${historyDatabaseName('alex')}-wal`)) ? statSync(join(dir, `${historyDatabaseName('alex')}-wal`)).size : 0),
+      ),
+    );
     const opens: Array<Record<string, number>> = [];
     for (let i = 0; i < 3; i += 1) opens.push(await child(['open', dir, generated.rareWord]));
     const worst = (key: string) => Math.max(...opens.map((o) => o[key]));
     report.add(AREA, 'large history: open (worst of 3)', ms(worst('openMs')), '≤ 1000 ms', worst('openMs') <= 1000);
-    report.add(AREA, 'large history: RSS of the process after open + first frame (worst of 3)', `${mb(worst('rss'))} (process at start: ${mb(worst('rssAtStart'))})`, '≤ 200 MB', worst('rss') <= 200e6);
+    report.add(
+      AREA,
+      'large history: RSS of the process after open + first frame (worst of 3)',
+      `${mb(worst('rss'))} (process at start: ${mb(worst('rssAtStart'))})`,
+      '≤ 200 MB',
+      worst('rss') <= 200e6,
+    );
     report.add(AREA, 'large history: first frame (100 latest of 200 conversations)', `${ms(worst('recentMs'))}, ${opens[0].conversations} conversations`);
     report.add(AREA, 'large history: search of a rare word (worst of 3)', `${ms(worst('rareMs'))}, ${opens[0].rareHits} hits`);
     report.add(AREA, 'large history: search of a common word, 200 newest hits (worst of 3)', `${ms(worst('commonMs'))}, ${opens[0].commonHits} hits`);
@@ -288,7 +345,12 @@ export async function largeHistory(report: Report, bytes = 200e6): Promise<void>
 
 // Appends to a JSON Lines file: used by the lab part to give sign-in every shape at once.
 export function writeAllShapes(dir: string, account: string): void {
-  writeLegacy(dir, account, Buffer.concat(BAD_LINES.filter(([n]) => n !== 'truncated last line').map(([, b]) => Buffer.concat([Buffer.isBuffer(b) ? b : Buffer.from(b), Buffer.from('\n')]))));
+  writeLegacy(
+    dir,
+    account,
+    Buffer.concat(
+      BAD_LINES.filter(([n]) => n !== 'truncated last line').map(([, b]) => Buffer.concat([Buffer.isBuffer(b) ? b : Buffer.from(b), Buffer.from('\n')])),
+    ),
+  );
   appendFileSync(join(dir, historyFileName(account)), '{"t":"msg","m":{"id":"torn","pe');
 }
-

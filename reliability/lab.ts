@@ -37,9 +37,17 @@ class Watched {
   readonly messages: ChatMessage[] = [];
   private waiters: Waiter[] = [];
 
-  constructor(readonly historyDir: string, log: string[]) {
+  constructor(
+    readonly historyDir: string,
+    log: string[],
+  ) {
     this.log = log;
-    this.session = new DeskSession({ info: { host: 'browser', version: 'reliability' }, settings: new MemorySettingsStore(), historyDir, log: (l) => log.push(l) });
+    this.session = new DeskSession({
+      info: { host: 'browser', version: 'reliability' },
+      settings: new MemorySettingsStore(),
+      historyDir,
+      log: (l) => log.push(l),
+    });
     this.session.on('session:state', (s) => {
       const now = performance.now();
       this.waiters = this.waiters.filter((w) => (w.predicate(s) ? (w.resolve(now), false) : true));
@@ -191,12 +199,27 @@ async function restarts(report: Report, lab: Lab, w: Watched): Promise<void> {
   incoming.stop();
   // Let the last IMs of both sides arrive.
   await w.until(() => typed.every((t) => ['sent', 'stored', 'failed'].includes(w.outgoing(t)?.state ?? '')), 20_000);
-  await w.until(() => incoming.sent.every((s) => s.outcome !== 'pending') && incoming.sent.filter((s) => s.outcome === 'ok').every((s) => w.incoming(s.text) > 0), 20_000);
+  await w.until(
+    () => incoming.sent.every((s) => s.outcome !== 'pending') && incoming.sent.filter((s) => s.outcome === 'ok').every((s) => w.incoming(s.text) > 0),
+    20_000,
+  );
   await maria.waitForMessage((m) => m.text === typed.at(-1), 10_000).catch(() => undefined);
 
-  report.add(area, `kill → "Reconnecting" (p50 / max of ${noticed.length})`, `${ms(percentile(noticed, 50))} / ${ms(Math.max(...noticed, 0))}`, '≤ 5000 ms', noticed.length === KILLS && Math.max(...noticed) <= 5000);
+  report.add(
+    area,
+    `kill → "Reconnecting" (p50 / max of ${noticed.length})`,
+    `${ms(percentile(noticed, 50))} / ${ms(Math.max(...noticed, 0))}`,
+    '≤ 5000 ms',
+    noticed.length === KILLS && Math.max(...noticed) <= 5000,
+  );
   report.atMost(area, `kills not noticed within ${PATIENCE_MS / 1000} s (of ${KILLS})`, notNoticed, 0);
-  report.add(area, `restart → signed in (p50 / max of ${back.length})`, `${ms(percentile(back, 50))} / ${ms(Math.max(...back, 0))}`, '≤ 5000 ms', back.length === KILLS && Math.max(...back) <= 5000);
+  report.add(
+    area,
+    `restart → signed in (p50 / max of ${back.length})`,
+    `${ms(percentile(back, 50))} / ${ms(Math.max(...back, 0))}`,
+    '≤ 5000 ms',
+    back.length === KILLS && Math.max(...back) <= 5000,
+  );
   report.atMost(area, `restarts not followed by sign-in within ${PATIENCE_MS / 1000} s`, notBack, 0);
 
   const { delivered, failed, waiting, lost } = outcomes(w, maria, typed);
@@ -208,7 +231,11 @@ async function restarts(report: Report, lab: Lab, w: Watched): Promise<void> {
   const sentOk = incoming.sent.filter((s) => s.outcome === 'ok');
   const toldFailed = incoming.sent.filter((s) => s.outcome === 'failed').length;
   const shown = incoming.sent.filter((s) => w.incoming(s.text) > 0).length;
-  report.add(area, 'IMs sent to the user / accepted (200) / refused to the sender / shown', `${incoming.sent.length} / ${sentOk.length} / ${toldFailed} / ${shown}`);
+  report.add(
+    area,
+    'IMs sent to the user / accepted (200) / refused to the sender / shown',
+    `${incoming.sent.length} / ${sentOk.length} / ${toldFailed} / ${shown}`,
+  );
   report.atMost(area, 'IMs to the user accepted but never shown (silently lost)', sentOk.filter((s) => w.incoming(s.text) === 0).length, 0);
   report.atMost(area, 'IMs to the user shown more than once', incoming.sent.filter((s) => w.incoming(s.text) > 1).length, 0);
 }
@@ -239,10 +266,20 @@ async function freeze(report: Report, lab: Lab, w: Watched): Promise<void> {
   await maria.waitForMessage((m) => m.text === typed.at(-1), 10_000).catch(() => undefined);
   // Retransmissions may still arrive after the first copy: wait for the colleague to go quiet.
   await new Promise((r) => setTimeout(r, 5000));
-  report.add(area, 'freeze → "Reconnecting"', at === undefined ? `not noticed within ${FREEZE_MS / 1000} s` : ms(at - frozen), '≤ 5000 ms', at !== undefined && at - frozen <= 5000);
+  report.add(
+    area,
+    'freeze → "Reconnecting"',
+    at === undefined ? `not noticed within ${FREEZE_MS / 1000} s` : ms(at - frozen),
+    '≤ 5000 ms',
+    at !== undefined && at - frozen <= 5000,
+  );
   report.add(area, 'resume → signed in', up === undefined ? `not within ${PATIENCE_MS / 1000} s` : ms(Math.max(0, up - resumed)));
   const { delivered, failed, waiting, lost } = outcomes(w, maria, typed);
-  report.add(area, 'IMs typed during the freeze / delivered / reported failed / still waiting to be sent', `${typed.length} / ${delivered} / ${failed} / ${waiting}`);
+  report.add(
+    area,
+    'IMs typed during the freeze / delivered / reported failed / still waiting to be sent',
+    `${typed.length} / ${delivered} / ${failed} / ${waiting}`,
+  );
   report.atMost(area, 'IMs typed during the freeze silently lost (shown sent, never received)', lost, 0);
   report.atMost(area, 'IMs typed during the freeze delivered more than once', typed.filter((t) => receivedCount(maria, t) > 1).length, 0);
 }
@@ -272,7 +309,13 @@ async function unwritableHistory(report: Report, lab: Lab, w: Watched, file: str
     await w.until(() => w.incoming(text) > 0, 2000);
     const stored = (w.session.handlers['im:history'](sender.uri) as ChatMessage[]).some((m) => m.text === text);
     report.add(area, 'IM received while history cannot be written: answer to the sender', answer, 'refused', answer.startsWith('refused'));
-    report.add(area, 'IM received while history cannot be written: acknowledged but not kept', answer.startsWith('200') && !stored ? 'yes' : 'no', 'no', !(answer.startsWith('200') && !stored));
+    report.add(
+      area,
+      'IM received while history cannot be written: acknowledged but not kept',
+      answer.startsWith('200') && !stored ? 'yes' : 'no',
+      'no',
+      !(answer.startsWith('200') && !stored),
+    );
     const own = await sendIm(w.session, sender.uri, 'typed while the history file is immutable').then(
       (m) => `accepted as ${m.state}`,
       (e: Error) => `refused: ${e.message}`,
@@ -301,7 +344,12 @@ async function cupsFaults(report: Report, lab: Lab, profile: string, log: string
   ];
   try {
     for (const [name, inject, server] of cases) {
-      const session = new DeskSession({ info: { host: 'browser', version: 'reliability' }, settings: new MemorySettingsStore(), historyDir: join(profile, `cups-${sessions.length}`), log: (l) => log.push(l) });
+      const session = new DeskSession({
+        info: { host: 'browser', version: 'reliability' },
+        settings: new MemorySettingsStore(),
+        historyDir: join(profile, `cups-${sessions.length}`),
+        log: (l) => log.push(l),
+      });
       sessions.push(session);
       inject();
       const t = performance.now();
@@ -359,7 +407,19 @@ async function secrets(report: Report, lab: Lab, w: Watched, profile: string, lo
     const withPassword = files.filter(([, text]) => text.includes(password)).map(([f]) => f.replace(/^.*\//, ''));
     const withDigest = files.filter(([, text]) => digest.test(text)).map(([f]) => f.replace(/^.*\//, ''));
     const server = where.startsWith('lab run');
-    report.add(area, `password in ${where} (${files.length} files)`, withPassword.length ? `found in ${withPassword.slice(0, 5).join(', ')}` : 'not found', server ? undefined : 'not found', server ? undefined : withPassword.length === 0);
-    report.add(area, `unmasked digest response in ${where}`, withDigest.length ? `found in ${withDigest.slice(0, 5).join(', ')}` : 'not found', server ? undefined : 'not found', server ? undefined : withDigest.length === 0);
+    report.add(
+      area,
+      `password in ${where} (${files.length} files)`,
+      withPassword.length ? `found in ${withPassword.slice(0, 5).join(', ')}` : 'not found',
+      server ? undefined : 'not found',
+      server ? undefined : withPassword.length === 0,
+    );
+    report.add(
+      area,
+      `unmasked digest response in ${where}`,
+      withDigest.length ? `found in ${withDigest.slice(0, 5).join(', ')}` : 'not found',
+      server ? undefined : 'not found',
+      server ? undefined : withDigest.length === 0,
+    );
   }
 }

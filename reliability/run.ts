@@ -24,7 +24,10 @@ const PARTS: Record<string, (report: Report) => Promise<void> | void> = {
   lab: (report) => labFigures(report),
 };
 
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const unknown = only?.filter((p) => !(p in PARTS)) ?? [];
 if (unknown.length) {
   console.error(`reliability: no part named ${unknown.join(', ')}; parts: ${Object.keys(PARTS).join(', ')}`);
@@ -53,7 +56,13 @@ for (const [name, part] of Object.entries(PARTS)) {
   }
   console.log(`  (${name}: ${Math.round((performance.now() - t) / 1000)} s)`);
 }
-report.add('suite', 'app crashes (uncaught exceptions or rejections)', `${crashes.length}${crashes.length ? ` — ${[...new Set(crashes)].slice(0, 3).join('; ')}` : ''}`, '0', crashes.length === 0);
+report.add(
+  'suite',
+  'app crashes (uncaught exceptions or rejections)',
+  `${crashes.length}${crashes.length ? ` — ${[...new Set(crashes)].slice(0, 3).join('; ')}` : ''}`,
+  '0',
+  crashes.length === 0,
+);
 const minutes = (performance.now() - started) / 60_000;
 report.add('suite', 'whole run', `${minutes.toFixed(1)} min`, '< 15 min', minutes < 15);
 console.log(`\nReliability figures (${new Date().toISOString()}, ${report.missed} missing their target)\n`);

@@ -14,8 +14,23 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist/electron' } } });
 const outdir = values.outdir;
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['electron', 'better-sqlite3'], sourcemap: false, logLevel: 'warning', metafile: true };
-const main = await build({ ...common, entryPoints: ['electron/main.ts'], outfile: join(outdir, 'main.cjs'), define: { 'import.meta.url': '__importMetaUrl' }, banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" } });
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['electron', 'better-sqlite3'],
+  sourcemap: false,
+  logLevel: 'warning',
+  metafile: true,
+};
+const main = await build({
+  ...common,
+  entryPoints: ['electron/main.ts'],
+  outfile: join(outdir, 'main.cjs'),
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+});
 const preload = await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: join(outdir, 'preload.cjs') });
 writeFileSync(join(outdir, 'main.meta.json'), JSON.stringify(main.metafile));
 writeFileSync(join(outdir, 'preload.meta.json'), JSON.stringify(preload.metafile));

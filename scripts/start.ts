@@ -56,7 +56,8 @@ function findElectron(): { path: string } | { reason: string } {
     const path = join(dirname(pkg), 'dist', readFileSync(marker, 'utf8').trim());
     if (!existsSync(path)) return { reason: 'the Electron binary is missing' };
     const probe = spawnSync(path, ['--version'], { timeout: 5000, encoding: 'utf8' });
-    if (probe.status !== 0) return { reason: `the Electron binary does not run (${(probe.stderr || probe.error?.message || '').trim().split('\n')[0] || `exit ${probe.status}`})` };
+    if (probe.status !== 0)
+      return { reason: `the Electron binary does not run (${(probe.stderr || probe.error?.message || '').trim().split('\n')[0] || `exit ${probe.status}`})` };
     return { path };
   } catch (error) {
     return { reason: `the electron package is missing (${(error as Error).message.split('\n')[0]})` };

@@ -6,7 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
 /** Checks run before vitest: name shown in the summary, and the command. */
-const STEPS = [{ name: 'lint: eslint over the whole tree', command: ['npx', 'eslint', '.'] }];
+const STEPS = [
+  { name: 'lint: eslint over the whole tree', command: ['npx', 'eslint', '.'] },
+  { name: 'format: prettier --check', command: ['npx', 'prettier', '--check', '.'] },
+];
 
 let passed = 0;
 let failed = 0;

@@ -135,7 +135,9 @@ export function checkInvokeArgs<C extends InvokeChannel>(channel: C, args: unkno
     throw new InvalidArgumentsError(`${channel}: argument ${list.length + 1} (${items[list.length]!.description}) is missing.`);
   }
   if (issue.path.length === 0) {
-    throw new InvalidArgumentsError(`${channel} takes ${items.length === 0 ? 'no arguments' : `at most ${items.length} argument${items.length === 1 ? '' : 's'} (${items.map((i) => i.description).join(', ')})`}; ${list.length} were given.`);
+    throw new InvalidArgumentsError(
+      `${channel} takes ${items.length === 0 ? 'no arguments' : `at most ${items.length} argument${items.length === 1 ? '' : 's'} (${items.map((i) => i.description).join(', ')})`}; ${list.length} were given.`,
+    );
   }
   const [index, ...inner] = issue.path as Array<string | number>;
   const position = Number(index);

@@ -29,7 +29,11 @@ export function splitAddress(address: string): { user: string; host: string } | 
 export function normaliseAor(uri: string): string {
   const parts = splitAddress(uri);
   if (parts) return `sip:${parts.user}@${parts.host}`;
-  const bare = uri.trim().replace(/^.*<([^>]*)>.*$/, '$1').replace(/^(?:sips?|im|pres):/i, '').split(/[;?#]/)[0];
+  const bare = uri
+    .trim()
+    .replace(/^.*<([^>]*)>.*$/, '$1')
+    .replace(/^(?:sips?|im|pres):/i, '')
+    .split(/[;?#]/)[0];
   return `sip:${bare.toLowerCase()}`;
 }
 

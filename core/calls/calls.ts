@@ -18,7 +18,16 @@ import type { TraceRecorder } from '../diagnostics';
 import type { CertificateTrust } from '../cups/tls-trust';
 import { requireConnection, type Connection, type SessionContext } from '../session/connection';
 
-export type CallsChannel = 'dial:preview' | 'dial:call' | 'recent:list' | 'dial:hang-up' | 'phone:control' | 'dial:devices' | 'dial:set-device' | 'dial:rules' | 'dial:preview-directory';
+export type CallsChannel =
+  | 'dial:preview'
+  | 'dial:call'
+  | 'recent:list'
+  | 'dial:hang-up'
+  | 'phone:control'
+  | 'dial:devices'
+  | 'dial:set-device'
+  | 'dial:rules'
+  | 'dial:preview-directory';
 
 export interface CallsOptions {
   trace: TraceRecorder;
@@ -167,7 +176,8 @@ export class Calls {
     if (!PHONE_ACTIONS.includes(action as PhoneAction)) throw new DeskError('invalid-input', `Unknown phone action "${String(action)}".`);
     if (typeof callId !== 'string' || !callId) throw new DeskError('invalid-input', 'Which call? No call was named.');
     const line = this.require();
-    if (this.phoneState.link !== 'monitoring') throw new DeskError('config', this.phoneState.error ?? 'Your phone is not watched through a CTI gateway, so its calls cannot be controlled from here.');
+    if (this.phoneState.link !== 'monitoring')
+      throw new DeskError('config', this.phoneState.error ?? 'Your phone is not watched through a CTI gateway, so its calls cannot be controlled from here.');
     try {
       await line.ownPhone.control(action as PhoneAction, callId);
     } catch (error) {

@@ -22,7 +22,16 @@ import { contactDisplayName, contactUris, toContactGroups } from './rules';
 /** Contacts subscribed to per turn of the event loop at sign-in (see `watchAll`). */
 const WATCH_BATCH = 50;
 
-export type ContactChannel = 'contacts:add-group' | 'contacts:rename-group' | 'contacts:delete-group' | 'contacts:add' | 'contacts:rename' | 'contacts:move' | 'contacts:remove' | 'directory:search' | 'directory:status';
+export type ContactChannel =
+  | 'contacts:add-group'
+  | 'contacts:rename-group'
+  | 'contacts:delete-group'
+  | 'contacts:add'
+  | 'contacts:rename'
+  | 'contacts:move'
+  | 'contacts:remove'
+  | 'directory:search'
+  | 'directory:status';
 
 export interface ContactListOptions {
   /** CUPS/LDAP time limit for the directory. */
@@ -252,7 +261,11 @@ export class ContactList {
     if (!name) throw new DeskError('invalid-input', 'Enter a name for the group.');
     if (this.groups.some((g) => g.name === name)) throw new DeskError('invalid-input', `There is already a group "${name}".`);
     const index = Math.max(0, ...this.groups.map((g) => g.index)) + 1;
-    return this.changeList(`Adding the group "${name}"`, (groups) => groups.push({ name, index, contacts: [] }), (cups) => cups.addGroups([{ name, index }]));
+    return this.changeList(
+      `Adding the group "${name}"`,
+      (groups) => groups.push({ name, index, contacts: [] }),
+      (cups) => cups.addGroups([{ name, index }]),
+    );
   }
 
   async renameGroup(oldName: string, rawNew: string): Promise<ContactChange[]> {
@@ -270,7 +283,15 @@ export class ContactList {
 
   async deleteGroup(name: string): Promise<ContactGroup> {
     const removed = structuredClone(this.group(name));
-    await this.changeList(`Deleting the group "${name}"`, (groups) => groups.splice(groups.findIndex((g) => g.name === name), 1), (cups) => cups.deleteGroups([name]));
+    await this.changeList(
+      `Deleting the group "${name}"`,
+      (groups) =>
+        groups.splice(
+          groups.findIndex((g) => g.name === name),
+          1,
+        ),
+      (cups) => cups.deleteGroups([name]),
+    );
     return removed;
   }
 

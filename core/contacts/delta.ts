@@ -23,7 +23,8 @@ export function diffGroups(before: readonly ContactGroup[], after: readonly Cont
   for (const g of before) if (!afterByName.has(newName(g.name))) changes.push({ kind: 'group-removed', name: g.name });
   for (const g of before) {
     const now = afterByName.get(newName(g.name));
-    if (now && (now.name !== g.name || now.index !== g.index)) changes.push({ kind: 'group-changed', name: g.name, group: { name: now.name, index: now.index } });
+    if (now && (now.name !== g.name || now.index !== g.index))
+      changes.push({ kind: 'group-changed', name: g.name, group: { name: now.name, index: now.index } });
   }
   after.forEach((g, position) => {
     if (!beforeByNew.has(g.name)) changes.push({ kind: 'group-added', group: g, position });
@@ -63,5 +64,7 @@ function sameOrder(a: readonly string[], b: readonly string[]): boolean {
 const FIELDS = ['personaId', 'uri', 'nickname', 'displayName', 'index', 'displayOnPhone', 'directoryName', 'email', 'title'] as const;
 
 function sameContact(a: Contact, b: Contact): boolean {
-  return FIELDS.every((f) => a[f] === b[f]) && a.numbers.join('\n') === b.numbers.join('\n') && JSON.stringify(a.phones ?? []) === JSON.stringify(b.phones ?? []);
+  return (
+    FIELDS.every((f) => a[f] === b[f]) && a.numbers.join('\n') === b.numbers.join('\n') && JSON.stringify(a.phones ?? []) === JSON.stringify(b.phones ?? [])
+  );
 }

@@ -25,7 +25,15 @@ export function toContactGroups(groups: CupsGroup[], domain: string): ContactGro
     contacts: group.contacts.map((c, ci): Contact => {
       const uri = personaUri(c.personaId, domain);
       const nickname = c.nickname ?? '';
-      return { personaId: c.personaId, uri, nickname, displayName: contactDisplayName({ nickname, uri }), index: c.index ?? ci, displayOnPhone: c.displayOnPhone ?? false, numbers: [] };
+      return {
+        personaId: c.personaId,
+        uri,
+        nickname,
+        displayName: contactDisplayName({ nickname, uri }),
+        index: c.index ?? ci,
+        displayOnPhone: c.displayOnPhone ?? false,
+        numbers: [],
+      };
     }),
   }));
 }

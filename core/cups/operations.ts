@@ -27,7 +27,8 @@ export function readSetUserConfig(resp: XmlNode | undefined, sent: UserProperty[
 }
 
 // ── groups ──────────────────────────────────────────────────────────────────────────────
-export const addGroupBody = (groups: GroupSpec[]) => `<add-group>${groups.map((g) => `<group${a('name', g.name)}${a('index', g.index)}/>`).join('')}</add-group>`;
+export const addGroupBody = (groups: GroupSpec[]) =>
+  `<add-group>${groups.map((g) => `<group${a('name', g.name)}${a('index', g.index)}/>`).join('')}</add-group>`;
 export const modifyGroupBody = (changes: GroupChange[]) =>
   `<modify-group>${changes.map((c) => `<group${a('old-name', c.oldName)}${a('new-name', c.newName)}${a('index', c.index)}/>`).join('')}</modify-group>`;
 export const deleteGroupBody = (names: string[]) => `<delete-group>${names.map((n) => `<group${a('name', n)}/>`).join('')}</delete-group>`;
@@ -92,11 +93,14 @@ export const setPresenceRulesBody = (rules: PresenceRule[]) =>
     .map(
       (r) =>
         `<presence-rule${a('name', r.name)}><rule><visibility>${e(r.visibility)}</visibility>` +
-        (r.excludedSources.length ? `<pr:filter xmlns:pr="urn:cisco:epas:presence:rules">${r.excludedSources.map((s) => `<pr:excludedsource>${e(s)}</pr:excludedsource>`).join('')}</pr:filter>` : '') +
+        (r.excludedSources.length
+          ? `<pr:filter xmlns:pr="urn:cisco:epas:presence:rules">${r.excludedSources.map((s) => `<pr:excludedsource>${e(s)}</pr:excludedsource>`).join('')}</pr:filter>`
+          : '') +
         `</rule></presence-rule>`,
     )
     .join('')}</set-presence-rules>`;
-export const deletePresenceRulesBody = (names: string[]) => `<delete-presence-rules>${names.map((n) => `<rule${a('name', n)}/>`).join('')}</delete-presence-rules>`;
+export const deletePresenceRulesBody = (names: string[]) =>
+  `<delete-presence-rules>${names.map((n) => `<rule${a('name', n)}/>`).join('')}</delete-presence-rules>`;
 
 export function readPresenceRules(resp: XmlNode | undefined): PresenceRules {
   return {

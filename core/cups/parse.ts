@@ -23,7 +23,11 @@ function address(props: Record<string, string>, prefix: string): ServerAddress |
   const host = (props[`${prefix}.Address`] ?? '').trim();
   if (!host) return undefined;
   const port = Number.parseInt(props[`${prefix}.Port`] ?? '', 10);
-  return { host, ...(Number.isFinite(port) && port > 0 ? { port } : {}), ...(protocol(props[`${prefix}.Protocol`]) ? { protocol: protocol(props[`${prefix}.Protocol`]) } : {}) };
+  return {
+    host,
+    ...(Number.isFinite(port) && port > 0 ? { port } : {}),
+    ...(protocol(props[`${prefix}.Protocol`]) ? { protocol: protocol(props[`${prefix}.Protocol`]) } : {}),
+  };
 }
 
 function addresses(props: Record<string, string>, service: string): ServerAddress[] {

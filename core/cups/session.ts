@@ -65,7 +65,13 @@ export class CupsSession {
   }
 
   private get exchangeOptions(): ExchangeOptions {
-    return { timeoutMs: this.options.timeoutMs, maxResponseBytes: this.options.maxResponseBytes, log: this.options.log, trace: this.options.trace, trust: this.options.trust };
+    return {
+      timeoutMs: this.options.timeoutMs,
+      maxResponseBytes: this.options.maxResponseBytes,
+      log: this.options.log,
+      trace: this.options.trace,
+      trust: this.options.trust,
+    };
   }
 
   /** How long after the last re-login attempt the next one may run. */

@@ -90,11 +90,9 @@ function reasonText(reason: XmlNode | undefined, language: string): string {
   const wanted = language.toLowerCase();
   const primary = (tag: string) => tag.split('-')[0];
   return (
-    texts.find((t) => t.lang === wanted) ??
-    texts.find((t) => primary(t.lang) === primary(wanted)) ??
-    texts.find((t) => primary(t.lang) === 'en') ??
-    texts[0]
-  )?.text ?? '';
+    (texts.find((t) => t.lang === wanted) ?? texts.find((t) => primary(t.lang) === primary(wanted)) ?? texts.find((t) => primary(t.lang) === 'en') ?? texts[0])
+      ?.text ?? ''
+  );
 }
 
 /** Reads a SOAP fault (1.1 or 1.2) from a parsed body, if there is one. */
@@ -132,7 +130,8 @@ const charsetOf = (contentType: string | undefined) => /;\s*charset\s*=\s*"?([^"
  * - an envelope without the operation's response element is refused.
  */
 export function readSoapResponse(answer: SoapAnswer, operation: string, target: string, options: { maxBytes?: number; language?: string } = {}): XmlNode {
-  const httpError = () => new CupsError('http', `The server at ${target} answered HTTP ${answer.status} ${answer.statusMessage ?? ''}`.trim() + '.', target, operation);
+  const httpError = () =>
+    new CupsError('http', `The server at ${target} answered HTTP ${answer.status} ${answer.statusMessage ?? ''}`.trim() + '.', target, operation);
   let body: string;
   try {
     body = decodeXmlBytes(answer.body, charsetOf(answer.contentType), `${operation} response`);
@@ -153,7 +152,8 @@ export function readSoapResponse(answer: SoapAnswer, operation: string, target: 
     const what = /^html$/i.test(local) ? 'a web page' : `a <${root.slice(0, 40)}> document`;
     throw new CupsError('parse', `The server at ${target} answered ${operation} with ${what}, not a SOAP response; nothing was changed.`, target, operation);
   }
-  if (!endsWell(body)) throw new CupsError('parse', `The ${operation} response from ${target} was cut off before its end; nothing from it was used.`, target, operation);
+  if (!endsWell(body))
+    throw new CupsError('parse', `The ${operation} response from ${target} was cut off before its end; nothing from it was used.`, target, operation);
   const fault = readFault(tree, options.language);
   if (fault) throw new CupsError(/session/i.test(fault.reason) ? 'session-expired' : 'soap-fault', fault.reason, fault.code, operation);
   if (answer.status !== 200) throw httpError();
@@ -183,7 +183,7 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
         headers: {
           'Content-Type': 'application/soap+xml; charset=utf-8',
           'Content-Length': Buffer.byteLength(xml),
-          'SOAPAction': `"${operation}"`,
+          SOAPAction: `"${operation}"`,
         },
         timeout: timeoutMs,
         // HTTPS: a fresh connection per request, so every request is verified against the
@@ -206,9 +206,20 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
         res.on('end', () => {
           if (size > max) return;
           const body = Buffer.concat(chunks);
-          options.trace?.record({ protocol: 'soap', direction: 'in', peer: endpoint.href, operation, raw: `HTTP ${res.statusCode ?? 0}\n${body.toString('utf8')}` });
+          options.trace?.record({
+            protocol: 'soap',
+            direction: 'in',
+            peer: endpoint.href,
+            operation,
+            raw: `HTTP ${res.statusCode ?? 0}\n${body.toString('utf8')}`,
+          });
           try {
-            const answer = { status: res.statusCode ?? 0, body, ...(res.statusMessage ? { statusMessage: res.statusMessage } : {}), ...(res.headers['content-type'] ? { contentType: res.headers['content-type'] } : {}) };
+            const answer = {
+              status: res.statusCode ?? 0,
+              body,
+              ...(res.statusMessage ? { statusMessage: res.statusMessage } : {}),
+              ...(res.headers['content-type'] ? { contentType: res.headers['content-type'] } : {}),
+            };
             resolve(readSoapResponse(answer, operation, target, { maxBytes: max, ...(options.language ? { language: options.language } : {}) }));
           } catch (error) {
             fail(error as CupsError);

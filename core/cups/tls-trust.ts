@@ -48,7 +48,10 @@ function names(value: unknown): string {
 }
 
 function toPem(raw: Buffer): string {
-  const b64 = raw.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = raw
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -79,7 +82,10 @@ export function pemFingerprint(pem: string): string | undefined {
  * checks); with a pin, the pinned certificate joins the roots and the identity check accepts
  * that certificate and no other.
  */
-export function tlsOptionsFor(hostPort: string, trust: CertificateTrust | undefined): Pick<tls.ConnectionOptions, 'ca' | 'checkServerIdentity' | 'allowPartialTrustChain'> {
+export function tlsOptionsFor(
+  hostPort: string,
+  trust: CertificateTrust | undefined,
+): Pick<tls.ConnectionOptions, 'ca' | 'checkServerIdentity' | 'allowPartialTrustChain'> {
   const pin = trust?.pinFor(hostPort);
   if (!pin) return {};
   return {

@@ -19,7 +19,12 @@ export class CupsError extends Error {
   }
 
   toAppError(): AppError {
-    return { code: this.code, message: this.message, ...(this.detail ? { detail: this.detail } : {}), ...(this.certificate ? { certificate: this.certificate } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(this.certificate ? { certificate: this.certificate } : {}),
+    };
   }
 }
 

@@ -237,7 +237,9 @@ export class TraceRecorder implements TraceSink {
     ];
     for (const e of chosen) {
       const text = this.masked(e);
-      lines.push(`=== #${e.id} ${new Date(e.at).toISOString()} ${ARROW[e.direction]} ${e.direction === 'out' ? 'to' : 'from'} ${e.peer} [${e.protocol.toUpperCase()}] ${this.described(e).summary}`);
+      lines.push(
+        `=== #${e.id} ${new Date(e.at).toISOString()} ${ARROW[e.direction]} ${e.direction === 'out' ? 'to' : 'from'} ${e.peer} [${e.protocol.toUpperCase()}] ${this.described(e).summary}`,
+      );
       lines.push(text.replace(/\r\n/g, '\n').replace(/\n+$/, ''));
       lines.push('');
     }
@@ -255,7 +257,11 @@ function maskFields(described: Described, protocol: string, secrets: Iterable<st
 }
 
 function describeFilter(filter: TraceFilter): string {
-  const parts = [filter.protocol && `protocol ${filter.protocol}`, filter.callId && `Call-ID ${filter.callId}`, filter.text && `containing "${filter.text}"`].filter(Boolean);
+  const parts = [
+    filter.protocol && `protocol ${filter.protocol}`,
+    filter.callId && `Call-ID ${filter.callId}`,
+    filter.text && `containing "${filter.text}"`,
+  ].filter(Boolean);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 

@@ -64,10 +64,7 @@ export interface CstaCallEvent {
 }
 
 export type CstaEvent =
-  | CstaCallEvent
-  | { kind: 'dnd'; name: string; on: boolean }
-  | { kind: 'forwarding'; name: string; on: boolean; to?: string }
-  | { kind: 'other'; name: string };
+  CstaCallEvent | { kind: 'dnd'; name: string; on: boolean } | { kind: 'forwarding'; name: string; on: boolean; to?: string } | { kind: 'other'; name: string };
 
 export type CstaMessage =
   | { type: 'event'; name: string; event: CstaEvent }

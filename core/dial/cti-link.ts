@@ -191,7 +191,12 @@ export class CtiLink {
   private connect(): void {
     const gateway = this.gateway;
     const socket = gateway.tls
-      ? tls.connect({ host: gateway.host, port: gateway.port, servername: net.isIP(gateway.host) ? undefined : gateway.host, ...(this.options.ca ? { ca: this.options.ca } : {}) })
+      ? tls.connect({
+          host: gateway.host,
+          port: gateway.port,
+          servername: net.isIP(gateway.host) ? undefined : gateway.host,
+          ...(this.options.ca ? { ca: this.options.ca } : {}),
+        })
       : net.connect({ host: gateway.host, port: gateway.port });
     this.socket = socket;
     const reader = new CstaFrameReader();

@@ -53,9 +53,18 @@ export class OwnPhone {
     const line = (await this.options.line().catch(() => undefined))?.trim();
     if (generation !== this.generation) return; // restarted or stopped meanwhile
     if (!line) {
-      return this.set({ ...PHONE_NOT_CONFIGURED, error: 'Your phone line is not known (no line in Settings → Phone, CallControl.Lineid or WebDialer), so calls cannot be watched.' });
+      return this.set({
+        ...PHONE_NOT_CONFIGURED,
+        error: 'Your phone line is not known (no line in Settings → Phone, CallControl.Lineid or WebDialer), so calls cannot be watched.',
+      });
     }
-    const linkOptions: CtiLinkOptions = { gateways: this.options.gateways, line, ...this.options.link, ...(this.options.log ? { log: this.options.log } : {}), ...(this.options.trace ? { trace: this.options.trace } : {}) };
+    const linkOptions: CtiLinkOptions = {
+      gateways: this.options.gateways,
+      line,
+      ...this.options.link,
+      ...(this.options.log ? { log: this.options.log } : {}),
+      ...(this.options.trace ? { trace: this.options.trace } : {}),
+    };
     const link = this.options.createLink?.(linkOptions) ?? new CtiLink(linkOptions);
     this.link = link;
     this.offLink = link.on('state', (state) => this.link === link && this.set(state));

@@ -78,7 +78,12 @@ export function readResult(tree: XmlNode, operation: string): XmlNode {
   if (!ret || !Number.isInteger(code)) throw new CupsError('parse', `The WebDialer ${operation} answer could not be read.`, undefined, operation);
   if (code !== 0) {
     const description = text(find(ret, 'responseDescription')).trim();
-    throw new CupsError(code === 2 ? 'auth' : 'soap-fault', WEBDIALER_CODES[code] ?? `WebDialer refused the request (code ${code}).`, description || `code ${code}`, operation);
+    throw new CupsError(
+      code === 2 ? 'auth' : 'soap-fault',
+      WEBDIALER_CODES[code] ?? `WebDialer refused the request (code ${code}).`,
+      description || `code ${code}`,
+      operation,
+    );
   }
   return ret;
 }
@@ -95,7 +100,9 @@ export class WebDialer {
 
   private call(operation: string, body: string): Promise<XmlNode> {
     const { timeoutMs, maxResponseBytes, log, trust } = this.options;
-    return exchange(this.endpoint, operation, envelope(body), { timeoutMs, maxResponseBytes, log, trust, trace: this.trace }).then((tree) => readResult(tree, operation));
+    return exchange(this.endpoint, operation, envelope(body), { timeoutMs, maxResponseBytes, log, trust, trace: this.trace }).then((tree) =>
+      readResult(tree, operation),
+    );
   }
 
   async getProfile(): Promise<WebDialerDevice[]> {

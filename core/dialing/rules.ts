@@ -28,7 +28,6 @@ import type { DialingRule, DialPlan } from '../../shared/domain';
 export type { DialingRule, DialPlan };
 export type RuleKind = 'application' | 'directory';
 
-
 export interface RuleProblem {
   rule: string;
   problem: string;
@@ -60,7 +59,8 @@ export function compileRules(raw: ReadonlyArray<Partial<Record<keyof DialingRule
     if (type !== 1 && type !== 2) return bad(`unknown type "${String(r.type)}" (1 = application, 2 = directory lookup)`);
     if (!Number.isInteger(priority) || priority < 0) return bad(`priority "${String(r.priority)}" is not a whole number`);
     if (begins !== '*' && !/^\+?[0-9*#]*$/.test(begins)) return bad(`"number begins with" is "${begins}", which a phone cannot dial`);
-    if (digits !== null && (!Number.isInteger(digits) || digits < 1 || digits > 32)) return bad(`number of digits "${String(digitsRaw)}" is not between 1 and 32`);
+    if (digits !== null && (!Number.isInteger(digits) || digits < 1 || digits > 32))
+      return bad(`number of digits "${String(digitsRaw)}" is not between 1 and 32`);
     if (!Number.isInteger(remove) || remove < 0) return bad(`digits to be removed "${String(r.digitsToBeRemoved)}" is not a whole number`);
     if (digits !== null && remove > digits + (begins.startsWith('+') ? 1 : 0)) return bad(`removes ${remove} digits from numbers of ${digits} digits`);
     if (!/^[0-9*#+,]*$/.test(prefix)) return bad(`prefix "${prefix}" has characters a phone cannot dial`);
@@ -89,7 +89,10 @@ export function normaliseNumber(input: string): { number: string; extension?: st
     text = text.slice(0, ext.index);
   }
   const plus = /^\s*\+/.test(text);
-  const body = text.replace(/^\s*\+/, '').replace(/[\s\-.()/[\]]/g, '').toUpperCase();
+  const body = text
+    .replace(/^\s*\+/, '')
+    .replace(/[\s\-.()/[\]]/g, '')
+    .toUpperCase();
   if (!body) return { error: 'There is no number to dial.' };
   // Keypad letters are accepted only in something that is already partly a number
   // (1-800-FLOWERS), so a word is never turned into a call.
@@ -131,7 +134,14 @@ export function applyDialingRules(input: string, rules: DialingRule[], kind: Rul
   const rule = orderRules(rules.filter((r) => r.type === type)).find((r) => matches(r, number));
   if (!rule) {
     steps.push(`no ${kind} rule matches`);
-    return { input, normalised: number, dial: number, ...(extension ? { extension } : {}), explanation: `will dial ${number} (no dialing rule applies)`, steps };
+    return {
+      input,
+      normalised: number,
+      dial: number,
+      ...(extension ? { extension } : {}),
+      explanation: `will dial ${number} (no dialing rule applies)`,
+      steps,
+    };
   }
   let dial = number;
   if (rule.digitsToBeRemoved > 0) {
@@ -145,7 +155,15 @@ export function applyDialingRules(input: string, rules: DialingRule[], kind: Rul
   }
   if (!dial) {
     steps.push('nothing left to dial');
-    return { input, normalised: number, dial: '', rule: { name: rule.name, priority: rule.priority }, explanation: `rule '${rule.name}' leaves nothing to dial`, steps, error: `The dialing rule '${rule.name}' leaves nothing to dial.` };
+    return {
+      input,
+      normalised: number,
+      dial: '',
+      rule: { name: rule.name, priority: rule.priority },
+      explanation: `rule '${rule.name}' leaves nothing to dial`,
+      steps,
+      error: `The dialing rule '${rule.name}' leaves nothing to dial.`,
+    };
   }
   return {
     input,

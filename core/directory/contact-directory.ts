@@ -45,7 +45,9 @@ export class ContactDirectory {
     const problems: string[] = [];
     const config = readDirectoryConfig(options.system, problems);
     for (const p of problems) options.log?.(`directory: ${p}`);
-    this.ldap = config ? new LdapDirectory({ config, rules: options.rules, timeoutMs: options.timeoutMs, batchSize: options.batchSize, log: options.log }) : undefined;
+    this.ldap = config
+      ? new LdapDirectory({ config, rules: options.rules, timeoutMs: options.timeoutMs, batchSize: options.batchSize, log: options.log })
+      : undefined;
     this.current = config ? { state: 'looking-up', server: describeServer(config.servers[0]) } : { state: 'not-configured' };
   }
 
@@ -88,7 +90,8 @@ export class ContactDirectory {
   }
 
   async search(text: string): Promise<DirectoryPerson[]> {
-    if (!this.ldap) throw new DeskError('config', "The server's configuration names no directory (Directory.Primary.Address); type the user name or SIP address instead.");
+    if (!this.ldap)
+      throw new DeskError('config', "The server's configuration names no directory (Directory.Primary.Address); type the user name or SIP address instead.");
     const people = await this.ldap.search(text);
     // The directory answers again: fill in the contacts whose lookup failed earlier.
     if (this.retry.size > 0) void this.lookup([]);

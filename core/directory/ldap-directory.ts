@@ -33,7 +33,11 @@ export function directoryError(error: unknown, server: DirectoryServer): DeskErr
   const where = describeServer(server);
   if (error instanceof DeskError) return error;
   if (error instanceof InvalidCredentialsError) {
-    return new DeskError('auth', `The directory ${where} refused the bind DN and password from the server's configuration (Directory.DN).`, (error as Error).message);
+    return new DeskError(
+      'auth',
+      `The directory ${where} refused the bind DN and password from the server's configuration (Directory.DN).`,
+      (error as Error).message,
+    );
   }
   const e = error as { code?: unknown; message?: unknown; name?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
@@ -41,7 +45,8 @@ export function directoryError(error: unknown, server: DirectoryServer): DeskErr
   if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(code)) {
     return new DeskError('unreachable', `The directory server ${where} cannot be reached.`, `${code}: ${message}`);
   }
-  if (/timeout|timed out/i.test(message) || e.name === 'TimeoutError') return new DeskError('timeout', `The directory server ${where} did not answer in time.`, message);
+  if (/timeout|timed out/i.test(message) || e.name === 'TimeoutError')
+    return new DeskError('timeout', `The directory server ${where} did not answer in time.`, message);
   return new DeskError('unreachable', `The directory server ${where} could not be read: ${message}`, message);
 }
 
@@ -88,7 +93,11 @@ export class LdapDirectory {
       }
     }
     if (failures.length === 1) throw failures[0];
-    throw new DeskError('unreachable', `No directory server could be reached (${config.servers.map(describeServer).join(', ')}).`, failures.map((f) => f.detail ?? f.message).join('; '));
+    throw new DeskError(
+      'unreachable',
+      `No directory server could be reached (${config.servers.map(describeServer).join(', ')}).`,
+      failures.map((f) => f.detail ?? f.message).join('; '),
+    );
   }
 
   /** Where to search: the configured contexts, else the server's naming contexts. */
@@ -96,8 +105,15 @@ export class LdapDirectory {
     if (this.contexts) return this.contexts;
     if (this.options.config.contexts.length > 0) return (this.contexts = this.options.config.contexts);
     const { searchEntries } = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['namingContexts'] });
-    const named = searchEntries.flatMap((e) => [e.namingContexts].flat()).map((v) => String(v)).filter(Boolean);
-    if (named.length === 0) throw new DeskError('config', "The server's configuration names no directory search context (Directory.SearchContext1), and the directory names none either.");
+    const named = searchEntries
+      .flatMap((e) => [e.namingContexts].flat())
+      .map((v) => String(v))
+      .filter(Boolean);
+    if (named.length === 0)
+      throw new DeskError(
+        'config',
+        "The server's configuration names no directory search context (Directory.SearchContext1), and the directory names none either.",
+      );
     return (this.contexts = named.map((base) => ({ base, recursive: true })));
   }
 
@@ -121,7 +137,12 @@ export class LdapDirectory {
   private async searchAll(client: Client, contexts: SearchContext[], filter: string, sizeLimit = 0): Promise<Entry[]> {
     const out: Entry[] = [];
     for (const context of contexts) {
-      const { searchEntries } = await client.search(context.base, { scope: context.recursive ? 'sub' : 'one', filter, attributes: this.attributes(), sizeLimit });
+      const { searchEntries } = await client.search(context.base, {
+        scope: context.recursive ? 'sub' : 'one',
+        filter,
+        attributes: this.attributes(),
+        sizeLimit,
+      });
       out.push(...searchEntries);
     }
     return out;

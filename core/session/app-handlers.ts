@@ -9,7 +9,8 @@ import { DeskError } from '../errors';
 import type { SettingsCertificateTrust } from '../store/certificate-trust';
 import type { SettingsStore } from '../store/settings';
 
-export type AppChannel = 'app:info' | 'diagnostics:list' | 'diagnostics:get' | 'diagnostics:export' | 'desktop:prefs' | 'desktop:set-prefs' | 'window:open-conversation' | 'tls:trust';
+export type AppChannel =
+  'app:info' | 'diagnostics:list' | 'diagnostics:get' | 'diagnostics:export' | 'desktop:prefs' | 'desktop:set-prefs' | 'window:open-conversation' | 'tls:trust';
 
 export interface AppHandlerDeps {
   info: HostInfo;

@@ -15,7 +15,17 @@ import type { SettingsStore } from '../store/settings';
 /** What the session needs of a CUPS session (the real `CupsSession` fits). */
 export type CupsLike = Pick<
   CupsSession,
-  'login' | 'logout' | 'getAllConfig' | 'addRecentComm' | 'getRecentComm' | 'addGroups' | 'modifyGroups' | 'deleteGroups' | 'addContacts' | 'modifyContacts' | 'deleteContacts'
+  | 'login'
+  | 'logout'
+  | 'getAllConfig'
+  | 'addRecentComm'
+  | 'getRecentComm'
+  | 'addGroups'
+  | 'modifyGroups'
+  | 'deleteGroups'
+  | 'addContacts'
+  | 'modifyContacts'
+  | 'deleteContacts'
 > &
   CupsFeatureMethods;
 /** What the session needs of a SIP account (the real `SipAccount` fits). */

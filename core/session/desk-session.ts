@@ -78,7 +78,12 @@ export class DeskSession implements DeskBackend {
     this.contacts = new ContactList(context, { timeoutMs: options.cupsTimeoutMs });
     this.presence = new OwnPresence(context);
     this.messaging = new Messaging(context, (uri) => this.contacts.contact(uri));
-    this.calls = new Calls(context, { trace: this.trace, soap: () => this.soapOptions(), ...(options.ctiLink ? { ctiLink: options.ctiLink } : {}), onPhone: (state) => this.presence.phoneChanged(state) });
+    this.calls = new Calls(context, {
+      trace: this.trace,
+      soap: () => this.soapOptions(),
+      ...(options.ctiLink ? { ctiLink: options.ctiLink } : {}),
+      onPhone: (state) => this.presence.phoneChanged(state),
+    });
     const features = new CupsFeatures({
       cups: () => this.connection?.cups,
       entity: () => this.connection?.sip.uri,
@@ -167,7 +172,17 @@ export class DeskSession implements DeskBackend {
       const backup = presenceBackup(config.system, settings.sipTransport);
       const domain = config.system.presence.domain || target.host;
       const tls = sipTrust(this.options.sipTls, settings.sipTrustedCertificate);
-      const sipOptions = { server: target, ...(backup ? { backup } : {}), ...(tls ? { tls } : {}), domain, user, password: request.password, userAgent: `Presence Desk/${this.options.info.version}`, log, trace };
+      const sipOptions = {
+        server: target,
+        ...(backup ? { backup } : {}),
+        ...(tls ? { tls } : {}),
+        domain,
+        user,
+        password: request.password,
+        userAgent: `Presence Desk/${this.options.info.version}`,
+        log,
+        trace,
+      };
       sip = this.options.createSip?.(sipOptions) ?? new SipAccount(sipOptions);
       await sip.start();
       const inUse = (sip as Partial<Pick<SipAccount, 'server'>>).server ?? target;
@@ -201,7 +216,9 @@ export class DeskSession implements DeskBackend {
       return this.sessionState;
     } catch (error) {
       const appError = toAppError(error);
-      log(`session: sign-in to ${server} as ${user} failed: ${appError.code}: ${appError.code === 'internal' ? errorForLog(error) : appError.message}${appError.detail ? ` (${appError.detail})` : ''}`);
+      log(
+        `session: sign-in to ${server} as ${user} failed: ${appError.code}: ${appError.code === 'internal' ? errorForLog(error) : appError.message}${appError.detail ? ` (${appError.detail})` : ''}`,
+      );
       this.teardownConnection();
       await sip?.stop().catch(() => undefined);
       if (appError.code !== 'auth' && appError.code !== 'already-signed-in') await cups.logout().catch(() => undefined);
@@ -273,7 +290,11 @@ export class DeskSession implements DeskBackend {
   /** SOAP limits from settings (an explicit `cupsTimeoutMs` wins) and the user's certificate trust. */
   private soapOptions(): { timeoutMs: number; maxResponseBytes: number; trust: CertificateTrust } {
     const settings = this.options.settings.get();
-    return { timeoutMs: this.options.cupsTimeoutMs ?? settings.soapTimeoutSeconds * 1000, maxResponseBytes: settings.soapMaxResponseMB * 1024 * 1024, trust: this.trust };
+    return {
+      timeoutMs: this.options.cupsTimeoutMs ?? settings.soapTimeoutSeconds * 1000,
+      maxResponseBytes: settings.soapMaxResponseMB * 1024 * 1024,
+      trust: this.trust,
+    };
   }
 
   /** The tray menu and the system's idle detector (Electron main) set the own status directly. */

@@ -28,7 +28,8 @@ function sipServer(address: { host: string; port?: number; protocol?: SipTranspo
   // RFC 3261 §19.1.2 default ports: 5060 for UDP and TCP, 5061 for TLS. A port that is the
   // configured protocol's default does not carry over to an overridden TLS-or-not choice.
   const standard = (t: SipTransportKind) => (t === 'tls' ? 5061 : 5060);
-  const port = address.port === undefined || (address.port === standard(configured) && standard(transport) !== standard(configured)) ? standard(transport) : address.port;
+  const port =
+    address.port === undefined || (address.port === standard(configured) && standard(transport) !== standard(configured)) ? standard(transport) : address.port;
   return { host: address.host, port, transport };
 }
 

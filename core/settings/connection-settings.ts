@@ -40,7 +40,8 @@ export function connectionHandlers(settings: SettingsStore, log: (line: string) 
     },
     'tls:forget': (hostPort) => {
       const before = settings.get().trustedCertificates;
-      if (!before.some((c) => c.hostPort === hostPort)) throw new DeskError('invalid-input', `No certificate is trusted for ${String(hostPort).slice(0, 300)}.`);
+      if (!before.some((c) => c.hostPort === hostPort))
+        throw new DeskError('invalid-input', `No certificate is trusted for ${String(hostPort).slice(0, 300)}.`);
       settings.update({ trustedCertificates: before.filter((c) => c.hostPort !== hostPort) });
       log(`tls: the user no longer trusts the certificate for ${hostPort}`);
       return connectionSettings(settings);
@@ -55,7 +56,12 @@ export function connectionHandlers(settings: SettingsStore, log: (line: string) 
       settings.update(next);
       if (next.sipTransport !== undefined) log(`settings: SIP transport ${next.sipTransport} from the next sign-in`);
       if (next.presenceList !== undefined) log(`settings: presence list ${next.presenceList || 'off (per contact)'} from the next sign-in`);
-      if (next.sipTrustedCertificate !== undefined) log(next.sipTrustedCertificate ? 'tls: a certificate is trusted for SIP over TLS from the next sign-in' : 'tls: no extra certificate for SIP over TLS from the next sign-in');
+      if (next.sipTrustedCertificate !== undefined)
+        log(
+          next.sipTrustedCertificate
+            ? 'tls: a certificate is trusted for SIP over TLS from the next sign-in'
+            : 'tls: no extra certificate for SIP over TLS from the next sign-in',
+        );
       return sipConnectionSettings(settings);
     },
   };
@@ -109,7 +115,10 @@ export function readPem(text: unknown, { allowExpired = false } = {}): { pem: st
   }
   const certs = blocks.filter((b) => b[1] === 'CERTIFICATE');
   if (certs.length === 0) {
-    throw new DeskError('invalid-input', 'No certificate found: paste PEM text that starts with -----BEGIN CERTIFICATE----- and ends with -----END CERTIFICATE-----.');
+    throw new DeskError(
+      'invalid-input',
+      'No certificate found: paste PEM text that starts with -----BEGIN CERTIFICATE----- and ends with -----END CERTIFICATE-----.',
+    );
   }
   const now = Date.now();
   const certificates = certs.map((b, i) => {
@@ -121,8 +130,15 @@ export function readPem(text: unknown, { allowExpired = false } = {}): { pem: st
       throw new DeskError('invalid-input', `${which} cannot be read (${(error as Error).message}). Paste it again as it is in the .pem or .crt file.`);
     }
     // An expired certificate would make every TLS connection fail verification: say so now.
-    if (!allowExpired && Date.parse(x509.validTo) < now) throw new DeskError('invalid-input', `The certificate for ${oneLine(x509.subject)} expired on ${x509.validTo}.`);
-    return { fingerprint256: x509.fingerprint256, subject: oneLine(x509.subject), issuer: oneLine(x509.issuer), validFrom: x509.validFrom, validTo: x509.validTo };
+    if (!allowExpired && Date.parse(x509.validTo) < now)
+      throw new DeskError('invalid-input', `The certificate for ${oneLine(x509.subject)} expired on ${x509.validTo}.`);
+    return {
+      fingerprint256: x509.fingerprint256,
+      subject: oneLine(x509.subject),
+      issuer: oneLine(x509.issuer),
+      validFrom: x509.validFrom,
+      validTo: x509.validTo,
+    };
   });
   return { pem: certs.map((b) => b[0]).join('\n') + '\n', certificates };
 }

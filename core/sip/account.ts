@@ -163,7 +163,9 @@ export class SipAccount {
     }
     if (this.now() === AccountState.Registering) this.setState(AccountState.Failed);
     const error = lastError;
-    throw error instanceof SipError ? error : new SipError(tlsFailure(error) ? 'tls' : 'sip', `Signing in to the presence server failed: ${(error as Error).message}`);
+    throw error instanceof SipError
+      ? error
+      : new SipError(tlsFailure(error) ? 'tls' : 'sip', `Signing in to the presence server failed: ${(error as Error).message}`);
   }
 
   /** Registered (again) on the agent in use: tells the owner of own presence, subscribes again. */
@@ -249,7 +251,14 @@ export class SipAccount {
 
   /** Sends an IM and resolves on the final 2xx; `stored` for 202 Accepted (see usages/messaging.ts). */
   async sendMessage(to: string, text: string, options: { retryKey?: string } = {}): Promise<{ stored: boolean }> {
-    return sendText(this.requireRegistered(), to, text, this.timeoutMs, this.timers, options.retryKey === undefined ? undefined : messageIdentity(this.uri, options.retryKey));
+    return sendText(
+      this.requireRegistered(),
+      to,
+      text,
+      this.timeoutMs,
+      this.timers,
+      options.retryKey === undefined ? undefined : messageIdentity(this.uri, options.retryKey),
+    );
   }
 
   async sendComposing(to: string, active: boolean): Promise<void> {
@@ -349,7 +358,9 @@ export class SipAccount {
     if (this.now() !== AccountState.Registered || this.current === primary || !this.agent) return;
     this.setState(AccountState.MovingBack);
     this.log(`sip: primary presence server ${describeServer(primary)} answers again; moving back to it`);
-    const fresh = await this.startOn(primary).catch((e: Error) => this.log(`sip: moving back to ${describeServer(primary)} failed (${e.message}); staying on the backup`));
+    const fresh = await this.startOn(primary).catch((e: Error) =>
+      this.log(`sip: moving back to ${describeServer(primary)} failed (${e.message}); staying on the backup`),
+    );
     if (this.now() !== AccountState.MovingBack) {
       // Stopped meanwhile.
       if (fresh) await fresh.ua.stop().catch(() => undefined);

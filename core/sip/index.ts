@@ -1,4 +1,14 @@
-export { AccountState, SipAccount, SipError, type IncomingMessage, type PublishedStatus, type Registered, type RegistrationState, type SipAccountOptions, type SipTransportKind } from './account';
+export {
+  AccountState,
+  SipAccount,
+  SipError,
+  type IncomingMessage,
+  type PublishedStatus,
+  type Registered,
+  type RegistrationState,
+  type SipAccountOptions,
+  type SipTransportKind,
+} from './account';
 export { buildPidf, composePresence, parsePidf, type ParsedPidf } from './codecs/pidf';
 export { SipStreamFramer, TcpTransport } from './transport/tcp-transport';
 export { TlsTransport } from './transport/tls-transport';

@@ -74,13 +74,17 @@ export async function startAgent(server: SipServer, options: AgentOptions): Prom
   try {
     const viaHost = await probe(server, options.requestTimeoutMs);
     const local = { port: 0 };
-    const setup = transportSetup(server, { onLocalPort: (p) => (local.port = p), log: options.log, trace: options.trace }, {
-      tls: options.tls,
-      udp: options.udp,
-      connectTimeoutMs: options.requestTimeoutMs,
-      // An event list's full state is about 1 KB a contact: room for 5,000+ contacts.
-      maxMessageBytes: MULTIPART_MAX_BYTES,
-    });
+    const setup = transportSetup(
+      server,
+      { onLocalPort: (p) => (local.port = p), log: options.log, trace: options.trace },
+      {
+        tls: options.tls,
+        udp: options.udp,
+        connectTimeoutMs: options.requestTimeoutMs,
+        // An event list's full state is about 1 KB a contact: room for 5,000+ contacts.
+        maxMessageBytes: MULTIPART_MAX_BYTES,
+      },
+    );
     const agentUa: UserAgent = new UserAgent({
       uri: UserAgent.makeURI(options.uri),
       authorizationUsername: options.user,
@@ -113,7 +117,12 @@ export async function startAgent(server: SipServer, options: AgentOptions): Prom
       throw new SipError(error.code === 'tls' ? 'tls' : error.code === 'timeout' ? 'timeout' : 'unreachable', `${error.message}.`);
     });
     (ua.contact.uri as URI & { port: number }).port = local.port;
-    const agent: Agent = { ua, registerer: new Registerer(ua, { expires: options.registerExpires ?? 600, refreshFrequency: REFRESH_PERCENT }), credentials, local };
+    const agent: Agent = {
+      ua,
+      registerer: new Registerer(ua, { expires: options.registerExpires ?? 600, refreshFrequency: REFRESH_PERCENT }),
+      credentials,
+      local,
+    };
     await registerAndWait(agent.registerer, options.requestTimeoutMs, options.log);
     return agent;
   } catch (error) {
@@ -131,7 +140,10 @@ export function fixContactPort(agent: Agent): void {
  * Lets go of a user agent no longer in use (after a move to the other server): ends its
  * subscriptions, publication and registration, then stops it; each step waits at most 2 s.
  */
-export async function releaseAgent(old: { agent?: Agent; publication?: Publication; subscriptions: { stop(): Promise<void> }[] }, timers: Timers): Promise<void> {
+export async function releaseAgent(
+  old: { agent?: Agent; publication?: Publication; subscriptions: { stop(): Promise<void> }[] },
+  timers: Timers,
+): Promise<void> {
   const quick = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), new Promise<void>((resolve) => timers.set(resolve, 2000))]);
   if (old.agent?.ua.transport.isConnected()) {
     await quick(Promise.all(old.subscriptions.map((s) => s.stop())));

@@ -21,7 +21,10 @@ export const MAX_TRUSTED_CERTIFICATES = 50;
  */
 export const TRUSTED_CERTIFICATE_SCHEMA = z
   .object({
-    hostPort: z.string().max(300).regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-f:.]+\]:\d{1,5}$/i, 'must be host:port'),
+    hostPort: z
+      .string()
+      .max(300)
+      .regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-f:.]+\]:\d{1,5}$/i, 'must be host:port'),
     fingerprint256: z.string().refine(isFingerprint, 'must be a SHA-256 fingerprint'),
     subject: z.string().max(2048).catch(''),
     issuer: z.string().max(2048).catch(''),
@@ -33,12 +36,12 @@ export const TRUSTED_CERTIFICATE_SCHEMA = z
   .refine((c) => pemFingerprint(c.pem) === c.fingerprint256, 'the certificate does not match its fingerprint') satisfies z.ZodType<TrustedCertificate>;
 
 /** The stored list, leniently: unusable entries are dropped, the others kept (at most 50). */
-export const TRUSTED_CERTIFICATES_SCHEMA = z
-  .array(z.unknown())
-  .transform((entries) => entries.slice(0, MAX_TRUSTED_CERTIFICATES).flatMap((entry) => {
+export const TRUSTED_CERTIFICATES_SCHEMA = z.array(z.unknown()).transform((entries) =>
+  entries.slice(0, MAX_TRUSTED_CERTIFICATES).flatMap((entry) => {
     const parsed = TRUSTED_CERTIFICATE_SCHEMA.safeParse(entry);
     return parsed.success ? [parsed.data] : [];
-  }));
+  }),
+);
 
 export function validateTrustedCertificates(raw: unknown): TrustedCertificate[] {
   const parsed = TRUSTED_CERTIFICATES_SCHEMA.safeParse(raw);

@@ -6,11 +6,22 @@ import type { ChatMessage, ExportedFile } from '../../shared/domain';
 
 export type ConversationFormat = 'text' | 'json';
 
-const STATE_WORDS: Record<ChatMessage['state'], string> = { queued: 'queued', sending: 'sending', sent: 'sent', failed: 'NOT SENT', received: 'received', stored: 'stored by the server for later delivery' };
+const STATE_WORDS: Record<ChatMessage['state'], string> = {
+  queued: 'queued',
+  sending: 'sending',
+  sent: 'sent',
+  failed: 'NOT SENT',
+  received: 'received',
+  stored: 'stored by the server for later delivery',
+};
 
 /** A file name safe on every OS: the peer's address without scheme or separators, and the date. */
 export function exportFileName(peer: string, extension: string, at = Date.now()): string {
-  const who = peer.replace(/^(sips?|im):/i, '').replace(/[^A-Za-z0-9@._+-]/g, '_').slice(0, 80) || 'conversation';
+  const who =
+    peer
+      .replace(/^(sips?|im):/i, '')
+      .replace(/[^A-Za-z0-9@._+-]/g, '_')
+      .slice(0, 80) || 'conversation';
   return `presence-desk-${who}-${new Date(at).toISOString().slice(0, 10)}.${extension}`;
 }
 
@@ -40,7 +51,11 @@ export function exportConversation(
     };
     return { fileName: exportFileName(peer, 'json', now), mimeType: 'application/json', text: `${JSON.stringify(body, null, 2)}\n` };
   }
-  const lines = [`Conversation with ${names.peer} (${peer.replace(/^sip:/i, '')})`, `Exported ${new Date(now).toISOString()}, ${messages.length} message(s)`, ''];
+  const lines = [
+    `Conversation with ${names.peer} (${peer.replace(/^sip:/i, '')})`,
+    `Exported ${new Date(now).toISOString()}, ${messages.length} message(s)`,
+    '',
+  ];
   for (const m of messages) {
     const who = m.direction === 'out' ? names.self : names.peer;
     const state = m.direction === 'out' && m.state !== 'sent' ? ` [${STATE_WORDS[m.state]}${m.error ? `: ${m.error}` : ''}]` : '';

@@ -64,7 +64,10 @@ export class HistoryWriteError extends Error {
 
 /** Turns an account name into a safe base name (no path separators, no dots at the start). */
 function safeAccount(account: string): string {
-  const safe = account.toLowerCase().replace(/[^a-z0-9@._+-]/g, '_').replace(/^\.+/, '_');
+  const safe = account
+    .toLowerCase()
+    .replace(/[^a-z0-9@._+-]/g, '_')
+    .replace(/^\.+/, '_');
   return safe || 'account';
 }
 
@@ -192,7 +195,13 @@ export class MessageHistory {
     const { imported, badLines } = this.importLegacy();
     const messages = (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
     const gap = this.gap();
-    this.loadReport = { messages, badLines, ...(imported ? { imported } : {}), ...(movedAside ? { movedAside } : {}), ...(gap ? { unindexed: gap.hi - gap.lo + 1 } : {}) };
+    this.loadReport = {
+      messages,
+      badLines,
+      ...(imported ? { imported } : {}),
+      ...(movedAside ? { movedAside } : {}),
+      ...(gap ? { unindexed: gap.hi - gap.lo + 1 } : {}),
+    };
     if (gap && options.indexInBackground !== false) this.indexLater();
   }
 
@@ -256,7 +265,7 @@ export class MessageHistory {
     // Imported rows are indexed for search afterwards, a slice at a time (see indexSome): a
     // trigram index of years of history takes minutes to build, sign-in must not wait for it.
     // The range of rows not yet indexed is kept in meta, committed with the rows themselves.
-    const lo = (this.gap()?.lo ?? ((this.db.prepare('SELECT max(seq) AS n FROM messages').get() as { n: number | null }).n ?? 0) + 1);
+    const lo = this.gap()?.lo ?? ((this.db.prepare('SELECT max(seq) AS n FROM messages').get() as { n: number | null }).n ?? 0) + 1;
     const flush = this.db.transaction((work: Array<() => void>) => {
       this.db.exec('DROP TRIGGER IF EXISTS messages_indexed');
       work.forEach((w) => w());
@@ -298,7 +307,8 @@ export class MessageHistory {
           else delete m.error;
         } else {
           batch.push(() => {
-            if (update.run(parsed.state, parsed.error ?? null, parsed.id).changes === 0) bad(n, `changes the state of an unknown message ${JSON.stringify(parsed.id).slice(0, 80)}`);
+            if (update.run(parsed.state, parsed.error ?? null, parsed.id).changes === 0)
+              bad(n, `changes the state of an unknown message ${JSON.stringify(parsed.id).slice(0, 80)}`);
           });
         }
         if (batch.length >= IMPORT_BATCH) {
@@ -458,7 +468,9 @@ function prepare(db: Db) {
     pageLatest: db.prepare('SELECT * FROM messages WHERE peer = ? ORDER BY seq DESC LIMIT ?'),
     pageBefore: db.prepare('SELECT * FROM messages WHERE peer = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
     peers: db.prepare('SELECT peer FROM conversations ORDER BY last_at DESC LIMIT ?'),
-    searchIndexed: db.prepare('SELECT m.* FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH ? AND messages_fts.rowid BETWEEN ? AND ? ORDER BY messages_fts.rowid DESC'),
+    searchIndexed: db.prepare(
+      'SELECT m.* FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH ? AND messages_fts.rowid BETWEEN ? AND ? ORDER BY messages_fts.rowid DESC',
+    ),
     newestFirst: db.prepare('SELECT * FROM messages WHERE seq BETWEEN ? AND ? ORDER BY seq DESC'),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)'),
@@ -511,12 +523,18 @@ const STATES = new Set<string>(['queued', 'sending', 'sent', 'stored', 'failed',
 
 /** A record of the JSON Lines file, or why the line is not one (in words, for the log). */
 function parseRecord(value: unknown): LegacyRecord | string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a record`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return `is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a record`;
   const record = value as Record<string, unknown>;
   if (record.t === 'msg') return isMessage(record.m) ? { t: 'msg', m: record.m } : 'is a message record with missing or wrong fields';
   if (record.t === 'state') {
     if (typeof record.id !== 'string' || typeof record.state !== 'string' || !STATES.has(record.state)) return 'is a state record with missing or wrong fields';
-    return { t: 'state', id: record.id, state: record.state as DeliveryState, ...(typeof record.error === 'string' && record.error ? { error: record.error } : {}) };
+    return {
+      t: 'state',
+      id: record.id,
+      state: record.state as DeliveryState,
+      ...(typeof record.error === 'string' && record.error ? { error: record.error } : {}),
+    };
   }
   return 'is an object of no known record type';
 }

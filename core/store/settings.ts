@@ -15,10 +15,14 @@ import { TRUSTED_CERTIFICATES_SCHEMA } from './certificate-trust';
 
 /** A list that keeps its usable entries (at most `max`) instead of failing whole. */
 function lenientList<T extends z.ZodType>(item: T, max: number) {
-  return z.array(z.unknown()).transform((entries) => entries.flatMap((e) => {
-    const parsed = item.safeParse(e);
-    return parsed.success ? [parsed.data as z.output<T>] : [];
-  }).slice(0, max));
+  return z.array(z.unknown()).transform((entries) =>
+    entries
+      .flatMap((e) => {
+        const parsed = item.safeParse(e);
+        return parsed.success ? [parsed.data as z.output<T>] : [];
+      })
+      .slice(0, max),
+  );
 }
 
 export const SETTINGS_SCHEMA = z.object({
@@ -77,7 +81,8 @@ export interface SettingsReading {
 /** Reads settings field by field: what is usable is kept, the rest falls back and is reported. */
 export function readSettings(raw: unknown): SettingsReading {
   const problems: string[] = [];
-  if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) problems.push(`settings: expected an object, found ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}; defaults used`);
+  if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw)))
+    problems.push(`settings: expected an object, found ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}; defaults used`);
   const r = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(SETTINGS_SCHEMA.shape) as Array<[keyof Settings, z.ZodType]>) {
@@ -85,7 +90,8 @@ export function readSettings(raw: unknown): SettingsReading {
     const parsed = field.safeParse(value);
     if (parsed.success) {
       out[key] = parsed.data;
-      if (Array.isArray(value) && Array.isArray(parsed.data) && parsed.data.length < value.length) problems.push(`${key}: ${value.length - parsed.data.length} of ${value.length} entries were not usable and were dropped`);
+      if (Array.isArray(value) && Array.isArray(parsed.data) && parsed.data.length < value.length)
+        problems.push(`${key}: ${value.length - parsed.data.length} of ${value.length} entries were not usable and were dropped`);
     } else {
       out[key] = DEFAULT_SETTINGS[key];
       problems.push(`${key}: ${parsed.error.issues[0]?.message ?? 'not usable'}; the default (${JSON.stringify(DEFAULT_SETTINGS[key])}) is used`);

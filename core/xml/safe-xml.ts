@@ -33,7 +33,8 @@ const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '
 const REFERENCE = /&(#[xX][0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
 
 /** Whether XML 1.0 allows this code point in a document (production [2] `Char`). */
-const isXmlChar = (c: number) => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+const isXmlChar = (c: number) =>
+  c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 
 /**
  * Decodes the five predefined entities and character references in one pass. Any other
@@ -134,7 +135,8 @@ export function parseXml(xml: string, options: ParseOptions = {}): XmlNode {
   const what = options.what ?? 'XML';
   const max = options.maxBytes ?? DEFAULT_MAX_XML_BYTES;
   // Characters never outnumber UTF-8 bytes (at most 3 bytes each): count bytes only when close.
-  if (xml.length > max || (xml.length * 3 > max && Buffer.byteLength(xml, 'utf8') > max)) throw new XmlError(`The ${what} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`);
+  if (xml.length > max || (xml.length * 3 > max && Buffer.byteLength(xml, 'utf8') > max))
+    throw new XmlError(`The ${what} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`);
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new XmlError(`The ${what} declares a DOCTYPE or entities, which are refused for safety.`);
   let text = xml.replace(/^\uFEFF/, '').trim();
   if (!text) throw new XmlError(`The ${what} is empty.`);
@@ -149,7 +151,8 @@ export function parseXml(xml: string, options: ParseOptions = {}): XmlNode {
   };
   if (options.requireWellFormed) {
     const check = XMLValidator.validate(text);
-    if (check !== true) throw options.wellFormedError?.(validationDetail(check)) ?? new XmlError(`The ${what} is not well-formed XML (${validationDetail(check)}).`);
+    if (check !== true)
+      throw options.wellFormedError?.(validationDetail(check)) ?? new XmlError(`The ${what} is not well-formed XML (${validationDetail(check)}).`);
   } else if (!REPAIRABLE.test(text)) {
     return readOrWord(text, () => {
       const check = XMLValidator.validate(text);
@@ -183,7 +186,11 @@ export function endsWell(xml: string): boolean {
   const root = rootName(xml);
   if (!root) return false;
   const tail = xml.replace(/(?:\s|<!--[\s\S]*?-->)+$/, '');
-  if (tail.endsWith('/>') && new RegExp(`^(?:\\s|<\\?[\\s\\S]*?\\?>|<!--[\\s\\S]*?-->)*<${root.replace(/[.]/g, '\\.')}(?:\\s[^>]*)?/>$`).test(tail.replace(/^\uFEFF/, ''))) return true;
+  if (
+    tail.endsWith('/>') &&
+    new RegExp(`^(?:\\s|<\\?[\\s\\S]*?\\?>|<!--[\\s\\S]*?-->)*<${root.replace(/[.]/g, '\\.')}(?:\\s[^>]*)?/>$`).test(tail.replace(/^\uFEFF/, ''))
+  )
+    return true;
   return new RegExp(`</${root.replace(/[.]/g, '\\.')}\\s*>$`).test(tail);
 }
 
@@ -238,7 +245,7 @@ function resolveNamespaces(tree: XmlNode, scope: Record<string, string> = { '': 
 }
 
 /** Encodings a document may declare, by the names servers use (WHATWG labels, lower case). */
-const ENCODING_ALIASES: Record<string, string> = { 'utf8': 'utf-8', 'latin1': 'iso-8859-1', 'latin-1': 'iso-8859-1', 'ucs-2': 'utf-16le' };
+const ENCODING_ALIASES: Record<string, string> = { utf8: 'utf-8', latin1: 'iso-8859-1', 'latin-1': 'iso-8859-1', 'ucs-2': 'utf-16le' };
 
 /**
  * Decodes a document's bytes as it declares, by the precedence of RFC 7303 §3: a byte order

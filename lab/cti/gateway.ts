@@ -34,7 +34,10 @@ export async function startLabCtiGateway(phoneSwitch: LabSwitch, options: { log?
         if (!phoneSwitch.lines.has(line)) return cstaError('operation', 'invalidMonitorObject');
         monitored.add(line);
         options.log?.(`lab cti: monitoring ${line}`);
-        return xml('MonitorStartResponse', `<monitorCrossRefID>${e(line)}</monitorCrossRefID><actualMonitorMediaClass><voice>true</voice></actualMonitorMediaClass>`);
+        return xml(
+          'MonitorStartResponse',
+          `<monitorCrossRefID>${e(line)}</monitorCrossRefID><actualMonitorMediaClass><voice>true</voice></actualMonitorMediaClass>`,
+        );
       }
       case 'MonitorStop': {
         monitored.delete(textOf(element(body, 'monitorCrossRefID')).trim());

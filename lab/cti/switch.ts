@@ -40,7 +40,10 @@ export class LabSwitch {
   private tell(call: LabCall, name: string, inner: (line: string) => string): void {
     for (const end of [call.from, call.to]) {
       if (!this.lines.has(end)) continue;
-      const xml = event(name, `<monitorCrossRefID>${e(end)}</monitorCrossRefID>${inner(end)}<localConnectionInfo>${call.state.get(end) ?? 'null'}</localConnectionInfo>`);
+      const xml = event(
+        name,
+        `<monitorCrossRefID>${e(end)}</monitorCrossRefID>${inner(end)}<localConnectionInfo>${call.state.get(end) ?? 'null'}</localConnectionInfo>`,
+      );
       for (const sink of this.sinks) sink(end, xml);
     }
   }
@@ -60,11 +63,19 @@ export class LabSwitch {
     for (const other of this.calls.values()) if (other.state.get(from) === 'connected') this.hold(other.id, from);
     const call: LabCall = { id: String(this.nextCall++), from, to, state: new Map([[from, 'initiated']]) };
     this.calls.set(call.id, call);
-    this.tell(call, 'ServiceInitiatedEvent', (l) => connection('initiatedConnection', call.id, l) + device('initiatingDevice', from) + '<cause>newCall</cause>');
+    this.tell(
+      call,
+      'ServiceInitiatedEvent',
+      (l) => connection('initiatedConnection', call.id, l) + device('initiatingDevice', from) + '<cause>newCall</cause>',
+    );
     call.state.set(from, 'connected');
     this.tell(call, 'OriginatedEvent', () => connection('originatedConnection', call.id, from) + this.parties(call) + '<cause>newCall</cause>');
     call.state.set(to, 'alerting');
-    this.tell(call, 'DeliveredEvent', () => connection('connection', call.id, to) + device('alertingDevice', to) + this.parties(call) + '<cause>newCall</cause>');
+    this.tell(
+      call,
+      'DeliveredEvent',
+      () => connection('connection', call.id, to) + device('alertingDevice', to) + this.parties(call) + '<cause>newCall</cause>',
+    );
     if (!this.lines.has(to) && this.farEndAnswers) this.answer(call.id);
     return call;
   }
@@ -72,9 +83,21 @@ export class LabSwitch {
   /** An outside number (or a lab line) calls a lab line: it rings there. */
   ring(to: string, from: string): LabCall {
     if (this.lines.has(from)) return this.placeCall(from, to);
-    const call: LabCall = { id: String(this.nextCall++), from, to, state: new Map([[from, 'connected'], [to, 'alerting']]) };
+    const call: LabCall = {
+      id: String(this.nextCall++),
+      from,
+      to,
+      state: new Map([
+        [from, 'connected'],
+        [to, 'alerting'],
+      ]),
+    };
     this.calls.set(call.id, call);
-    this.tell(call, 'DeliveredEvent', () => connection('connection', call.id, to) + device('alertingDevice', to) + this.parties(call) + '<cause>newCall</cause>');
+    this.tell(
+      call,
+      'DeliveredEvent',
+      () => connection('connection', call.id, to) + device('alertingDevice', to) + this.parties(call) + '<cause>newCall</cause>',
+    );
     return call;
   }
 
@@ -82,9 +105,14 @@ export class LabSwitch {
   answer(callId: string): void {
     const call = this.require(callId);
     // Answering puts the line's call in progress on hold, as a desk phone does.
-    if (this.lines.has(call.to)) for (const other of this.calls.values()) if (other !== call && other.state.get(call.to) === 'connected') this.hold(other.id, call.to);
+    if (this.lines.has(call.to))
+      for (const other of this.calls.values()) if (other !== call && other.state.get(call.to) === 'connected') this.hold(other.id, call.to);
     call.state.set(call.to, 'connected');
-    this.tell(call, 'EstablishedEvent', () => connection('establishedConnection', call.id, call.to) + device('answeringDevice', call.to) + this.parties(call) + '<cause>normal</cause>');
+    this.tell(
+      call,
+      'EstablishedEvent',
+      () => connection('establishedConnection', call.id, call.to) + device('answeringDevice', call.to) + this.parties(call) + '<cause>normal</cause>',
+    );
   }
 
   hold(callId: string, line: string): void {
@@ -103,7 +131,11 @@ export class LabSwitch {
   clear(callId: string, line: string): void {
     const call = this.require(callId);
     call.state.clear(); // localConnectionInfo null at both ends
-    this.tell(call, 'ConnectionClearedEvent', () => connection('droppedConnection', call.id, line) + device('releasingDevice', line) + '<cause>normalClearing</cause>');
+    this.tell(
+      call,
+      'ConnectionClearedEvent',
+      () => connection('droppedConnection', call.id, line) + device('releasingDevice', line) + '<cause>normalClearing</cause>',
+    );
     this.calls.delete(call.id);
   }
 

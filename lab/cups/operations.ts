@@ -4,7 +4,15 @@
  * per-item status strings.
  */
 import type { CupsContact, CupsGroup, PresenceRule, RecentComm } from '../../core/cups/types';
-import { attribute as attr, descendant as find, element as child, elements as children, textOf as text, xmlText as e, type LabXmlNode as XmlNode } from '../xml/lab-xml';
+import {
+  attribute as attr,
+  descendant as find,
+  element as child,
+  elements as children,
+  textOf as text,
+  xmlText as e,
+  type LabXmlNode as XmlNode,
+} from '../xml/lab-xml';
 import { EPAS } from './soap-codec';
 
 /** The lab server's own record of a contact: as the server, it knows every attribute. */
@@ -122,7 +130,12 @@ export function handleOperation(opName: string, op: XmlNode, state: LabUserState
               const existing = target.contacts.find((c) => c.personaId === id);
               if (opName === 'add-contact') {
                 if (existing) return status(attrs, 'failed');
-                target.contacts.push({ personaId: id, index: num(index, Math.max(0, ...target.contacts.map((c) => c.index)) + 1), nickname: nick ?? '', displayOnPhone: dop === 'true' });
+                target.contacts.push({
+                  personaId: id,
+                  index: num(index, Math.max(0, ...target.contacts.map((c) => c.index)) + 1),
+                  nickname: nick ?? '',
+                  displayOnPhone: dop === 'true',
+                });
                 return status(attrs, 'succeeded');
               }
               if (!existing) return status(attrs, NO_CONTACT);

@@ -104,19 +104,38 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
     const b = p.backup;
     return (
       `<epas:get-system-config-resp ${EPAS} >` +
-      prop('Presence.Primary.Address', p.host) + prop('Presence.Primary.Port', String(p.port)) + prop('Presence.Primary.Protocol', p.protocol.toUpperCase()) +
-      prop('Presence.Backup.Address', b?.host) + prop('Presence.Backup.Port', b ? String(b.port) : '') + prop('Presence.Backup.Protocol', b?.protocol.toUpperCase()) +
+      prop('Presence.Primary.Address', p.host) +
+      prop('Presence.Primary.Port', String(p.port)) +
+      prop('Presence.Primary.Protocol', p.protocol.toUpperCase()) +
+      prop('Presence.Backup.Address', b?.host) +
+      prop('Presence.Backup.Port', b ? String(b.port) : '') +
+      prop('Presence.Backup.Protocol', b?.protocol.toUpperCase()) +
       prop('Presence.Domain', options.domain) +
       ['CallControl', 'VoiceMail', 'MeetingPlace', 'Directory']
         .flatMap((svc) =>
           ['Primary', 'Backup1', 'Backup2'].flatMap((r) => {
-            const cc = svc === 'CallControl' ? callControl[['Primary', 'Backup1', 'Backup2'].indexOf(r)] : svc === 'Directory' ? options.directory?.servers[r as 'Primary' | 'Backup1' | 'Backup2'] : undefined;
-            return [prop(`${svc}.${r}.Address`, cc?.host), prop(`${svc}.${r}.Port`, cc ? String(cc.port) : ''), prop(`${svc}.${r}.Protocol`, cc?.protocol.toUpperCase())];
+            const cc =
+              svc === 'CallControl'
+                ? callControl[['Primary', 'Backup1', 'Backup2'].indexOf(r)]
+                : svc === 'Directory'
+                  ? options.directory?.servers[r as 'Primary' | 'Backup1' | 'Backup2']
+                  : undefined;
+            return [
+              prop(`${svc}.${r}.Address`, cc?.host),
+              prop(`${svc}.${r}.Port`, cc ? String(cc.port) : ''),
+              prop(`${svc}.${r}.Protocol`, cc?.protocol.toUpperCase()),
+            ];
           }),
         )
         .join('') +
-      (options.directory ? directoryProperties(options.directory).map(([n, v]) => prop(n, v)).join('') : prop('Directory.Map.userid', 'uid') + prop('Directory.Map.displayName', 'cn')) +
-      prop('TFTP.Primary') + prop('TFTP.Backup1') + prop('TFTP.Backup2') +
+      (options.directory
+        ? directoryProperties(options.directory)
+            .map(([n, v]) => prop(n, v))
+            .join('')
+        : prop('Directory.Map.userid', 'uid') + prop('Directory.Map.displayName', 'cn')) +
+      prop('TFTP.Primary') +
+      prop('TFTP.Backup1') +
+      prop('TFTP.Backup2') +
       `</epas:get-system-config-resp>`
     );
   }
@@ -128,7 +147,8 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
     ]);
     return `<epas:get-user-config-resp ${EPAS} >${[...props].map(([n, p]) => prop(n, p.value, p.isPublic)).join('')}</epas:get-user-config-resp>`;
   };
-  const licensing = () => `<epas:get-licensing-features-resp ${EPAS} ><epas:base>true</epas:base><epas:im>true</epas:im><epas:audio>false</epas:audio><epas:video>false</epas:video></epas:get-licensing-features-resp>`;
+  const licensing = () =>
+    `<epas:get-licensing-features-resp ${EPAS} ><epas:base>true</epas:base><epas:im>true</epas:im><epas:audio>false</epas:audio><epas:video>false</epas:video></epas:get-licensing-features-resp>`;
   const contactList = (id: string) =>
     `<epas:get-contact-list-resp ${EPAS} >` +
     [...stateOf(id).groups]
@@ -136,7 +156,12 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       .map(
         (g) =>
           `<epas:group name="${e(g.name)}" index="${g.index}">` +
-          g.contacts.map((c) => `<epas:persona-id index="${c.index}" nickname="${e(c.nickname)}" display-on-phone="${c.displayOnPhone}">${e(c.personaId)}</epas:persona-id>`).join('') +
+          g.contacts
+            .map(
+              (c) =>
+                `<epas:persona-id index="${c.index}" nickname="${e(c.nickname)}" display-on-phone="${c.displayOnPhone}">${e(c.personaId)}</epas:persona-id>`,
+            )
+            .join('') +
           `</epas:group>`,
       )
       .join('') +
@@ -157,7 +182,8 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
     const id = text(child(op, 'username')).trim();
     const password = text(child(op, 'password'));
     const user = users.get(id);
-    const fail = (reason: string) => soapResponse(`<epas:login-resp ${EPAS} ><epas:failure><epas:reason>${reason}</epas:reason></epas:failure></epas:login-resp>`);
+    const fail = (reason: string) =>
+      soapResponse(`<epas:login-resp ${EPAS} ><epas:failure><epas:reason>${reason}</epas:reason></epas:failure></epas:login-resp>`);
     if (!user || user.password !== password) return fail('Wrong username/password');
     const existing = keyOfUser(id);
     if (existing && attr(op, 'force') !== 'true') return fail('A SOAP session has already been established.');
@@ -195,7 +221,9 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
           'dialing-rules': dialingRules,
         };
         const asked = Object.keys(op).filter((k) => k in parts);
-        return ok(`<epas:get-all-config-resp ${EPAS} >${(asked.length ? asked : Object.keys(parts)).map((k) => parts[k]()).join('')}</epas:get-all-config-resp>`);
+        return ok(
+          `<epas:get-all-config-resp ${EPAS} >${(asked.length ? asked : Object.keys(parts)).map((k) => parts[k]()).join('')}</epas:get-all-config-resp>`,
+        );
       }
       case 'get-system-config':
         return ok(systemConfig());

@@ -20,7 +20,9 @@ export const soapResponse = (inner: string) => `${ENVELOPE_OPEN}${inner}${ENVELO
 
 /** A SOAP 1.2 fault with the guide's code (Sender or Receiver) and reason text. */
 export const soapFault = (code: 'Sender' | 'Receiver', reason: string) =>
-  soapResponse(`<env:Fault><env:Code><env:Value>env:${code}</env:Value></env:Code><env:Reason><env:Text xml:lang="en">${xmlText(reason)}</env:Text></env:Reason></env:Fault>`);
+  soapResponse(
+    `<env:Fault><env:Code><env:Value>env:${code}</env:Value></env:Code><env:Reason><env:Text xml:lang="en">${xmlText(reason)}</env:Text></env:Reason></env:Fault>`,
+  );
 
 /** One `<epas:property>` of a configuration answer. */
 export const property = (name: string, value = '', isPublic?: boolean) =>

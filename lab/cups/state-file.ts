@@ -5,11 +5,14 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { LabUserState } from './operations';
 
-type Saved = Record<string, Omit<LabUserState, 'properties' | 'presenceRules' | 'acl'> & {
-  properties: [string, { value: string; isPublic: boolean }][];
-  presenceRules: [string, LabUserState['presenceRules'] extends Map<string, infer R> ? R : never][];
-  acl: [string, string[]][];
-}>;
+type Saved = Record<
+  string,
+  Omit<LabUserState, 'properties' | 'presenceRules' | 'acl'> & {
+    properties: [string, { value: string; isPublic: boolean }][];
+    presenceRules: [string, LabUserState['presenceRules'] extends Map<string, infer R> ? R : never][];
+    acl: [string, string[]][];
+  }
+>;
 
 export function saveStates(file: string, states: Map<string, LabUserState>): void {
   const saved: Saved = {};

@@ -99,7 +99,6 @@ async function freeTcpPortBut(not: number): Promise<number> {
   }
 }
 
-
 /** Run directories of Kamailios started without one (tests). */
 const RUN_DIR_PREFIX = 'presence-desk-kamailio-';
 
@@ -111,7 +110,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   if (!options.runDir) removeAbandonedRunDirs(RUN_DIR_PREFIX, log);
   const runDir = options.runDir ?? makeRunDir(RUN_DIR_PREFIX);
   const dbDir = join(runDir, 'db');
-  if (!existsSync(DBTEXT_TEMPLATES)) throw new Error(`Kamailio's db_text templates are missing (${DBTEXT_TEMPLATES}): install kamailio (bash scripts/setup.sh)`);
+  if (!existsSync(DBTEXT_TEMPLATES))
+    throw new Error(`Kamailio's db_text templates are missing (${DBTEXT_TEMPLATES}): install kamailio (bash scripts/setup.sh)`);
   // The tables (with the users' passwords): written at start, and again for a restart after a
   // stop that removed the run directory.
   const writeTables = () => {
@@ -174,12 +174,38 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     // stays for tm's 32 s wait timer after it ends. A 5,000-member list took ~200 MB; a second
     // list subscription within those 32 s (signing in again) ran out of 256 MB and Kamailio
     // failed every request. Only touched pages are resident, so the headroom costs nothing idle.
-    const defines = [...(options.msilo ? ['-A', 'WITH_MSILO'] : []), ...(mariadb ? ['-A', 'WITH_RLS'] : []), ...(options.onNotifyLog ? ['-A', 'WITH_NOTIFY_LOG'] : [])];
-    const proc = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-n', '2', '-m', String(options.sharedMemoryMb ?? (mariadb ? 1024 : 256)), '-M', mariadb ? '32' : '8', '-P', join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir, ...defines], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group: Kamailio forks workers that hold sockets, so a kill must reach them all.
-      detached: true,
-    });
+    const defines = [
+      ...(options.msilo ? ['-A', 'WITH_MSILO'] : []),
+      ...(mariadb ? ['-A', 'WITH_RLS'] : []),
+      ...(options.onNotifyLog ? ['-A', 'WITH_NOTIFY_LOG'] : []),
+    ];
+    const proc = spawn(
+      'kamailio',
+      [
+        '-f',
+        cfg,
+        '-DD',
+        '-E',
+        '-n',
+        '2',
+        '-m',
+        String(options.sharedMemoryMb ?? (mariadb ? 1024 : 256)),
+        '-M',
+        mariadb ? '32' : '8',
+        '-P',
+        join(runDir, 'kamailio.pid'),
+        '-Y',
+        runDir,
+        '-w',
+        runDir,
+        ...defines,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group: Kamailio forks workers that hold sockets, so a kill must reach them all.
+        detached: true,
+      },
+    );
     child = proc;
     // Kamailio runs in its own process group, so it would outlive us if we exited without
     // stopping it (a crashed test worker, an uncaught error): kill the group on the way out.
@@ -218,7 +244,8 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       if (exited) throw new Error(`Kamailio exited at start:\n${output.slice(-3000)}`);
       if (await canConnect(port)) break;
       await new Promise((r) => setTimeout(r, delay));
-      if (delay === 200 && output.length > 0 && /cfg. parse error|error in config/i.test(output)) throw new Error(`Kamailio config error:\n${output.slice(-3000)}`);
+      if (delay === 200 && output.length > 0 && /cfg. parse error|error in config/i.test(output))
+        throw new Error(`Kamailio config error:\n${output.slice(-3000)}`);
     }
     log(`kamailio: listening on 127.0.0.1:${port} (udp, tcp), ${tlsPort} (tls), domain ${options.domain}`);
   };

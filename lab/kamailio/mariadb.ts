@@ -25,7 +25,6 @@ export interface MariaDb {
 const SQL_DIR = '/usr/share/kamailio/mysql';
 const USER = 'kamailio';
 
-
 function run(file: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(file, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -105,7 +104,14 @@ export async function startMariaDb(options: { dir: string; log?: (line: string) 
   // Ready when the socket answers a query: probe with a short back-off instead of a fixed wait.
   for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
     if (exited) throw new Error(`MariaDB exited at start:\n${output.slice(-3000)}`);
-    if (existsSync(socket) && (await admin('SELECT 1').then(() => true, () => false))) break;
+    if (
+      existsSync(socket) &&
+      (await admin('SELECT 1').then(
+        () => true,
+        () => false,
+      ))
+    )
+      break;
     await new Promise((r) => setTimeout(r, delay));
   }
   const database = 'kamailio';

@@ -32,9 +32,23 @@ export async function makeTlsCertificate(dir: string, domain: string, subjectNam
   const names = ['IP:127.0.0.1', 'DNS:localhost', `DNS:${domain}`, ...subjectNames];
   // P-256 keys: made in milliseconds, unlike RSA, and every TLS stack accepts them.
   await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certificateFile, '-days', '2',
-    '-subj', `/CN=${domain}`, '-addext', `subjectAltName=${names.join(',')}`,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certificateFile,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${domain}`,
+    '-addext',
+    `subjectAltName=${names.join(',')}`,
   ]);
   const configFile = join(dir, 'tls.cfg');
   writeFileSync(

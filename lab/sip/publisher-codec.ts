@@ -26,7 +26,9 @@ export function labPidf(entity: string, status: OwnStatus, tupleId: string): str
     `<?xml version="1.0" encoding="UTF-8"?><presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:r="urn:ietf:params:xml:ns:pidf:rpid" ` +
     `xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:ce="urn:cisco:params:xml:ns:pidf:rpid" entity="${e(entity)}">` +
     `<tuple id="${e(tupleId)}"><status><basic>${open ? 'open' : 'closed'}</basic></status><contact priority="1">${e(entity)}</contact>${note}</tuple>` +
-    (open && activity ? `<dm:person id="p-${e(tupleId)}"><r:activities>${activity}</r:activities>${note ? `<dm:note>${e(status.note)}</dm:note>` : ''}</dm:person>` : '') +
+    (open && activity
+      ? `<dm:person id="p-${e(tupleId)}"><r:activities>${activity}</r:activities>${note ? `<dm:note>${e(status.note)}</dm:note>` : ''}</dm:person>`
+      : '') +
     `</presence>`
   );
 }

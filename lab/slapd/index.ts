@@ -50,9 +50,8 @@ export interface Slapd {
 }
 
 const SCHEMA_DIR = '/etc/ldap/schema';
-const MODULE_DIR = ['/usr/lib/ldap', '/usr/lib/x86_64-linux-gnu/ldap', '/usr/lib/aarch64-linux-gnu/ldap'].find((d) => existsSync(join(d, 'back_mdb.so'))) ?? '/usr/lib/ldap';
-
-
+const MODULE_DIR =
+  ['/usr/lib/ldap', '/usr/lib/x86_64-linux-gnu/ldap', '/usr/lib/aarch64-linux-gnu/ldap'].find((d) => existsSync(join(d, 'back_mdb.so'))) ?? '/usr/lib/ldap';
 
 /** LDIF value: plain when safe, else base64 (RFC 2849), so any name loads as written. */
 function ldifLine(attribute: string, value: string): string {
@@ -66,7 +65,14 @@ export function peopleLdif(suffix: string, people: LdapPerson[], reader: { dn: s
     [`dn: ${suffix}`, 'objectClass: dcObject', 'objectClass: organization', `dc: ${top}`, 'o: Presence Desk demo'],
     [`dn: ou=people,${suffix}`, 'objectClass: organizationalUnit', 'ou: people'],
     [`dn: ou=services,${suffix}`, 'objectClass: organizationalUnit', 'ou: services'],
-    [`dn: ${reader.dn}`, 'objectClass: person', 'objectClass: simpleSecurityObject', `cn: ${reader.dn.split(',')[0].split('=')[1]}`, 'sn: reader', ldifLine('userPassword', reader.password)],
+    [
+      `dn: ${reader.dn}`,
+      'objectClass: person',
+      'objectClass: simpleSecurityObject',
+      `cn: ${reader.dn.split(',')[0].split('=')[1]}`,
+      'sn: reader',
+      ldifLine('userPassword', reader.password),
+    ],
     ...people.map((p) => [
       `dn: uid=${p.uid},ou=people,${suffix}`,
       'objectClass: inetOrgPerson',

@@ -44,7 +44,12 @@ export interface LabCallHooks {
  * `tls`: serve HTTPS with a self-signed certificate made for this run (as a CUCM would).
  * `phones`: the switch the placed calls ring through, so the caller's line shows the call.
  */
-export async function startLabWebDialer(options: { users: LabWebDialerUser[]; log?: (line: string) => void; tls?: boolean; phones?: LabCallHooks }): Promise<LabWebDialer> {
+export async function startLabWebDialer(options: {
+  users: LabWebDialerUser[];
+  log?: (line: string) => void;
+  tls?: boolean;
+  phones?: LabCallHooks;
+}): Promise<LabWebDialer> {
   const calls: RecordedCall[] = [];
   let failure: { code: number; times: number } | undefined;
 

@@ -84,7 +84,9 @@ export function attribute(node: LabXmlNode | undefined, name: string): string | 
 }
 
 /** Names of the element children of `node`, in document order. */
-export const elementNames = (node: LabXmlNode | undefined): string[] => Object.keys(node ?? {}).filter((k) => !k.startsWith('@') && !k.startsWith('?') && k !== '#text');
+export const elementNames = (node: LabXmlNode | undefined): string[] =>
+  Object.keys(node ?? {}).filter((k) => !k.startsWith('@') && !k.startsWith('?') && k !== '#text');
 
 /** Escapes text for element content and attribute values. */
-export const xmlText = (value: string): string => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+export const xmlText = (value: string): string =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);

@@ -39,7 +39,14 @@ export function AddContactDialog({ api, group, onClose }: { api: DeskApi; group:
 
   const title = `Add a contact to ${group || 'Contacts'}`;
   return (
-    <DialogForm title={title} testId="add-contact-dialog" submitLabel="Add" canSubmit={!!who.trim()} onSubmit={() => api.invoke('contacts:add', group, who, nickname)} onClose={onClose}>
+    <DialogForm
+      title={title}
+      testId="add-contact-dialog"
+      submitLabel="Add"
+      canSubmit={!!who.trim()}
+      onSubmit={() => api.invoke('contacts:add', group, who, nickname)}
+      onClose={onClose}
+    >
       <label>
         Search the directory by name
         <input autoFocus value={query} onChange={(e) => setQuery(e.target.value)} data-testid="directory-search" placeholder="e.g. Maria" />
@@ -49,7 +56,11 @@ export function AddContactDialog({ api, group, onClose }: { api: DeskApi; group:
           {searchError}
         </p>
       )}
-      {results && results.length === 0 && <p className="subtle" data-testid="directory-no-results">Nobody in the directory matches "{query.trim()}".</p>}
+      {results && results.length === 0 && (
+        <p className="subtle" data-testid="directory-no-results">
+          Nobody in the directory matches "{query.trim()}".
+        </p>
+      )}
       {results && results.length > 0 && (
         <ul className="directory-results" data-testid="directory-results">
           {results.map((p) => (

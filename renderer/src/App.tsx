@@ -60,7 +60,14 @@ export function App({ api }: { api: DeskApi }) {
     return {
       newGroup: () => setDialog({ title: 'New group', label: 'Name', submit: 'Create', onSubmit: (v) => api.invoke('contacts:add-group', v) }),
       addContact: (group) => setAddTo(group),
-      renameGroup: (group) => setDialog({ title: `Rename ${group}`, label: 'Name', initial: group, submit: 'Rename', onSubmit: (v) => api.invoke('contacts:rename-group', group, v) }),
+      renameGroup: (group) =>
+        setDialog({
+          title: `Rename ${group}`,
+          label: 'Name',
+          initial: group,
+          submit: 'Rename',
+          onSubmit: (v) => api.invoke('contacts:rename-group', group, v),
+        }),
       deleteGroup: (group) =>
         api
           .invoke('contacts:delete-group', group)
@@ -76,7 +83,13 @@ export function App({ api }: { api: DeskApi }) {
           .catch(report),
       contact: {
         rename: (group, c) =>
-          setDialog({ title: `Rename ${c.displayName}`, label: 'Nickname', initial: c.nickname || c.displayName, submit: 'Rename', onSubmit: (v) => api.invoke('contacts:rename', group, c.uri, v) }),
+          setDialog({
+            title: `Rename ${c.displayName}`,
+            label: 'Nickname',
+            initial: c.nickname || c.displayName,
+            submit: 'Rename',
+            onSubmit: (v) => api.invoke('contacts:rename', group, c.uri, v),
+          }),
         move: (from, c, to) => void api.invoke('contacts:move', from, c.uri, to).catch(report),
         remove: (group, c) =>
           void api
@@ -158,8 +171,8 @@ export function App({ api }: { api: DeskApi }) {
       )}
       {state.history?.state === 'failing' && (
         <div className="banner error" role="alert" data-testid="history-failing">
-          Message history cannot be written to {state.history.file} ({state.history.error}). Incoming messages are refused until it can, so
-          senders see that they did not arrive.
+          Message history cannot be written to {state.history.file} ({state.history.error}). Incoming messages are refused until it can, so senders see that
+          they did not arrive.
         </div>
       )}
       {notice && (
@@ -204,7 +217,12 @@ export function App({ api }: { api: DeskApi }) {
             <OwnStatus api={api} own={state.own} onThePhone={isOnThePhone(state.phone)} onError={setNotice} />
             <DialBox api={api} request={callRequest} phone={state.phone} nameOf={nameOf} />
             {menuCallOutcome && (
-              <p className={`menu-call-result ${menuCallOutcome.ok ? 'dial-ok' : 'error'}`} role={menuCallOutcome.ok ? 'status' : 'alert'} data-testid="menu-call-result" data-ok={menuCallOutcome.ok}>
+              <p
+                className={`menu-call-result ${menuCallOutcome.ok ? 'dial-ok' : 'error'}`}
+                role={menuCallOutcome.ok ? 'status' : 'alert'}
+                data-testid="menu-call-result"
+                data-ok={menuCallOutcome.ok}
+              >
                 <span>{menuCallOutcome.text}</span>
                 <button className="link" aria-label="Dismiss" data-testid="menu-call-dismiss" onClick={clearMenuCall}>
                   ×

@@ -130,10 +130,22 @@ const ContactRow = memo(function ContactRow({
             ☎
           </span>
         )}
-        {unread > 0 && <span className="badge" data-testid="unread">{unread}</span>}
+        {unread > 0 && (
+          <span className="badge" data-testid="unread">
+            {unread}
+          </span>
+        )}
       </button>
       {onMenu && (
-        <button className="row-more" tabIndex={-1} aria-haspopup="menu" aria-expanded={!!menu} aria-label={`More for ${contact.displayName}`} data-testid="contact-more" onClick={() => onMenu(group, contact.uri, rowKey)}>
+        <button
+          className="row-more"
+          tabIndex={-1}
+          aria-haspopup="menu"
+          aria-expanded={!!menu}
+          aria-label={`More for ${contact.displayName}`}
+          data-testid="contact-more"
+          onClick={() => onMenu(group, contact.uri, rowKey)}
+        >
           ⋯
         </button>
       )}
@@ -451,7 +463,12 @@ export function BuddyList({
           <button aria-pressed={sort === 'status'} data-testid="sort-status" onClick={() => changeSort('status')}>
             Status
           </button>
-          <button aria-pressed={sort === 'server'} data-testid="sort-server" title="The order the server lists your contacts in" onClick={() => changeSort('server')}>
+          <button
+            aria-pressed={sort === 'server'}
+            data-testid="sort-server"
+            title="The order the server lists your contacts in"
+            onClick={() => changeSort('server')}
+          >
             Server order
           </button>
         </div>

@@ -24,9 +24,7 @@ export function CertificatePrompt({ api, certificate, onTrusted }: { api: DeskAp
   };
   return (
     <div className="cert-prompt" data-testid="cert-prompt" data-changed={certificate.changedFrom ? 'true' : 'false'}>
-      {!certificate.changedFrom && (
-        <p className="settings-hint">Compare the fingerprint with the one your administrator gave you before you trust it.</p>
-      )}
+      {!certificate.changedFrom && <p className="settings-hint">Compare the fingerprint with the one your administrator gave you before you trust it.</p>}
       {certificate.changedFrom && (
         <p className="cert-warning" data-testid="cert-changed">
           This is not the certificate you trusted for {certificate.hostPort} (that one was {certificate.changedFrom}). Trust it only if your administrator

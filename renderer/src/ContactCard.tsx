@@ -34,13 +34,28 @@ export function ContactCard({
   }, [first, preview]);
   const availability = presence?.availability ?? 'unknown';
   return (
-    <div className="dialog-backdrop" role="presentation" onKeyDown={(e) => e.key === 'Escape' && onClose()} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <section className="dialog contact-card" role="dialog" aria-label={`Contact card: ${contact.displayName}`} data-testid="contact-card" data-uri={contact.uri}>
+    <div
+      className="dialog-backdrop"
+      role="presentation"
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      onMouseDown={(e) => e.target === e.currentTarget && onClose()}
+    >
+      <section
+        className="dialog contact-card"
+        role="dialog"
+        aria-label={`Contact card: ${contact.displayName}`}
+        data-testid="contact-card"
+        data-uri={contact.uri}
+      >
         <header className="card-header">
           <span className={presenceClass(availability)} />
           <div>
             <h3 data-testid="card-name">{contact.displayName}</h3>
-            {contact.title && <p className="subtle" data-testid="card-title">{contact.title}</p>}
+            {contact.title && (
+              <p className="subtle" data-testid="card-title">
+                {contact.title}
+              </p>
+            )}
             {contact.directoryName && contact.directoryName !== contact.displayName && <p className="subtle">{contact.directoryName}</p>}
           </div>
           <button className="link card-close" aria-label="Close" data-testid="card-close" autoFocus onClick={onClose}>
@@ -60,7 +75,9 @@ export function ContactCard({
         </dl>
         <h4>Numbers</h4>
         {phones.length === 0 ? (
-          <p className="subtle" data-testid="card-no-numbers">The directory has no number for {contact.displayName}.</p>
+          <p className="subtle" data-testid="card-no-numbers">
+            The directory has no number for {contact.displayName}.
+          </p>
         ) : (
           <ul className="card-numbers">
             {phones.map((p) => (
@@ -85,7 +102,11 @@ export function ContactCard({
                   </button>
                 )}
                 {p.lookupRule && (
-                  <span className="card-hint" data-testid="card-number-lookup" title="What the server's directory-lookup rules make of this number: how calls from it are recognised">
+                  <span
+                    className="card-hint"
+                    data-testid="card-number-lookup"
+                    title="What the server's directory-lookup rules make of this number: how calls from it are recognised"
+                  >
                     known to the phone system as {p.lookup} (rule '{p.lookupRule}')
                   </span>
                 )}
@@ -132,7 +153,12 @@ export function ContactCard({
           >
             Chat
           </button>
-          <button data-testid="card-call" disabled={!first || busy} title={first ? hints[first.number]?.text : 'No number to call'} onClick={() => first && void call(first.number)}>
+          <button
+            data-testid="card-call"
+            disabled={!first || busy}
+            title={first ? hints[first.number]?.text : 'No number to call'}
+            onClick={() => first && void call(first.number)}
+          >
             Call
           </button>
         </div>

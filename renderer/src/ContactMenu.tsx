@@ -61,7 +61,19 @@ const menuItems = (menu: HTMLElement | null) => [...(menu?.querySelectorAll<HTML
  * move it (menu-keys.ts), Enter and Space activate, Escape and Tab close it. The list gives
  * the focus back to the contact's row when the menu goes away.
  */
-export function ContactMenu({ group, contact, groups, actions, onClose }: { group: string; contact: Contact; groups: ContactGroup[]; actions: ContactActions; onClose: () => void }) {
+export function ContactMenu({
+  group,
+  contact,
+  groups,
+  actions,
+  onClose,
+}: {
+  group: string;
+  contact: Contact;
+  groups: ContactGroup[];
+  actions: ContactActions;
+  onClose: () => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const items = menuItems(ref.current);

@@ -96,7 +96,13 @@ export function Conversation({
       </header>
       <div className="messages" role="log" aria-live="polite">
         {messages.map((m) => (
-          <div key={m.id} className={`message message-${m.direction} message-${m.state}`} data-testid="message" data-direction={m.direction} data-state={m.state}>
+          <div
+            key={m.id}
+            className={`message message-${m.direction} message-${m.state}`}
+            data-testid="message"
+            data-direction={m.direction}
+            data-state={m.state}
+          >
             <MessageText api={api} text={m.text} />
             <span className="message-meta">
               {time(m.at)}

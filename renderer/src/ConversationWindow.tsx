@@ -19,7 +19,11 @@ export function ConversationWindow({ api, peer }: { api: DeskApi; peer: string }
   }, [contact, peer]);
   useEffect(() => {
     // Older messages than the snapshot's recent ones: the whole conversation from the history.
-    if (state.loaded) void api.invoke('im:history', peer).then((messages) => messages.forEach((message) => dispatch({ type: 'message', message, openPeer: peer })), () => undefined);
+    if (state.loaded)
+      void api.invoke('im:history', peer).then(
+        (messages) => messages.forEach((message) => dispatch({ type: 'message', message, openPeer: peer })),
+        () => undefined,
+      );
   }, [api, peer, state.loaded, dispatch]);
   if (!state.loaded) return <p className="loading">Connecting to Presence Desk…</p>;
   if (state.session.phase !== 'signed-in' && state.session.phase !== 'reconnecting') return <p className="empty-chat">Sign in in the main window to chat.</p>;

@@ -19,7 +19,17 @@ export interface DialRequest {
  * Without a CTI gateway the app cannot see the phone: after a call is placed here, from a
  * contact card, Recent or an IM, it offers Hang up for that call.
  */
-export function DialBox({ api, request, phone, nameOf }: { api: DeskApi; request?: DialRequest; phone: PhoneState; nameOf?: (peer: string) => string | undefined }) {
+export function DialBox({
+  api,
+  request,
+  phone,
+  nameOf,
+}: {
+  api: DeskApi;
+  request?: DialRequest;
+  phone: PhoneState;
+  nameOf?: (peer: string) => string | undefined;
+}) {
   const [number, setNumber] = useState('');
   const [plan, setPlan] = useState<DialPlan | undefined>();
   const [result, setResult] = useState<{ ok: boolean; text: string; certificate?: ServerCertificate } | undefined>();
@@ -48,7 +58,10 @@ export function DialBox({ api, request, phone, nameOf }: { api: DeskApi; request
       setPlan(undefined);
       return;
     }
-    api.invoke('dial:preview', number).then((p) => current && setPlan(p)).catch(() => current && setPlan(undefined));
+    api
+      .invoke('dial:preview', number)
+      .then((p) => current && setPlan(p))
+      .catch(() => current && setPlan(undefined));
     return () => {
       current = false;
     };
@@ -105,7 +118,9 @@ export function DialBox({ api, request, phone, nameOf }: { api: DeskApi; request
           {result.text}
         </p>
       )}
-      {result?.certificate && <CertificatePrompt key={result.certificate.fingerprint256} api={api} certificate={result.certificate} onTrusted={() => void call()} />}
+      {result?.certificate && (
+        <CertificatePrompt key={result.certificate.fingerprint256} api={api} certificate={result.certificate} onTrusted={() => void call()} />
+      )}
       <PhoneCalls
         phone={phone}
         nameOf={nameOf}

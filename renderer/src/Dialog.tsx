@@ -77,7 +77,14 @@ export function Dialog({ request, onClose }: { request: DialogRequest; onClose: 
   const [value, setValue] = useState(request.initial ?? '');
   const [second, setSecond] = useState(request.second?.initial ?? '');
   return (
-    <DialogForm title={request.title} testId="dialog" submitLabel={request.submit} canSubmit={!!value.trim()} onSubmit={() => request.onSubmit(value, second)} onClose={onClose}>
+    <DialogForm
+      title={request.title}
+      testId="dialog"
+      submitLabel={request.submit}
+      canSubmit={!!value.trim()}
+      onSubmit={() => request.onSubmit(value, second)}
+      onClose={onClose}
+    >
       <label>
         {request.label}
         <input autoFocus value={value} onChange={(e) => setValue(e.target.value)} data-testid="dialog-input" />

@@ -8,7 +8,10 @@ export function DirectoryStatusLine({ api }: { api: DeskApi }) {
   const [status, setStatus] = useState<DirectoryStatus | undefined>();
   useEffect(() => {
     const off = api.on('directory:status', setStatus);
-    api.invoke('directory:status').then((s) => setStatus((cur) => cur ?? s)).catch(() => undefined);
+    api
+      .invoke('directory:status')
+      .then((s) => setStatus((cur) => cur ?? s))
+      .catch(() => undefined);
     return off;
   }, [api]);
   if (!status || status.state === 'not-configured') return null;

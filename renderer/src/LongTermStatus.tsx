@@ -60,7 +60,15 @@ export function LongTermStatus({ api, onError }: { api: DeskApi; onError: (messa
   if (editing) {
     return (
       <form className="long-term-form" data-testid="long-term-form" onSubmit={(e) => void submit(e)}>
-        <input data-testid="long-term-note" aria-label="Long-term status" placeholder="On vacation" value={note} maxLength={256} onChange={(e) => setNote(e.target.value)} autoFocus />
+        <input
+          data-testid="long-term-note"
+          aria-label="Long-term status"
+          placeholder="On vacation"
+          value={note}
+          maxLength={256}
+          onChange={(e) => setNote(e.target.value)}
+          autoFocus
+        />
         <label>
           until
           <input data-testid="long-term-until" type="date" aria-label="Last day" value={until} onChange={(e) => setUntil(e.target.value)} />

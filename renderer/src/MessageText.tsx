@@ -8,7 +8,10 @@ export function MessageText({ api, text }: { api: DeskApi; text: string }) {
   const [hint, setHint] = useState<Record<string, string>>({});
   const preview = (n: string) => {
     if (hint[n]) return;
-    api.invoke('dial:preview', n).then((p) => setHint((h) => ({ ...h, [n]: p.error ?? p.explanation }))).catch(() => undefined);
+    api
+      .invoke('dial:preview', n)
+      .then((p) => setHint((h) => ({ ...h, [n]: p.error ?? p.explanation })))
+      .catch(() => undefined);
   };
   const call = (n: string) =>
     api

@@ -89,7 +89,9 @@ export function PhoneCalls({
       ))}
       {(phone.phoneDnd || phone.forwardTo) && (
         <p className="subtle" data-testid="phone-features">
-          {[phone.phoneDnd ? 'Do not disturb is on at your phone' : '', phone.forwardTo ? `Calls forward to ${phone.forwardTo}` : ''].filter(Boolean).join(' · ')}
+          {[phone.phoneDnd ? 'Do not disturb is on at your phone' : '', phone.forwardTo ? `Calls forward to ${phone.forwardTo}` : '']
+            .filter(Boolean)
+            .join(' · ')}
         </p>
       )}
     </div>

@@ -24,7 +24,10 @@ export function Recent({ api, contacts = NO_CONTACTS }: { api: DeskApi; contacts
   const [error, setError] = useState<string | undefined>();
   const { hints, preview, call, outcome, busy } = useCall(api);
   useEffect(() => {
-    api.invoke('recent:list').then(setEntries).catch((e) => setError(errorText(e).message));
+    api
+      .invoke('recent:list')
+      .then(setEntries)
+      .catch((e) => setError(errorText(e).message));
     return api.on('recent:added', (entry) => setEntries((list) => [entry, ...(list ?? []).filter((x) => x.id !== entry.id)]));
   }, [api]);
   if (error) return <p className="error">{error}</p>;
@@ -75,7 +78,12 @@ export function Recent({ api, contacts = NO_CONTACTS }: { api: DeskApi; contacts
   return (
     <>
       {outcome && (
-        <p className={outcome.ok ? 'dial-ok directory-status' : 'error'} role={outcome.ok ? 'status' : 'alert'} data-testid="recent-call-result" data-ok={outcome.ok}>
+        <p
+          className={outcome.ok ? 'dial-ok directory-status' : 'error'}
+          role={outcome.ok ? 'status' : 'alert'}
+          data-testid="recent-call-result"
+          data-ok={outcome.ok}
+        >
           {outcome.text}
         </p>
       )}

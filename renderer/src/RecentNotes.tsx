@@ -5,7 +5,19 @@ import { useEffect, useRef, useState } from 'react';
  * each published again with one click or Enter. A menu button rather than a datalist, because
  * a datalist hides every note that does not start with what is already in the field.
  */
-export function RecentNotes({ notes, current, onPick, open, setOpen }: { notes: string[]; current: string; onPick: (note: string) => void; open: boolean; setOpen: (open: boolean) => void }) {
+export function RecentNotes({
+  notes,
+  current,
+  onPick,
+  open,
+  setOpen,
+}: {
+  notes: string[];
+  current: string;
+  onPick: (note: string) => void;
+  open: boolean;
+  setOpen: (open: boolean) => void;
+}) {
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
   const [focusAt, setFocusAt] = useState(0);

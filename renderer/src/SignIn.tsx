@@ -14,7 +14,10 @@ export function SignIn({ api, session, defaults }: { api: DeskApi; session: Sess
   const [canRemember, setCanRemember] = useState(false);
   const [remember, setRemember] = useState(false);
   useEffect(() => {
-    api.invoke('app:info').then((info) => setCanRemember(info.canRememberPassword === true), () => undefined);
+    api.invoke('app:info').then(
+      (info) => setCanRemember(info.canRememberPassword === true),
+      () => undefined,
+    );
   }, [api]);
   // The invoke error names the failure; the session state carries the certificate presented.
   const certificate = error?.code === 'tls' ? (error.certificate ?? (session.error?.code === 'tls' ? session.error.certificate : undefined)) : undefined;

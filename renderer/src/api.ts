@@ -52,7 +52,10 @@ function socketApi(): DeskApi {
         // 1009: the host refused a frame larger than it reads (MAX_FRAME_BYTES) and closed.
         const error =
           event.code === 1009
-            ? new InvokeError('invalid-input', `The request was too large for Presence Desk (more than ${MAX_FRAME_BYTES / (1024 * 1024)} MB) and was not sent.`)
+            ? new InvokeError(
+                'invalid-input',
+                `The request was too large for Presence Desk (more than ${MAX_FRAME_BYTES / (1024 * 1024)} MB) and was not sent.`,
+              )
             : new InvokeError('unreachable', 'The connection to the Presence Desk host was closed.');
         for (const p of pending.values()) p.reject(error);
         pending.clear();
@@ -88,7 +91,8 @@ function socketApi(): DeskApi {
       // Refused here with words rather than by the host closing the connection.
       const tooLong = channel === 'im:send' && typeof args[1] === 'string' ? imTooLong(args[1]) : undefined;
       if (tooLong) throw new InvokeError('invalid-input', tooLong);
-      if (utf8Length(text) > MAX_FRAME_BYTES) throw new InvokeError('invalid-input', `The request is too large for Presence Desk (more than ${MAX_FRAME_BYTES / (1024 * 1024)} MB).`);
+      if (utf8Length(text) > MAX_FRAME_BYTES)
+        throw new InvokeError('invalid-input', `The request is too large for Presence Desk (more than ${MAX_FRAME_BYTES / (1024 * 1024)} MB).`);
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
         ws.send(text);

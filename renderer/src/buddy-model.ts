@@ -58,14 +58,20 @@ export function searchKey(c: Contact): string {
 /** Precomputes what search and sort need; call again only when the contact list changes. */
 export function indexGroups(groups: ContactGroup[]): IndexedGroup[] {
   // The core keeps the server's document order; groups are shown by the server's `index` (ties: document order).
-  return [...groups].sort((a, b) => a.index - b.index).map((g) => {
-    const contacts = g.contacts.map(
-      (contact, serverRank): IndexedContact => ({ contact, key: searchKey(contact), digits: contact.numbers.map(digitsOf).join('\n'), nameRank: 0, serverRank }),
-    );
-    const byName = [...contacts].sort((a, b) => collator.compare(a.contact.displayName, b.contact.displayName) || (a.contact.uri < b.contact.uri ? -1 : 1));
-    byName.forEach((c, i) => (c.nameRank = i));
-    return { name: g.name, contacts: byName };
-  });
+  return [...groups]
+    .sort((a, b) => a.index - b.index)
+    .map((g) => {
+      const contacts = g.contacts.map((contact, serverRank): IndexedContact => ({
+        contact,
+        key: searchKey(contact),
+        digits: contact.numbers.map(digitsOf).join('\n'),
+        nameRank: 0,
+        serverRank,
+      }));
+      const byName = [...contacts].sort((a, b) => collator.compare(a.contact.displayName, b.contact.displayName) || (a.contact.uri < b.contact.uri ? -1 : 1));
+      byName.forEach((c, i) => (c.nameRank = i));
+      return { name: g.name, contacts: byName };
+    });
 }
 
 /**
@@ -112,10 +118,7 @@ export function presenceOf(presence: Record<string, Presence>, uri: string): Ava
  * then, unless the group is collapsed, its contacts in name, status or server order. While searching
  * every group with a match is open, so a match is never hidden by a collapsed group.
  */
-export function flattenRows(
-  filtered: Filtered,
-  options: { sort: SortMode; collapsed: ReadonlySet<string>; presence: Record<string, Presence> },
-): Row[] {
+export function flattenRows(filtered: Filtered, options: { sort: SortMode; collapsed: ReadonlySet<string>; presence: Record<string, Presence> }): Row[] {
   const { sort, collapsed, presence } = options;
   const rows: Row[] = [];
   for (const g of filtered.groups) {
@@ -155,6 +158,9 @@ export function presenceProgress(groups: ContactGroup[], presence: Record<string
 export function naiveFilter(groups: ContactGroup[], query: string): ContactGroup[] {
   const q = query.toLowerCase();
   return groups
-    .map((g) => ({ ...g, contacts: g.contacts.filter((c) => [c.displayName, c.nickname, c.uri, c.personaId, ...c.numbers].some((f) => f.toLowerCase().includes(q))) }))
+    .map((g) => ({
+      ...g,
+      contacts: g.contacts.filter((c) => [c.displayName, c.nickname, c.uri, c.personaId, ...c.numbers].some((f) => f.toLowerCase().includes(q))),
+    }))
     .filter((g) => !q || g.contacts.length > 0);
 }

@@ -8,8 +8,4 @@ import './styles.css';
 const api = getApi();
 const peer = conversationParam(location.search);
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    {peer ? <ConversationWindow api={api} peer={peer} /> : <App api={api} />}
-  </StrictMode>,
-);
+createRoot(document.getElementById('root')!).render(<StrictMode>{peer ? <ConversationWindow api={api} peer={peer} /> : <App api={api} />}</StrictMode>);

@@ -4,7 +4,19 @@
  * React skips them (no whole-list re-render on each NOTIFY).
  */
 import { useEffect, useReducer } from 'react';
-import type { ChatMessage, ComposingUpdate, ContactChange, ContactGroup, HistoryStatus, OwnStatus, PhoneState, Presence, PresenceUpdate, SessionState, Snapshot } from '../../shared/domain';
+import type {
+  ChatMessage,
+  ComposingUpdate,
+  ContactChange,
+  ContactGroup,
+  HistoryStatus,
+  OwnStatus,
+  PhoneState,
+  Presence,
+  PresenceUpdate,
+  SessionState,
+  Snapshot,
+} from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { applyContactChanges } from '../../shared/contact-changes';
 

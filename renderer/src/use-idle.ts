@@ -12,7 +12,10 @@ const ACTIVITY = ['mousemove', 'mousedown', 'keydown', 'wheel', 'touchstart', 'f
 export function useIdle(api: DeskApi, minutes: number, active: boolean): void {
   const [systemIdle, setSystemIdle] = useState<boolean | undefined>();
   useEffect(() => {
-    api.invoke('app:info').then((info) => setSystemIdle(info.systemIdle === true), () => setSystemIdle(false));
+    api.invoke('app:info').then(
+      (info) => setSystemIdle(info.systemIdle === true),
+      () => setSystemIdle(false),
+    );
   }, [api]);
   useEffect(() => {
     if (!active || minutes <= 0 || systemIdle !== false) return;

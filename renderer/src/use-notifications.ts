@@ -23,7 +23,10 @@ export function useCallNotifications(api: DeskApi, nameOf: (peer: string) => str
         if (call.state !== 'ringing' || announced.has(call.id)) continue;
         announced.add(call.id);
         if (document.hasFocus() || Notification.permission !== 'granted') continue;
-        const note = new Notification('Incoming call', { body: `${peerLabel(call.peer || 'A withheld number', nameRef.current)} is calling`, tag: `call:${call.id}` });
+        const note = new Notification('Incoming call', {
+          body: `${peerLabel(call.peer || 'A withheld number', nameRef.current)} is calling`,
+          tag: `call:${call.id}`,
+        });
         note.onclick = () => {
           window.focus();
           note.close();

@@ -47,7 +47,10 @@ describe('buddy list renderer at 5,000 contacts', () => {
     const half = everyone.slice(0, 2500).map((c) => ({ uri: c.uri, presence: presence('offline') }));
     backend.emit('presence:changed', half);
     await page.locator('[data-testid="presence-loading"]', { hasText: 'Loading presence… 2500 of 5000' }).waitFor();
-    backend.emit('presence:changed', everyone.slice(2500).map((c) => ({ uri: c.uri, presence: presence('offline') })));
+    backend.emit(
+      'presence:changed',
+      everyone.slice(2500).map((c) => ({ uri: c.uri, presence: presence('offline') })),
+    );
     await page.locator('[data-testid="presence-loading"]').waitFor({ state: 'detached' });
   });
 

@@ -32,7 +32,9 @@ afterAll(() => desk?.close());
 const uri = (id: string) => `sip:${id}@${created.lab!.domain}`;
 const rowCount = () => page.locator('[role="treeitem"]').count();
 const shownUris = (group?: string) =>
-  page.locator(`${group ? `[data-testid="group"][data-name="${group}"] ` : ''}[data-testid="contact"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-uri')));
+  page
+    .locator(`${group ? `[data-testid="group"][data-name="${group}"] ` : ''}[data-testid="contact"]`)
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-uri')));
 const contentHeight = () => page.locator('.buddy-rows').evaluate((el) => (el as HTMLElement).getBoundingClientRect().height);
 const GROUPS = 2 + LAB_EXTRA_GROUPS.length;
 
@@ -73,7 +75,10 @@ describe('buddy list with 5,000 lab contacts, in Chromium', () => {
 
   it('scrolls to the end and shows the last group’s last contact', async () => {
     const lastGroup = LAB_EXTRA_GROUPS.at(-1)!;
-    const last = created.lab!.extraPeople.filter((p) => p.group === lastGroup).sort((a, b) => a.displayName.localeCompare(b.displayName)).at(-1)!;
+    const last = created
+      .lab!.extraPeople.filter((p) => p.group === lastGroup)
+      .sort((a, b) => a.displayName.localeCompare(b.displayName))
+      .at(-1)!;
     await page.locator('[data-testid="buddy-scroll"]').evaluate((el) => (el.scrollTop = el.scrollHeight));
     const row = page.locator(`[data-testid="group"][data-name="${lastGroup}"] [data-testid="contact"][data-uri="${uri(last.id)}"]`);
     await row.waitFor();
@@ -89,11 +94,12 @@ describe('buddy list with 5,000 lab contacts, in Chromium', () => {
   it('moves with the keyboard and opens a conversation with Enter', async () => {
     const lastGroup = LAB_EXTRA_GROUPS.at(-1)!;
     const ordered = created.lab!.extraPeople.filter((p) => p.group === lastGroup).sort((a, b) => a.displayName.localeCompare(b.displayName));
-    const active = () => page.locator('[data-testid="buddy-scroll"]').evaluate((el) => {
-      const id = el.getAttribute('aria-activedescendant');
-      const row = id ? document.getElementById(id) : null;
-      return row?.querySelector('[data-uri]')?.getAttribute('data-uri') ?? row?.textContent ?? null;
-    });
+    const active = () =>
+      page.locator('[data-testid="buddy-scroll"]').evaluate((el) => {
+        const id = el.getAttribute('aria-activedescendant');
+        const row = id ? document.getElementById(id) : null;
+        return row?.querySelector('[data-uri]')?.getAttribute('data-uri') ?? row?.textContent ?? null;
+      });
     await page.locator('[data-testid="buddy-scroll"]').focus();
     await page.keyboard.press('End');
     await expect.poll(active).toBe(uri(ordered.at(-1)!.id));
@@ -152,7 +158,14 @@ describe('buddy list with 5,000 lab contacts, in Chromium', () => {
   });
 
   it('sorts by status with available people first, and back by name', async () => {
-    for (const [id, availability] of [['omar', 'available'], ['jonas', 'dnd'], ['lena', 'offline'], ['maria', 'available'], ['priya', 'busy'], ['sam', 'away']]) {
+    for (const [id, availability] of [
+      ['omar', 'available'],
+      ['jonas', 'dnd'],
+      ['lena', 'offline'],
+      ['maria', 'available'],
+      ['priya', 'busy'],
+      ['sam', 'away'],
+    ]) {
       await page.locator(`[data-testid="contact"][data-uri="${uri(id)}"][data-availability="${availability}"]`).waitFor();
     }
     expect(await shownUris('Support desk')).toEqual([uri('jonas'), uri('lena'), uri('omar')]);
@@ -164,7 +177,11 @@ describe('buddy list with 5,000 lab contacts, in Chromium', () => {
   });
 
   it('moves a contact to another group by drag and drop', async () => {
-    const stored = (name: string) => created.lab!.cups.contactList('alex').find((g) => g.name === name)?.contacts.map((c) => c.personaId);
+    const stored = (name: string) =>
+      created
+        .lab!.cups.contactList('alex')
+        .find((g) => g.name === name)
+        ?.contacts.map((c) => c.personaId);
     const lena = page.locator(`[data-testid="group"][data-name="Support desk"] li:has([data-uri="${uri('lena')}"])`);
     await lena.dragTo(page.locator('[data-testid="group"][data-name="Product team"] [data-testid="group-toggle"]'));
     await page.locator(`[data-testid="group"][data-name="Product team"] [data-uri="${uri('lena')}"]`).waitFor();
@@ -186,7 +203,12 @@ describe('buddy list with 5,000 lab contacts, in Chromium', () => {
       expect(contactFrames.map((f) => JSON.parse(f).event)).toEqual(['contacts:delta']);
       expect(contactFrames[0].length).toBeLessThan(1000);
       expect(JSON.stringify(created.session.snapshot().groups).length).toBeGreaterThan(500 * contactFrames[0].length);
-      expect(await created.lab!.cups.contactList('alex').find((g) => g.name === person.group)?.contacts.find((c) => c.personaId === person.id)?.nickname).toBe('Renamed Once Only');
+      expect(
+        await created
+          .lab!.cups.contactList('alex')
+          .find((g) => g.name === person.group)
+          ?.contacts.find((c) => c.personaId === person.id)?.nickname,
+      ).toBe('Renamed Once Only');
     } finally {
       await page.fill('[data-testid="search"]', '');
       await cdp.detach();

@@ -69,8 +69,14 @@ describe('click-to-dial on the demo lab, in Chromium', () => {
     expect(await card().locator('[data-testid="card-title"]').textContent()).toBe('Product lead');
     expect(await card().locator('[data-testid="card-sip"]').textContent()).toBe(`maria@${created.lab!.domain}`);
     expect(await card().locator('[data-testid="card-email"]').textContent()).toBe(`maria@${created.lab!.domain}`);
-    expect(await card().locator('[data-testid="card-number"]').evaluateAll((els) => els.map((e) => e.textContent))).toEqual(['+1 408 555 0101', '+1 650 555 0111']);
-    expect(await card().locator('[data-testid="card-number-lookup"]').allTextContents()).toEqual(["known to the phone system as 0101 (rule 'Directory: own site')"]);
+    expect(
+      await card()
+        .locator('[data-testid="card-number"]')
+        .evaluateAll((els) => els.map((e) => e.textContent)),
+    ).toEqual(['+1 408 555 0101', '+1 650 555 0111']);
+    expect(await card().locator('[data-testid="card-number-lookup"]').allTextContents()).toEqual([
+      "known to the phone system as 0101 (rule 'Directory: own site')",
+    ]);
     await card().locator('[data-testid="card-device"]').first().waitFor();
     expect(await card().locator('[data-testid="card-presence"]').textContent()).toBe('Available — Reviewing the roadmap');
   });
@@ -101,7 +107,9 @@ describe('click-to-dial on the demo lab, in Chromium', () => {
     await openCardFromMenu('maria');
     webDialer.failWith(6);
     await cardNumber('+1 650 555 0111').hover();
-    await card().locator('[data-testid="card-number-hint"][data-number="+1 650 555 0111"]', { hasText: "will dial 916505550111 (rule 'North America')" }).waitFor();
+    await card()
+      .locator('[data-testid="card-number-hint"][data-number="+1 650 555 0111"]', { hasText: "will dial 916505550111 (rule 'North America')" })
+      .waitFor();
     await cardNumber('+1 650 555 0111').click();
     const error = card().locator('[data-testid="card-call-result"][data-ok="false"]');
     await error.waitFor();
@@ -179,7 +187,9 @@ describe('click-to-dial on the demo lab, in Chromium', () => {
     expect(await page.inputValue('[data-testid="dialog-second"]')).toBe('Maria Gonzalez');
     await page.fill('[data-testid="directory-search"]', 'zoë');
     await page.locator('[data-testid="directory-result"][data-user="zangstrom"]').waitFor();
-    expect(await page.locator('[data-testid="directory-result"] .contact-note').allTextContents()).toEqual([`Research, R&D <Labs> · zangstrom@${created.lab!.domain} · +46 8 555 0123`]);
+    expect(await page.locator('[data-testid="directory-result"] .contact-note').allTextContents()).toEqual([
+      `Research, R&D <Labs> · zangstrom@${created.lab!.domain} · +46 8 555 0123`,
+    ]);
     expect(await page.locator('[data-testid="directory-results"] labs').count()).toBe(0);
     await page.fill('[data-testid="directory-search"]', '*)(uid=*');
     await page.locator('[data-testid="directory-no-results"]').waitFor();
@@ -193,20 +203,27 @@ describe('click-to-dial on the demo lab, in Chromium', () => {
     await page.click('[data-testid="settings-phone"]');
     const select = page.locator('[data-testid="phone-device"]');
     await select.waitFor();
-    expect(await select.locator('option').allTextContents()).toEqual(['SEP00AA00BB0000 — line 1000 ; Internal', 'CSFALEX — line 1000 ; Internal', 'CSFALEX — line 1099 ; Shared line']);
+    expect(await select.locator('option').allTextContents()).toEqual([
+      'SEP00AA00BB0000 — line 1000 ; Internal',
+      'CSFALEX — line 1000 ; Internal',
+      'CSFALEX — line 1099 ; Shared line',
+    ]);
     await select.selectOption({ label: 'CSFALEX — line 1099 ; Shared line' });
     await expect.poll(() => select.inputValue()).toBe(JSON.stringify(['CSFALEX', '1099']));
 
     await page.click('[data-testid="settings-dialing-rules"]');
     await page.locator('[data-testid="rule-row"]').first().waitFor();
-    expect(await page.locator('[data-testid="rules-type-1"] [data-testid="rule-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')))).toEqual([
-      'Own site',
-      'Internal',
-      'North America',
-      'Local',
-      'International',
+    expect(
+      await page.locator('[data-testid="rules-type-1"] [data-testid="rule-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name'))),
+    ).toEqual(['Own site', 'Internal', 'North America', 'Local', 'International']);
+    expect(await page.locator('[data-testid="rules-type-2"] [data-testid="rule-row"] td').allTextContents()).toEqual([
+      '1',
+      'Directory: own site',
+      '+1408555',
+      '11',
+      '8',
+      '—',
     ]);
-    expect(await page.locator('[data-testid="rules-type-2"] [data-testid="rule-row"] td').allTextContents()).toEqual(['1', 'Directory: own site', '+1408555', '11', '8', '—']);
     await page.fill('[data-testid="rules-try"]', '+1 (408) 555-0102');
     await page.locator('[data-testid="rules-try-application"]', { hasText: "will dial 0102 (rule 'Own site')" }).waitFor();
     await page.locator('[data-testid="rules-try-directory"]', { hasText: "looked up as 0102 (rule 'Directory: own site')" }).waitFor();

@@ -31,7 +31,10 @@ const contact = (id: string) => page.locator(`[data-testid="contact"][data-uri="
 describe('Presence Desk on the demo lab, in Chromium', () => {
   it('shows the groups and colleagues with the right presence', async () => {
     await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
-    expect(await page.locator('[data-testid="group"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(['Product team', 'Support desk']);
+    expect(await page.locator('[data-testid="group"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual([
+      'Product team',
+      'Support desk',
+    ]);
     const expected: Record<string, string> = { maria: 'available', sam: 'away', priya: 'busy', omar: 'available', jonas: 'dnd', lena: 'offline' };
     for (const [id, availability] of Object.entries(expected)) {
       await page.locator(`[data-testid="contact"][data-uri="${uri(id)}"][data-availability="${availability}"]`).waitFor({ timeout: 5000 });
@@ -52,7 +55,9 @@ describe('Presence Desk on the demo lab, in Chromium', () => {
   it('changes own status and a colleague sees it', async () => {
     await page.fill('[data-testid="own-note"]', 'Planning the release');
     await page.selectOption('[data-testid="own-status"]', 'busy');
-    const seen = await created.lab!.bots.get('maria')!.waitForPresence(uri('alex'), (p) => p.availability === 'busy' && p.note === 'Planning the release', 5000);
+    const seen = await created
+      .lab!.bots.get('maria')!
+      .waitForPresence(uri('alex'), (p) => p.availability === 'busy' && p.note === 'Planning the release', 5000);
     expect(seen.availability).toBe('busy');
   });
 
@@ -122,7 +127,11 @@ describe('Presence Desk on the demo lab, in Chromium', () => {
     await number.click();
     await expect.poll(() => webDialer.calls.length, { timeout: 5000 }).toBe(before + 1);
     expect(webDialer.calls.at(-1)?.destination).toBe('9011442079460103');
-    const links = await page.locator('[data-testid="message"][data-direction="out"]').last().locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const links = await page
+      .locator('[data-testid="message"][data-direction="out"]')
+      .last()
+      .locator('a')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     expect(links).toEqual(['https://example.com']);
   });
 
@@ -141,7 +150,10 @@ describe('Presence Desk on the demo lab, in Chromium', () => {
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     });
     try {
-      const refused = await created.lab!.bots.get('omar')!.account.sendMessage(uri('alex'), 'Only if you keep it').catch((e: Error) => e);
+      const refused = await created
+        .lab!.bots.get('omar')!
+        .account.sendMessage(uri('alex'), 'Only if you keep it')
+        .catch((e: Error) => e);
       expect(refused).toBeInstanceOf(Error);
       expect((refused as Error).message).toContain(`500 ${NOT_STORED_REASON}`);
       const banner = page.locator('[data-testid="history-failing"]');
@@ -158,7 +170,11 @@ describe('Presence Desk on the demo lab, in Chromium', () => {
 
   it('edits groups and contacts on the server from the list, with undo and the server’s words on failure', async () => {
     const cups = created.lab!.cups;
-    const stored = (name: string) => cups.contactList('alex').find((g) => g.name === name)?.contacts.map((c) => `${c.personaId}:${c.nickname}`);
+    const stored = (name: string) =>
+      cups
+        .contactList('alex')
+        .find((g) => g.name === name)
+        ?.contacts.map((c) => `${c.personaId}:${c.nickname}`);
     const group = (name: string) => page.locator(`[data-testid="group"][data-name="${name}"]`);
     const row = (g: string, id: string) => group(g).locator('li', { has: page.locator(`[data-uri="${uri(id)}"]`) });
     const dialog = async (value: string, second?: string) => {
@@ -190,7 +206,9 @@ describe('Presence Desk on the demo lab, in Chromium', () => {
     await page.click('[data-testid="menu-move"][data-to="Project X"]');
     await row('Project X', 'omar').waitFor();
     // A move is an add to the new group and then a delete from the old one: wait for both.
-    await expect.poll(() => [stored('Project X'), stored('Support desk')?.includes('omar:Omar Haddad')]).toEqual([['maria:Maria X', 'omar:Omar Haddad'], false]);
+    await expect
+      .poll(() => [stored('Project X'), stored('Support desk')?.includes('omar:Omar Haddad')])
+      .toEqual([['maria:Maria X', 'omar:Omar Haddad'], false]);
 
     await row('Project X', 'maria').hover();
     await row('Project X', 'maria').locator('[data-testid="contact-more"]').click();

@@ -36,19 +36,29 @@ describe('Diagnostics', () => {
   it('shows the sign-in: the SIP REGISTER exchange and the CUPS login, with arrows and protocols', async () => {
     await page.click('[data-testid="open-diagnostics"]');
     await page.locator('[data-testid="diagnostics"]').waitFor();
-    await entry(/^.*REGISTER sip:/).first().waitFor();
-    await entry(/login$/).first().waitFor();
+    await entry(/^.*REGISTER sip:/)
+      .first()
+      .waitFor();
+    await entry(/login$/)
+      .first()
+      .waitFor();
     const login = entry(/login$/).first();
     expect(await login.getAttribute('data-protocol')).toBe('soap');
     expect(await login.getAttribute('data-direction')).toBe('out');
     expect(await login.locator('.diag-arrow').textContent()).toBe('→');
-    await entry(/401 Unauthorized \(REGISTER\)/).first().waitFor();
-    await entry(/200 OK \(REGISTER\)/).first().waitFor();
+    await entry(/401 Unauthorized \(REGISTER\)/)
+      .first()
+      .waitFor();
+    await entry(/200 OK \(REGISTER\)/)
+      .first()
+      .waitFor();
   });
 
   it('shows a whole message on click, with the password and digest response masked', async () => {
     const password = created.lab!.demoUser.password;
-    await entry(/login$/).first().click();
+    await entry(/login$/)
+      .first()
+      .click();
     const login = page.locator('[data-testid="diag-message"]');
     await expect.poll(() => login.textContent()).toContain('<password>********</password>');
     expect(await login.textContent()).toContain('<username>alex</username>');
@@ -57,9 +67,15 @@ describe('Diagnostics', () => {
     // The REGISTER that answers the challenge carries Authorization: its response is masked.
     await page.fill('[data-testid="diag-text"]', 'Authorization:');
     await page.selectOption('[data-testid="diag-protocol"]', 'sip');
-    await entry(/REGISTER sip:/).first().waitFor();
-    await expect.poll(() => page.locator('[data-testid="diag-entry"]').evaluateAll((els) => els.every((e) => e.getAttribute('data-protocol') === 'sip'))).toBe(true);
-    await entry(/REGISTER sip:/).first().click();
+    await entry(/REGISTER sip:/)
+      .first()
+      .waitFor();
+    await expect
+      .poll(() => page.locator('[data-testid="diag-entry"]').evaluateAll((els) => els.every((e) => e.getAttribute('data-protocol') === 'sip')))
+      .toBe(true);
+    await entry(/REGISTER sip:/)
+      .first()
+      .click();
     await expect.poll(() => page.locator('[data-testid="diag-message"]').textContent()).toMatch(/Authorization: Digest [^\n]*response="\*{8}"/);
   });
 
@@ -69,7 +85,8 @@ describe('Diagnostics', () => {
     expect(callId.length).toBeGreaterThan(4);
     await page.fill('[data-testid="diag-text"]', '');
     // The request, the challenge, the answer with credentials and the 200: one dialog, nothing else.
-    const rows = () => page.locator('[data-testid="diag-entry"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-call-id'), e.getAttribute('data-summary')]));
+    const rows = () =>
+      page.locator('[data-testid="diag-entry"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-call-id'), e.getAttribute('data-summary')]));
     await expect.poll(async () => (await rows()).length).toBeGreaterThanOrEqual(4);
     await expect.poll(async () => (await rows()).every(([id, summary]) => id === callId && /REGISTER/.test(summary ?? ''))).toBe(true);
     await page.fill('[data-testid="diag-callid"]', '');
@@ -83,8 +100,12 @@ describe('Diagnostics', () => {
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="message"][data-direction="out"][data-state="sent"]').waitFor();
     await page.click('[data-testid="open-diagnostics"]');
-    await entry(/^.*MESSAGE sip:maria@/).first().waitFor();
-    await entry(/200 OK \(MESSAGE\)/).first().waitFor();
+    await entry(/^.*MESSAGE sip:maria@/)
+      .first()
+      .waitFor();
+    await entry(/200 OK \(MESSAGE\)/)
+      .first()
+      .waitFor();
     // Under a text filter too: only the core can search message text, and the view asks it again.
     await page.fill('[data-testid="diag-text"]', 'ping-from-omar');
     await page.locator('[data-testid="diag-list"][data-count="0"]').waitFor();
@@ -141,7 +162,11 @@ describe('IM history', () => {
   });
 
   it('puts each IM conversation once on the server’s recent list', async () => {
-    const recent = () => created.lab!.cups.state('alex').recent.filter((r) => r.type === 1).map((r) => r.data.what);
+    const recent = () =>
+      created
+        .lab!.cups.state('alex')
+        .recent.filter((r) => r.type === 1)
+        .map((r) => r.data.what);
     await expect.poll(recent).toEqual(expect.arrayContaining([uri('maria'), uri('sam')]));
     expect(recent().filter((w) => w === uri('sam'))).toHaveLength(1);
     expect(recent().filter((w) => w === uri('maria'))).toHaveLength(1);

@@ -63,7 +63,11 @@ async function assertInert(scope: string): Promise<void> {
 }
 
 async function assertFits(locator: ReturnType<Page['locator']>): Promise<void> {
-  const { width, right, viewport } = await locator.evaluate((el) => ({ width: el.scrollWidth, right: el.getBoundingClientRect().right, viewport: window.innerWidth }));
+  const { width, right, viewport } = await locator.evaluate((el) => ({
+    width: el.scrollWidth,
+    right: el.getBoundingClientRect().right,
+    viewport: window.innerWidth,
+  }));
   expect(right).toBeLessThanOrEqual(viewport);
   expect(width).toBeLessThanOrEqual(viewport);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
@@ -76,7 +80,9 @@ describe('hostile IMs from a colleague', () => {
     const conversation = `[data-testid="conversation"][data-peer="${uri('sam')}"]`;
     for (const text of HOSTILE_IMS) await sam.sendMessage(uri('alex'), text);
     await expect.poll(() => page.locator(`${conversation} [data-testid="message"][data-direction="in"]`).count(), { timeout: 10_000 }).toBe(HOSTILE_IMS.length);
-    expect(await page.locator(`${conversation} [data-testid="message"][data-direction="in"] [data-testid="message-text"]`).allTextContents()).toEqual(HOSTILE_IMS);
+    expect(await page.locator(`${conversation} [data-testid="message"][data-direction="in"] [data-testid="message-text"]`).allTextContents()).toEqual(
+      HOSTILE_IMS,
+    );
     await assertInert('.messages');
   });
 
@@ -128,9 +134,15 @@ describe('hostile nicknames on the server’s contact list', () => {
   });
 
   it('keep the buddy list readable: isolated bidi, long names cut, nothing outside the window', async () => {
-    expect(await contact('sam').locator('.contact-name').evaluate((el) => getComputedStyle(el).unicodeBidi)).toMatch(/isolate|plaintext/);
+    expect(
+      await contact('sam')
+        .locator('.contact-name')
+        .evaluate((el) => getComputedStyle(el).unicodeBidi),
+    ).toMatch(/isolate|plaintext/);
     const sidebar = await page.locator('.sidebar').evaluate((el) => el.getBoundingClientRect().right);
-    const longName = await contact('jonas').locator('.contact-name').evaluate((el) => el.getBoundingClientRect().right);
+    const longName = await contact('jonas')
+      .locator('.contact-name')
+      .evaluate((el) => el.getBoundingClientRect().right);
     expect(longName).toBeLessThanOrEqual(sidebar + 1);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   });

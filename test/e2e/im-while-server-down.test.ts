@@ -26,7 +26,8 @@ beforeAll(async () => {
 afterAll(() => desk?.close());
 
 const uri = (id: string) => `sip:${id}@${created.lab!.domain}`;
-const outgoing = (text: string) => page.locator('[data-testid="message"][data-direction="out"]', { has: page.locator('[data-testid="message-text"]', { hasText: text }) });
+const outgoing = (text: string) =>
+  page.locator('[data-testid="message"][data-direction="out"]', { has: page.locator('[data-testid="message-text"]', { hasText: text }) });
 
 describe('a message sent while the SIP server is down', () => {
   it('shows queued while reconnecting, then sent after recovery, and the reply arrives', async () => {

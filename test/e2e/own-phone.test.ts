@@ -90,7 +90,9 @@ describe('own phone through the CTI gateway', () => {
     const ongoing = lab.phoneSwitch.placeCall('1000', '5550199');
     await call('talking').filter({ hasText: 'On a call with 5550199' }).waitFor();
     lab.cti.dropConnections();
-    await page.locator('[data-testid="phone-unknown"]', { hasText: /Phone state unknown: The CTI gateway 127\.0\.0\.1:\d+ (closed|reset) the connection/ }).waitFor();
+    await page
+      .locator('[data-testid="phone-unknown"]', { hasText: /Phone state unknown: The CTI gateway 127\.0\.0\.1:\d+ (closed|reset) the connection/ })
+      .waitFor();
     expect(await page.locator('[data-testid="phone-call"]').count()).toBe(0);
     // Back: the call still in progress is read from the gateway's snapshot.
     await call('talking').waitFor();

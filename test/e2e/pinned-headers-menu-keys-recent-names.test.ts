@@ -49,7 +49,8 @@ const scrollTo = (top: number) => scroller().evaluate((el, t) => void (el.scroll
 const view = async () => (await scroller().boundingBox())!;
 const box = async (locator: ReturnType<Page['locator']>) => (await locator.boundingBox())!;
 /** The group header drawn at this point of the page, if any: what the user sees and clicks there. */
-const headerAt = (x: number, y: number) => page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.closest('[data-testid="group-header"]')?.getAttribute('aria-label') ?? null, [x, y]);
+const headerAt = (x: number, y: number) =>
+  page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.closest('[data-testid="group-header"]')?.getAttribute('aria-label') ?? null, [x, y]);
 const focusedText = () => page.evaluate(() => document.activeElement?.textContent ?? null);
 
 describe('pinned group headers', () => {
@@ -115,7 +116,14 @@ describe('pinned group headers', () => {
     await page.locator(`[data-testid="conversation"][data-peer="${uri(sales[22].id)}"]`).waitFor();
     await scroller().focus();
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowUp');
-    const active = () => scroller().evaluate((el) => document.getElementById(el.getAttribute('aria-activedescendant') ?? '')?.querySelector('[data-uri]')?.getAttribute('data-uri') ?? null);
+    const active = () =>
+      scroller().evaluate(
+        (el) =>
+          document
+            .getElementById(el.getAttribute('aria-activedescendant') ?? '')
+            ?.querySelector('[data-uri]')
+            ?.getAttribute('data-uri') ?? null,
+      );
     await expect.poll(active).toBe(uri(sales[18].id));
     const list = await view();
     const pinned = await box(header('Sales'));
@@ -124,7 +132,11 @@ describe('pinned group headers', () => {
   });
 
   it('takes a contact dropped on the pinned header into that group', async () => {
-    const stored = (name: string) => created.lab!.cups.contactList('alex').find((g) => g.name === name)?.contacts.map((c) => c.personaId);
+    const stored = (name: string) =>
+      created
+        .lab!.cups.contactList('alex')
+        .find((g) => g.name === name)
+        ?.contacts.map((c) => c.personaId);
     const moved = people('Operations')[0];
     await scrollTo(startOf('Operations') - 200);
     await contact(moved.id).waitFor();
@@ -134,7 +146,9 @@ describe('pinned group headers', () => {
     // A move is an add to the new group and then a delete from the old one: wait for both.
     await expect.poll(() => [stored('Sales')?.includes(moved.id), stored('Operations')?.includes(moved.id)], { timeout: 5000 }).toEqual([true, false]);
     // The pinned header counts the newcomer (whose row is up in the group, out of view).
-    await header('Sales').locator('[data-testid="group-count"]', { hasText: `0/${people('Sales').length + 1}` }).waitFor();
+    await header('Sales')
+      .locator('[data-testid="group-count"]', { hasText: `0/${people('Sales').length + 1}` })
+      .waitFor();
   });
 });
 
@@ -148,7 +162,14 @@ describe('the contact menu from the keyboard', () => {
     const menu = page.locator(`[data-testid="contact-menu"][role="menu"][aria-label="Actions for Maria Chen"]`);
     await menu.locator('[data-testid="menu-call"][data-label="mobile"]').waitFor();
     const moves = ['Support desk', ...LAB_EXTRA_GROUPS].map((g) => `Move to ${g}`);
-    expect(await menu.locator('[role="menuitem"]').allTextContents()).toEqual(['Contact card…', 'Call work +1 408 555 0101', 'Call mobile +1 650 555 0111', 'Rename…', ...moves, 'Remove']);
+    expect(await menu.locator('[role="menuitem"]').allTextContents()).toEqual([
+      'Contact card…',
+      'Call work +1 408 555 0101',
+      'Call mobile +1 650 555 0111',
+      'Rename…',
+      ...moves,
+      'Remove',
+    ]);
     await expect.poll(focusedText).toBe('Contact card…');
 
     const expectAfter = async (key: string, text: string) => {
@@ -180,7 +201,12 @@ describe('the contact menu from the keyboard', () => {
     await page.keyboard.press('Escape');
     await page.locator('[data-testid="contact-menu"]').waitFor({ state: 'detached' });
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('buddy-scroll');
-    const active = await scroller().evaluate((el) => document.getElementById(el.getAttribute('aria-activedescendant') ?? '')?.querySelector('[data-uri]')?.getAttribute('data-uri'));
+    const active = await scroller().evaluate((el) =>
+      document
+        .getElementById(el.getAttribute('aria-activedescendant') ?? '')
+        ?.querySelector('[data-uri]')
+        ?.getAttribute('data-uri'),
+    );
     expect(active).toBe(uri('maria'));
   });
 
@@ -219,12 +245,18 @@ describe('Recent names the contact list’s people', () => {
     await created.session.handlers['contacts:rename']('Product team', uri('sam'), 'Sammy');
     await contact('sam').locator('.contact-name', { hasText: 'Sammy' }).waitFor();
     await lab.bots.get('sam')!.account.sendMessage(uri('alex'), 'Lunch at noon?');
-    const ims = () => lab.cups.state('alex').recent.filter((r) => r.type === 1).map((r) => r.data.what);
+    const ims = () =>
+      lab.cups
+        .state('alex')
+        .recent.filter((r) => r.type === 1)
+        .map((r) => r.data.what);
     await expect.poll(ims).toContain(uri('sam'));
     // Other clients write the server's list too, in their own spelling of an address.
     const now = new Date().toISOString();
     const omar = `omar@${lab.domain.toUpperCase()}`;
-    lab.cups.state('alex').recent.unshift({ timestamp: now, type: 1, data: { what: omar } }, { timestamp: now, type: 1, data: { what: 'sip:visitor@elsewhere.example' } });
+    lab.cups
+      .state('alex')
+      .recent.unshift({ timestamp: now, type: 1, data: { what: omar } }, { timestamp: now, type: 1, data: { what: 'sip:visitor@elsewhere.example' } });
 
     await page.click('[data-testid="tab-recent"]');
     const entry = (address: string) => page.locator('[data-testid="recent-entry"][data-kind="im"]', { has: page.locator(`[title="${address}"]`) });

@@ -162,7 +162,11 @@ describe('Settings → Connection, SIP', () => {
   it('refuses what could not work, in words, and keeps what was saved', async () => {
     await page.fill('[data-testid="presence-list-uri"]', 'alex-list');
     await page.click('[data-testid="presence-list-save"]');
-    await page.locator('[data-testid="sip-error"][role="alert"]', { hasText: '"alex-list" is not a list address: write a SIP address such as sip:alex-list@example.com.' }).waitFor();
+    await page
+      .locator('[data-testid="sip-error"][role="alert"]', {
+        hasText: '"alex-list" is not a list address: write a SIP address such as sip:alex-list@example.com.',
+      })
+      .waitFor();
     expect((await sipSaved()).presenceList).toBe(`sip:alex-list@${created.lab!.domain}`);
 
     await page.fill('[data-testid="sip-certificate-pem"]', 'MIIB this is not a certificate');

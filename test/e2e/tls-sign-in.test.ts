@@ -81,13 +81,20 @@ describe('signing in over HTTPS with a self-signed certificate', () => {
     await page.click('[data-testid="dial-call"]');
     const result = page.locator('[data-testid="dial-result"][data-ok="false"]');
     await result.waitFor();
-    expect(await result.textContent()).toBe(`The call was not placed: The certificate of ${hostPort} is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT).`);
+    expect(await result.textContent()).toBe(
+      `The call was not placed: The certificate of ${hostPort} is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT).`,
+    );
     await expect(page.locator('.dial-box [data-testid="cert-fingerprint"]').textContent()).resolves.toBe(lab.webDialer.certificateFingerprint);
     expect(lab.webDialer.calls).toEqual([]);
     await page.click(`.dial-box [data-testid="cert-trust"]:has-text("Trust this certificate for ${hostPort}")`);
     await page.locator('[data-testid="dial-result"][data-ok="true"]').waitFor();
     expect(lab.webDialer.calls.map((c) => [c.user, c.destination])).toEqual([[lab.demoUser.id, '916505550199']]);
-    expect(settings.get().trustedCertificates.map((c) => c.hostPort).sort()).toEqual([`127.0.0.1:${lab.cups.port}`, hostPort].sort());
+    expect(
+      settings
+        .get()
+        .trustedCertificates.map((c) => c.hostPort)
+        .sort(),
+    ).toEqual([`127.0.0.1:${lab.cups.port}`, hostPort].sort());
   });
 
   it('refuses the server once its certificate changed, saying so', async () => {

@@ -106,10 +106,20 @@ describe('fuzz: CTI gateway messages', () => {
     const seen: PhoneState[] = [];
     link.on('state', (s) => seen.push(s));
     try {
-      const lost = waitForEvent<PhoneState>((cb) => link.on('state', cb), (s) => /not CSTA/.test(s.error ?? ''), 'the broken framing', 15_000);
+      const lost = waitForEvent<PhoneState>(
+        (cb) => link.on('state', cb),
+        (s) => /not CSTA/.test(s.error ?? ''),
+        'the broken framing',
+        15_000,
+      );
       link.start();
       await lost;
-      await waitForEvent<PhoneState>((cb) => link.on('state', cb), (s) => s.link === 'monitoring', 'monitoring again', 15_000);
+      await waitForEvent<PhoneState>(
+        (cb) => link.on('state', cb),
+        (s) => s.link === 'monitoring',
+        'monitoring again',
+        15_000,
+      );
       expect(connections).toBe(2);
       for (const state of seen) for (const call of state.calls) expect(STATES.has(call.state)).toBe(true);
       expect(log.some((l) => /cti: message 9999 refused: The CSTA message/.test(l))).toBe(true);

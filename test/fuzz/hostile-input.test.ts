@@ -27,14 +27,20 @@ const SEED = 0x5eed_2026;
 
 /** Errors that mean a bug in our code (or a parser), never a refusal of bad input. */
 function isBug(error: unknown): boolean {
-  return !(error instanceof Error) || error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError;
+  return (
+    !(error instanceof Error) || error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError
+  );
 }
 
 /** Recomputes Content-Length so a mutated message still frames (half the time), to reach the parser. */
 function reframe(message: string): string {
   const split = message.indexOf('\r\n\r\n');
   if (split < 0) return message;
-  const head = message.slice(0, split).replace(/^(Content-Length|l)[ \t]*:.*$/gim, '').replace(/(\r\n)+/g, '\r\n').replace(/\r\n$/, '');
+  const head = message
+    .slice(0, split)
+    .replace(/^(Content-Length|l)[ \t]*:.*$/gim, '')
+    .replace(/(\r\n)+/g, '\r\n')
+    .replace(/\r\n$/, '');
   const body = message.slice(split + 4);
   return `${head}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
@@ -55,7 +61,7 @@ describe('fuzz: parsers', () => {
       const bytes = Buffer.from(input, 'utf8');
       const out: string[] = [];
       try {
-        for (let at = 0; at < bytes.length; ) {
+        for (let at = 0; at < bytes.length;) {
           const size = 1 + Math.floor(random() * 700);
           out.push(...framer.push(bytes.subarray(at, at + size)));
           at += size;
@@ -221,7 +227,19 @@ describe('fuzz: a hostile peer on a live transport', () => {
     });
     try {
       const sentinel = (n: number) =>
-        ['MESSAGE sip:alex@127.0.0.1;transport=tcp SIP/2.0', `Via: SIP/2.0/TCP 127.0.0.1:${port};branch=z9hG4bK-sentinel-${n}`, 'From: <sip:peer@lab.test>;tag=p', 'To: <sip:alex@lab.test>', `Call-ID: sentinel-${n}`, 'CSeq: 1 MESSAGE', 'Max-Forwards: 70', 'Content-Type: text/plain', 'Content-Length: 2', '', 'ok'].join('\r\n');
+        [
+          'MESSAGE sip:alex@127.0.0.1;transport=tcp SIP/2.0',
+          `Via: SIP/2.0/TCP 127.0.0.1:${port};branch=z9hG4bK-sentinel-${n}`,
+          'From: <sip:peer@lab.test>;tag=p',
+          'To: <sip:alex@lab.test>',
+          `Call-ID: sentinel-${n}`,
+          'CSeq: 1 MESSAGE',
+          'Max-Forwards: 70',
+          'Content-Type: text/plain',
+          'Content-Length: 2',
+          '',
+          'ok',
+        ].join('\r\n');
       let sentinelsDelivered = 0;
       let closedByUs = 0;
       for (let batch = 0; batch < 100; batch += 1) {
@@ -229,11 +247,16 @@ describe('fuzz: a hostile peer on a live transport', () => {
         if (batch === 0) await ua.start();
         else await ua.reconnect();
         const peer = await peerReady;
-        const closed = waitForEvent<TransportState>((cb) => {
-          const listener = (s: TransportState) => cb(s);
-          ua.transport.stateChange.addListener(listener);
-          return () => ua.transport.stateChange.removeListener(listener);
-        }, (s) => s === TransportState.Disconnected, `transport closed after batch ${batch}`, 10_000);
+        const closed = waitForEvent<TransportState>(
+          (cb) => {
+            const listener = (s: TransportState) => cb(s);
+            ua.transport.stateChange.addListener(listener);
+            return () => ua.transport.stateChange.removeListener(listener);
+          },
+          (s) => s === TransportState.Disconnected,
+          `transport closed after batch ${batch}`,
+          10_000,
+        );
         const before = log.filter((l) => l.includes('sent unreadable data')).length;
         const stream = Array.from({ length: 20 }, () => {
           const m = mutate(SIP_MESSAGES[Math.floor(random() * SIP_MESSAGES.length)], random);
@@ -247,7 +270,10 @@ describe('fuzz: a hostile peer on a live transport', () => {
         if (log.filter((l) => l.includes('sent unreadable data')).length > before) closedByUs += 1;
       }
       // Each framing refusal said why; sip.js said why for each message it dropped.
-      for (const line of log.filter((l) => l.includes('sent unreadable data'))) expect(line).toMatch(/\((SIP message over a stream without Content-Length|SIP body of \d+ bytes is too large|SIP header section too large|two different Content-Length headers \(\d+(?: and \d+)+\)|Content-Length ".*" is not a number of bytes)\); closing the connection/);
+      for (const line of log.filter((l) => l.includes('sent unreadable data')))
+        expect(line).toMatch(
+          /\((SIP message over a stream without Content-Length|SIP body of \d+ bytes is too large|SIP header section too large|two different Content-Length headers \(\d+(?: and \d+)+\)|Content-Length ".*" is not a number of bytes)\); closing the connection/,
+        );
       expect(closedByUs).toBeGreaterThan(0);
       expect(log.some((l) => /sip\.js (warn|error)/.test(l))).toBe(true);
       expect(sentinelsDelivered).toBeGreaterThan(10);
@@ -259,10 +285,15 @@ describe('fuzz: a hostile peer on a live transport', () => {
       const peerReady = nextPeer();
       await ua.reconnect();
       const peer = await peerReady;
-      const got = waitForEvent<string>((cb) => {
-        const id = setInterval(() => delivered.includes('sentinel-final') && cb('sentinel-final'), 5);
-        return () => clearInterval(id);
-      }, () => true, 'final message', 5000);
+      const got = waitForEvent<string>(
+        (cb) => {
+          const id = setInterval(() => delivered.includes('sentinel-final') && cb('sentinel-final'), 5);
+          return () => clearInterval(id);
+        },
+        () => true,
+        'final message',
+        5000,
+      );
       peer.write(sentinel(-1).replace(/sentinel--1/g, 'sentinel-final'));
       expect(await got).toBe('sentinel-final');
       peer.destroy();

@@ -34,8 +34,44 @@ function valueOrTyped(fn: () => unknown, ...allowed: Array<new (...args: never[]
 const xmlish = fc
   .array(
     fc.oneof(
-      fc.constantFrom('<', '>', '/', '&', ';', '"', "'", '=', ' ', '\r\n', '<?xml version="1.0"?>', '<![CDATA[', ']]>', '<!--', '-->', '&#x', '&#', '&amp;', '&lt;', 'xmlns:r="urn:ietf:params:xml:ns:pidf:rpid"'),
-      fc.constantFrom('presence', 'tuple', 'status', 'basic', 'open', 'note', 'r:activities', 'r:busy', 'list', 'resource', 'instance', 'Envelope', 'Body', 'Fault'),
+      fc.constantFrom(
+        '<',
+        '>',
+        '/',
+        '&',
+        ';',
+        '"',
+        "'",
+        '=',
+        ' ',
+        '\r\n',
+        '<?xml version="1.0"?>',
+        '<![CDATA[',
+        ']]>',
+        '<!--',
+        '-->',
+        '&#x',
+        '&#',
+        '&amp;',
+        '&lt;',
+        'xmlns:r="urn:ietf:params:xml:ns:pidf:rpid"',
+      ),
+      fc.constantFrom(
+        'presence',
+        'tuple',
+        'status',
+        'basic',
+        'open',
+        'note',
+        'r:activities',
+        'r:busy',
+        'list',
+        'resource',
+        'instance',
+        'Envelope',
+        'Body',
+        'Fault',
+      ),
       fc.string({ maxLength: 6 }),
     ),
     { maxLength: 40 },
@@ -53,16 +89,38 @@ const mutated = (seeds: string[]) =>
 const PIDF_SEEDS = [buildPidf('sip:a@x', { availability: 'busy', note: 'n & <m>' }, 't1', 'Presence Desk', { model: 'm' }), pidf('zoe', 'away', 'lunch')];
 const RLMI_SEED = `<list xmlns="urn:ietf:params:xml:ns:rlmi" uri="sip:l@x" version="1" fullState="true"><resource uri="sip:a@x"><name>A</name><instance id="i" state="active" cid="c@x"/></resource></list>`;
 const SOAP_SEED = `<?xml version="1.0"?><e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body><get-contact-list-resp><group name="G" index="1"><persona-id nickname="N" display-on-phone="true">p</persona-id></group></get-contact-list-resp></e:Body></e:Envelope>`;
-const SIP_SEED = ['NOTIFY sip:a@x SIP/2.0', 'Via: SIP/2.0/TCP h;branch=z9hG4bK1', 'To: <sip:a@x>;tag=1', 'From: <sip:l@x>;tag=2', 'Call-ID: c', 'CSeq: 2 NOTIFY', 'Max-Forwards: 70', 'Content-Length: 2', '', 'ok'].join('\r\n');
+const SIP_SEED = [
+  'NOTIFY sip:a@x SIP/2.0',
+  'Via: SIP/2.0/TCP h;branch=z9hG4bK1',
+  'To: <sip:a@x>;tag=1',
+  'From: <sip:l@x>;tag=2',
+  'Call-ID: c',
+  'CSeq: 2 NOTIFY',
+  'Max-Forwards: 70',
+  'Content-Length: 2',
+  '',
+  'ok',
+].join('\r\n');
 
 describe('any input → a value or the reader’s typed error', () => {
   it('parseXml: XmlError only', () => {
-    fc.assert(fc.property(fc.oneof(xmlish, fc.string(), mutated([...PIDF_SEEDS, RLMI_SEED, SOAP_SEED])), (s) => valueOrTyped(() => parseXml(s), XmlError)), RUNS);
-    fc.assert(fc.property(fc.oneof(xmlish, mutated(PIDF_SEEDS)), (s) => valueOrTyped(() => parseXml(s, { namespaces: true, requireWellFormed: true }), XmlError)), RUNS);
+    fc.assert(
+      fc.property(fc.oneof(xmlish, fc.string(), mutated([...PIDF_SEEDS, RLMI_SEED, SOAP_SEED])), (s) => valueOrTyped(() => parseXml(s), XmlError)),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(fc.oneof(xmlish, mutated(PIDF_SEEDS)), (s) => valueOrTyped(() => parseXml(s, { namespaces: true, requireWellFormed: true }), XmlError)),
+      RUNS,
+    );
   });
 
   it('decodeXmlBytes: XmlError only, whatever the bytes and the charset', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), fc.option(fc.constantFrom('utf-8', 'iso-8859-1', 'utf-16', 'x-nope', '', '"latin1"')), (bytes, charset) => valueOrTyped(() => decodeXmlBytes(bytes, charset ?? undefined), XmlError)), RUNS);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.option(fc.constantFrom('utf-8', 'iso-8859-1', 'utf-16', 'x-nope', '', '"latin1"')), (bytes, charset) =>
+        valueOrTyped(() => decodeXmlBytes(bytes, charset ?? undefined), XmlError),
+      ),
+      RUNS,
+    );
   });
 
   it('parsePidf: XmlError (PidfError) only; what it reads composes', () => {
@@ -78,7 +136,10 @@ describe('any input → a value or the reader’s typed error', () => {
   });
 
   it('parseRlmi: RlmiError or XmlError only', () => {
-    fc.assert(fc.property(fc.oneof(xmlish, mutated([RLMI_SEED])), (s) => valueOrTyped(() => parseRlmi(s), RlmiError, XmlError)), RUNS);
+    fc.assert(
+      fc.property(fc.oneof(xmlish, mutated([RLMI_SEED])), (s) => valueOrTyped(() => parseRlmi(s), RlmiError, XmlError)),
+      RUNS,
+    );
   });
 
   it('EventListState.apply: EventListError only, and a refused body changes nothing', () => {
@@ -101,20 +162,27 @@ describe('any input → a value or the reader’s typed error', () => {
 
   it('readSoapResponse and the CUPS readers: CupsError only', () => {
     fc.assert(
-      fc.property(fc.oneof(mutated([SOAP_SEED]), xmlish), fc.constantFrom(200, 500), fc.option(fc.constantFrom('text/xml; charset=iso-8859-1', 'application/soap+xml', 'text/html')), (s, status, type) =>
-        valueOrTyped(() => {
-          const tree = readSoapResponse({ status, body: Buffer.from(s), ...(type ? { contentType: type } : {}) }, 'get-contact-list', 'cups.test:80');
-          readContactList(find(tree, 'get-contact-list-resp'));
-          readAllConfig(tree);
-          readLogin(tree);
-        }, CupsError),
+      fc.property(
+        fc.oneof(mutated([SOAP_SEED]), xmlish),
+        fc.constantFrom(200, 500),
+        fc.option(fc.constantFrom('text/xml; charset=iso-8859-1', 'application/soap+xml', 'text/html')),
+        (s, status, type) =>
+          valueOrTyped(() => {
+            const tree = readSoapResponse({ status, body: Buffer.from(s), ...(type ? { contentType: type } : {}) }, 'get-contact-list', 'cups.test:80');
+            readContactList(find(tree, 'get-contact-list-resp'));
+            readAllConfig(tree);
+            readLogin(tree);
+          }, CupsError),
       ),
       RUNS,
     );
   });
 
   it('checkSipMessage: SipMessageError only; the stream framer: FramingError only', () => {
-    fc.assert(fc.property(fc.oneof(mutated([SIP_SEED]), fc.string()), (s) => valueOrTyped(() => checkSipMessage(s, Buffer.byteLength(s)), SipMessageError)), RUNS);
+    fc.assert(
+      fc.property(fc.oneof(mutated([SIP_SEED]), fc.string()), (s) => valueOrTyped(() => checkSipMessage(s, Buffer.byteLength(s)), SipMessageError)),
+      RUNS,
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(mutated([SIP_SEED]), fc.constant(SIP_SEED)), { maxLength: 4 }), fc.nat(64), (messages, cut) => {
         const bytes = Buffer.from(messages.join(''));
@@ -155,14 +223,20 @@ describe('round trips of what we build', () => {
   const attrArb = textArb.map((s) => s.trim());
   it('buildPidf → parsePidf gives back state, note, entity and tuple id', () => {
     fc.assert(
-      fc.property(fc.constantFrom<PublishedAvailability>('available', 'away', 'busy', 'dnd', 'on-the-phone'), textArb, attrArb, attrArb, (availability, note, user, id) => {
-        const entity = `sip:${user}@x`;
-        const parsed = parsePidf(buildPidf(entity, { availability, note }, `t${id}`));
-        expect(parsed.entity).toBe(entity);
-        expect(parsed.devices).toHaveLength(1);
-        expect(parsed.devices[0]).toMatchObject({ id: `t${id}`, availability, note: note.trim() === '' ? note.trim() : expect.any(String) });
-        expect(composePresence(parsed.devices).note.trim()).toBe(note.trim());
-      }),
+      fc.property(
+        fc.constantFrom<PublishedAvailability>('available', 'away', 'busy', 'dnd', 'on-the-phone'),
+        textArb,
+        attrArb,
+        attrArb,
+        (availability, note, user, id) => {
+          const entity = `sip:${user}@x`;
+          const parsed = parsePidf(buildPidf(entity, { availability, note }, `t${id}`));
+          expect(parsed.entity).toBe(entity);
+          expect(parsed.devices).toHaveLength(1);
+          expect(parsed.devices[0]).toMatchObject({ id: `t${id}`, availability, note: note.trim() === '' ? note.trim() : expect.any(String) });
+          expect(composePresence(parsed.devices).note.trim()).toBe(note.trim());
+        },
+      ),
       RUNS,
     );
   });
@@ -172,19 +246,28 @@ describe('round trips of what we build', () => {
       fc.property(textArb, fc.array(fc.record({ name: attrArb, value: textArb, isPublic: fc.boolean() }), { maxLength: 4 }), (key, props) => {
         const tree = parseXml(envelope(setUserConfigBody(props), key));
         expect(text(find(tree, 'session-key'))).toBe(key.trim());
-        const read = children(find(tree, 'set-user-config'), 'property').map((p) => ({ name: attr(p, 'name'), value: text(p), isPublic: attr(p, 'is-public') }));
+        const read = children(find(tree, 'set-user-config'), 'property').map((p) => ({
+          name: attr(p, 'name'),
+          value: text(p),
+          isPublic: attr(p, 'is-public'),
+        }));
         expect(read).toEqual(props.map((p) => ({ name: p.name, value: p.value.trim(), isPublic: String(p.isPublic) })));
       }),
       RUNS,
     );
     fc.assert(
-      fc.property(attrArb, textArb.filter((s) => s.trim() !== ''), attrArb, (group, personaId, nickname) => {
-        const tree = parseXml(envelope(addContactBody([{ group, personaId, nickname, index: 1, displayOnPhone: true }])));
-        const g = child(find(tree, 'add-contact'), 'group');
-        expect(attr(g, 'name')).toBe(group);
-        const p = child(g, 'persona-id');
-        expect([text(p), attr(p, 'nickname'), attr(p, 'display-on-phone')]).toEqual([personaId.trim(), nickname, 'true']);
-      }),
+      fc.property(
+        attrArb,
+        textArb.filter((s) => s.trim() !== ''),
+        attrArb,
+        (group, personaId, nickname) => {
+          const tree = parseXml(envelope(addContactBody([{ group, personaId, nickname, index: 1, displayOnPhone: true }])));
+          const g = child(find(tree, 'add-contact'), 'group');
+          expect(attr(g, 'name')).toBe(group);
+          const p = child(g, 'persona-id');
+          expect([text(p), attr(p, 'nickname'), attr(p, 'display-on-phone')]).toEqual([personaId.trim(), nickname, 'true']);
+        },
+      ),
       RUNS,
     );
   });

@@ -60,7 +60,12 @@ describe('Presence Desk core on the demo lab', () => {
       const snap = session.snapshot();
       expect(snap.groups.map((g) => g.name)).toEqual(['Product team', 'Support desk']);
       expect(snap.groups.flatMap((g) => g.contacts.map((c) => c.displayName))).toEqual([
-        'Maria Chen', 'Sam Okafor', 'Priya Natarajan', 'Omar Haddad', 'Jonas Berg', 'Lena Fischer',
+        'Maria Chen',
+        'Sam Okafor',
+        'Priya Natarajan',
+        'Omar Haddad',
+        'Jonas Berg',
+        'Lena Fischer',
       ]);
       expect((await presenceSettled(session, 'maria', (p) => p.availability === 'available')).note).toBe('Reviewing the roadmap');
       expect((await presenceSettled(session, 'sam', (p) => p.availability === 'away')).note).toBe('Back at 2 pm');
@@ -96,9 +101,21 @@ describe('Presence Desk core on the demo lab', () => {
       await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
       const maria = lab.bots.get('maria')!;
       const text = `Héllo <script>alert("x")</script> & ünïcödé 👋 ${'é'.repeat(900)}`;
-      const sent = waitFor<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.direction === 'out' && m.state === 'sent', 'sent state');
-      const reply = waitFor<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.direction === 'in', 'reply');
-      const composing = waitFor<ComposingUpdate>((cb) => session.on('im:composing', cb), (c) => c.active, 'composing indication');
+      const sent = waitFor<ChatMessage>(
+        (cb) => session.on('im:message', cb),
+        (m) => m.direction === 'out' && m.state === 'sent',
+        'sent state',
+      );
+      const reply = waitFor<ChatMessage>(
+        (cb) => session.on('im:message', cb),
+        (m) => m.direction === 'in',
+        'reply',
+      );
+      const composing = waitFor<ComposingUpdate>(
+        (cb) => session.on('im:composing', cb),
+        (c) => c.active,
+        'composing indication',
+      );
       await session.messaging.sendMessage(maria.uri, text);
       expect((await sent).text).toBe(text);
       const received = await maria.waitForMessage((m) => m.text === text, 3000);
@@ -117,7 +134,11 @@ describe('Presence Desk core on the demo lab', () => {
     const first = newSession('restart');
     await first.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
     const omar = lab.bots.get('omar')!;
-    const reply = waitFor<ChatMessage>((cb) => first.on('im:message', cb), (m) => m.direction === 'in', 'reply');
+    const reply = waitFor<ChatMessage>(
+      (cb) => first.on('im:message', cb),
+      (m) => m.direction === 'in',
+      'reply',
+    );
     await first.messaging.sendMessage(omar.uri, 'Remember this after a restart');
     await reply;
     await first.close();
@@ -126,7 +147,10 @@ describe('Presence Desk core on the demo lab', () => {
     try {
       await second.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
       const conversation = second.snapshot().conversations[omar.uri];
-      expect(conversation.map((m) => [m.direction, m.state])).toEqual([['out', 'sent'], ['in', 'received']]);
+      expect(conversation.map((m) => [m.direction, m.state])).toEqual([
+        ['out', 'sent'],
+        ['in', 'received'],
+      ]);
       expect(conversation[0].text).toBe('Remember this after a restart');
     } finally {
       await second.close();
@@ -175,7 +199,10 @@ describe('Presence Desk core on the demo lab', () => {
       const before = session.snapshot().groups;
       const seen: string[] = [];
       session.on('contacts:delta', (changes) => seen.push(changes.map((c) => c.kind).join(',')));
-      await expect(session.contacts.addContact('Product team', 'nobody-here')).rejects.toMatchObject({ code: 'soap-fault', message: 'Adding nobody-here failed: Contact does not exist in.' });
+      await expect(session.contacts.addContact('Product team', 'nobody-here')).rejects.toMatchObject({
+        code: 'soap-fault',
+        message: 'Adding nobody-here failed: Contact does not exist in.',
+      });
       expect(seen).toEqual(['contact-added', 'contact-removed']); // shown at once, then taken back, each as one delta
       expect(session.snapshot().groups).toEqual(before);
       lab.cups.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1 });

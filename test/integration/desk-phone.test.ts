@@ -57,7 +57,11 @@ describe('CTI link to the lab gateway', () => {
       phoneSwitch.farEndAnswers = true;
     });
     const out = phoneSwitch.placeCall('1000', '914085550101');
-    expect((await phoneState(link, (s) => s.calls[0]?.state === 'dialing' && s.calls[0].peer !== '', 'ringback')).calls[0]).toMatchObject({ id: out.id, peer: '914085550101', direction: 'out' });
+    expect((await phoneState(link, (s) => s.calls[0]?.state === 'dialing' && s.calls[0].peer !== '', 'ringback')).calls[0]).toMatchObject({
+      id: out.id,
+      peer: '914085550101',
+      direction: 'out',
+    });
     phoneSwitch.answer(out.id);
     await phoneState(link, (s) => s.calls[0]?.state === 'talking', 'talking');
     phoneSwitch.hold(out.id, '1000');
@@ -75,7 +79,9 @@ describe('CTI link to the lab gateway', () => {
     await phoneState(link, (s) => s.calls.length === 0, 'hung up through CTI');
 
     const summaries = trace.list({}).map((e) => `${e.direction} ${e.summary}`);
-    expect(summaries).toEqual(expect.arrayContaining(['out MonitorStart', 'in MonitorStartResponse', 'out SnapshotDevice', 'in EstablishedEvent', 'out ClearConnection']));
+    expect(summaries).toEqual(
+      expect.arrayContaining(['out MonitorStart', 'in MonitorStartResponse', 'out SnapshotDevice', 'in EstablishedEvent', 'out ClearConnection']),
+    );
   });
 
   it('answers, holds, takes back and clears calls through the gateway; a second answered call holds the first', async () => {
@@ -134,7 +140,12 @@ describe('CTI link to the lab gateway', () => {
   });
 
   it('moves to the next gateway when the first cannot be reached', async () => {
-    const link = open('1002', { gateways: [{ host: '127.0.0.1', port: await closedPort() }, { host: gateway.host, port: gateway.port }] });
+    const link = open('1002', {
+      gateways: [
+        { host: '127.0.0.1', port: await closedPort() },
+        { host: gateway.host, port: gateway.port },
+      ],
+    });
     const monitoring = await phoneState(link, (s) => s.link === 'monitoring', 'monitoring on the second gateway');
     expect(monitoring.gateway).toBe(`${gateway.host}:${gateway.port}`);
   });
@@ -167,9 +178,17 @@ describe('own phone on the demo lab', () => {
   });
 
   it('a call from the app makes the user "On the phone" for colleagues, with the note kept; hanging up restores the status', async () => {
-    const session = new DeskSession({ info: { host: 'browser', version: 'test' }, settings: new MemorySettingsStore(), historyDir: dir, log: (l) => log.push(l), ctiLink: FAST });
+    const session = new DeskSession({
+      info: { host: 'browser', version: 'test' },
+      settings: new MemorySettingsStore(),
+      historyDir: dir,
+      log: (l) => log.push(l),
+      ctiLink: FAST,
+    });
     const phone = (predicate: (s: PhoneState) => boolean, what: string) =>
-      predicate(session.snapshot().phone) ? Promise.resolve(session.snapshot().phone) : waitForEvent<PhoneState>((cb) => session.on('phone:state', cb), predicate, what);
+      predicate(session.snapshot().phone)
+        ? Promise.resolve(session.snapshot().phone)
+        : waitForEvent<PhoneState>((cb) => session.on('phone:state', cb), predicate, what);
     try {
       const monitoring = phone((s) => s.link === 'monitoring', 'monitoring');
       await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });

@@ -29,8 +29,14 @@ afterAll(async () => {
 
 describe('publishing across a reconnection', () => {
   it('publishes exactly once after the server restarts, with the status chosen while it was down', async () => {
-    const session = new DeskSession({ info: { host: 'browser', version: 'test' }, settings: new MemorySettingsStore(), historyDir: dir, log: (l) => log.push(l) });
-    const state = (predicate: (s: SessionState) => boolean, what: string, ms: number) => waitForEvent<SessionState>((cb) => session.on('session:state', cb), predicate, what, ms);
+    const session = new DeskSession({
+      info: { host: 'browser', version: 'test' },
+      settings: new MemorySettingsStore(),
+      historyDir: dir,
+      log: (l) => log.push(l),
+    });
+    const state = (predicate: (s: SessionState) => boolean, what: string, ms: number) =>
+      waitForEvent<SessionState>((cb) => session.on('session:state', cb), predicate, what, ms);
     try {
       await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
       const lost = state((s) => s.phase === 'reconnecting', 'reconnecting after the kill', 5000);
@@ -41,14 +47,24 @@ describe('publishing across a reconnection', () => {
       const sinceRestart: TraceSummary[] = [];
       session.on('diagnostics:entry', (entry) => sinceRestart.push(entry));
       const back = state((s) => s.phase === 'signed-in', 'signed in after the restart', 30_000);
-      const published = waitForEvent<TraceSummary>((cb) => session.on('diagnostics:entry', cb), (e) => e.direction === 'in' && e.method === 'PUBLISH' && (e.status ?? 0) >= 200 && (e.status ?? 0) < 300, 'a PUBLISH accepted', 30_000);
+      const published = waitForEvent<TraceSummary>(
+        (cb) => session.on('diagnostics:entry', cb),
+        (e) => e.direction === 'in' && e.method === 'PUBLISH' && (e.status ?? 0) >= 200 && (e.status ?? 0) < 300,
+        'a PUBLISH accepted',
+        30_000,
+      );
       await lab.kamailio.restart();
       await back;
       await published;
       // Both re-publishes of old were sent in the same turn as the registration: one IM round
       // trip later, a second PUBLISH would be in the trace.
       const maria = lab.bots.get('maria')!;
-      const sent = waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.text === 'after the restart' && m.state === 'sent', 'IM sent', 15_000);
+      const sent = waitForEvent<ChatMessage>(
+        (cb) => session.on('im:message', cb),
+        (m) => m.text === 'after the restart' && m.state === 'sent',
+        'IM sent',
+        15_000,
+      );
       await session.handlers['im:send'](maria.uri, 'after the restart');
       await sent;
       await maria.waitForMessage((m) => m.text === 'after the restart', 15_000);

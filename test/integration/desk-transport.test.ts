@@ -43,7 +43,12 @@ describe('SIP transport chosen from the configuration', () => {
       expect(log.join('\n')).toContain(`tls: session: registered sip:${lab.demoUser.id}@${lab.domain} via TLS 127.0.0.1:${lab.kamailio.tlsPort}`);
       expect(s.snapshot().session.presenceServer).toBe(`TLS 127.0.0.1:${lab.kamailio.tlsPort}`);
       const colleague = lab.colleagues.find((c) => lab.bots.has(c.id))!;
-      const reply = waitForEvent<ChatMessage>((cb) => s.on('im:message', cb), (m) => m.direction === 'in', 'a bot reply over TLS', 10_000);
+      const reply = waitForEvent<ChatMessage>(
+        (cb) => s.on('im:message', cb),
+        (m) => m.direction === 'in',
+        'a bot reply over TLS',
+        10_000,
+      );
       await s.handlers['im:send'](`sip:${colleague.id}@${lab.domain}`, 'hello over TLS');
       expect((await reply).peer).toBe(`sip:${colleague.id}@${lab.domain}`);
     } finally {

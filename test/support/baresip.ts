@@ -80,7 +80,10 @@ export class Baresip {
         '',
       ].join('\n'),
     );
-    writeFileSync(join(this.dir, 'accounts'), `<sip:${user}@${domain};transport=tcp>;auth_pass=${password};outbound="sip:127.0.0.1:${proxyPort};transport=tcp";regint=300;pubint=300\n`);
+    writeFileSync(
+      join(this.dir, 'accounts'),
+      `<sip:${user}@${domain};transport=tcp>;auth_pass=${password};outbound="sip:127.0.0.1:${proxyPort};transport=tcp";regint=300;pubint=300\n`,
+    );
     writeFileSync(join(this.dir, 'contacts'), contacts.map((c) => `"${c}" <${c}>;presence=p2p\n`).join(''));
     const registered = this.waitFor(/registered successfully|useragent registered/, 'baresip registration', 10_000);
     const child = spawn('baresip', ['-f', this.dir, ...(process.env.PD_BARESIP_TRACE ? ['-s'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -124,7 +127,12 @@ export class Baresip {
   waitFor(pattern: RegExp, what: string, ms = 5000): Promise<string> {
     const seen = this.lines.find((l) => pattern.test(l));
     if (seen) return Promise.resolve(seen);
-    return waitForEvent<string>((cb) => this.events.on('line', cb), (l) => pattern.test(l), what, ms).catch((error: Error) => {
+    return waitForEvent<string>(
+      (cb) => this.events.on('line', cb),
+      (l) => pattern.test(l),
+      what,
+      ms,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}; baresip said:\n${this.lines.slice(-30).join('\n')}`);
     });
   }

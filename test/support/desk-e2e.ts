@@ -88,14 +88,24 @@ function testName(task: { name: string; suite?: { name: string; suite?: unknown 
 afterEach(async ({ task }) => {
   if (task.result?.state !== 'fail') return;
   for (const e2e of open) {
-    const saved = await saveFailureArtifacts(open.size > 1 ? `${testName(task)} (${e2e.profile.split('-').at(-1)})` : testName(task), { page: e2e.page, console: e2e.console, trace: () => traceText(e2e.created) });
-    process.stderr.write(`Failure artifacts: ${saved.dir} (${saved.files.join(', ') || 'none'})${saved.problems.length ? `; not saved: ${saved.problems.join('; ')}` : ''}\n`);
+    const saved = await saveFailureArtifacts(open.size > 1 ? `${testName(task)} (${e2e.profile.split('-').at(-1)})` : testName(task), {
+      page: e2e.page,
+      console: e2e.console,
+      trace: () => traceText(e2e.created),
+    });
+    process.stderr.write(
+      `Failure artifacts: ${saved.dir} (${saved.files.join(', ') || 'none'})${saved.problems.length ? `; not saved: ${saved.problems.join('; ')}` : ''}\n`,
+    );
   }
 }, 20_000);
 
 export async function startDeskE2e(name: string, options: DeskE2eOptions = {}): Promise<DeskE2e> {
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), `pd-e2e-${name}-`));
-  const created = await createBackend([], 'browser', { profileDir: profile, demoLab: demoLabStarter(options.lab ?? { livenEveryMs: 0, replyDelayMs: 150 }), log: () => {} });
+  const created = await createBackend([], 'browser', {
+    profileDir: profile,
+    demoLab: demoLabStarter(options.lab ?? { livenEveryMs: 0, replyDelayMs: 150 }),
+    log: () => {},
+  });
   await options.beforeHost?.(created);
   const extra = typeof options.host === 'function' ? options.host(created) : options.host;
   const host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: RENDERER_DIR, ...extra });

@@ -78,7 +78,9 @@ export async function saveFailureArtifacts(testName: string, sources: FailureSou
       await page.screenshot({ path, fullPage: true, timeout: 5000 });
     });
   } else saved.problems.push('screenshot: the test had no page');
-  await attempt('console.txt', 'console', (path) => writeFileSync(path, sources.console.length ? `${sources.console.join('\n')}\n` : '(the page wrote nothing to its console)\n'));
+  await attempt('console.txt', 'console', (path) =>
+    writeFileSync(path, sources.console.length ? `${sources.console.join('\n')}\n` : '(the page wrote nothing to its console)\n'),
+  );
   if (sources.trace) {
     const trace = sources.trace;
     await attempt('trace.txt', 'protocol trace', async (path) => writeFileSync(path, await trace()));

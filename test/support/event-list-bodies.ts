@@ -30,5 +30,6 @@ export function body(version: number, fullState: boolean, members: Member[], eol
   return `--${B}${eol}${parts.join(`${eol}${eol}--${B}${eol}`)}${eol}${eol}--${B}--${eol}`;
 }
 
-export const pidf = (user: string, availability: 'available' | 'busy' | 'away' | 'dnd', note = '') => buildPidf(`sip:${user}@lab.test`, { availability, note }, `t-${user}`);
+export const pidf = (user: string, availability: 'available' | 'busy' | 'away' | 'dnd', note = '') =>
+  buildPidf(`sip:${user}@lab.test`, { availability, note }, `t-${user}`);
 export const uri = (user: string) => `sip:${user}@lab.test`;

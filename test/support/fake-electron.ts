@@ -50,7 +50,10 @@ export interface MenuItem {
 }
 
 type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' };
-type HeadersListener = (details: { url: string; responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]>; cancel?: boolean }) => void) => void;
+type HeadersListener = (
+  details: { url: string; responseHeaders?: Record<string, string[]> },
+  callback: (response: { responseHeaders?: Record<string, string[]>; cancel?: boolean }) => void,
+) => void;
 type IpcHandler = (event: unknown, ...args: unknown[]) => unknown;
 
 export interface FakeElectronOptions {
@@ -229,7 +232,14 @@ export class FakeElectron {
       };
       const timer = setTimeout(() => {
         this.changed.off('change', onChange);
-        reject(new Error(`timed out waiting for ${what} (${ms} ms); last calls: ${this.calls.slice(-5).map((c) => c.what).join(', ')}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what} (${ms} ms); last calls: ${this.calls
+              .slice(-5)
+              .map((c) => c.what)
+              .join(', ')}`,
+          ),
+        );
       }, ms);
       this.changed.on('change', onChange);
     });
@@ -239,7 +249,11 @@ export class FakeElectron {
    * Calls the IPC handler of `channel` as a frame at `frameUrl` in `window` would
    * (`ipcRenderer.invoke` from the preload), returning the handler's reply envelope.
    */
-  async invoke(channel: string, args: unknown[] = [], { window = this.windows[0], frameUrl = window?.loadedUrl }: { window?: FakeBrowserWindow; frameUrl?: string | null } = {}): Promise<unknown> {
+  async invoke(
+    channel: string,
+    args: unknown[] = [],
+    { window = this.windows[0], frameUrl = window?.loadedUrl }: { window?: FakeBrowserWindow; frameUrl?: string | null } = {},
+  ): Promise<unknown> {
     const handler = this.ipcHandlers.get(channel);
     if (!handler) throw new Error(`no IPC handler for ${channel}`);
     const event = { sender: window?.webContents, senderFrame: frameUrl === null ? null : { url: frameUrl } };
@@ -539,7 +553,11 @@ export interface RunOptions {
  * `electron` resolved to `electronModule` and a `process` whose argv, type and platform are
  * those of an Electron process. Returns the bundle's `module.exports`.
  */
-export function runBundle(file: string, electronModule: Record<string, unknown>, processOverrides: { argv: string[]; platform?: NodeJS.Platform; env?: Record<string, string | undefined>; type: 'browser' | 'renderer' }): unknown {
+export function runBundle(
+  file: string,
+  electronModule: Record<string, unknown>,
+  processOverrides: { argv: string[]; platform?: NodeJS.Platform; env?: Record<string, string | undefined>; type: 'browser' | 'renderer' },
+): unknown {
   const source = readFileSync(file, 'utf8');
   const wrapper = compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname', 'process'], { filename: file });
   const realRequire = createRequire(file);
@@ -551,7 +569,12 @@ export function runBundle(file: string, electronModule: Record<string, unknown>,
   };
   const scopedRequire = Object.assign(load, { resolve: realRequire.resolve, cache: realRequire.cache });
   const env = processOverrides.env ? { ...process.env, ...processOverrides.env } : process.env;
-  const overrides: Record<string | symbol, unknown> = { argv: processOverrides.argv, type: processOverrides.type, platform: processOverrides.platform ?? process.platform, env };
+  const overrides: Record<string | symbol, unknown> = {
+    argv: processOverrides.argv,
+    type: processOverrides.type,
+    platform: processOverrides.platform ?? process.platform,
+    env,
+  };
   // Everything else is the real process (timers, nextTick, events, exit hooks).
   const electronProcess = new Proxy(process, {
     get: (target, key) => (key in overrides ? overrides[key] : Reflect.get(target, key, target)),
@@ -563,7 +586,9 @@ export function runBundle(file: string, electronModule: Record<string, unknown>,
 
 /** Starts the main process bundle with this fake Electron, as `electron . <args>` would. */
 export function runMain(fake: FakeElectron, { args = [], platform, env }: RunOptions = {}): void {
-  const argv = fake.app.isPackaged ? ['/opt/Presence Desk/presence-desk', ...args] : [join(ROOT, 'node_modules', 'electron', 'dist', 'electron'), ROOT, ...args];
+  const argv = fake.app.isPackaged
+    ? ['/opt/Presence Desk/presence-desk', ...args]
+    : [join(ROOT, 'node_modules', 'electron', 'dist', 'electron'), ROOT, ...args];
   runBundle(MAIN_BUNDLE, fake.module, { argv, platform, env, type: 'browser' });
 }
 

@@ -7,7 +7,6 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { seededRandom } from './mutate';
 
-
 export interface LossyUdpProxy {
   /** Where clients send to. */
   port: number;

@@ -33,7 +33,19 @@ export interface SipsakTarget {
 
 /** Sends `request` (CRLF line ends, no Via) through Kamailio; `auth` answers a 401/407. */
 export function sipsak(target: SipsakTarget, request: string, auth?: { user: string; password: string }): SipsakRun {
-  const args = ['-vv', '-L', '-E', target.transport, '-f', '-', '-s', 'sip:127.0.0.1', '-r', String(target.port), ...(auth ? ['-u', auth.user, '-a', auth.password] : [])];
+  const args = [
+    '-vv',
+    '-L',
+    '-E',
+    target.transport,
+    '-f',
+    '-',
+    '-s',
+    'sip:127.0.0.1',
+    '-r',
+    String(target.port),
+    ...(auth ? ['-u', auth.user, '-a', auth.password] : []),
+  ];
   const child: ChildProcess = spawn('sipsak', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const chunks: string[] = [];
   child.stdout!.on('data', (d: Buffer) => chunks.push(d.toString('utf8')));

@@ -33,7 +33,11 @@ export function closedPort(): Promise<number> {
  * (nothing left at the initial "unknown, never updated" state). Waits on the session's events.
  */
 export function allPresenceKnown(session: DeskSession): Promise<void> {
-  const pending = new Set(Object.entries(session.snapshot().presence).filter(([, p]) => p.updatedAt === 0).map(([u]) => u));
+  const pending = new Set(
+    Object.entries(session.snapshot().presence)
+      .filter(([, p]) => p.updatedAt === 0)
+      .map(([u]) => u),
+  );
   return new Promise((resolve) => {
     if (!pending.size) return resolve();
     const off = session.on('presence:changed', (updates) => {

@@ -37,7 +37,9 @@ describe('architecture', () => {
   it('the layer checker fails on a tree that breaks each rule', async () => {
     const { status, output } = await checkLayers(join(root, 'test', 'fixtures', 'layers', 'bad'), ['core', 'shared', 'renderer', 'lab', 'host']);
     expect(status).not.toBe(0);
-    const broken = [...output.matchAll(/error ([a-z-]+): (\S+) → (\S+)/g)].map(([, rule, from, to]) => `${rule} ${from} → ${to.replace(/^.*node_modules\//, 'node_modules/')}`).sort();
+    const broken = [...output.matchAll(/error ([a-z-]+): (\S+) → (\S+)/g)]
+      .map(([, rule, from, to]) => `${rule} ${from} → ${to.replace(/^.*node_modules\//, 'node_modules/')}`)
+      .sort();
     expect(broken).toEqual([
       'core-imports-outer-layer core/bad-core-imports-lab.ts → lab/simulator.ts',
       'core-or-shared-imports-electron core/bad-core-imports-electron.ts → node_modules/electron/index.js',
@@ -97,7 +99,9 @@ describe('types', () => {
   it('each layer type-checks with only its platform: shared/ with neither DOM nor Node, core/ with Node, the renderer with DOM', async () => {
     const { spawnSync } = await import('node:child_process');
     for (const layer of ['shared', 'core', 'renderer']) {
-      const config = JSON.parse(readFileSync(join(root, layer, 'tsconfig.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: { lib: string[]; types: string[] } };
+      const config = JSON.parse(readFileSync(join(root, layer, 'tsconfig.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as {
+        compilerOptions: { lib: string[]; types: string[] };
+      };
       expect(config.compilerOptions.lib.includes('DOM'), layer).toBe(layer === 'renderer');
       expect(config.compilerOptions.types.includes('node'), layer).toBe(layer === 'core');
       const run = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', layer, '--noEmit'], { cwd: root, encoding: 'utf8' });

@@ -17,7 +17,11 @@ const groups: ContactGroup[] = [
   {
     name: 'Product team',
     index: 1,
-    contacts: [contact('sam', 'Sam Okafor', ['+1 408 555 0102']), contact('maria', 'Maria Chen', ['+1 (408) 555-0101'], 'Maria C'), contact('priya', 'priya natarajan')],
+    contacts: [
+      contact('sam', 'Sam Okafor', ['+1 408 555 0102']),
+      contact('maria', 'Maria Chen', ['+1 (408) 555-0101'], 'Maria C'),
+      contact('priya', 'priya natarajan'),
+    ],
   },
   { name: 'Support desk', index: 2, contacts: [contact('omar', 'Omar Haddad', ['+49 30 555 0105']), contact('lena', 'Lena Fischer')] },
   { name: 'Empty', index: 3, contacts: [] },
@@ -33,7 +37,8 @@ describe('buddy list model', () => {
   });
 
   it('offers "Server order": contacts as the server listed them, also while filtering', () => {
-    const server = (q: string) => names(flattenRows(filterGroups(index, q), { sort: 'server', collapsed: none, presence: { 'sip:priya@example.com': p('available') } }));
+    const server = (q: string) =>
+      names(flattenRows(filterGroups(index, q), { sort: 'server', collapsed: none, presence: { 'sip:priya@example.com': p('available') } }));
     expect(server('')).toEqual(['# Product team 1/3', 'sam', 'maria', 'priya', '# Support desk 0/2', 'omar', 'lena', '# Empty 0/0']);
     expect(server('a')).toEqual(['# Product team 1/3', 'sam', 'maria', 'priya', '# Support desk 0/2', 'omar', 'lena']);
     expect(server('408')).toEqual(['# Product team 0/2', 'sam', 'maria']);
@@ -70,14 +75,23 @@ describe('buddy list model', () => {
 
   it('agrees with the naive filter on which contacts match', () => {
     for (const q of ['a', 'sip:', 'example.com', '0101', 'chen', 'zz']) {
-      const ours = filterGroups(index, q).groups.flatMap((g) => g.contacts.map((c) => c.contact.uri)).sort();
-      const naive = naiveFilter(groups, q).flatMap((g) => g.contacts.map((c) => c.uri)).sort();
+      const ours = filterGroups(index, q)
+        .groups.flatMap((g) => g.contacts.map((c) => c.contact.uri))
+        .sort();
+      const naive = naiveFilter(groups, q)
+        .flatMap((g) => g.contacts.map((c) => c.uri))
+        .sort();
       expect(ours).toEqual(naive);
     }
   });
 
   it('sorts by status with available first, then name within the same status', () => {
-    const presence = { 'sip:sam@example.com': p('available'), 'sip:maria@example.com': p('away'), 'sip:priya@example.com': p('available'), 'sip:omar@example.com': p('offline') };
+    const presence = {
+      'sip:sam@example.com': p('available'),
+      'sip:maria@example.com': p('away'),
+      'sip:priya@example.com': p('available'),
+      'sip:omar@example.com': p('offline'),
+    };
     const rows = flattenRows(filterGroups(index, ''), { sort: 'status', collapsed: none, presence });
     expect(names(rows)).toEqual(['# Product team 3/3', 'priya', 'sam', 'maria', '# Support desk 0/2', 'omar', 'lena', '# Empty 0/0']);
   });
@@ -90,7 +104,13 @@ describe('buddy list model', () => {
 
   it('hides the rows of a collapsed group but keeps its header and counts; a search opens it', () => {
     const collapsed = new Set(['Product team']);
-    expect(names(flattenRows(filterGroups(index, ''), { sort: 'name', collapsed, presence: {} }))).toEqual(['# Product team 0/3', '# Support desk 0/2', 'lena', 'omar', '# Empty 0/0']);
+    expect(names(flattenRows(filterGroups(index, ''), { sort: 'name', collapsed, presence: {} }))).toEqual([
+      '# Product team 0/3',
+      '# Support desk 0/2',
+      'lena',
+      'omar',
+      '# Empty 0/0',
+    ]);
     const header = flattenRows(filterGroups(index, ''), { sort: 'name', collapsed, presence: {} })[0];
     expect(header).toMatchObject({ kind: 'group', collapsed: true });
     expect(names(flattenRows(filterGroups(index, 'sam'), { sort: 'name', collapsed, presence: {} }))).toEqual(['# Product team 0/1', 'sam']);

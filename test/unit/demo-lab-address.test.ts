@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_LAB_ENV, readDemoLabAddress } from '../../host/backend-factory';
 
 describe('PRESENCE_DESK_DEMO_LAB', () => {
-  const address = { cupsUrl: 'http://127.0.0.1:4100/EPASSoap/service', user: 'alex', password: 'x9', sipTlsCa: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' };
+  const address = {
+    cupsUrl: 'http://127.0.0.1:4100/EPASSoap/service',
+    user: 'alex',
+    password: 'x9',
+    sipTlsCa: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  };
 
   it('is read back as it was written, and absent means no demo lab', () => {
     expect(readDemoLabAddress(JSON.stringify(address))).toEqual(address);

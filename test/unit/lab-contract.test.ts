@@ -13,7 +13,16 @@ import { readContactStatuses } from '../../core/cups/operations';
 import type { CupsGroup } from '../../core/cups/types';
 import { find, parseXml, text, type XmlNode } from '../../core/xml/safe-xml';
 import { CstaFrameReader, encodeCstaFrame } from '../../core/dial/csta-frame';
-import { answerCallXml, clearConnectionXml, holdCallXml, monitorStartXml, parseCstaMessage, retrieveCallXml, snapshotDeviceXml, type CstaCallEvent } from '../../core/dial/csta-xml';
+import {
+  answerCallXml,
+  clearConnectionXml,
+  holdCallXml,
+  monitorStartXml,
+  parseCstaMessage,
+  retrieveCallXml,
+  snapshotDeviceXml,
+  type CstaCallEvent,
+} from '../../core/dial/csta-xml';
 import { WEBDIALER_CODES, endCallBody, getProfileBody, makeCallBody, readResult } from '../../core/dial/webdialer';
 import { startLabCups, type LabCups } from '../../lab/cups/server';
 import { LabCstaDeframer, cstaField, frameCsta, lineOf, readCsta } from '../../lab/cti/csta-codec';
@@ -41,7 +50,9 @@ const asSent = (xml: string, key?: string) =>
 const clientReads = (xml: string, element: string): XmlNode | undefined => find(parseXml(xml, { what: 'example' }), element);
 
 const byIndex = (groups: CupsGroup[]) =>
-  groups.map((g) => ({ name: g.name, index: g.index, contacts: [...g.contacts].sort((x, y) => (x.index ?? 0) - (y.index ?? 0)) })).sort((x, y) => (x.index ?? 0) - (y.index ?? 0));
+  groups
+    .map((g) => ({ name: g.name, index: g.index, contacts: [...g.contacts].sort((x, y) => (x.index ?? 0) - (y.index ?? 0)) }))
+    .sort((x, y) => (x.index ?? 0) - (y.index ?? 0));
 
 describe('CUPS SOAP: the lab server and the client agree on the guide’s examples', () => {
   let lab: LabCups;
@@ -175,14 +186,22 @@ describe('WebDialer (SOAP 1.1, urn:WD70): the lab’s codec and the client’s',
       deviceName: 'SEP001122334455',
       lineNumber: '1000',
     });
-    expect(readWebDialerRequest(wrap(endCallBody('alex', 'pw', profile)))).toMatchObject({ operation: 'endCallSoap', deviceName: 'SEP001122334455', lineNumber: '1000' });
+    expect(readWebDialerRequest(wrap(endCallBody('alex', 'pw', profile)))).toMatchObject({
+      operation: 'endCallSoap',
+      deviceName: 'SEP001122334455',
+      lineNumber: '1000',
+    });
     expect(readWebDialerRequest(wrap(getProfileBody('alex', 'pw')))).toMatchObject({ operation: 'getProfileSoap', userId: 'alex', password: 'pw' });
     expect(readWebDialerRequest(wrap('<urn:placeCall/>'))).toBeUndefined();
   });
 
   it('the client reads the lab’s answers: success with the device list, and each refusal in its own words', () => {
-    const profileAnswer = readResult(parseXml(webDialerResponse('getProfileSoap', 0, deviceInfoList([{ name: 'SEP001122334455', lines: ['1000 ; pt-internal'] }]))), 'getProfileSoap');
+    const profileAnswer = readResult(
+      parseXml(webDialerResponse('getProfileSoap', 0, deviceInfoList([{ name: 'SEP001122334455', lines: ['1000 ; pt-internal'] }]))),
+      'getProfileSoap',
+    );
     expect(text(find(find(profileAnswer, 'deviceInfoList'), 'deviceName'))).toBe('SEP001122334455');
-    for (const code of [1, 2, 5, 7, 9]) expect(() => readResult(parseXml(webDialerResponse('makeCallSoap', code)), 'makeCallSoap')).toThrow(WEBDIALER_CODES[code]);
+    for (const code of [1, 2, 5, 7, 9])
+      expect(() => readResult(parseXml(webDialerResponse('makeCallSoap', code)), 'makeCallSoap')).toThrow(WEBDIALER_CODES[code]);
   });
 });

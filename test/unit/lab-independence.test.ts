@@ -40,19 +40,22 @@ function sourceFiles(dir: string): string[] {
 /** Every module a source file imports or re-exports (static, dynamic, require), as written. */
 function importedModules(source: string): string[] {
   const out: string[] = [];
-  const pattern = /\b(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const pattern =
+    /\b(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const m of source.matchAll(pattern)) out.push((m[1] ?? m[2] ?? m[3])!);
   return out;
 }
 
 /** The client codec modules `file` imports, as repository paths. */
 function codecImports(file: string, source: string): string[] {
-  return importedModules(source)
-    .filter((spec) => spec.startsWith('.'))
-    .map((spec) => relative(root, resolve(dirname(file), spec)).replace(/\.(ts|tsx|js|mjs)$/, ''))
-    // A folder import is its index module.
-    .map((path) => (existsSync(join(root, path)) && statSync(join(root, path)).isDirectory() ? `${path}/index` : path))
-    .filter((path) => CLIENT_CODECS.some((codec) => (codec.endsWith('/') ? path.startsWith(codec) || `${path}/` === codec : path === codec)));
+  return (
+    importedModules(source)
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) => relative(root, resolve(dirname(file), spec)).replace(/\.(ts|tsx|js|mjs)$/, ''))
+      // A folder import is its index module.
+      .map((path) => (existsSync(join(root, path)) && statSync(join(root, path)).isDirectory() ? `${path}/index` : path))
+      .filter((path) => CLIENT_CODECS.some((codec) => (codec.endsWith('/') ? path.startsWith(codec) || `${path}/` === codec : path === codec)))
+  );
 }
 
 describe('the lab apart from the client', () => {

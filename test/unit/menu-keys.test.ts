@@ -4,7 +4,14 @@ import { menuMove, type MenuItemInfo } from '../../renderer/src/menu-keys';
 
 const item = (label: string, disabled = false): MenuItemInfo => ({ label, disabled });
 // The contact menu of someone with one number the directory could not read.
-const items = [item('Contact card…'), item('Call work 4000'), item('Call work ask the operator', true), item('Rename…'), item('Move to Support desk'), item('Remove')];
+const items = [
+  item('Contact card…'),
+  item('Call work 4000'),
+  item('Call work ask the operator', true),
+  item('Rename…'),
+  item('Move to Support desk'),
+  item('Remove'),
+];
 
 describe('menuMove', () => {
   it('moves down and up, wrapping at both ends', () => {

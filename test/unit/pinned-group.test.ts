@@ -9,15 +9,32 @@ const header = (group: string, collapsed = false): Row => ({ kind: 'group', key:
 const member = (group: string, id: string): Row => ({ kind: 'contact', key: `c:${group}:${id}`, group, contact: contact(id) });
 
 // 0 A, 1-3 A's contacts, 4 B (collapsed), 5 C, 6-7 C's contacts
-const rows: Row[] = [header('A'), member('A', 'a1'), member('A', 'a2'), member('A', 'a3'), header('B', true), header('C'), member('C', 'c1'), member('C', 'c2')];
+const rows: Row[] = [
+  header('A'),
+  member('A', 'a1'),
+  member('A', 'a2'),
+  member('A', 'a3'),
+  header('B', true),
+  header('C'),
+  member('C', 'c1'),
+  member('C', 'c2'),
+];
 const size = (row: Row) => (row.kind === 'group' ? 32 : 46);
 
 describe('groupLayout', () => {
   it('gives each group header its offset and the height of its whole group', () => {
     const layout = groupLayout(rows, size);
     expect(layout.headers).toEqual([0, 4, 5]);
-    expect([...layout.starts]).toEqual([[0, 0], [4, 32 + 3 * 46], [5, 2 * 32 + 3 * 46]]);
-    expect([...layout.spans]).toEqual([[0, 32 + 3 * 46], [4, 32], [5, 32 + 2 * 46]]);
+    expect([...layout.starts]).toEqual([
+      [0, 0],
+      [4, 32 + 3 * 46],
+      [5, 2 * 32 + 3 * 46],
+    ]);
+    expect([...layout.spans]).toEqual([
+      [0, 32 + 3 * 46],
+      [4, 32],
+      [5, 32 + 2 * 46],
+    ]);
   });
 
   it('is empty for an empty list', () => {
@@ -39,7 +56,10 @@ describe('headerOf', () => {
 describe('rangeWithPinnedHeader', () => {
   const headers = [0, 100, 200];
   it('adds the header of the first visible row’s group when the range has scrolled past it', () => {
-    expect(rangeWithPinnedHeader(headers, { startIndex: 150, endIndex: 160, overscan: 2, count: 300 })).toEqual([100, ...Array.from({ length: 15 }, (_, i) => 148 + i)]);
+    expect(rangeWithPinnedHeader(headers, { startIndex: 150, endIndex: 160, overscan: 2, count: 300 })).toEqual([
+      100,
+      ...Array.from({ length: 15 }, (_, i) => 148 + i),
+    ]);
   });
   it('adds nothing when the header is among the rows already', () => {
     expect(rangeWithPinnedHeader(headers, { startIndex: 101, endIndex: 105, overscan: 2, count: 300 })).toEqual([99, 100, 101, 102, 103, 104, 105, 106, 107]);

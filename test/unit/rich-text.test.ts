@@ -24,6 +24,10 @@ describe('links and numbers in messages', () => {
 
   it('keeps every character of the text', () => {
     const text = 'a https://x.test b 555 0100 99 c‮d';
-    expect(splitMessage(text).map((p) => p.text).join('')).toBe(text);
+    expect(
+      splitMessage(text)
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(text);
   });
 });

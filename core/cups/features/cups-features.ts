@@ -183,9 +183,7 @@ export class CupsFeatures {
       return {
         visibility: rules.visibility,
         privacyPolicy: rules.privacyPolicy,
-        rules: rules.rules.map(
-          (r): PrivacyRule => ({ ...r, watchers: acls.find((a) => a.name === r.name && !a.error)?.watchers ?? [] }),
-        ),
+        rules: rules.rules.map((r): PrivacyRule => ({ ...r, watchers: acls.find((a) => a.name === r.name && !a.error)?.watchers ?? [] })),
       };
     });
   }
@@ -194,10 +192,15 @@ export class CupsFeatures {
     const name = typeof raw?.name === 'string' ? raw.name.trim() : '';
     if (!name) throw new DeskError('invalid-input', 'Enter a name for the rule.');
     if (name.length > 128) throw new DeskError('invalid-input', 'The rule name is longer than 128 characters.');
-    if (!VISIBILITIES.includes(raw.visibility as RuleVisibility)) throw new DeskError('invalid-input', `"${String(raw.visibility)}" is not a visibility (all, reachability-only, none).`);
-    const excludedSources = Array.isArray(raw.excludedSources) ? raw.excludedSources.filter((s): s is string => typeof s === 'string' && !!s.trim()).slice(0, 20) : [];
+    if (!VISIBILITIES.includes(raw.visibility as RuleVisibility))
+      throw new DeskError('invalid-input', `"${String(raw.visibility)}" is not a visibility (all, reachability-only, none).`);
+    const excludedSources = Array.isArray(raw.excludedSources)
+      ? raw.excludedSources.filter((s): s is string => typeof s === 'string' && !!s.trim()).slice(0, 20)
+      : [];
     const what = `Saving the rule "${name}"`;
-    await this.run(what, async (c) => CupsFeatures.refused(what, await this.need(c.setPresenceRules, 'set-presence-rules').call(c, [{ name, visibility: raw.visibility, excludedSources }])));
+    await this.run(what, async (c) =>
+      CupsFeatures.refused(what, await this.need(c.setPresenceRules, 'set-presence-rules').call(c, [{ name, visibility: raw.visibility, excludedSources }])),
+    );
     return this.getPrivacy();
   }
 
@@ -223,7 +226,8 @@ export class CupsFeatures {
     if (!watcher) throw new DeskError('invalid-input', 'Enter a user name.');
     const what = kind === 'add' ? `Adding ${watcher} to "${rule}"` : `Removing ${watcher} from "${rule}"`;
     await this.run(what, async (c) => {
-      const results = kind === 'add' ? await this.need(c.addAcl, 'add-acl').call(c, rule, [watcher]) : await this.need(c.deleteAcl, 'delete-acl').call(c, rule, [watcher]);
+      const results =
+        kind === 'add' ? await this.need(c.addAcl, 'add-acl').call(c, rule, [watcher]) : await this.need(c.deleteAcl, 'delete-acl').call(c, rule, [watcher]);
       CupsFeatures.refused(what, results);
     });
     return this.getPrivacy();
@@ -252,7 +256,8 @@ export class CupsFeatures {
 
   private async setPreference(raw: ServerPreference): Promise<ServerPreference[]> {
     const name = typeof raw?.name === 'string' ? raw.name.trim() : '';
-    if (!/^[A-Za-z][\w.-]{0,127}$/.test(name)) throw new DeskError('invalid-input', 'A preference name is letters, digits, dots, dashes and underscores (up to 128).');
+    if (!/^[A-Za-z][\w.-]{0,127}$/.test(name))
+      throw new DeskError('invalid-input', 'A preference name is letters, digits, dots, dashes and underscores (up to 128).');
     if (typeof raw.value !== 'string' || raw.value.length > 1024) throw new DeskError('invalid-input', 'The value must be text of at most 1,024 characters.');
     const what = `Saving ${name}`;
     await this.run(what, async (c) =>

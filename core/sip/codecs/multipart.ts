@@ -82,7 +82,11 @@ function readContentType(value: string): ContentType {
 /** RFC 2046 §5.1.1: 1–70 characters from a small set, not ending in a space. */
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 
-const stripId = (id: string) => id.trim().replace(/^<(.*)>$/, '$1').trim();
+const stripId = (id: string) =>
+  id
+    .trim()
+    .replace(/^<(.*)>$/, '$1')
+    .trim();
 
 /** Splits a multipart body into parts. Throws `MultipartError` with the reason. */
 export function parseMultipart(body: string, contentType: string | ContentType, options: MultipartOptions = {}): MimePart[] {
@@ -167,7 +171,8 @@ function parsePart(raw: string): MimePart {
     headers[last] = line.slice(colon + 1).trim();
   }
   const encoding = (headers['content-transfer-encoding'] ?? 'binary').toLowerCase();
-  if (!['binary', '8bit', '7bit'].includes(encoding)) throw new MultipartError(`multipart part uses Content-Transfer-Encoding ${encoding}, which is not supported`);
+  if (!['binary', '8bit', '7bit'].includes(encoding))
+    throw new MultipartError(`multipart part uses Content-Transfer-Encoding ${encoding}, which is not supported`);
   return {
     headers,
     contentType: parseContentType(headers['content-type'] ?? 'text/plain'),

@@ -64,7 +64,9 @@ export function buildPidf(
     `<so:source>${escapeXml(source)}</so:source>` +
     `<sc:servcaps><sc:audio>${caps.audio}</sc:audio><sc:video>${caps.video}</sc:video><sc:text>${caps.text}</sc:text></sc:servcaps>` +
     `${model}${userInput}<contact priority="1">${escapeXml(entity)}</contact>${note}</tuple>` +
-    (open && activity ? `<dm:person id="p-${escapeXml(tupleId)}"><r:activities>${activity}</r:activities>${note ? `<dm:note>${escapeXml(status.note)}</dm:note>` : ''}</dm:person>` : '') +
+    (open && activity
+      ? `<dm:person id="p-${escapeXml(tupleId)}"><r:activities>${activity}</r:activities>${note ? `<dm:note>${escapeXml(status.note)}</dm:note>` : ''}</dm:person>`
+      : '') +
     `</presence>`
   );
 }
@@ -235,7 +237,9 @@ function noteOf(node: XmlNode, namespaces: string[]): string {
 }
 
 function readTuple(tuple: XmlNode, i: number): PidfTuple {
-  const basic = text(child(child(tuple, 'status'), 'basic')).trim().toLowerCase();
+  const basic = text(child(child(tuple, 'status'), 'basic'))
+    .trim()
+    .toLowerCase();
   const contactNode = children(tuple, 'contact')[0];
   const priority = Number(attr(contactNode, 'priority'));
   const caps = children(tuple, 'servcaps')[0] ?? children(tuple, 'sercvaps')[0];
@@ -267,7 +271,13 @@ function readTuple(tuple: XmlNode, i: number): PidfTuple {
 }
 
 const read = (body: string) =>
-  parseXml(body, { maxBytes: PIDF_MAX_BYTES, what: 'presence document', requireWellFormed: true, namespaces: true, wellFormedError: (d) => new PidfError(`The presence document is not well-formed XML (${d}).`) });
+  parseXml(body, {
+    maxBytes: PIDF_MAX_BYTES,
+    what: 'presence document',
+    requireWellFormed: true,
+    namespaces: true,
+    wellFormedError: (d) => new PidfError(`The presence document is not well-formed XML (${d}).`),
+  });
 
 /**
  * Parses a PIDF body. Throws `PidfError` (an `XmlError`) for a document that is empty, not

@@ -55,7 +55,7 @@ export interface DigestChallenge {
 export type CredentialTimers = Timers;
 
 const HASHES: Record<string, { hash: string; session: boolean }> = {
-  'md5': { hash: 'md5', session: false },
+  md5: { hash: 'md5', session: false },
   'md5-sess': { hash: 'md5', session: true },
   'sha-256': { hash: 'sha256', session: false },
   'sha-256-sess': { hash: 'sha256', session: true },
@@ -253,7 +253,12 @@ export class DigestCredentialCache implements RequestCredentials {
     if (!known || message.method === 'REGISTER' || !this.usable()) return false;
     // Near the end of a qop nonce's uses, one request goes out plain to fetch the next nonce
     // while the others still use this one: nobody waits for a new probe at the last use.
-    if (known.qop && this.renewing !== known.nonce && this.maxUses >= 32 && (this.counts.get(known.nonce) ?? 0) >= this.maxUses - Math.floor(this.maxUses / 8)) {
+    if (
+      known.qop &&
+      this.renewing !== known.nonce &&
+      this.maxUses >= 32 &&
+      (this.counts.get(known.nonce) ?? 0) >= this.maxUses - Math.floor(this.maxUses / 8)
+    ) {
       this.renewing = known.nonce;
       return false;
     }
@@ -313,10 +318,12 @@ export class DigestCredentialCache implements RequestCredentials {
   }
 
   private learn(request: OutgoingRequestMessage, challenge: DigestChallenge, value: string, qop: 'auth' | 'auth-int' | undefined): void {
-    const header = request.getHeader('Proxy-Authorization') === value ? 'Proxy-Authorization' : request.getHeader('Authorization') === value ? 'Authorization' : undefined;
+    const header =
+      request.getHeader('Proxy-Authorization') === value ? 'Proxy-Authorization' : request.getHeader('Authorization') === value ? 'Authorization' : undefined;
     if (!header) return;
     this.open = false;
-    if (qop || !this.notReusable) this.known = { header, realm: challenge.realm!, nonce: challenge.nonce!, opaque: challenge.opaque, algorithm: challenge.algorithm, qop, at: this.now() };
+    if (qop || !this.notReusable)
+      this.known = { header, realm: challenge.realm!, nonce: challenge.nonce!, opaque: challenge.opaque, algorithm: challenge.algorithm, qop, at: this.now() };
     if (qop) this.notReusable = false;
     this.release();
   }
@@ -367,7 +374,8 @@ export class DigestCredentialCache implements RequestCredentials {
 
   private probeDone(id: number, why: string): void {
     if (this.probe?.id !== id) return;
-    if (why === 'no answer in time') this.log(`sip: the first challenged request got no answer within ${this.probeWaitMs} ms; sending the others without waiting`);
+    if (why === 'no answer in time')
+      this.log(`sip: the first challenged request got no answer within ${this.probeWaitMs} ms; sending the others without waiting`);
     this.open = true;
     this.release();
   }

@@ -211,7 +211,11 @@ type Agent = {
   logger: Logger;
   options: { sipjsId: string; viaHost: string };
   getLogger(category: string): Logger;
-  userAgentCore: { replyStateless(m: unknown, o: { statusCode: number }): void; receiveIncomingRequestFromTransport(m: unknown): void; receiveIncomingResponseFromTransport(m: unknown): void };
+  userAgentCore: {
+    replyStateless(m: unknown, o: { statusCode: number }): void;
+    receiveIncomingRequestFromTransport(m: unknown): void;
+    receiveIncomingResponseFromTransport(m: unknown): void;
+  };
 };
 
 /** sip.js's `UserAgent.onTransportMessage` (the checks every incoming message passes), with body lengths from `Buffer.byteLength`. */
@@ -305,7 +309,14 @@ const originals = {
 let installed = false;
 
 /** An outgoing request's text, as sip.js writes it, with body lengths from `Buffer.byteLength`. */
-type Written = { method: string; ruri: { toRaw(): string }; headers: Record<string, string[]>; extraHeaders: string[]; options: { optionTags: string[]; userAgentString: string }; body?: string | { body?: string; contentType?: string } };
+type Written = {
+  method: string;
+  ruri: { toRaw(): string };
+  headers: Record<string, string[]>;
+  extraHeaders: string[];
+  options: { optionTags: string[]; userAgentString: string };
+  body?: string | { body?: string; contentType?: string };
+};
 function outgoingToString(this: Written): string {
   let msg = this.method + ' ' + this.ruri.toRaw() + ' SIP/2.0\r\n';
   for (const header in this.headers) {
@@ -334,7 +345,15 @@ function outgoingToString(this: Written): string {
 
 /** The shape `outgoingToString` reproduces: checked against sip.js's own on a sample before installing. */
 function sameToString(): boolean {
-  const request = new OutgoingRequestMessage('MESSAGE', Grammar.URIParse('sip:kim@lab.test')!, Grammar.URIParse('sip:alex@lab.test')!, Grammar.URIParse('sip:kim@lab.test')!, { callId: 'c1', cseq: 2, toTag: 't', fromTag: 'f' }, ['X-Extra: 1'], { contentDisposition: 'render', contentType: 'text/plain', content: 'héllo ✓' } as never);
+  const request = new OutgoingRequestMessage(
+    'MESSAGE',
+    Grammar.URIParse('sip:kim@lab.test')!,
+    Grammar.URIParse('sip:alex@lab.test')!,
+    Grammar.URIParse('sip:kim@lab.test')!,
+    { callId: 'c1', cseq: 2, toTag: 't', fromTag: 'f' },
+    ['X-Extra: 1'],
+    { contentDisposition: 'render', contentType: 'text/plain', content: 'héllo ✓' } as never,
+  );
   return (originals.toString as () => string).call(request) === outgoingToString.call(request as never);
 }
 
@@ -344,14 +363,23 @@ function sameToString(): boolean {
  */
 export function installFastMessages(): void {
   if (installed) return;
-  for (const [where, table] of [['IncomingMessage', originals.incoming], ['OutgoingRequestMessage', originals.outgoing]] as const) {
-    for (const [name, fn] of Object.entries(table)) if (typeof fn !== 'function') throw new Error(`sip.js messages: ${where}.${name} is missing; the fast message methods cannot be installed.`);
+  for (const [where, table] of [
+    ['IncomingMessage', originals.incoming],
+    ['OutgoingRequestMessage', originals.outgoing],
+  ] as const) {
+    for (const [name, fn] of Object.entries(table))
+      if (typeof fn !== 'function') throw new Error(`sip.js messages: ${where}.${name} is missing; the fast message methods cannot be installed.`);
   }
-  if (typeof Parser.parseMessage !== 'function' || typeof Parser.parseHeader !== 'function') throw new Error('sip.js messages: Parser.parseMessage/parseHeader are missing; the fast message parser cannot be installed.');
-  if (!sameToString()) throw new Error('sip.js messages: OutgoingRequestMessage.toString writes requests differently; the fast message methods cannot be installed.');
+  if (typeof Parser.parseMessage !== 'function' || typeof Parser.parseHeader !== 'function')
+    throw new Error('sip.js messages: Parser.parseMessage/parseHeader are missing; the fast message parser cannot be installed.');
+  if (!sameToString())
+    throw new Error('sip.js messages: OutgoingRequestMessage.toString writes requests differently; the fast message methods cannot be installed.');
   const own = String(originals.onTransportMessage);
   const missing = ON_TRANSPORT_MESSAGE_SHAPE.find((check) => !check.test(own));
-  if (missing || own.split('\n').length > 110) throw new Error(`sip.js messages: UserAgent.onTransportMessage no longer checks messages as expected (${missing ?? 'longer'}); the fast message methods cannot be installed.`);
+  if (missing || own.split('\n').length > 110)
+    throw new Error(
+      `sip.js messages: UserAgent.onTransportMessage no longer checks messages as expected (${missing ?? 'longer'}); the fast message methods cannot be installed.`,
+    );
   Object.assign(IncomingMessage.prototype, incoming);
   Object.assign(OutgoingRequestMessage.prototype, outgoing, { toString: outgoingToString });
   (Parser as { parseMessage: unknown }).parseMessage = parseMessage;

@@ -128,7 +128,8 @@ export function checkSipMessage(raw: string, bodyBytes?: number): SipSummary {
   // An Expires that is not delta-seconds (an RFC 2543 date) is ignored by the stack, not refused.
   for (const v of values(lines, 'expires')) if (/^\d+$/.test(v)) number(v, 'Expires', MAX_EXPIRES);
   const length = declaredLength(head);
-  if (bodyBytes !== undefined && length !== undefined && length > bodyBytes) throw new SipMessageError(`truncated: Content-Length ${length} but ${bodyBytes} body bytes`);
+  if (bodyBytes !== undefined && length !== undefined && length > bodyBytes)
+    throw new SipMessageError(`truncated: Content-Length ${length} but ${bodyBytes} body bytes`);
   const branchMatch = /;\s*branch\s*=\s*([^;,\s]+)/i.exec(via.split(',')[0]!);
   const branch = branchMatch?.[1]?.startsWith('z9hG4bK') ? branchMatch[1] : `${callId}|${cseqMatch[1]} ${cseqMethod}`;
   const response = STATUS_LINE.exec(start);

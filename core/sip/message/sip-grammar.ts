@@ -70,7 +70,8 @@ function closingBrace(source: string, open: number): number {
 /** Removes exactly one occurrence of `what` from `text`, or throws naming it. */
 function cut(text: string, what: string | RegExp): [rest: string, removed: string] {
   const m = typeof what === 'string' ? (text.indexOf(what) >= 0 ? { index: text.indexOf(what), 0: what } : null) : what.exec(text);
-  if (!m || text.indexOf(m[0], m.index + m[0].length) >= 0) throw new Error(`sip.js grammar: expected one \`${String(what)}\` in the parse function; the fast grammar cannot be installed.`);
+  if (!m || text.indexOf(m[0], m.index + m[0].length) >= 0)
+    throw new Error(`sip.js grammar: expected one \`${String(what)}\` in the parse function; the fast grammar cannot be installed.`);
   return [text.slice(0, m.index) + text.slice(m.index + m[0].length), m[0]];
 }
 
@@ -98,7 +99,8 @@ export function compileFastParse(parse: ParseFn = pegParse as ParseFn): ParseFn 
   const table = body.slice(open, close + 1);
   // (Any quote, template literals without substitutions too: the app's bundler reprints
   // string literals.)
-  if (!/^\[\s*(peg\$decode\((?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\$]|\\.|\$(?!\{))*`)\)\s*,?\s*)*\]$/.test(table)) throw fail('the `peg$bytecode` table holds more than decoded strings');
+  if (!/^\[\s*(peg\$decode\((?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\$]|\\.|\$(?!\{))*`)\)\s*,?\s*)*\]$/.test(table))
+    throw fail('the `peg$bytecode` table holds more than decoded strings');
   const bytecode = new Function('peg$decode', `return ${table};`)(decode) as number[][];
   body = body.slice(0, open) + 'peg$sharedBytecode' + body.slice(close + 1);
 
@@ -111,7 +113,15 @@ export function compileFastParse(parse: ParseFn = pegParse as ParseFn): ParseFn 
   [body, removed] = cut(body, /let peg\$startRuleIndex = (\d+);/);
   const defaultRule = /\d+/.exec(removed)![0];
   [body] = cut(body, 'const peg$posDetailsCache = [{ line: 1, column: 1 }];');
-  for (const state of ['let peg$currPos = 0;', 'let peg$savedPos = 0;', 'let peg$maxFailPos = 0;', 'let peg$maxFailExpected = [];', 'let peg$silentFails = 0;', 'let peg$result;']) [body] = cut(body, state);
+  for (const state of [
+    'let peg$currPos = 0;',
+    'let peg$savedPos = 0;',
+    'let peg$maxFailPos = 0;',
+    'let peg$maxFailExpected = [];',
+    'let peg$silentFails = 0;',
+    'let peg$result;',
+  ])
+    [body] = cut(body, state);
   const ruleAt = body.search(/if \(options\.startRule !== (?:undefined|void 0)\) \{/);
   if (ruleAt < 0) throw fail('no start-rule selection');
   const ruleEnd = closingBrace(body, body.indexOf('{', ruleAt));
@@ -209,7 +219,21 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * to us, the server's Contact, Event, Content-Type, CSeq numbers, Subscription-State, the
  * contacts' addresses…): their results are remembered.
  */
-const REMEMBERED = new Set(['Request_Response', 'Content_Type', 'Content_Length', 'Event', 'CSeq', 'Max_Forwards', 'Contact', 'Subscription_State', 'Record_Route', 'Supported', 'Require', 'Min_SE', 'Session_Expires']);
+const REMEMBERED = new Set([
+  'Request_Response',
+  'Content_Type',
+  'Content_Length',
+  'Event',
+  'CSeq',
+  'Max_Forwards',
+  'Contact',
+  'Subscription_State',
+  'Record_Route',
+  'Supported',
+  'Require',
+  'Min_SE',
+  'Session_Expires',
+]);
 /**
  * Via, From and To repeat too, except for one parameter unique to each message (the branch,
  * the tag) and, in From and To, the user part of the address (one contact after another;
@@ -371,7 +395,8 @@ export function installFastGrammar(): void {
       fast(input, options);
       actual = options.data;
     } catch (error) {
-      if (!(error instanceof PegSyntaxError)) throw new Error(`sip.js grammar: the fast grammar failed on ${rule} (${(error as Error).message}); not installed.`, { cause: error });
+      if (!(error instanceof PegSyntaxError))
+        throw new Error(`sip.js grammar: the fast grammar failed on ${rule} (${(error as Error).message}); not installed.`, { cause: error });
       actual = -1;
     }
     if (!same(actual, expected)) throw new Error(`sip.js grammar: the fast grammar reads ${rule} differently from sip.js; not installed.`);

@@ -180,7 +180,11 @@ export class StreamTransport extends TransportBase {
         socket.destroy();
         this.transition(TransportState.Disconnected, new Error('connect timeout'));
         const what = this.factory.readyEvent === 'secureConnect' ? 'no TLS handshake' : 'no connection';
-        reject(Object.assign(new Error(`Cannot reach ${host}:${port} over ${this.factory.name.toUpperCase()} (${what} within ${+(limitMs / 1000).toFixed(1)} s)`), { code: 'timeout' }));
+        reject(
+          Object.assign(new Error(`Cannot reach ${host}:${port} over ${this.factory.name.toUpperCase()} (${what} within ${+(limitMs / 1000).toFixed(1)} s)`), {
+            code: 'timeout',
+          }),
+        );
       }, limitMs);
       socket.once(this.factory.readyEvent, () => {
         clearTimeout(timer);
@@ -227,7 +231,9 @@ export class StreamTransport extends TransportBase {
           socket.destroy();
           this.transition(TransportState.Disconnected, error);
           const code = this.factory.name === 'tls' && !error.syscall ? 'tls' : 'unreachable';
-          reject(Object.assign(new Error(`Cannot reach ${host}:${port} over ${this.factory.name.toUpperCase()} (${this.factory.describeError(error)})`), { code }));
+          reject(
+            Object.assign(new Error(`Cannot reach ${host}:${port} over ${this.factory.name.toUpperCase()} (${this.factory.describeError(error)})`), { code }),
+          );
         } else {
           this.options.log?.(`sip: ${this.peer}: ${this.factory.describeError(error)}`);
         }

@@ -29,7 +29,10 @@ export interface TlsTrust {
 }
 
 /** UDP timers and keep-alive; the defaults suit a LAN or VPN. */
-export type UdpTuning = Pick<UdpTransportOptions, 't1Ms' | 't2Ms' | 't4Ms' | 'keepAliveIntervalMs' | 'keepAliveTimeoutMs' | 'connectTimeoutMs' | 'maxDatagramBytes'>;
+export type UdpTuning = Pick<
+  UdpTransportOptions,
+  't1Ms' | 't2Ms' | 't4Ms' | 'keepAliveIntervalMs' | 'keepAliveTimeoutMs' | 'connectTimeoutMs' | 'maxDatagramBytes'
+>;
 
 export interface TransportSetup {
   transportConstructor: new (logger: Logger, options: unknown) => Transport;
@@ -53,10 +56,20 @@ export function transportSetup(
   }
   if (server.transport === 'tls') {
     if (tuning.tls?.ca) validateCaPem(tuning.tls.ca);
-    const transportOptions: TlsTransportOptions = { ...base, connectTimeoutMs: tuning.connectTimeoutMs, maxMessageBytes: tuning.maxMessageBytes, ...tuning.tls };
+    const transportOptions: TlsTransportOptions = {
+      ...base,
+      connectTimeoutMs: tuning.connectTimeoutMs,
+      maxMessageBytes: tuning.maxMessageBytes,
+      ...tuning.tls,
+    };
     return { transportConstructor: TlsTransport, transportOptions, contactParams: { transport: 'tls' }, forceRport: false };
   }
-  return { transportConstructor: TcpTransport, transportOptions: { ...base, connectTimeoutMs: tuning.connectTimeoutMs, maxMessageBytes: tuning.maxMessageBytes }, contactParams: { transport: 'tcp' }, forceRport: false };
+  return {
+    transportConstructor: TcpTransport,
+    transportOptions: { ...base, connectTimeoutMs: tuning.connectTimeoutMs, maxMessageBytes: tuning.maxMessageBytes },
+    contactParams: { transport: 'tcp' },
+    forceRport: false,
+  };
 }
 
 export class ReachError extends Error {
@@ -105,7 +118,9 @@ export function localAddressFor(server: SipServer, timeoutMs: number): Promise<s
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new ReachError('unreachable', `Cannot reach the presence server ${target} (${error.code === 'ECONNREFUSED' ? 'connection refused' : error.message}).`));
+      reject(
+        new ReachError('unreachable', `Cannot reach the presence server ${target} (${error.code === 'ECONNREFUSED' ? 'connection refused' : error.message}).`),
+      );
     });
   });
 }
@@ -121,7 +136,12 @@ export async function serverAnswers(server: SipServer, timeoutMs: number): Promi
       () => false,
     );
   }
-  const transport = new UdpTransport(undefined, { host: server.host, port: server.port, connectTimeoutMs: timeoutMs, keepAliveIntervalMs: 0 } satisfies UdpTransportOptions);
+  const transport = new UdpTransport(undefined, {
+    host: server.host,
+    port: server.port,
+    connectTimeoutMs: timeoutMs,
+    keepAliveIntervalMs: 0,
+  } satisfies UdpTransportOptions);
   try {
     await transport.connect();
     return true;

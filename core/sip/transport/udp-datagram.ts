@@ -19,7 +19,8 @@ export function withLocalPort(message: string, port: number): string {
 
 /** Takes our port off the top Via of a response again (sip.js drops a Via with a port). */
 export function withoutLocalPort(message: string, localPort: number): string {
-  return message.replace(/^((?:Via|v)[ \t]*:[ \t]*SIP[ \t]*\/[ \t]*2\.0[ \t]*\/[ \t]*UDP[ \t]+(?:\[[^\]]+\]|[^;:,\s]+)):(\d+)/im, (whole, head: string, port: string) =>
-    Number(port) === localPort ? head : whole,
+  return message.replace(
+    /^((?:Via|v)[ \t]*:[ \t]*SIP[ \t]*\/[ \t]*2\.0[ \t]*\/[ \t]*UDP[ \t]+(?:\[[^\]]+\]|[^;:,\s]+)):(\d+)/im,
+    (whole, head: string, port: string) => (Number(port) === localPort ? head : whole),
   );
 }

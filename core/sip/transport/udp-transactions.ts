@@ -96,7 +96,9 @@ export class UdpTransactions {
         this.pending.delete(id);
         if (entry.ping) return entry.ping(false);
         this.stats.timeouts += 1;
-        this.options.log(`no answer from ${this.options.target} to ${method} after ${Math.round(limitMs / 1000)} s (${entry.transmissions} transmissions over UDP); giving up`);
+        this.options.log(
+          `no answer from ${this.options.target} to ${method} after ${Math.round(limitMs / 1000)} s (${entry.transmissions} transmissions over UDP); giving up`,
+        );
         this.options.onRequestTimeout?.(method, callId);
       }, limitMs),
     };

@@ -76,7 +76,8 @@ interface Entry {
 /** The root RLMI of a body: bare RLMI, or the root part of a multipart/related. */
 function readList(body: string, contentType: ContentType, limits: MultipartOptions): { rlmi: Rlmi; parts: MimePart[] } {
   if (contentType.type === 'application/rlmi+xml') return { rlmi: parseRlmi(body), parts: [] };
-  if (contentType.type !== 'multipart/related') throw new Error(`expected multipart/related or application/rlmi+xml, got ${contentType.type || 'no Content-Type'}`);
+  if (contentType.type !== 'multipart/related')
+    throw new Error(`expected multipart/related or application/rlmi+xml, got ${contentType.type || 'no Content-Type'}`);
   const parts = parseMultipart(body, contentType, limits);
   const root = rootPart(parts, contentType);
   if (root.contentType.type !== 'application/rlmi+xml') throw new Error(`the root part is ${root.contentType.type}, not application/rlmi+xml`);

@@ -29,26 +29,43 @@ const describe = (response: IncomingResponse) => `${response.message.statusCode}
  * every attempt of one message carries the same Call-ID, From tag and CSeq
  * (`message-identity.ts`), so a repeat of an IM that did arrive is recognised and dropped.
  */
-export async function sendText(agent: MessagingAgent, to: string, text: string, timeoutMs: number, timers: Timers = realTimers, identity?: MessageIdentity): Promise<{ stored: boolean }> {
+export async function sendText(
+  agent: MessagingAgent,
+  to: string,
+  text: string,
+  timeoutMs: number,
+  timers: Timers = realTimers,
+  identity?: MessageIdentity,
+): Promise<{ stored: boolean }> {
   const target = UserAgent.makeURI(to);
   if (!target) throw new SipError('invalid-input', `"${to}" is not a SIP address.`);
   let status = 0;
   await new Promise<void>((resolve, reject) => {
-    const timer = timers.set(() => reject(new SipError('timeout', `The presence server did not answer MESSAGE within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+    const timer = timers.set(
+      () => reject(new SipError('timeout', `The presence server did not answer MESSAGE within ${Math.round(timeoutMs / 1000)} s.`)),
+      timeoutMs,
+    );
     try {
-      sendMessageRequest(agent, target, text, 'text/plain;charset=UTF-8', {
-        onAccept: (response) => {
-          timers.clear(timer);
-          status = response.message.statusCode ?? 0;
-          resolve();
+      sendMessageRequest(
+        agent,
+        target,
+        text,
+        'text/plain;charset=UTF-8',
+        {
+          onAccept: (response) => {
+            timers.clear(timer);
+            status = response.message.statusCode ?? 0;
+            resolve();
+          },
+          onReject: (response) => {
+            timers.clear(timer);
+            const code = response.message.statusCode;
+            const why = code === 480 || code === 404 ? 'is not signed in' : 'could not be reached';
+            reject(new SipError('sip', `Not delivered: ${to.replace(/^sip:/, '')} ${why} (${describe(response)}).`, code));
+          },
         },
-        onReject: (response) => {
-          timers.clear(timer);
-          const code = response.message.statusCode;
-          const why = code === 480 || code === 404 ? 'is not signed in' : 'could not be reached';
-          reject(new SipError('sip', `Not delivered: ${to.replace(/^sip:/, '')} ${why} (${describe(response)}).`, code));
-        },
-      }, identity);
+        identity,
+      );
     } catch (error) {
       timers.clear(timer);
       reject(new SipError('unreachable', `Could not send MESSAGE: ${(error as Error).message}`));
@@ -67,9 +84,20 @@ export function sendComposing(agent: MessagingAgent, to: string, active: boolean
   sendMessageRequest(agent, target, body, COMPOSING_TYPE);
 }
 
-function sendMessageRequest(agent: MessagingAgent, target: URI, content: string, contentType: string, delegate?: OutgoingRequestDelegate, identity?: MessageIdentity): void {
+function sendMessageRequest(
+  agent: MessagingAgent,
+  target: URI,
+  content: string,
+  contentType: string,
+  delegate?: OutgoingRequestDelegate,
+  identity?: MessageIdentity,
+): void {
   const core = agent.ua.userAgentCore;
-  const message = core.makeOutgoingRequestMessage('MESSAGE', target, core.configuration.aor, target, { ...identity }, [], { contentDisposition: 'render', contentType, content });
+  const message = core.makeOutgoingRequestMessage('MESSAGE', target, core.configuration.aor, target, { ...identity }, [], {
+    contentDisposition: 'render',
+    contentType,
+    content,
+  });
   const authorized = agent.credentials?.authorize(message) ?? false;
   if (identity && !authorized) {
     // Without an answer to a challenge the server challenges it and sip.js sends it again

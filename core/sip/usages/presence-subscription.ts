@@ -35,7 +35,11 @@ import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-r
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
 import type { OutgoingRequestMessage } from 'sip.js/lib/core/messages/outgoing-request-message.js';
 import type { IncomingNotifyRequest } from 'sip.js/lib/core/messages/methods/notify.js';
-import type { IncomingRequestWithSubscription, OutgoingSubscribeRequest, OutgoingSubscribeRequestDelegate } from 'sip.js/lib/core/messages/methods/subscribe.js';
+import type {
+  IncomingRequestWithSubscription,
+  OutgoingSubscribeRequest,
+  OutgoingSubscribeRequestDelegate,
+} from 'sip.js/lib/core/messages/methods/subscribe.js';
 import type { Subscription } from 'sip.js/lib/core/subscription/subscription.js';
 import { AllowedMethods } from 'sip.js/lib/core/user-agent-core/allowed-methods.js';
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
@@ -179,7 +183,10 @@ export class PresenceSubscription {
     if (state === PresenceSubscriptionState.Closed || state === PresenceSubscriptionState.Unsubscribing) return Promise.resolve();
     this.clearTimer();
     const dialog = this.dialog;
-    if (!dialog || (state !== PresenceSubscriptionState.Active && state !== PresenceSubscriptionState.Pending && state !== PresenceSubscriptionState.Refreshing)) {
+    if (
+      !dialog ||
+      (state !== PresenceSubscriptionState.Active && state !== PresenceSubscriptionState.Pending && state !== PresenceSubscriptionState.Refreshing)
+    ) {
       this.close();
       return Promise.resolve();
     }
@@ -434,7 +441,8 @@ export class PresenceSubscription {
             if (!current()) return;
             const granted = Number(response.message.getHeader('Expires'));
             if (Number.isFinite(granted) && granted > 0) this.grantedExpires = granted;
-            else if (response.message.getHeader('Expires') === undefined) this.log(`sip: refresh for ${this.target} answered without Expires; keeping ${this.grantedExpires ?? this.requestedExpires} s`);
+            else if (response.message.getHeader('Expires') === undefined)
+              this.log(`sip: refresh for ${this.target} answered without Expires; keeping ${this.grantedExpires ?? this.requestedExpires} s`);
             this.setState(this.serverState);
             this.scheduleRefresh();
           },
@@ -518,4 +526,3 @@ export class PresenceSubscription {
     }, retryInMs);
   }
 }
-

@@ -178,7 +178,7 @@ export class Publication {
       const done = (response: IncomingResponse) => {
         const m = response.message;
         const status = m.statusCode ?? 0;
-        const result = { ok: status >= 200 && status < 300, status, reason: m.reasonPhrase ?? "" };
+        const result = { ok: status >= 200 && status < 300, status, reason: m.reasonPhrase ?? '' };
         if (result.ok && expires > 0) {
           this.etag = m.getHeader('SIP-ETag') ?? this.etag;
           const granted = Number(m.getHeader('Expires'));

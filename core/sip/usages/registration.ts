@@ -36,7 +36,10 @@ export function registerAndWait(registerer: Registerer, timeoutMs: number, log: 
       if (error) reject(error);
       else resolve();
     };
-    const timer = timers.set(() => finish(new SipError('timeout', `The presence server did not answer REGISTER within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+    const timer = timers.set(
+      () => finish(new SipError('timeout', `The presence server did not answer REGISTER within ${Math.round(timeoutMs / 1000)} s.`)),
+      timeoutMs,
+    );
     const onState = (state: RegistererState) => {
       if (state === RegistererState.Registered) finish();
       else if (state === RegistererState.Unregistered) {
@@ -98,9 +101,7 @@ export function unregisterAndWait(registerer: Registerer, timeoutMs: number, tim
     };
     const timer = timers.set(() => finish(false), timeoutMs);
     try {
-      registerer
-        .unregister({ requestDelegate: { onAccept: () => finish(true), onReject: () => finish(false) } })
-        .catch(() => finish(false));
+      registerer.unregister({ requestDelegate: { onAccept: () => finish(true), onReject: () => finish(false) } }).catch(() => finish(false));
     } catch {
       finish(false);
     }

@@ -65,7 +65,8 @@ export interface Backoff {
 export function retryDelayMs(failures: number, retryAfterSeconds: number | undefined, random: () => number, backoff: Backoff = {}): number {
   const base = backoff.baseMs ?? 1000;
   const max = backoff.maxMs ?? 300_000;
-  const delay = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 * (1 + 0.2 * random()) : Math.min(max, base * 2 ** (failures - 1)) * (0.5 + random());
+  const delay =
+    retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 * (1 + 0.2 * random()) : Math.min(max, base * 2 ** (failures - 1)) * (0.5 + random());
   return Math.round(delay);
 }
 

@@ -115,9 +115,20 @@ export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => voi
             </option>
           ))}
         </select>
-        <input type="search" aria-label="Text in messages" placeholder="Text in messages" data-testid="diag-text" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          type="search"
+          aria-label="Text in messages"
+          placeholder="Text in messages"
+          data-testid="diag-text"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
         <input type="search" aria-label="Call-ID" placeholder="Call-ID" data-testid="diag-callid" value={callId} onChange={(e) => setCallId(e.target.value)} />
-        <button data-testid="diag-export" onClick={exportTrace} title="Save the messages shown as a text file for your help desk. Passwords and keys are masked; message texts are included.">
+        <button
+          data-testid="diag-export"
+          onClick={exportTrace}
+          title="Save the messages shown as a text file for your help desk. Passwords and keys are masked; message texts are included."
+        >
           Export…
         </button>
         <button className="link" data-testid="diag-close" onClick={onClose}>
@@ -168,7 +179,12 @@ export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => voi
                 {selected.callId && (
                   <>
                     {' · '}
-                    <button className="link" data-testid="diag-follow-call" onClick={() => setCallId(selected.callId!)} title="Show only this dialog's messages">
+                    <button
+                      className="link"
+                      data-testid="diag-follow-call"
+                      onClick={() => setCallId(selected.callId!)}
+                      title="Show only this dialog's messages"
+                    >
                       Call-ID {selected.callId}
                     </button>
                   </>

@@ -15,7 +15,11 @@ function snippet(hit: HistoryHit): [string, string, string] {
   const { text } = hit.message;
   const from = Math.max(0, hit.start - CONTEXT);
   const to = Math.min(text.length, hit.start + hit.length + CONTEXT * 2);
-  return [(from > 0 ? '…' : '') + text.slice(from, hit.start), text.slice(hit.start, hit.start + hit.length), text.slice(hit.start + hit.length, to) + (to < text.length ? '…' : '')];
+  return [
+    (from > 0 ? '…' : '') + text.slice(from, hit.start),
+    text.slice(hit.start, hit.start + hit.length),
+    text.slice(hit.start + hit.length, to) + (to < text.length ? '…' : ''),
+  ];
 }
 
 function when(at: number): string {
@@ -47,7 +51,14 @@ export function HistorySearch({ api, contacts, onOpen }: { api: DeskApi; contact
 
   return (
     <div className="history-search">
-      <input type="search" data-testid="history-search" aria-label="Search all conversations" placeholder="Search all conversations" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input
+        type="search"
+        data-testid="history-search"
+        aria-label="Search all conversations"
+        placeholder="Search all conversations"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       {error && <p className="error">{error}</p>}
       {hits?.length === 0 && <p className="empty">No messages contain “{query.trim()}”.</p>}
       {hits && hits.length > 0 && (

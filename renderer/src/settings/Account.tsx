@@ -10,7 +10,10 @@ export function AccountSection({ snapshot }: SectionProps) {
       <dt>SIP address</dt>
       <dd>{session.uri ?? '—'}</dd>
       <dt>Server</dt>
-      <dd>{session.server ?? '—'}{session.demo ? ' (demo lab)' : ''}</dd>
+      <dd>
+        {session.server ?? '—'}
+        {session.demo ? ' (demo lab)' : ''}
+      </dd>
       <dt>Away when idle</dt>
       <dd>{idleAwayMinutes > 0 ? `after ${idleAwayMinutes} minutes` : 'never'}</dd>
     </dl>

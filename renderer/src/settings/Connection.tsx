@@ -33,7 +33,14 @@ export function ConnectionSection({ api }: SectionProps) {
     setError(undefined);
     p.then(setConn).catch((e) => setError(errorText(e).message));
   };
-  if (!conn) return error ? <p className="error" role="alert">{error}</p> : <p>Reading the connection settings…</p>;
+  if (!conn)
+    return error ? (
+      <p className="error" role="alert">
+        {error}
+      </p>
+    ) : (
+      <p>Reading the connection settings…</p>
+    );
   return (
     <div data-testid="connection-settings">
       {error && (
@@ -44,12 +51,24 @@ export function ConnectionSection({ api }: SectionProps) {
       <dl className="settings-facts">
         <dt>Wait for a SOAP answer</dt>
         <dd>
-          <LimitInput max={300} label="SOAP time limit in seconds" testId="soap-timeout" value={conn.soapTimeoutSeconds} onSave={(v) => run(api.invoke('connection:set', { soapTimeoutSeconds: v }))} />{' '}
+          <LimitInput
+            max={300}
+            label="SOAP time limit in seconds"
+            testId="soap-timeout"
+            value={conn.soapTimeoutSeconds}
+            onSave={(v) => run(api.invoke('connection:set', { soapTimeoutSeconds: v }))}
+          />{' '}
           seconds
         </dd>
         <dt>Largest SOAP answer</dt>
         <dd>
-          <LimitInput max={100} label="Largest SOAP answer in MB" testId="soap-max" value={conn.soapMaxResponseMB} onSave={(v) => run(api.invoke('connection:set', { soapMaxResponseMB: v }))} />{' '}
+          <LimitInput
+            max={100}
+            label="Largest SOAP answer in MB"
+            testId="soap-max"
+            value={conn.soapMaxResponseMB}
+            onSave={(v) => run(api.invoke('connection:set', { soapMaxResponseMB: v }))}
+          />{' '}
           MB
         </dd>
       </dl>

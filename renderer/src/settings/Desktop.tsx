@@ -25,7 +25,13 @@ export function DesktopSection({ api, onError }: SectionProps) {
   return (
     <div>
       <label className="settings-check">
-        <input type="checkbox" data-testid="pref-auto-start" checked={prefs.autoStart} disabled={!desktop} onChange={(e) => change({ autoStart: e.target.checked })} />
+        <input
+          type="checkbox"
+          data-testid="pref-auto-start"
+          checked={prefs.autoStart}
+          disabled={!desktop}
+          onChange={(e) => change({ autoStart: e.target.checked })}
+        />
         Start Presence Desk when I log in to this computer{desktop ? '' : ' (desktop app only)'}
       </label>
       <label className="settings-check">

@@ -12,7 +12,10 @@ export function DialingRulesSection({ api, onError }: SectionProps) {
   const [number, setNumber] = useState('');
   const [plans, setPlans] = useState<{ application: DialPlan; directory: DialPlan } | undefined>();
   useEffect(() => {
-    api.invoke('dial:rules').then(setRules).catch((e) => onError(errorText(e).message));
+    api
+      .invoke('dial:rules')
+      .then(setRules)
+      .catch((e) => onError(errorText(e).message));
   }, [api, onError]);
   useEffect(() => {
     if (!number.trim()) return setPlans(undefined);
@@ -76,7 +79,10 @@ export function DialingRulesSection({ api, onError }: SectionProps) {
           </dd>
           <dt>Directory lookup</dt>
           <dd data-testid="rules-try-directory">
-            {plans.directory.error ?? (plans.directory.rule ? `looked up as ${plans.directory.dial} (rule '${plans.directory.rule.name}')` : `looked up as ${plans.directory.dial} (no rule applies)`)}
+            {plans.directory.error ??
+              (plans.directory.rule
+                ? `looked up as ${plans.directory.dial} (rule '${plans.directory.rule.name}')`
+                : `looked up as ${plans.directory.dial} (no rule applies)`)}
           </dd>
         </dl>
       )}

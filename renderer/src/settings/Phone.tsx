@@ -34,12 +34,22 @@ export function PhoneSection(props: SectionProps) {
 function PhoneChoiceSection({ api, onError }: SectionProps) {
   const [choice, setChoice] = useState<PhoneChoice | undefined>();
   useEffect(() => {
-    api.invoke('dial:devices').then(setChoice).catch((e) => onError(errorText(e).message));
+    api
+      .invoke('dial:devices')
+      .then(setChoice)
+      .catch((e) => onError(errorText(e).message));
   }, [api, onError]);
   if (!choice) return <p className="subtle">Asking WebDialer for your phones…</p>;
-  if (choice.error) return <p className="error" data-testid="phone-error">{choice.error}</p>;
+  if (choice.error)
+    return (
+      <p className="error" data-testid="phone-error">
+        {choice.error}
+      </p>
+    );
   if (choice.devices.length === 0) return <p className="subtle">WebDialer lists no phone for you.</p>;
-  const options = choice.devices.flatMap((d) => (d.lines.length ? d.lines : ['']).map((line) => ({ deviceName: d.deviceName, line, lineNumber: line.split(/\s*;/)[0].trim() })));
+  const options = choice.devices.flatMap((d) =>
+    (d.lines.length ? d.lines : ['']).map((line) => ({ deviceName: d.deviceName, line, lineNumber: line.split(/\s*;/)[0].trim() })),
+  );
   const selected = choice.selected ? key(choice.selected.deviceName, choice.selected.lineNumber) : '';
   return (
     <label className="phone-choice">
@@ -49,7 +59,10 @@ function PhoneChoiceSection({ api, onError }: SectionProps) {
         value={selected}
         onChange={(e) => {
           const [deviceName, lineNumber] = JSON.parse(e.target.value) as [string, string];
-          api.invoke('dial:set-device', deviceName, lineNumber).then(setChoice).catch((err) => onError(errorText(err).message));
+          api
+            .invoke('dial:set-device', deviceName, lineNumber)
+            .then(setChoice)
+            .catch((err) => onError(errorText(err).message));
         }}
       >
         {options.map((o) => (

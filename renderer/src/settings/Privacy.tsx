@@ -63,7 +63,10 @@ export function PrivacySection({ api }: SectionProps) {
     const who = (adding[rule] ?? '').trim();
     if (!who) return;
     setAdding((a) => ({ ...a, [rule]: '' }));
-    change(withRule(rule, (r) => r.watchers.push(who)), () => api.invoke('privacy:add-watcher', rule, who));
+    change(
+      withRule(rule, (r) => r.watchers.push(who)),
+      () => api.invoke('privacy:add-watcher', rule, who),
+    );
   };
 
   if (!privacy) {
@@ -97,7 +100,10 @@ export function PrivacySection({ api }: SectionProps) {
               value={rule.visibility}
               onChange={(e) => {
                 const v = e.target.value;
-                change(withRule(rule.name, (r) => (r.visibility = v)), () => api.invoke('privacy:set-rule', { name: rule.name, visibility: v, excludedSources: rule.excludedSources }));
+                change(
+                  withRule(rule.name, (r) => (r.visibility = v)),
+                  () => api.invoke('privacy:set-rule', { name: rule.name, visibility: v, excludedSources: rule.excludedSources }),
+                );
               }}
             >
               {Object.entries(VISIBILITY_LABEL).map(([v, label]) => (
@@ -110,7 +116,12 @@ export function PrivacySection({ api }: SectionProps) {
             <button
               className="link"
               data-testid="rule-delete"
-              onClick={() => change((p) => ({ ...p, rules: p.rules.filter((r) => r.name !== rule.name) }), () => api.invoke('privacy:delete-rule', rule.name))}
+              onClick={() =>
+                change(
+                  (p) => ({ ...p, rules: p.rules.filter((r) => r.name !== rule.name) }),
+                  () => api.invoke('privacy:delete-rule', rule.name),
+                )
+              }
             >
               Delete rule
             </button>
@@ -123,7 +134,12 @@ export function PrivacySection({ api }: SectionProps) {
                   className="link"
                   aria-label={`Remove ${w} from ${rule.name}`}
                   data-testid="watcher-remove"
-                  onClick={() => change(withRule(rule.name, (r) => (r.watchers = r.watchers.filter((x) => x !== w))), () => api.invoke('privacy:remove-watcher', rule.name, w))}
+                  onClick={() =>
+                    change(
+                      withRule(rule.name, (r) => (r.watchers = r.watchers.filter((x) => x !== w))),
+                      () => api.invoke('privacy:remove-watcher', rule.name, w),
+                    )
+                  }
                 >
                   Remove
                 </button>
@@ -151,7 +167,14 @@ export function PrivacySection({ api }: SectionProps) {
         </section>
       ))}
       <form className="privacy-add" data-testid="rule-form" onSubmit={addRule}>
-        <input aria-label="New rule name" data-testid="rule-name" placeholder="New rule, e.g. Blocked" value={ruleName} maxLength={128} onChange={(e) => setRuleName(e.target.value)} />
+        <input
+          aria-label="New rule name"
+          data-testid="rule-name"
+          placeholder="New rule, e.g. Blocked"
+          value={ruleName}
+          maxLength={128}
+          onChange={(e) => setRuleName(e.target.value)}
+        />
         <select aria-label="What its people see" data-testid="rule-new-visibility" value={visibility} onChange={(e) => setVisibility(e.target.value)}>
           {Object.entries(VISIBILITY_LABEL).map(([v, label]) => (
             <option key={v} value={v}>

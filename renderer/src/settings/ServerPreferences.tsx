@@ -75,7 +75,12 @@ export function ServerPreferencesSection({ api }: SectionProps) {
         </table>
       )}
       <form className="privacy-add" onSubmit={add}>
-        <input aria-label="New preference name" placeholder="Name, e.g. Preferred.Contact" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+        <input
+          aria-label="New preference name"
+          placeholder="Name, e.g. Preferred.Contact"
+          value={draft.name}
+          onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+        />
         <input aria-label="New preference value" placeholder="Value" value={draft.value} onChange={(e) => setDraft({ ...draft, value: e.target.value })} />
         <label className="settings-check">
           <input type="checkbox" checked={draft.isPublic} onChange={(e) => setDraft({ ...draft, isPublic: e.target.checked })} />

@@ -59,7 +59,14 @@ export function SipConnection({ api }: { api: DeskApi }) {
     void save({ presenceList: value }, what).then((ok) => !ok && sip && setMode(modeOf(sip.presenceList)));
   };
 
-  if (!sip) return error ? <p className="error" role="alert">{error}</p> : <p>Reading the SIP settings…</p>;
+  if (!sip)
+    return error ? (
+      <p className="error" role="alert">
+        {error}
+      </p>
+    ) : (
+      <p>Reading the SIP settings…</p>
+    );
   return (
     <div data-testid="sip-settings" className="sip-settings">
       <h3>SIP</h3>
@@ -68,7 +75,12 @@ export function SipConnection({ api }: { api: DeskApi }) {
           <label htmlFor="sip-transport">Transport</label>
         </dt>
         <dd>
-          <select id="sip-transport" data-testid="sip-transport" value={sip.sipTransport} onChange={(e) => void save({ sipTransport: e.target.value }, 'Transport saved.')}>
+          <select
+            id="sip-transport"
+            data-testid="sip-transport"
+            value={sip.sipTransport}
+            onChange={(e) => void save({ sipTransport: e.target.value }, 'Transport saved.')}
+          >
             {TRANSPORTS.map((t) => (
               <option key={t.value} value={t.value}>
                 {t.label}
@@ -80,13 +92,28 @@ export function SipConnection({ api }: { api: DeskApi }) {
         <dd>
           <div role="radiogroup" aria-labelledby="presence-list-label" className="sip-list-choice">
             <label>
-              <input type="radio" name="presence-list" data-testid="presence-list-off" checked={mode === 'off'} onChange={() => chooseList('off', '', 'Presence per contact saved.')} /> One subscription per contact
+              <input
+                type="radio"
+                name="presence-list"
+                data-testid="presence-list-off"
+                checked={mode === 'off'}
+                onChange={() => chooseList('off', '', 'Presence per contact saved.')}
+              />{' '}
+              One subscription per contact
             </label>
             <label>
-              <input type="radio" name="presence-list" data-testid="presence-list-auto" checked={mode === 'auto'} onChange={() => chooseList('auto', 'auto', 'Automatic presence list saved.')} /> Event list (automatic: sip:&lt;user&gt;-list@&lt;domain&gt;)
+              <input
+                type="radio"
+                name="presence-list"
+                data-testid="presence-list-auto"
+                checked={mode === 'auto'}
+                onChange={() => chooseList('auto', 'auto', 'Automatic presence list saved.')}
+              />{' '}
+              Event list (automatic: sip:&lt;user&gt;-list@&lt;domain&gt;)
             </label>
             <label>
-              <input type="radio" name="presence-list" data-testid="presence-list-uri-choice" checked={mode === 'uri'} onChange={() => setMode('uri')} /> Event list at this address:
+              <input type="radio" name="presence-list" data-testid="presence-list-uri-choice" checked={mode === 'uri'} onChange={() => setMode('uri')} /> Event
+              list at this address:
             </label>
             {mode === 'uri' && (
               <form
@@ -96,7 +123,14 @@ export function SipConnection({ api }: { api: DeskApi }) {
                   void save({ presenceList: listUri }, 'Presence list saved.');
                 }}
               >
-                <input aria-label="Presence list address" data-testid="presence-list-uri" placeholder="sip:alex-list@example.com" value={listUri} maxLength={512} onChange={(e) => setListUri(e.target.value)} />
+                <input
+                  aria-label="Presence list address"
+                  data-testid="presence-list-uri"
+                  placeholder="sip:alex-list@example.com"
+                  value={listUri}
+                  maxLength={512}
+                  onChange={(e) => setListUri(e.target.value)}
+                />
                 <button type="submit" data-testid="presence-list-save">
                   Save
                 </button>
@@ -131,7 +165,9 @@ export function SipConnection({ api }: { api: DeskApi }) {
           void save({ sipTrustedCertificate: pem }, 'Certificate trusted.').then((ok) => ok && setPem(''));
         }}
       >
-        <label htmlFor="sip-certificate-pem">Paste a private CA&apos;s certificate or the server&apos;s own (PEM); it is trusted in addition to the system&apos;s roots.</label>
+        <label htmlFor="sip-certificate-pem">
+          Paste a private CA&apos;s certificate or the server&apos;s own (PEM); it is trusted in addition to the system&apos;s roots.
+        </label>
         <textarea
           id="sip-certificate-pem"
           data-testid="sip-certificate-pem"

@@ -71,7 +71,12 @@ async function cupsWithDirectory(directory: LabDirectoryConfig): Promise<string>
 
 /** Signs in and resolves with the directory's first settled status (ready or error). */
 async function signInAndSettle(session: DeskSession, server: string): Promise<DirectoryStatus> {
-  const settled = waitFor<DirectoryStatus>((cb) => session.on('directory:status', cb), (s) => s.state === 'ready' || s.state === 'error', 'directory status', 10_000);
+  const settled = waitFor<DirectoryStatus>(
+    (cb) => session.on('directory:status', cb),
+    (s) => s.state === 'ready' || s.state === 'error',
+    'directory status',
+    10_000,
+  );
   const state = await session.signIn({ server, user: lab.demoUser.id, password: lab.demoUser.password });
   expect(state.phase).toBe('signed-in');
   return settled;
@@ -124,7 +129,10 @@ describe('corporate directory on the lab slapd', () => {
     }
     expect(await session.handlers['directory:search']('*)(uid=*')).toEqual([]);
     expect(await session.handlers['directory:search']('**')).toEqual([]);
-    await expect(session.handlers['directory:search']('m')).rejects.toMatchObject({ code: 'invalid-input', message: 'Type at least two letters of the name to search the directory.' });
+    await expect(session.handlers['directory:search']('m')).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: 'Type at least two letters of the name to search the directory.',
+    });
     await expect(session.handlers['directory:search']('x'.repeat(65))).rejects.toMatchObject({ code: 'invalid-input' });
   });
 
@@ -180,19 +188,28 @@ describe('corporate directory on the lab slapd', () => {
     await signInAndSettle(session, await cupsWithDirectory(labDirectoryConfig(lab.slapd)));
     const changed = waitFor<ContactChange[]>(
       (cb) => session.on('contacts:delta', cb),
-      (changes) => changes.some((c) => (c.kind === 'contact-changed' || c.kind === 'contact-added') && c.contact.personaId === 'mgonzalez' && c.contact.numbers.length > 0),
+      (changes) =>
+        changes.some(
+          (c) => (c.kind === 'contact-changed' || c.kind === 'contact-added') && c.contact.personaId === 'mgonzalez' && c.contact.numbers.length > 0,
+        ),
       'mgonzalez with numbers',
     );
     await session.handlers['contacts:add']('Product team', 'mgonzalez', '');
     await changed;
-    expect(contactOf(session, 'mgonzalez')).toMatchObject({ displayName: 'Maria Gonzalez', title: 'Sales engineer', numbers: ['+1 408 555 0120', '+1 650 555 0121'] });
+    expect(contactOf(session, 'mgonzalez')).toMatchObject({
+      displayName: 'Maria Gonzalez',
+      title: 'Sales engineer',
+      numbers: ['+1 408 555 0120', '+1 650 555 0121'],
+    });
   });
 
   it('still rolls back an edit the server refuses, with the directory’s numbers kept', async () => {
     const session = newSession();
     await signInAndSettle(session, lab.cupsUrl);
     lab.cups.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1 });
-    await expect(session.handlers['contacts:add-group']('Broken')).rejects.toMatchObject({ message: 'Adding the group "Broken" failed: Could not connect to database.' });
+    await expect(session.handlers['contacts:add-group']('Broken')).rejects.toMatchObject({
+      message: 'Adding the group "Broken" failed: Could not connect to database.',
+    });
     expect(session.snapshot().groups.map((g) => g.name)).toEqual(['Product team', 'Support desk']);
     expect(contactOf(session, 'maria')!.numbers).toEqual(['+1 408 555 0101', '+1 650 555 0111']);
   });
@@ -206,8 +223,16 @@ describe('corporate directory on the lab slapd', () => {
     );
     expect(status).toEqual({ state: 'error', server: `127.0.0.1:${port}`, message: `The directory server 127.0.0.1:${port} cannot be reached.` });
     expect(session.sessionState.phase).toBe('signed-in');
-    expect(session.snapshot().groups.flatMap((g) => g.contacts).every((c) => c.numbers.length === 0)).toBe(true);
-    await expect(session.handlers['directory:search']('maria')).rejects.toMatchObject({ code: 'unreachable', message: `The directory server 127.0.0.1:${port} cannot be reached.` });
+    expect(
+      session
+        .snapshot()
+        .groups.flatMap((g) => g.contacts)
+        .every((c) => c.numbers.length === 0),
+    ).toBe(true);
+    await expect(session.handlers['directory:search']('maria')).rejects.toMatchObject({
+      code: 'unreachable',
+      message: `The directory server 127.0.0.1:${port} cannot be reached.`,
+    });
   });
 
   it('with the bind refused, signs in anyway and says the credentials were refused', async () => {
@@ -245,7 +270,11 @@ describe('corporate directory on the lab slapd', () => {
     const talking = (s: PhoneState) => s.link === 'monitoring' && s.line === '1099' && s.calls.some((c) => c.state === 'talking');
     if (!talking(session.snapshot().phone)) await waitFor<PhoneState>((cb) => session.on('phone:state', cb), talking, 'the call on line 1099');
     expect(lab.phoneSwitch.snapshot('1099')).toHaveLength(1);
-    const idle = waitFor<PhoneState>((cb) => session.on('phone:state', cb), (s) => s.calls.length === 0, 'hung up');
+    const idle = waitFor<PhoneState>(
+      (cb) => session.on('phone:state', cb),
+      (s) => s.calls.length === 0,
+      'hung up',
+    );
     await session.handlers['dial:hang-up']();
     await idle;
     expect(lab.phoneSwitch.snapshot('1099')).toEqual([]);
@@ -301,7 +330,11 @@ describe('corporate directory on the lab slapd', () => {
     expect(status.state).toBe('error');
     expect(contactOf(session, 'sam')!.numbers).toEqual([]);
     await lab.slapd.restart();
-    const ready = waitFor<DirectoryStatus>((cb) => session.on('directory:status', cb), (s) => s.state === 'ready', 'directory ready again');
+    const ready = waitFor<DirectoryStatus>(
+      (cb) => session.on('directory:status', cb),
+      (s) => s.state === 'ready',
+      'directory ready again',
+    );
     expect((await session.handlers['directory:search']('lena')).map((p) => p.userId)).toEqual(['lena']);
     expect(await ready).toMatchObject({ state: 'ready', found: 6 });
     expect(contactOf(session, 'sam')!.numbers).toEqual(['+1 408 555 0102', '+1 650 555 0112']);

@@ -37,6 +37,7 @@ describe('the Electron bundle', () => {
   });
 
   it('carries none of the lab’s markers in its text', () => {
-    for (const marker of ['startLab', 'startLabCups', 'startLabWebDialer', 'startLabCtiGateway', 'LabSwitch', 'kamailio.cfg.template', 'demoLabStarter']) expect(bundle, marker).not.toContain(marker);
+    for (const marker of ['startLab', 'startLabCups', 'startLabWebDialer', 'startLabCtiGateway', 'LabSwitch', 'kamailio.cfg.template', 'demoLabStarter'])
+      expect(bundle, marker).not.toContain(marker);
   });
 });

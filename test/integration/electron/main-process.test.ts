@@ -30,7 +30,11 @@ const HARDENED = {
 };
 
 /** Starts main on a fresh fake Electron, emits 'ready' and waits until the main window is shown. */
-async function startApp(options: ConstructorParameters<typeof FakeElectron>[0], run: RunOptions = {}, beforeReady?: (fake: FakeElectron) => void): Promise<FakeElectron> {
+async function startApp(
+  options: ConstructorParameters<typeof FakeElectron>[0],
+  run: RunOptions = {},
+  beforeReady?: (fake: FakeElectron) => void,
+): Promise<FakeElectron> {
   const fake = new FakeElectron(options);
   runMain(fake, run);
   beforeReady?.(fake);
@@ -87,7 +91,9 @@ describe('Electron main with no server configured, run by npm start with the dem
 
   it('claims the single-instance lock and the tel:, sip:, sips: and im: links before ready, and opens nothing before', () => {
     expect(beforeReady[0]).toBe('app.requestSingleInstanceLock');
-    expect(beforeReady.filter((c) => c.startsWith('app.setAsDefaultProtocolClient'))).toEqual(['tel', 'sip', 'sips', 'im'].map((s) => `app.setAsDefaultProtocolClient ${s}`));
+    expect(beforeReady.filter((c) => c.startsWith('app.setAsDefaultProtocolClient'))).toEqual(
+      ['tel', 'sip', 'sips', 'im'].map((s) => `app.setAsDefaultProtocolClient ${s}`),
+    );
     expect(beforeReady).toEqual(expect.arrayContaining(['app.on second-instance', 'app.on open-url', 'app.on web-contents-created', 'app.on before-quit']));
     expect(beforeReady.some((c) => c.startsWith('new BrowserWindow') || c.startsWith('ipcMain.handle') || c.startsWith('new Tray'))).toBe(false);
   });
@@ -108,7 +114,9 @@ describe('Electron main with no server configured, run by npm start with the dem
     expect(JSON.parse(readFileSync(join(userData, 'settings.json'), 'utf8'))).toMatchObject({ server: '' });
     main.setBounds({ x: 20, y: 30, width: 900, height: 700 });
     main.close(); // hides to the tray, and remembers where it was
-    expect(JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8'))).toEqual({ main: { bounds: { x: 20, y: 30, width: 900, height: 700 }, maximized: false } });
+    expect(JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8'))).toEqual({
+      main: { bounds: { x: 20, y: 30, width: 900, height: 700 }, maximized: false },
+    });
   });
 
   it('keeps running in the tray when the main window is closed', () => {
@@ -123,9 +131,15 @@ describe('Electron main with no server configured, run by npm start with the dem
   it('denies window.open and gives only http, https and mailto links to the system browser', () => {
     const open = main.webContents.windowOpenHandler!;
     expect(open).toBeTypeOf('function');
-    for (const url of ['https://www.example.com/help', 'http://intranet.example/x', 'mailto:help@example.com']) expect(open({ url })).toEqual({ action: 'deny' });
-    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'sip:maria@lab.example', 'data:text/html,<script>1</script>', 'not a url']) expect(open({ url })).toEqual({ action: 'deny' });
-    expect(fake.callsOf('shell.openExternal').map((c) => c.args[0])).toEqual(['https://www.example.com/help', 'http://intranet.example/x', 'mailto:help@example.com']);
+    for (const url of ['https://www.example.com/help', 'http://intranet.example/x', 'mailto:help@example.com'])
+      expect(open({ url })).toEqual({ action: 'deny' });
+    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'sip:maria@lab.example', 'data:text/html,<script>1</script>', 'not a url'])
+      expect(open({ url })).toEqual({ action: 'deny' });
+    expect(fake.callsOf('shell.openExternal').map((c) => c.args[0])).toEqual([
+      'https://www.example.com/help',
+      'http://intranet.example/x',
+      'mailto:help@example.com',
+    ]);
   });
 
   it('prevents navigation, redirects and webviews away from the app', () => {
@@ -158,7 +172,16 @@ describe('Electron main with no server configured, run by npm start with the dem
   it('serves every channel of the IPC contract, and only to the app’s own page', async () => {
     expect([...fake.ipcHandlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
     const refused = { ok: false, error: { code: 'invalid-input', message: 'Refused.' } };
-    for (const frameUrl of ['https://evil.example/', 'http://127.0.0.1:8080/index.html', 'file:///etc/passwd', 'file:///tmp/index.html', 'data:text/html,x', 'devtools://devtools/bundled/x.html', '', null]) {
+    for (const frameUrl of [
+      'https://evil.example/',
+      'http://127.0.0.1:8080/index.html',
+      'file:///etc/passwd',
+      'file:///tmp/index.html',
+      'data:text/html,x',
+      'devtools://devtools/bundled/x.html',
+      '',
+      null,
+    ]) {
       expect(await fake.invoke('session:snapshot', [], { frameUrl }), String(frameUrl)).toEqual(refused);
       expect(await fake.invoke('window:open-conversation', ['sip:maria@demo.presence-desk.test'], { frameUrl })).toEqual(refused);
     }
@@ -178,7 +201,12 @@ describe('Electron main with no server configured, run by npm start with the dem
   it('a second launch with tel:+14085550101 brings the window back and asks the renderer to call', async () => {
     main.hide();
     main.minimize();
-    fake.app.emit('second-instance', { preventDefault: () => undefined }, ['/opt/Presence Desk/presence-desk', '--no-sandbox', 'tel:+14085550101'], '/home/alex');
+    fake.app.emit(
+      'second-instance',
+      { preventDefault: () => undefined },
+      ['/opt/Presence Desk/presence-desk', '--no-sandbox', 'tel:+14085550101'],
+      '/home/alex',
+    );
     const open = await fake.until(() => fake.sent(main, 'app:open').find((r) => (r as { kind: string }).kind === 'call'), 'app:open for the number');
     expect(open).toEqual({ kind: 'call', number: '+14085550101' });
     expect(main.isVisible()).toBe(true);
@@ -206,8 +234,14 @@ describe('Electron main with no server configured, run by npm start with the dem
     expect(conversation.isVisible()).toBe(true);
     for (const bad of ['javascript:alert(1)', 'https://evil.example/']) expect(await fake.request('window:open-conversation', bad)).toBe(false);
     // A peer that is not even text is refused at the boundary, in words naming the argument.
-    expect(await fake.invoke('window:open-conversation', [42])).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/^window:open-conversation: argument 1 \(peer\) is not valid/) } });
-    expect(await fake.invoke('presence:set-own', [{}])).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('status.availability') } });
+    expect(await fake.invoke('window:open-conversation', [42])).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', message: expect.stringMatching(/^window:open-conversation: argument 1 \(peer\) is not valid/) },
+    });
+    expect(await fake.invoke('presence:set-own', [{}])).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', message: expect.stringContaining('status.availability') },
+    });
     expect(fake.windows).toHaveLength(2);
   });
 
@@ -270,21 +304,26 @@ describe('Electron main with no server configured and no demo lab', () => {
   });
 
   for (const isPackaged of [true, false]) {
-    it(isPackaged ? 'packaged: shows sign-in, even when PRESENCE_DESK_DEMO_LAB names a lab' : 'from a development build without npm start: shows sign-in', async () => {
-      const profileDir = mkdtempSync(join(tmpdir(), 'pd-electron-'));
-      profiles.push(profileDir);
-      // An address that would be used if it were read: the packaged app must not look at it.
-      const env = isPackaged ? { [DEMO_LAB_ENV]: JSON.stringify({ cupsUrl: 'http://127.0.0.1:9/EPASSoap/service', user: 'alex', password: 'pw' }) } : { [DEMO_LAB_ENV]: undefined };
-      const app = await startApp({ profileDir, isPackaged }, { env });
-      try {
-        const snap = await app.request<Snapshot>('session:snapshot');
-        expect(snap.session.phase).toBe('signed-out');
-        expect(snap.session.error).toBeUndefined();
-        expect(app.sent(app.windows[0]!, 'session:state').some((s) => (s as SessionState).phase !== 'signed-out')).toBe(false);
-      } finally {
-        await quitApp(app);
-      }
-    });
+    it(
+      isPackaged ? 'packaged: shows sign-in, even when PRESENCE_DESK_DEMO_LAB names a lab' : 'from a development build without npm start: shows sign-in',
+      async () => {
+        const profileDir = mkdtempSync(join(tmpdir(), 'pd-electron-'));
+        profiles.push(profileDir);
+        // An address that would be used if it were read: the packaged app must not look at it.
+        const env = isPackaged
+          ? { [DEMO_LAB_ENV]: JSON.stringify({ cupsUrl: 'http://127.0.0.1:9/EPASSoap/service', user: 'alex', password: 'pw' }) }
+          : { [DEMO_LAB_ENV]: undefined };
+        const app = await startApp({ profileDir, isPackaged }, { env });
+        try {
+          const snap = await app.request<Snapshot>('session:snapshot');
+          expect(snap.session.phase).toBe('signed-out');
+          expect(snap.session.error).toBeUndefined();
+          expect(app.sent(app.windows[0]!, 'session:state').some((s) => (s as SessionState).phase !== 'signed-out')).toBe(false);
+        } finally {
+          await quitApp(app);
+        }
+      },
+    );
   }
 });
 
@@ -318,7 +357,12 @@ describe('Electron main with a server configured: "Remember me" through safeStor
     const profileDir = profile();
     const first = await start(profileDir, true);
     expect(await first.request('app:info')).toMatchObject({ canRememberPassword: true });
-    const state = await first.request<SessionState>('session:sign-in', { server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password, remember: true });
+    const state = await first.request<SessionState>('session:sign-in', {
+      server: lab.cupsUrl,
+      user: lab.demoUser.id,
+      password: lab.demoUser.password,
+      remember: true,
+    });
     expect(state.phase).toBe('signed-in');
     expect(first.callsOf('safeStorage.encryptString')).toHaveLength(1);
     const kept = readFileSync(join(first.app.getPath('userData'), 'secrets.json'), 'utf8');
@@ -335,7 +379,12 @@ describe('Electron main with a server configured: "Remember me" through safeStor
   it('keeps no password when the OS offers no keychain', async () => {
     const app = await start(profile(), false);
     expect(await app.request('app:info')).not.toHaveProperty('canRememberPassword');
-    const state = await app.request<SessionState>('session:sign-in', { server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password, remember: true });
+    const state = await app.request<SessionState>('session:sign-in', {
+      server: lab.cupsUrl,
+      user: lab.demoUser.id,
+      password: lab.demoUser.password,
+      remember: true,
+    });
     expect(state.phase).toBe('signed-in');
     expect(app.callsOf('safeStorage.encryptString')).toHaveLength(0);
     expect(existsSync(join(app.app.getPath('userData'), 'secrets.json'))).toBe(false);
@@ -354,13 +403,25 @@ describe('Electron main, packaged: start at login', () => {
       const profileDir = mkdtempSync(join(tmpdir(), 'pd-electron-'));
       profiles.push(profileDir);
       // A server is configured (unreachable): the test is about the shell, not the lab.
-      const app = await startApp({ profileDir, isPackaged: true }, { args: ['--server', 'https://127.0.0.1:9', '--user', 'alex'], platform, env: { XDG_CONFIG_HOME: join(profileDir, 'config'), APPIMAGE: '/opt/Presence Desk.AppImage' } });
+      const app = await startApp(
+        { profileDir, isPackaged: true },
+        {
+          args: ['--server', 'https://127.0.0.1:9', '--user', 'alex'],
+          platform,
+          env: { XDG_CONFIG_HOME: join(profileDir, 'config'), APPIMAGE: '/opt/Presence Desk.AppImage' },
+        },
+      );
       expect(await app.request('desktop:set-prefs', { autoStart: true })).toMatchObject({ autoStart: true });
       if (platform === 'win32') {
-        expect(app.callsOf('app.setLoginItemSettings').map((c) => c.args[0])).toEqual([{ openAtLogin: false, args: ['--hidden'] }, { openAtLogin: true, args: ['--hidden'] }]);
+        expect(app.callsOf('app.setLoginItemSettings').map((c) => c.args[0])).toEqual([
+          { openAtLogin: false, args: ['--hidden'] },
+          { openAtLogin: true, args: ['--hidden'] },
+        ]);
       } else {
         expect(app.callsOf('app.setLoginItemSettings')).toHaveLength(0);
-        expect(readFileSync(join(profileDir, 'config', 'autostart', 'presence-desk.desktop'), 'utf8')).toContain('Exec="/opt/Presence Desk.AppImage" --hidden\n');
+        expect(readFileSync(join(profileDir, 'config', 'autostart', 'presence-desk.desktop'), 'utf8')).toContain(
+          'Exec="/opt/Presence Desk.AppImage" --hidden\n',
+        );
       }
       await quitApp(app);
     }

@@ -28,7 +28,12 @@ beforeAll(async () => {
   lab = await startLab({ bots: false, log: (l) => log.push(l) });
   session = new DeskSession({ info: { host: 'browser', version: 'test' }, settings: new MemorySettingsStore(), historyDir: dir, log: (l) => log.push(l) });
   await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
-  const failed = waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.state === 'failed', 'IM to offline Lena failed', 10_000);
+  const failed = waitForEvent<ChatMessage>(
+    (cb) => session.on('im:message', cb),
+    (m) => m.state === 'failed',
+    'IM to offline Lena failed',
+    10_000,
+  );
   await session.messaging.sendMessage(`sip:lena@${lab.domain}`, 'Are you there yet?');
   failedWhileOffline = await failed;
   baresip = new Baresip({
@@ -53,7 +58,12 @@ const lena = () => `sip:lena@${lab.domain}`;
 async function lenaShows(predicate: (p: Presence) => boolean, what: string): Promise<Presence> {
   const current = session.snapshot().presence[lena()];
   if (current && predicate(current)) return current;
-  const updates = await waitForEvent<PresenceUpdate[]>((cb) => session.on('presence:changed', cb), (u) => u.some((x) => x.uri === lena() && predicate(x.presence)), what, 10_000).catch((error: Error) => {
+  const updates = await waitForEvent<PresenceUpdate[]>(
+    (cb) => session.on('presence:changed', cb),
+    (u) => u.some((x) => x.uri === lena() && predicate(x.presence)),
+    what,
+    10_000,
+  ).catch((error: Error) => {
     throw new Error(`${error.message}; shown: ${JSON.stringify(session.snapshot().presence[lena()])}; baresip said:\n${baresip.lines.slice(-60).join('\n')}`);
   });
   return updates.find((x) => x.uri === lena())!.presence;
@@ -76,13 +86,23 @@ describe('baresip interop through Kamailio', () => {
   });
 
   it('shows baresip’s IM, and Presence Desk’s IM reaches baresip', async () => {
-    const incoming = waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.direction === 'in' && m.peer === lena(), 'IM from baresip', 10_000);
+    const incoming = waitForEvent<ChatMessage>(
+      (cb) => session.on('im:message', cb),
+      (m) => m.direction === 'in' && m.peer === lena(),
+      'IM from baresip',
+      10_000,
+    );
     baresip.command('/message Hallo Alex, hier ist baresip');
     const shown = await incoming;
     expect(shown).toMatchObject({ direction: 'in', text: 'Hallo Alex, hier ist baresip', state: 'received' });
 
     const text = 'Hello Lena — from Presence Desk ✓';
-    const sent = waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.text === text && m.state === 'sent', 'IM sent', 10_000);
+    const sent = waitForEvent<ChatMessage>(
+      (cb) => session.on('im:message', cb),
+      (m) => m.text === text && m.state === 'sent',
+      'IM sent',
+      10_000,
+    );
     await session.messaging.sendMessage(lena(), text);
     await sent;
     const line = await baresip.waitFor(/sip:alex@[^:]+: "Hello Lena/, 'baresip printing the IM', 10_000);
@@ -98,7 +118,12 @@ describe('baresip interop through Kamailio', () => {
   it('an IM sent while Lena was offline failed with the reason, and a retry now reaches her', async () => {
     expect(failedWhileOffline).toMatchObject({ state: 'failed', text: 'Are you there yet?' });
     expect(failedWhileOffline.error).toBe(`Not delivered: lena@${lab.domain} is not signed in (480 Temporarily Unavailable).`);
-    const sent = waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.id === failedWhileOffline.id && m.state === 'sent', 'retried IM sent', 10_000);
+    const sent = waitForEvent<ChatMessage>(
+      (cb) => session.on('im:message', cb),
+      (m) => m.id === failedWhileOffline.id && m.state === 'sent',
+      'retried IM sent',
+      10_000,
+    );
     await session.messaging.retryMessage(failedWhileOffline.id);
     await sent;
     await baresip.waitFor(/sip:alex@[^:]+: "Are you there yet\?"/, 'baresip printing the retried IM', 10_000);

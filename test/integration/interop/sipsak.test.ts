@@ -51,7 +51,12 @@ function sendAsLena(text: string, transport: 'udp' | 'tcp', password = lab.passw
 
 /** Resolves with the next IM from Lena that Presence Desk shows; the error says what sipsak saw. */
 function nextFromLena(run: () => SipsakRun | undefined): Promise<ChatMessage> {
-  return waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.direction === 'in' && m.peer === lena(), 'an IM from sipsak', 10_000).catch((error: Error) => {
+  return waitForEvent<ChatMessage>(
+    (cb) => session.on('im:message', cb),
+    (m) => m.direction === 'in' && m.peer === lena(),
+    'an IM from sipsak',
+    10_000,
+  ).catch((error: Error) => {
     throw new Error(`${error.message}; sipsak said:\n${run()?.output().slice(-3000)}`);
   });
 }
@@ -99,7 +104,12 @@ describe('sipsak interop through Kamailio', () => {
       running.push(run);
       return run;
     };
-    const failing = waitForEvent<HistoryStatus>((cb) => session.on('im:history-status', cb), (s) => s.state === 'failing', 'history failing', 10_000);
+    const failing = waitForEvent<HistoryStatus>(
+      (cb) => session.on('im:history-status', cb),
+      (s) => s.state === 'failing',
+      'history failing',
+      10_000,
+    );
     const full = vi.spyOn(MessageHistory.prototype, 'add').mockImplementation(() => {
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     });

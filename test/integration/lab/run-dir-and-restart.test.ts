@@ -67,7 +67,12 @@ describe('lab Kamailio', () => {
 
   it('with restartOnExit, comes back by itself after it died (killed from outside)', async () => {
     const listeners = new Set<(line: string) => void>();
-    const kamailio = await startKamailio({ domain: 'sip.lab.test', users: [{ id: 'anna', password: 'a-secret' }], restartOnExit: true, log: (l) => listeners.forEach((f) => f(l)) });
+    const kamailio = await startKamailio({
+      domain: 'sip.lab.test',
+      users: [{ id: 'anna', password: 'a-secret' }],
+      restartOnExit: true,
+      log: (l) => listeners.forEach((f) => f(l)),
+    });
     try {
       const onLog = (cb: (line: string) => void) => (listeners.add(cb), () => void listeners.delete(cb));
       const back = waitForEvent<string>(onLog, (l) => l.startsWith('kamailio: listening on'), 'Kamailio listening again', 20_000);

@@ -31,9 +31,21 @@ afterAll(async () => {
 
 describe('server frozen during a conversation', () => {
   it('says Reconnecting within 5 s and delivers each IM typed meanwhile exactly once', async () => {
-    const session = new DeskSession({ info: { host: 'browser', version: 'test' }, settings: new MemorySettingsStore(), historyDir: dir, log: (l) => log.push(l) });
-    const state = (predicate: (s: SessionState) => boolean, what: string, ms: number) => waitForEvent<SessionState>((cb) => session.on('session:state', cb), predicate, what, ms);
-    const sent = (text: string, ms = 30_000) => waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.text === text && m.state === 'sent', `"${text}" sent`, ms);
+    const session = new DeskSession({
+      info: { host: 'browser', version: 'test' },
+      settings: new MemorySettingsStore(),
+      historyDir: dir,
+      log: (l) => log.push(l),
+    });
+    const state = (predicate: (s: SessionState) => boolean, what: string, ms: number) =>
+      waitForEvent<SessionState>((cb) => session.on('session:state', cb), predicate, what, ms);
+    const sent = (text: string, ms = 30_000) =>
+      waitForEvent<ChatMessage>(
+        (cb) => session.on('im:message', cb),
+        (m) => m.text === text && m.state === 'sent',
+        `"${text}" sent`,
+        ms,
+      );
     try {
       await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
       const maria = lab.bots.get('maria')!;
@@ -64,7 +76,11 @@ describe('server frozen during a conversation', () => {
         await afterSent;
         await maria.waitForMessage((m) => m.text === after, 15_000);
         const got = maria.received.map((m) => m.text);
-        for (const text of [before, ...typed, after]) expect(got.filter((t) => t === text), text).toHaveLength(1);
+        for (const text of [before, ...typed, after])
+          expect(
+            got.filter((t) => t === text),
+            text,
+          ).toHaveLength(1);
       } finally {
         if (!resumed) lab.kamailio.resume();
       }

@@ -29,11 +29,23 @@ afterAll(async () => {
 
 describe('server killed and restarted during a conversation', () => {
   it('5 kills: phases follow reality and every IM typed meanwhile arrives in order', async () => {
-    const session = new DeskSession({ info: { host: 'browser', version: 'test' }, settings: new MemorySettingsStore(), historyDir: dir, log: (l) => log.push(l) });
+    const session = new DeskSession({
+      info: { host: 'browser', version: 'test' },
+      settings: new MemorySettingsStore(),
+      historyDir: dir,
+      log: (l) => log.push(l),
+    });
     const phases: string[] = [];
     session.on('session:state', (s) => phases.push(s.phase));
-    const state = (predicate: (s: SessionState) => boolean, what: string, ms: number) => waitForEvent<SessionState>((cb) => session.on('session:state', cb), predicate, what, ms);
-    const sent = (text: string, ms = 30_000) => waitForEvent<ChatMessage>((cb) => session.on('im:message', cb), (m) => m.text === text && m.state === 'sent', `"${text}" sent`, ms);
+    const state = (predicate: (s: SessionState) => boolean, what: string, ms: number) =>
+      waitForEvent<SessionState>((cb) => session.on('session:state', cb), predicate, what, ms);
+    const sent = (text: string, ms = 30_000) =>
+      waitForEvent<ChatMessage>(
+        (cb) => session.on('im:message', cb),
+        (m) => m.text === text && m.state === 'sent',
+        `"${text}" sent`,
+        ms,
+      );
     try {
       await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
       const maria = lab.bots.get('maria')!;
@@ -83,7 +95,12 @@ describe('server killed and restarted during a conversation', () => {
       // Presence is true again after the last restart (re-subscribed, colleague re-published).
       const uri = maria.uri;
       if (session.snapshot().presence[uri]?.availability !== 'available') {
-        await waitForEvent<PresenceUpdate[]>((cb) => session.on('presence:changed', cb), (u) => u.some((x) => x.uri === uri && x.presence.availability === 'available'), 'Maria available again', 15_000);
+        await waitForEvent<PresenceUpdate[]>(
+          (cb) => session.on('presence:changed', cb),
+          (u) => u.some((x) => x.uri === uri && x.presence.availability === 'available'),
+          'Maria available again',
+          15_000,
+        );
       }
     } finally {
       await session.close();

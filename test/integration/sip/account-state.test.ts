@@ -19,7 +19,13 @@ const account = (user: string, password: string) => {
 };
 
 beforeAll(async () => {
-  kamailio = await startKamailio({ domain: DOMAIN, users: [{ id: 'anna', password: 'a-secret' }, { id: 'ben', password: 'b-secret' }] });
+  kamailio = await startKamailio({
+    domain: DOMAIN,
+    users: [
+      { id: 'anna', password: 'a-secret' },
+      { id: 'ben', password: 'b-secret' },
+    ],
+  });
 });
 afterAll(async () => {
   await Promise.all(accounts.map((a) => a.stop()));
@@ -34,8 +40,18 @@ describe('SipAccount state machine', () => {
     expect(a.accountState).toBe(AccountState.Idle);
     await a.start();
     expect(a.accountState).toBe(AccountState.Registered);
-    const back = waitForEvent<RegistrationState>((cb) => a.on('state', cb), (s) => s === 'registered', 're-registration', 20_000);
-    const lost = waitForEvent<RegistrationState>((cb) => a.on('state', cb), (s) => s === 'reconnecting', 'reconnecting', 5000);
+    const back = waitForEvent<RegistrationState>(
+      (cb) => a.on('state', cb),
+      (s) => s === 'registered',
+      're-registration',
+      20_000,
+    );
+    const lost = waitForEvent<RegistrationState>(
+      (cb) => a.on('state', cb),
+      (s) => s === 'reconnecting',
+      'reconnecting',
+      5000,
+    );
     await kamailio.kill();
     await lost;
     expect(a.accountState).toBe(AccountState.Reconnecting);
@@ -72,7 +88,11 @@ describe('SipAccount state machine', () => {
     expect(a.accountState).toBe(AccountState.Registered);
     const b = account('ben', 'b-secret');
     await b.start();
-    const got = waitForEvent<IncomingMessage>((cb) => a.on('message', cb), () => true, 'IM after signing in again');
+    const got = waitForEvent<IncomingMessage>(
+      (cb) => a.on('message', cb),
+      () => true,
+      'IM after signing in again',
+    );
     await b.sendMessage(a.uri, 'hello again');
     expect((await got).text).toBe('hello again');
   }, 30_000);

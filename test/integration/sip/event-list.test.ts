@@ -57,8 +57,16 @@ const known = () => buddies.filter((b) => (latest.get(uriOf(b.id))?.availability
 
 describe('event-list presence on Kamailio RLS', () => {
   it('one list subscription delivers the state of all 200 contacts', async () => {
-    const all = waitForEvent<unknown>((cb) => alex.on('presence', () => cb(undefined)), () => known() === N, 'all 200 contacts known', 30_000);
-    alex.watchList(defaultListUri('alex', DOMAIN), buddies.map((b) => uriOf(b.id)));
+    const all = waitForEvent<unknown>(
+      (cb) => alex.on('presence', () => cb(undefined)),
+      () => known() === N,
+      'all 200 contacts known',
+      30_000,
+    );
+    alex.watchList(
+      defaultListUri('alex', DOMAIN),
+      buddies.map((b) => uriOf(b.id)),
+    );
     await all;
     expect(alex.listState).toBe('active');
     buddies.forEach((b, i) => {
@@ -130,7 +138,12 @@ describe('event-list refresh', () => {
       const members = buddies.slice(0, 5).map((b) => uriOf(b.id));
       const seen = new Map<string, Presence>();
       second.on('presence', (uri, presence) => seen.set(uri, presence));
-      const synced = waitForEvent<unknown>((cb) => second.on('presence', () => cb(undefined)), () => members.every((m) => (seen.get(m)?.availability ?? 'unknown') !== 'unknown'), 'the five', 15_000);
+      const synced = waitForEvent<unknown>(
+        (cb) => second.on('presence', () => cb(undefined)),
+        () => members.every((m) => (seen.get(m)?.availability ?? 'unknown') !== 'unknown'),
+        'the five',
+        15_000,
+      );
       second.watchList(defaultListUri('alex', DOMAIN), members, { expires: 4 });
       await synced;
       // The refresh goes out at 55–85% of the 4 s granted: wait for its answer.
@@ -147,7 +160,12 @@ describe('event-list refresh', () => {
       expect(refresh).toMatch(/^Supported:.*eventlist/im);
       expect(refresh).toMatch(/^Accept:.*application\/rlmi\+xml/im);
       expect(refresh).toMatch(/^To:.*;tag=/im); // in the dialog, not a new subscription
-      const change = waitForEvent<unknown>((cb) => second.on('presence', () => cb(undefined)), () => seen.get(members[2])?.note === 'after refresh', 'a change after the refresh', 15_000);
+      const change = waitForEvent<unknown>(
+        (cb) => second.on('presence', () => cb(undefined)),
+        () => seen.get(members[2])?.note === 'after refresh',
+        'a change after the refresh',
+        15_000,
+      );
       await publisher.publish([{ user: buddies[2], status: { availability: 'dnd', note: 'after refresh' } }]);
       await change;
       expect(second.listState).toBe('active');
@@ -161,7 +179,12 @@ describe('event list across a server restart', () => {
   it('subscribes to the list again once re-registered, and changes flow through it', async () => {
     const callIds = () => new Set(notifies.map((n) => /^Call-ID:\s*(.*)$/im.exec(n)?.[1]?.trim()));
     const before = callIds();
-    const back = waitForEvent<string>((cb) => alex.on('state', cb), (s) => s === 'registered', 'registered again', 20_000);
+    const back = waitForEvent<string>(
+      (cb) => alex.on('state', cb),
+      (s) => s === 'registered',
+      'registered again',
+      20_000,
+    );
     await kamailio.kill();
     await kamailio.restart();
     await back;

@@ -56,35 +56,62 @@ describe('presence server failover', () => {
     expect(logs.join('\n')).toContain(`now using the backup presence server TCP 127.0.0.1:${backup.tcpPort}`);
     const b = peerOn(backup);
     await b.start();
-    const got = waitForEvent<IncomingMessage>((cb) => a.on('message', cb), () => true, 'IM via the backup');
+    const got = waitForEvent<IncomingMessage>(
+      (cb) => a.on('message', cb),
+      () => true,
+      'IM via the backup',
+    );
     await b.sendMessage(a.uri, 'via the backup');
     expect((await got).text).toBe('via the backup');
     await b.stop();
   });
 
   it('moves back to the primary when it answers, and the backup lets go of it', async () => {
-    const back = waitForEvent<SipServer>((cb) => a.on('server', cb), (s) => s.port === primary.udpPort, 'move back to the primary', 15_000);
+    const back = waitForEvent<SipServer>(
+      (cb) => a.on('server', cb),
+      (s) => s.port === primary.udpPort,
+      'move back to the primary',
+      15_000,
+    );
     await primary.restart();
     await back;
     expect(a.state).toBe('registered');
     expect(a.server.transport).toBe('udp');
     const onPrimary = peerOn(primary);
     await onPrimary.start();
-    const got = waitForEvent<IncomingMessage>((cb) => a.on('message', cb), () => true, 'IM via the primary');
+    const got = waitForEvent<IncomingMessage>(
+      (cb) => a.on('message', cb),
+      () => true,
+      'IM via the primary',
+    );
     await onPrimary.sendMessage(a.uri, 'home again');
     expect((await got).text).toBe('home again');
     await onPrimary.stop();
     // The backup's binding was removed when the account left it.
     const onBackup = peerOn(backup);
     await onBackup.start();
-    await expect.poll(() => onBackup.sendMessage(a.uri, 'anyone?').then(() => 'delivered', (e: { status?: number }) => e.status), { timeout: 5000 }).toBe(480);
+    await expect
+      .poll(
+        () =>
+          onBackup.sendMessage(a.uri, 'anyone?').then(
+            () => 'delivered',
+            (e: { status?: number }) => e.status,
+          ),
+        { timeout: 5000 },
+      )
+      .toBe(480);
     await onBackup.stop();
   }, 30_000);
 
   it('fails over to the backup again when the primary dies while in use', async () => {
     const states: string[] = [];
     a.on('state', (s) => states.push(s));
-    const moved = waitForEvent<SipServer>((cb) => a.on('server', cb), (s) => s.port === backup.tcpPort, 'failover to the backup', 20_000);
+    const moved = waitForEvent<SipServer>(
+      (cb) => a.on('server', cb),
+      (s) => s.port === backup.tcpPort,
+      'failover to the backup',
+      20_000,
+    );
     await primary.kill();
     await moved;
     expect(states).toContain('reconnecting');

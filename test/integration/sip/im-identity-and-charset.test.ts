@@ -22,10 +22,29 @@ describe('the same IM sent again', () => {
   const received: IncomingMessage[] = [];
 
   beforeAll(async () => {
-    kamailio = await startKamailio({ domain: DOMAIN, users: [{ id: 'anna', password: 'a-secret' }, { id: 'ben', password: 'b-secret' }] });
+    kamailio = await startKamailio({
+      domain: DOMAIN,
+      users: [
+        { id: 'anna', password: 'a-secret' },
+        { id: 'ben', password: 'b-secret' },
+      ],
+    });
     const trace = { record: (r: TraceRecord) => void (r.direction === 'out' && r.raw.startsWith('MESSAGE ') && sent.push(r.raw)) };
-    anna = new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain: DOMAIN, user: 'anna', password: 'a-secret', requestTimeoutMs: 3000, trace });
-    ben = new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain: DOMAIN, user: 'ben', password: 'b-secret', requestTimeoutMs: 3000 });
+    anna = new SipAccount({
+      server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' },
+      domain: DOMAIN,
+      user: 'anna',
+      password: 'a-secret',
+      requestTimeoutMs: 3000,
+      trace,
+    });
+    ben = new SipAccount({
+      server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' },
+      domain: DOMAIN,
+      user: 'ben',
+      password: 'b-secret',
+      requestTimeoutMs: 3000,
+    });
     await Promise.all([anna.start(), ben.start()]);
     ben.on('message', (m) => received.push(m));
   });
@@ -55,7 +74,12 @@ describe('the same IM sent again', () => {
     const before = sent.length;
     await anna.sendMessage(ben.uri, 'lunch at noon?', { retryKey: 'queue-item-2' });
     const other = sent.slice(before).find((m) => m.includes('lunch at noon?'))!;
-    expect(header(other, 'Call-ID')).not.toBe(header(sent.find((m) => m.includes('lunch at noon?'))!, 'Call-ID'));
+    expect(header(other, 'Call-ID')).not.toBe(
+      header(
+        sent.find((m) => m.includes('lunch at noon?'))!,
+        'Call-ID',
+      ),
+    );
     expect(new Set(received.filter((m) => m.text === 'lunch at noon?').map((m) => m.id)).size).toBe(2);
   });
 
@@ -74,7 +98,13 @@ describe('an incoming MESSAGE in its declared charset', () => {
 
   beforeAll(async () => {
     peer = await startScriptedSipPeer();
-    anna = new SipAccount({ server: { host: '127.0.0.1', port: peer.port, transport: 'tcp' }, domain: DOMAIN, user: 'anna', password: 'a-secret', requestTimeoutMs: 3000 });
+    anna = new SipAccount({
+      server: { host: '127.0.0.1', port: peer.port, transport: 'tcp' },
+      domain: DOMAIN,
+      user: 'anna',
+      password: 'a-secret',
+      requestTimeoutMs: 3000,
+    });
     await anna.start();
     await peer.registered;
   });
@@ -93,7 +123,11 @@ describe('an incoming MESSAGE in its declared charset', () => {
     ]);
 
   const receive = async (callId: string, contentType: string, body: Buffer): Promise<string> => {
-    const got = waitForEvent<IncomingMessage>((cb) => anna.on('message', cb), (m) => m.id.startsWith(callId), `message ${callId}`);
+    const got = waitForEvent<IncomingMessage>(
+      (cb) => anna.on('message', cb),
+      (m) => m.id.startsWith(callId),
+      `message ${callId}`,
+    );
     peer.write(message(callId, contentType, body));
     const answer = await peer.response((r) => header(r, 'Call-ID') === callId);
     expect(answer).toMatch(/^SIP\/2\.0 200 /);
@@ -105,7 +139,9 @@ describe('an incoming MESSAGE in its declared charset', () => {
   });
 
   it('honours a quoted windows-1252 charset (the euro sign is 0x80 there)', async () => {
-    expect(await receive('cp1252', 'text/plain; charset="windows-1252"', Buffer.from([0x80, 0x20, 0x35, 0x20, 0xe0, 0x20, 0x6d, 0x69, 0x64, 0x69]))).toBe('€ 5 à midi');
+    expect(await receive('cp1252', 'text/plain; charset="windows-1252"', Buffer.from([0x80, 0x20, 0x35, 0x20, 0xe0, 0x20, 0x6d, 0x69, 0x64, 0x69]))).toBe(
+      '€ 5 à midi',
+    );
   });
 
   it('keeps UTF-8 text as it is, declared or not', async () => {

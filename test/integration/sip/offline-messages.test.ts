@@ -18,7 +18,14 @@ const account = (user: string, password: string) =>
   new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain: DOMAIN, user, password, requestTimeoutMs: 3000 });
 
 beforeAll(async () => {
-  kamailio = await startKamailio({ domain: DOMAIN, msilo: true, users: [{ id: 'anna', password: 'a-secret' }, { id: 'ben', password: 'b-secret' }] });
+  kamailio = await startKamailio({
+    domain: DOMAIN,
+    msilo: true,
+    users: [
+      { id: 'anna', password: 'a-secret' },
+      { id: 'ben', password: 'b-secret' },
+    ],
+  });
   anna = account('anna', 'a-secret');
   await anna.start();
 });
@@ -35,14 +42,24 @@ describe('store-and-forward (msilo)', () => {
     ben = account('ben', 'b-secret');
     const received: IncomingMessage[] = [];
     ben.on('message', (m) => received.push(m));
-    const second = waitForEvent<IncomingMessage>((cb) => ben!.on('message', cb), (m) => m.text.includes('Stored two'), 'stored IM delivered', 10_000);
+    const second = waitForEvent<IncomingMessage>(
+      (cb) => ben!.on('message', cb),
+      (m) => m.text.includes('Stored two'),
+      'stored IM delivered',
+      10_000,
+    );
     await ben.start();
     await second;
     // msilo prefixes the stored time; the words typed arrive whole and in order.
     expect(received.map((m) => m.text.replace(/^\[[^\]]*\]\s*/, ''))).toEqual(texts);
 
     // Now that Ben is signed in, an IM is delivered directly (200), not stored.
-    const direct = waitForEvent<IncomingMessage>((cb) => ben!.on('message', cb), (m) => m.text === 'direct', 'direct IM', 5000);
+    const direct = waitForEvent<IncomingMessage>(
+      (cb) => ben!.on('message', cb),
+      (m) => m.text === 'direct',
+      'direct IM',
+      5000,
+    );
     expect(await anna.sendMessage(`sip:ben@${DOMAIN}`, 'direct')).toEqual({ stored: false });
     expect((await direct).from).toBe(anna.uri);
   }, 30_000);

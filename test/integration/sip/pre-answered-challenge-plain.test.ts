@@ -30,12 +30,23 @@ const sent = (method: string) => trace.filter((r) => r.direction === 'out' && fi
 const authorization = (raw: string) => /^Proxy-Authorization:(.*)$/im.exec(raw)?.[1];
 
 beforeAll(async () => {
-  kamailio = await startKamailio({ domain: DOMAIN, digest: 'plain', users: [{ id: 'alex', password: 'alex-pw' }, { id: 'ben', password: 'ben-pw' }, ...buddies] });
+  kamailio = await startKamailio({
+    domain: DOMAIN,
+    digest: 'plain',
+    users: [{ id: 'alex', password: 'alex-pw' }, { id: 'ben', password: 'ben-pw' }, ...buddies],
+  });
   publisher = new BulkPublisher({ host: '127.0.0.1', port: kamailio.tcpPort }, DOMAIN);
   await publisher.connect();
   await publisher.publish(buddies.map((user, i) => ({ user, status: { availability: 'available', note: `note ${i}` } })));
   const account = (user: string, password: string, sink?: TraceRecord[]) =>
-    new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain: DOMAIN, user, password, requestTimeoutMs: 5000, trace: sink && { record: (r) => sink.push(r) } });
+    new SipAccount({
+      server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' },
+      domain: DOMAIN,
+      user,
+      password,
+      requestTimeoutMs: 5000,
+      trace: sink && { record: (r) => sink.push(r) },
+    });
   alex = account('alex', 'alex-pw', trace);
   ben = account('ben', 'ben-pw');
   await Promise.all([alex.start(), ben.start()]);
@@ -82,7 +93,12 @@ describe('challenges without qop answered in advance (real Kamailio, stock diges
 
   it('publishes and sends an IM with the same nonce, without a 407', async () => {
     await alex.setPresence({ availability: 'busy', note: 'in a meeting' });
-    const got = waitForEvent<IncomingMessage>((cb) => ben.on('message', cb), () => true, 'the IM at ben', 5000);
+    const got = waitForEvent<IncomingMessage>(
+      (cb) => ben.on('message', cb),
+      () => true,
+      'the IM at ben',
+      5000,
+    );
     await alex.sendMessage(ben.uri, 'pre-answered without qop');
     expect((await got).text).toBe('pre-answered without qop');
     expect(sent('PUBLISH').length).toBeGreaterThan(0);

@@ -36,7 +36,14 @@ beforeAll(async () => {
   await publisher.connect();
   await publisher.publish(buddies.map((user, i) => ({ user, status: { availability: 'available', note: `note ${i}` } })));
   const account = (user: string, password: string, sink?: TraceRecord[]) =>
-    new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain: DOMAIN, user, password, requestTimeoutMs: 5000, trace: sink && { record: (r) => sink.push(r) } });
+    new SipAccount({
+      server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' },
+      domain: DOMAIN,
+      user,
+      password,
+      requestTimeoutMs: 5000,
+      trace: sink && { record: (r) => sink.push(r) },
+    });
   alex = account('alex', 'alex-pw', trace);
   ben = account('ben', 'ben-pw');
   await Promise.all([alex.start(), ben.start()]);
@@ -76,7 +83,12 @@ describe('challenges answered in advance (real Kamailio)', () => {
 
   it('publishes and sends an IM without a 407 either', async () => {
     await alex.setPresence({ availability: 'busy', note: 'in a meeting' });
-    const got = waitForEvent<IncomingMessage>((cb) => ben.on('message', cb), () => true, 'the IM at ben', 5000);
+    const got = waitForEvent<IncomingMessage>(
+      (cb) => ben.on('message', cb),
+      () => true,
+      'the IM at ben',
+      5000,
+    );
     await alex.sendMessage(ben.uri, 'pre-answered');
     expect((await got).text).toBe('pre-answered');
     expect(sent('PUBLISH').every((r) => /^Proxy-Authorization:.*nc=/im.test(r.raw))).toBe(true);
@@ -118,7 +130,12 @@ describe('challenges answered in advance (real Kamailio)', () => {
   });
 
   it('another account on the same server learns its own challenge and sees alex’s new status', async () => {
-    const seen = waitForEvent<[string, string]>((cb) => ben.on('presence', (u, p) => cb([u, p.availability])), ([u]) => u === alex.uri, 'alex at ben', 5000);
+    const seen = waitForEvent<[string, string]>(
+      (cb) => ben.on('presence', (u, p) => cb([u, p.availability])),
+      ([u]) => u === alex.uri,
+      'alex at ben',
+      5000,
+    );
     ben.watch(alex.uri);
     expect((await seen)[1]).toBe('busy');
   });

@@ -33,7 +33,11 @@ afterAll(async () => {
 
 describe('publication across a reconnection', () => {
   it('the account emits registered and sends no PUBLISH of its own; the owner publishes exactly once', async () => {
-    const signedIn = waitForEvent<Registered>((cb) => account.on('registered', cb), () => true, 'registered at sign-in');
+    const signedIn = waitForEvent<Registered>(
+      (cb) => account.on('registered', cb),
+      () => true,
+      'registered at sign-in',
+    );
     await account.start();
     expect((await signedIn).cause).toBe('signed-in');
     expect(publishes()).toBe(0);

@@ -63,7 +63,13 @@ let anna: Peer;
 let ben: Peer;
 
 beforeAll(async () => {
-  kamailio = await startKamailio({ domain: DOMAIN, users: [{ id: 'anna', password: 'a-secret' }, { id: 'ben', password: 'b-secret' }] });
+  kamailio = await startKamailio({
+    domain: DOMAIN,
+    users: [
+      { id: 'anna', password: 'a-secret' },
+      { id: 'ben', password: 'b-secret' },
+    ],
+  });
   [anna, ben] = await Promise.all([peer('anna', 'a-secret'), peer('ben', 'b-secret')]);
 });
 afterAll(async () => {
@@ -74,8 +80,18 @@ afterAll(async () => {
 describe('refreshes and 412 on Kamailio', () => {
   it('a subscription refresh keeps its dialog and Accept, and is answered with a NOTIFY', async () => {
     const sub = new PresenceSubscription({ ua: anna.ua, target: `sip:ben@${DOMAIN}`, expires: 10 });
-    const active = waitForEvent<S>((cb) => sub.on('state', cb), (s) => s === S.Active, 'active', 5000);
-    const initial = waitForEvent<IncomingRequestMessage>((cb) => anna.wire.on('out', cb as never), (m) => (m as IncomingRequestMessage).method === 'SUBSCRIBE', 'initial SUBSCRIBE', 5000);
+    const active = waitForEvent<S>(
+      (cb) => sub.on('state', cb),
+      (s) => s === S.Active,
+      'active',
+      5000,
+    );
+    const initial = waitForEvent<IncomingRequestMessage>(
+      (cb) => anna.wire.on('out', cb as never),
+      (m) => (m as IncomingRequestMessage).method === 'SUBSCRIBE',
+      'initial SUBSCRIBE',
+      5000,
+    );
     sub.start();
     const first = await initial;
     await active;
@@ -88,7 +104,12 @@ describe('refreshes and 412 on Kamailio', () => {
     expect(refresh.callId).toBe(first.callId);
     expect(refresh.getHeader('Accept')).toBe('application/pidf+xml');
     expect(refresh.getHeader('Expires')).toBe('10');
-    const answered = await waitForEvent<SubscriptionNotify>((cb) => sub.on('notify', cb), () => true, 'NOTIFY after the refresh', 5000);
+    const answered = await waitForEvent<SubscriptionNotify>(
+      (cb) => sub.on('notify', cb),
+      () => true,
+      'NOTIFY after the refresh',
+      5000,
+    );
     expect(answered.state).toBe('active');
     expect(sub.state).toBe(S.Active);
     await sub.stop();
@@ -100,10 +121,20 @@ describe('refreshes and 412 on Kamailio', () => {
     const status = (availability: 'busy' | 'away', note: string) => buildPidf(`sip:ben@${DOMAIN}`, { availability, note }, 'ben-t1');
     expect((await publication.publish(status('busy', 'first'))).ok).toBe(true);
 
-    const refresh = await waitForEvent<IncomingRequestMessage>((cb) => ben.wire.on('out', cb as never), (m) => (m as IncomingRequestMessage).method === 'PUBLISH', 'refresh PUBLISH', 15_000);
+    const refresh = await waitForEvent<IncomingRequestMessage>(
+      (cb) => ben.wire.on('out', cb as never),
+      (m) => (m as IncomingRequestMessage).method === 'PUBLISH',
+      'refresh PUBLISH',
+      15_000,
+    );
     expect(refresh.getHeader('SIP-If-Match')).toBeTruthy();
     expect(refresh.body ?? '').toBe('');
-    const ok = await waitForEvent<IncomingResponseMessage>((cb) => ben.wire.on('in', cb as never), (m) => (m as IncomingResponseMessage).statusCode === 200 && m.callId === refresh.callId && m.cseq >= refresh.cseq, 'refresh answered', 5000);
+    const ok = await waitForEvent<IncomingResponseMessage>(
+      (cb) => ben.wire.on('in', cb as never),
+      (m) => (m as IncomingResponseMessage).statusCode === 200 && m.callId === refresh.callId && m.cseq >= refresh.cseq,
+      'refresh answered',
+      5000,
+    );
     expect(ok.getHeader('SIP-ETag')).toBeTruthy();
 
     // The server forgets every publication; our entity tag is now unknown to it.
@@ -124,7 +155,12 @@ describe('refreshes and 412 on Kamailio', () => {
 
     // A watcher sees the state published afresh.
     const sub = new PresenceSubscription({ ua: anna.ua, target: `sip:ben@${DOMAIN}`, expires: 60 });
-    const seen = waitForEvent<SubscriptionNotify>((cb) => sub.on('notify', cb), (n) => n.body.includes('after the restart'), 'Ben away after the restart', 5000);
+    const seen = waitForEvent<SubscriptionNotify>(
+      (cb) => sub.on('notify', cb),
+      (n) => n.body.includes('after the restart'),
+      'Ben away after the restart',
+      5000,
+    );
     sub.start();
     const shown = composePresence(parsePidf((await seen).body).devices);
     expect(shown).toMatchObject({ availability: 'away', note: 'after the restart' });

@@ -27,7 +27,13 @@ function account(user: string, server: SipAccountOptions['server'], extra: Parti
 const udp = () => ({ host: '127.0.0.1', port: kamailio.udpPort, transport: 'udp' as const });
 const tls = () => ({ host: '127.0.0.1', port: kamailio.tlsPort, transport: 'tls' as const });
 const tcp = () => ({ host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' as const });
-const message = (to: SipAccount, what: string, ms = 5000) => waitForEvent<IncomingMessage>((cb) => to.on('message', cb), () => true, what, ms);
+const message = (to: SipAccount, what: string, ms = 5000) =>
+  waitForEvent<IncomingMessage>(
+    (cb) => to.on('message', cb),
+    () => true,
+    what,
+    ms,
+  );
 
 beforeAll(async () => {
   kamailio = await startKamailio({ domain: DOMAIN, users: USERS });
@@ -76,7 +82,10 @@ describe('SIP over TLS', () => {
   it('a port that never completes the TLS handshake is a timeout naming host and port, not a hang', async () => {
     // The plain TCP port takes the connection but answers no ClientHello.
     const a = account('anna', { ...tcp(), transport: 'tls' }, { tls: { ca: kamailio.tlsCertificate }, requestTimeoutMs: 1500 });
-    await expect(a.start()).rejects.toMatchObject({ code: 'timeout', message: expect.stringContaining(`127.0.0.1:${kamailio.tcpPort} over TLS (no TLS handshake within 1.5 s)`) });
+    await expect(a.start()).rejects.toMatchObject({
+      code: 'timeout',
+      message: expect.stringContaining(`127.0.0.1:${kamailio.tcpPort} over TLS (no TLS handshake within 1.5 s)`),
+    });
     expect(a.state).toBe('failed');
   });
 
@@ -144,8 +153,18 @@ describe('registration over UDP', () => {
   it('notices a UDP server that stops answering (no ICMP) through the keep-alive, and recovers', async () => {
     const a = account('cleo', udp());
     await a.start();
-    const lost = waitForEvent<string>((cb) => a.on('state', cb), (s) => s === 'reconnecting', 'reconnecting within 5 s of the server hanging', 5000);
-    const back = waitForEvent<string>((cb) => a.on('state', cb), (s) => s === 'registered', 're-registration after the server resumed', 20_000);
+    const lost = waitForEvent<string>(
+      (cb) => a.on('state', cb),
+      (s) => s === 'reconnecting',
+      'reconnecting within 5 s of the server hanging',
+      5000,
+    );
+    const back = waitForEvent<string>(
+      (cb) => a.on('state', cb),
+      (s) => s === 'registered',
+      're-registration after the server resumed',
+      20_000,
+    );
     kamailio.pause();
     try {
       await lost;
@@ -165,8 +184,18 @@ describe('registration over UDP', () => {
     it(`notices a ${name} server that hangs (SIGSTOP: connection open, silent) through the keep-alive, and recovers`, async () => {
       const a = account('cleo', server(), extra());
       await a.start();
-      const lost = waitForEvent<string>((cb) => a.on('state', cb), (s) => s === 'reconnecting', `reconnecting within 5 s of the ${name} server hanging`, 5000);
-      const back = waitForEvent<string>((cb) => a.on('state', cb), (s) => s === 'registered', 're-registration after the server resumed', 20_000);
+      const lost = waitForEvent<string>(
+        (cb) => a.on('state', cb),
+        (s) => s === 'reconnecting',
+        `reconnecting within 5 s of the ${name} server hanging`,
+        5000,
+      );
+      const back = waitForEvent<string>(
+        (cb) => a.on('state', cb),
+        (s) => s === 'registered',
+        're-registration after the server resumed',
+        20_000,
+      );
       kamailio.pause();
       try {
         await lost;
@@ -184,8 +213,18 @@ describe('registration over UDP', () => {
     await a.start();
     const states: string[] = [];
     a.on('state', (s) => states.push(s));
-    const lost = waitForEvent<string>((cb) => a.on('state', cb), (s) => s === 'reconnecting', 'reconnecting within 5 s', 5000);
-    const back = waitForEvent<string>((cb) => a.on('state', cb), (s) => s === 'registered', 're-registration', 20_000);
+    const lost = waitForEvent<string>(
+      (cb) => a.on('state', cb),
+      (s) => s === 'reconnecting',
+      'reconnecting within 5 s',
+      5000,
+    );
+    const back = waitForEvent<string>(
+      (cb) => a.on('state', cb),
+      (s) => s === 'registered',
+      're-registration',
+      20_000,
+    );
     await kamailio.kill();
     await lost;
     await kamailio.restart();

@@ -8,7 +8,8 @@ import { SipAccount, type IncomingMessage } from '../../../core/sip';
 import { startKamailio, type Kamailio } from '../../../lab/kamailio';
 import { waitForEvent } from '../../support/wait';
 
-const next = <T>(subscribe: (cb: (v: T) => void) => () => void, predicate: (v: T) => boolean, ms: number, what: string) => waitForEvent(subscribe, predicate, what, ms);
+const next = <T>(subscribe: (cb: (v: T) => void) => () => void, predicate: (v: T) => boolean, ms: number, what: string) =>
+  waitForEvent(subscribe, predicate, what, ms);
 
 const DOMAIN = 'sip.lab.test';
 let kamailio: Kamailio;
@@ -19,7 +20,13 @@ const account = (user: string, password: string) =>
   new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain: DOMAIN, user, password, requestTimeoutMs: 3000 });
 
 beforeAll(async () => {
-  kamailio = await startKamailio({ domain: DOMAIN, users: [{ id: 'anna', password: 'a-secret' }, { id: 'ben', password: 'b-secret' }] });
+  kamailio = await startKamailio({
+    domain: DOMAIN,
+    users: [
+      { id: 'anna', password: 'a-secret' },
+      { id: 'ben', password: 'b-secret' },
+    ],
+  });
   a = account('anna', 'a-secret');
   b = account('ben', 'b-secret');
   await Promise.all([a.start(), b.start()]);
@@ -36,8 +43,18 @@ describe('SIP engine on Kamailio', () => {
 
   it('B sees A’s "busy — in a meeting" within 1 s of publishing', async () => {
     b.watch(a.uri);
-    await next<[string, Presence]>((cb) => b.on('presence', (u, p) => cb([u, p])), () => true, 3000, 'initial presence');
-    const seen = next<[string, Presence]>((cb) => b.on('presence', (u, p) => cb([u, p])), ([, p]) => p.availability === 'busy', 1000, 'busy within 1 s');
+    await next<[string, Presence]>(
+      (cb) => b.on('presence', (u, p) => cb([u, p])),
+      () => true,
+      3000,
+      'initial presence',
+    );
+    const seen = next<[string, Presence]>(
+      (cb) => b.on('presence', (u, p) => cb([u, p])),
+      ([, p]) => p.availability === 'busy',
+      1000,
+      'busy within 1 s',
+    );
     await a.setPresence({ availability: 'busy', note: 'in a meeting' });
     const [uri, presence] = await seen;
     expect(uri).toBe(a.uri);
@@ -47,7 +64,12 @@ describe('SIP engine on Kamailio', () => {
   it('delivers a 2 KB UTF-8 IM with markup in it exactly', async () => {
     const text = `<script>alert("x")</script> Grüße ✓ 👋 ` + 'ü'.repeat(1000);
     expect(Buffer.byteLength(text)).toBeGreaterThan(2000);
-    const got = next<IncomingMessage>((cb) => b.on('message', cb), () => true, 3000, 'message');
+    const got = next<IncomingMessage>(
+      (cb) => b.on('message', cb),
+      () => true,
+      3000,
+      'message',
+    );
     await a.sendMessage(b.uri, text);
     const m = await got;
     expect(m.text).toBe(text);
@@ -55,7 +77,12 @@ describe('SIP engine on Kamailio', () => {
   });
 
   it('carries typing indications separately from messages', async () => {
-    const typing = next<{ from: string; active: boolean }>((cb) => b.on('composing', cb), () => true, 3000, 'composing');
+    const typing = next<{ from: string; active: boolean }>(
+      (cb) => b.on('composing', cb),
+      () => true,
+      3000,
+      'composing',
+    );
     await a.sendComposing(b.uri, true);
     expect(await typing).toEqual({ from: a.uri, active: true });
   });
@@ -79,8 +106,18 @@ describe('SIP engine on Kamailio', () => {
     const states: string[] = [];
     const off = a.on('state', (s) => states.push(s));
     // Both waiters subscribe before the kill: the state can change while kill() is still running.
-    const back = next<string>((cb) => a.on('state', cb), (s) => s === 'registered', 15_000, 're-registration');
-    const lost = next<string>((cb) => a.on('state', cb), (s) => s === 'reconnecting', 5000, 'reconnecting');
+    const back = next<string>(
+      (cb) => a.on('state', cb),
+      (s) => s === 'registered',
+      15_000,
+      're-registration',
+    );
+    const lost = next<string>(
+      (cb) => a.on('state', cb),
+      (s) => s === 'reconnecting',
+      5000,
+      'reconnecting',
+    );
     await kamailio.kill();
     await lost;
     await kamailio.restart();
@@ -92,7 +129,12 @@ describe('SIP engine on Kamailio', () => {
     await b.stop().catch(() => undefined);
     b = account('ben', 'b-secret');
     await b.start();
-    const got = next<IncomingMessage>((cb) => b.on('message', cb), () => true, 3000, 'message after recovery');
+    const got = next<IncomingMessage>(
+      (cb) => b.on('message', cb),
+      () => true,
+      3000,
+      'message after recovery',
+    );
     await a.sendMessage(b.uri, 'after the restart');
     expect((await got).text).toBe('after the restart');
   }, 40_000);

@@ -34,7 +34,13 @@ const account = (user: string, password: string) => {
 };
 
 beforeAll(async () => {
-  kamailio = await startKamailio({ domain: DOMAIN, users: [{ id: 'anna', password: 'a-secret' }, { id: 'ben', password: 'b-secret' }] });
+  kamailio = await startKamailio({
+    domain: DOMAIN,
+    users: [
+      { id: 'anna', password: 'a-secret' },
+      { id: 'ben', password: 'b-secret' },
+    ],
+  });
   proxy = await startLossyUdpProxy({ serverPort: kamailio.udpPort, dropRate: 0.3, seed: SEED });
 });
 afterAll(async () => {
@@ -58,11 +64,21 @@ describe('SIP over UDP with 30% datagram loss', () => {
   it('an IM from A reaches B exactly once', async () => {
     const got: IncomingMessage[] = [];
     b.on('message', (m) => got.push(m));
-    const first = waitForEvent<IncomingMessage>((cb) => b.on('message', cb), () => true, 'the IM through the lossy link', 60_000);
+    const first = waitForEvent<IncomingMessage>(
+      (cb) => b.on('message', cb),
+      () => true,
+      'the IM through the lossy link',
+      60_000,
+    );
     await a.sendMessage(b.uri, 'through the storm ⛈');
     expect((await first).text).toBe('through the storm ⛈');
     // A second IM after it: the first is not delivered twice in between.
-    const second = waitForEvent<IncomingMessage>((cb) => b.on('message', cb), (m) => m.text === 'and again', 'the second IM', 60_000);
+    const second = waitForEvent<IncomingMessage>(
+      (cb) => b.on('message', cb),
+      (m) => m.text === 'and again',
+      'the second IM',
+      60_000,
+    );
     await a.sendMessage(b.uri, 'and again');
     await second;
     expect(got.map((m) => m.text)).toEqual(['through the storm ⛈', 'and again']);
@@ -72,7 +88,12 @@ describe('SIP over UDP with 30% datagram loss', () => {
     const got: string[] = [];
     const off = b.on('message', (m) => got.push(m.text));
     const texts = Array.from({ length: 5 }, (_, i) => `message ${i + 1} of 5`);
-    const last = waitForEvent<IncomingMessage>((cb) => b.on('message', cb), (m) => m.text === texts.at(-1), 'the fifth IM', 120_000);
+    const last = waitForEvent<IncomingMessage>(
+      (cb) => b.on('message', cb),
+      (m) => m.text === texts.at(-1),
+      'the fifth IM',
+      120_000,
+    );
     for (const text of texts) await a.sendMessage(b.uri, text);
     await last;
     off();
@@ -80,7 +101,12 @@ describe('SIP over UDP with 30% datagram loss', () => {
   }, 150_000);
 
   it('B sees A’s presence', async () => {
-    const busy = waitForEvent<[string, Presence]>((cb) => b.on('presence', (u, p) => cb([u, p])), ([, p]) => p.availability === 'busy', 'busy through the lossy link', 60_000);
+    const busy = waitForEvent<[string, Presence]>(
+      (cb) => b.on('presence', (u, p) => cb([u, p])),
+      ([, p]) => p.availability === 'busy',
+      'busy through the lossy link',
+      60_000,
+    );
     b.watch(a.uri);
     await a.setPresence({ availability: 'busy', note: 'lossy' });
     const [uri, presence] = await busy;

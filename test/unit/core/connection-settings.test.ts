@@ -77,9 +77,16 @@ describe('SIP connection settings', () => {
   it('refuses values that could not work, with words, and keeps what was saved', () => {
     const { settings, h } = fresh();
     h['connection:set-sip']({ sipTransport: 'tcp' });
-    expect(refusal(() => h['connection:set-sip']({ sipTransport: 'sctp' }))).toEqual({ code: 'invalid-input', message: 'The SIP transport must be Automatic, UDP, TCP or TLS.' });
-    expect(refusal(() => h['connection:set-sip']({ presenceList: 'alex-list' })).message).toBe('"alex-list" is not a list address: write a SIP address such as sip:alex-list@example.com.');
-    expect(refusal(() => h['connection:set-sip']({ sipTrustedCertificate: 'hello' })).message).toMatch(/^No certificate found: paste PEM text that starts with -----BEGIN CERTIFICATE-----/);
+    expect(refusal(() => h['connection:set-sip']({ sipTransport: 'sctp' }))).toEqual({
+      code: 'invalid-input',
+      message: 'The SIP transport must be Automatic, UDP, TCP or TLS.',
+    });
+    expect(refusal(() => h['connection:set-sip']({ presenceList: 'alex-list' })).message).toBe(
+      '"alex-list" is not a list address: write a SIP address such as sip:alex-list@example.com.',
+    );
+    expect(refusal(() => h['connection:set-sip']({ sipTrustedCertificate: 'hello' })).message).toMatch(
+      /^No certificate found: paste PEM text that starts with -----BEGIN CERTIFICATE-----/,
+    );
     expect(refusal(() => h['connection:set-sip']({ sipTrustedCertificate: key })).message).toMatch(/^That is a private key/);
     expect(refusal(() => h['connection:set-sip']({ sipTrustedCertificate: `${pem}\n${key}` })).message).toMatch(/^That is a private key/);
     const broken = pem.replace(/\n[A-Za-z0-9+/]{20}/, '\n!!!!');
@@ -93,7 +100,9 @@ describe('SIP connection settings', () => {
     // Self-signed, valid during 2020 only (made with `openssl ca -startdate/-enddate`); no key.
     const expired = readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'expired-certificate.pem'), 'utf8');
     const { settings, h } = fresh();
-    expect(refusal(() => h['connection:set-sip']({ sipTrustedCertificate: expired })).message).toBe('The certificate for CN=expired.example.test expired on Jan  1 00:00:00 2021 GMT.');
+    expect(refusal(() => h['connection:set-sip']({ sipTrustedCertificate: expired })).message).toBe(
+      'The certificate for CN=expired.example.test expired on Jan  1 00:00:00 2021 GMT.',
+    );
     expect(settings.get().sipTrustedCertificate).toBe('');
     settings.update({ sipTrustedCertificate: expired });
     expect(h['connection:sip']().sipCertificates.map((c) => [c.subject, c.validTo])).toEqual([['CN=expired.example.test', 'Jan  1 00:00:00 2021 GMT']]);

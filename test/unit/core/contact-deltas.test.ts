@@ -16,7 +16,15 @@ import { diffGroups } from '../../../core/contacts';
 import { DeskSession, type CupsLike, type SipLike } from '../../../core/desk-session';
 import { MemorySettingsStore } from '../../../core/store/settings';
 
-const contact = (id: string, nickname = ''): Contact => ({ personaId: id, uri: `sip:${id}@lab.test`, nickname, displayName: nickname || id, index: 1, displayOnPhone: false, numbers: [] });
+const contact = (id: string, nickname = ''): Contact => ({
+  personaId: id,
+  uri: `sip:${id}@lab.test`,
+  nickname,
+  displayName: nickname || id,
+  index: 1,
+  displayOnPhone: false,
+  numbers: [],
+});
 
 type Edit =
   | { op: 'rename-contact'; g: number; c: number; nickname: string }
@@ -127,10 +135,34 @@ describe('DeskSession event stream at 5,000 contacts', () => {
       dialingRules: [],
     } as unknown as AllConfig;
     const ok = async () => [{ ok: true, status: 'succeeded' }];
-    const cups = { login: async () => {}, logout: async () => {}, getAllConfig: async () => config, addRecentComm: ok, getRecentComm: async () => [], modifyContacts: ok } as unknown as CupsLike;
-    const sip = { uri: 'sip:alex@lab.test', state: 'registered', start: async () => {}, stop: async () => {}, setPresence: async () => {}, watch() {}, unwatch() {}, sendMessage: async () => ({}), sendComposing: async () => {}, on: () => () => {} } as unknown as SipLike;
+    const cups = {
+      login: async () => {},
+      logout: async () => {},
+      getAllConfig: async () => config,
+      addRecentComm: ok,
+      getRecentComm: async () => [],
+      modifyContacts: ok,
+    } as unknown as CupsLike;
+    const sip = {
+      uri: 'sip:alex@lab.test',
+      state: 'registered',
+      start: async () => {},
+      stop: async () => {},
+      setPresence: async () => {},
+      watch() {},
+      unwatch() {},
+      sendMessage: async () => ({}),
+      sendComposing: async () => {},
+      on: () => () => {},
+    } as unknown as SipLike;
     dir = mkdtempSync(join(tmpdir(), 'pd-deltas-'));
-    session = new DeskSession({ info: { host: 'browser', version: 'test' }, settings: new MemorySettingsStore(), historyDir: dir, createCups: () => cups, createSip: () => sip });
+    session = new DeskSession({
+      info: { host: 'browser', version: 'test' },
+      settings: new MemorySettingsStore(),
+      historyDir: dir,
+      createCups: () => cups,
+      createSip: () => sip,
+    });
     await session.signIn({ server: 'cups.lab.test', user: 'alex', password: 'pw' });
     const shownBefore = session.snapshot().groups;
     const listBytes = JSON.stringify(shownBefore).length;
@@ -143,7 +175,13 @@ describe('DeskSession event stream at 5,000 contacts', () => {
 
     const contactFrames = frames.filter((f) => f.event === 'contacts:changed' || f.event === 'contacts:delta');
     expect(contactFrames.map((f) => f.event)).toEqual(['contacts:delta']);
-    expect(contactFrames[0].payload).toEqual([{ kind: 'contact-changed', group: 'Team 17', contact: expect.objectContaining({ uri: 'sip:user17x42@lab.test', nickname: 'Sam the Renamed', displayName: 'Sam the Renamed' }) }]);
+    expect(contactFrames[0].payload).toEqual([
+      {
+        kind: 'contact-changed',
+        group: 'Team 17',
+        contact: expect.objectContaining({ uri: 'sip:user17x42@lab.test', nickname: 'Sam the Renamed', displayName: 'Sam the Renamed' }),
+      },
+    ]);
     expect(contactFrames[0].bytes).toBeLessThan(400);
     expect(listBytes).toBeGreaterThan(1000 * contactFrames[0].bytes);
     // The invoke's answer is the same delta, not the list.

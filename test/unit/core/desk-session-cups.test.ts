@@ -36,7 +36,13 @@ function session(settings: MemorySettingsStore, seen: unknown[], cupsTimeoutMs?:
       seen.push(options);
       return {
         login: async () => {
-          throw new CupsError('tls', 'The certificate of cups.example.com:443 is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT).', 'cups.example.com:443', 'login', certificate);
+          throw new CupsError(
+            'tls',
+            'The certificate of cups.example.com:443 is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT).',
+            'cups.example.com:443',
+            'login',
+            certificate,
+          );
         },
         logout: async () => undefined,
       } as unknown as CupsLike;
@@ -55,17 +61,23 @@ it('passes the SOAP limits from settings and the certificate trust to the CUPS s
   expect(desk.sessionState.error).toMatchObject({ code: 'tls', certificate });
 
   const defaults: Array<Record<string, unknown>> = [];
-  await session(new MemorySettingsStore(), defaults).signIn({ server: 'x', user: 'a', password: 'b' }).catch(() => undefined);
+  await session(new MemorySettingsStore(), defaults)
+    .signIn({ server: 'x', user: 'a', password: 'b' })
+    .catch(() => undefined);
   expect(defaults[0]).toMatchObject({ timeoutMs: 10_000, maxResponseBytes: 10 * 1024 * 1024 });
 
   const explicit: Array<Record<string, unknown>> = [];
-  await session(new MemorySettingsStore(), explicit, 1500).signIn({ server: 'x', user: 'a', password: 'b' }).catch(() => undefined);
+  await session(new MemorySettingsStore(), explicit, 1500)
+    .signIn({ server: 'x', user: 'a', password: 'b' })
+    .catch(() => undefined);
   expect(explicit[0]).toMatchObject({ timeoutMs: 1500 });
 });
 
 it('refuses to trust a certificate that was never presented', () => {
   const desk = session(new MemorySettingsStore(), []);
-  expect(() => desk.handlers['tls:trust']('cups.example.com:443', certificate.fingerprint256)).toThrow(/No certificate with that fingerprint was presented by cups\.example\.com:443/);
+  expect(() => desk.handlers['tls:trust']('cups.example.com:443', certificate.fingerprint256)).toThrow(
+    /No certificate with that fingerprint was presented by cups\.example\.com:443/,
+  );
 });
 
 it('Connection settings: limits validated and saved, trusted certificates listed without their PEM and forgotten', () => {

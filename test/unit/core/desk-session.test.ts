@@ -65,7 +65,12 @@ class FakeCups implements CupsLike {
   deleteContacts = async () => [];
 }
 
-type SipEvents = { state: string; presence: [string, Presence]; message: { id: string; callId: string; cseq: number; from: string; text: string; at: number }; composing: { from: string; active: boolean } };
+type SipEvents = {
+  state: string;
+  presence: [string, Presence];
+  message: { id: string; callId: string; cseq: number; from: string; text: string; at: number };
+  composing: { from: string; active: boolean };
+};
 
 class FakeSip {
   readonly uri = 'sip:alex@lab.test';
@@ -180,7 +185,10 @@ describe('DeskSession', () => {
   });
 
   it('refuses empty sign-in fields with a specific message', async () => {
-    await expect(session.signIn({ server: '', user: 'a', password: 'b' })).rejects.toMatchObject({ code: 'invalid-input', message: 'Enter the server to sign in to.' });
+    await expect(session.signIn({ server: '', user: 'a', password: 'b' })).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: 'Enter the server to sign in to.',
+    });
     await expect(session.signIn({ server: 's', user: 'a', password: '' })).rejects.toMatchObject({ message: 'Enter your password.' });
   });
 
@@ -361,7 +369,9 @@ describe('DeskSession: incoming IMs are acknowledged only once stored', () => {
     vi.spyOn(MessageHistory.prototype, 'add').mockImplementationOnce(() => {
       throw Object.assign(new Error('EROFS: read-only file system, write'), { code: 'EROFS', syscall: 'write' });
     });
-    await expect(session.handlers['im:send']('sip:amy@lab.test', 'hello')).rejects.toMatchObject({ message: expect.stringMatching(/^The message was not sent: the history file .* cannot be written \(EROFS: read-only file system, write\)\.$/) });
+    await expect(session.handlers['im:send']('sip:amy@lab.test', 'hello')).rejects.toMatchObject({
+      message: expect.stringMatching(/^The message was not sent: the history file .* cannot be written \(EROFS: read-only file system, write\)\.$/),
+    });
     expect(sip.sent).toEqual([]);
   });
 });

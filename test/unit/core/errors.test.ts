@@ -14,7 +14,13 @@ describe('toAppError', () => {
 
   it('shows words, not exception text with file paths, for a fault of the app', () => {
     const fault = new TypeError("Cannot read properties of null (reading 't') at /home/u/presence-desk/core/store/history.ts:88:12");
-    for (const error of [fault, Object.assign(new Error('ENOENT: /tmp/x/y'), { code: 'internal' }), 'a string /etc/passwd', null, { message: '/root/secret' }]) {
+    for (const error of [
+      fault,
+      Object.assign(new Error('ENOENT: /tmp/x/y'), { code: 'internal' }),
+      'a string /etc/passwd',
+      null,
+      { message: '/root/secret' },
+    ]) {
       const app = toAppError(error);
       expect(app).toEqual({ code: 'internal', message: INTERNAL_ERROR_MESSAGE });
       expect(app.message).not.toMatch(/\//);

@@ -162,7 +162,11 @@ describe('import of the JSON Lines history of earlier versions', () => {
       'not json at all',
       '\u0000\u0001\u0002',
     ];
-    const good = [line({ t: 'msg', m: msg('a', { at: 1 }) }), line({ t: 'state', id: 'a', state: 'sent', at: 2 }), line({ t: 'msg', m: msg('b', { at: 3, direction: 'in', state: 'received' }) })];
+    const good = [
+      line({ t: 'msg', m: msg('a', { at: 1 }) }),
+      line({ t: 'state', id: 'a', state: 'sent', at: 2 }),
+      line({ t: 'msg', m: msg('b', { at: 3, direction: 'in', state: 'received' }) }),
+    ];
     const content = `${good[0]}${shapes.join('\n')}\n${good[1]}\r\n\n${good[2]}{"t":"msg","m":{"id":"torn","pe`;
     legacy('alex', content);
     const log: string[] = [];

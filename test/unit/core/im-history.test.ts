@@ -87,7 +87,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const signIn = (remember?: boolean) => session.signIn({ server: 'cups.lab.test', user: 'alex', password: 'pa55word!', ...(remember === undefined ? {} : { remember }) });
+const signIn = (remember?: boolean) =>
+  session.signIn({ server: 'cups.lab.test', user: 'alex', password: 'pa55word!', ...(remember === undefined ? {} : { remember }) });
 const settle = () => new Promise((r) => setImmediate(r));
 
 describe('recent communications for IMs', () => {
@@ -121,7 +122,9 @@ describe('history at sign-in', () => {
     writeFileSync(join(history, 'alex@lab.test.jsonl'), `null\n42\n[]\n"text"\n{}\n${good}\n{"t":"msg","m":{"id":"torn`);
     await signIn();
     expect(session.sessionState.phase).toBe('signed-in');
-    expect(session.handlers['im:history']('sip:maria@lab.test')).toEqual([{ id: 'old', peer: 'sip:maria@lab.test', direction: 'in', text: 'still here', at: 1, state: 'received' }]);
+    expect(session.handlers['im:history']('sip:maria@lab.test')).toEqual([
+      { id: 'old', peer: 'sip:maria@lab.test', direction: 'in', text: 'still here', at: 1, state: 'received' },
+    ]);
   });
 });
 

@@ -14,7 +14,8 @@ describe('presence list setting', () => {
     expect(validateSettings({}).presenceList).toBe('');
     expect(validateSettings({ presenceList: 'auto' }).presenceList).toBe('auto');
     expect(validateSettings({ presenceList: 'sip:team-list@example.com' }).presenceList).toBe('sip:team-list@example.com');
-    for (const bad of ['yes', 'http://x/y', 'sip:no-domain', 'sip:a b@c', 42, `sip:${'x'.repeat(600)}@c`]) expect(validateSettings({ presenceList: bad }).presenceList).toBe('');
+    for (const bad of ['yes', 'http://x/y', 'sip:no-domain', 'sip:a b@c', 42, `sip:${'x'.repeat(600)}@c`])
+      expect(validateSettings({ presenceList: bad }).presenceList).toBe('');
   });
 
   it('names the list to watch, or none', () => {

@@ -7,12 +7,25 @@ import { find, parseXml } from '../../../core/xml/safe-xml';
 
 const config = (props: Record<string, string>) =>
   readSystemConfig(
-    find(parseXml(`<system-config>${Object.entries(props).map(([k, v]) => `<property name="${k}">${v}</property>`).join('')}</system-config>`, { what: 'test config' }), 'system-config'),
+    find(
+      parseXml(
+        `<system-config>${Object.entries(props)
+          .map(([k, v]) => `<property name="${k}">${v}</property>`)
+          .join('')}</system-config>`,
+        { what: 'test config' },
+      ),
+      'system-config',
+    ),
   );
 
 describe('presence server choice', () => {
   it('takes the transport from Presence.Primary.Protocol', () => {
-    for (const [protocol, transport] of [['UDP', 'udp'], ['TCP', 'tcp'], ['TLS', 'tls'], ['tls', 'tls']] as const) {
+    for (const [protocol, transport] of [
+      ['UDP', 'udp'],
+      ['TCP', 'tcp'],
+      ['TLS', 'tls'],
+      ['tls', 'tls'],
+    ] as const) {
       const system = config({ 'Presence.Primary.Address': 'cups.example.com', 'Presence.Primary.Port': '5070', 'Presence.Primary.Protocol': protocol });
       expect(presenceTarget(system)).toEqual({ host: 'cups.example.com', port: 5070, transport });
     }
@@ -20,7 +33,11 @@ describe('presence server choice', () => {
 
   it('defaults to TCP and to the standard port of the transport', () => {
     expect(presenceTarget(config({ 'Presence.Primary.Address': 'cups' }))).toEqual({ host: 'cups', port: 5060, transport: 'tcp' });
-    expect(presenceTarget(config({ 'Presence.Primary.Address': 'cups', 'Presence.Primary.Protocol': 'TLS' }))).toEqual({ host: 'cups', port: 5061, transport: 'tls' });
+    expect(presenceTarget(config({ 'Presence.Primary.Address': 'cups', 'Presence.Primary.Protocol': 'TLS' }))).toEqual({
+      host: 'cups',
+      port: 5061,
+      transport: 'tls',
+    });
   });
 
   it('the sipTransport setting overrides the server, moving a standard port along', () => {

@@ -19,16 +19,38 @@ afterEach(() => {
 describe('settings: one schema gives the type, the defaults and the validation', () => {
   it('derives every default from the schema', () => {
     expect(Object.keys(DEFAULT_SETTINGS).sort()).toEqual(Object.keys(SETTINGS_SCHEMA.shape).sort());
-    expect(DEFAULT_SETTINGS).toMatchObject({ server: '', idleAwayMinutes: 10, sipTransport: 'auto', soapTimeoutSeconds: 10, soapMaxResponseMB: 10, recentNotes: [], trustedCertificates: [], presenceList: '' });
+    expect(DEFAULT_SETTINGS).toMatchObject({
+      server: '',
+      idleAwayMinutes: 10,
+      sipTransport: 'auto',
+      soapTimeoutSeconds: 10,
+      soapMaxResponseMB: 10,
+      recentNotes: [],
+      trustedCertificates: [],
+      presenceList: '',
+    });
     expect(readSettings({}).problems).toEqual([]);
     expect(readSettings(undefined).problems).toEqual([]);
   });
 
   it('keeps the usable values of a damaged file, replaces each bad one by its default and says which and why', () => {
-    const { settings, problems } = readSettings({ server: 'cups.example.com', user: 42, idleAwayMinutes: -5, sipTransport: 'carrier-pigeon', imSound: true, soapTimeoutSeconds: Number.NaN, presenceList: 'sip:no-domain', unknownKey: 'ignored' });
+    const { settings, problems } = readSettings({
+      server: 'cups.example.com',
+      user: 42,
+      idleAwayMinutes: -5,
+      sipTransport: 'carrier-pigeon',
+      imSound: true,
+      soapTimeoutSeconds: Number.NaN,
+      presenceList: 'sip:no-domain',
+      unknownKey: 'ignored',
+    });
     expect(settings).toEqual({ ...DEFAULT_SETTINGS, server: 'cups.example.com', imSound: true });
     expect(problems).toHaveLength(5);
-    for (const field of ['user', 'idleAwayMinutes', 'sipTransport', 'soapTimeoutSeconds', 'presenceList']) expect(problems.find((p) => p.startsWith(`${field}: `)), field).toMatch(/the default .* is used/);
+    for (const field of ['user', 'idleAwayMinutes', 'sipTransport', 'soapTimeoutSeconds', 'presenceList'])
+      expect(
+        problems.find((p) => p.startsWith(`${field}: `)),
+        field,
+      ).toMatch(/the default .* is used/);
     expect(problems.find((p) => p.startsWith('presenceList'))).toContain('"auto" or a SIP URI');
   });
 

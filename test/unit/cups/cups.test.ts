@@ -5,7 +5,20 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CupsSession, cupsEndpoint, envelope, readAllConfig, readContactList, readContactListUnknown, readDialingRules, readLicensing, readLogin, readFault, readSystemConfig, readUserConfig } from '../../../core/cups';
+import {
+  CupsSession,
+  cupsEndpoint,
+  envelope,
+  readAllConfig,
+  readContactList,
+  readContactListUnknown,
+  readDialingRules,
+  readLicensing,
+  readLogin,
+  readFault,
+  readSystemConfig,
+  readUserConfig,
+} from '../../../core/cups';
 import { find, parseXml, text } from '../../../core/xml/safe-xml';
 import { startLabCups, type LabCups } from '../../../lab/cups/server';
 import { soapExample } from '../../support/spec-examples';
@@ -44,7 +57,11 @@ describe('the guide’s example responses', () => {
 
   it('Example 27: the contact list in the server’s order with nicknames and phone flags', () => {
     const groups = readContactList(find(parseXml(example(27)), 'get-contact-list-resp'));
-    expect(groups.map((g) => [g.name, g.index])).toEqual([['', -200], ['work', 1000.9], ['new customers', 2000.9]]);
+    expect(groups.map((g) => [g.name, g.index])).toEqual([
+      ['', -200],
+      ['work', 1000.9],
+      ['new customers', 2000.9],
+    ]);
     expect(groups[0].contacts.map((c) => c.personaId)).toEqual(['soapuser1', 'soapuser4', 'soapuser5', 'soapuser3']);
     expect(groups[1].contacts[1]).toEqual({ personaId: 'soapuser2', index: 200, nickname: 'user2 nickname', displayOnPhone: false });
     expect(groups[2].contacts[0]).toMatchObject({ nickname: "another user2's nickname", displayOnPhone: true });
@@ -52,8 +69,26 @@ describe('the guide’s example responses', () => {
 
   it('Example 48: both dialing rules with every field', () => {
     expect(readDialingRules(find(parseXml(example(48)), 'get-dialing-rules-resp'))).toEqual([
-      { type: 1, name: 'App dialing rule', description: 'App dialing rule', priority: 1, numberBeginsWith: '89', numberOfDigits: 1, digitsToBeRemoved: 0, prefix: '7' },
-      { type: 2, name: 'Directory dialing rule', description: 'Directory dialing rule', priority: 1, numberBeginsWith: '97876', numberOfDigits: 2, digitsToBeRemoved: 2, prefix: '98' },
+      {
+        type: 1,
+        name: 'App dialing rule',
+        description: 'App dialing rule',
+        priority: 1,
+        numberBeginsWith: '89',
+        numberOfDigits: 1,
+        digitsToBeRemoved: 0,
+        prefix: '7',
+      },
+      {
+        type: 2,
+        name: 'Directory dialing rule',
+        description: 'Directory dialing rule',
+        priority: 1,
+        numberBeginsWith: '97876',
+        numberOfDigits: 2,
+        digitsToBeRemoved: 2,
+        prefix: '98',
+      },
     ]);
   });
 
@@ -67,12 +102,16 @@ describe('the guide’s example responses', () => {
     expect(system.presence.primary).toBeUndefined();
     expect(system.callControl).toEqual([]);
     expect(system.tftp).toEqual([]);
-    expect(Object.keys(system.properties)).toEqual(expect.arrayContaining(['VoiceMail.PilotNumber', 'MeetingPlace.Backup2.Protocol', 'Directory.SearchContext3', 'TFTP.Backup2']));
+    expect(Object.keys(system.properties)).toEqual(
+      expect.arrayContaining(['VoiceMail.PilotNumber', 'MeetingPlace.Backup2.Protocol', 'Directory.SearchContext3', 'TFTP.Backup2']),
+    );
     expect(system.directoryMap).toMatchObject({ displayName: 'cn', title: 'title', managerID: 'manageruid' });
   });
 
   it('Example 23: user config with the is-public flag', () => {
-    expect(readUserConfig(find(parseXml(example(23)), 'get-user-config-resp'))).toEqual({ properties: { 'CallControl.Lineid': { value: '', isPublic: false } } });
+    expect(readUserConfig(find(parseXml(example(23)), 'get-user-config-resp'))).toEqual({
+      properties: { 'CallControl.Lineid': { value: '', isPublic: false } },
+    });
   });
 
   it('Example 54: licensing features', () => {
@@ -98,7 +137,16 @@ describe('the guide’s example responses', () => {
     ]);
     // What lies beside the groups is kept too, for the whole list.
     expect(readContactListUnknown(find(parseXml(xml), 'get-contact-list-resp'))).toEqual({ attributes: {}, elements: { 'unknown-block': [{ thing: [''] }] } });
-    const all = readAllConfig(find(parseXml(xml.replace('<e:get-contact-list-resp', '<e:get-all-config-resp><e:get-contact-list-resp').replace('</e:get-contact-list-resp>', '</e:get-contact-list-resp></e:get-all-config-resp>')), 'get-all-config-resp'));
+    const all = readAllConfig(
+      find(
+        parseXml(
+          xml
+            .replace('<e:get-contact-list-resp', '<e:get-all-config-resp><e:get-contact-list-resp')
+            .replace('</e:get-contact-list-resp>', '</e:get-contact-list-resp></e:get-all-config-resp>'),
+        ),
+        'get-all-config-resp',
+      ),
+    );
     expect(all.contactListUnknown?.elements).toHaveProperty('unknown-block');
     expect(all.contacts[0].contacts[0].unknown?.attributes).toEqual({ since: '2020' });
   });
@@ -164,7 +212,9 @@ describe('client ↔ lab server', () => {
           { name: 'First', index: -1, contacts: [{ personaId: 'amy', index: 2, nickname: '', displayOnPhone: false }] },
         ],
       },
-      dialingRules: [{ type: 1, name: 'Outside', description: 'Outside line', priority: 1, numberBeginsWith: '', numberOfDigits: 10, digitsToBeRemoved: 0, prefix: '9' }],
+      dialingRules: [
+        { type: 1, name: 'Outside', description: 'Outside line', priority: 1, numberBeginsWith: '', numberOfDigits: 10, digitsToBeRemoved: 0, prefix: '9' },
+      ],
     });
   });
   afterAll(() => lab.close());

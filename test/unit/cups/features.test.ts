@@ -55,9 +55,15 @@ describe('long-term status', () => {
 
   it('refuses bad input before sending, and a server fault names the step in the server’s words', async () => {
     await expect(h()['longterm:set']({ note: '   ' })).rejects.toMatchObject({ code: 'invalid-input' });
-    await expect(h()['longterm:set']({ note: 'Away', until: '3 Dec' })).rejects.toMatchObject({ code: 'invalid-input', message: '"3 Dec" is not a date (YYYY-MM-DD).' });
+    await expect(h()['longterm:set']({ note: 'Away', until: '3 Dec' })).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: '"3 Dec" is not a date (YYYY-MM-DD).',
+    });
     lab.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1, operation: 'publish-pres-status' });
-    await expect(h()['longterm:set']({ note: 'Away' })).rejects.toMatchObject({ code: 'soap-fault', message: 'Setting the long-term status failed: Could not connect to database.' });
+    await expect(h()['longterm:set']({ note: 'Away' })).rejects.toMatchObject({
+      code: 'soap-fault',
+      message: 'Setting the long-term status failed: Could not connect to database.',
+    });
     expect(lab.state('alex').longTermPresence).toBeUndefined();
   });
 
@@ -89,7 +95,10 @@ describe('privacy', () => {
 
   it('a watcher the server refuses comes back in its words, naming who and which rule', async () => {
     await h()['privacy:set-rule']({ name: 'Family', visibility: 'all' });
-    await expect(h()['privacy:add-watcher']('Family', 'nobody')).rejects.toMatchObject({ code: 'soap-fault', message: 'Adding nobody to "Family" failed: failed' });
+    await expect(h()['privacy:add-watcher']('Family', 'nobody')).rejects.toMatchObject({
+      code: 'soap-fault',
+      message: 'Adding nobody to "Family" failed: failed',
+    });
     await expect(h()['privacy:delete-rule']('Nope')).rejects.toMatchObject({ message: 'Deleting the rule "Nope" failed: Invalid Policy name' });
     await expect(h()['privacy:set-rule']({ name: 'X', visibility: 'everyone' })).rejects.toMatchObject({ code: 'invalid-input' });
     await h()['privacy:delete-rule']('Family');

@@ -19,7 +19,10 @@ describe('lab state file', () => {
     const options = {
       domain: 'lab.test',
       presence: { host: '127.0.0.1', port: 5060, protocol: 'tcp' as const },
-      users: [{ id: 'alex', password: 'pw', displayName: 'Alex' }, { id: 'bo', password: 'pw', displayName: 'Bo' }],
+      users: [
+        { id: 'alex', password: 'pw', displayName: 'Alex' },
+        { id: 'bo', password: 'pw', displayName: 'Bo' },
+      ],
       stateFile: join(dir, 'state.json'),
     };
     try {
@@ -46,12 +49,20 @@ describe('lab state file', () => {
 describe('the guide’s responses', () => {
   it('Example 25 set-user-config: per property status', () => {
     const r = op.readSetUserConfig(body(25, 'set-user-config-resp'), [{ name: 'Preferred.Contact', value: 'email' }]);
-    expect(r.map((x) => [x.item.name, x.ok])).toEqual([['Preferred.Contact', true], ['UI.Color.Background', true], ['UI.Color.Foreground', true], ['PhoneNumber.Primary', true]]);
+    expect(r.map((x) => [x.item.name, x.ok])).toEqual([
+      ['Preferred.Contact', true],
+      ['UI.Color.Background', true],
+      ['UI.Color.Foreground', true],
+      ['PhoneNumber.Primary', true],
+    ]);
   });
 
   it('Example 29 add-group: the duplicate fails, the rest succeed', () => {
     expect(op.readGroupStatuses(body(29, 'add-group-resp')).map((x) => [x.item.name, x.item.index, x.ok])).toEqual([
-      ['work', undefined, true], ['friends', 2, true], ['customers', 540, true], ['work', -1, false],
+      ['work', undefined, true],
+      ['friends', 2, true],
+      ['customers', 540, true],
+      ['work', -1, false],
     ]);
   });
 
@@ -73,8 +84,15 @@ describe('the guide’s responses', () => {
 
   it('Examples 42, 44, 46 presence rules (name=="…" and a missing quote)', () => {
     expect(op.readPresenceRules(body(42, 'get-presence-rules-resp')).rules).toEqual([{ name: 'noACL_rule', visibility: 'all', excludedSources: [] }]);
-    expect(op.readNameStatuses(body(44, 'set-presence-rules-resp')).map((x) => [x.item.name, x.ok])).toEqual([['noACL_rule', true], ['test rule', true]]);
-    expect(op.readNameStatuses(body(46, 'delete-presence-rules-resp'))[1]).toEqual({ item: { name: 'noexistentRule' }, ok: false, status: 'Invalid Policy name' });
+    expect(op.readNameStatuses(body(44, 'set-presence-rules-resp')).map((x) => [x.item.name, x.ok])).toEqual([
+      ['noACL_rule', true],
+      ['test rule', true],
+    ]);
+    expect(op.readNameStatuses(body(46, 'delete-presence-rules-resp'))[1]).toEqual({
+      item: { name: 'noexistentRule' },
+      ok: false,
+      status: 'Invalid Policy name',
+    });
   });
 
   it('Examples 50, 52 recent communications', () => {
@@ -98,7 +116,12 @@ describe('the guide’s responses', () => {
       { name: 'test rules!', watchers: ['sip:soapuser2@cisco.com', 'sip:soapuser3@cisco.com', 'sip:soapuser4@cisco.com', 'sip:soapuser5@cisco.com'] },
       { name: 'non-existing acl343258', watchers: [], error: 'Invalid Policy name' },
     ]);
-    expect(op.readAclStatuses(body(62, 'add-acl-resp')).filter((x) => !x.ok).map((x) => x.item.watcher)).toEqual(['g', 'j']);
+    expect(
+      op
+        .readAclStatuses(body(62, 'add-acl-resp'))
+        .filter((x) => !x.ok)
+        .map((x) => x.item.watcher),
+    ).toEqual(['g', 'j']);
     expect(op.readAclStatuses(body(64, 'delete-acl-resp')).map((x) => x.ok)).toEqual([true, false]);
   });
 });
@@ -122,17 +145,29 @@ describe('client ↔ lab, every operation', () => {
   afterAll(() => lab.close());
 
   it('set-user-config stores each property', async () => {
-    const r = await s.setUserConfig([{ name: 'UI.Color.Background', value: 'white', isPublic: false }, { name: 'PhoneNumber.Primary', value: '200', isPublic: true }]);
+    const r = await s.setUserConfig([
+      { name: 'UI.Color.Background', value: 'white', isPublic: false },
+      { name: 'PhoneNumber.Primary', value: '200', isPublic: true },
+    ]);
     expect(r.every((x) => x.ok)).toBe(true);
     expect((await s.getUserConfig()).properties['PhoneNumber.Primary']).toEqual({ value: '200', isPublic: true });
   });
 
   it('groups: add (duplicate fails alone), rename with index, delete', async () => {
     const added = await s.addGroups([{ name: 'Friends', index: 5.5 }, { name: 'Team' }]);
-    expect(added.map((x) => [x.item.name, x.ok])).toEqual([['Friends', true], ['Team', false]]);
-    const renamed = await s.modifyGroups([{ oldName: 'Friends', newName: 'Good friends', index: -3 }, { oldName: 'Nope', newName: 'x' }]);
+    expect(added.map((x) => [x.item.name, x.ok])).toEqual([
+      ['Friends', true],
+      ['Team', false],
+    ]);
+    const renamed = await s.modifyGroups([
+      { oldName: 'Friends', newName: 'Good friends', index: -3 },
+      { oldName: 'Nope', newName: 'x' },
+    ]);
     expect(renamed.map((x) => x.ok)).toEqual([true, false]);
-    expect((await s.getContactList()).map((g) => [g.name, g.index])).toEqual([['Good friends', -3], ['Team', 1]]);
+    expect((await s.getContactList()).map((g) => [g.name, g.index])).toEqual([
+      ['Good friends', -3],
+      ['Team', 1],
+    ]);
     expect((await s.deleteGroups(['Good friends']))[0].ok).toBe(true);
     expect(lab.contactList('alex').map((g) => g.name)).toEqual(['Team']);
   });
@@ -149,7 +184,10 @@ describe('client ↔ lab, every operation', () => {
   it('contacts: modify, delete, and the group-missing words', async () => {
     expect((await s.modifyContacts([{ group: 'Team', personaId: 'bo', nickname: 'Bobo', displayOnPhone: true, index: -1 }]))[0].ok).toBe(true);
     expect((await s.getContactList())[0].contacts[0]).toEqual({ personaId: 'bo', index: -1, nickname: 'Bobo', displayOnPhone: true });
-    const r = await s.deleteContacts([{ group: 'Team', personaId: 'bo' }, { group: 'Nowhere', personaId: 'cy' }]);
+    const r = await s.deleteContacts([
+      { group: 'Team', personaId: 'bo' },
+      { group: 'Nowhere', personaId: 'cy' },
+    ]);
     expect(r.map((x) => x.status)).toEqual(['succeeded', 'The Contact Group does not exist.']);
   });
 
@@ -173,8 +211,14 @@ describe('client ↔ lab, every operation', () => {
   });
 
   it('ACLs: add (unknown watcher fails alone), read, delete', async () => {
-    expect((await s.addAcl('family', ['bo', 'zz'])).map((x) => [x.item.watcher, x.ok])).toEqual([['bo', true], ['zz', false]]);
-    expect(await s.getAcl(['family', 'none'])).toEqual([{ name: 'family', watchers: ['bo'] }, { name: 'none', watchers: [], error: 'Invalid Policy name' }]);
+    expect((await s.addAcl('family', ['bo', 'zz'])).map((x) => [x.item.watcher, x.ok])).toEqual([
+      ['bo', true],
+      ['zz', false],
+    ]);
+    expect(await s.getAcl(['family', 'none'])).toEqual([
+      { name: 'family', watchers: ['bo'] },
+      { name: 'none', watchers: [], error: 'Invalid Policy name' },
+    ]);
     expect((await s.deleteAcl('family', ['bo', 'cy'])).map((x) => x.ok)).toEqual([true, false]);
   });
 

@@ -30,7 +30,13 @@ afterAll(async () => {
 });
 
 const device = (name: string, log: string[] = []) =>
-  new CupsSession({ server: lab.url, user: 'alex', password: 'secret', ownSession: fileOwnSessionRecord(join(dir, name), lab.url, 'alex'), log: (l) => log.push(l) });
+  new CupsSession({
+    server: lab.url,
+    user: 'alex',
+    password: 'secret',
+    ownSession: fileOwnSessionRecord(join(dir, name), lab.url, 'alex'),
+    log: (l) => log.push(l),
+  });
 
 describe('the app’s own CUPS session after a crash', () => {
   it('is taken over quietly when this device left it open', async () => {

@@ -9,7 +9,11 @@ import { startLabCups, type LabCups } from '../../../lab/cups/server';
 
 let lab: LabCups;
 beforeAll(async () => {
-  lab = await startLabCups({ domain: 'lab.test', presence: { host: '127.0.0.1', port: 5099, protocol: 'tcp' }, users: [{ id: 'alex', password: 'pw', displayName: 'Alex' }] });
+  lab = await startLabCups({
+    domain: 'lab.test',
+    presence: { host: '127.0.0.1', port: 5099, protocol: 'tcp' },
+    users: [{ id: 'alex', password: 'pw', displayName: 'Alex' }],
+  });
 });
 afterAll(() => lab.close());
 

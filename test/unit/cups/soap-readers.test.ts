@@ -12,8 +12,13 @@ import { soapExample } from '../../support/spec-examples';
 
 const S12 = 'http://www.w3.org/2003/05/soap-envelope';
 const S11 = 'http://schemas.xmlsoap.org/soap/envelope/';
-const answer = (body: string | Buffer, status = 200, contentType = 'application/soap+xml') => ({ status, body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body, contentType });
-const read = (body: string | Buffer, operation: string, status = 200, contentType?: string) => readSoapResponse(answer(body, status, contentType), operation, 'cups.test:80', { language: 'en-US' });
+const answer = (body: string | Buffer, status = 200, contentType = 'application/soap+xml') => ({
+  status,
+  body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+  contentType,
+});
+const read = (body: string | Buffer, operation: string, status = 200, contentType?: string) =>
+  readSoapResponse(answer(body, status, contentType), operation, 'cups.test:80', { language: 'en-US' });
 const refusal = (fn: () => unknown) => {
   try {
     fn();
@@ -32,18 +37,15 @@ describe('answers other servers write', () => {
       {
         name: 'Team & Friends',
         index: 1,
-        contacts: [
-          { personaId: 'zoe', nickname: 'Zoë', displayOnPhone: true },
-          { personaId: 'amy', index: 2, displayOnPhone: true },
-          { personaId: 'bob' },
-        ],
+        contacts: [{ personaId: 'zoe', nickname: 'Zoë', displayOnPhone: true }, { personaId: 'amy', index: 2, displayOnPhone: true }, { personaId: 'bob' }],
       },
       { name: 'Alpha', index: 0, contacts: [] },
     ]);
   });
 
   it('reads an ISO-8859-1 body declared in its XML declaration, and one named by the Content-Type charset', () => {
-    const xml = (decl: string) => `<?xml version="1.0"${decl}?><env:Envelope xmlns:env="${S12}"><env:Body><get-system-config-resp xmlns="urn:cisco:epas:soap"><property name="Presence.Domain">münchen.example</property></get-system-config-resp></env:Body></env:Envelope>`;
+    const xml = (decl: string) =>
+      `<?xml version="1.0"${decl}?><env:Envelope xmlns:env="${S12}"><env:Body><get-system-config-resp xmlns="urn:cisco:epas:soap"><property name="Presence.Domain">münchen.example</property></get-system-config-resp></env:Body></env:Envelope>`;
     const declared = read(Buffer.from(xml(' encoding="ISO-8859-1"'), 'latin1'), 'get-system-config');
     expect(readSystemConfig(find(declared, 'get-system-config-resp')).presence.domain).toBe('münchen.example');
     const byHeader = read(Buffer.from(xml(''), 'latin1'), 'get-system-config', 200, 'text/xml; charset="iso-8859-1"');
@@ -57,13 +59,22 @@ describe('answers other servers write', () => {
   });
 
   it('decodes a session key written with character references', () => {
-    const tree = read(`<e:Envelope xmlns:e="${S12}"><e:Body><login-resp xmlns="urn:cisco:epas:soap"><success><session-key>&#x62;189aa60</session-key></success></login-resp></e:Body></e:Envelope>`, 'login');
+    const tree = read(
+      `<e:Envelope xmlns:e="${S12}"><e:Body><login-resp xmlns="urn:cisco:epas:soap"><success><session-key>&#x62;189aa60</session-key></success></login-resp></e:Body></e:Envelope>`,
+      'login',
+    );
     expect(readLogin(find(tree, 'login-resp'))).toEqual({ key: 'b189aa60' });
   });
 
   it('reads user config and licensing booleans as XML Schema booleans; an absent is-public stays absent', () => {
-    const tree = parseXml(`<r><get-user-config-resp><property name="a" is-public="TRUE">1</property><property name="b" is-public="0">2</property><property name="c">3</property></get-user-config-resp><get-licensing-features-resp><base> 1 </base><im>TRUE</im><audio>false</audio></get-licensing-features-resp></r>`);
-    expect(readUserConfig(find(tree, 'get-user-config-resp')).properties).toEqual({ a: { value: '1', isPublic: true }, b: { value: '2', isPublic: false }, c: { value: '3' } });
+    const tree = parseXml(
+      `<r><get-user-config-resp><property name="a" is-public="TRUE">1</property><property name="b" is-public="0">2</property><property name="c">3</property></get-user-config-resp><get-licensing-features-resp><base> 1 </base><im>TRUE</im><audio>false</audio></get-licensing-features-resp></r>`,
+    );
+    expect(readUserConfig(find(tree, 'get-user-config-resp')).properties).toEqual({
+      a: { value: '1', isPublic: true },
+      b: { value: '2', isPublic: false },
+      c: { value: '3' },
+    });
     expect(readLicensing(find(tree, 'get-licensing-features-resp'))).toEqual({ base: true, im: true, audio: false, video: false });
   });
 
@@ -73,8 +84,10 @@ describe('answers other servers write', () => {
 });
 
 describe('faults', () => {
-  const fault = (texts: string) => `<env:Envelope xmlns:env="${S12}"><env:Body><env:Fault><env:Code><env:Value>env:Receiver</env:Value></env:Code><env:Reason>${texts}</env:Reason></env:Fault></env:Body></env:Envelope>`;
-  const several = '<env:Text xml:lang="de">Datenbank nicht erreichbar</env:Text><env:Text xml:lang="en">Database unreachable</env:Text><env:Text xml:lang="fr-CA">Base de données injoignable</env:Text>';
+  const fault = (texts: string) =>
+    `<env:Envelope xmlns:env="${S12}"><env:Body><env:Fault><env:Code><env:Value>env:Receiver</env:Value></env:Code><env:Reason>${texts}</env:Reason></env:Fault></env:Body></env:Envelope>`;
+  const several =
+    '<env:Text xml:lang="de">Datenbank nicht erreichbar</env:Text><env:Text xml:lang="en">Database unreachable</env:Text><env:Text xml:lang="fr-CA">Base de données injoignable</env:Text>';
   it('chooses the text in the user’s language, by exact tag or primary subtag', () => {
     expect(readFault(parseXml(fault(several)), 'de-AT')?.reason).toBe('Datenbank nicht erreichbar');
     expect(readFault(parseXml(fault(several)), 'fr-CA')?.reason).toBe('Base de données injoignable');
@@ -92,13 +105,21 @@ describe('faults', () => {
 
 describe('what is not a whole answer is refused, never read as empty', () => {
   it.each([
-    ['an HTML error page served with 200', '<!-- proxy --><html><head><title>Error</title></head><body>Service unavailable</body></html>', /answered get-contact-list with a web page, not a SOAP response/],
+    [
+      'an HTML error page served with 200',
+      '<!-- proxy --><html><head><title>Error</title></head><body>Service unavailable</body></html>',
+      /answered get-contact-list with a web page, not a SOAP response/,
+    ],
     ['a non-SOAP XML body', '<status>ok</status>', /with a <status> document, not a SOAP response/],
     ['plain text', 'Service Unavailable', /not XML/],
     ['an empty body', '', /empty/],
     ['a contact list cut off in the middle', contactList.slice(0, contactList.indexOf('amy') + 3), /cut off before its end/],
     ['an envelope without the response element', `<e:Envelope xmlns:e="${S12}"><e:Body/></e:Envelope>`, /does not contain <get-contact-list-resp>/],
-    ['another operation’s answer', `<e:Envelope xmlns:e="${S12}"><e:Body><get-dialing-rules-resp/></e:Body></e:Envelope>`, /does not contain <get-contact-list-resp>/],
+    [
+      'another operation’s answer',
+      `<e:Envelope xmlns:e="${S12}"><e:Body><get-dialing-rules-resp/></e:Body></e:Envelope>`,
+      /does not contain <get-contact-list-resp>/,
+    ],
   ])('%s', (_what, body, message) => {
     const e = refusal(() => read(body, 'get-contact-list'));
     expect(e).toBeInstanceOf(CupsError);
@@ -133,11 +154,21 @@ describe('over HTTP', () => {
 
   it('a portal page answered 200 to get-contact-list is an error in words, not an empty list', async () => {
     reply = { status: 200, type: 'text/html', body: Buffer.from('<html><body>Please sign in to the Wi-Fi</body></html>') };
-    await expect(exchange(new URL(`http://127.0.0.1:${port}/EPASSoap/service`), 'get-contact-list', '<x/>')).rejects.toMatchObject({ code: 'parse', message: expect.stringMatching(/web page, not a SOAP response/) });
+    await expect(exchange(new URL(`http://127.0.0.1:${port}/EPASSoap/service`), 'get-contact-list', '<x/>')).rejects.toMatchObject({
+      code: 'parse',
+      message: expect.stringMatching(/web page, not a SOAP response/),
+    });
   });
 
   it('an ISO-8859-1 answer named only by the Content-Type is read right', async () => {
-    reply = { status: 200, type: 'application/soap+xml; charset=ISO-8859-1', body: Buffer.from(`<e:Envelope xmlns:e="${S12}"><e:Body><login-resp><failure><reason>Mot de passe erroné</reason></failure></login-resp></e:Body></e:Envelope>`, 'latin1') };
+    reply = {
+      status: 200,
+      type: 'application/soap+xml; charset=ISO-8859-1',
+      body: Buffer.from(
+        `<e:Envelope xmlns:e="${S12}"><e:Body><login-resp><failure><reason>Mot de passe erroné</reason></failure></login-resp></e:Body></e:Envelope>`,
+        'latin1',
+      ),
+    };
     const tree = await exchange(new URL(`http://127.0.0.1:${port}/EPASSoap/service`), 'login', '<x/>');
     expect(readLogin(find(tree, 'login-resp'))).toEqual({ reason: 'Mot de passe erroné' });
   });

@@ -61,7 +61,9 @@ describe('HTTPS with a trusted certificate per server', () => {
     expect(lab.sessionOf('alex')).toBeUndefined();
 
     // Only the certificate actually presented can be trusted.
-    expect(() => trust.trust(hostPort, '00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF')).toThrow(/No certificate with that fingerprint/);
+    expect(() => trust.trust(hostPort, '00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF')).toThrow(
+      /No certificate with that fingerprint/,
+    );
     expect(() => trust.trust('127.0.0.1:1', first.certificate!.fingerprint256)).toThrow(/No certificate/);
     const trusted = trust.trust(hostPort, first.certificate!.fingerprint256);
     expect(trusted.fingerprint256).toBe(lab.certificateFingerprint);
@@ -78,7 +80,11 @@ describe('HTTPS with a trusted certificate per server', () => {
     expect(lab.certificateFingerprint).not.toBe(old);
     const changed = await failure(session().login({ force: true }));
     expect(changed.code).toBe('tls');
-    expect(changed.message).toMatch(new RegExp(`^The certificate of ${hostPort.replace(/\./g, '\\.')} has changed since you trusted it \\(trusted ${old.slice(0, 23)}…, now ${lab.certificateFingerprint!.slice(0, 23)}…\\)`));
+    expect(changed.message).toMatch(
+      new RegExp(
+        `^The certificate of ${hostPort.replace(/\./g, '\\.')} has changed since you trusted it \\(trusted ${old.slice(0, 23)}…, now ${lab.certificateFingerprint!.slice(0, 23)}…\\)`,
+      ),
+    );
     expect(changed.certificate).toMatchObject({ fingerprint256: lab.certificateFingerprint, changedFrom: old });
     expect(lab.sessionOf('alex')).toBeUndefined();
 
@@ -96,7 +102,10 @@ describe('HTTPS with a trusted certificate per server', () => {
     const refused = await failure(new CupsSession({ server: lab.url, user: 'alex', password: 'secret', trust }).login());
     trust.trust(hostPort, refused.certificate!.fingerprint256);
     const viaName = await failure(new CupsSession({ server: lab.url.replace('127.0.0.1', 'localhost'), user: 'alex', password: 'secret', trust }).login());
-    expect(viaName).toMatchObject({ code: 'tls', message: `The certificate of localhost:${lab.port} is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT).` });
+    expect(viaName).toMatchObject({
+      code: 'tls',
+      message: `The certificate of localhost:${lab.port} is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT).`,
+    });
   });
 
   it('WebDialer uses the same trust', async () => {
@@ -114,14 +123,22 @@ describe('HTTPS with a trusted certificate per server', () => {
     const cert = makePrivateCaCertificate();
     const server = createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
       req.resume();
-      req.on('end', () => res.end(`<?xml version='1.0' ?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><epas:login-resp xmlns:epas="urn:cisco:epas:soap"><epas:success><epas:session-key>k-1</epas:session-key></epas:success></epas:login-resp></env:Body></env:Envelope>`));
+      req.on('end', () =>
+        res.end(
+          `<?xml version='1.0' ?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><epas:login-resp xmlns:epas="urn:cisco:epas:soap"><epas:success><epas:session-key>k-1</epas:session-key></epas:success></epas:login-resp></env:Body></env:Envelope>`,
+        ),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const target = `127.0.0.1:${(server.address() as { port: number }).port}`;
       const trust = new SettingsCertificateTrust(new MemorySettingsStore());
       const refused = await failure(new CupsSession({ server: `https://${target}`, user: 'a', password: 'b', trust }).login());
-      expect(refused).toMatchObject({ code: 'tls', message: `The certificate of ${target} is not trusted: it is issued by an authority this computer does not know (UNABLE_TO_VERIFY_LEAF_SIGNATURE).`, certificate: { fingerprint256: cert.fingerprint256, issuer: 'O=Presence Desk lab, CN=Lab private CA' } });
+      expect(refused).toMatchObject({
+        code: 'tls',
+        message: `The certificate of ${target} is not trusted: it is issued by an authority this computer does not know (UNABLE_TO_VERIFY_LEAF_SIGNATURE).`,
+        certificate: { fingerprint256: cert.fingerprint256, issuer: 'O=Presence Desk lab, CN=Lab private CA' },
+      });
       trust.trust(target, cert.fingerprint256);
       const s = new CupsSession({ server: `https://${target}`, user: 'a', password: 'b', trust });
       await s.login();
@@ -158,7 +175,8 @@ describe('verification is never switched off', () => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (/\.(ts|tsx|mjs|cjs|js)$/.test(entry.name) && /rejectUnauthorized\s*:\s*false/.test(readFileSync(path, 'utf8'))) offenders.push(path.slice(root.length + 1));
+        else if (/\.(ts|tsx|mjs|cjs|js)$/.test(entry.name) && /rejectUnauthorized\s*:\s*false/.test(readFileSync(path, 'utf8')))
+          offenders.push(path.slice(root.length + 1));
       }
     };
     for (const dir of ['core', 'host', 'electron', 'shared', 'renderer/src', 'lab']) walk(join(root, dir));

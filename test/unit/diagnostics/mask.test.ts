@@ -8,15 +8,43 @@ import { describe, expect, it } from 'vitest';
 import { TraceRecorder, isSecretName, maskMessage, MASK } from '../../../core/diagnostics';
 
 /** A fixture without its first line (which names its source). */
-const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/diagnostics', name), 'utf8').split('\n').slice(1).join('\n');
+const fixture = (name: string) =>
+  readFileSync(join(__dirname, '../../fixtures/diagnostics', name), 'utf8')
+    .split('\n')
+    .slice(1)
+    .join('\n');
 
 const DIRECTORY_PASSWORD = 'Ldap-Bind-Pw-4242';
 
 describe('secret names', () => {
   it('says which property names hold secrets', () => {
-    for (const name of ['Directory.Password', 'password', 'session-key', 'sessionKey', 'apiKey', 'LDAP_SECRET', 'client_secret', 'Api.Token', 'ldapPassword', 'userPasswd', 'Key', 'credentials', 'privateKey'])
+    for (const name of [
+      'Directory.Password',
+      'password',
+      'session-key',
+      'sessionKey',
+      'apiKey',
+      'LDAP_SECRET',
+      'client_secret',
+      'Api.Token',
+      'ldapPassword',
+      'userPasswd',
+      'Key',
+      'credentials',
+      'privateKey',
+    ])
       expect(isSecretName(name), name).toBe(true);
-    for (const name of ['Directory.Map.userid', 'Presence.Domain', 'keyword', 'Directory.DN', 'Directory.AnonymousBind', 'name', 'monkey', 'passenger', 'Security'])
+    for (const name of [
+      'Directory.Map.userid',
+      'Presence.Domain',
+      'keyword',
+      'Directory.DN',
+      'Directory.AnonymousBind',
+      'name',
+      'monkey',
+      'passenger',
+      'Security',
+    ])
       expect(isSecretName(name), name).toBe(false);
   });
 });
@@ -25,7 +53,10 @@ describe('masking named secrets', () => {
   it('masks Directory.Password in the guide’s get-all-config response and keeps the rest', () => {
     const guide = fixture('get-all-config-response.txt');
     expect(guide).toContain('<epas:property name="Directory.Password"></epas:property>');
-    const answer = guide.replace('<epas:property name="Directory.Password"></epas:property>', `<epas:property name="Directory.Password">${DIRECTORY_PASSWORD}</epas:property>`);
+    const answer = guide.replace(
+      '<epas:property name="Directory.Password"></epas:property>',
+      `<epas:property name="Directory.Password">${DIRECTORY_PASSWORD}</epas:property>`,
+    );
     const masked = maskMessage('soap', answer);
     expect(masked).not.toContain(DIRECTORY_PASSWORD);
     expect(masked).toContain(`<epas:property name="Directory.Password">${MASK}</epas:property>`);

@@ -86,7 +86,9 @@ describe('masking', () => {
   });
 
   it('masks Basic credentials, prefixed elements and the known password in an unknown shape', () => {
-    const masked = maskMessage('soap', 'Authorization: Basic YWxleDpTM2NyM3Q=\n<ns1:Password a="1">hunter22</ns1:Password>\n<note>my pass is hunter22</note>', ['hunter22']);
+    const masked = maskMessage('soap', 'Authorization: Basic YWxleDpTM2NyM3Q=\n<ns1:Password a="1">hunter22</ns1:Password>\n<note>my pass is hunter22</note>', [
+      'hunter22',
+    ]);
     expect(masked).not.toContain('YWxleDpTM2NyM3Q=');
     expect(masked).not.toContain('hunter22');
     expect(masked).toContain('<note>my pass is ********</note>');
@@ -165,9 +167,20 @@ describe('description and bounds', () => {
   it('reads SIP method, status, Call-ID (compact form too) and CSeq, and SOAP operations', () => {
     const recorder = new TraceRecorder();
     recordAll(recorder);
-    recorder.record({ protocol: 'sip', direction: 'in', peer: 'tcp 127.0.0.1:5060', raw: 'SIP/2.0 401 Unauthorized\r\nCall-ID: a84b4c76e66710@pc33\r\nCSeq: 2 REGISTER\r\n\r\n' });
+    recorder.record({
+      protocol: 'sip',
+      direction: 'in',
+      peer: 'tcp 127.0.0.1:5060',
+      raw: 'SIP/2.0 401 Unauthorized\r\nCall-ID: a84b4c76e66710@pc33\r\nCSeq: 2 REGISTER\r\n\r\n',
+    });
     const list = recorder.list();
-    expect(list[0]).toMatchObject({ method: 'REGISTER', callId: 'a84b4c76e66710@pc33', cseq: '2 REGISTER', summary: 'REGISTER sip:lab.test', direction: 'out' });
+    expect(list[0]).toMatchObject({
+      method: 'REGISTER',
+      callId: 'a84b4c76e66710@pc33',
+      cseq: '2 REGISTER',
+      summary: 'REGISTER sip:lab.test',
+      direction: 'out',
+    });
     expect(list[1]).toMatchObject({ method: 'MESSAGE', callId: '99xyz@host' });
     expect(list[3]).toMatchObject({ summary: 'login response (HTTP 200)', operation: 'login', direction: 'in' });
     expect(list.at(-1)).toMatchObject({ status: 401, method: 'REGISTER', summary: '401 Unauthorized (REGISTER)' });
@@ -183,13 +196,15 @@ describe('description and bounds', () => {
     const recorder = new TraceRecorder({ maxEntries: 5, maxBytes: 3000, maxEntryBytes: 1000 });
     const seen: number[] = [];
     recorder.onEntry((e) => seen.push(e.id));
-    for (let i = 1; i <= 8; i++) recorder.record({ protocol: 'sip', direction: 'in', peer: 'p', raw: `MESSAGE sip:a@b SIP/2.0\r\nCall-ID: ${i}\r\n\r\n${'x'.repeat(100)}` });
+    for (let i = 1; i <= 8; i++)
+      recorder.record({ protocol: 'sip', direction: 'in', peer: 'p', raw: `MESSAGE sip:a@b SIP/2.0\r\nCall-ID: ${i}\r\n\r\n${'x'.repeat(100)}` });
     expect(recorder.list().map((e) => e.callId)).toEqual(['4', '5', '6', '7', '8']);
     recorder.record({ protocol: 'sip', direction: 'in', peer: 'p', raw: `MESSAGE sip:a@b SIP/2.0\r\nCall-ID: big\r\n\r\n${'y'.repeat(100_000)}` });
     const big = recorder.list().at(-1)!;
     expect(big.bytes).toBeLessThan(1100);
     expect(recorder.get(big.id)!.text).toMatch(/more bytes not kept\)$/);
-    for (let i = 0; i < 4; i++) recorder.record({ protocol: 'sip', direction: 'in', peer: 'p', raw: `MESSAGE sip:a@b SIP/2.0\r\nCall-ID: z${i}\r\n\r\n${'z'.repeat(900)}` });
+    for (let i = 0; i < 4; i++)
+      recorder.record({ protocol: 'sip', direction: 'in', peer: 'p', raw: `MESSAGE sip:a@b SIP/2.0\r\nCall-ID: z${i}\r\n\r\n${'z'.repeat(900)}` });
     expect(recorder.size.bytes).toBeLessThanOrEqual(3000);
     expect(recorder.get(1)).toBeUndefined();
     expect(seen).toHaveLength(13);
@@ -197,7 +212,8 @@ describe('description and bounds', () => {
 
   it('keeps the newest maxEntries of a long session in order, each still found by id', () => {
     const recorder = new TraceRecorder({ maxEntries: 2000 });
-    for (let i = 1; i <= 5500; i++) recorder.record({ protocol: 'sip', direction: 'in', peer: 'p', raw: `NOTIFY sip:a@b SIP/2.0\r\nCall-ID: c${i}\r\nCSeq: ${i} NOTIFY\r\n\r\n` });
+    for (let i = 1; i <= 5500; i++)
+      recorder.record({ protocol: 'sip', direction: 'in', peer: 'p', raw: `NOTIFY sip:a@b SIP/2.0\r\nCall-ID: c${i}\r\nCSeq: ${i} NOTIFY\r\n\r\n` });
     const ids = recorder.list().map((e) => e.id);
     expect(ids).toHaveLength(2000);
     expect(ids[0]).toBe(3501);

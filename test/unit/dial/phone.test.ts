@@ -37,7 +37,15 @@ describe('phone choice', () => {
     expect(ended).toEqual([{ user: 'alex', deviceName: 'CSF', lineNumber: '1099' }]);
   });
   it('reports an unreadable profile in the choice instead of throwing', async () => {
-    const phone = new DeskPhone({ getProfile: async () => Promise.reject(new DeskError('soap-fault', 'WebDialer is temporarily unavailable.')), makeCall: async () => undefined, endCall: async () => undefined }, 'alex', () => undefined);
+    const phone = new DeskPhone(
+      {
+        getProfile: async () => Promise.reject(new DeskError('soap-fault', 'WebDialer is temporarily unavailable.')),
+        makeCall: async () => undefined,
+        endCall: async () => undefined,
+      },
+      'alex',
+      () => undefined,
+    );
     await expect(phone.choice()).resolves.toEqual({ devices: [], error: 'WebDialer is temporarily unavailable.' });
   });
 });

@@ -6,7 +6,16 @@ import { closedPort } from '../../support/wait';
 
 let lab: LabWebDialer;
 const profile = { user: 'alex', deviceName: 'SEP001122334455', lineNumber: '1000' };
-const outside: DialingRule = { type: 1, name: 'Outside line', description: '', priority: 1, numberBeginsWith: '', numberOfDigits: 7, digitsToBeRemoved: 0, prefix: '9' };
+const outside: DialingRule = {
+  type: 1,
+  name: 'Outside line',
+  description: '',
+  priority: 1,
+  numberBeginsWith: '',
+  numberOfDigits: 7,
+  digitsToBeRemoved: 0,
+  prefix: '9',
+};
 
 beforeAll(async () => {
   lab = await startLabWebDialer({ users: [{ id: 'alex', password: 'pw', devices: [{ name: 'SEP001122334455', lines: ['1000 ; Internal'] }] }] });
@@ -29,7 +38,9 @@ describe('WebDialer client ↔ lab simulator', () => {
 
   it('says why a call was not placed', async () => {
     await expect(dialer('wrong').makeCall('1234', profile)).rejects.toMatchObject({ code: 'auth', message: 'WebDialer refused the user name or password.' });
-    await expect(dialer().makeCall('1234', { ...profile, deviceName: 'SEPNOPE' })).rejects.toMatchObject({ message: 'No phone is configured for this user, or a parameter is missing.' });
+    await expect(dialer().makeCall('1234', { ...profile, deviceName: 'SEPNOPE' })).rejects.toMatchObject({
+      message: 'No phone is configured for this user, or a parameter is missing.',
+    });
     lab.failWith(6);
     await expect(dialer().makeCall('1234', profile)).rejects.toMatchObject({ message: 'WebDialer is temporarily unavailable.' });
   });
@@ -52,7 +63,9 @@ describe('ClickToDial', () => {
   it('records nothing as placed when WebDialer fails', async () => {
     const before = lab.calls.length;
     lab.failWith(6);
-    await expect(new ClickToDial(() => [outside], { makeCall: (d) => dialer().makeCall(d, profile) }).dial('555-0100')).rejects.toThrow('temporarily unavailable');
+    await expect(new ClickToDial(() => [outside], { makeCall: (d) => dialer().makeCall(d, profile) }).dial('555-0100')).rejects.toThrow(
+      'temporarily unavailable',
+    );
     expect(lab.calls.length).toBe(before);
   });
 
@@ -63,6 +76,12 @@ describe('ClickToDial', () => {
   });
 
   it('refuses what is not a number before calling anything', async () => {
-    await expect(new ClickToDial(() => [outside], { makeCall: async () => { throw new Error('must not be called'); } }).dial('hello')).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(
+      new ClickToDial(() => [outside], {
+        makeCall: async () => {
+          throw new Error('must not be called');
+        },
+      }).dial('hello'),
+    ).rejects.toMatchObject({ code: 'invalid-input' });
   });
 });

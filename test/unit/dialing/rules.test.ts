@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { applyDialingRules, compileRules, describePlan, normaliseNumber, type DialingRule } from '../../../core/dialing';
 
 const rule = (over: Partial<DialingRule> & { name: string }): DialingRule => ({
-  type: 1, description: '', priority: 1, numberBeginsWith: '', numberOfDigits: null, digitsToBeRemoved: 0, prefix: '', ...over,
+  type: 1,
+  description: '',
+  priority: 1,
+  numberBeginsWith: '',
+  numberOfDigits: null,
+  digitsToBeRemoved: 0,
+  prefix: '',
+  ...over,
 });
 
 // A realistic North American site plan plus international and internal rules.
@@ -49,16 +56,31 @@ const cases: Array<[input: string, dial: string, ruleName: string | undefined, r
   // priority conflicts and specificity
   ['5550100', '85550100', 'B', [rule({ name: 'A', priority: 2, prefix: '7' }), rule({ name: 'B', priority: 1, prefix: '8' })]],
   ['5550100', '75550100', 'A', [rule({ name: 'A', priority: 1, prefix: '7' }), rule({ name: 'B', priority: 2, prefix: '8' })]],
-  ['5550100', '65550100', 'long', [rule({ name: 'short', priority: 1, numberBeginsWith: '5', prefix: '5' }), rule({ name: 'long', priority: 1, numberBeginsWith: '555', prefix: '6' })]],
+  [
+    '5550100',
+    '65550100',
+    'long',
+    [rule({ name: 'short', priority: 1, numberBeginsWith: '5', prefix: '5' }), rule({ name: 'long', priority: 1, numberBeginsWith: '555', prefix: '6' })],
+  ],
   ['5550100', '25550100', 'counted', [rule({ name: 'any', priority: 1, prefix: '1' }), rule({ name: 'counted', priority: 1, numberOfDigits: 7, prefix: '2' })]],
   ['5550100', '15550100', 'first', [rule({ name: 'first', priority: 1, prefix: '1' }), rule({ name: 'second', priority: 1, prefix: '2' })]],
-  ['5550100', '35550100', 'top', [rule({ name: 'specific but lower', priority: 5, numberBeginsWith: '5550', prefix: '4' }), rule({ name: 'top', priority: 0, prefix: '3' })]],
+  [
+    '5550100',
+    '35550100',
+    'top',
+    [rule({ name: 'specific but lower', priority: 5, numberBeginsWith: '5550', prefix: '4' }), rule({ name: 'top', priority: 0, prefix: '3' })],
+  ],
   // empty and star fields
   ['5550100', '95550100', 'star', [rule({ name: 'star', numberBeginsWith: '*', prefix: '9' })]],
   ['5550100', '5550100', 'noop', [rule({ name: 'noop' })]],
   ['5550100', '0100', 'strip', [rule({ name: 'strip', digitsToBeRemoved: 3 })]],
   // the guide's Example 48 rules
-  ['891', '7891', 'App dialing rule', [rule({ name: 'App dialing rule', numberBeginsWith: '89', numberOfDigits: 1, prefix: '7' })].map((r) => ({ ...r, numberOfDigits: 3 }))],
+  [
+    '891',
+    '7891',
+    'App dialing rule',
+    [rule({ name: 'App dialing rule', numberBeginsWith: '89', numberOfDigits: 1, prefix: '7' })].map((r) => ({ ...r, numberOfDigits: 3 })),
+  ],
   ['8', '8', undefined, [rule({ name: 'App dialing rule', numberBeginsWith: '89', numberOfDigits: 1, prefix: '7' })]],
   // only application rules apply before dialing
   ['+14085550100', '0100', 'Own site E.164'],

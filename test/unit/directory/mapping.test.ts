@@ -19,11 +19,14 @@ import { LAB_DIALING_RULES } from '../../../lab/directory';
 
 const system = (props: Record<string, string>) =>
   readSystemConfig(
-    find(parseXml(
-      `<r xmlns:epas="urn:cisco:epas:soap">${Object.entries(props)
-        .map(([k, v]) => `<epas:property name="${k}">${v}</epas:property>`)
-        .join('')}</r>`,
-    ), 'r'),
+    find(
+      parseXml(
+        `<r xmlns:epas="urn:cisco:epas:soap">${Object.entries(props)
+          .map(([k, v]) => `<epas:property name="${k}">${v}</epas:property>`)
+          .join('')}</r>`,
+      ),
+      'r',
+    ),
   );
 
 describe('Directory.* configuration', () => {
@@ -72,7 +75,14 @@ describe('Directory.* configuration', () => {
 
 describe('Directory.Map.* attribute mapping', () => {
   it('reads both spellings of the guide and uses inetOrgPerson defaults for absent fields', () => {
-    const uccn = readAttributeMap({ UserID: 'sAMAccountName', DisplayName: 'displayName', BusinessPhoneNumber: 'ipPhone', BusinessMobilePhone: 'mobile', BusinessEMail: 'mail', Title: 'title' });
+    const uccn = readAttributeMap({
+      UserID: 'sAMAccountName',
+      DisplayName: 'displayName',
+      BusinessPhoneNumber: 'ipPhone',
+      BusinessMobilePhone: 'mobile',
+      BusinessEMail: 'mail',
+      Title: 'title',
+    });
     expect(uccn.userId).toBe('sAMAccountName');
     expect(uccn.phones).toEqual([
       { label: 'work', attribute: 'ipPhone' },
@@ -123,12 +133,27 @@ describe('search filters', () => {
 });
 
 describe('entries to people', () => {
-  const map = readAttributeMap({ UserID: 'uid', DisplayName: 'displayName', BusinessPhoneNumber: 'telephoneNumber', BusinessMobilePhone: 'mobile', BusinessEMail: 'mail', Title: 'title' });
+  const map = readAttributeMap({
+    UserID: 'uid',
+    DisplayName: 'displayName',
+    BusinessPhoneNumber: 'telephoneNumber',
+    BusinessMobilePhone: 'mobile',
+    BusinessEMail: 'mail',
+    Title: 'title',
+  });
   const rules = compileRules(LAB_DIALING_RULES).rules;
 
   it('labels numbers by field and applies the directory-lookup rules (type 2)', () => {
     const person = mapEntry(
-      { dn: 'uid=maria,ou=people', uid: 'maria', displayname: 'Maria Chen', telephoneNumber: '+1 408 555 0101', mobile: ['+1 650 555 0111', '+1 (408) 555-0101'], mail: 'maria@example.com', title: 'Product lead' },
+      {
+        dn: 'uid=maria,ou=people',
+        uid: 'maria',
+        displayname: 'Maria Chen',
+        telephoneNumber: '+1 408 555 0101',
+        mobile: ['+1 650 555 0111', '+1 (408) 555-0101'],
+        mail: 'maria@example.com',
+        title: 'Product lead',
+      },
       map,
       rules,
     )!;

@@ -41,7 +41,8 @@ describe('the sandboxed preload', () => {
       await expect(api.invoke(channel as 'app:info')).rejects.toThrow(/Unknown request/);
     }
     expect(renderer.invoked).toHaveLength(0);
-    for (const event of ['im:send', 'electron-store-get-data', '__proto__', '']) expect(() => api.on(event as 'session:state', () => undefined)).toThrow(/Unknown event/);
+    for (const event of ['im:send', 'electron-store-get-data', '__proto__', ''])
+      expect(() => api.on(event as 'session:state', () => undefined)).toThrow(/Unknown event/);
     expect(renderer.ipcRenderer.eventNames()).toEqual([]);
   });
 

@@ -45,7 +45,10 @@ describe('open requests from the operating system', () => {
   });
 
   it('takes the first openable address from a second instance’s argv, skipping switches and the app path', () => {
-    expect(openRequestFromArgv(['/opt/Presence Desk/presence-desk', '--no-sandbox', 'sip:maria@lab.test'])).toEqual({ kind: 'chat', uri: 'sip:maria@lab.test' });
+    expect(openRequestFromArgv(['/opt/Presence Desk/presence-desk', '--no-sandbox', 'sip:maria@lab.test'])).toEqual({
+      kind: 'chat',
+      uri: 'sip:maria@lab.test',
+    });
     expect(openRequestFromArgv(['presence-desk', '--server=tel:1', 'javascript:alert(1)', 'tel:555'])).toEqual({ kind: 'call', number: '555' });
     expect(openRequestFromArgv(['presence-desk', '--demo'])).toBeUndefined();
   });
@@ -78,7 +81,10 @@ describe('remembered window geometry', () => {
   it('uses the default size when nothing (or garbage) was saved', () => {
     expect(readWindowState({ bounds: { x: 'a', y: 0, width: 10, height: 10 } })).toBeUndefined();
     expect(readWindowState(undefined)).toBeUndefined();
-    expect(readWindowState({ bounds: { x: 1.4, y: 2, width: 800, height: 600 }, maximized: true })).toEqual({ bounds: { x: 1, y: 2, width: 800, height: 600 }, maximized: true });
+    expect(readWindowState({ bounds: { x: 1.4, y: 2, width: 800, height: 600 }, maximized: true })).toEqual({
+      bounds: { x: 1, y: 2, width: 800, height: 600 },
+      maximized: true,
+    });
     expect(clampBounds(undefined, [laptop])).toEqual({ x: 170, y: 68, ...DEFAULT_SIZE });
   });
 });

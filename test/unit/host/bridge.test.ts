@@ -24,7 +24,10 @@ describe('the shared IM size limit', () => {
   it('passes a message of exactly the limit and refuses one byte more, in words', async () => {
     await dispatchInvoke(backend, 'im:send', ['sip:a@x', 'x'.repeat(MAX_IM_BYTES)]);
     expect(sent.at(-1)).toHaveLength(MAX_IM_BYTES);
-    await expect(dispatchInvoke(backend, 'im:send', ['sip:a@x', `${'x'.repeat(MAX_IM_BYTES - 1)}é`])).rejects.toMatchObject({ code: 'invalid-input', message: imTooLong('é'.repeat(MAX_IM_BYTES))! });
+    await expect(dispatchInvoke(backend, 'im:send', ['sip:a@x', `${'x'.repeat(MAX_IM_BYTES - 1)}é`])).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: imTooLong('é'.repeat(MAX_IM_BYTES))!,
+    });
     expect(sent).toHaveLength(1);
   });
 

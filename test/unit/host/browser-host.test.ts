@@ -21,17 +21,28 @@ const calls: unknown[][] = [];
 const backend: DeskBackend = {
   handlers: {
     'app:info': () => ({ host: 'browser', version: 't' }),
-    'session:snapshot': () => { throw new Error('not used'); },
-    'session:sign-in': (r) => { throw new DeskError('auth', `Wrong username/password`, r.user); },
+    'session:snapshot': () => {
+      throw new Error('not used');
+    },
+    'session:sign-in': (r) => {
+      throw new DeskError('auth', `Wrong username/password`, r.user);
+    },
     'session:sign-out': () => ({ phase: 'signed-out' }),
     'presence:set-own': (s) => s,
     'presence:idle': () => ({ availability: 'away', note: '' }),
-    'im:send': (to, text) => { calls.push([to, text]); return { id: '1', peer: to, direction: 'out', text, at: 1, state: 'queued' }; },
-    'im:retry': () => { throw new Error('x'); },
+    'im:send': (to, text) => {
+      calls.push([to, text]);
+      return { id: '1', peer: to, direction: 'out', text, at: 1, state: 'queued' };
+    },
+    'im:retry': () => {
+      throw new Error('x');
+    },
     'im:composing': () => undefined,
     'im:history': () => [],
     'dial:preview': (n) => ({ input: n, normalised: n, dial: n, explanation: `will dial ${n}`, steps: [] }),
-    'dial:call': () => { throw new DeskError('unreachable', 'Cannot reach 127.0.0.1:1 (connection refused)'); },
+    'dial:call': () => {
+      throw new DeskError('unreachable', 'Cannot reach 127.0.0.1:1 (connection refused)');
+    },
     'recent:list': () => [],
     'contacts:add-group': () => [],
     'contacts:rename-group': () => [],
@@ -39,16 +50,22 @@ const backend: DeskBackend = {
     'contacts:add': () => [],
     'contacts:rename': () => [],
     'contacts:move': () => [],
-    'contacts:remove': () => { throw new DeskError('soap-fault', 'Removing x failed: Contact does not exist in.'); },
+    'contacts:remove': () => {
+      throw new DeskError('soap-fault', 'Removing x failed: Contact does not exist in.');
+    },
     'diagnostics:list': () => [],
-    'diagnostics:get': () => { throw new DeskError('invalid-input', 'gone'); },
+    'diagnostics:get': () => {
+      throw new DeskError('invalid-input', 'gone');
+    },
     'diagnostics:export': () => ({ fileName: 't.txt', mimeType: 'text/plain', text: '' }),
     'im:search': () => [],
     'im:export': () => ({ fileName: 't.txt', mimeType: 'text/plain', text: '' }),
     'desktop:prefs': () => ({ autoStart: false, imSound: false }),
     'desktop:set-prefs': () => ({ autoStart: false, imSound: false }),
     'window:open-conversation': () => false,
-    'tls:trust': () => { throw new DeskError('invalid-input', 'not used'); },
+    'tls:trust': () => {
+      throw new DeskError('invalid-input', 'not used');
+    },
     'longterm:get': () => null,
     'longterm:set': (s) => s,
     'longterm:clear': () => null,
@@ -137,15 +154,22 @@ describe('browser host', () => {
 
   it('serves contract channels, refuses others, and keeps the server’s words on errors', async () => {
     const ws = await connect();
-    expect(await request(ws, { kind: 'invoke', id: 1, channel: 'im:send', args: ['sip:a@x', '<b>hi</b>'] })).toMatchObject({ ok: true, value: { text: '<b>hi</b>', state: 'queued' } });
+    expect(await request(ws, { kind: 'invoke', id: 1, channel: 'im:send', args: ['sip:a@x', '<b>hi</b>'] })).toMatchObject({
+      ok: true,
+      value: { text: '<b>hi</b>', state: 'queued' },
+    });
     expect(calls).toEqual([['sip:a@x', '<b>hi</b>']]);
     expect(await request(ws, { kind: 'invoke', id: 2, channel: 'shell:exec', args: [] })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(await request(ws, { kind: 'invoke', id: 3, channel: 'session:sign-in', args: [{ server: 'cups.example.com', user: 'u', password: 'p' }] })).toEqual({
-      kind: 'result', id: 3, ok: false, error: { code: 'auth', message: 'Wrong username/password', detail: 'u' },
+      kind: 'result',
+      id: 3,
+      ok: false,
+      error: { code: 'auth', message: 'Wrong username/password', detail: 'u' },
     });
     // Arguments are checked before the service sees them: the refusal names the channel and the argument.
     expect(await request(ws, { kind: 'invoke', id: 4, channel: 'presence:set-own', args: [{}] })).toMatchObject({
-      ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/^presence:set-own: argument 1 \(status\.availability\) is not valid/) },
+      ok: false,
+      error: { code: 'invalid-input', message: expect.stringMatching(/^presence:set-own: argument 1 \(status\.availability\) is not valid/) },
     });
     ws.close();
   });
@@ -195,14 +219,31 @@ describe('browser host under hostile requests', () => {
 
   it('survives a few hundred malformed request lines and still serves its token page', async () => {
     const lines: (string | Buffer)[] = [];
-    const targets = ['//', 'http://[', '/%', '/%zz', '//\u0000', 'http://[x]:99999/', '*', '', '/'.repeat(5000), 'http://a b/', '/\u00ff\u0100', '//ipc?token=', 'ftp://x/'];
+    const targets = [
+      '//',
+      'http://[',
+      '/%',
+      '/%zz',
+      '//\u0000',
+      'http://[x]:99999/',
+      '*',
+      '',
+      '/'.repeat(5000),
+      'http://a b/',
+      '/\u00ff\u0100',
+      '//ipc?token=',
+      'ftp://x/',
+    ];
     const methods = ['GET', 'HEAD', 'POST', 'BREW', 'G\u0000T', ''];
     for (let i = 0; i < 300; i++) {
       const target = targets[i % targets.length]!;
       const method = methods[Math.floor(i / targets.length) % methods.length]!;
-      if (i % 25 === 24) lines.push(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, i & 0xff, 0x0d, 0x0a, 0x0d, 0x0a])); // a TLS hello, bytes at random
-      else if (i % 10 === 9) lines.push(`${method} ${target}\r\n\r\n`); // no version
-      else if (i % 7 === 6) lines.push(`${method} ${target} HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      if (i % 25 === 24)
+        lines.push(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, i & 0xff, 0x0d, 0x0a, 0x0d, 0x0a])); // a TLS hello, bytes at random
+      else if (i % 10 === 9)
+        lines.push(`${method} ${target}\r\n\r\n`); // no version
+      else if (i % 7 === 6)
+        lines.push(`${method} ${target} HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n`);
       else lines.push(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     }
     const answers = await Promise.all(lines.map((line) => rawRequest(line).catch((error: Error) => `reset: ${error.message}`)));

@@ -6,7 +6,12 @@ import { cspMeta } from '../../../renderer/vite.config';
 const root = new URL('../../../', import.meta.url).pathname;
 
 function directives(policy: string): Map<string, string[]> {
-  return new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name!, sources]));
+  return new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name!, sources]),
+  );
 }
 
 describe('one Content-Security-Policy', () => {
@@ -17,7 +22,8 @@ describe('one Content-Security-Policy', () => {
     expect(electron.get('script-src')).toEqual(["'self'"]);
     expect(electron.get('connect-src')).toEqual(["'self'"]);
     expect(browser.get('connect-src')).toEqual(["'self'", 'ws://127.0.0.1:*']);
-    for (const name of new Set([...electron.keys(), ...browser.keys()])) if (name !== 'connect-src') expect(browser.get(name), name).toEqual(electron.get(name));
+    for (const name of new Set([...electron.keys(), ...browser.keys()]))
+      if (name !== 'connect-src') expect(browser.get(name), name).toEqual(electron.get(name));
     expect(contentSecurityPolicy('browser')).not.toMatch(/unsafe-inline|unsafe-eval/);
   });
 
@@ -31,7 +37,9 @@ describe('one Content-Security-Policy', () => {
 
   it('is written nowhere else', async () => {
     const { execFileSync } = await import('node:child_process');
-    const files = execFileSync('git', ['ls-files', 'core', 'renderer', 'host', 'lab', 'electron', 'shared', 'scripts'], { cwd: root, encoding: 'utf8' }).split('\n').filter((f) => f && f !== 'shared/csp.ts');
+    const files = execFileSync('git', ['ls-files', 'core', 'renderer', 'host', 'lab', 'electron', 'shared', 'scripts'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f && f !== 'shared/csp.ts');
     expect(files.filter((f) => readFileSync(`${root}${f}`, 'utf8').includes("default-src 'none'"))).toEqual([]);
   });
 });

@@ -112,13 +112,20 @@ describe('IPC argument guards', () => {
       expect(error.message).toMatch(/is not valid: .+; found .+\.$/);
     }
     const extra = await refusal(dispatchInvoke(backend, channel, [...good, 'extra', 'more']));
-    expect(extra).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(new RegExp(`^${channel} takes (no arguments|at most \\d+ arguments? \\(.*\\)); ${good.length + 2} were given\\.$`)) });
+    expect(extra).toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringMatching(new RegExp(`^${channel} takes (no arguments|at most \\d+ arguments? \\(.*\\)); ${good.length + 2} were given\\.$`)),
+    });
     expect(seen).toEqual([]);
   });
 
   it('names the field inside an object argument, and refuses what is not a list', async () => {
-    expect(() => checkInvokeArgs('presence:set-own', [{ availability: 'asleep', note: '' }])).toThrow(/^presence:set-own: argument 1 \(status\.availability\) is not valid: .*"available".*; found "asleep"\.$/);
-    expect(() => checkInvokeArgs('session:sign-in', [{ server: 'x', user: 'u' }])).toThrow(/session:sign-in: argument 1 \(request\.password\) is not valid: expected string, received undefined; it is missing\./);
+    expect(() => checkInvokeArgs('presence:set-own', [{ availability: 'asleep', note: '' }])).toThrow(
+      /^presence:set-own: argument 1 \(status\.availability\) is not valid: .*"available".*; found "asleep"\.$/,
+    );
+    expect(() => checkInvokeArgs('session:sign-in', [{ server: 'x', user: 'u' }])).toThrow(
+      /session:sign-in: argument 1 \(request\.password\) is not valid: expected string, received undefined; it is missing\./,
+    );
     expect(() => checkInvokeArgs('im:send', 'sip:maria@lab.example')).toThrow(InvalidArgumentsError);
     expect(() => checkInvokeArgs('diagnostics:get', [Number.NaN])).toThrow(/diagnostics:get: argument 1 \(id\)/);
   });

@@ -7,7 +7,15 @@ import { parseOpenRequest } from '../../../host/open-request';
 
 describe('the one SIP address normaliser', () => {
   it('reduces every written form of an address to sip:user@host, host lower-cased, user kept', () => {
-    for (const written of ['sip:Maria@lab.example', 'Maria@LAB.example', '"Maria" <SIP:Maria@Lab.Example;transport=tcp>', ' im:Maria@lab.example ', 'sips:Maria@lab.example?subject=x', 'pres:Maria@lab.example', 'im://Maria@lab.example']) {
+    for (const written of [
+      'sip:Maria@lab.example',
+      'Maria@LAB.example',
+      '"Maria" <SIP:Maria@Lab.Example;transport=tcp>',
+      ' im:Maria@lab.example ',
+      'sips:Maria@lab.example?subject=x',
+      'pres:Maria@lab.example',
+      'im://Maria@lab.example',
+    ]) {
       expect(normaliseAor(written), written).toBe('sip:Maria@lab.example');
       expect(addressKey(written), written).toBe('sip:Maria@lab.example');
     }
@@ -43,9 +51,13 @@ describe('the one SIP address normaliser', () => {
     const { readFileSync } = await import('node:fs');
     const { execFileSync } = await import('node:child_process');
     const root = new URL('../../../', import.meta.url).pathname;
-    const files = execFileSync('git', ['ls-files', 'core', 'renderer', 'host', 'lab', 'shared', 'electron'], { cwd: root, encoding: 'utf8' }).split('\n').filter((f) => /\.tsx?$/.test(f) && f !== 'shared/sip-address.ts');
+    const files = execFileSync('git', ['ls-files', 'core', 'renderer', 'host', 'lab', 'shared', 'electron'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => /\.tsx?$/.test(f) && f !== 'shared/sip-address.ts');
     // The signature of a hand-written normaliser: stripping the sip/sips scheme and lower-casing the host after the last '@'.
-    const copies = files.filter((f) => /lastIndexOf\('@'\)[^]{0,200}toLowerCase\(\)/.test(readFileSync(`${root}${f}`, 'utf8')) && /sips\?/.test(readFileSync(`${root}${f}`, 'utf8')));
+    const copies = files.filter(
+      (f) => /lastIndexOf\('@'\)[^]{0,200}toLowerCase\(\)/.test(readFileSync(`${root}${f}`, 'utf8')) && /sips\?/.test(readFileSync(`${root}${f}`, 'utf8')),
+    );
     expect(copies).toEqual([]);
   });
 });

@@ -204,7 +204,12 @@ describe('DigestCredentialCache', () => {
     expect(sent).toHaveLength(60); // none waiting
     const plain = sent.filter((r) => !answerOf(r));
     expect(plain).toHaveLength(1); // at nc 56 of 64: one fetches the next nonce
-    expect(sent.filter((r) => answerOf(r)?.nonce === 'n1').map((r) => answerOf(r)!.nc).at(-1)).toBe('0000003c');
+    expect(
+      sent
+        .filter((r) => answerOf(r)?.nonce === 'n1')
+        .map((r) => answerOf(r)!.nc)
+        .at(-1),
+    ).toBe('0000003c');
     sip.respond(plain[0], 407, 'Proxy Authentication Required', challenge('n2'), 'srv');
     await settle();
     expect(answerOf(sip.take('SUBSCRIBE')[0])).toMatchObject({ nonce: 'n2', nc: '00000001' });
@@ -350,7 +355,10 @@ describe('DigestCredentialCache', () => {
 
   it('does not learn from a REGISTER challenge (the registrar’s, not the presence server’s)', async () => {
     const core = sip.ua.userAgentCore;
-    const register = core.makeOutgoingRequestMessage('REGISTER', core.configuration.aor, core.configuration.aor, core.configuration.aor, {}, ['Contact: <sip:alex@127.0.0.1>', 'Expires: 600']);
+    const register = core.makeOutgoingRequestMessage('REGISTER', core.configuration.aor, core.configuration.aor, core.configuration.aor, {}, [
+      'Contact: <sip:alex@127.0.0.1>',
+      'Expires: 600',
+    ]);
     core.register(register, {});
     const [sent] = sip.take('REGISTER');
     sip.respond(sent, 401, 'Unauthorized', [`WWW-Authenticate: Digest realm="${REALM}", nonce="reg", qop="auth"`], 'srv');

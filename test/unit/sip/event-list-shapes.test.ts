@@ -73,7 +73,10 @@ describe('a list nested in a list', () => {
   });
 
   it('reports an unreadable nested list as a problem and reads the rest', () => {
-    const broken = outer.replace('<list xmlns="urn:ietf:params:xml:ns:rlmi" uri="sip:adam-friends@example.com"', '<list xmlns="urn:ietf:params:xml:ns:rlmi" uri="sip:adam-friends@example.com" uri="x"');
+    const broken = outer.replace(
+      '<list xmlns="urn:ietf:params:xml:ns:rlmi" uri="sip:adam-friends@example.com"',
+      '<list xmlns="urn:ietf:params:xml:ns:rlmi" uri="sip:adam-friends@example.com" uri="x"',
+    );
     const result = new EventListState().apply(broken, CT);
     expect(result.changes.map((c) => c.uri)).toEqual(['sip:bob@example.com', 'sip:dave@example.com']);
     expect(result.problems).toEqual([expect.stringMatching(/^sip:adam-friends@example.com: nested list not readable/)]);
@@ -84,7 +87,12 @@ describe('RLMI text', () => {
   it('decodes character references in attributes and names, and refuses a cut-off partial list', async () => {
     const { parseRlmi, RlmiError } = await import('../../../core/sip/codecs/rlmi');
     const doc = `<rl:list xmlns:rl="urn:ietf:params:xml:ns:rlmi" uri="sip:l&#x69;st@x" version="&#50;" fullState="false"><rl:resource uri="sip:&#x62;ob@x"><rl:name>Zo&#235; &amp; Bob</rl:name><rl:instance id="i&#49;" state="active" cid="c&#64;x"/></rl:resource></rl:list>`;
-    expect(parseRlmi(doc)).toEqual({ uri: 'sip:list@x', version: 2, fullState: false, resources: [{ uri: 'sip:bob@x', name: 'Zoë & Bob', instances: [{ id: 'i1', state: 'active', cid: 'c@x' }] }] });
+    expect(parseRlmi(doc)).toEqual({
+      uri: 'sip:list@x',
+      version: 2,
+      fullState: false,
+      resources: [{ uri: 'sip:bob@x', name: 'Zoë & Bob', instances: [{ id: 'i1', state: 'active', cid: 'c@x' }] }],
+    });
     expect(() => parseRlmi(doc.slice(0, -20))).toThrow(RlmiError);
   });
 });

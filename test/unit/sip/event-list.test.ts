@@ -49,7 +49,11 @@ describe('multipart/related', () => {
   it('refuses bodies and part counts over the caps before parsing them', () => {
     const big = body(1, true, [{ uri: uri('a'), state: 'active', pidf: `${pidf('a', 'busy')}${' '.repeat(5000)}` }]);
     expect(() => parseMultipart(big, CT, { maxBytes: 4096 })).toThrow(/larger than 4096 bytes/);
-    const many = body(1, true, Array.from({ length: 5 }, (_, i) => ({ uri: uri(`u${i}`), state: 'active' as const, pidf: pidf(`u${i}`, 'away') })));
+    const many = body(
+      1,
+      true,
+      Array.from({ length: 5 }, (_, i) => ({ uri: uri(`u${i}`), state: 'active' as const, pidf: pidf(`u${i}`, 'away') })),
+    );
     expect(() => parseMultipart(many, CT, { maxParts: 3 })).toThrow(/more than 3 parts/);
   });
 });
@@ -78,7 +82,11 @@ describe('RLMI', () => {
     ['no version', `<list uri="${LIST}" fullState="true"/>`, /no usable version \(missing\)/],
     ['a negative version', `<list uri="${LIST}" version="-1" fullState="true"/>`, /no usable version \("-1"\)/],
     ['no fullState', `<list uri="${LIST}" version="1"/>`, /no usable fullState/],
-    ['an unknown instance state', `<list uri="${LIST}" version="1" fullState="true"><resource uri="sip:a@x"><instance id="1" state="sleepy"/></resource></list>`, /unknown state "sleepy"/],
+    [
+      'an unknown instance state',
+      `<list uri="${LIST}" version="1" fullState="true"><resource uri="sip:a@x"><instance id="1" state="sleepy"/></resource></list>`,
+      /unknown state "sleepy"/,
+    ],
     ['a resource without uri', `<list uri="${LIST}" version="1" fullState="true"><resource/></list>`, /without a uri/],
     ['no list element', `<other/>`, /no <list> element/],
   ])('refuses %s', (_what, xml, message) => {
@@ -95,17 +103,33 @@ describe('RLMI', () => {
   // the XML parser instead: both must read the same.
   const viaParser = (xml: string) => xml.replace(/<list\b/, '<!-- via the parser --><list');
   it.each([
-    ['Kamailio\'s layout', `<?xml version="1.0"?>\r\n<list uri="${LIST}" xmlns="urn:ietf:params:xml:ns:rlmi" version="4" fullState="true">\r\n  <resource uri="sip:a@lab.test">\r\n    <instance id="Scf8" state="active" cid="1.sip:a@lab.test.17"/>\r\n  </resource>\r\n  <resource uri="sip:b@lab.test"/>\r\n</list>\r\n`],
-    ['single quotes, spaces around = and >', `<list uri = '${LIST}' version='2'  fullState='0' ><resource uri=' sip:a@lab.test '><name >  Ann  </name ><instance id='1' state=' Pending ' reason='x'></instance ></resource ></list >`],
-    ['two names and an empty one', `<list uri="${LIST}" version="3" fullState="false"><resource uri="sip:a@lab.test"><name/><name>Second</name><instance id="1" state="terminated" reason="rejected"/></resource></list>`],
+    [
+      "Kamailio's layout",
+      `<?xml version="1.0"?>\r\n<list uri="${LIST}" xmlns="urn:ietf:params:xml:ns:rlmi" version="4" fullState="true">\r\n  <resource uri="sip:a@lab.test">\r\n    <instance id="Scf8" state="active" cid="1.sip:a@lab.test.17"/>\r\n  </resource>\r\n  <resource uri="sip:b@lab.test"/>\r\n</list>\r\n`,
+    ],
+    [
+      'single quotes, spaces around = and >',
+      `<list uri = '${LIST}' version='2'  fullState='0' ><resource uri=' sip:a@lab.test '><name >  Ann  </name ><instance id='1' state=' Pending ' reason='x'></instance ></resource ></list >`,
+    ],
+    [
+      'two names and an empty one',
+      `<list uri="${LIST}" version="3" fullState="false"><resource uri="sip:a@lab.test"><name/><name>Second</name><instance id="1" state="terminated" reason="rejected"/></resource></list>`,
+    ],
     ['an empty list', `<list uri="${LIST}" version="9" fullState="1"/>`],
-    ['cid in angle brackets', `<list uri="${LIST}" version="5" fullState="false"><resource uri="sip:a@lab.test"><instance id="1" state="active" cid=" <a@b> "/></resource></list>`],
+    [
+      'cid in angle brackets',
+      `<list uri="${LIST}" version="5" fullState="false"><resource uri="sip:a@lab.test"><instance id="1" state="active" cid=" <a@b> "/></resource></list>`,
+    ],
   ])('reads %s in one pass as the XML parser does', (_what, xml) => {
     expect(parseRlmi(xml)).toEqual(parseRlmi(viaParser(xml)));
   });
 
   it.each([
-    ['a prefixed list', `<r:list xmlns:r="urn:ietf:params:xml:ns:rlmi" uri="${LIST}" version="1" fullState="false"><r:resource uri="sip:a@lab.test"><r:instance id="1" state="active"/></r:resource></r:list>`, 'sip:a@lab.test'],
+    [
+      'a prefixed list',
+      `<r:list xmlns:r="urn:ietf:params:xml:ns:rlmi" uri="${LIST}" version="1" fullState="false"><r:resource uri="sip:a@lab.test"><r:instance id="1" state="active"/></r:resource></r:list>`,
+      'sip:a@lab.test',
+    ],
     ['a reference in a URI', `<list uri="${LIST}" version="1" fullState="false"><resource uri="sip:a&amp;b@lab.test"/></list>`, 'sip:a&b@lab.test'],
     ['an element we do not read', `<list uri="${LIST}" version="1" fullState="false"><resource uri="sip:a@lab.test"><x/></resource></list>`, 'sip:a@lab.test'],
   ])('reads %s through the XML parser', (_what, xml, member) => {
@@ -113,7 +137,10 @@ describe('RLMI', () => {
   });
 
   it('refuses a full state cut inside a tag or an attribute, whichever reader sees it', () => {
-    for (const cut of [`<list uri="${LIST}" version="2" fullState="true"><resource uri="sip:a@lab.test"/><resource uri="sip:b@la`, `<list uri="${LIST}" version="2" fullState="true"><resource uri="sip:a@lab.test"/></list`]) {
+    for (const cut of [
+      `<list uri="${LIST}" version="2" fullState="true"><resource uri="sip:a@lab.test"/><resource uri="sip:b@la`,
+      `<list uri="${LIST}" version="2" fullState="true"><resource uri="sip:a@lab.test"/></list`,
+    ]) {
       expect(() => parseRlmi(cut)).toThrow(/full-state RLMI document is not well-formed/);
     }
   });
@@ -238,7 +265,8 @@ describe('event-list state', () => {
     const rlmi = line.slice(line.indexOf('<?xml'), line.indexOf('</list>') + '</list>'.length);
     const presences = [...line.matchAll(/<\?xml version="1.0" encoding="UTF-8"\?><presence[\s\S]*?<\/presence>/g)].map((m) => m[0]);
     expect(presences).toHaveLength(2);
-    const part = (id: string, type: string, text: string) => `--${B}\r\nContent-Transfer-Encoding: binary\r\nContent-ID: <${id}>\r\nContent-Type: ${type}\r\n\r\n${text}\r\n`;
+    const part = (id: string, type: string, text: string) =>
+      `--${B}\r\nContent-Transfer-Encoding: binary\r\nContent-ID: <${id}>\r\nContent-Type: ${type}\r\n\r\n${text}\r\n`;
     const rebuilt =
       part('972014@10.89.51.203', 'application/rlmi+xml;charset="UTF-8"', rlmi) +
       part('971a00@10.89.51.203', 'application/pidf+xml', presences[0]) +
@@ -252,9 +280,9 @@ describe('event-list state', () => {
       ['sip:scalar2@cisco.com', 'available'],
     ]);
     const flattened = line.slice(line.indexOf('--97201414'));
-    expect(() => new EventListState().apply(flattened, 'multipart/related;type="application/rlmi+xml";start="<972014@10.89.51.203>";boundary="9720 1414-1dd1-11b2-b"')).toThrow(
-      /does not contain its boundary "9720 1414-1dd1-11b2-b"/,
-    );
+    expect(() =>
+      new EventListState().apply(flattened, 'multipart/related;type="application/rlmi+xml";start="<972014@10.89.51.203>";boundary="9720 1414-1dd1-11b2-b"'),
+    ).toThrow(/does not contain its boundary "9720 1414-1dd1-11b2-b"/);
   });
 });
 

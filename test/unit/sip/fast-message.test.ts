@@ -20,12 +20,52 @@ import { UserAgent } from 'sip.js';
 const CAPTURED: string[] = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/fuzz/captured-sip.json'), 'utf8'));
 const logged: string[] = [];
 const logger = { error: (m: string) => logged.push(`error ${m}`), warn: (m: string) => logged.push(`warn ${m}`), log: () => {}, debug: () => {} } as never;
-const NAMES = ['via', 'VIA', 'v', 'from', 'f', 'To', 'call-id', 'call_id', 'Call-ID', 'i', 'cseq', 'CSeq', 'contact', 'm', 'content-length', 'l', 'content-type', 'c', 'event', 'o', 'subscription-state', 'max-forwards', 'record-route', 'www-authenticate', 'proxy-authenticate', 'min-se', 'rseq', 'x-missing', 'require', 'supported', 'k'];
+const NAMES = [
+  'via',
+  'VIA',
+  'v',
+  'from',
+  'f',
+  'To',
+  'call-id',
+  'call_id',
+  'Call-ID',
+  'i',
+  'cseq',
+  'CSeq',
+  'contact',
+  'm',
+  'content-length',
+  'l',
+  'content-type',
+  'c',
+  'event',
+  'o',
+  'subscription-state',
+  'max-forwards',
+  'record-route',
+  'www-authenticate',
+  'proxy-authenticate',
+  'min-se',
+  'rseq',
+  'x-missing',
+  'require',
+  'supported',
+  'k',
+];
 
 /** Everything sip.js gives from a message: fields, headers, and each name read back every way. */
 function read(text: string): unknown {
   logged.length = 0;
-  const message = Parser.parseMessage(text, logger) as unknown as (Record<string, unknown> & { headers: Record<string, unknown>; getHeader(n: string): unknown; getHeaders(n: string): unknown; hasHeader(n: string): unknown; parseHeader(n: string, i?: number): unknown }) | undefined;
+  const message = Parser.parseMessage(text, logger) as unknown as
+    | (Record<string, unknown> & {
+        headers: Record<string, unknown>;
+        getHeader(n: string): unknown;
+        getHeaders(n: string): unknown;
+        hasHeader(n: string): unknown;
+        parseHeader(n: string, i?: number): unknown;
+      })
+    | undefined;
   if (!message) return { unparsed: [...logged] };
   const byName = NAMES.map((n) => [n, message.hasHeader(n), message.getHeader(n), message.getHeaders(n), message.parseHeader(n), message.parseHeader(n, 1)]);
   const { headers, ...fields } = message;
@@ -63,12 +103,27 @@ describe('fast sip.js messages', () => {
 
   it('write outgoing requests exactly as sip.js, extra headers read back alike', () => {
     const make = () => {
-      const m = new OutgoingRequestMessage('SUBSCRIBE', Grammar.URIParse('sip:kim@lab.test')!, Grammar.URIParse('sip:alex@lab.test')!, Grammar.URIParse('sip:kim@lab.test')!, { callId: 'c9', cseq: 7, fromTag: 'f' }, ['Event: presence', 'Accept: application/pidf+xml', 'Expires: 600'], { contentDisposition: 'render', contentType: 'application/pidf+xml', content: '<presence>é</presence>' } as never);
+      const m = new OutgoingRequestMessage(
+        'SUBSCRIBE',
+        Grammar.URIParse('sip:kim@lab.test')!,
+        Grammar.URIParse('sip:alex@lab.test')!,
+        Grammar.URIParse('sip:kim@lab.test')!,
+        { callId: 'c9', cseq: 7, fromTag: 'f' },
+        ['Event: presence', 'Accept: application/pidf+xml', 'Expires: 600'],
+        { contentDisposition: 'render', contentType: 'application/pidf+xml', content: '<presence>é</presence>' } as never,
+      );
       m.setViaHeader('z9hG4bKfixed', 'TCP');
       m.setHeader('proxy-authorization', 'Digest x');
       return m;
     };
-    const readBack = (m: OutgoingRequestMessage) => [m.toString(), ...['event', 'EVENT', 'accept', 'expires', 'via', 'Proxy-Authorization', 'x-none', 'call-id'].map((n) => [m.getHeader(n), m.getHeaders(n), m.hasHeader(n)])];
+    const readBack = (m: OutgoingRequestMessage) => [
+      m.toString(),
+      ...['event', 'EVENT', 'accept', 'expires', 'via', 'Proxy-Authorization', 'x-none', 'call-id'].map((n) => [
+        m.getHeader(n),
+        m.getHeaders(n),
+        m.hasHeader(n),
+      ]),
+    ];
     const fast = readBack(make());
     uninstallFastMessages();
     expect(readBack(make())).toEqual(fast);
@@ -82,10 +137,16 @@ describe('fast sip.js messages', () => {
       logger: { warn: () => {}, error: () => {} },
       options: { sipjsId: 'xxxxx', viaHost: 'h' },
       getLogger: () => ({ warn: () => {}, error: () => {} }),
-      userAgentCore: { replyStateless: (_m: unknown, o: { statusCode: number }) => sent.push(o.statusCode), receiveIncomingRequestFromTransport: () => sent.push('request'), receiveIncomingResponseFromTransport: () => sent.push('response') },
+      userAgentCore: {
+        replyStateless: (_m: unknown, o: { statusCode: number }) => sent.push(o.statusCode),
+        receiveIncomingRequestFromTransport: () => sent.push('request'),
+        receiveIncomingResponseFromTransport: () => sent.push('response'),
+      },
     };
-    const request = (body: string, length: number) => `MESSAGE sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\nFrom: <sip:k@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: c1\r\nCSeq: 1 MESSAGE\r\nContent-Length: ${length}\r\n\r\n${body}`;
-    const deliver = (text: string) => (UserAgent.prototype as unknown as { onTransportMessage(this: unknown, m: string): void }).onTransportMessage.call(agent, text);
+    const request = (body: string, length: number) =>
+      `MESSAGE sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\nFrom: <sip:k@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: c1\r\nCSeq: 1 MESSAGE\r\nContent-Length: ${length}\r\n\r\n${body}`;
+    const deliver = (text: string) =>
+      (UserAgent.prototype as unknown as { onTransportMessage(this: unknown, m: string): void }).onTransportMessage.call(agent, text);
     deliver(request('hé', 3)); // three bytes: whole
     deliver(request('hé', 4)); // one byte short
     deliver('SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP h:5060;branch=z9hG4bK1\r\nFrom: <sip:k@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: c1\r\nCSeq: 1 MESSAGE\r\n\r\n'); // Via with a port: not ours
@@ -110,7 +171,19 @@ describe('fast sip.js messages', () => {
           `console.log(JSON.stringify({ installed: fastMessagesInstalled() }));\n`,
       );
       // As scripts/build-electron.mjs bundles Electron's main process.
-      await build({ entryPoints: [join(dir, 'entry.ts')], outfile: join(dir, 'out.cjs'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['electron'], logLevel: 'silent', nodePaths: [join(root, 'node_modules')], define: { 'import.meta.url': '__importMetaUrl' }, banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" } });
+      await build({
+        entryPoints: [join(dir, 'entry.ts')],
+        outfile: join(dir, 'out.cjs'),
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        external: ['electron'],
+        logLevel: 'silent',
+        nodePaths: [join(root, 'node_modules')],
+        define: { 'import.meta.url': '__importMetaUrl' },
+        banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+      });
       const result = execFileSync(process.execPath, [join(dir, 'out.cjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       expect(JSON.parse(result.trim().split('\n').pop()!)).toEqual({ installed: true });
     } finally {

@@ -36,7 +36,7 @@ describe('notes by precedence', () => {
 
   it('reads RFC 4480’s example: away from the person, its note, and nothing from mood or activities notes', () => {
     const parsed = parsePidf(fixture('rfc4480-example.xml'));
-    expect(parsed.note).toBe('I\'ll be in Tokyo next week');
+    expect(parsed.note).toBe("I'll be in Tokyo next week");
     expect(parsed.persons[0]).toMatchObject({ id: 'p1', note: 'Scoring 120', activities: ['away'] });
     expect(parsed.devices.map((d) => [d.id, d.availability, d.note])).toEqual([
       ['bs35r9', 'away', 'Scoring 120'],

@@ -80,7 +80,15 @@ describe('PIDF model: every own state, Cisco extensions, unknown elements kept',
     const parsed = parsePidf(body);
     expect(composePresence(parsed.devices).availability).toBe(shown);
     const [tuple] = parsed.tuples;
-    expect(tuple).toMatchObject({ id: 't1', basic: shown === 'offline' ? 'closed' : 'open', source: 'Presence Desk', model: 'Presence Desk 0.1', servcaps: { audio: false, video: false, text: true }, contact: 'sip:a@x', priority: 1 });
+    expect(tuple).toMatchObject({
+      id: 't1',
+      basic: shown === 'offline' ? 'closed' : 'open',
+      source: 'Presence Desk',
+      model: 'Presence Desk 0.1',
+      servcaps: { audio: false, video: false, text: true },
+      contact: 'sip:a@x',
+      priority: 1,
+    });
     expect(tuple.userInput).toBe(shown === 'offline' ? undefined : availability === 'away' ? 'idle' : 'active');
     expect(parsed.repaired).toBe(false);
   });
@@ -97,7 +105,13 @@ describe('PIDF model: every own state, Cisco extensions, unknown elements kept',
 
   it('reads the guide’s Example 4 in full: source (trimmed), model, capabilities, activity', () => {
     const parsed = parsePidf(pidfOf(4));
-    expect(parsed.tuples[0]).toMatchObject({ source: 'Manually set by persona', model: 'Cisco 7960', servcaps: { audio: true, video: false, text: true }, userInput: 'active', basic: 'open' });
+    expect(parsed.tuples[0]).toMatchObject({
+      source: 'Manually set by persona',
+      model: 'Cisco 7960',
+      servcaps: { audio: true, video: false, text: true },
+      userInput: 'active',
+      basic: 'open',
+    });
     expect(parsed.persons[0].activities).toEqual(['available']);
   });
 
@@ -117,7 +131,10 @@ describe('PIDF model: every own state, Cisco extensions, unknown elements kept',
   it('reads activities under any prefix, on the tuple or the person, and the most telling wins', () => {
     const body = `<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="sip:p@x"><tuple id="phone"><status><basic>open</basic></status><rpid:activities><rpid:on-the-phone/></rpid:activities></tuple><tuple id="pc"><status><basic>open</basic></status></tuple><person xmlns="urn:ietf:params:xml:ns:pidf:data-model" id="p"><rpid:activities><rpid:lunch/></rpid:activities></person></presence>`;
     const parsed = parsePidf(body);
-    expect(parsed.devices.map((d) => [d.id, d.availability])).toEqual([['phone', 'on-the-phone'], ['pc', 'away']]);
+    expect(parsed.devices.map((d) => [d.id, d.availability])).toEqual([
+      ['phone', 'on-the-phone'],
+      ['pc', 'away'],
+    ]);
     expect(composePresence(parsed.devices).availability).toBe('on-the-phone');
   });
 });

@@ -4,7 +4,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
-import { PresenceSubscription, PresenceSubscriptionState as S, parseRetryAfter, parseSubscriptionState, refreshDelayMs, type SubscriptionFailure, type SubscriptionNotify } from '../../../core/sip/usages/presence-subscription';
+import {
+  PresenceSubscription,
+  PresenceSubscriptionState as S,
+  parseRetryAfter,
+  parseSubscriptionState,
+  refreshDelayMs,
+  type SubscriptionFailure,
+  type SubscriptionNotify,
+} from '../../../core/sip/usages/presence-subscription';
 import { ManualTimers, startFakeSip, type FakeSip } from '../../support/fake-sip';
 import { seededRandom } from '../../support/mutate';
 

@@ -27,7 +27,9 @@ class MemorySocket implements DatagramSocket {
     const text = message.toString('utf8');
     if (!text.startsWith('OPTIONS ')) return;
     const pick = (name: string) => text.split('\r\n').filter((l) => l.toLowerCase().startsWith(`${name}:`));
-    const answer = ['SIP/2.0 200 OK', ...pick('via'), ...pick('from'), ...pick('to'), ...pick('call-id'), ...pick('cseq'), 'Content-Length: 0', '', ''].join('\r\n');
+    const answer = ['SIP/2.0 200 OK', ...pick('via'), ...pick('from'), ...pick('to'), ...pick('call-id'), ...pick('cseq'), 'Content-Length: 0', '', ''].join(
+      '\r\n',
+    );
     queueMicrotask(() => this.deliver(Buffer.from(answer)));
   }
   address() {
@@ -48,7 +50,13 @@ class MemorySocket implements DatagramSocket {
 
 async function overUdp(text: string): Promise<boolean> {
   const socket = new MemorySocket();
-  const transport = new UdpTransport(undefined, { host: '127.0.0.1', port: 5060, keepAliveIntervalMs: 0, createSocket: () => socket, log: () => undefined } satisfies UdpTransportOptions);
+  const transport = new UdpTransport(undefined, {
+    host: '127.0.0.1',
+    port: 5060,
+    keepAliveIntervalMs: 0,
+    createSocket: () => socket,
+    log: () => undefined,
+  } satisfies UdpTransportOptions);
   const received: string[] = [];
   transport.onMessage = (m) => received.push(m);
   await transport.connect();

@@ -15,10 +15,22 @@ const quiet = { error: () => {}, warn: () => {}, log: () => {}, debug: () => {} 
 
 /** Everything sip.js reads from a message: first line, the headers it parses eagerly, and every header parsed by name. */
 function read(text: string): unknown {
-  const message = Parser.parseMessage(text, quiet) as unknown as Record<string, unknown> & { headers?: Record<string, unknown>; parseHeader(name: string): unknown } | undefined;
+  const message = Parser.parseMessage(text, quiet) as unknown as
+    (Record<string, unknown> & { headers?: Record<string, unknown>; parseHeader(name: string): unknown }) | undefined;
   if (!message) return 'unparsed';
   const { headers = {}, ...fields } = message;
-  const parsed = Object.fromEntries(Object.keys(headers).map((name) => [name, (() => { try { return message.parseHeader(name); } catch (e) { return `threw ${(e as Error).message}`; } })()]));
+  const parsed = Object.fromEntries(
+    Object.keys(headers).map((name) => [
+      name,
+      (() => {
+        try {
+          return message.parseHeader(name);
+        } catch (e) {
+          return `threw ${(e as Error).message}`;
+        }
+      })(),
+    ]),
+  );
   return JSON.parse(JSON.stringify({ fields, headers, parsed }));
 }
 
@@ -86,8 +98,15 @@ describe('fast sip.js grammar', () => {
   it('reads Via, From and To that differ only in branch, tag or user exactly as sip.js, each with its own values', () => {
     const cases: [string, string][] = [];
     for (const tag of ['abc', '12eea4ca5c6ee4c5df0055cdc841996a-78550000', "x.y!z%*_+`'~-9"]) {
-      cases.push(['From', `<sip:buddy1@lab.test>;tag=${tag}`], ['To', `"Kim" <sip:kim@lab.test;transport=tcp>;tag=${tag};x=1`], ['From', `sip:kim@lab.test ; TAG = ${tag}`]);
-      cases.push(['Via', `SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK${tag};rport=5060;received=127.0.0.1`], ['Via', `SIP/2.0/UDP [2001:db8::1];rport;branch=${tag}`]);
+      cases.push(
+        ['From', `<sip:buddy1@lab.test>;tag=${tag}`],
+        ['To', `"Kim" <sip:kim@lab.test;transport=tcp>;tag=${tag};x=1`],
+        ['From', `sip:kim@lab.test ; TAG = ${tag}`],
+      );
+      cases.push(
+        ['Via', `SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK${tag};rport=5060;received=127.0.0.1`],
+        ['Via', `SIP/2.0/UDP [2001:db8::1];rport;branch=${tag}`],
+      );
     }
     cases.push(
       ['From', '<sip:a@b>;tag=one;tag=two'],
@@ -116,7 +135,9 @@ describe('fast sip.js grammar', () => {
       ['Call_ID', '"q"<>:/[]?{}@x'],
     );
     // Twice: the second reading takes the remembered values.
-    for (let pass = 0; pass < 2; pass++) for (const [rule, input] of cases) expect(JSON.stringify(Grammar.parse(input, rule)), `${rule} ${input}`).toBe(JSON.stringify(originalGrammarParse(input, rule)));
+    for (let pass = 0; pass < 2; pass++)
+      for (const [rule, input] of cases)
+        expect(JSON.stringify(Grammar.parse(input, rule)), `${rule} ${input}`).toBe(JSON.stringify(originalGrammarParse(input, rule)));
     const first = Grammar.parse('<sip:kim@lab.test>;tag=one', 'From') as { getParam(k: string): string; uri: unknown };
     const second = Grammar.parse('<sip:kim@lab.test>;tag=two', 'From') as typeof first;
     const other = Grammar.parse('<sip:lee@lab.test>;tag=three', 'To') as typeof first;
@@ -145,7 +166,19 @@ describe('fast sip.js grammar', () => {
           `console.log(JSON.stringify({ installed: fastGrammarInstalled() }));\n`,
       );
       // As scripts/build-electron.mjs bundles Electron's main process.
-      await build({ entryPoints: [join(dir, 'entry.ts')], outfile: join(dir, 'out.cjs'), bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['electron'], logLevel: 'silent', nodePaths: [join(root, 'node_modules')], define: { 'import.meta.url': '__importMetaUrl' }, banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" } });
+      await build({
+        entryPoints: [join(dir, 'entry.ts')],
+        outfile: join(dir, 'out.cjs'),
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        external: ['electron'],
+        logLevel: 'silent',
+        nodePaths: [join(root, 'node_modules')],
+        define: { 'import.meta.url': '__importMetaUrl' },
+        banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+      });
       const result = execFileSync(process.execPath, [join(dir, 'out.cjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       expect(JSON.parse(result.trim().split('\n').pop()!)).toEqual({ installed: true });
     } finally {
@@ -154,7 +187,11 @@ describe('fast sip.js grammar', () => {
   }, 60_000);
 
   it('refuses, naming what it missed, a grammar whose shape it does not know', () => {
-    expect(() => compileFastParse(function other(input: string) { return input; } as never)).toThrow(/shape \(input, options\)/);
+    expect(() =>
+      compileFastParse(function other(input: string) {
+        return input;
+      } as never),
+    ).toThrow(/shape \(input, options\)/);
     const noTable = new Function(`return ${(pegParse as () => unknown).toString().replace('const peg$bytecode = [', 'const peg$table = [')}`)();
     expect(() => compileFastParse(noTable)).toThrow(/peg\$bytecode/);
   });

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { charsetOf, decodeSipMessage, decodeTextBody } from '../../../core/sip/codecs/text-body';
 
-const wire = (body: Buffer) => Buffer.concat([Buffer.from('MESSAGE sip:a@x SIP/2.0\r\nFrom: "Zoë" <sip:z@x>\r\nContent-Length: ' + body.length + '\r\n\r\n'), body]);
+const wire = (body: Buffer) =>
+  Buffer.concat([Buffer.from('MESSAGE sip:a@x SIP/2.0\r\nFrom: "Zoë" <sip:z@x>\r\nContent-Length: ' + body.length + '\r\n\r\n'), body]);
 
 describe('text bodies', () => {
   it('reads the charset parameter in any case and quoting', () => {

@@ -60,7 +60,9 @@ class FakeSocket implements DatagramSocket {
 function respond(request: string, status: number, reason: string): string {
   const lines = request.split('\r\n');
   const pick = (name: string) => lines.filter((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-  return [`SIP/2.0 ${status} ${reason}`, ...pick('Via'), ...pick('From'), ...pick('To'), ...pick('Call-ID'), ...pick('CSeq'), 'Content-Length: 0', '', ''].join('\r\n');
+  return [`SIP/2.0 ${status} ${reason}`, ...pick('Via'), ...pick('From'), ...pick('To'), ...pick('Call-ID'), ...pick('CSeq'), 'Content-Length: 0', '', ''].join(
+    '\r\n',
+  );
 }
 
 const register = (branch = 'z9hG4bKreg1') =>
@@ -239,8 +241,12 @@ describe('UDP transport: bad input and size limits', () => {
   });
 
   it('summarises compact header forms and refuses a mismatched CSeq', () => {
-    expect(summariseSip('NOTIFY sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h:1;branch=z9hG4bKx\r\ni: c1\r\nt: <sip:a@b>\r\nf: <sip:c@d>;tag=1\r\nCSeq: 3 NOTIFY\r\n\r\n')).toMatchObject({ kind: 'request', method: 'NOTIFY', branch: 'z9hG4bKx', callId: 'c1' });
-    expect(() => summariseSip('NOTIFY sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h:1;branch=z9hG4bKx\r\ni: c1\r\nt: <sip:a@b>\r\nf: <sip:c@d>;tag=1\r\nCSeq: 3 MESSAGE\r\n\r\n')).toThrow(/does not match/);
+    expect(
+      summariseSip('NOTIFY sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h:1;branch=z9hG4bKx\r\ni: c1\r\nt: <sip:a@b>\r\nf: <sip:c@d>;tag=1\r\nCSeq: 3 NOTIFY\r\n\r\n'),
+    ).toMatchObject({ kind: 'request', method: 'NOTIFY', branch: 'z9hG4bKx', callId: 'c1' });
+    expect(() =>
+      summariseSip('NOTIFY sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h:1;branch=z9hG4bKx\r\ni: c1\r\nt: <sip:a@b>\r\nf: <sip:c@d>;tag=1\r\nCSeq: 3 MESSAGE\r\n\r\n'),
+    ).toThrow(/does not match/);
     expect(() => summariseSip('NOTIFY sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h:1;branch=z9hG4bKx\r\ni: c1\r\nCSeq: 3 NOTIFY\r\n\r\n')).toThrow(/no To header/);
   });
 });
@@ -248,7 +254,12 @@ describe('UDP transport: bad input and size limits', () => {
 describe('UDP transport: a dead server', () => {
   it('connect() fails with host and port when the server never answers', async () => {
     socket.answerPings = false;
-    const transport = new UdpTransport(undefined, { host: '127.0.0.1', port: 5060, connectTimeoutMs: 3000, createSocket: () => socket } satisfies UdpTransportOptions);
+    const transport = new UdpTransport(undefined, {
+      host: '127.0.0.1',
+      port: 5060,
+      connectTimeoutMs: 3000,
+      createSocket: () => socket,
+    } satisfies UdpTransportOptions);
     const outcome = transport.connect().then(
       () => 'connected',
       (e: Error & { code?: string }) => `${e.code}: ${e.message}`,

@@ -64,14 +64,19 @@ describe('declared encodings', () => {
   });
 
   it('refuses an encoding it cannot read, naming it', () => {
-    expect(() => decodeXmlBytes(latin1('<?xml version="1.0" encoding="X-KLINGON"?><a/>'), undefined, 'login response')).toThrow('The login response is in the encoding "x-klingon", which Presence Desk cannot read.');
+    expect(() => decodeXmlBytes(latin1('<?xml version="1.0" encoding="X-KLINGON"?><a/>'), undefined, 'login response')).toThrow(
+      'The login response is in the encoding "x-klingon", which Presence Desk cannot read.',
+    );
     expect(() => decodeXmlBytes(latin1('<a/>'), 'ebcdic-xyz')).toThrow(XmlError);
   });
 });
 
 describe('namespaces', () => {
   it('tags each element with its namespace URI, whatever the prefix, trimming printed spaces', () => {
-    const tree = parseXml('<p:presence xmlns:p="urn:ietf:params:xml:ns:pidf" xmlns:r=" urn:ietf:params:xml:ns:pidf:rpid"><r:busy/><x:busy xmlns:x="urn:x"/><note>n</note></p:presence>', { namespaces: true });
+    const tree = parseXml(
+      '<p:presence xmlns:p="urn:ietf:params:xml:ns:pidf" xmlns:r=" urn:ietf:params:xml:ns:pidf:rpid"><r:busy/><x:busy xmlns:x="urn:x"/><note>n</note></p:presence>',
+      { namespaces: true },
+    );
     const presence = child(tree, 'presence');
     expect(nsOf(presence)).toBe('urn:ietf:params:xml:ns:pidf');
     expect((presence?.busy as never[]).map((b) => nsOf(b))).toEqual(['urn:ietf:params:xml:ns:pidf:rpid', 'urn:x']);
@@ -79,7 +84,10 @@ describe('namespaces', () => {
   });
 
   it('gives the default namespace to unprefixed elements and reads prefixed attributes by local name', () => {
-    const tree = parseXml('<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:xml="http://www.w3.org/XML/1998/namespace"><note xml:lang="fr">bonjour</note></presence>', { namespaces: true });
+    const tree = parseXml(
+      '<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:xml="http://www.w3.org/XML/1998/namespace"><note xml:lang="fr">bonjour</note></presence>',
+      { namespaces: true },
+    );
     const note = child(child(tree, 'presence'), 'note');
     expect(nsOf(note)).toBe('urn:ietf:params:xml:ns:pidf');
     expect(attr(note, 'lang')).toBe('fr');

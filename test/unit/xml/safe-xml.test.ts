@@ -65,7 +65,10 @@ describe('parseXml in one pass', () => {
     let trees = 0;
     for (const xml of [...seeds, ...mutated]) {
       const expected = outcome(() => reference(xml));
-      expect(outcome(() => parseXml(xml)), xml.slice(0, 200)).toEqual(expected);
+      expect(
+        outcome(() => parseXml(xml)),
+        xml.slice(0, 200),
+      ).toEqual(expected);
       if ('tree' in expected) trees++;
     }
     expect(trees).toBeGreaterThan(seeds.length);
