@@ -42,15 +42,13 @@ describe('a conversation survives quitting and starting the app again', () => {
     const { page } = desk;
     await page.locator(`[data-testid="contact"][data-uri="${desk.uri('maria')}"]`).click();
     await page.locator('[data-testid="message"] >> nth=3').waitFor();
-    const shown = await page
-      .locator('[data-testid="message"]')
-      .evaluateAll((els) =>
-        els.map((e) => ({
-          direction: e.getAttribute('data-direction'),
-          state: e.getAttribute('data-state'),
-          text: e.querySelector('[data-testid="message-text"]')?.textContent,
-        })),
-      );
+    const shown = await page.locator('[data-testid="message"]').evaluateAll((els) =>
+      els.map((e) => ({
+        direction: e.getAttribute('data-direction'),
+        state: e.getAttribute('data-state'),
+        text: e.querySelector('[data-testid="message-text"]')?.textContent,
+      })),
+    );
     expect(shown.map((m) => m.direction)).toEqual(['out', 'in', 'out', 'in']);
     expect(shown.filter((m) => m.direction === 'out').map((m) => [m.text, m.state])).toEqual(lines.map((l) => [l, 'sent']));
     expect(shown[1].text).toContain(lines[0]);
