@@ -6,6 +6,8 @@
  * that means a bug: TypeError, RangeError…), and the slowest input (a hang shows there).
  */
 import { Parser } from 'sip.js/lib/core/messages/parser.js';
+import { installFastMessages } from '../core/sip/message/fast-message';
+import { installFastGrammar } from '../core/sip/message/sip-grammar';
 import { readAllConfig, readContactList, readLogin } from '../core/cups/parse';
 import { readFault } from '../core/cups/soap';
 import { parsePidf } from '../core/sip/codecs/pidf';
@@ -100,6 +102,9 @@ const kinds = ({ PIDF_BODIES, SIP_MESSAGES, SOAP_BODIES }: Corpus): Kind[] => [
 ];
 
 export async function fuzzInputs(report: Report): Promise<void> {
+  // SIP messages are read as the app reads them: sip.js with the app's grammar and message methods.
+  installFastGrammar();
+  installFastMessages();
   let corpus: Corpus;
   try {
     corpus = await import('../test/fixtures/fuzz/corpus');

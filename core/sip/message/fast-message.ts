@@ -189,7 +189,15 @@ function parseMessage(data: string, logger: Logger): IncomingRequestMessage | In
       logger.error('malformed message');
       return undefined;
     }
-    const result = Parser.parseHeader(message, data, headerStart, end) as true | { error: string };
+    let result: true | { error: string };
+    try {
+      result = Parser.parseHeader(message, data, headerStart, end) as true | { error: string };
+    } catch (error) {
+      // sip.js's header parser throws on some damaged headers (a CSeq it half-read): the
+      // message is refused like any other malformed one, in words, instead of throwing.
+      logger.error(`malformed header: ${(error as Error).message}`);
+      return undefined;
+    }
     if (result && result !== true) {
       logger.error(result.error);
       return undefined;
