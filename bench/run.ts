@@ -103,9 +103,15 @@ async function onKamailio(): Promise<void> {
 
 // `npm run bench -- sign-in [--rounds N] [--sizes 1000,2000] [--rls 5000|0]` runs only the
 // sign-in comparison with baresip (bench/sign-in.ts); options also apply to the full run.
+// `npm run bench -- parse` runs only the body parsers (PIDF, event lists): no servers started.
 const only = process.argv[2];
-const signIn = parseSignInArgs(process.argv.slice(only === 'sign-in' ? 3 : 2));
 console.log('Presence Desk benchmarks (this machine, this run)');
+if (only === 'parse') {
+  pidfThroughput();
+  eventListParsing();
+  process.exit(0);
+}
+const signIn = parseSignInArgs(process.argv.slice(only === 'sign-in' ? 3 : 2));
 if (only !== 'sign-in') {
   sipParsing();
   pidfThroughput();
