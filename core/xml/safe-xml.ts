@@ -113,6 +113,11 @@ export interface ParseOptions {
    * its namespace URI as `#ns` (see `nsOf`), so a reader can tell `rpid:busy` from `x:busy`.
    */
   namespaces?: boolean;
+  /**
+   * With `namespaces`, whether the plain shape may be read by the one-pass scanner (default
+   * true). False reads with the general reader only, to compare the two.
+   */
+  scanner?: boolean;
 }
 
 /**
@@ -143,7 +148,7 @@ export function parseXml(xml: string, options: ParseOptions = {}): XmlNode {
   if (!text.startsWith('<')) throw new XmlError(`The ${what} is not XML.`);
   // The plain shape servers send is read in one pass, namespaces resolved as it goes; it is
   // well-formed, so validating it, repairing it and parsing it would give this same tree.
-  if (options.namespaces) {
+  if (options.namespaces && options.scanner !== false) {
     const plain = scanPlainXml(text);
     if (plain) return plain;
   }
