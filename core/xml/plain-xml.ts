@@ -23,6 +23,9 @@ interface Cursor {
   at: number;
 }
 
+/** The scope outside the root: no default namespace. */
+const TOP_SCOPE: Scope = Object.freeze({ '': '' });
+
 /** Deeper documents go to the general reader (which has its own limits). */
 const MAX_DEPTH = 64;
 
@@ -90,17 +93,37 @@ function attributes(x: Cursor, into: string[], declaration: boolean): 'open' | '
   }
 }
 
-/** The scope inside an element: its `xmlns` declarations added (a copy only when it has some). */
+/**
+ * Scopes already built, by the scope around and the declarations (a server sends the same
+ * declarations on every document's root, so each shape is resolved once). Scopes are never
+ * changed once built; each map is bounded (cleared when full).
+ */
+const scopes = new WeakMap<Scope, Map<string, Scope>>();
+const SCOPES_PER_PARENT = 64;
+
+/** The scope inside an element: its `xmlns` declarations added (the same scope when it has none). */
 function scopeOf(scope: Scope, attrs: string[]): Scope | undefined {
-  let inner = scope;
+  let key = '';
+  for (let i = 0; i < attrs.length; i += 2) {
+    const name = attrs[i];
+    if (name === 'xmlns' || name.startsWith('xmlns:')) key += `${name}\u0000${attrs[i + 1]}\u0000`;
+  }
+  if (!key) return scope;
+  let known = scopes.get(scope);
+  const cached = known?.get(key);
+  if (cached) return cached;
+  const inner: Scope = { ...scope };
   for (let i = 0; i < attrs.length; i += 2) {
     const name = attrs[i];
     if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
     const prefix = name === 'xmlns' ? '' : name.slice(6);
     if (inherited(prefix)) return undefined;
-    if (inner === scope) inner = { ...scope };
     inner[prefix] = attrs[i + 1];
   }
+  Object.freeze(inner);
+  if (!known) scopes.set(scope, (known = new Map()));
+  if (known.size >= SCOPES_PER_PARENT) known.clear();
+  known.set(key, inner);
   return inner;
 }
 
@@ -194,7 +217,7 @@ function element(x: Cursor, scope: Scope, depth: number): { name: string; node: 
 export function scanPlainXml(text: string): XmlNode | undefined {
   const x: Cursor = { s: text, at: 0 };
   const tree: XmlNode = {};
-  const scope: Scope = { '': '' };
+  const scope = TOP_SCOPE;
   if (text.startsWith('<?')) {
     x.at = 2;
     if (qname(x) !== 'xml') return undefined;
