@@ -33,7 +33,8 @@ const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0
 const isNameStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
 const isNameChar = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
 /** Names the tree's plain objects would confuse with their own properties (`constructor`…). */
-const inherited = (name: string) => name in Object.prototype;
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+const inherited = (name: string) => INHERITED.has(name);
 
 /** The parser normalises line ends (`\r\n`, `\r` → `\n`) before reading values. */
 const normalise = (value: string) => (value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value);
