@@ -39,7 +39,7 @@ function pidfThroughput(): void {
   run((b) => composePresence(parsePidf(b).devices)); // warm-up
   const ours = run((b) => composePresence(parsePidf(b).devices));
   const peer = run((b) => bare.parse(b));
-  row('PIDF bodies parsed + composed per second', ours.toFixed(0), '≥ 10,000/s', ours >= 10_000);
+  row('PIDF bodies parsed + composed per second', ours.toFixed(0), '≥ 20,000/s (DESIGN)', ours >= 20_000);
   console.log(`     ratio to a bare fast-xml-parser parse of the same bodies: ${(ours / peer).toFixed(2)} (peer ${peer.toFixed(0)}/s)`);
 }
 
