@@ -6,14 +6,17 @@
  * validator, the general parser and `resolveNamespaces` — the same keys in the same order, the
  * same trimming and line-end normalisation, the same `#ns` — at a fraction of the cost.
  *
- * It returns undefined for anything outside that shape (a reference `&`, a comment, CDATA or
+ * References (the five predefined entities, character references) are decoded as the general
+ * reader decodes them: after trimming.
+ *
+ * It returns undefined for anything outside that shape (any other `&`, a comment, CDATA or
  * DOCTYPE `<!`, a processing instruction, mixed content, a duplicated attribute, a name with
  * other characters or a prefix on a prefix, spaces around `=`, `<` in a value, a document cut
  * short, anything after the root, very deep nesting), which the general reader then reads or
  * refuses as before. So it never accepts what the general reader refuses, and never reads a
  * document differently.
  */
-import type { XmlNode, XmlValue } from './safe-xml';
+import { decodeXmlText, type XmlNode, type XmlValue } from './safe-xml';
 
 /** Prefix → namespace URI in scope ('' is the default namespace). */
 type Scope = Record<string, string>;
@@ -35,6 +38,24 @@ const isNameChar = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x39) || 
 /** Names the tree's plain objects would confuse with their own properties (`constructor`…). */
 const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 const inherited = (name: string) => INHERITED.has(name);
+
+/** An `&` that does not start a predefined entity or a character reference (`&#X…;` is not one: XML spells it `&#x…;`). */
+const OTHER_AMPERSAND = /&(?!(?:#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);)/;
+
+/**
+ * A value (already trimmed, as the parser trims before decoding) with its references decoded,
+ * or undefined when it holds any other `&` or a reference to a character XML does not allow:
+ * the general reader words those.
+ */
+function decoded(value: string): string | undefined {
+  if (!value.includes('&')) return value;
+  if (OTHER_AMPERSAND.test(value)) return undefined;
+  try {
+    return decodeXmlText(value);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The parser normalises line ends (`\r\n`, `\r` → `\n`) before reading values. */
 const normalise = (value: string) => (value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value);
@@ -87,9 +108,11 @@ function attributes(x: Cursor, into: string[], declaration: boolean): 'open' | '
     const end = s.indexOf(quote === 0x22 ? '"' : "'", x.at + 2);
     if (end < 0) return undefined;
     const value = s.slice(x.at + 2, end);
-    if (value.includes('<') || value.includes('&')) return undefined;
+    if (value.includes('<')) return undefined;
     for (let i = 0; i < into.length; i += 2) if (into[i] === name) return undefined;
-    into.push(name, normalise(value).trim());
+    const read = decoded(normalise(value).trim());
+    if (read === undefined) return undefined;
+    into.push(name, read);
     x.at = end + 1;
   }
 }
@@ -119,7 +142,7 @@ function scopeOf(scope: Scope, attrs: string[]): Scope | undefined {
     if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
     const prefix = name === 'xmlns' ? '' : name.slice(6);
     if (inherited(prefix)) return undefined;
-    inner[prefix] = attrs[i + 1];
+    inner[prefix] = attrs[i + 1].trim(); // a reference may have decoded to spaces: URIs are trimmed after decoding
   }
   Object.freeze(inner);
   if (!known) scopes.set(scope, (known = new Map()));
@@ -177,9 +200,11 @@ function element(x: Cursor, scope: Scope, depth: number): { name: string; node: 
       if (lt < 0) return undefined;
       const segment = lt > x.at ? s.slice(x.at, lt) : '';
       if (segment) {
-        if (segment.includes('&')) return undefined;
         value = normalise(segment).trim();
         if (value && groups) return undefined; // mixed content
+        const read = decoded(value);
+        if (read === undefined) return undefined;
+        value = read;
       }
       x.at = lt;
       const next = s.charCodeAt(lt + 1);
