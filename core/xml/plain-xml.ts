@@ -57,6 +57,23 @@ function decoded(value: string): string | undefined {
   }
 }
 
+/** A qualified name split, or null when a part would clash with the tree's plain-object properties. */
+type Split = { prefix: string; local: string } | null;
+/** Names seen before, split (a server uses the same few dozen): bounded, cleared when full. */
+const splits = new Map<string, Split>();
+
+function split(name: string): Split {
+  let known = splits.get(name);
+  if (known !== undefined) return known;
+  const colon = name.indexOf(':');
+  const prefix = colon < 0 ? '' : name.slice(0, colon);
+  const local = colon < 0 ? name : name.slice(colon + 1);
+  known = inherited(local) || inherited(prefix) ? null : { prefix, local };
+  if (splits.size >= 512) splits.clear();
+  splits.set(name, known);
+  return known;
+}
+
 /** The parser normalises line ends (`\r\n`, `\r` → `\n`) before reading values. */
 const normalise = (value: string) => (value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value);
 
@@ -168,8 +185,7 @@ type Groups = Map<string, XmlNode[]>;
 /** Adds the children under their local names (items of one prefix before another's, as the parser's grouping leaves them). */
 function addChildren(node: XmlNode, groups: Groups): void {
   for (const [name, items] of groups) {
-    const colon = name.indexOf(':');
-    const local = colon < 0 ? name : name.slice(colon + 1);
+    const local = (split(name) as NonNullable<Split>).local;
     const target = node[local] as XmlValue[] | undefined;
     if (target) target.push(...items);
     else node[local] = items;
@@ -183,9 +199,9 @@ function element(x: Cursor, scope: Scope, depth: number): { name: string; node: 
   x.at += 1;
   const name = qname(x);
   if (name === undefined) return undefined;
-  const colon = name.indexOf(':');
-  const prefix = colon < 0 ? '' : name.slice(0, colon);
-  if (inherited(colon < 0 ? name : name.slice(colon + 1)) || inherited(prefix)) return undefined;
+  const parts = split(name);
+  if (!parts) return undefined;
+  const prefix = parts.prefix;
   const attrs: string[] = [];
   const form = attributes(x, attrs, false);
   if (!form) return undefined;
