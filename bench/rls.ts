@@ -83,7 +83,7 @@ export function eventListParsing(): void {
   calls = 0;
   const oursRate = rate(partials, inOrder);
   const bareRate = rate(partials, bareParse);
-  row('event-list NOTIFY bodies read per second', oursRate.toFixed(0), '≥ 10,000/s', oursRate >= 10_000);
+  row('event-list NOTIFY bodies read per second', oursRate.toFixed(0), '≥ 20,000/s (DESIGN)', oursRate >= 20_000);
   info('ratio to a bare parse of the same bodies', `${(oursRate / bareRate).toFixed(2)} (bare ${bareRate.toFixed(0)}/s)`);
 
   // Sign-in: one full-state body with 1,000 members.

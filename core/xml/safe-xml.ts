@@ -9,13 +9,15 @@
  * - Bytes are decoded as the document declares (`decodeXmlBytes`: BOM, then the transport's
  *   charset, then the XML declaration; UTF-8 when none says), an unknown encoding refused.
  * - A size cap is checked before parsing.
- * - One parse per document where no repair applies (see `parseXml`).
+ * - One parse per document where no repair applies (see `parseXml`); with namespaces, the plain
+ *   shape servers send is read by a one-pass scanner (`plain-xml.ts`) that builds the same tree.
  * - Namespace prefixes are stripped: elements are read by local name, whatever prefix a server
  *   chose (`epas:`, `env:`, `soapenv:`, `S:` …).
  * - A repair pass fixes only damage that is unambiguous (attributes run together without
  *   whitespace, `name=="x"`), which the CUPS documentation's examples show.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { scanPlainXml } from './plain-xml';
 
 export const DEFAULT_MAX_XML_BYTES = 10 * 1024 * 1024;
 
@@ -112,6 +114,11 @@ export interface ParseOptions {
    * its namespace URI as `#ns` (see `nsOf`), so a reader can tell `rpid:busy` from `x:busy`.
    */
   namespaces?: boolean;
+  /**
+   * With `namespaces`, whether the plain shape may be read by the one-pass scanner (default
+   * true). False reads with the general reader only, to compare the two.
+   */
+  scanner?: boolean;
 }
 
 /**
@@ -135,12 +142,18 @@ export function parseXml(xml: string, options: ParseOptions = {}): XmlNode {
   const what = options.what ?? 'XML';
   const max = options.maxBytes ?? DEFAULT_MAX_XML_BYTES;
   // Characters never outnumber UTF-8 bytes (at most 3 bytes each): count bytes only when close.
-  if (xml.length > max || (xml.length * 3 > max && Buffer.byteLength(xml, 'utf8') > max))
-    throw new XmlError(`The ${what} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`);
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new XmlError(`The ${what} declares a DOCTYPE or entities, which are refused for safety.`);
-  let text = xml.replace(/^\uFEFF/, '').trim();
+  if (xml.length > max || (xml.length * 3 > max && Buffer.byteLength(xml, 'utf8') > max)) throw new XmlError(`The ${what} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`);
+  // Most documents have no `<!` at all: a plain search spares them the case-insensitive scan.
+  if (xml.includes('<!') && /<!DOCTYPE|<!ENTITY/i.test(xml)) throw new XmlError(`The ${what} declares a DOCTYPE or entities, which are refused for safety.`);
+  let text = (xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml).trim();
   if (!text) throw new XmlError(`The ${what} is empty.`);
   if (!text.startsWith('<')) throw new XmlError(`The ${what} is not XML.`);
+  // The plain shape servers send is read in one pass, namespaces resolved as it goes; it is
+  // well-formed, so validating it, repairing it and parsing it would give this same tree.
+  if (options.namespaces && options.scanner !== false) {
+    const plain = scanPlainXml(text);
+    if (plain) return plain;
+  }
   const read = options.namespaces ? (t: string) => resolveNamespaces(prefixedParser.parse(t) as XmlNode) : (t: string) => parser.parse(t) as XmlNode;
   const readOrWord = (t: string, detail: () => string) => {
     try {

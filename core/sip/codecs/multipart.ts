@@ -82,11 +82,13 @@ function readContentType(value: string): ContentType {
 /** RFC 2046 §5.1.1: 1–70 characters from a small set, not ending in a space. */
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 
-const stripId = (id: string) =>
-  id
-    .trim()
-    .replace(/^<(.*)>$/, '$1')
-    .trim();
+/** `<id>` → `id` (trimmed), as `/^<(.*)>$/` would strip it: not across a line end. Without a regex: every part has one. */
+function stripId(id: string): string {
+  const t = id.trim();
+  if (t.length < 2 || t.charCodeAt(0) !== 0x3c || t.charCodeAt(t.length - 1) !== 0x3e || LINE_END.test(t)) return t;
+  return t.slice(1, -1).trim();
+}
+const LINE_END = /[\n\r\u2028\u2029]/;
 
 /** Splits a multipart body into parts. Throws `MultipartError` with the reason. */
 export function parseMultipart(body: string, contentType: string | ContentType, options: MultipartOptions = {}): MimePart[] {

@@ -181,7 +181,8 @@ export class EventListState {
         changes.push({ uri, presence: stateless(at), removed: true });
       }
     }
-    return { ...base, outcome: 'applied', gap, changes, problems };
+    // Built whole rather than spread from `base` with fields overridden: this runs for every NOTIFY.
+    return { version: rlmi.version, fullState: rlmi.fullState, changes, gap, problems, outcome: 'applied' };
   }
 
   /** The resources of `rlmi` with their state parts; a nested list's members in its place. */
