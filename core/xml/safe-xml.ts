@@ -142,7 +142,8 @@ export function parseXml(xml: string, options: ParseOptions = {}): XmlNode {
   const what = options.what ?? 'XML';
   const max = options.maxBytes ?? DEFAULT_MAX_XML_BYTES;
   // Characters never outnumber UTF-8 bytes (at most 3 bytes each): count bytes only when close.
-  if (xml.length > max || (xml.length * 3 > max && Buffer.byteLength(xml, 'utf8') > max)) throw new XmlError(`The ${what} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`);
+  if (xml.length > max || (xml.length * 3 > max && Buffer.byteLength(xml, 'utf8') > max))
+    throw new XmlError(`The ${what} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`);
   // Most documents have no `<!` at all: a plain search spares them the case-insensitive scan.
   if (xml.includes('<!') && /<!DOCTYPE|<!ENTITY/i.test(xml)) throw new XmlError(`The ${what} declares a DOCTYPE or entities, which are refused for safety.`);
   let text = (xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml).trim();

@@ -7,7 +7,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseMultipart } from '../../core/sip/codecs/multipart';
 
-const reference = (id: string) => id.trim().replace(/^<(.*)>$/, '$1').trim();
+const reference = (id: string) =>
+  id
+    .trim()
+    .replace(/^<(.*)>$/, '$1')
+    .trim();
 
 describe('Content-ID unwrapping', () => {
   it('gives what the regex gave, for any header value', () => {
