@@ -25,7 +25,6 @@ import { ContactList } from '../contacts';
 import { CupsSession, fileOwnSessionRecord } from '../cups';
 import { CupsFeatures } from '../cups/features';
 import { connectionHandlers } from '../settings';
-import type { CertificateTrust } from '../cups/tls-trust';
 import { TraceRecorder } from '../diagnostics';
 import { compileRules } from '../dialing';
 import { DeskError, asDeskError, errorForLog, toAppError } from '../errors';
@@ -36,10 +35,10 @@ import { SipAccount, describeServer, type RegistrationState, type SipServer } fr
 import { SettingsCertificateTrust } from '../store/certificate-trust';
 import { MessageHistory } from '../store/history';
 import { appHandlers } from './app-handlers';
-import type { DeskSessionOptions } from './options';
+import { soapOptions, type DeskSessionOptions } from './options';
 import { rememberPassword } from './remember-password';
 import type { Connection, SessionContext, SipLike } from './connection';
-import { presenceBackup, presenceTarget, sipTrust } from './presence-server';
+import { presenceTarget, sipAccountOptions } from './presence-server';
 
 type DeskEvents = { [E in EventChannel]: EventChannels[E] };
 
@@ -80,7 +79,7 @@ export class DeskSession implements DeskBackend {
     this.messaging = new Messaging(context, (uri) => this.contacts.contact(uri));
     this.calls = new Calls(context, {
       trace: this.trace,
-      soap: () => this.soapOptions(),
+      soap: () => soapOptions(this.options, this.trust),
       ...(options.ctiLink ? { ctiLink: options.ctiLink } : {}),
       onPhone: (state) => this.presence.phoneChanged(state),
     });
@@ -160,29 +159,19 @@ export class DeskSession implements DeskBackend {
     trace.addSecret(request.password);
     // This device's own session key, so a session left open by a crash is taken over quietly.
     const ownSession = fileOwnSessionRecord(join(dirname(this.options.historyDir), 'sessions'), server, user);
-    const cupsOptions = { server, user, password: request.password, ...this.soapOptions(), log, trace, ownSession };
+    const cupsOptions = { server, user, password: request.password, ...soapOptions(this.options, this.trust), log, trace, ownSession };
     const cups = this.options.createCups?.(cupsOptions) ?? new CupsSession(cupsOptions);
     let sip: SipLike | undefined;
     try {
       await cups.login({ force: request.force === true });
       log(`session: signed in to CUPS ${server} as ${user}`);
       const config = await cups.getAllConfig();
-      const settings = this.options.settings.get();
-      const target = presenceTarget(config.system, settings.sipTransport);
-      const backup = presenceBackup(config.system, settings.sipTransport);
-      const domain = config.system.presence.domain || target.host;
-      const tls = sipTrust(this.options.sipTls, settings.sipTrustedCertificate);
-      const sipOptions = {
-        server: target,
-        ...(backup ? { backup } : {}),
-        ...(tls ? { tls } : {}),
-        domain,
+      const { target, domain, sipOptions } = sipAccountOptions(config.system, this.options.settings.get(), this.options, {
         user,
         password: request.password,
-        userAgent: `Presence Desk/${this.options.info.version}`,
         log,
         trace,
-      };
+      });
       sip = this.options.createSip?.(sipOptions) ?? new SipAccount(sipOptions);
       await sip.start();
       const inUse = (sip as Partial<Pick<SipAccount, 'server'>>).server ?? target;
@@ -285,16 +274,6 @@ export class DeskSession implements DeskBackend {
     } else if ((state === 'reconnecting' || state === 'failed' || state === 'registering') && this.state.phase === 'signed-in') {
       this.setState({ phase: 'reconnecting', ...base, error: { code: 'sip', message: `Lost the connection to the presence server; reconnecting…` } });
     }
-  }
-
-  /** SOAP limits from settings (an explicit `cupsTimeoutMs` wins) and the user's certificate trust. */
-  private soapOptions(): { timeoutMs: number; maxResponseBytes: number; trust: CertificateTrust } {
-    const settings = this.options.settings.get();
-    return {
-      timeoutMs: this.options.cupsTimeoutMs ?? settings.soapTimeoutSeconds * 1000,
-      maxResponseBytes: settings.soapMaxResponseMB * 1024 * 1024,
-      trust: this.trust,
-    };
   }
 
   /** The tray menu and the system's idle detector (Electron main) set the own status directly. */

@@ -1,6 +1,7 @@
 /** What a host gives the session: its identity, settings, where history goes, and test seams. */
 import type { HostInfo } from '../../shared/domain';
 import type { CupsSession } from '../cups';
+import type { CertificateTrust } from '../cups/tls-trust';
 import type { TraceRecorder } from '../diagnostics';
 import type { OwnPhoneOptions } from '../dial/own-phone';
 import type { SipAccount, TlsTrust } from '../sip';
@@ -29,4 +30,10 @@ export interface DeskSessionOptions {
   /** Test seams: build the protocol objects (defaults are the real ones). */
   createCups?: (options: ConstructorParameters<typeof CupsSession>[0]) => CupsLike;
   createSip?: (options: ConstructorParameters<typeof SipAccount>[0]) => SipLike;
+}
+
+/** SOAP limits from settings (an explicit `cupsTimeoutMs` wins) and the user's certificate trust. */
+export function soapOptions(options: DeskSessionOptions, trust: CertificateTrust): { timeoutMs: number; maxResponseBytes: number; trust: CertificateTrust } {
+  const settings = options.settings.get();
+  return { timeoutMs: options.cupsTimeoutMs ?? settings.soapTimeoutSeconds * 1000, maxResponseBytes: settings.soapMaxResponseMB * 1024 * 1024, trust };
 }

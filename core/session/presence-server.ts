@@ -4,7 +4,32 @@
  */
 import type { SystemConfig } from '../cups';
 import { DeskError } from '../errors';
-import type { SipServer, SipTransportKind, TlsTrust } from '../sip';
+import type { SipAccountOptions, SipServer, SipTransportKind, TlsTrust } from '../sip';
+import type { Settings } from '../store/settings';
+import type { TraceRecorder } from '../diagnostics';
+import type { DeskSessionOptions } from './options';
+
+/** The SIP account's options at sign-in: where it registers (primary, backup), in which domain, with what trust. */
+export function sipAccountOptions(
+  system: SystemConfig,
+  settings: Settings,
+  host: Pick<DeskSessionOptions, 'sipTls' | 'info'>,
+  who: { user: string; password: string; log: (line: string) => void; trace: TraceRecorder },
+): { target: SipServer; domain: string; sipOptions: SipAccountOptions } {
+  const target = presenceTarget(system, settings.sipTransport);
+  const backup = presenceBackup(system, settings.sipTransport);
+  const domain = system.presence.domain || target.host;
+  const tls = sipTrust(host.sipTls, settings.sipTrustedCertificate);
+  const sipOptions: SipAccountOptions = {
+    server: target,
+    ...(backup ? { backup } : {}),
+    ...(tls ? { tls } : {}),
+    domain,
+    ...who,
+    userAgent: `Presence Desk/${host.info.version}`,
+  };
+  return { target, domain, sipOptions };
+}
 
 /** Where to REGISTER: the server's Presence.Primary address, with the user's transport override. */
 export function presenceTarget(system: SystemConfig, override: 'auto' | SipTransportKind = 'auto'): SipServer {

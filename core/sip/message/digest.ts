@@ -1,3 +1,4 @@
+// Over 400 lines: one credential cache whose nonce, counter and fallback rules (with and without qop) read best together.
 /**
  * Digest credentials (RFC 2617, RFC 7616) that answer a server's challenge in advance.
  *
