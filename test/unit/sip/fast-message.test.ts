@@ -9,11 +9,9 @@ import { OutgoingRequestMessage } from 'sip.js/lib/core/messages/outgoing-reques
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
 import { fastMessagesInstalled, headerName, installFastMessages, uninstallFastMessages } from '../../../core/sip/message/fast-message';
 import '../../../core/sip/account';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { probeBundledApp } from '../../support/bundled-probe';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { UserAgent } from 'sip.js';
 
 /** SIP messages captured from the lab Kamailio (the fuzz corpus's captures). */
@@ -161,33 +159,6 @@ describe('fast sip.js messages', () => {
   });
 
   it('are installed in the bundled app too (the bundler reprints sip.js’s source)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pd-messages-'));
-    try {
-      const root = join(import.meta.dirname, '../../..');
-      writeFileSync(
-        join(dir, 'entry.ts'),
-        `import { fastMessagesInstalled } from ${JSON.stringify(join(root, 'core/sip/message/fast-message.ts'))};\n` +
-          `import ${JSON.stringify(join(root, 'core/sip/account.ts'))};\n` +
-          `console.log(JSON.stringify({ installed: fastMessagesInstalled() }));\n`,
-      );
-      // As scripts/build-electron.mjs bundles Electron's main process.
-      await build({
-        entryPoints: [join(dir, 'entry.ts')],
-        outfile: join(dir, 'out.cjs'),
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'cjs',
-        external: ['electron'],
-        logLevel: 'silent',
-        nodePaths: [join(root, 'node_modules')],
-        define: { 'import.meta.url': '__importMetaUrl' },
-        banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-      });
-      const result = execFileSync(process.execPath, [join(dir, 'out.cjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      expect(JSON.parse(result.trim().split('\n').pop()!)).toEqual({ installed: true });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(await probeBundledApp('core/sip/message/fast-message.ts', 'fastMessagesInstalled')).toEqual({ installed: true });
   }, 60_000);
 });

@@ -5,11 +5,7 @@ import { parse as pegParse } from 'sip.js/lib/grammar/pegjs/dist/grammar.js';
 import { compileFastParse, fastGrammarInstalled, installFastGrammar, originalGrammarParse, uninstallFastGrammar } from '../../../core/sip/message/sip-grammar';
 import '../../../core/sip/account';
 import { SIP_MESSAGES } from '../../fixtures/fuzz/corpus';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { probeBundledApp } from '../../support/bundled-probe';
 
 const quiet = { error: () => {}, warn: () => {}, log: () => {}, debug: () => {} } as never;
 
@@ -156,34 +152,7 @@ describe('fast sip.js grammar', () => {
   });
 
   it('is installed in the bundled app too (the bundler reprints sip.js’s source)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pd-grammar-'));
-    try {
-      const root = join(import.meta.dirname, '../../..');
-      writeFileSync(
-        join(dir, 'entry.ts'),
-        `import { fastGrammarInstalled } from ${JSON.stringify(join(root, 'core/sip/message/sip-grammar.ts'))};\n` +
-          `import ${JSON.stringify(join(root, 'core/sip/account.ts'))};\n` +
-          `console.log(JSON.stringify({ installed: fastGrammarInstalled() }));\n`,
-      );
-      // As scripts/build-electron.mjs bundles Electron's main process.
-      await build({
-        entryPoints: [join(dir, 'entry.ts')],
-        outfile: join(dir, 'out.cjs'),
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'cjs',
-        external: ['electron'],
-        logLevel: 'silent',
-        nodePaths: [join(root, 'node_modules')],
-        define: { 'import.meta.url': '__importMetaUrl' },
-        banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-      });
-      const result = execFileSync(process.execPath, [join(dir, 'out.cjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      expect(JSON.parse(result.trim().split('\n').pop()!)).toEqual({ installed: true });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(await probeBundledApp('core/sip/message/sip-grammar.ts', 'fastGrammarInstalled')).toEqual({ installed: true });
   }, 60_000);
 
   it('refuses, naming what it missed, a grammar whose shape it does not know', () => {
