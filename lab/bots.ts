@@ -140,6 +140,9 @@ export class Bot {
   }
 
   private onMessage(message: IncomingMessage): void {
+    // A receiver keeps each message once: a sender's retry of one it already has (same From,
+    // Call-ID and CSeq, whose 200 was lost) is answered again and not taken twice, as the app does.
+    if (this.received.some((m) => m.id === message.id && m.from === message.from)) return;
     this.received.push(message);
     this.events.emit('message', message);
     const from = message.from;
