@@ -127,3 +127,12 @@ export function parseChallenge(value: string | undefined): DigestChallenge | und
   }
   return out;
 }
+
+/**
+ * `sip:user@host` with a plain user part and a lower-case host name: sip.js's grammar would
+ * accept it and write it back unchanged, so it is used as it is, without a grammar run (the
+ * addresses of a buddy list are all of this shape; test/unit/sip/subscription-wire.test.ts
+ * compares both on such addresses).
+ */
+const PLAIN_SIP_URI = /^sip:[A-Za-z0-9._~-]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+export const isPlainSipUri = (text: string): boolean => PLAIN_SIP_URI.test(text);

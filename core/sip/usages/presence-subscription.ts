@@ -35,7 +35,7 @@ import type { UserAgent } from 'sip.js';
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
 import { Emitter } from '../../events';
 import type { RequestCredentials } from '../message/digest';
-import type { LightMessage } from '../message/light-message';
+import { isPlainSipUri, type LightMessage } from '../message/light-message';
 import { coarseTimers, type Timers } from '../../timers';
 import { SubscriptionWire, type InitialDelegate, type SubscribeRequest, type WireDialog, type WireNotify } from './subscription-wire';
 import { FINAL_REASONS, FINAL_STATUS, parseRetryAfter, parseSubscriptionState, refreshDelayMs, retryDelayMs } from './subscription-policy';
@@ -240,12 +240,12 @@ export class PresenceSubscription {
     this.clearTimer();
     const attempt = ++this.attempt;
     if (this.written === undefined) {
-      const uri = Grammar.URIParse(this.target);
+      const uri = isPlainSipUri(this.target) ? this.target : Grammar.URIParse(this.target)?.toString();
       if (!uri) {
         this.refuse({ reason: `"${this.target}" cannot be subscribed to (not a SIP address)`, final: true });
         return;
       }
-      this.written = uri.toString();
+      this.written = uri;
     }
     this.setState(PresenceSubscriptionState.Subscribing);
     const credentials = this.options.credentials;

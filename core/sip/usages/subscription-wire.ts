@@ -86,7 +86,17 @@ interface Subscribed {
 }
 
 const wires = new WeakMap<object, SubscriptionWire>();
-const token = (bytes: number) => randomBytes(bytes).toString('hex');
+/** Random bytes for tags, branches and Call-IDs, drawn in blocks (one system call per ~200 SUBSCRIBEs). */
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+function token(bytes: number): string {
+  if (poolAt + bytes > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  poolAt += bytes;
+  return pool.toString('hex', poolAt - bytes, poolAt);
+}
 const synthesized = (status: number, reason: string) => new LightMessage(`SIP/2.0 ${status} ${reason}\r\n\r\n`);
 
 export class SubscriptionWire {

@@ -10,6 +10,7 @@ import type { Presence } from '../../../shared/domain';
 import { normaliseAor } from '../../uri';
 import { composePresence, parsePidf } from '../codecs/pidf';
 import type { DigestCredentialCache } from '../message/digest';
+import { isPlainSipUri } from '../message/light-message';
 import { PresenceSubscription } from './presence-subscription';
 import { EventListSubscription, type ListSubscriptionState } from './rls';
 
@@ -151,7 +152,7 @@ export class Watching {
   private subscribe(uri: string): void {
     const agent = this.context.agent();
     if (!agent || this.subscribers.has(uri)) return;
-    if (!UserAgent.makeURI(uri)) {
+    if (!isPlainSipUri(uri) && !UserAgent.makeURI(uri)) {
       this.context.log(`sip: cannot watch "${uri}": not a SIP address`);
       return;
     }
