@@ -60,6 +60,7 @@ export const INVOKE_ARGUMENTS = {
   'diagnostics:list': z.tuple([arg('filter', TRACE_FILTER.optional())]),
   'diagnostics:get': z.tuple([arg('id', z.number().int())]),
   'diagnostics:export': z.tuple([arg('filter', TRACE_FILTER.optional())]),
+  'diagnostics:follow': z.tuple([arg('on', z.boolean())]),
   'im:search': z.tuple([arg('query', text)]),
   'im:export': z.tuple([arg('peer', text), arg('format', z.enum(['text', 'json']))]),
   'desktop:prefs': none,

@@ -75,6 +75,12 @@ export interface InvokeChannels {
   'diagnostics:get': { args: [id: number]; result: TraceEntry };
   /** A text file of the (filtered) trace for a help desk. */
   'diagnostics:export': { args: [filter?: TraceFilter]; result: ExportedFile };
+  /**
+   * The Diagnostics view opened (true) or closed (false): `diagnostics:entry` is sent only while
+   * a view follows the trace, so a sign-in's thousands of messages are not each summarised and
+   * sent to a page that shows none of them.
+   */
+  'diagnostics:follow': { args: [on: boolean]; result: null };
   /** Messages of all conversations containing the text, newest first. */
   'im:search': { args: [query: string]; result: HistoryHit[] };
   'im:export': { args: [peer: string, format: 'text' | 'json']; result: ExportedFile };
@@ -183,6 +189,7 @@ export const INVOKE_CHANNELS = [
   'diagnostics:list',
   'diagnostics:get',
   'diagnostics:export',
+  'diagnostics:follow',
   'im:search',
   'im:export',
   'desktop:prefs',

@@ -65,7 +65,6 @@ export class DeskSession implements DeskBackend {
   constructor(private readonly options: DeskSessionOptions) {
     this.log = options.log ?? (() => {});
     this.trace = options.trace ?? new TraceRecorder();
-    this.trace.onEntry((entry) => this.events.emit('diagnostics:entry', entry));
     this.trust = new SettingsCertificateTrust(options.settings, this.log);
     const context: SessionContext = {
       connection: () => this.connection,
@@ -93,7 +92,7 @@ export class DeskSession implements DeskBackend {
       'session:snapshot': () => this.snapshot(),
       'session:sign-in': (request) => this.signIn(request),
       'session:sign-out': () => this.signOut(),
-      ...appHandlers({ info: options.info, settings: options.settings, trace: this.trace, trust: this.trust, state: () => this.state }),
+      ...appHandlers({ ...options, trace: this.trace, trust: this.trust, state: () => this.state, entry: (e) => this.events.emit('diagnostics:entry', e) }),
       ...this.contacts.handlers,
       ...this.presence.handlers,
       ...this.messaging.handlers,

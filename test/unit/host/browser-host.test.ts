@@ -58,6 +58,7 @@ const backend: DeskBackend = {
       throw new DeskError('invalid-input', 'gone');
     },
     'diagnostics:export': () => ({ fileName: 't.txt', mimeType: 'text/plain', text: '' }),
+    'diagnostics:follow': () => null,
     'im:search': () => [],
     'im:export': () => ({ fileName: 't.txt', mimeType: 'text/plain', text: '' }),
     'desktop:prefs': () => ({ autoStart: false, imSound: false }),

@@ -39,6 +39,7 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'diagnostics:list': [{ protocol: 'sip', limit: 10 }],
   'diagnostics:get': [3],
   'diagnostics:export': [{ text: 'REGISTER' }],
+  'diagnostics:follow': [true],
   'im:search': ['lunch'],
   'im:export': ['sip:maria@lab.example', 'json'],
   'desktop:prefs': [],
