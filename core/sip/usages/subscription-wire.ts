@@ -25,43 +25,25 @@
 import { randomBytes } from 'node:crypto';
 import type { UserAgent } from 'sip.js';
 import { AllowedMethods } from 'sip.js/lib/core/user-agent-core/allowed-methods.js';
-import type { AuthorizationHeader, DigestChallenge, RequestCredentials } from '../message/digest';
+import type { AuthorizationHeader, DigestChallenge } from '../message/digest';
 import { LightMessage, parseChallenge, tagOf, uriOf } from '../message/light-message';
+import {
+  WireDialog,
+  type DialogWire,
+  type InitialDelegate,
+  type RequestDelegate,
+  type SubscribeRequest,
+  type Subscribed,
+  type Target,
+  type WireNotify,
+} from './subscription-dialog';
+
+export type { InitialDelegate, RequestDelegate, SubscribeRequest, WireDialog, WireNotify } from './subscription-dialog';
 
 /** 64·T1: how long a request may wait for its final answer, and an accepted SUBSCRIBE for its NOTIFY. */
 export const WIRE_TIMEOUT_MS = 32_000;
 
 type Ua = Pick<UserAgent, 'userAgentCore' | 'transport'>;
-
-/** An incoming NOTIFY, answered once with `accept()` or `reject()`. */
-export interface WireNotify {
-  message: LightMessage;
-  accept(): void;
-  reject(status: number, reason: string): void;
-}
-
-/** The outcome of one request: a 2xx, or a refusal (3xx–6xx, or 408 when nothing came). */
-export interface RequestDelegate {
-  onAccept?(response: LightMessage): void;
-  onReject?(response: LightMessage): void;
-}
-
-export interface InitialDelegate extends RequestDelegate {
-  /** The first NOTIFY, which made the dialog. */
-  onNotify(dialog: WireDialog, notify: WireNotify): void;
-  /** Accepted, but no NOTIFY came (Timer N). */
-  onNotifyTimeout(): void;
-}
-
-export interface SubscribeRequest {
-  /** The Request-URI and To, as written. */
-  target: string;
-  /** Event, Expires, Accept and any other header of this subscription. */
-  headers: string[];
-  /** Option tags besides the user agent's. */
-  supported?: string[];
-  credentials?: RequestCredentials;
-}
 
 interface Transaction {
   branch: string;
@@ -69,20 +51,6 @@ interface Transaction {
   owner: Subscribed;
   deadline: number;
   respond(response: LightMessage): void;
-}
-
-/** One subscription's Call-ID on the wire: the initial request, then its dialog. */
-interface Subscribed {
-  callId: string;
-  localTag: string;
-  /** The To of the initial request (the dialog's adds the remote tag). */
-  to: string;
-  delegate: InitialDelegate;
-  /** The CSeq the initial request went out with last (a challenge raises it). */
-  cseq: number;
-  dialog?: WireDialog;
-  /** Accepted, waiting for the first NOTIFY until this time (Timer N). */
-  notifyBy?: number;
 }
 
 const wires = new WeakMap<object, SubscriptionWire>();
@@ -99,7 +67,7 @@ function token(bytes: number): string {
 }
 const synthesized = (status: number, reason: string) => new LightMessage(`SIP/2.0 ${status} ${reason}\r\n\r\n`);
 
-export class SubscriptionWire {
+export class SubscriptionWire implements DialogWire {
   private readonly records = new Map<string, Subscribed>();
   private readonly transactions = new Map<string, Transaction>();
   /** Call-IDs of this wire start with this, so a foreign message is told apart cheaply. */
@@ -350,56 +318,5 @@ export class SubscriptionWire {
       record.delegate.onNotifyTimeout();
     }
     this.arm();
-  }
-}
-
-/** Where a request of a subscription goes: Request-URI, To, Call-ID, tags and route set. */
-interface Target {
-  ruri: string;
-  to: string;
-  callId: string;
-  localTag: string;
-  routes: string[];
-  /** Told the CSeq a challenged request went out with again. */
-  onCseq?: (cseq: number) => void;
-}
-
-/** A subscription's dialog, made by its first NOTIFY. */
-export class WireDialog {
-  delegate: { onNotify(notify: WireNotify): void } | undefined;
-  readonly remoteTag: string;
-  remoteCseq: number;
-  private cseq: number;
-  private readonly target: Target;
-
-  constructor(
-    private readonly wire: SubscriptionWire,
-    private readonly owner: Subscribed,
-    state: { remoteTag: string; remoteTarget: string; routes: string[]; remoteCseq: number },
-  ) {
-    this.remoteTag = state.remoteTag;
-    this.remoteCseq = state.remoteCseq;
-    // The dialog's local sequence goes on from the initial request's (RFC 3261 §12.1.2).
-    this.cseq = owner.cseq;
-    this.target = {
-      ruri: state.remoteTarget,
-      to: `${owner.to};tag=${state.remoteTag}`,
-      callId: owner.callId,
-      localTag: owner.localTag,
-      routes: state.routes,
-      onCseq: (cseq) => (this.cseq = Math.max(this.cseq, cseq)),
-    };
-  }
-
-  /** Sends a SUBSCRIBE in the dialog (a refresh, or Expires: 0 to end it). */
-  subscribe(request: SubscribeRequest, delegate: RequestDelegate): void {
-    this.cseq += 1;
-    this.wire.send(request, this.target, this.cseq, delegate, this.owner);
-  }
-
-  /** The dialog is over: its Call-ID is forgotten (a later NOTIFY is answered 481 by sip.js). */
-  dispose(): void {
-    this.delegate = undefined;
-    this.wire.drop(this.target.callId);
   }
 }
