@@ -310,7 +310,7 @@ export class SubscriptionWire implements DialogWire {
     for (const [branch, t] of this.transactions) {
       if (t.deadline > now) break;
       this.transactions.delete(branch);
-      t.respond(synthesized(408, 'Request Timeout'));
+      if (this.records.get(t.owner.callId) === t.owner) t.respond(synthesized(408, 'Request Timeout'));
     }
     for (const record of this.records.values()) {
       if (record.notifyBy === undefined || record.notifyBy > now) continue;
