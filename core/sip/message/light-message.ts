@@ -60,12 +60,12 @@ export class LightMessage {
       if (list) list.push(value);
       else this.headers.set(name, [value]);
     }
-    let body = headEnd < 0 ? '' : raw.slice(headEnd + 4);
+    const body = headEnd < 0 ? '' : raw.slice(headEnd + 4);
     const declared = Number(this.header('content-length'));
-    // A datagram may carry bytes past Content-Length (RFC 3261 §18.3): they are not the body.
-    if (Number.isInteger(declared) && body.length > 0 && Buffer.byteLength(body) > declared)
-      body = Buffer.from(body, 'utf8').subarray(0, declared).toString('utf8');
-    this.body = body;
+    // A datagram may carry bytes past Content-Length (RFC 3261 §18.3): cut as sip.js cuts, by
+    // characters. The transport decoded the body (UTF-8, else one character per byte), so a
+    // body never has more characters than bytes and a whole one is never cut.
+    this.body = Number.isInteger(declared) && body.length > declared ? body.slice(0, declared) : body;
   }
 
   /** The first value of a header (lower-case long name), or undefined. */

@@ -211,6 +211,13 @@ describe('the light reader', () => {
     expect(uriOf('sip:p@h;expires=60')).toBe('sip:p@h');
   });
 
+  it('keeps a body whole, whatever its characters, and cuts what a datagram carries past Content-Length', () => {
+    const latin1 = Buffer.from('<note>caf\xe9</note>', 'latin1').toString('latin1');
+    expect(new LightMessage(`NOTIFY sip:a@b SIP/2.0\r\nContent-Length: 17\r\n\r\n${latin1}`).body).toBe(latin1);
+    expect(new LightMessage('NOTIFY sip:a@b SIP/2.0\r\nl: 14\r\n\r\n<note>é</note>').body).toBe('<note>é</note>');
+    expect(new LightMessage('NOTIFY sip:a@b SIP/2.0\r\nl: 4\r\n\r\nbodyjunk').body).toBe('body');
+  });
+
   it('takes as plain only the addresses sip.js writes back unchanged', () => {
     const plain = ['sip:maria@lab.test', 'sip:buddy0@profile.bench.test', 'sip:a.b-c_d~e@x-y.example.com', 'sip:u@localhost'];
     for (const uri of plain) {
