@@ -4,12 +4,15 @@
  * leaves to sip.js, its timeouts, and that a challenge is answered once and never in a loop.
  * The subscription machine's own behaviour is in presence-subscription.test.ts.
  */
+import type { RemoteInfo } from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UserAgent } from 'sip.js';
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
 import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
 import { PresenceSubscription, PresenceSubscriptionState as S, type SubscriptionFailure } from '../../../core/sip/usages/presence-subscription';
 import { DigestCredentialCache } from '../../../core/sip/message/digest';
 import { isPlainSipUri, LightMessage, parseChallenge, tagOf, uriOf } from '../../../core/sip/message/light-message';
+import { UdpTransport, type DatagramSocket, type UdpTransportOptions } from '../../../core/sip/transport/udp-transport';
 import { ManualTimers, startFakeSip, type FakeSip } from '../../support/fake-sip';
 
 const PIDF = '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:maria@lab.test"><tuple id="a"><status><basic>open</basic></status></tuple></presence>';
@@ -235,5 +238,117 @@ describe('the light reader', () => {
       'tel:+1',
     ])
       expect(isPlainSipUri(uri)).toBe(false);
+  });
+});
+
+describe('the subscription wire over UDP', () => {
+  /** A datagram socket the test reads and writes; the transport's OPTIONS pings are answered. */
+  class Socket implements DatagramSocket {
+    readonly sent: string[] = [];
+    private onMessage: ((m: Buffer, r: RemoteInfo) => void) | undefined;
+    connect(_port: number, _address: string, callback: () => void): void {
+      queueMicrotask(callback);
+    }
+    send(message: Buffer, callback?: (error: Error | null) => void): void {
+      const text = message.toString('utf8');
+      callback?.(null);
+      if (text.startsWith('OPTIONS ')) queueMicrotask(() => this.deliver(answer(new LightMessage(text), text, 200)));
+      else this.sent.push(text);
+    }
+    address() {
+      return { address: '127.0.0.1', port: 40000 };
+    }
+    close(): void {}
+    on(event: 'message' | 'error', listener: never): this {
+      if (event === 'message') this.onMessage = listener;
+      return this;
+    }
+    removeAllListeners(): this {
+      this.onMessage = undefined;
+      return this;
+    }
+    deliver(text: string): void {
+      this.onMessage?.(Buffer.from(text), { address: '127.0.0.1', port: 5060, family: 'IPv4', size: text.length });
+    }
+    take(start: string): string[] {
+      return this.sent.splice(0).filter((t) => t.startsWith(start));
+    }
+  }
+
+  /** A response to `request` (its text), with a To tag added. */
+  function answer(request: LightMessage, text: string, status: number, extra: string[] = []): string {
+    const lines = text.split('\r\n');
+    const pick = (name: string) => lines.filter((l) => l.toLowerCase().startsWith(`${name}:`));
+    const to = request.header('to')!;
+    return [
+      `SIP/2.0 ${status} OK`,
+      ...pick('via'),
+      ...pick('from'),
+      `To: ${to}${tagOf(to) ? '' : ';tag=srv'}`,
+      ...pick('call-id'),
+      ...pick('cseq'),
+      ...extra,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+  }
+
+  it('lets the transport retransmit the SUBSCRIBE, absorb the repeated 200 and answer a repeated NOTIFY from the 200 sent', async () => {
+    vi.useFakeTimers();
+    const socket = new Socket();
+    const ua = new UserAgent({
+      uri: UserAgent.makeURI('sip:alex@lab.test'),
+      transportConstructor: UdpTransport,
+      transportOptions: { host: '127.0.0.1', port: 5060, keepAliveIntervalMs: 0, createSocket: () => socket } satisfies UdpTransportOptions,
+      viaHost: '127.0.0.1',
+      contactName: 'alex',
+      contactParams: { transport: 'udp' },
+      forceRport: true,
+      logBuiltinEnabled: false,
+      logLevel: 'error',
+    });
+    await ua.start();
+    const states: S[] = [];
+    const notifies: string[] = [];
+    const sub = new PresenceSubscription({ ua, target: 'sip:maria@lab.test', timers, random: () => 0.5 });
+    sub.on('state', (s) => states.push(s));
+    sub.on('notify', (n) => notifies.push(n.state));
+    sub.start();
+    const [subscribe] = socket.take('SUBSCRIBE');
+    expect(subscribe).toMatch(/^Via: SIP\/2\.0\/UDP 127\.0\.0\.1:40000;branch=z9hG4bK[0-9a-f]+;rport\r$/m);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(socket.take('SUBSCRIBE')).toEqual([subscribe]);
+    const request = new LightMessage(subscribe);
+    const ok = answer(request, subscribe, 200, ['Expires: 600']);
+    socket.deliver(ok);
+    socket.deliver(ok);
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(socket.take('SUBSCRIBE')).toEqual([]);
+    const notify = [
+      'NOTIFY sip:alex@127.0.0.1:40000;transport=udp SIP/2.0',
+      'Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-n1',
+      `From: <sip:maria@lab.test>;tag=srv`,
+      `To: ${request.header('from')}`,
+      `Call-ID: ${request.callId}`,
+      'CSeq: 1 NOTIFY',
+      'Contact: <sip:presence@127.0.0.1:5060;transport=udp>',
+      'Event: presence',
+      'Subscription-State: active;expires=600',
+      'Content-Type: application/pidf+xml',
+      `Content-Length: ${Buffer.byteLength(PIDF)}`,
+      '',
+      PIDF,
+    ].join('\r\n');
+    socket.deliver(notify);
+    socket.deliver(notify);
+    const replies = socket.take('SIP/2.0');
+    expect(replies).toHaveLength(2);
+    expect(replies[1]).toBe(replies[0]);
+    expect(new LightMessage(replies[0]).status).toBe(200);
+    expect(notifies).toEqual(['active']);
+    expect(states).toEqual([S.Subscribing, S.Active]);
+    sub.dispose();
+    await ua.stop();
   });
 });
