@@ -5,11 +5,11 @@
  * signed-in connection and to IPC.
  */
 import { randomUUID } from 'node:crypto';
-import type { PhoneChoice, PhoneState, RecentEntry } from '../../shared/domain';
+import type { PhoneChoice, PhoneOptions, PhoneRequest, PhoneRequestResult, PhoneState, RecentEntry } from '../../shared/domain';
 import { PHONE_ACTIONS, type PhoneAction } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
 import type { AllConfig } from '../cups';
-import { ClickToDial, DeskPhone, WebDialer } from '../dial';
+import { ClickToDial, DeskPhone, WebDialer, type CallBackend } from '../dial';
 import { callControlServers } from '../dial/call-control';
 import { OwnPhone, PHONE_NOT_CONFIGURED, type OwnPhoneOptions } from '../dial/own-phone';
 import { applyDialingRules, orderRules } from '../dialing';
@@ -24,6 +24,8 @@ export type CallsChannel =
   | 'recent:list'
   | 'dial:hang-up'
   | 'phone:control'
+  | 'phone:request'
+  | 'phone:options'
   | 'dial:devices'
   | 'dial:set-device'
   | 'dial:rules'
@@ -65,6 +67,12 @@ export class Calls {
       'recent:list': () => this.recent(),
       'dial:hang-up': (callId) => this.hangUp(typeof callId === 'string' ? callId : undefined),
       'phone:control': (action, callId) => this.phoneControl(action, callId),
+      'phone:request': (request) => this.phoneRequest(request),
+      'phone:options': (patch) => {
+        if (Object.keys(patch).length) this.context.settings.update(patch);
+        const { callVia, phoneDndFollowsStatus } = this.context.settings.get();
+        return { callVia, phoneDndFollowsStatus } satisfies PhoneOptions;
+      },
       'dial:devices': () => this.phoneChoice(),
       'dial:set-device': (deviceName, lineNumber) => {
         this.context.settings.update({ phoneDevice: String(deviceName ?? ''), phoneLine: String(lineNumber ?? '') });
@@ -95,7 +103,8 @@ export class Calls {
       trace: this.options.trace,
       ...(this.options.ctiLink ? { link: this.options.ctiLink } : {}),
     });
-    this.line = { connection, dialer: new ClickToDial(() => connection.dialingRules, phone), ownPhone, recent: [], ...(phone ? { phone } : {}) };
+    const backend = phone || ownPhone.configured ? this.backend(ownPhone, phone) : undefined;
+    this.line = { connection, dialer: new ClickToDial(() => connection.dialingRules, backend), ownPhone, recent: [], ...(phone ? { phone } : {}) };
   }
 
   /** The phone line is watched from now on; its first state arrives as an event. */
@@ -183,6 +192,46 @@ export class Calls {
     } catch (error) {
       throw new DeskError('cti', (error as Error).message);
     }
+  }
+
+  /** Make call, deflect, transfer, conference, DTMF, forwarding, DND through the CTI gateway. */
+  async phoneRequest(request: PhoneRequest): Promise<PhoneRequestResult> {
+    const line = this.require();
+    if (this.phoneState.link !== 'monitoring')
+      throw new DeskError('config', this.phoneState.error ?? 'Your phone is not connected through a CTI gateway, so this cannot be done from here.');
+    try {
+      return await line.ownPhone.request(request);
+    } catch (error) {
+      throw new DeskError('cti', (error as Error).message);
+    }
+  }
+
+  /**
+   * Where calls go: the CTI gateway's MakeCall when it is chosen in Settings → Phone (the
+   * default), the phone is monitored and the gateway offers it; WebDialer otherwise.
+   */
+  private backend(ownPhone: OwnPhone, phone: DeskPhone | undefined): CallBackend {
+    const viaCti = () => {
+      const state = this.phoneState;
+      const wanted = this.context.settings.get().callVia === 'cti' || !phone;
+      return wanted && state.link === 'monitoring' && (!state.services || state.services.includes('makeCall'));
+    };
+    return {
+      makeCall: async (destination) => {
+        if (viaCti()) {
+          await ownPhone.request({ service: 'makeCall', number: destination });
+          return 'cti';
+        }
+        if (!phone)
+          throw new DeskError('config', this.phoneState.error ?? 'Your phone is not connected through the CTI gateway, and no WebDialer is configured.');
+        await phone.makeCall(destination);
+        return 'webdialer';
+      },
+      endCall: async () => {
+        if (!phone) throw new DeskError('config', 'There is no call to hang up.');
+        await phone.endCall();
+      },
+    };
   }
 
   private async phoneChoice(): Promise<PhoneChoice> {

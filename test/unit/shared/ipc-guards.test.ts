@@ -64,6 +64,8 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'directory:status': [],
   'dial:hang-up': ['call-1'],
   'phone:control': ['hold', 'call-1'],
+  'phone:request': [{ service: 'singleStepTransferCall', callId: 'call-1', to: '1001' }],
+  'phone:options': [{ callVia: 'webdialer' }],
   'dial:devices': [],
   'dial:set-device': ['SEP001122334455', '1001'],
   'dial:rules': [],
