@@ -200,9 +200,31 @@ export class Calls {
     if (this.phoneState.link !== 'monitoring')
       throw new DeskError('config', this.phoneState.error ?? 'Your phone is not connected through a CTI gateway, so this cannot be done from here.');
     try {
-      return await line.ownPhone.request(request);
+      return await line.ownPhone.request(this.dialable(request, line));
     } catch (error) {
       throw new DeskError('cti', (error as Error).message);
+    }
+  }
+
+  /** Numbers typed for a transfer, deflection or forwarding go through the dialing rules, as calls do. */
+  private dialable(request: PhoneRequest, line: Line): PhoneRequest {
+    const dial = (number: string) => {
+      if (number === 'voicemail') return number;
+      const plan = line.dialer.preview(number);
+      if (plan.error) throw new DeskError('invalid-input', plan.error);
+      return plan.dial;
+    };
+    switch (request.service) {
+      case 'makeCall':
+        return { ...request, number: dial(request.number) };
+      case 'deflectCall':
+      case 'consultationCall':
+      case 'singleStepTransferCall':
+        return { ...request, to: dial(request.to) };
+      case 'setForwarding':
+        return request.to?.trim() ? { ...request, to: dial(request.to) } : { service: 'setForwarding' };
+      default:
+        return request;
     }
   }
 

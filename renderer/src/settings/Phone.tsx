@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PhoneChoice } from '../../../shared/domain';
+import type { PhoneChoice, PhoneOptions } from '../../../shared/domain';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
 import '../dialing.css';
@@ -27,6 +27,7 @@ export function PhoneSection(props: SectionProps) {
     <>
       <PhoneChoiceSection {...props} />
       <PhoneWatch phone={props.snapshot.phone} />
+      <PhoneOptionsSection {...props} />
     </>
   );
 }
@@ -73,5 +74,51 @@ function PhoneChoiceSection({ api, onError }: SectionProps) {
         ))}
       </select>
     </label>
+  );
+}
+
+/** CTI or WebDialer for calls (CTI preferred), and the phone's DND tied to the app's. */
+function PhoneOptionsSection({ api, onError, snapshot }: SectionProps) {
+  const [options, setOptions] = useState<PhoneOptions | undefined>();
+  useEffect(() => {
+    api
+      .invoke('phone:options', {})
+      .then(setOptions)
+      .catch((e) => onError(errorText(e).message));
+  }, [api, onError]);
+  if (!options) return null;
+  const change = (patch: Partial<PhoneOptions>) =>
+    api
+      .invoke('phone:options', patch)
+      .then(setOptions)
+      .catch((e) => onError(errorText(e).message));
+  const cti = snapshot.phone.link !== 'not-configured';
+  return (
+    <fieldset className="phone-options">
+      <legend>Place calls through</legend>
+      <label>
+        <input type="radio" name="call-via" data-testid="call-via-cti" checked={options.callVia === 'cti'} onChange={() => void change({ callVia: 'cti' })} />
+        The CTI gateway (your desk phone dials at once){cti ? '' : ' — not configured on this server'}
+      </label>
+      <label>
+        <input
+          type="radio"
+          name="call-via"
+          data-testid="call-via-webdialer"
+          checked={options.callVia === 'webdialer'}
+          onChange={() => void change({ callVia: 'webdialer' })}
+        />
+        WebDialer
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          data-testid="phone-dnd-follows"
+          checked={options.phoneDndFollowsStatus}
+          onChange={(e) => void change({ phoneDndFollowsStatus: e.target.checked })}
+        />
+        Do not disturb on the desk phone follows my Do not disturb status, both ways
+      </label>
+    </fieldset>
   );
 }
