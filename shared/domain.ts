@@ -528,6 +528,33 @@ export type PhoneRequest =
   | { service: 'setForwarding'; to?: string }
   | { service: 'setDoNotDisturb'; on: boolean };
 
+/**
+ * One of the user's phones as RisPort70 (SelectCmDeviceExt) reports it: registered or not,
+ * why not (the status reason in words), since when, its address and model.
+ */
+export interface DeskPhoneStatus {
+  /** Device name (`SEP00AA00BB0000`). */
+  name: string;
+  registered: boolean;
+  /** RisPort70's status: `Registered`, `UnRegistered`, `Rejected`, `PartiallyRegistered`, `Unknown`. */
+  status: string;
+  reasonCode?: number;
+  /** The status reason in words ("keep-alive timeout"). */
+  reason?: string;
+  ipAddress?: string;
+  model?: string;
+  /** Epoch ms of the last change of status. */
+  since?: number;
+}
+
+/** The user's phones' status (RisPort70), or why it is not known. */
+export interface DeskPhonesStatus {
+  devices: DeskPhoneStatus[];
+  /** Epoch ms of the answer these come from. */
+  checkedAt?: number;
+  error?: string;
+}
+
 /** Settings → Phone: how calls are placed, and whether the phone's DND follows the app's. */
 export interface PhoneOptions {
   callVia: 'cti' | 'webdialer';

@@ -94,6 +94,7 @@ export const INVOKE_ARGUMENTS = {
   'dial:hang-up': z.tuple([arg('callId', text.optional())]),
   'phone:control': z.tuple([arg('action', PHONE_ACTION), arg('callId', text)]),
   'phone:request': z.tuple([arg('request', PHONE_REQUEST)]),
+  'phone:devices-status': none,
   'phone:options': z.tuple([arg('patch', z.object({ callVia: z.enum(['cti', 'webdialer']).optional(), phoneDndFollowsStatus: flag.optional() }))]),
   'dial:devices': none,
   'dial:set-device': z.tuple([arg('deviceName', text), arg('lineNumber', text)]),

@@ -42,6 +42,7 @@ import type {
   ConnectionSettings,
   SipConnectionSettings,
   PhoneOptions,
+  DeskPhonesStatus,
   PhoneRequest,
   PhoneRequestResult,
 } from './domain';
@@ -119,6 +120,8 @@ export interface InvokeChannels {
   'phone:request': { args: [request: PhoneRequest]; result: PhoneRequestResult };
   /** Settings → Phone: CTI or WebDialer for calls, DND tied to the app's (an empty patch reads). */
   'phone:options': { args: [patch: Partial<PhoneOptions>]; result: PhoneOptions };
+  /** The user's phones' registration (RisPort70 SelectCmDeviceExt): registered or not, since when, why. */
+  'phone:devices-status': { args: []; result: DeskPhonesStatus };
   /** The user's phones and lines (WebDialer getProfileSoap) and the one calls use. */
   'dial:devices': { args: []; result: PhoneChoice };
   'dial:set-device': { args: [deviceName: string, lineNumber: string]; result: PhoneChoice };
@@ -217,6 +220,7 @@ export const INVOKE_CHANNELS = [
   'phone:control',
   'phone:request',
   'phone:options',
+  'phone:devices-status',
   'dial:devices',
   'dial:set-device',
   'dial:rules',

@@ -12,6 +12,8 @@ import type { AllConfig } from '../cups';
 import { ClickToDial, DeskPhone, WebDialer, type CallBackend } from '../dial';
 import { callControlServers } from '../dial/call-control';
 import { OwnPhone, PHONE_NOT_CONFIGURED, type OwnPhoneOptions } from '../dial/own-phone';
+import { RisPort } from '../dial/risport';
+import { DeskPhoneStatusWatch } from './desk-phone-status';
 import { applyDialingRules, orderRules } from '../dialing';
 import { DeskError, toAppError } from '../errors';
 import type { TraceRecorder } from '../diagnostics';
@@ -26,6 +28,7 @@ export type CallsChannel =
   | 'phone:control'
   | 'phone:request'
   | 'phone:options'
+  | 'phone:devices-status'
   | 'dial:devices'
   | 'dial:set-device'
   | 'dial:rules'
@@ -50,6 +53,8 @@ interface Line {
   ownPhone: OwnPhone;
   /** Calls placed in this session, newest first. */
   recent: RecentEntry[];
+  /** The user's phones' registration (RisPort70 on the WebDialer server). */
+  status?: DeskPhoneStatusWatch;
 }
 
 export class Calls {
@@ -68,6 +73,12 @@ export class Calls {
       'dial:hang-up': (callId) => this.hangUp(typeof callId === 'string' ? callId : undefined),
       'phone:control': (action, callId) => this.phoneControl(action, callId),
       'phone:request': (request) => this.phoneRequest(request),
+      'phone:devices-status': () => {
+        const status = this.require().status;
+        return status
+          ? status.status()
+          : { devices: [], error: "The server's configuration names no call-control server (CallControl.*), so your phones' registration cannot be read." };
+      },
       'phone:options': (patch) => {
         if (Object.keys(patch).length) this.context.settings.update(patch);
         const { callVia, phoneDndFollowsStatus } = this.context.settings.get();
@@ -104,7 +115,15 @@ export class Calls {
       ...(this.options.ctiLink ? { link: this.options.ctiLink } : {}),
     });
     const backend = phone || ownPhone.configured ? this.backend(ownPhone, phone) : undefined;
-    this.line = { connection, dialer: new ClickToDial(() => connection.dialingRules, backend), ownPhone, recent: [], ...(phone ? { phone } : {}) };
+    const status = phone ? this.statusWatch(connection, password, phone) : undefined;
+    this.line = {
+      connection,
+      dialer: new ClickToDial(() => connection.dialingRules, backend),
+      ownPhone,
+      recent: [],
+      ...(phone ? { phone } : {}),
+      ...(status ? { status } : {}),
+    };
   }
 
   /** The phone line is watched from now on; its first state arrives as an event. */
@@ -114,6 +133,7 @@ export class Calls {
 
   detach(): void {
     void this.line?.ownPhone.stop();
+    this.line?.status?.stop();
     this.line = undefined;
     if (this.phoneState !== PHONE_NOT_CONFIGURED) {
       this.phoneState = PHONE_NOT_CONFIGURED;
@@ -147,6 +167,14 @@ export class Calls {
       const { phoneDevice, phoneLine } = this.context.settings.get();
       return phoneDevice ? { deviceName: phoneDevice, lineNumber: phoneLine } : undefined;
     });
+  }
+
+  /** RisPort70 runs on the call-control server beside WebDialer, with the same user and trust. */
+  private statusWatch(connection: Connection, password: string, phone: DeskPhone): DeskPhoneStatusWatch | undefined {
+    const server = callControlServers(connection.config.system).webDialer;
+    if (!server) return undefined;
+    const risport = new RisPort({ server, user: connection.user, password, ...this.options.soap(), log: this.context.log, trace: this.options.trace });
+    return new DeskPhoneStatusWatch(risport, phone, this.context.log);
   }
 
   /**
@@ -266,6 +294,8 @@ export class Calls {
     const line = this.require();
     let placed;
     try {
+      // An unregistered desk phone is named before anything is dialed.
+      if (!line.dialer.preview(number).error) await line.status?.checkBeforeCall();
       placed = await line.dialer.dial(number);
     } catch (error) {
       const app = toAppError(error);

@@ -89,6 +89,7 @@ const backend: DeskBackend = {
     'dial:hang-up': () => undefined,
     'phone:control': () => undefined,
     'phone:request': () => ({}),
+    'phone:devices-status': () => ({ devices: [] }),
     'phone:options': () => ({ callVia: 'cti', phoneDndFollowsStatus: false }),
     'dial:devices': () => ({ devices: [] }),
     'dial:set-device': () => ({ devices: [] }),

@@ -66,6 +66,7 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'phone:control': ['hold', 'call-1'],
   'phone:request': [{ service: 'singleStepTransferCall', callId: 'call-1', to: '1001' }],
   'phone:options': [{ callVia: 'webdialer' }],
+  'phone:devices-status': [],
   'dial:devices': [],
   'dial:set-device': ['SEP001122334455', '1001'],
   'dial:rules': [],
