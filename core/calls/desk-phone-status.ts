@@ -55,7 +55,10 @@ export class DeskPhoneStatusWatch {
     let device: DeskPhoneStatus | undefined;
     try {
       const { deviceName } = await this.phone.profile();
-      device = (await this.scheduler.own([deviceName])).find((d) => d.name.toUpperCase() === deviceName.toUpperCase());
+      const find = (devices: DeskPhoneStatus[]) => devices.find((d) => d.name.toUpperCase() === deviceName.toUpperCase());
+      device = find(await this.scheduler.own([deviceName]));
+      // A recent "unregistered" is asked again: the phone may be back, and a call must not be refused on old news.
+      if (device && !device.registered) device = find(await this.scheduler.own([deviceName], 0));
     } catch (error) {
       this.log(`risport: the phone's registration was not checked before the call: ${toAppError(error).message}`);
       return;

@@ -81,10 +81,10 @@ export class RisPortScheduler {
   }
 
   /** The user's own phones, by device name: first in line; a recent answer is reused. */
-  async own(names: string[]): Promise<DeskPhoneStatus[]> {
+  async own(names: string[], maxAgeMs = this.limits.ownMaxAgeMs): Promise<DeskPhoneStatus[]> {
     const key = [...names].sort().join(',');
     const cached = this.ownCache;
-    if (cached && cached.key === key && this.now() - cached.at < this.limits.ownMaxAgeMs) return cached.devices;
+    if (cached && cached.key === key && this.now() - cached.at < maxAgeMs) return cached.devices;
     const devices: DeskPhoneStatus[] = [];
     for (let i = 0; i < names.length; i += this.limits.devicesPerRequest) {
       const query: RisQuery = { selectBy: 'Name', items: names.slice(i, i + this.limits.devicesPerRequest) };

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PhoneChoice, PhoneOptions } from '../../../shared/domain';
+import type { DeskPhonesStatus, PhoneChoice, PhoneOptions } from '../../../shared/domain';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
 import '../dialing.css';
@@ -27,6 +27,7 @@ export function PhoneSection(props: SectionProps) {
     <>
       <PhoneChoiceSection {...props} />
       <PhoneWatch phone={props.snapshot.phone} />
+      <DevicesStatus {...props} />
       <PhoneOptionsSection {...props} />
     </>
   );
@@ -120,5 +121,37 @@ function PhoneOptionsSection({ api, onError, snapshot }: SectionProps) {
         Do not disturb on the desk phone follows my Do not disturb status, both ways
       </label>
     </fieldset>
+  );
+}
+
+/** Each of the user's phones as RisPort70 reports it: registered or not, since when, why, address and model. */
+function DevicesStatus({ api }: SectionProps) {
+  const [status, setStatus] = useState<DeskPhonesStatus | undefined>();
+  const read = () => {
+    api
+      .invoke('phone:devices-status')
+      .then(setStatus)
+      .catch((e) => setStatus({ devices: [], error: errorText(e).message }));
+  };
+  useEffect(read, [api]);
+  if (!status) return <p className="subtle">Asking the phone system whether your phones are registered…</p>;
+  return (
+    <div className="phone-devices" data-testid="phone-devices">
+      {status.error && <p className="subtle warning">{status.error}</p>}
+      <ul>
+        {status.devices.map((d) => (
+          <li key={d.name} data-testid="phone-device-status" data-registered={d.registered}>
+            <strong>{d.name}</strong>
+            {d.model ? ` (${d.model})` : ''}: {d.registered ? 'registered' : d.status === 'Unknown' ? 'not known to the phone system' : 'not registered'}
+            {d.since ? ` since ${new Date(d.since).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })}` : ''}
+            {d.reason ? ` — ${d.reason}` : ''}
+            {d.ipAddress ? `, at ${d.ipAddress}` : ''}
+          </li>
+        ))}
+      </ul>
+      <button className="link" data-testid="phone-devices-refresh" onClick={read}>
+        Check again
+      </button>
+    </div>
   );
 }
