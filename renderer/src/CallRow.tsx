@@ -21,10 +21,11 @@ const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 /**
  * One call's actions, each only when the gateway offers it: Answer / Send to voicemail / Send
  * to… (ringing); Hold, Transfer…, Consult…, Keypad (in progress); Resume (held); with a held
- * and an active call, Complete transfer, Conference and Swap. A contact dropped on the row
- * takes the call (single-step transfer, or deflection while it rings). Keys on the focused
- * row: A answer, H hold/resume, T transfer, C conference, S swap, K keypad, V voicemail,
- * X hang up; digits while the keypad is open send tones.
+ * and an active call, Complete transfer, Conference, Swap and Hang up and resume. A contact
+ * dropped on the row takes the call (single-step transfer, or deflection while it rings). Keys
+ * on the focused row: A answer, V voicemail, D send to, H hold/resume, T transfer, O consult,
+ * C conference, S swap, R hang up and resume, K keypad, X hang up; digits while the keypad is
+ * open send tones.
  */
 export function CallRow({
   call,
@@ -67,11 +68,11 @@ export function CallRow({
       run: () => actions.request({ service: 'deflectCall', callId: call.id, to: 'voicemail' }),
       show: call.state === 'ringing' && can('deflectCall'),
     },
-    { id: 'call-deflect', label: 'Send to…', run: () => setEntry('deflect'), show: call.state === 'ringing' && can('deflectCall') },
+    { id: 'call-deflect', label: 'Send to…', key: 'D', run: () => setEntry('deflect'), show: call.state === 'ringing' && can('deflectCall') },
     { id: 'call-hold', label: 'Hold', key: 'H', run: () => actions.control('hold', call.id), show: call.state === 'talking' && can('holdCall') },
     { id: 'call-retrieve', label: 'Resume', key: 'H', run: () => actions.control('retrieve', call.id), show: call.state === 'held' && can('retrieveCall') },
     { id: 'call-transfer', label: 'Transfer…', key: 'T', run: () => setEntry('transfer'), show: inProgress && !held && can('singleStepTransferCall') },
-    { id: 'call-consult', label: 'Consult…', run: () => setEntry('consult'), show: call.state === 'talking' && !held && can('consultationCall') },
+    { id: 'call-consult', label: 'Consult…', key: 'O', run: () => setEntry('consult'), show: call.state === 'talking' && !held && can('consultationCall') },
     {
       id: 'call-complete-transfer',
       label: 'Complete transfer',
@@ -92,6 +93,13 @@ export function CallRow({
       key: 'S',
       run: () => held && actions.request({ service: 'alternateCall', activeCallId: call.id, heldCallId: held.id }),
       show: call.state === 'talking' && !!held && can('alternateCall'),
+    },
+    {
+      id: 'call-reconnect',
+      label: 'Hang up and resume',
+      key: 'R',
+      run: () => held && actions.request({ service: 'reconnectCall', activeCallId: call.id, heldCallId: held.id }),
+      show: inProgress && !!held && can('reconnectCall'),
     },
     {
       id: 'call-keypad',
