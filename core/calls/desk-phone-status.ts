@@ -50,8 +50,25 @@ export class DeskPhoneStatusWatch {
     }
   }
 
-  /** Throws, in words, when the phone calls are placed from is known to be unregistered. */
-  async checkBeforeCall(): Promise<void> {
+  /**
+   * Throws, in words, when the phone calls are placed from is known to be unregistered. A
+   * RisPort that is slow to answer (or queued behind the rate limit) does not hold the call
+   * up for more than `waitMs`: the call then goes ahead unchecked.
+   */
+  async checkBeforeCall(waitMs = 3000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
+    try {
+      const device = await Promise.race([this.deviceCallsUse(), late]);
+      if (device === 'late') this.log(`risport: no answer within ${waitMs / 1000} s; the call goes ahead unchecked`);
+      else if (device && !device.registered && device.status.toLowerCase() !== 'unknown') throw new DeskError('phone-unregistered', unregisteredWords(device));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** RisPort's word on the phone calls are placed from (undefined when it could not be read). */
+  private async deviceCallsUse(): Promise<DeskPhoneStatus | undefined> {
     let device: DeskPhoneStatus | undefined;
     try {
       const { deviceName } = await this.phone.profile();
@@ -61,9 +78,9 @@ export class DeskPhoneStatusWatch {
       if (device && !device.registered) device = find(await this.scheduler.own([deviceName], 0));
     } catch (error) {
       this.log(`risport: the phone's registration was not checked before the call: ${toAppError(error).message}`);
-      return;
+      return undefined;
     }
-    if (device && !device.registered && device.status.toLowerCase() !== 'unknown') throw new DeskError('phone-unregistered', unregisteredWords(device));
+    return device;
   }
 
   stop(): void {

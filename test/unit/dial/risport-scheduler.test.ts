@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RisPortScheduler, RISPORT_LIMITS } from '../../../core/dial/risport-scheduler';
 import type { RisAnswer, RisQuery } from '../../../core/dial/risport';
 import type { DeskPhoneStatus } from '../../../shared/domain';
+import { DeskPhoneStatusWatch } from '../../../core/calls/desk-phone-status';
+import type { DeskPhone } from '../../../core/dial/phone';
 
 /** Limits copied from the RisPort70 document (see test/fixtures/risport70/README). */
 const DOCUMENT = { perMinute: 15, hardPerMinute: 18, maxResults: 2000 };
@@ -124,5 +126,19 @@ describe('RisPort scheduler', () => {
     await scheduler.own(['SEPA']);
     expect(risport.seen).toHaveLength(2);
     scheduler.stop();
+  });
+
+  it('a RisPort that does not answer holds a call up no longer than the limit, and the call goes ahead', async () => {
+    const logged: string[] = [];
+    const phone = { profile: async () => ({ user: 'alex', deviceName: 'SEP1', lineNumber: '1000' }) } as unknown as DeskPhone;
+    const watch = new DeskPhoneStatusWatch({ selectCmDeviceExt: () => new Promise<RisAnswer>(() => {}) }, phone, (l) => logged.push(l));
+    let done = false;
+    const check = watch.checkBeforeCall(3000).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(2900);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
+    await check;
+    expect(logged).toContain('risport: no answer within 3 s; the call goes ahead unchecked');
+    watch.stop();
   });
 });
