@@ -55,7 +55,7 @@ export class DeskPhoneStatusWatch {
    * RisPort that is slow to answer (or queued behind the rate limit) does not hold the call
    * up for more than `waitMs`: the call then goes ahead unchecked.
    */
-  async checkBeforeCall(waitMs = 3000): Promise<void> {
+  async checkBeforeCall(waitMs = 5000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
     try {
@@ -73,9 +73,11 @@ export class DeskPhoneStatusWatch {
     try {
       const { deviceName } = await this.phone.profile();
       const find = (devices: DeskPhoneStatus[]) => devices.find((d) => d.name.toUpperCase() === deviceName.toUpperCase());
-      device = find(await this.scheduler.own([deviceName]));
-      // A recent "unregistered" is asked again: the phone may be back, and a call must not be refused on old news.
-      if (device && !device.registered) device = find(await this.scheduler.own([deviceName], 0));
+      // A recent "registered" is reused; a recent "unregistered" is asked again: the phone may
+      // be back, and a call must not be refused on old news.
+      const cached = this.scheduler.cachedOwn([deviceName]);
+      const fresh = cached && find(cached)?.registered === false;
+      device = find(await this.scheduler.own([deviceName], fresh ? 0 : undefined));
     } catch (error) {
       this.log(`risport: the phone's registration was not checked before the call: ${toAppError(error).message}`);
       return undefined;

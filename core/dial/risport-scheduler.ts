@@ -80,6 +80,12 @@ export class RisPortScheduler {
     this.limits = { ...RISPORT_LIMITS, ...limits };
   }
 
+  /** The answer `own(names)` would reuse now, if any. */
+  cachedOwn(names: string[]): DeskPhoneStatus[] | undefined {
+    const cached = this.ownCache;
+    return cached && cached.key === [...names].sort().join(',') && this.now() - cached.at < this.limits.ownMaxAgeMs ? cached.devices : undefined;
+  }
+
   /** The user's own phones, by device name: first in line; a recent answer is reused. */
   async own(names: string[], maxAgeMs = this.limits.ownMaxAgeMs): Promise<DeskPhoneStatus[]> {
     const key = [...names].sort().join(',');
