@@ -88,17 +88,24 @@ function PhoneOptionsSection({ api, onError, snapshot }: SectionProps) {
       .catch((e) => onError(errorText(e).message));
   }, [api, onError]);
   if (!options) return null;
-  const change = (patch: Partial<PhoneOptions>) =>
+  // Shown at once, then as saved (or back as it was, with the reason, when it was not).
+  const change = (patch: Partial<PhoneOptions>) => {
+    const before = options;
+    setOptions({ ...options, ...patch });
     api
       .invoke('phone:options', patch)
       .then(setOptions)
-      .catch((e) => onError(errorText(e).message));
+      .catch((e) => {
+        setOptions(before);
+        onError(errorText(e).message);
+      });
+  };
   const cti = snapshot.phone.link !== 'not-configured';
   return (
     <fieldset className="phone-options">
       <legend>Place calls through</legend>
       <label>
-        <input type="radio" name="call-via" data-testid="call-via-cti" checked={options.callVia === 'cti'} onChange={() => void change({ callVia: 'cti' })} />
+        <input type="radio" name="call-via" data-testid="call-via-cti" checked={options.callVia === 'cti'} onChange={() => change({ callVia: 'cti' })} />
         The CTI gateway (your desk phone dials at once){cti ? '' : ' — not configured on this server'}
       </label>
       <label>
@@ -107,7 +114,7 @@ function PhoneOptionsSection({ api, onError, snapshot }: SectionProps) {
           name="call-via"
           data-testid="call-via-webdialer"
           checked={options.callVia === 'webdialer'}
-          onChange={() => void change({ callVia: 'webdialer' })}
+          onChange={() => change({ callVia: 'webdialer' })}
         />
         WebDialer
       </label>
@@ -116,7 +123,7 @@ function PhoneOptionsSection({ api, onError, snapshot }: SectionProps) {
           type="checkbox"
           data-testid="phone-dnd-follows"
           checked={options.phoneDndFollowsStatus}
-          onChange={(e) => void change({ phoneDndFollowsStatus: e.target.checked })}
+          onChange={(e) => change({ phoneDndFollowsStatus: e.target.checked })}
         />
         Do not disturb on the desk phone follows my Do not disturb status, both ways
       </label>
