@@ -20,6 +20,7 @@
 import { dirname, join } from 'node:path';
 import type { OpenRequest, OwnStatus, SessionState, SignInRequest, Snapshot } from '../../shared/domain';
 import { EVENT_CHANNELS, type DeskBackend, type EventChannel, type EventChannels, type InvokeHandlers } from '../../shared/ipc';
+import { PhoneDnd } from '../calls/phone-dnd';
 import { Calls } from '../calls';
 import { ContactList } from '../contacts';
 import { CupsSession, fileOwnSessionRecord } from '../cups';
@@ -80,8 +81,19 @@ export class DeskSession implements DeskBackend {
       trace: this.trace,
       soap: () => soapOptions(this.options, this.trust),
       ...(options.ctiLink ? { ctiLink: options.ctiLink } : {}),
-      onPhone: (state) => this.presence.phoneChanged(state),
+      onPhone: (state) => {
+        this.presence.phoneChanged(state);
+        phoneDnd.phoneChanged(state);
+      },
     });
+    const phoneDnd = new PhoneDnd({
+      enabled: () => options.settings.get().phoneDndFollowsStatus,
+      own: () => this.presence.status,
+      setOwn: (status) => this.presence.setOwnStatus(status),
+      setPhone: (on) => this.calls.phoneRequest({ service: 'setDoNotDisturb', on }),
+      log: this.log,
+    });
+    this.events.on('presence:own', (status) => phoneDnd.ownChanged(status));
     const features = new CupsFeatures({
       cups: () => this.connection?.cups,
       entity: () => this.connection?.sip.uri,
