@@ -7,7 +7,8 @@
  * same trimming and line-end normalisation, the same `#ns` — at a fraction of the cost.
  *
  * References (the five predefined entities, character references) are decoded as the general
- * reader decodes them: after trimming.
+ * reader decodes them: after trimming text, and after normalising an attribute's whitespace
+ * (attribute values are never trimmed).
  *
  * It returns undefined for anything outside that shape (any other `&`, a comment, CDATA or
  * DOCTYPE `<!`, a processing instruction, mixed content, a duplicated attribute, a name with
@@ -16,7 +17,7 @@
  * refuses as before. So it never accepts what the general reader refuses, and never reads a
  * document differently.
  */
-import { decodeXmlText, type XmlNode, type XmlValue } from './safe-xml';
+import { decodeXmlText, normaliseAttribute, type XmlNode, type XmlValue } from './safe-xml';
 
 /** Prefix → namespace URI in scope ('' is the default namespace). */
 type Scope = Record<string, string>;
@@ -43,7 +44,7 @@ const inherited = (name: string) => INHERITED.has(name);
 const OTHER_AMPERSAND = /&(?!(?:#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);)/;
 
 /**
- * A value (already trimmed, as the parser trims before decoding) with its references decoded,
+ * A value (text trimmed, an attribute normalised, as the general reader does before decoding) with its references decoded,
  * or undefined when it holds any other `&` or a reference to a character XML does not allow:
  * the general reader words those.
  */
@@ -100,7 +101,7 @@ function qname(x: Cursor): string | undefined {
 
 /**
  * Attributes up to `>` ('open'), `/>` ('empty') or, for the declaration, `?>` ('empty');
- * undefined when not plain. Pairs of raw name and value (trimmed, as the parser gives them).
+ * undefined when not plain. Pairs of raw name and value (normalised, not trimmed, as the general reader gives them).
  */
 function attributes(x: Cursor, into: string[], declaration: boolean): 'open' | 'empty' | undefined {
   const s = x.s;
@@ -127,7 +128,7 @@ function attributes(x: Cursor, into: string[], declaration: boolean): 'open' | '
     const value = s.slice(x.at + 2, end);
     if (value.includes('<')) return undefined;
     for (let i = 0; i < into.length; i += 2) if (into[i] === name) return undefined;
-    const read = decoded(normalise(value).trim());
+    const read = decoded(normaliseAttribute(value));
     if (read === undefined) return undefined;
     into.push(name, read);
     x.at = end + 1;

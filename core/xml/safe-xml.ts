@@ -52,6 +52,22 @@ export function decodeXmlText(value: string): string {
   });
 }
 
+/**
+ * An attribute value as XML 1.0 §3.3.3 normalises it (no DTD, so every attribute is CDATA):
+ * each tab, line feed or carriage return written in the value reads as a space (the parser
+ * has already turned `\r\n` into one line feed), nothing is trimmed or collapsed, and only
+ * then are references decoded, so `&#x9;` stays a tab.
+ */
+export function normaliseAttribute(value: string): string {
+  return /[\t\n\r]/.test(value) ? value.replace(/\r\n|[\t\n\r]/g, ' ') : value;
+}
+
+/**
+ * Element text is trimmed (readers want `<note> Busy </note>` as "Busy"); attribute values
+ * are not (the parser's own `trimValues` trims both, so it is off and text is trimmed here).
+ */
+const trimText = (_name: string, value: string) => value.trim();
+
 const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
@@ -60,11 +76,11 @@ const PARSER_OPTIONS = {
   // literal unless HTML entities are on, which would also expand `&nbsp;` and friends).
   processEntities: false,
   htmlEntities: false,
-  tagValueProcessor: (_name: string, value: string) => decodeXmlText(value),
-  attributeValueProcessor: (_name: string, value: string) => decodeXmlText(value),
+  tagValueProcessor: (_name: string, value: string) => decodeXmlText(value.trim()),
+  attributeValueProcessor: (_name: string, value: string) => decodeXmlText(normaliseAttribute(value)),
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  trimValues: false,
   textNodeName: '#text',
   isArray: () => true,
   // Our callbacks ignore the element's path: without this the parser builds a path string
@@ -72,8 +88,8 @@ const PARSER_OPTIONS = {
   jPath: false,
 } as const;
 
-// A document without `&` has no references to decode: its parsers skip the value callbacks.
-const { tagValueProcessor: _t, attributeValueProcessor: _a, ...PLAIN_OPTIONS } = PARSER_OPTIONS;
+// A document without `&` has no references to decode: its parsers only trim text and normalise attributes.
+const PLAIN_OPTIONS = { ...PARSER_OPTIONS, tagValueProcessor: trimText, attributeValueProcessor: (_name: string, value: string) => normaliseAttribute(value) };
 const parsers = {
   stripped: { refs: new XMLParser(PARSER_OPTIONS), plain: new XMLParser(PLAIN_OPTIONS) },
   /** Keeps prefixes (`r:busy`) and `xmlns` attributes, for readers that resolve namespaces. */
@@ -81,6 +97,21 @@ const parsers = {
 };
 const parser = { parse: (t: string): unknown => (t.includes('&') ? parsers.stripped.refs : parsers.stripped.plain).parse(t) };
 const prefixedParser = { parse: (t: string): unknown => (t.includes('&') ? parsers.prefixed.refs : parsers.prefixed.plain).parse(t) };
+
+/** Characters a CDATA section's content is written with when it becomes ordinary text. */
+const CDATA_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '=': '&#61;' };
+
+/**
+ * Each CDATA section rewritten as the same characters in ordinary text, escaped. Why: the
+ * parser hands CDATA content to the value callback that decodes references, so `&amp;` in
+ * CDATA came out as `&`; as escaped text it reads back exactly as written, by both readers,
+ * merged with the text around it as XML's data model has it. Quotes and `=` are escaped too
+ * so the content can never look like an attribute to the repair pass. An unclosed section is
+ * left alone for the parser to refuse.
+ */
+function cdataAsText(xml: string): string {
+  return xml.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, content: string) => content.replace(/[&<>"'=]/g, (c) => CDATA_ESCAPES[c]));
+}
 
 /** Repairs the unambiguous damage seen in real-world documentation of these protocols. */
 export function repairXml(xml: string): string {
@@ -149,6 +180,7 @@ export function parseXml(xml: string, options: ParseOptions = {}): XmlNode {
   let text = (xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml).trim();
   if (!text) throw new XmlError(`The ${what} is empty.`);
   if (!text.startsWith('<')) throw new XmlError(`The ${what} is not XML.`);
+  if (text.includes('<![CDATA[')) text = cdataAsText(text);
   // The plain shape servers send is read in one pass, namespaces resolved as it goes; it is
   // well-formed, so validating it, repairing it and parsing it would give this same tree.
   if (options.namespaces && options.scanner !== false) {
