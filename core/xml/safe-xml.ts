@@ -294,15 +294,15 @@ function resolveNamespaces(tree: XmlNode, scope: Record<string, string> = { '': 
 const ENCODING_ALIASES: Record<string, string> = { utf8: 'utf-8', latin1: 'iso-8859-1', 'latin-1': 'iso-8859-1', 'ucs-2': 'utf-16le' };
 
 /**
- * Decodes a document's bytes as it declares, by the precedence of RFC 7303 §3: a byte order
- * mark, then the transport's `charset` (Content-Type), then the XML declaration's `encoding`,
- * else UTF-8. An encoding this runtime cannot decode is refused in words (never guessed).
+ * The encoding a document's bytes declare, by the precedence of RFC 7303 §3: a byte order mark
+ * (`bom` is its length), then the transport's `charset` (Content-Type), then the XML
+ * declaration's `encoding`, else UTF-8. A WHATWG label, lower case, not yet checked.
  */
-export function decodeXmlBytes(bytes: Uint8Array, charset?: string, what = 'XML document'): string {
+export function xmlEncoding(bytes: Uint8Array, charset?: string): { label: string; bom: number } {
   const b = bytes;
-  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return new TextDecoder('utf-8').decode(b.subarray(3));
-  if (b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le').decode(b.subarray(2));
-  if (b[0] === 0xfe && b[1] === 0xff) return new TextDecoder('utf-16be').decode(b.subarray(2));
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { label: 'utf-8', bom: 3 };
+  if (b[0] === 0xff && b[1] === 0xfe) return { label: 'utf-16le', bom: 2 };
+  if (b[0] === 0xfe && b[1] === 0xff) return { label: 'utf-16be', bom: 2 };
   let label = charset?.trim().replace(/^"|"$/g, '').toLowerCase();
   if (!label) {
     // UTF-16 without a BOM shows as `<\0?\0` (little-endian) or `\0<\0?` (big-endian).
@@ -316,13 +316,22 @@ export function decodeXmlBytes(bytes: Uint8Array, charset?: string, what = 'XML 
   label = ENCODING_ALIASES[label] ?? label;
   // A document that declares UTF-16 but arrived without a BOM: little-endian is what Windows sends.
   if (label === 'utf-16') label = 'utf-16le';
+  return { label, bom: 0 };
+}
+
+/**
+ * Decodes a document's bytes as it declares (`xmlEncoding`). An encoding this runtime cannot
+ * decode is refused in words (never guessed).
+ */
+export function decodeXmlBytes(bytes: Uint8Array, charset?: string, what = 'XML document'): string {
+  const { label, bom } = xmlEncoding(bytes, charset);
   let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(label);
   } catch {
     throw new XmlError(`The ${what} is in the encoding "${label.slice(0, 40)}", which Presence Desk cannot read.`);
   }
-  return decoder.decode(b);
+  return decoder.decode(bytes.subarray(bom));
 }
 
 /** Children of `node` named `name` (local name), always an array. */
