@@ -17,7 +17,7 @@
  * refuses as before. So it never accepts what the general reader refuses, and never reads a
  * document differently.
  */
-import { decodeXmlText, normaliseAttribute, type XmlNode, type XmlValue } from './safe-xml';
+import { decodeXmlText, type XmlNode, type XmlValue } from './safe-xml';
 
 /** Prefix → namespace URI in scope ('' is the default namespace). */
 type Scope = Record<string, string>;
@@ -75,6 +75,18 @@ function split(name: string): Split {
   return known;
 }
 
+/**
+ * An attribute value as XML 1.0 §3.3.3 normalises it (no DTD, so every attribute is CDATA):
+ * each tab, line feed or carriage return written in the value reads as a space (`\r\n` as one),
+ * nothing is trimmed or collapsed, and only then are references decoded, so `&#x9;` stays a
+ * tab. Shared with the general reader (safe-xml.ts), which gives the same values.
+ */
+const ATTRIBUTE_SPACE = /[\t\n\r]/;
+const VALUE_SPECIAL = /[<\t\n\r]/;
+export function normaliseAttribute(value: string): string {
+  return ATTRIBUTE_SPACE.test(value) ? value.replace(/\r\n|[\t\n\r]/g, ' ') : value;
+}
+
 /** The parser normalises line ends (`\r\n`, `\r` → `\n`) before reading values. */
 const normalise = (value: string) => (value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value);
 
@@ -125,10 +137,14 @@ function attributes(x: Cursor, into: string[], declaration: boolean): 'open' | '
     if (quote !== 0x22 && quote !== 0x27) return undefined;
     const end = s.indexOf(quote === 0x22 ? '"' : "'", x.at + 2);
     if (end < 0) return undefined;
-    const value = s.slice(x.at + 2, end);
-    if (value.includes('<')) return undefined;
+    let value = s.slice(x.at + 2, end);
+    // One test for the rare cases: `<` (not plain) and whitespace to normalise.
+    if (VALUE_SPECIAL.test(value)) {
+      if (value.includes('<')) return undefined;
+      value = normaliseAttribute(value);
+    }
     for (let i = 0; i < into.length; i += 2) if (into[i] === name) return undefined;
-    const read = decoded(normaliseAttribute(value));
+    const read = decoded(value);
     if (read === undefined) return undefined;
     into.push(name, read);
     x.at = end + 1;

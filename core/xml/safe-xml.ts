@@ -17,7 +17,9 @@
  *   whitespace, `name=="x"`), which the CUPS documentation's examples show.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { scanPlainXml } from './plain-xml';
+import { normaliseAttribute, scanPlainXml } from './plain-xml';
+
+export { normaliseAttribute };
 
 export const DEFAULT_MAX_XML_BYTES = 10 * 1024 * 1024;
 
@@ -50,16 +52,6 @@ export function decodeXmlText(value: string): string {
     if (!isXmlChar(code)) throw new XmlError(`the character reference &${ref}; names a character XML does not allow`);
     return String.fromCodePoint(code);
   });
-}
-
-/**
- * An attribute value as XML 1.0 §3.3.3 normalises it (no DTD, so every attribute is CDATA):
- * each tab, line feed or carriage return written in the value reads as a space (the parser
- * has already turned `\r\n` into one line feed), nothing is trimmed or collapsed, and only
- * then are references decoded, so `&#x9;` stays a tab.
- */
-export function normaliseAttribute(value: string): string {
-  return /[\t\n\r]/.test(value) ? value.replace(/\r\n|[\t\n\r]/g, ' ') : value;
 }
 
 /**
@@ -176,11 +168,12 @@ export function parseXml(xml: string, options: ParseOptions = {}): XmlNode {
   if (xml.length > max || (xml.length * 3 > max && Buffer.byteLength(xml, 'utf8') > max))
     throw new XmlError(`The ${what} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`);
   // Most documents have no `<!` at all: a plain search spares them the case-insensitive scan.
-  if (xml.includes('<!') && /<!DOCTYPE|<!ENTITY/i.test(xml)) throw new XmlError(`The ${what} declares a DOCTYPE or entities, which are refused for safety.`);
+  const bang = xml.includes('<!');
+  if (bang && /<!DOCTYPE|<!ENTITY/i.test(xml)) throw new XmlError(`The ${what} declares a DOCTYPE or entities, which are refused for safety.`);
   let text = (xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml).trim();
   if (!text) throw new XmlError(`The ${what} is empty.`);
   if (!text.startsWith('<')) throw new XmlError(`The ${what} is not XML.`);
-  if (text.includes('<![CDATA[')) text = cdataAsText(text);
+  if (bang && text.includes('<![CDATA[')) text = cdataAsText(text);
   // The plain shape servers send is read in one pass, namespaces resolved as it goes; it is
   // well-formed, so validating it, repairing it and parsing it would give this same tree.
   if (options.namespaces && options.scanner !== false) {

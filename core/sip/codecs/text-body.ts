@@ -107,7 +107,8 @@ const WINDOWS_1252 = [
  * returned at once. An encoding that cannot be read is refused (XmlError) in words.
  */
 export function xmlBodyText(body: string, charset?: string, what = 'XML document'): string {
-  if (!/[^\x01-\x7f]/.test(body)) return body;
+  // Plain ASCII without NUL (every PIDF a server sends, nearly): one native length count.
+  if (Buffer.byteLength(body, 'utf8') === body.length && !body.includes('\0')) return body;
   // A character beyond one byte: the body was read as UTF-8, so these are its characters.
   if (/[^\x00-\xff]/.test(body)) return body;
   const bytes = Buffer.from(body, 'latin1');
