@@ -3,6 +3,7 @@
  * §3.3.4): read by sip.js's message parser once the fast grammar is installed, printed back as
  * written; values the grammar refuses for any other reason stay refused.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
 import { Parser } from 'sip.js/lib/core/messages/parser.js';
@@ -84,5 +85,17 @@ describe('absolute URIs in From, To and Contact', () => {
       ['From', 'caller<sip:caller@example.com>;tag=323'.replace('sip:', 'sip:[')],
     ] as const)
       expect(Grammar.parse(value, rule), `${rule}: ${value}`).toBe(-1);
+  });
+
+  it('any value gives a header, a list or -1, never an exception', () => {
+    const piece = fc.constantFrom('<', '>', '"', '\\', ';', ',', '=', ' ', '\r\n ', 'isbn:', 'sip:', 'tel:+1', 'a@b', '%41', '%', 'tag', '[::1]', ':');
+    const value = fc.array(fc.oneof(piece, fc.string({ maxLength: 4 })), { maxLength: 12 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(value, fc.constantFrom('From', 'To', 'Contact'), (v, rule) => {
+        const result = Grammar.parse(v, rule);
+        expect(result === -1 || typeof result === 'object').toBe(true);
+      }),
+      { numRuns: 3000, seed: 4475 },
+    );
   });
 });
