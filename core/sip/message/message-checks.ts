@@ -16,7 +16,11 @@
  *   connection, since the next message's start is unknown);
  * - To, From and Request-URI may carry any absolute URI (`isbn:`, `name:`): this layer does not
  *   refuse schemes it does not speak (RFC 4475 §3.1.1.12).
- * - a datagram's body shorter than its Content-Length is truncated and refused (§18.3).
+ * - a datagram's body shorter than its Content-Length is truncated and refused (§18.3);
+ * - To, From, Call-ID, CSeq and Max-Forwards appear once (RFC 4475 §3.3.8), and a SIP
+ *   Request-URI carries no headers (`?Route=…`, RFC 4475 §3.1.2.11);
+ * - a Date header is not read, so a non-GMT one is ignored, as RFC 4475 §3.1.2.12 allows an
+ *   element that does not use it.
  */
 
 export class SipMessageError extends Error {
@@ -57,6 +61,14 @@ const STATUS_LINE = /^SIP\/2\.0 (\d{3})(?: .*)?$/;
 const MAX_CSEQ = 2 ** 31 - 1;
 const MAX_EXPIRES = 2 ** 32 - 1;
 const MAX_FORWARDS = 255;
+/** Headers that are not lists, so a message carries each once (RFC 3261 §7.3.1, RFC 4475 §3.3.8): name, and long name (compact forms are read as long). */
+const SINGLE: [string, string][] = [
+  ['To', 'to'],
+  ['From', 'from'],
+  ['Call-ID', 'call-id'],
+  ['CSeq', 'cseq'],
+  ['Max-Forwards', 'max-forwards'],
+];
 
 /** Header lines of a header section, folded lines joined (RFC 3261 §7.3.1). */
 function headerLines(head: string): string[] {
@@ -140,6 +152,10 @@ export function checkSipMessage(raw: string, bodyBytes?: number): SipSummary {
   if (!cseqMatch) throw new SipMessageError(cseq === undefined ? 'no CSeq header' : `unreadable CSeq ${shown(cseq)}`);
   number(cseqMatch[1]!, 'CSeq number', MAX_CSEQ);
   const cseqMethod = cseqMatch[2]!.toUpperCase();
+  for (const [name, long] of SINGLE) {
+    const count = headers.get(long)?.length ?? 0;
+    if (count > 1) throw new SipMessageError(`${count} ${name} headers, where RFC 3261 allows one`);
+  }
   for (const v of headers.get('max-forwards') ?? []) number(v, 'Max-Forwards', MAX_FORWARDS);
   // An Expires that is not delta-seconds (an RFC 2543 date) is ignored by the stack, not refused.
   for (const v of headers.get('expires') ?? []) if (/^\d+$/.test(v)) number(v, 'Expires', MAX_EXPIRES);
@@ -152,6 +168,10 @@ export function checkSipMessage(raw: string, bodyBytes?: number): SipSummary {
   if (response) return { kind: 'response', method: cseqMethod, status: Number(response[1]), branch, callId };
   const request = REQUEST_LINE.exec(start);
   if (!request) throw new SipMessageError(`unreadable start line ${shown(start)}`);
+  // Headers follow the host part; a `?` in the user part (before the last `@`) is a character of the user.
+  const uri = request[2]!;
+  if (/^sips?:/i.test(uri) && uri.slice(uri.lastIndexOf('@') + 1).includes('?'))
+    throw new SipMessageError('the Request-URI carries headers (after "?"), which RFC 3261 §19.1.1 does not allow there');
   const method = request[1]!.toUpperCase();
   if (method !== cseqMethod && method !== 'ACK' && method !== 'CANCEL') throw new SipMessageError(`CSeq method ${cseqMethod} does not match ${method}`);
   return { kind: 'request', method, branch, callId };
