@@ -251,19 +251,21 @@ export function App({ api }: { api: DeskApi }) {
           </aside>
           <section className="chat-area">
             {shownTabs.length > 0 && (
-              <div className="tabs" role="tablist">
+              // Open conversations: a button each (the current one marked), and a close button beside it;
+              // not a tablist, whose tabs may not hold a second control.
+              <nav className="tabs" aria-label="Open conversations">
                 {shownTabs.map((uri) => (
-                  <div key={uri} className={`tab ${uri === active ? 'tab-active' : ''}`} role="tab" aria-selected={uri === active}>
-                    <button className="tab-label" onClick={() => open(uri)}>
+                  <div key={uri} className={`tab ${uri === active ? 'tab-active' : ''}`}>
+                    <button className="tab-label" aria-current={uri === active ? 'page' : undefined} onClick={() => open(uri)}>
                       {peerName(contacts.get(uri), uri)}
                       {(state.unread[uri] ?? 0) > 0 && <span className="badge">{state.unread[uri]}</span>}
                     </button>
-                    <button className="tab-close" aria-label="Close conversation" onClick={() => close(uri)}>
+                    <button className="tab-close" aria-label={`Close the conversation with ${peerName(contacts.get(uri), uri)}`} onClick={() => close(uri)}>
                       ×
                     </button>
                   </div>
                 ))}
-              </div>
+              </nav>
             )}
             {active ? (
               <Conversation

@@ -6,6 +6,7 @@ import { MessageText } from './MessageText';
 import { ConversationExport } from './history/HistorySearch';
 import { presenceClass, presenceLabel } from './presence-look';
 import { peerName } from './peer-name';
+import { useAnnouncement } from './use-announcement';
 
 const STATE_LABEL: Record<ChatMessage['state'], string> = {
   queued: 'Queued — will send when connected',
@@ -79,6 +80,7 @@ export function Conversation({
 
   const name = peerName(contact, peer);
   const availability = presence?.availability ?? 'unknown';
+  const announcement = useAnnouncement(name, messages, availability, presence?.note ?? '');
   return (
     <section className="conversation" data-testid="conversation" data-peer={peer} aria-label={`Conversation with ${name}`}>
       <header>
@@ -94,7 +96,10 @@ export function Conversation({
           </button>
         )}
       </header>
-      <div className="messages" role="log" aria-live="polite">
+      <p className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
+        {announcement}
+      </p>
+      <div className="messages" role="log" aria-live="off" aria-label={`Messages with ${name}`} tabIndex={0}>
         {messages.map((m) => (
           <div
             key={m.id}
