@@ -16,6 +16,7 @@ import { defaultListUri } from '../sip';
 import { aorUser, normaliseAor, personaUri } from '../uri';
 import { requireConnection, type Connection, type CupsLike, type SessionContext, type SipLike } from '../session/connection';
 import { applyContactChanges } from '../../shared/contact-changes';
+import type { TraceSink } from '../trace';
 import { diffGroups } from './delta';
 import { contactDisplayName, contactUris, toContactGroups } from './rules';
 
@@ -36,6 +37,8 @@ export type ContactChannel =
 export interface ContactListOptions {
   /** CUPS/LDAP time limit for the directory. */
   timeoutMs?: number;
+  /** Diagnostics: the directory's LDAP operations are reported here. */
+  trace?: TraceSink;
 }
 
 /** How the contact list is watched once signed in. */
@@ -91,6 +94,7 @@ export class ContactList {
       system: connection.config.system,
       rules: () => connection.dialingRules,
       timeoutMs: this.options.timeoutMs,
+      trace: this.options.trace,
       log: this.context.log,
       onStatus: (status) => this.watching?.connection === connection && this.context.emit('directory:status', status),
       onPeople: () => this.watching?.connection === connection && this.setGroups(this.groups.map((g) => ({ ...g }))),

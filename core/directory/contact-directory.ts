@@ -20,6 +20,7 @@ import { DeskError, toAppError } from '../errors';
 import { readDirectoryConfig } from './config';
 import { LdapDirectory, describeServer } from './ldap-directory';
 import { directoryKey } from './mapping';
+import type { TraceSink } from '../trace';
 
 export interface ContactDirectoryOptions {
   system: SystemConfig;
@@ -27,6 +28,8 @@ export interface ContactDirectoryOptions {
   timeoutMs?: number;
   batchSize?: number;
   log?: (line: string) => void;
+  /** Diagnostics: the directory's LDAP operations. */
+  trace?: TraceSink;
   onStatus: (status: DirectoryStatus) => void;
   /** Called with everyone known so far, after each lookup that found someone. */
   onPeople: (people: ReadonlyMap<string, DirectoryPerson>) => void;
@@ -46,7 +49,7 @@ export class ContactDirectory {
     const config = readDirectoryConfig(options.system, problems);
     for (const p of problems) options.log?.(`directory: ${p}`);
     this.ldap = config
-      ? new LdapDirectory({ config, rules: options.rules, timeoutMs: options.timeoutMs, batchSize: options.batchSize, log: options.log })
+      ? new LdapDirectory({ config, rules: options.rules, timeoutMs: options.timeoutMs, batchSize: options.batchSize, log: options.log, trace: options.trace })
       : undefined;
     this.current = config ? { state: 'looking-up', server: describeServer(config.servers[0]) } : { state: 'not-configured' };
   }

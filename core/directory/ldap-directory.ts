@@ -13,6 +13,8 @@ import { DeskError } from '../errors';
 import type { DirectoryConfig, DirectoryServer, SearchContext } from './config';
 import { MAX_SEARCH_TEXT, batches, nameSearchFilter, userIdFilter } from './filter';
 import { directoryKey, mapEntry } from './mapping';
+import { LdapTrace } from './ldap-trace';
+import type { TraceSink } from '../trace';
 
 export interface LdapDirectoryOptions {
   config: DirectoryConfig;
@@ -24,6 +26,8 @@ export interface LdapDirectoryOptions {
   /** Most results a name search returns. */
   searchLimit?: number;
   log?: (line: string) => void;
+  /** Diagnostics: every bind and search, written out (core/directory/ldap-trace.ts). */
+  trace?: TraceSink;
 }
 
 export const describeServer = (s: DirectoryServer) => `${s.host}:${s.port}`;
@@ -54,6 +58,7 @@ export class LdapDirectory {
   private client: Client | undefined;
   private server: DirectoryServer | undefined;
   private contexts: SearchContext[] | undefined;
+  private trace: LdapTrace | undefined;
 
   constructor(private readonly options: LdapDirectoryOptions) {}
 
@@ -76,9 +81,18 @@ export class LdapDirectory {
         timeout: this.options.timeoutMs ?? 8000,
         connectTimeout: this.options.timeoutMs ?? 8000,
       });
+      const trace = new LdapTrace(this.options.trace, `${server.tls ? 'ldaps' : 'ldap'}://${describeServer(server)}`);
       try {
-        if (config.bindDn) await client.bind(config.bindDn, config.password ?? '');
-        else await client.bind('', ''); // anonymous: also proves the server answers
+        trace.bind(config.bindDn ?? '', !!config.bindDn);
+        try {
+          if (config.bindDn) await client.bind(config.bindDn, config.password ?? '');
+          else await client.bind('', ''); // anonymous: also proves the server answers
+        } catch (error) {
+          trace.bound(error);
+          throw error;
+        }
+        trace.bound();
+        this.trace = trace;
         this.client = client;
         this.server = server;
         this.options.log?.(`directory: connected to ${describeServer(server)}${config.bindDn ? ` as ${config.bindDn}` : ' anonymously'}`);
@@ -104,7 +118,7 @@ export class LdapDirectory {
   private async searchContexts(client: Client): Promise<SearchContext[]> {
     if (this.contexts) return this.contexts;
     if (this.options.config.contexts.length > 0) return (this.contexts = this.options.config.contexts);
-    const { searchEntries } = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['namingContexts'] });
+    const { searchEntries } = await this.traced(client, '', { scope: 'base', filter: '(objectClass=*)', attributes: ['namingContexts'] });
     const named = searchEntries
       .flatMap((e) => [e.namingContexts].flat())
       .map((v) => String(v))
@@ -137,7 +151,7 @@ export class LdapDirectory {
   private async searchAll(client: Client, contexts: SearchContext[], filter: string, sizeLimit = 0): Promise<Entry[]> {
     const out: Entry[] = [];
     for (const context of contexts) {
-      const { searchEntries } = await client.search(context.base, {
+      const { searchEntries } = await this.traced(client, context.base, {
         scope: context.recursive ? 'sub' : 'one',
         filter,
         attributes: this.attributes(),
@@ -146,6 +160,19 @@ export class LdapDirectory {
       out.push(...searchEntries);
     }
     return out;
+  }
+
+  /** A search, reported to Diagnostics as it goes out and as it is answered. */
+  private async traced(client: Client, base: string, options: { scope: 'base' | 'one' | 'sub'; filter: string; attributes: string[]; sizeLimit?: number }) {
+    this.trace?.search(base, options.scope, options.filter, options.attributes, options.sizeLimit ?? 0);
+    try {
+      const result = await client.search(base, options);
+      this.trace?.found(result.searchEntries);
+      return result;
+    } catch (error) {
+      this.trace?.failed('search', error);
+      throw error;
+    }
   }
 
   /** The directory's entries for these user ids (persona ids), keyed by lower-case user id. */
@@ -186,6 +213,7 @@ export class LdapDirectory {
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    if (client) this.trace?.unbind();
     await client?.unbind().catch(() => undefined);
   }
 }

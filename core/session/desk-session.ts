@@ -74,7 +74,7 @@ export class DeskSession implements DeskBackend {
       settings: options.settings,
       log: this.log,
     };
-    this.contacts = new ContactList(context, { timeoutMs: options.cupsTimeoutMs });
+    this.contacts = new ContactList(context, { timeoutMs: options.cupsTimeoutMs, trace: this.trace });
     this.presence = new OwnPresence(context);
     this.messaging = new Messaging(context, (uri) => this.contacts.contact(uri));
     this.calls = new Calls(context, {
