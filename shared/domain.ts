@@ -72,6 +72,8 @@ export interface Contact {
   directoryName?: string;
   email?: string;
   title?: string;
+  /** `data:` URL of the contact's photo (directory or presence icon; checked by the core). */
+  photo?: string;
 }
 
 /** A contact group in the server's order. */
@@ -407,6 +409,8 @@ export interface DirectoryPerson {
   displayName: string;
   email?: string;
   title?: string;
+  /** `data:` URL of a JPEG, PNG, GIF or WebP photo (checked and size-capped by the core). */
+  photo?: string;
   phones: PhoneNumber[];
 }
 

@@ -39,6 +39,8 @@ export interface ContactListOptions {
   timeoutMs?: number;
   /** Diagnostics: the directory's LDAP operations are reported here. */
   trace?: TraceSink;
+  /** Where contacts' photos are cached on disk. */
+  photoDir?: string;
 }
 
 /** How the contact list is watched once signed in. */
@@ -95,6 +97,7 @@ export class ContactList {
       rules: () => connection.dialingRules,
       timeoutMs: this.options.timeoutMs,
       trace: this.options.trace,
+      photoDir: this.options.photoDir,
       log: this.context.log,
       onStatus: (status) => this.watching?.connection === connection && this.context.emit('directory:status', status),
       onPeople: () => this.watching?.connection === connection && this.setGroups(this.groups.map((g) => ({ ...g }))),
@@ -170,7 +173,7 @@ export class ContactList {
   private setGroups(raw: ContactGroup[], renamed?: { from: string; to: string }): ContactChange[] {
     const watching = this.watching;
     const directory = watching?.directory;
-    const groups = directory ? enrichGroupsInPlace(raw, directory.people) : raw;
+    const groups = directory ? enrichGroupsInPlace(raw, directory.people, directory.photos) : raw;
     const had = contactUris(this.groups);
     const has = contactUris(groups);
     const changes = diffGroups(this.groups, groups, renamed);

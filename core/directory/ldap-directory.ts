@@ -131,9 +131,11 @@ export class LdapDirectory {
     return (this.contexts = named.map((base) => ({ base, recursive: true })));
   }
 
-  private attributes(): string[] {
+  /** What is asked for; the photo only when looking up the buddy list (a name search shows none). */
+  private attributes(withPhoto: boolean): string[] {
     const m = this.options.config.map;
-    return [...new Set([m.userId, ...m.displayName, m.email, m.title, ...m.phones.map((p) => p.attribute)].filter((a): a is string => !!a))];
+    const photo = withPhoto ? m.photo : undefined;
+    return [...new Set([m.userId, ...m.displayName, m.email, m.title, ...m.phones.map((p) => p.attribute), photo].filter((a): a is string => !!a))];
   }
 
   private async run<T>(what: (client: Client, contexts: SearchContext[]) => Promise<T>): Promise<T> {
@@ -148,14 +150,17 @@ export class LdapDirectory {
     }
   }
 
-  private async searchAll(client: Client, contexts: SearchContext[], filter: string, sizeLimit = 0): Promise<Entry[]> {
+  private async searchAll(client: Client, contexts: SearchContext[], filter: string, sizeLimit = 0, withPhoto = false): Promise<Entry[]> {
+    const photo = withPhoto ? this.options.config.map.photo : undefined;
     const out: Entry[] = [];
     for (const context of contexts) {
       const { searchEntries } = await this.traced(client, context.base, {
         scope: context.recursive ? 'sub' : 'one',
         filter,
-        attributes: this.attributes(),
+        attributes: this.attributes(withPhoto),
         sizeLimit,
+        // A photo is bytes: ldapts would otherwise decode it as UTF-8 text.
+        ...(photo ? { explicitBufferAttributes: [photo] } : {}),
       });
       out.push(...searchEntries);
     }
@@ -163,7 +168,11 @@ export class LdapDirectory {
   }
 
   /** A search, reported to Diagnostics as it goes out and as it is answered. */
-  private async traced(client: Client, base: string, options: { scope: 'base' | 'one' | 'sub'; filter: string; attributes: string[]; sizeLimit?: number }) {
+  private async traced(
+    client: Client,
+    base: string,
+    options: { scope: 'base' | 'one' | 'sub'; filter: string; attributes: string[]; sizeLimit?: number; explicitBufferAttributes?: string[] },
+  ) {
     this.trace?.search(base, options.scope, options.filter, options.attributes, options.sizeLimit ?? 0);
     try {
       const result = await client.search(base, options);
@@ -183,8 +192,8 @@ export class LdapDirectory {
     const { map } = this.options.config;
     await this.run(async (client, contexts) => {
       for (const batch of batches(wanted, this.options.batchSize ?? 50)) {
-        for (const entry of await this.searchAll(client, contexts, userIdFilter(map.userId, batch))) {
-          const person = mapEntry(entry, map, this.options.rules());
+        for (const entry of await this.searchAll(client, contexts, userIdFilter(map.userId, batch), 0, true)) {
+          const person = mapEntry(entry, map, this.options.rules(), this.options.log);
           if (person && !found.has(directoryKey(person.userId))) found.set(directoryKey(person.userId), person);
         }
       }
