@@ -14,6 +14,7 @@ import { filterGroups, flattenRows, indexGroups, presenceProgress, SORT_MODES, t
 import { ContactMenu, type ContactActions } from './ContactMenu';
 import { groupLayout, rangeWithPinnedHeader } from './pinned-group';
 import { presenceClass, presenceLabel } from './presence-look';
+import { Avatar } from './Avatar';
 
 const UNKNOWN: Presence = { availability: 'unknown', note: '', updatedAt: 0, devices: [] };
 
@@ -118,7 +119,9 @@ const ContactRow = memo(function ContactRow({
         title={`${contact.uri} — ${label}`}
         onClick={() => onPick(rowKey, contact.uri)}
       >
-        <span className={presenceClass(presence.availability)} aria-hidden="true" />
+        <Avatar name={contact.displayName} photo={contact.photo} size="small">
+          <span className={presenceClass(presence.availability)} aria-hidden="true" />
+        </Avatar>
         <span className="contact-text">
           <span className="contact-name">{contact.displayName}</span>
           <span className="contact-note" data-testid="contact-note">

@@ -7,6 +7,7 @@ import { ConversationExport } from './history/HistorySearch';
 import { presenceClass, presenceLabel } from './presence-look';
 import { peerName } from './peer-name';
 import { useAnnouncement } from './use-announcement';
+import { Avatar } from './Avatar';
 
 const STATE_LABEL: Record<ChatMessage['state'], string> = {
   queued: 'Queued — will send when connected',
@@ -84,7 +85,9 @@ export function Conversation({
   return (
     <section className="conversation" data-testid="conversation" data-peer={peer} aria-label={`Conversation with ${name}`}>
       <header>
-        <span className={presenceClass(availability)} />
+        <Avatar name={name} photo={contact?.photo} size="medium">
+          <span className={presenceClass(availability)} />
+        </Avatar>
         <div>
           <h2>{name}</h2>
           <p className="subtle">{presence?.note || presenceLabel(availability)}</p>
