@@ -43,6 +43,10 @@ export interface Presence {
   /** Epoch ms when this state was received. */
   updatedAt: number;
   devices: DevicePresence[];
+  /** Offline: when the contact was last present, as their presence document says (epoch ms). */
+  lastSeen?: number;
+  /** The CIPID `icon` address the presence document names (RFC 4482); the core fetches it. */
+  icon?: string;
 }
 
 /** The user's own status as chosen (by hand or automatically). */

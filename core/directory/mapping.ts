@@ -115,6 +115,6 @@ export function enrichContact(contact: Contact, person: DirectoryPerson | undefi
     phones: person.phones,
     ...(person.email ? { email: person.email } : {}),
     ...(person.title ? { title: person.title } : {}),
-    ...(person.photo ? { photo: person.photo } : {}),
+    ...(person.photo || cachedPhoto ? { photo: person.photo ?? cachedPhoto } : {}),
   };
 }

@@ -13,7 +13,7 @@ import type { Contact, ContactGroup, Presence } from '../../shared/domain';
 import { filterGroups, flattenRows, indexGroups, presenceProgress, SORT_MODES, type Filtered, type Row, type SortMode } from './buddy-model';
 import { ContactMenu, type ContactActions } from './ContactMenu';
 import { groupLayout, rangeWithPinnedHeader } from './pinned-group';
-import { presenceClass, presenceLabel } from './presence-look';
+import { presenceClass, presenceLabel, statusLine } from './presence-look';
 import { Avatar } from './Avatar';
 
 const UNKNOWN: Presence = { availability: 'unknown', note: '', updatedAt: 0, devices: [] };
@@ -125,7 +125,7 @@ const ContactRow = memo(function ContactRow({
         <span className="contact-text">
           <span className="contact-name">{contact.displayName}</span>
           <span className="contact-note" data-testid="contact-note">
-            {presence.note || label}
+            {statusLine(presence)}
           </span>
         </span>
         {onPhone && (

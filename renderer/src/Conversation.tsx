@@ -4,7 +4,7 @@ import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { MessageText } from './MessageText';
 import { ConversationExport } from './history/HistorySearch';
-import { presenceClass, presenceLabel } from './presence-look';
+import { presenceClass, presenceLabel, statusLine } from './presence-look';
 import { peerName } from './peer-name';
 import { useAnnouncement } from './use-announcement';
 import { Avatar } from './Avatar';
@@ -90,7 +90,9 @@ export function Conversation({
         </Avatar>
         <div>
           <h2>{name}</h2>
-          <p className="subtle">{presence?.note || presenceLabel(availability)}</p>
+          <p className="subtle" data-testid="conversation-status">
+            {presence ? statusLine(presence) : presenceLabel(availability)}
+          </p>
         </div>
         <ConversationExport api={api} peer={peer} />
         {onShowCard && (

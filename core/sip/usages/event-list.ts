@@ -23,7 +23,7 @@
 import type { Presence } from '../../../shared/domain';
 import { normaliseAor } from '../../uri';
 import { parseMultipart, parseContentType, rootPart, type ContentType, type MimePart, type MultipartOptions } from '../codecs/multipart';
-import { composePresence, parsePidf } from '../codecs/pidf';
+import { parsePidf, presenceOf } from '../codecs/pidf';
 import { parseRlmi, type InstanceState, type Rlmi, type RlmiInstance } from '../codecs/rlmi';
 
 export class EventListError extends Error {
@@ -156,7 +156,7 @@ export class EventListState {
           continue;
         }
         try {
-          presence = composePresence(parsePidf(part.body).devices, at);
+          presence = presenceOf(parsePidf(part.body), at);
         } catch (error) {
           problems.push(`${uri}: ${(error as Error).message}`);
           continue;

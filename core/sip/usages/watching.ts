@@ -8,7 +8,7 @@
 import { UserAgent } from 'sip.js';
 import type { Presence } from '../../../shared/domain';
 import { normaliseAor } from '../../uri';
-import { composePresence, parsePidf } from '../codecs/pidf';
+import { composePresence, parsePidf, presenceOf } from '../codecs/pidf';
 import type { DigestCredentialCache } from '../message/digest';
 import { PresenceSubscription } from './presence-subscription';
 import { EventListSubscription, type ListSubscriptionState } from './rls';
@@ -162,8 +162,7 @@ export class Watching {
         // An active NOTIFY with no body: nothing is published for this contact (a presence
         // server's answer for someone never signed in), shown offline. The PIDF reader itself
         // refuses an empty document, which inside an event list keeps the member's state.
-        const devices = body.trim() ? parsePidf(body).devices : [];
-        this.context.presence(uri, composePresence(devices));
+        this.context.presence(uri, body.trim() ? presenceOf(parsePidf(body)) : composePresence([]));
       } catch (error) {
         this.context.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);
       }
