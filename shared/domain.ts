@@ -329,6 +329,8 @@ export interface DesktopPrefs {
   autoStart: boolean;
   /** Play a sound when an IM arrives and the window is not focused. */
   imSound: boolean;
+  /** Conversations (peer SIP addresses) muted: no sound, notification or unread badge for them. */
+  mutedConversations?: string[];
 }
 
 /** A server's TLS certificate as shown to the user before they decide to trust it. */

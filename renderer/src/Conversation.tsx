@@ -8,6 +8,8 @@ import { presenceClass, presenceLabel, statusLine } from './presence-look';
 import { peerName } from './peer-name';
 import { useAnnouncement } from './use-announcement';
 import { Avatar } from './Avatar';
+import { EmojiPicker } from './EmojiPicker';
+import { replaceEmoticons } from './emoji';
 
 const STATE_LABEL: Record<ChatMessage['state'], string> = {
   queued: 'Queued — will send when connected',
@@ -31,6 +33,8 @@ export function Conversation({
   messages,
   composing,
   onShowCard,
+  muted = false,
+  onToggleMute,
 }: {
   api: DeskApi;
   peer: string;
@@ -40,9 +44,14 @@ export function Conversation({
   composing: boolean;
   /** Opens the contact card (numbers, addresses, devices) from the header. */
   onShowCard?: () => void;
+  /** No sound, notification or unread count for this conversation. */
+  muted?: boolean;
+  onToggleMute?: () => void;
 }) {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | undefined>();
+  const [picking, setPicking] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
   const typing = useRef<{ active: boolean; timer?: ReturnType<typeof setTimeout> }>({ active: false });
   const end = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -58,8 +67,23 @@ export function Conversation({
     if (active) typing.current.timer = setTimeout(() => setTyping(false), 5000);
   };
 
+  /** Puts an emoji where the caret is, and the caret after it. */
+  const insert = (emoji: string) => {
+    const field = input.current;
+    const at = field ? field.selectionStart : draft.length;
+    const end = field ? field.selectionEnd : draft.length;
+    const next = draft.slice(0, at) + emoji + draft.slice(end);
+    setDraft(next);
+    setTyping(true);
+    setPicking(false);
+    requestAnimationFrame(() => {
+      field?.focus();
+      field?.setSelectionRange(at + emoji.length, at + emoji.length);
+    });
+  };
+
   const send = async () => {
-    const text = draft;
+    const text = replaceEmoticons(draft);
     if (!text.trim()) return;
     setDraft('');
     setTyping(false);
@@ -95,6 +119,17 @@ export function Conversation({
           </p>
         </div>
         <ConversationExport api={api} peer={peer} />
+        {onToggleMute && (
+          <button
+            className="link"
+            data-testid="conversation-mute"
+            aria-pressed={muted}
+            title={muted ? 'Sound, notifications and the unread count are off for this conversation' : 'Turn off sound, notifications and the unread count'}
+            onClick={onToggleMute}
+          >
+            {muted ? '🔕 Muted' : 'Mute'}
+          </button>
+        )}
         {onShowCard && (
           <button className="link conversation-card" data-testid="conversation-card" onClick={onShowCard}>
             Contact card
@@ -145,12 +180,27 @@ export function Conversation({
           placeholder={`Message ${name}`}
           value={draft}
           rows={2}
+          ref={input}
           onChange={(e) => {
-            setDraft(e.target.value);
-            setTyping(e.target.value.length > 0);
+            // An emoticon becomes its emoji once the word after it starts (":) " → "🙂 ").
+            const typed = e.target.value;
+            const value = /\s$/.test(typed) ? replaceEmoticons(typed) : typed;
+            setDraft(value);
+            setTyping(value.length > 0);
           }}
           onKeyDown={onKey}
         />
+        <button
+          type="button"
+          className="emoji-button"
+          data-testid="emoji-open"
+          aria-label="Insert emoji"
+          aria-expanded={picking}
+          onClick={() => setPicking((p) => !p)}
+        >
+          🙂
+        </button>
+        {picking && <EmojiPicker onPick={insert} onClose={() => setPicking(false)} />}
         <button data-testid="im-send" onClick={() => void send()} disabled={!draft.trim()}>
           Send
         </button>
