@@ -198,7 +198,7 @@ export function Conversation({
           aria-expanded={picking}
           onClick={() => setPicking((p) => !p)}
         >
-          🙂
+          ☺
         </button>
         {picking && <EmojiPicker onPick={insert} onClose={() => setPicking(false)} />}
         <button data-testid="im-send" onClick={() => void send()} disabled={!draft.trim()}>

@@ -5,12 +5,12 @@
 import { forwardRef } from 'react';
 import { LADDER_COLUMNS, clock, fit, type LadderRow } from './ladder-model';
 
-const TIME_WIDTH = 88;
-const COLUMN = 108;
+const TIME_WIDTH = 84;
+const COLUMN = 94;
 const HEAD = 40;
 const ROW = 26;
-/** Characters of a label that fit over one column's span at the label's font size. */
-const CHARS_PER_COLUMN = 15;
+/** Width of one character of a label (11 px monospace). */
+const CHAR_WIDTH = 6.7;
 
 export const columnX = (column: number) => TIME_WIDTH + COLUMN / 2 + column * COLUMN;
 
@@ -61,7 +61,8 @@ export const Ladder = forwardRef<SVGSVGElement, { rows: LadderRow[]; selected?: 
         const y = HEAD + i * ROW + 16;
         const x1 = columnX(r.from);
         const x2 = columnX(r.to);
-        const span = Math.abs(r.to - r.from);
+        // The label starts over the arrow and may run on to the right edge, across columns not in this exchange.
+        const left = Math.min(x1, x2);
         return (
           <g
             key={r.id}
@@ -82,8 +83,8 @@ export const Ladder = forwardRef<SVGSVGElement, { rows: LadderRow[]; selected?: 
               {clock(r.at)}
             </text>
             <line x1={x1} x2={x2} y1={y} y2={y} className="ladder-line" markerEnd="url(#ladder-head)" />
-            <text className="ladder-label" x={(x1 + x2) / 2} y={y - 5} textAnchor="middle">
-              {fit(r.label, span * CHARS_PER_COLUMN)}
+            <text className="ladder-label" x={left + 8} y={y - 5}>
+              {fit(r.label, Math.floor((width - left - 12) / CHAR_WIDTH))}
             </text>
           </g>
         );
