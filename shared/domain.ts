@@ -43,6 +43,10 @@ export interface Presence {
   /** Epoch ms when this state was received. */
   updatedAt: number;
   devices: DevicePresence[];
+  /** Offline: when the contact was last present, as their presence document says (epoch ms). */
+  lastSeen?: number;
+  /** The CIPID `icon` address the presence document names (RFC 4482); the core fetches it. */
+  icon?: string;
 }
 
 /** The user's own status as chosen (by hand or automatically). */
@@ -72,6 +76,8 @@ export interface Contact {
   directoryName?: string;
   email?: string;
   title?: string;
+  /** `data:` URL of the contact's photo (directory or presence icon; checked by the core). */
+  photo?: string;
 }
 
 /** A contact group in the server's order. */
@@ -323,6 +329,8 @@ export interface DesktopPrefs {
   autoStart: boolean;
   /** Play a sound when an IM arrives and the window is not focused. */
   imSound: boolean;
+  /** Conversations (peer SIP addresses) muted: no sound, notification or unread badge for them. */
+  mutedConversations?: string[];
 }
 
 /** A server's TLS certificate as shown to the user before they decide to trust it. */
@@ -407,6 +415,8 @@ export interface DirectoryPerson {
   displayName: string;
   email?: string;
   title?: string;
+  /** `data:` URL of a JPEG, PNG, GIF or WebP photo (checked and size-capped by the core). */
+  photo?: string;
   phones: PhoneNumber[];
 }
 

@@ -36,8 +36,8 @@ export function appHandlers(deps: AppHandlerDeps): Pick<InvokeHandlers, AppChann
   let followers = 0;
   let unfollow: (() => void) | undefined;
   const desktopPrefs = (): DesktopPrefs => {
-    const { autoStart, imSound } = settings.get();
-    return { autoStart, imSound };
+    const { autoStart, imSound, mutedConversations } = settings.get();
+    return { autoStart, imSound, mutedConversations };
   };
   const exportTrace = (filter?: Parameters<TraceRecorder['list']>[0]): ExportedFile => {
     const { user, server } = deps.state();
@@ -68,6 +68,7 @@ export function appHandlers(deps: AppHandlerDeps): Pick<InvokeHandlers, AppChann
       const patch: Partial<DesktopPrefs> = {};
       if (typeof prefs?.autoStart === 'boolean') patch.autoStart = prefs.autoStart;
       if (typeof prefs?.imSound === 'boolean') patch.imSound = prefs.imSound;
+      if (Array.isArray(prefs?.mutedConversations)) patch.mutedConversations = [...new Set(prefs.mutedConversations.filter((p) => typeof p === 'string'))];
       settings.update(patch);
       return desktopPrefs();
     },

@@ -36,7 +36,7 @@ import { SipAccount, describeServer, type RegistrationState, type SipServer } fr
 import { SettingsCertificateTrust } from '../store/certificate-trust';
 import { MessageHistory } from '../store/history';
 import { appHandlers } from './app-handlers';
-import { soapOptions, type DeskSessionOptions } from './options';
+import { photoDir, soapOptions, type DeskSessionOptions } from './options';
 import { rememberPassword } from './remember-password';
 import type { Connection, SessionContext, SipLike } from './connection';
 import { presenceTarget, sipAccountOptions } from './presence-server';
@@ -74,7 +74,7 @@ export class DeskSession implements DeskBackend {
       settings: options.settings,
       log: this.log,
     };
-    this.contacts = new ContactList(context, { timeoutMs: options.cupsTimeoutMs });
+    this.contacts = new ContactList(context, { timeoutMs: options.cupsTimeoutMs, trace: this.trace, photoDir: photoDir(options) });
     this.presence = new OwnPresence(context);
     this.messaging = new Messaging(context, (uri) => this.contacts.contact(uri));
     this.calls = new Calls(context, {

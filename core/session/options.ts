@@ -1,4 +1,5 @@
 /** What a host gives the session: its identity, settings, where history goes, and test seams. */
+import { join } from 'node:path';
 import type { HostInfo } from '../../shared/domain';
 import type { CupsSession } from '../cups';
 import type { CertificateTrust } from '../cups/tls-trust';
@@ -14,6 +15,8 @@ export interface DeskSessionOptions {
   settings: SettingsStore;
   /** Directory for IM history files (one per account). */
   historyDir: string;
+  /** Where contacts' photos are cached (default: `photos` beside the history folder). */
+  photoDir?: string;
   /** True when signed in to the built-in demo lab. */
   demo?: boolean;
   /** CUPS request timeout. */
@@ -36,4 +39,9 @@ export interface DeskSessionOptions {
 export function soapOptions(options: DeskSessionOptions, trust: CertificateTrust): { timeoutMs: number; maxResponseBytes: number; trust: CertificateTrust } {
   const settings = options.settings.get();
   return { timeoutMs: options.cupsTimeoutMs ?? settings.soapTimeoutSeconds * 1000, maxResponseBytes: settings.soapMaxResponseMB * 1024 * 1024, trust };
+}
+
+/** Where contacts' photos are cached: as given, else `photos` beside the history folder. */
+export function photoDir(options: DeskSessionOptions): string {
+  return options.photoDir ?? join(options.historyDir, '..', 'photos');
 }

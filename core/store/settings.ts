@@ -13,6 +13,9 @@ import { z } from 'zod';
 import { SIP_TRANSPORT_CHOICES, type DesktopPrefs, type SipConnectionSettings } from '../../shared/domain';
 import { TRUSTED_CERTIFICATES_SCHEMA } from './certificate-trust';
 
+/** More muted conversations than anyone keeps: entries beyond it are not kept. */
+export const MAX_MUTED = 1000;
+
 /** A list that keeps its usable entries (at most `max`) instead of failing whole. */
 function lenientList<T extends z.ZodType>(item: T, max: number) {
   return z.array(z.unknown()).transform((entries) =>
@@ -41,6 +44,8 @@ export const SETTINGS_SCHEMA = z.object({
   autoStart: z.boolean().default(false),
   /** Play a sound for an incoming IM when the window is not focused. */
   imSound: z.boolean().default(false),
+  /** Conversations muted by the user (peer addresses): no sound, notification or badge. */
+  mutedConversations: lenientList(z.string().max(512), MAX_MUTED).default([]),
   /** Certificates the user trusted, one per server host:port (pinned by SHA-256). */
   trustedCertificates: TRUSTED_CERTIFICATES_SCHEMA.default([]),
   /** How long to wait for a SOAP answer (CUPS, WebDialer), in seconds. */

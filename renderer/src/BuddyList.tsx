@@ -14,7 +14,8 @@ import type { Contact, ContactGroup, Presence } from '../../shared/domain';
 import { filterGroups, flattenRows, indexGroups, presenceProgress, SORT_MODES, type Filtered, type Row, type SortMode } from './buddy-model';
 import { ContactMenu, type ContactActions } from './ContactMenu';
 import { groupLayout, rangeWithPinnedHeader } from './pinned-group';
-import { presenceClass, presenceLabel } from './presence-look';
+import { presenceClass, presenceLabel, statusLine } from './presence-look';
+import { Avatar } from './Avatar';
 
 const UNKNOWN: Presence = { availability: 'unknown', note: '', updatedAt: 0, devices: [] };
 
@@ -119,11 +120,13 @@ const ContactRow = memo(function ContactRow({
         title={`${contact.uri} — ${label}`}
         onClick={() => onPick(rowKey, contact.uri)}
       >
-        <span className={presenceClass(presence.availability)} aria-hidden="true" />
+        <Avatar name={contact.displayName} photo={contact.photo} size="small">
+          <span className={presenceClass(presence.availability)} aria-hidden="true" />
+        </Avatar>
         <span className="contact-text">
           <span className="contact-name">{contact.displayName}</span>
           <span className="contact-note" data-testid="contact-note">
-            {presence.note || label}
+            {statusLine(presence)}
           </span>
         </span>
         {onPhone && (

@@ -23,7 +23,7 @@
 import type { Presence } from '../../../shared/domain';
 import { normaliseAor } from '../../uri';
 import { parseMultipart, parseContentType, rootPart, type ContentType, type MimePart, type MultipartOptions } from '../codecs/multipart';
-import { composePresence, parsePidf } from '../codecs/pidf';
+import { parsePidf, presenceOf } from '../codecs/pidf';
 import { parseRlmi, type InstanceState, type Rlmi, type RlmiInstance } from '../codecs/rlmi';
 import { xmlBodyText } from '../codecs/text-body';
 
@@ -161,7 +161,7 @@ export class EventListState {
           continue;
         }
         try {
-          presence = composePresence(parsePidf(xmlBodyText(part.body, part.contentType.params.charset, PIDF_WHAT)).devices, at);
+          presence = presenceOf(parsePidf(xmlBodyText(part.body, part.contentType.params.charset, PIDF_WHAT)), at);
         } catch (error) {
           problems.push(`${uri}: ${(error as Error).message}`);
           continue;

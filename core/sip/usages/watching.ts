@@ -8,7 +8,7 @@
 import { UserAgent } from 'sip.js';
 import type { Presence } from '../../../shared/domain';
 import { normaliseAor } from '../../uri';
-import { composePresence, parsePidf } from '../codecs/pidf';
+import { composePresence, parsePidf, presenceOf } from '../codecs/pidf';
 import { charsetOf, xmlBodyText } from '../codecs/text-body';
 import type { DigestCredentialCache } from '../message/digest';
 import { isPlainSipUri } from '../message/light-message';
@@ -165,8 +165,10 @@ export class Watching {
         // server's answer for someone never signed in), shown offline. The PIDF reader itself
         // refuses an empty document, which inside an event list keeps the member's state.
         // The document in its declared encoding (UTF-16 and ISO-8859-1 included; see xmlBodyText).
-        const devices = body.trim() ? parsePidf(xmlBodyText(body, charsetOf(contentType ?? ''), 'presence document')).devices : [];
-        this.context.presence(uri, composePresence(devices));
+        this.context.presence(
+          uri,
+          body.trim() ? presenceOf(parsePidf(xmlBodyText(body, charsetOf(contentType ?? ''), 'presence document'))) : composePresence([]),
+        );
       } catch (error) {
         this.context.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);
       }
