@@ -14,6 +14,7 @@ export { SipStreamFramer, TcpTransport } from './transport/tcp-transport';
 export { TlsTransport } from './transport/tls-transport';
 export { UdpTransport } from './transport/udp-transport';
 export { describeServer, type SipServer, type TlsTrust, type UdpTuning } from './transport/transport-choice';
+export { locateSipServers, parseTarget, type LocateOptions } from './transport/server-location';
 export { EventListSubscription, defaultListUri, type EventListSubscriptionOptions, type ListSubscriptionState } from './usages/rls';
 export { EventListError, EventListState, type ApplyResult, type MemberChange } from './usages/event-list';
 export { MultipartError, parseContentType, parseMultipart, rootPart, type ContentType, type MimePart } from './codecs/multipart';
