@@ -17,5 +17,6 @@ export { describeServer, type SipServer, type TlsTrust, type UdpTuning } from '.
 export { locateSipServers, parseTarget, type LocateOptions } from './transport/server-location';
 export { EventListSubscription, defaultListUri, type EventListSubscriptionOptions, type ListSubscriptionState } from './usages/rls';
 export { EventListError, EventListState, type ApplyResult, type MemberChange } from './usages/event-list';
+export type { SubscriptionNotify } from './usages/presence-subscription';
 export { MultipartError, parseContentType, parseMultipart, rootPart, type ContentType, type MimePart } from './codecs/multipart';
 export { RlmiError, parseRlmi, type Rlmi, type RlmiInstance, type RlmiResource } from './codecs/rlmi';
