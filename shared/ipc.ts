@@ -41,6 +41,8 @@ import type {
   ServerPreference,
   ConnectionSettings,
   SipConnectionSettings,
+  WatcherAction,
+  WatcherState,
 } from './domain';
 
 /** Renderer → host requests. `args` is a tuple, `result` what the promise resolves to. */
@@ -125,6 +127,10 @@ export interface InvokeChannels {
   'connection:sip': { args: []; result: SipConnectionSettings };
   /** `sipTrustedCertificate`: PEM text, '' to clear. Refused with words when a value is not usable. */
   'connection:set-sip': { args: [patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string }]; result: SipConnectionSettings };
+  /** SIMPLE servers: who waits to see the user's presence, and the pres-rules (who may, who may not). */
+  'watchers:get': { args: []; result: WatcherState };
+  /** Writes `who` (an address or a domain) into pres-rules with `action`, or takes it out (`forget`); answers the pending request. */
+  'watchers:decide': { args: [who: string, action: WatcherAction | 'forget']; result: WatcherState };
 }
 
 /** Host → renderer events with their payload. */
@@ -151,6 +157,10 @@ export interface EventChannels {
   'phone:state': PhoneState;
   /** IM history became unwritable (incoming IMs are refused meanwhile), or writable again. */
   'im:history-status': HistoryStatus;
+  /** Words for the user about the contact list (another device changed it while an edit was on its way). */
+  'contacts:notice': string;
+  /** SIMPLE servers: a watcher asked, or the pres-rules changed. */
+  'watchers:changed': WatcherState;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -215,6 +225,8 @@ export const INVOKE_CHANNELS = [
   'presence:recent-notes',
   'connection:sip',
   'connection:set-sip',
+  'watchers:get',
+  'watchers:decide',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -232,6 +244,8 @@ export const EVENT_CHANNELS = [
   'directory:status',
   'phone:state',
   'im:history-status',
+  'contacts:notice',
+  'watchers:changed',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

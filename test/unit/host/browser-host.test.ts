@@ -92,6 +92,8 @@ const backend: DeskBackend = {
     'dial:set-device': () => ({ devices: [] }),
     'dial:rules': () => [],
     'dial:preview-directory': (n) => ({ input: n, normalised: n, dial: n, explanation: `will dial ${n}`, steps: [] }),
+    'watchers:get': () => ({ available: false, pending: [], rules: [] }),
+    'watchers:decide': () => ({ available: true, pending: [], rules: [] }),
   },
   subscribe(listener) {
     emit = listener;
