@@ -21,7 +21,14 @@ const TRACE_FILTER = z.object({
   limit: z.number().int().nonnegative().optional(),
 });
 const OWN_STATUS = z.object({ availability: OWN_AVAILABILITY, note: text });
-const SIGN_IN = z.object({ kind: z.enum(SERVER_KINDS).optional(), server: text, user: text, password: text, force: flag.optional(), remember: flag.optional() });
+const SIGN_IN = z.object({
+  kind: z.enum(SERVER_KINDS).optional(),
+  server: text,
+  user: text,
+  password: text,
+  force: flag.optional(),
+  remember: flag.optional(),
+});
 const LONG_TERM = z.object({ note: text, until: text.optional() });
 const PRIVACY_RULE = z.object({ name: text, visibility: text, excludedSources: z.array(text).optional() });
 const PREFERENCE = z.object({ name: text, value: text, isPublic: flag });

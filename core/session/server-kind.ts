@@ -46,7 +46,12 @@ export function createServerSession(
 ): CupsLike {
   if (target.kind === 'cups') return host.createCups?.(cupsOptions) ?? new CupsSession(cupsOptions);
   const settings = host.settings.get();
-  const dnsServers = host.dnsServers ?? settings.dnsServers.split(',').map((s) => s.trim()).filter(Boolean);
+  const dnsServers =
+    host.dnsServers ??
+    settings.dnsServers
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return new SimpleServerSession({
     address: target.user,
     password: request.password,

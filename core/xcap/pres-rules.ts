@@ -87,7 +87,11 @@ export function readWatcherInfo(xml: string): { full: boolean; watchers: WinfoWa
   const watchers = children(info, 'watcher-list')
     .filter((list) => (attr(list, 'package') ?? 'presence') === 'presence')
     .flatMap((list) => children(list, 'watcher'))
-    .map((w) => ({ uri: normaliseAor(text(w).trim()), status: (attr(w, 'status') ?? '').toLowerCase(), ...(attr(w, 'display-name') ? { displayName: attr(w, 'display-name') } : {}) }))
+    .map((w) => ({
+      uri: normaliseAor(text(w).trim()),
+      status: (attr(w, 'status') ?? '').toLowerCase(),
+      ...(attr(w, 'display-name') ? { displayName: attr(w, 'display-name') } : {}),
+    }))
     .filter((w) => w.uri.startsWith('sip:'));
   return { full: (attr(info, 'state') ?? 'full') === 'full', watchers };
 }

@@ -142,7 +142,8 @@ export class PresenceAuthorization {
         ? data.pending.filter((p): p is WatcherRequest => !!p && typeof p.uri === 'string' && typeof p.displayName === 'string' && typeof p.since === 'number')
         : [];
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.context.log(`privacy: waiting requests not read (${(error as Error).message}); starting without them`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.context.log(`privacy: waiting requests not read (${(error as Error).message}); starting without them`);
       return [];
     }
   }

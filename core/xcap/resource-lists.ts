@@ -46,8 +46,7 @@ export function personaIdOf(uri: string, domain: string): string {
 
 export const emptyResourceLists = () => `<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="${RESOURCE_LISTS_NS}"/>`;
 
-export const listElement = (name: string, entries = '') =>
-  `<list xmlns="${RESOURCE_LISTS_NS}" name="${escapeXml(name)}">${entries}</list>`;
+export const listElement = (name: string, entries = '') => `<list xmlns="${RESOURCE_LISTS_NS}" name="${escapeXml(name)}">${entries}</list>`;
 
 export const entryElement = (uri: string, nickname?: string) =>
   `<entry xmlns="${RESOURCE_LISTS_NS}" uri="${escapeXml(uri)}">${nickname ? `<display-name>${escapeXml(nickname)}</display-name>` : ''}</entry>`;
@@ -55,7 +54,6 @@ export const entryElement = (uri: string, nickname?: string) =>
 /** The entries of a list, as they go inside a new `<list>` (a renamed group keeps its contacts). */
 export const entriesOf = (group: CupsGroup, domain: string) =>
   group.contacts.map((c) => entryElement(personaUri(c.personaId, domain), c.nickname).replace(` xmlns="${RESOURCE_LISTS_NS}"`, '')).join('');
-
 
 /** The rls-services document: one service, the user's list URI, whose members are every contact once. */
 export function rlsServicesDocument(listUri: string, groups: CupsGroup[], domain: string): string {

@@ -153,7 +153,8 @@ export class SimpleServerSession {
       this.requireList().edit(
         g,
         `adding the group "${g.name}"`,
-        (now) => (now.some((x) => x.name === g.name) ? `there is already a group "${g.name}"` : { selector: listSelector(g.name), element: listElement(g.name) }),
+        (now) =>
+          now.some((x) => x.name === g.name) ? `there is already a group "${g.name}"` : { selector: listSelector(g.name), element: listElement(g.name) },
         (now) => [...now, { name: g.name, index: now.length + 1, contacts: [] }],
       ),
     );
@@ -234,7 +235,12 @@ export class SimpleServerSession {
         now.map((g) => {
           if (g.name !== c.group) return g;
           const entry = { personaId: c.personaId, index: g.contacts.length + 1, ...(nickname ? { nickname } : {}) };
-          return { ...g, contacts: existing ? g.contacts.map((x) => (personaUri(x.personaId, this.domain) === uri ? { ...x, ...entry, index: x.index } : x)) : [...g.contacts, entry] };
+          return {
+            ...g,
+            contacts: existing
+              ? g.contacts.map((x) => (personaUri(x.personaId, this.domain) === uri ? { ...x, ...entry, index: x.index } : x))
+              : [...g.contacts, entry],
+          };
         }),
     );
   }

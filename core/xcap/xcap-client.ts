@@ -149,7 +149,12 @@ export class XcapClient {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
-          this.options.trace?.record({ protocol: 'xcap', direction: 'in', peer: target.origin, raw: `${status} ${res.statusMessage ?? ''} (${where})\n${text}` });
+          this.options.trace?.record({
+            protocol: 'xcap',
+            direction: 'in',
+            peer: target.origin,
+            raw: `${status} ${res.statusMessage ?? ''} (${where})\n${text}`,
+          });
           resolve({
             status,
             ...(header(res.headers, 'etag') ? { etag: header(res.headers, 'etag') } : {}),
