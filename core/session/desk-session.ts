@@ -79,7 +79,7 @@ export class DeskSession implements DeskBackend {
     };
     this.contacts = new ContactList(context, { timeoutMs: options.cupsTimeoutMs });
     this.presence = new OwnPresence(context);
-    this.watchers = new PresenceAuthorization(context, join(dirname(options.historyDir), 'watchers'));
+    this.watchers = new PresenceAuthorization(context, join(dirname(options.historyDir), 'watchers'), (u) => this.contacts.contact(u)?.displayName);
     this.messaging = new Messaging(context, (uri) => this.contacts.contact(uri));
     this.calls = new Calls(context, {
       trace: this.trace,

@@ -39,6 +39,8 @@ export class PresenceAuthorization {
     private readonly context: SessionContext,
     /** Where the per-account request files go. */
     private readonly dir: string,
+    /** The name the buddy list shows for an address, if it is there. */
+    private readonly nameOf: (uri: string) => string | undefined = () => undefined,
   ) {
     this.handlers = {
       'watchers:get': () => this.state,
@@ -92,7 +94,7 @@ export class PresenceAuthorization {
     for (const w of info.watchers) {
       const waiting = w.status === 'pending' || w.status === 'waiting';
       if (!waiting || this.ruleFor(w.uri) || this.pending.some((p) => p.uri === w.uri)) continue;
-      this.pending.push({ uri: w.uri, displayName: w.displayName?.trim() || aorUser(w.uri), since: Date.now() });
+      this.pending.push({ uri: w.uri, displayName: w.displayName?.trim() || this.nameOf(w.uri) || aorUser(w.uri), since: Date.now() });
       this.context.log(`privacy: ${w.uri} asks to see your presence`);
       changed = true;
     }

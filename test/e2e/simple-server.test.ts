@@ -115,7 +115,7 @@ describe('Presence Desk on any SIMPLE server, in Chromium', () => {
     try {
       const prompt = (id: string) => page.locator(`[data-testid="watcher-prompt"][data-uri="sip:${id}@${lab.domain}"]`);
       await prompt('carol').waitFor({ timeout: 10_000 });
-      await expect(prompt('carol').textContent()).resolves.toContain('carol wants to see your status');
+      await expect(prompt('carol').textContent()).resolves.toContain('Carol Über wants to see your status');
       await prompt('carol').locator('[data-testid="watcher-allow"]').click();
       await prompt('carol').waitFor({ state: 'detached' });
       if (!carol.presence.some((p) => p.availability === 'busy' && p.note === 'Drafting'))
