@@ -132,7 +132,7 @@ export class XcapBuddyList {
   }
 
   /** Keeps the rls-services document in step with the buddy list (derived, so the newest list wins). */
-  private async writeRlsServices(): Promise<void> {
+  async writeRlsServices(): Promise<void> {
     const url = this.client.documentUrl(RLS_SERVICES_AUID);
     const body = rlsServicesDocument(this.listUri, this.groups, this.domain);
     try {

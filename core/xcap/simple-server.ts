@@ -91,6 +91,8 @@ export class SimpleServerSession {
     const list = new XcapBuddyList(client, this.domain, `sip:${this.user}-list@${this.domain}`, this.log);
     list.on('list', ({ groups, notice }) => this.listeners.forEach((l) => l(groups, notice)));
     await list.load();
+    // So the list's one event-list subscription covers it from the first sign-in on.
+    await list.writeRlsServices();
     this.list = list;
     const pollMs = this.options.pollMs ?? 30_000;
     if (pollMs > 0) {

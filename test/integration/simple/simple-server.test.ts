@@ -28,10 +28,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function newSession(name: string, pollMs = 0): DeskSession {
+function newSession(name: string, pollMs = 0, presenceList = ''): DeskSession {
   return new DeskSession({
     info: { host: 'browser', version: 'test' },
-    settings: new MemorySettingsStore(),
+    settings: new MemorySettingsStore({ presenceList }),
     historyDir: join(dir, name, 'history'),
     dnsServers: [lab.dnsServer],
     xcapPollMs: pollMs,
@@ -88,6 +88,25 @@ describe('Presence Desk on any SIMPLE server', () => {
           (u) => u.some((x) => x.uri === uri && x.presence.availability === 'available'),
           'Maria available',
         );
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('watches the whole list through one event-list subscription to the rls-services written at sign-in', async () => {
+    const session = newSession('rls', 0, 'auto');
+    try {
+      await signIn(session);
+      const uri = `sip:priya@${lab.domain}`;
+      const current = session.snapshot().presence[uri];
+      if (current?.availability !== 'busy')
+        await waitFor<PresenceUpdate[]>(
+          (cb) => session.on('presence:changed', cb),
+          (u) => u.some((x) => x.uri === uri && x.presence.availability === 'busy'),
+          'Priya busy through the list',
+          10_000,
+        );
+      expect(log.filter((l) => l.startsWith('rls: ') && l.includes('watching each contact instead'))).toEqual([]);
     } finally {
       await session.close();
     }
