@@ -533,6 +533,10 @@ export interface SipConnectionSettings {
   sipCertificates: SipCertificateInfo[];
   /** '' = one subscription per contact; 'auto' = `sip:<user>-list@<domain>`; or a list URI. */
   presenceList: string;
+  /** SIMPLE servers: the XCAP root URI ('' = found through DNS). */
+  xcapRoot: string;
+  /** SIMPLE servers: DNS servers asked instead of the system's (`host:port`, comma-separated; '' = the system's). */
+  dnsServers: string;
 }
 
 /** SIMPLE servers: someone who asked to see the user's presence and waits for an answer (presence.winfo). */

@@ -34,7 +34,13 @@ const PRIVACY_RULE = z.object({ name: text, visibility: text, excludedSources: z
 const PREFERENCE = z.object({ name: text, value: text, isPublic: flag });
 const DESKTOP_PREFS = z.object({ autoStart: flag.optional(), imSound: flag.optional() });
 const SOAP_LIMITS = z.object({ soapTimeoutSeconds: z.number().finite().optional(), soapMaxResponseMB: z.number().finite().optional() });
-const SIP_PATCH = z.object({ sipTransport: text.optional(), sipTrustedCertificate: text.optional(), presenceList: text.optional() });
+const SIP_PATCH = z.object({
+  sipTransport: text.optional(),
+  sipTrustedCertificate: text.optional(),
+  presenceList: text.optional(),
+  xcapRoot: text.optional(),
+  dnsServers: text.optional(),
+});
 const PHONE_ACTION = z.enum(['answer', 'hold', 'retrieve', 'clear']) satisfies z.ZodType<PhoneAction>;
 
 /** An argument with its name, as the refusal names it. */

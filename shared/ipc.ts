@@ -126,7 +126,10 @@ export interface InvokeChannels {
   /** SIP transport, trusted certificate for SIP over TLS and event-list presence (from the next sign-in). */
   'connection:sip': { args: []; result: SipConnectionSettings };
   /** `sipTrustedCertificate`: PEM text, '' to clear. Refused with words when a value is not usable. */
-  'connection:set-sip': { args: [patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string }]; result: SipConnectionSettings };
+  'connection:set-sip': {
+    args: [patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string; xcapRoot?: string; dnsServers?: string }];
+    result: SipConnectionSettings;
+  };
   /** SIMPLE servers: who waits to see the user's presence, and the pres-rules (who may, who may not). */
   'watchers:get': { args: []; result: WatcherState };
   /** Writes `who` (an address or a domain) into pres-rules with `action`, or takes it out (`forget`); answers the pending request. */
