@@ -93,6 +93,26 @@ describe('Presence Desk on any SIMPLE server', () => {
     }
   });
 
+  it('says in words what is wrong with the address, the password or the domain', async () => {
+    const session = newSession('errors');
+    try {
+      await expect(session.signIn({ kind: 'simple', server: '', user: 'alex', password: 'x' })).rejects.toMatchObject({
+        code: 'invalid-input',
+        message: expect.stringMatching(/"alex" is not a SIP address: enter it as name@domain/),
+      });
+      await expect(session.signIn({ kind: 'simple', server: '', user: lab.demoUser.address, password: 'wrong' })).rejects.toMatchObject({
+        code: 'auth',
+        message: expect.stringMatching(/refused the user name or password/),
+      });
+      await expect(session.signIn({ kind: 'simple', server: '', user: 'alex@nowhere.example', password: 'x' })).rejects.toMatchObject({
+        message: expect.stringMatching(/Could not find the SIP server for nowhere\.example/),
+      });
+      expect(session.sessionState.phase).toBe('signed-out');
+    } finally {
+      await session.close();
+    }
+  });
+
   it('watches the whole list through one event-list subscription to the rls-services written at sign-in', async () => {
     const session = newSession('rls', 0, 'auto');
     try {
