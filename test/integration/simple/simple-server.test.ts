@@ -221,6 +221,40 @@ describe('Presence Desk on any SIMPLE server', () => {
     }
   });
 
+  it('two devices signed in as the same user edit at once: the server holds both edits, the one who met the conflict is told, both end up alike', async () => {
+    const a = newSession('device-a', 200);
+    const b = newSession('device-b', 200);
+    try {
+      await signIn(a);
+      await signIn(b);
+      const notices: string[] = [];
+      a.on('contacts:notice', (n) => notices.push(`a: ${n}`));
+      b.on('contacts:notice', (n) => notices.push(`b: ${n}`));
+      // Both read the same ETag at sign-in; whichever writes second is refused (412) and merges.
+      await Promise.all([a.handlers['contacts:add-group']('From A'), b.handlers['contacts:add']('Product team', 'carol', 'Carol')]);
+      const doc = await serverList();
+      expect(doc).toContain('name="From A"');
+      expect(doc).toContain(`sip:carol@${lab.domain}`);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(/^[ab]: Your buddy list was changed on another device while you edited it; both changes are kept/);
+      const holdsBoth = (session: DeskSession) =>
+        session.snapshot().groups.some((g) => g.name === 'From A') &&
+        session.snapshot().groups.some((g) => g.name === 'Product team' && g.contacts.some((c) => c.personaId === 'carol'));
+      for (const session of [a, b])
+        if (!holdsBoth(session))
+          await waitFor<ContactChange[]>(
+            (cb) => session.on('contacts:delta', cb),
+            () => holdsBoth(session),
+            'both edits on each device',
+          );
+      await a.handlers['contacts:delete-group']('From A');
+      await a.handlers['contacts:remove']('Product team', `sip:carol@${lab.domain}`);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('asks about a new watcher; Allow lets them see the status, Block keeps it from them; a waiting request survives a restart', async () => {
     const session = newSession('winfo');
     const carol = await watcher('carol');
