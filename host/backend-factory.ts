@@ -3,7 +3,8 @@
  *
  *   --server URL|host[:port]   sign in to this CUPS server (the password is asked in the UI)
  *   --user NAME                user name for that server
- *   --demo                     use the demo lab even when a server is configured
+ *   --demo [simple]            use the demo lab even when a server is configured (`simple`: the
+ *                              plain SIMPLE lab, SIP + XCAP only, when the caller starts that one)
  *   --profile DIR              settings and IM history directory
  *
  * The demo lab is never part of the app: development's `npm start` (scripts/start.ts) and the
@@ -26,11 +27,15 @@ import { version } from './version';
 
 /** Where a running demo lab is and who its demo user is: all a host needs to sign in to it. */
 export interface DemoLabAddress {
+  /** `simple`: a plain SIMPLE lab (`cupsUrl` is then its SIP domain, `user` the SIP address). */
+  kind?: 'simple';
   cupsUrl: string;
   user: string;
   password: string;
   /** The PEM certificate of the lab's SIP over TLS, made for its run: trusted for exactly that. */
   sipTlsCa?: string;
+  /** The lab's own DNS server (`127.0.0.1:<port>`), which names its SIP and XCAP servers. */
+  dnsServers?: string[];
 }
 
 /** A demo lab started for this backend, stopped when the backend closes. */
@@ -60,7 +65,15 @@ export function readDemoLabAddress(value: string | undefined): DemoLabAddress | 
   const missing = strings.filter((k) => typeof a?.[k] !== 'string' || !a[k]);
   if (missing.length) throw new Error(`${DEMO_LAB_ENV} lacks ${missing.join(', ')}.`);
   if (a.sipTlsCa !== undefined && typeof a.sipTlsCa !== 'string') throw new Error(`${DEMO_LAB_ENV} has a sipTlsCa that is not PEM text.`);
-  return { cupsUrl: a.cupsUrl as string, user: a.user as string, password: a.password as string, ...(a.sipTlsCa ? { sipTlsCa: a.sipTlsCa as string } : {}) };
+  const dns = Array.isArray(a.dnsServers) ? a.dnsServers.filter((d): d is string => typeof d === 'string') : [];
+  return {
+    ...(a.kind === 'simple' ? { kind: 'simple' as const } : {}),
+    cupsUrl: a.cupsUrl as string,
+    user: a.user as string,
+    password: a.password as string,
+    ...(a.sipTlsCa ? { sipTlsCa: a.sipTlsCa as string } : {}),
+    ...(dns.length ? { dnsServers: dns } : {}),
+  };
 }
 
 export interface BackendOverrides {
@@ -136,10 +149,11 @@ export async function createBackend(argv: string[], hostKind: 'electron' | 'brow
     demo: true,
     // The lab's SIP over TLS uses a certificate made for its run: trust exactly that one.
     ...(address.sipTlsCa ? { sipTls: { ca: address.sipTlsCa } } : {}),
+    ...(address.dnsServers ? { dnsServers: address.dnsServers } : {}),
     log,
   });
   try {
-    await session.signIn({ server: address.cupsUrl, user: address.user, password: address.password });
+    await session.signIn({ ...(address.kind ? { kind: address.kind } : {}), server: address.cupsUrl, user: address.user, password: address.password });
   } catch (error) {
     // Keep going: the UI shows the error in words and the user can retry.
     log(`demo: sign-in failed: ${toAppError(error).message}`);

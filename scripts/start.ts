@@ -71,9 +71,10 @@ async function runBrowserHost(): Promise<void> {
   if (openRequest && 'error' in openRequest) console.log(`--open: ${openRequest.error}`);
   const staticDir = ensureRendererBuilt();
   const { createBackend } = await import('../host/backend-factory');
-  const { demoLabStarter } = await import('../host/demo-lab');
+  const { demoLabStarter, demoProfile, simpleDemoLabStarter } = await import('../host/demo-lab');
   const { startBrowserHost } = await import('../host/browser-host');
-  const created = await createBackend(argv, 'browser', { demoLab: demoLabStarter({ log: (line) => console.log(line) }) });
+  const starter = demoProfile(argv) === 'simple' ? simpleDemoLabStarter : demoLabStarter;
+  const created = await createBackend(argv, 'browser', { demoLab: starter({ log: (line) => console.log(line) }) });
   const host = await startBrowserHost({
     backend: created.backend,
     info: created.info,
@@ -90,6 +91,7 @@ async function runBrowserHost(): Promise<void> {
   console.log(`Presence Desk is running in the browser host. Open this address in a browser on this machine:`);
   console.log(`  ${host.url}`);
   if (created.lab) console.log(`(Signed in to the built-in demo lab as ${created.lab.demoUser.displayName}. Ctrl+C quits.)`);
+  else if (created.session.sessionState.demo) console.log('(Signed in to the plain SIMPLE demo lab, SIP and XCAP only. Ctrl+C quits.)');
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
@@ -115,11 +117,12 @@ async function runElectron(electronPath: string): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   let stopLab = async () => {};
   if (values.demo === true || typeof values.server !== 'string') {
-    const { demoLabStarter } = await import('../host/demo-lab');
+    const { demoLabStarter, demoProfile, simpleDemoLabStarter } = await import('../host/demo-lab');
     const { DEMO_LAB_ENV } = await import('../host/backend-factory');
     console.log('Starting the demo lab (used when no server is configured)…');
     try {
-      const started = await demoLabStarter({ log: (line) => console.log(line) })();
+      const starter = demoProfile(argv) === 'simple' ? simpleDemoLabStarter : demoLabStarter;
+      const started = await starter({ log: (line) => console.log(line) })();
       env[DEMO_LAB_ENV] = JSON.stringify(started.address);
       stopLab = () => started.stop();
     } catch (error) {

@@ -185,7 +185,7 @@ export interface Snapshot {
   /** Recent conversations, keyed by peer URI, oldest message first. */
   conversations: Record<string, ChatMessage[]>;
   /** Defaults for the sign-in form (from settings / command line). */
-  signInDefaults: { server: string; user: string };
+  signInDefaults: { server: string; user: string; kind?: ServerKind };
   /** Minutes without activity before the status goes to Away by itself (0 = never). */
   idleAwayMinutes: number;
   /** The user's own phone (CTI gateway). */
@@ -194,9 +194,19 @@ export interface Snapshot {
   history?: HistoryStatus;
 }
 
+/** The kinds of server Presence Desk signs in to: CUPS (SOAP + SIP), or any SIMPLE server (SIP + XCAP only). */
+export const SERVER_KINDS = ['cups', 'simple'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
 export interface SignInRequest {
-  /** CUPS server: a URL (`https://cups.example.com`) or a host[:port]. */
+  /** Which kind of server (default `cups`). */
+  kind?: ServerKind;
+  /**
+   * CUPS: the server, a URL (`https://cups.example.com`) or a host[:port]. SIMPLE: an outbound
+   * proxy (`host[:port]`), or '' to find the SIP server from the address's domain through DNS.
+   */
   server: string;
+  /** CUPS: the user name. SIMPLE: the SIP address (`alice@example.com`). */
   user: string;
   password: string;
   /** Take over a session another client holds ("sign in here instead"). */
@@ -262,7 +272,7 @@ export interface RecentEntry {
 export type OpenRequest = { kind: 'call'; number: string } | { kind: 'chat'; uri: string };
 
 /** Protocol of a Diagnostics trace entry (the same names as `core/trace.ts`). */
-export type TraceProtocolName = 'sip' | 'soap' | 'webdialer' | 'directory' | 'cti';
+export type TraceProtocolName = 'sip' | 'soap' | 'webdialer' | 'directory' | 'cti' | 'xcap';
 
 /** One protocol message in the Diagnostics view, already masked (no secrets ever cross IPC). */
 export interface TraceSummary {
@@ -618,4 +628,34 @@ export interface SipConnectionSettings {
   sipCertificates: SipCertificateInfo[];
   /** '' = one subscription per contact; 'auto' = `sip:<user>-list@<domain>`; or a list URI. */
   presenceList: string;
+  /** SIMPLE servers: the XCAP root URI ('' = found through DNS). */
+  xcapRoot: string;
+  /** SIMPLE servers: DNS servers asked instead of the system's (`host:port`, comma-separated; '' = the system's). */
+  dnsServers: string;
+}
+
+/** SIMPLE servers: someone who asked to see the user's presence and waits for an answer (presence.winfo). */
+export interface WatcherRequest {
+  uri: string;
+  /** The name the watcher gave, else the address's user part. */
+  displayName: string;
+  /** Epoch ms when first seen. */
+  since: number;
+}
+
+/** What pres-rules (RFC 5025) does with a watcher: see the presence, be refused, or be told "offline" (polite block). */
+export const WATCHER_ACTIONS = ['allow', 'block', 'polite-block'] as const;
+export type WatcherAction = (typeof WATCHER_ACTIONS)[number];
+
+/** One pres-rules entry: a SIP address (`sip:bob@example.com`) or a whole domain (`example.com`). */
+export interface WatcherRule {
+  who: string;
+  action: WatcherAction;
+}
+
+/** Presence authorization on a SIMPLE server; `available` false with CUPS (its privacy rules are used instead). */
+export interface WatcherState {
+  available: boolean;
+  pending: WatcherRequest[];
+  rules: WatcherRule[];
 }

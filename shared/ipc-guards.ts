@@ -8,26 +8,39 @@
  * sandboxed preload, which import the contract, do not bundle the schema library.
  */
 import { z } from 'zod';
-import type { OwnAvailability, PhoneAction, PhoneRequest } from './domain';
+import { SERVER_KINDS, WATCHER_ACTIONS, type OwnAvailability, type PhoneAction, type PhoneRequest } from './domain';
 import type { InvokeArgs, InvokeChannel } from './ipc';
 
 const text = z.string();
 const flag = z.boolean();
 const OWN_AVAILABILITY = z.enum(['available', 'away', 'busy', 'dnd', 'invisible']) satisfies z.ZodType<OwnAvailability>;
 const TRACE_FILTER = z.object({
-  protocol: z.enum(['sip', 'soap', 'webdialer', 'directory', 'cti']).optional(),
+  protocol: z.enum(['sip', 'soap', 'webdialer', 'directory', 'cti', 'xcap']).optional(),
   text: text.optional(),
   callId: text.optional(),
   limit: z.number().int().nonnegative().optional(),
 });
 const OWN_STATUS = z.object({ availability: OWN_AVAILABILITY, note: text });
-const SIGN_IN = z.object({ server: text, user: text, password: text, force: flag.optional(), remember: flag.optional() });
+const SIGN_IN = z.object({
+  kind: z.enum(SERVER_KINDS).optional(),
+  server: text,
+  user: text,
+  password: text,
+  force: flag.optional(),
+  remember: flag.optional(),
+});
 const LONG_TERM = z.object({ note: text, until: text.optional() });
 const PRIVACY_RULE = z.object({ name: text, visibility: text, excludedSources: z.array(text).optional() });
 const PREFERENCE = z.object({ name: text, value: text, isPublic: flag });
 const DESKTOP_PREFS = z.object({ autoStart: flag.optional(), imSound: flag.optional(), mutedConversations: z.array(z.string().max(512)).max(1000).optional() });
 const SOAP_LIMITS = z.object({ soapTimeoutSeconds: z.number().finite().optional(), soapMaxResponseMB: z.number().finite().optional() });
-const SIP_PATCH = z.object({ sipTransport: text.optional(), sipTrustedCertificate: text.optional(), presenceList: text.optional() });
+const SIP_PATCH = z.object({
+  sipTransport: text.optional(),
+  sipTrustedCertificate: text.optional(),
+  presenceList: text.optional(),
+  xcapRoot: text.optional(),
+  dnsServers: text.optional(),
+});
 const PHONE_ACTION = z.enum(['answer', 'hold', 'retrieve', 'clear']) satisfies z.ZodType<PhoneAction>;
 const PHONE_REQUEST = z.discriminatedUnion('service', [
   z.object({ service: z.literal('makeCall'), number: text }),
@@ -78,6 +91,8 @@ export const INVOKE_ARGUMENTS = {
   'longterm:get': none,
   'longterm:set': z.tuple([arg('status', LONG_TERM)]),
   'longterm:clear': none,
+  'watchers:get': none,
+  'watchers:decide': z.tuple([arg('who', text), arg('action', z.enum([...WATCHER_ACTIONS, 'forget']))]),
   'privacy:get': none,
   'privacy:set-rule': z.tuple([arg('rule', PRIVACY_RULE)]),
   'privacy:delete-rule': z.tuple([arg('name', text)]),

@@ -45,6 +45,8 @@ import type {
   DeskPhonesStatus,
   PhoneRequest,
   PhoneRequestResult,
+  WatcherAction,
+  WatcherState,
 } from './domain';
 
 /** Renderer → host requests. `args` is a tuple, `result` what the promise resolves to. */
@@ -140,7 +142,14 @@ export interface InvokeChannels {
   /** SIP transport, trusted certificate for SIP over TLS and event-list presence (from the next sign-in). */
   'connection:sip': { args: []; result: SipConnectionSettings };
   /** `sipTrustedCertificate`: PEM text, '' to clear. Refused with words when a value is not usable. */
-  'connection:set-sip': { args: [patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string }]; result: SipConnectionSettings };
+  'connection:set-sip': {
+    args: [patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string; xcapRoot?: string; dnsServers?: string }];
+    result: SipConnectionSettings;
+  };
+  /** SIMPLE servers: who waits to see the user's presence, and the pres-rules (who may, who may not). */
+  'watchers:get': { args: []; result: WatcherState };
+  /** Writes `who` (an address or a domain) into pres-rules with `action`, or takes it out (`forget`); answers the pending request. */
+  'watchers:decide': { args: [who: string, action: WatcherAction | 'forget']; result: WatcherState };
 }
 
 /** Host → renderer events with their payload. */
@@ -167,6 +176,10 @@ export interface EventChannels {
   'phone:state': PhoneState;
   /** IM history became unwritable (incoming IMs are refused meanwhile), or writable again. */
   'im:history-status': HistoryStatus;
+  /** Words for the user about the contact list (another device changed it while an edit was on its way). */
+  'contacts:notice': string;
+  /** SIMPLE servers: a watcher asked, or the pres-rules changed. */
+  'watchers:changed': WatcherState;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -235,6 +248,8 @@ export const INVOKE_CHANNELS = [
   'presence:recent-notes',
   'connection:sip',
   'connection:set-sip',
+  'watchers:get',
+  'watchers:decide',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -252,6 +267,8 @@ export const EVENT_CHANNELS = [
   'directory:status',
   'phone:state',
   'im:history-status',
+  'contacts:notice',
+  'watchers:changed',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

@@ -9,7 +9,7 @@
  */
 import type { Contact, ContactChange, ContactGroup, Presence, PresenceUpdate } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
-import type { ItemResult } from '../cups';
+import type { CupsGroup, ItemResult } from '../cups';
 import { ContactDirectory, directoryKey, enrichGroupsInPlace, type ContactDirectoryOptions } from '../directory';
 import { DeskError, toAppError } from '../errors';
 import { defaultListUri } from '../sip';
@@ -105,6 +105,19 @@ export class ContactList {
     this.presence.clear();
     for (const uri of contactUris(this.groups)) this.presence.set(uri, unknownPresence());
     connection.unsubscribe.push(connection.sip.on('presence', (uri, presence) => this.onPresence(uri, presence)));
+    const offServer = connection.cups.onContactList?.((groups, notice) => this.serverChanged(connection, groups, notice));
+    if (offServer) connection.unsubscribe.push(offServer);
+  }
+
+  /** The server's list changed (another device's edit, or merged after a conflict): shown as a delta, with words when there are any. */
+  private serverChanged(connection: Connection, groups: CupsGroup[], notice?: string): void {
+    if (this.watching?.connection !== connection) return;
+    this.setGroups(toContactGroups(groups, connection.domain));
+    this.syncList();
+    if (notice) {
+      this.context.log(`contacts: ${notice}`);
+      this.context.emit('contacts:notice', notice);
+    }
   }
 
   /** Once registered: SUBSCRIBE, send the whole list once, look people up in the directory. */

@@ -23,15 +23,16 @@ import { EVENT_CHANNELS, type DeskBackend, type EventChannel, type EventChannels
 import { PhoneDnd } from '../calls/phone-dnd';
 import { Calls } from '../calls';
 import { ContactList } from '../contacts';
-import { CupsSession, fileOwnSessionRecord } from '../cups';
+import { fileOwnSessionRecord } from '../cups';
 import { CupsFeatures } from '../cups/features';
 import { connectionHandlers } from '../settings';
 import { TraceRecorder } from '../diagnostics';
 import { compileRules } from '../dialing';
-import { DeskError, asDeskError, errorForLog, toAppError } from '../errors';
+import { asDeskError, errorForLog, toAppError } from '../errors';
 import { Emitter } from '../events';
 import { Messaging } from '../im';
 import { OwnPresence } from '../presence';
+import { PresenceAuthorization } from '../xcap';
 import { SipAccount, describeServer, type RegistrationState, type SipServer } from '../sip';
 import { SettingsCertificateTrust } from '../store/certificate-trust';
 import { MessageHistory } from '../store/history';
@@ -40,6 +41,7 @@ import { photoDir, soapOptions, type DeskSessionOptions } from './options';
 import { rememberPassword } from './remember-password';
 import type { Connection, SessionContext, SipLike } from './connection';
 import { presenceTarget, sipAccountOptions } from './presence-server';
+import { createServerSession, signInTarget } from './server-kind';
 
 type DeskEvents = { [E in EventChannel]: EventChannels[E] };
 
@@ -62,6 +64,7 @@ export class DeskSession implements DeskBackend {
   readonly presence: OwnPresence;
   readonly messaging: Messaging;
   readonly calls: Calls;
+  readonly watchers: PresenceAuthorization;
 
   constructor(private readonly options: DeskSessionOptions) {
     this.log = options.log ?? (() => {});
@@ -76,6 +79,7 @@ export class DeskSession implements DeskBackend {
     };
     this.contacts = new ContactList(context, { timeoutMs: options.cupsTimeoutMs, trace: this.trace, photoDir: photoDir(options) });
     this.presence = new OwnPresence(context);
+    this.watchers = new PresenceAuthorization(context, join(dirname(options.historyDir), 'watchers'), (u) => this.contacts.contact(u)?.displayName);
     this.messaging = new Messaging(context, (uri) => this.contacts.contact(uri));
     this.calls = new Calls(context, {
       trace: this.trace,
@@ -110,6 +114,7 @@ export class DeskSession implements DeskBackend {
       ...this.messaging.handlers,
       ...this.calls.handlers,
       ...features.handlers,
+      ...this.watchers.handlers,
       ...connectionHandlers(options.settings, this.log),
     };
   }
@@ -137,7 +142,7 @@ export class DeskSession implements DeskBackend {
       groups: this.contacts.list,
       presence: this.contacts.presenceSnapshot(),
       conversations: this.connection?.history.recent() ?? {},
-      signInDefaults: { server: this.state.server ?? settings.server, user: this.state.user ?? settings.user },
+      signInDefaults: { server: this.state.server ?? settings.server, user: this.state.user ?? settings.user, kind: settings.serverKind },
       idleAwayMinutes: settings.idleAwayMinutes,
       phone: this.calls.phone,
       ...(history ? { history } : {}),
@@ -157,11 +162,8 @@ export class DeskSession implements DeskBackend {
   }
 
   private async doSignIn(request: SignInRequest): Promise<SessionState> {
-    const server = request.server?.trim() ?? '';
-    const user = request.user?.trim() ?? '';
-    if (!server) throw new DeskError('invalid-input', 'Enter the server to sign in to.');
-    if (!user) throw new DeskError('invalid-input', 'Enter your user name.');
-    if (!request.password) throw new DeskError('invalid-input', 'Enter your password.');
+    const who = signInTarget(request);
+    const { server, user, account } = who;
     if (this.connection) await this.doSignOut();
 
     this.setState({ phase: 'signing-in', user, server, demo: this.options.demo });
@@ -171,14 +173,14 @@ export class DeskSession implements DeskBackend {
     // This device's own session key, so a session left open by a crash is taken over quietly.
     const ownSession = fileOwnSessionRecord(join(dirname(this.options.historyDir), 'sessions'), server, user);
     const cupsOptions = { server, user, password: request.password, ...soapOptions(this.options, this.trust), log, trace, ownSession };
-    const cups = this.options.createCups?.(cupsOptions) ?? new CupsSession(cupsOptions);
+    const cups = createServerSession(who, request, cupsOptions, this.options);
     let sip: SipLike | undefined;
     try {
       await cups.login({ force: request.force === true });
-      log(`session: signed in to CUPS ${server} as ${user}`);
+      log(`session: signed in to ${who.kind === 'cups' ? 'CUPS ' : ''}${server} as ${user}`);
       const config = await cups.getAllConfig();
       const { target, domain, sipOptions } = sipAccountOptions(config.system, this.options.settings.get(), this.options, {
-        user,
+        user: account,
         password: request.password,
         log,
         trace,
@@ -188,26 +190,25 @@ export class DeskSession implements DeskBackend {
       const inUse = (sip as Partial<Pick<SipAccount, 'server'>>).server ?? target;
       this.presenceServer = `${describeServer(inUse)}${inUse === target ? '' : ' (backup)'}`;
       log(`session: registered ${sip.uri} via ${describeServer(inUse)}${inUse === target ? '' : ` (backup; primary ${describeServer(target)} unreachable)`}`);
-
-      const history = new MessageHistory(this.options.historyDir, `${user}@${domain}`, log);
+      const history = new MessageHistory(this.options.historyDir, `${account}@${domain}`, log);
       if (history.loadReport.badLines) log(`session: ${history.loadReport.badLines} unreadable history line(s) skipped`);
       const { rules: dialingRules, problems } = compileRules(config.dialingRules);
       for (const p of problems) log(`dialing: rule '${p.rule}' skipped: ${p.problem}`);
-      const connection: Connection = { user, server, domain, cups, sip, history, config, dialingRules, unsubscribe: [] };
+      const connection: Connection = { user: account, server, domain, cups, sip, history, config, dialingRules, unsubscribe: [] };
       this.connection = connection;
-      const account = sip;
       connection.unsubscribe.push(
-        account.on('state', (state) => this.onRegistration(connection, state)),
-        account.on('server', (inUseNow) => this.onServer(connection, inUseNow)),
+        connection.sip.on('state', (state) => this.onRegistration(connection, state)),
+        connection.sip.on('server', (inUseNow) => this.onServer(connection, inUseNow)),
         // Registered on the other server without a reconnection (moved back to the primary): nothing is published there yet.
-        account.on('registered', ({ cause }) => cause === 'moved' && this.connection === connection && this.presence.registeredAgain()),
+        connection.sip.on('registered', ({ cause }) => cause === 'moved' && this.connection === connection && this.presence.registeredAgain()),
       );
       this.contacts.attach(connection);
+      this.watchers.attach(connection);
       this.messaging.attach(connection);
       this.calls.attach(connection, request.password);
       await this.presence.attach(connection);
 
-      this.options.settings.update({ server, user });
+      this.options.settings.update({ server, user, serverKind: who.kind });
       rememberPassword(this.options.secrets, request, user, server, this.log);
       this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo, presenceServer: this.presenceServer });
       this.contacts.start();
@@ -250,6 +251,7 @@ export class DeskSession implements DeskBackend {
     this.calls.detach();
     this.presence.detach();
     this.contacts.detach();
+    this.watchers.detach();
     for (const off of this.connection?.unsubscribe ?? []) off();
     this.connection = undefined;
   }

@@ -30,6 +30,10 @@ export interface DeskSessionOptions {
   secrets?: SecretStore;
   /** Timing of the CTI link to the phone (tests shorten the retry). */
   ctiLink?: OwnPhoneOptions['link'];
+  /** DNS servers (`host:port`) for finding SIMPLE servers, instead of the `dnsServers` setting (the demo lab's DNS). */
+  dnsServers?: string[];
+  /** How often a SIMPLE server's buddy list is read again for other clients' edits (default 30 s). */
+  xcapPollMs?: number;
   /** Test seams: build the protocol objects (defaults are the real ones). */
   createCups?: (options: ConstructorParameters<typeof CupsSession>[0]) => CupsLike;
   createSip?: (options: ConstructorParameters<typeof SipAccount>[0]) => SipLike;

@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { SIP_TRANSPORT_CHOICES, type DesktopPrefs, type SipConnectionSettings } from '../../shared/domain';
+import { SERVER_KINDS, SIP_TRANSPORT_CHOICES, type DesktopPrefs, type SipConnectionSettings } from '../../shared/domain';
 import { TRUSTED_CERTIFICATES_SCHEMA } from './certificate-trust';
 
 /** More muted conversations than anyone keeps: entries beyond it are not kept. */
@@ -32,6 +32,16 @@ export const SETTINGS_SCHEMA = z.object({
   /** Last CUPS server signed in to (URL or host[:port]); empty = use the built-in demo lab. */
   server: z.string().max(2048).default(''),
   user: z.string().max(256).default(''),
+  /** The kind of server last signed in to (the sign-in form opens on it). */
+  serverKind: z.enum(SERVER_KINDS).default('cups'),
+  /** SIMPLE servers: the XCAP root URI when DNS does not name it ('' = from DNS, else https://xcap.<domain>/xcap-root). */
+  xcapRoot: z
+    .string()
+    .max(2048)
+    .refine((v) => v === '' || /^https?:\/\/\S+$/i.test(v), 'must be empty or an http(s) URL')
+    .default(''),
+  /** DNS servers (`host:port`, comma-separated) asked for SIP and XCAP servers instead of the system's; '' = the system's. */
+  dnsServers: z.string().max(1024).default(''),
   /** Minutes of inactivity before the status goes to Away automatically (0 = never). */
   idleAwayMinutes: z.number().finite().min(0).max(1440).default(10),
   /** Recently used status notes, newest first. */

@@ -26,6 +26,7 @@ import { useCallRequests } from './use-open-requests';
 import { useCall } from './use-call';
 import { peerName } from './peer-name';
 import { useMuted } from './use-muted';
+import { ContactNotice, WatcherPrompts } from './WatcherPrompts';
 
 const PHASE_LABEL = { 'signed-out': 'Signed out', 'signing-in': 'Signing in…', 'signed-in': 'Online', reconnecting: 'Reconnecting…' } as const;
 
@@ -192,6 +193,8 @@ export function App({ api }: { api: DeskApi }) {
           {notice}
         </div>
       )}
+      {signedIn && <WatcherPrompts api={api} />}
+      {signedIn && <ContactNotice api={api} />}
       {dialog && <Dialog request={dialog} onClose={() => setDialog(undefined)} />}
       {addTo !== undefined && signedIn && <AddContactDialog api={api} group={addTo} onClose={() => setAddTo(undefined)} />}
       {card && contacts.get(card) && signedIn && (

@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { AppError, SessionState } from '../../shared/domain';
+import type { AppError, ServerKind, SessionState } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { CertificatePrompt } from './CertificatePrompt';
 
-export function SignIn({ api, session, defaults }: { api: DeskApi; session: SessionState; defaults: { server: string; user: string } }) {
+export function SignIn({ api, session, defaults }: { api: DeskApi; session: SessionState; defaults: { server: string; user: string; kind?: ServerKind } }) {
+  const [kind, setKind] = useState<ServerKind>(defaults.kind ?? 'cups');
   const [server, setServer] = useState(defaults.server);
   const [user, setUser] = useState(defaults.user);
   const [password, setPassword] = useState('');
@@ -25,7 +26,7 @@ export function SignIn({ api, session, defaults }: { api: DeskApi; session: Sess
   const signIn = async (force = false) => {
     setError(undefined);
     try {
-      await api.invoke('session:sign-in', { server, user, password, force, ...(canRemember ? { remember } : {}) });
+      await api.invoke('session:sign-in', { kind, server, user, password, force, ...(canRemember ? { remember } : {}) });
       setPassword('');
     } catch (e) {
       setError(errorText(e));
@@ -39,14 +40,47 @@ export function SignIn({ api, session, defaults }: { api: DeskApi; session: Sess
   return (
     <form className="sign-in" onSubmit={submit} data-testid="sign-in">
       <h1>Presence Desk</h1>
-      <label>
-        Server
-        <input value={server} onChange={(e) => setServer(e.target.value)} placeholder="cups.example.com" autoComplete="url" required />
-      </label>
-      <label>
-        User name
-        <input value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" required />
-      </label>
+      <fieldset className="server-kind" data-testid="server-kind">
+        <legend>Server</legend>
+        <label>
+          <input type="radio" name="kind" value="cups" checked={kind === 'cups'} onChange={() => setKind('cups')} />
+          Cisco Unified Presence
+        </label>
+        <label>
+          <input type="radio" name="kind" value="simple" data-testid="kind-simple" checked={kind === 'simple'} onChange={() => setKind('simple')} />
+          Any SIMPLE server (SIP only)
+        </label>
+      </fieldset>
+      {kind === 'cups' ? (
+        <>
+          <label>
+            Server
+            <input value={server} onChange={(e) => setServer(e.target.value)} placeholder="cups.example.com" autoComplete="url" required />
+          </label>
+          <label>
+            User name
+            <input value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" required />
+          </label>
+        </>
+      ) : (
+        <>
+          <label>
+            SIP address
+            <input
+              value={user}
+              onChange={(e) => setUser(e.target.value)}
+              placeholder="alice@example.com"
+              autoComplete="username"
+              data-testid="sip-address"
+              required
+            />
+          </label>
+          <label>
+            Outbound proxy (optional)
+            <input value={server} onChange={(e) => setServer(e.target.value)} placeholder="found from the address's domain" data-testid="outbound-proxy" />
+          </label>
+        </>
+      )}
       <label>
         Password
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required autoFocus={!!user} />

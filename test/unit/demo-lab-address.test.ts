@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEMO_LAB_ENV, readDemoLabAddress } from '../../host/backend-factory';
+import { demoProfile } from '../../host/demo-lab';
 
 describe('PRESENCE_DESK_DEMO_LAB', () => {
   const address = {
@@ -17,6 +18,11 @@ describe('PRESENCE_DESK_DEMO_LAB', () => {
     expect(readDemoLabAddress(JSON.stringify(address))).toEqual(address);
     const { sipTlsCa: _ca, ...plain } = address;
     expect(readDemoLabAddress(JSON.stringify(plain))).toEqual(plain);
+    const simple = { kind: 'simple', cupsUrl: 'demo.example', user: 'alex@demo.example', password: 'pw', dnsServers: ['127.0.0.1:5353'] };
+    expect(readDemoLabAddress(JSON.stringify(simple))).toEqual(simple);
+    expect(demoProfile(['--demo', 'simple'])).toBe('simple');
+    expect(demoProfile(['--demo=simple'])).toBe('simple');
+    expect(demoProfile(['--demo'])).toBe('cups');
     expect(readDemoLabAddress(undefined)).toBeUndefined();
     expect(readDemoLabAddress('')).toBeUndefined();
   });

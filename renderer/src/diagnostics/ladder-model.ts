@@ -15,6 +15,8 @@ export const PROTOCOL_COLUMN: Record<TraceProtocolName, LadderColumn> = {
   webdialer: 'WebDialer',
   cti: 'CTI',
   directory: 'Directory',
+  // XCAP (SIMPLE servers' buddy lists and rules) is served by the SIP server's own HTTP side.
+  xcap: 'SIP server',
 };
 
 export interface LadderRow {

@@ -83,8 +83,8 @@ const backend: DeskBackend = {
     'connection:set': () => ({ soapTimeoutSeconds: 10, soapMaxResponseMB: 10, trustedCertificates: [] }),
     'tls:forget': () => ({ soapTimeoutSeconds: 10, soapMaxResponseMB: 10, trustedCertificates: [] }),
     'presence:recent-notes': () => ['In a meeting'],
-    'connection:sip': () => ({ sipTransport: 'auto', sipCertificates: [], presenceList: '' }),
-    'connection:set-sip': () => ({ sipTransport: 'tcp', sipCertificates: [], presenceList: '' }),
+    'connection:sip': () => ({ sipTransport: 'auto', sipCertificates: [], presenceList: '', xcapRoot: '', dnsServers: '' }),
+    'connection:set-sip': () => ({ sipTransport: 'tcp', sipCertificates: [], presenceList: '', xcapRoot: '', dnsServers: '' }),
     'directory:search': () => [],
     'directory:status': () => ({ state: 'not-configured' }),
     'dial:hang-up': () => undefined,
@@ -96,6 +96,8 @@ const backend: DeskBackend = {
     'dial:set-device': () => ({ devices: [] }),
     'dial:rules': () => [],
     'dial:preview-directory': (n) => ({ input: n, normalised: n, dial: n, explanation: `will dial ${n}`, steps: [] }),
+    'watchers:get': () => ({ available: false, pending: [], rules: [] }),
+    'watchers:decide': () => ({ available: true, pending: [], rules: [] }),
   },
   subscribe(listener) {
     emit = listener;

@@ -75,6 +75,8 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'presence:recent-notes': [],
   'connection:sip': [],
   'connection:set-sip': [{ sipTransport: 'tcp' }],
+  'watchers:get': [],
+  'watchers:decide': ['sip:bob@example.com', 'allow'],
 };
 
 /** A backend that records what reaches its services. */
