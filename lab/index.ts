@@ -16,6 +16,7 @@ import { startLabCtiGateway, type LabCtiGateway } from './cti/gateway';
 import { Bot } from './bots';
 import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labExtraPeople, labPasswords, type LabPerson } from './directory';
 import { startSlapd, type Slapd } from './slapd';
+import { LabAdmin } from './admin';
 import { labDirectoryPeople, labDirectoryConfig, LAB_DIRECTORY_SUFFIX } from './slapd/people';
 
 export interface LabOptions {
@@ -61,6 +62,8 @@ export interface Lab {
   /** The corporate directory (a real slapd). */
   slapd: Slapd;
   bots: Map<string, Bot>;
+  /** The lab as the CUPS administrator: changes state and tells clients with UCCN NOTIFYs. */
+  admin: LabAdmin;
   /** True when the lab runs the resource list server (option `rls`). */
   rls: boolean;
   /** Password of any lab user, for tests that sign in as someone else. */
@@ -156,6 +159,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       ...(options.rls ? { onContactListChange: (id: string, groups: CupsGroup[]) => writeResourceList(kamailio, id, groups) } : {}),
     });
     cleanup.push(() => cups.close());
+    const admin = new LabAdmin({
+      cups,
+      sip: { host: kamailio.host, port: kamailio.tcpPort },
+      domain: LAB_DOMAIN,
+      passwordOf: (id) => passwords.get(id)!,
+      users: () => ids,
+      log,
+      ...(options.rls ? { onContactListChange: (id: string, groups: CupsGroup[]) => writeResourceList(kamailio, id, groups) } : {}),
+    });
+    cleanup.push(() => admin.close());
     if (options.rls) await writeResourceList(kamailio, DEMO_USER.id, cups.contactList(DEMO_USER.id));
 
     const bots = new Map<string, Bot>();
@@ -199,6 +212,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       cti,
       slapd,
       bots,
+      admin,
       rls: kamailio.rls,
       passwordOf: (id) => {
         const pw = passwords.get(id);

@@ -169,6 +169,34 @@ export interface SessionState {
   presenceServer?: string;
 }
 
+/** A feature the server's configuration or licences switch on or off; `reason` says why it is off. */
+export interface FeatureState {
+  available: boolean;
+  reason?: string;
+}
+
+/** What the server offers this user now (licences, system configuration), kept current by UCCN. */
+export interface ServerFeatures {
+  im: FeatureState;
+  audio: FeatureState;
+  video: FeatureState;
+  /** "Call voicemail": the pilot number (dialed through the dialing rules). */
+  voicemail: FeatureState & { pilot?: string };
+  /** The meeting action: the MeetingPlace server. */
+  meeting: FeatureState & { server?: string };
+}
+
+/** How configuration changes reach the app (Diagnostics shows it) and what the server offers. */
+export interface LiveConfigState {
+  /** `notified`: the server's change notifications (UCCN); `polling`: re-read on an interval and on focus; `off`: signed out. */
+  mode: 'notified' | 'polling' | 'off';
+  /** Why this mode, in words. */
+  reason: string;
+  features: ServerFeatures;
+  /** The last changes applied, newest first, each a sentence. */
+  changes: string[];
+}
+
 /** Everything the renderer needs to draw the first frame. */
 export interface Snapshot {
   session: SessionState;

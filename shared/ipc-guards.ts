@@ -90,6 +90,8 @@ export const INVOKE_ARGUMENTS = {
   'dial:rules': none,
   'dial:preview-directory': z.tuple([arg('number', text)]),
   'presence:recent-notes': none,
+  'config:state': none,
+  'config:resync': none,
   'connection:sip': none,
   'connection:set-sip': z.tuple([arg('patch', SIP_PATCH)]),
 } satisfies { [C in InvokeChannel]: z.ZodType };

@@ -22,6 +22,7 @@ import type {
   ContactGroup,
   ContactChange,
   HistoryStatus,
+  LiveConfigState,
   OpenRequest,
   HostInfo,
   OwnStatus,
@@ -125,6 +126,10 @@ export interface InvokeChannels {
   'connection:sip': { args: []; result: SipConnectionSettings };
   /** `sipTrustedCertificate`: PEM text, '' to clear. Refused with words when a value is not usable. */
   'connection:set-sip': { args: [patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string }]; result: SipConnectionSettings };
+  /** How configuration changes reach the app, what the server offers now, the last changes. */
+  'config:state': { args: []; result: LiveConfigState };
+  /** The window regained focus: re-read the list and configuration when no change notifications arrive. */
+  'config:resync': { args: []; result: LiveConfigState };
 }
 
 /** Host → renderer events with their payload. */
@@ -151,6 +156,8 @@ export interface EventChannels {
   'phone:state': PhoneState;
   /** IM history became unwritable (incoming IMs are refused meanwhile), or writable again. */
   'im:history-status': HistoryStatus;
+  /** The configuration changed on the server, or how changes arrive did (UCCN or re-reading). */
+  'config:state': LiveConfigState;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -215,6 +222,8 @@ export const INVOKE_CHANNELS = [
   'presence:recent-notes',
   'connection:sip',
   'connection:set-sip',
+  'config:state',
+  'config:resync',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -232,6 +241,7 @@ export const EVENT_CHANNELS = [
   'directory:status',
   'phone:state',
   'im:history-status',
+  'config:state',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

@@ -162,6 +162,14 @@ export class ContactList {
 
   // ── the list and its deltas ───────────────────────────────────────────────────────────
 
+  /** A change made on the server (UCCN, or the list re-read): one delta, subscriptions following. */
+  applyServerList(groups: ContactGroup[], renamed?: { from: string; to: string }): ContactChange[] {
+    if (!this.watching) return [];
+    const changes = this.setGroups(groups, renamed);
+    if (changes.length) this.syncList();
+    return changes;
+  }
+
   /** Makes `raw` the list: directory data merged, subscriptions following, one delta sent. */
   private setGroups(raw: ContactGroup[], renamed?: { from: string; to: string }): ContactChange[] {
     const watching = this.watching;

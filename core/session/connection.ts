@@ -30,7 +30,7 @@ export type CupsLike = Pick<
   CupsFeatureMethods;
 /** What the session needs of a SIP account (the real `SipAccount` fits). */
 export type SipLike = Pick<SipAccount, 'uri' | 'state' | 'start' | 'stop' | 'setPresence' | 'watch' | 'unwatch' | 'sendMessage' | 'sendComposing' | 'on'> &
-  Partial<Pick<SipAccount, 'watchList'>>;
+  Partial<Pick<SipAccount, 'watchList' | 'watchConfig' | 'moveTo'>>;
 
 export interface Connection {
   user: string;

@@ -21,13 +21,14 @@ import { dirname, join } from 'node:path';
 import type { OpenRequest, OwnStatus, SessionState, SignInRequest, Snapshot } from '../../shared/domain';
 import { EVENT_CHANNELS, type DeskBackend, type EventChannel, type EventChannels, type InvokeHandlers } from '../../shared/ipc';
 import { Calls } from '../calls';
+import { LiveConfig } from '../config-change';
 import { ContactList } from '../contacts';
 import { CupsSession, fileOwnSessionRecord } from '../cups';
 import { CupsFeatures } from '../cups/features';
 import { connectionHandlers } from '../settings';
 import { TraceRecorder } from '../diagnostics';
 import { compileRules } from '../dialing';
-import { DeskError, asDeskError, errorForLog, toAppError } from '../errors';
+import { DeskError, asDeskError, describeFailure, toAppError } from '../errors';
 import { Emitter } from '../events';
 import { Messaging } from '../im';
 import { OwnPresence } from '../presence';
@@ -38,7 +39,7 @@ import { appHandlers } from './app-handlers';
 import { soapOptions, type DeskSessionOptions } from './options';
 import { rememberPassword } from './remember-password';
 import type { Connection, SessionContext, SipLike } from './connection';
-import { presenceTarget, sipAccountOptions } from './presence-server';
+import { presenceServerLabel, sipAccountOptions } from './presence-server';
 
 type DeskEvents = { [E in EventChannel]: EventChannels[E] };
 
@@ -61,6 +62,7 @@ export class DeskSession implements DeskBackend {
   readonly presence: OwnPresence;
   readonly messaging: Messaging;
   readonly calls: Calls;
+  readonly liveConfig: LiveConfig;
 
   constructor(private readonly options: DeskSessionOptions) {
     this.log = options.log ?? (() => {});
@@ -83,6 +85,8 @@ export class DeskSession implements DeskBackend {
       ...(options.ctiLink ? { ctiLink: options.ctiLink } : {}),
       onPhone: (state) => this.presence.phoneChanged(state),
     });
+    this.liveConfig = new LiveConfig(context, { contacts: this.contacts });
+    this.messaging.imRefusal = () => this.liveConfig.imRefusal();
     const features = new CupsFeatures({
       cups: () => this.connection?.cups,
       entity: () => this.connection?.sip.uri,
@@ -99,6 +103,7 @@ export class DeskSession implements DeskBackend {
       ...this.messaging.handlers,
       ...this.calls.handlers,
       ...features.handlers,
+      ...this.liveConfig.handlers,
       ...connectionHandlers(options.settings, this.log),
     };
   }
@@ -166,12 +171,8 @@ export class DeskSession implements DeskBackend {
       await cups.login({ force: request.force === true });
       log(`session: signed in to CUPS ${server} as ${user}`);
       const config = await cups.getAllConfig();
-      const { target, domain, sipOptions } = sipAccountOptions(config.system, this.options.settings.get(), this.options, {
-        user,
-        password: request.password,
-        log,
-        trace,
-      });
+      const who = { user, password: request.password, log, trace };
+      const { target, domain, sipOptions } = sipAccountOptions(config.system, this.options.settings.get(), this.options, who);
       sip = this.options.createSip?.(sipOptions) ?? new SipAccount(sipOptions);
       await sip.start();
       const inUse = (sip as Partial<Pick<SipAccount, 'server'>>).server ?? target;
@@ -192,6 +193,7 @@ export class DeskSession implements DeskBackend {
         account.on('registered', ({ cause }) => cause === 'moved' && this.connection === connection && this.presence.registeredAgain()),
       );
       this.contacts.attach(connection);
+      this.liveConfig.attach(connection);
       this.messaging.attach(connection);
       this.calls.attach(connection, request.password);
       await this.presence.attach(connection);
@@ -202,12 +204,11 @@ export class DeskSession implements DeskBackend {
       this.contacts.start();
       this.messaging.flush();
       this.calls.start();
+      this.liveConfig.start();
       return this.sessionState;
     } catch (error) {
       const appError = toAppError(error);
-      log(
-        `session: sign-in to ${server} as ${user} failed: ${appError.code}: ${appError.code === 'internal' ? errorForLog(error) : appError.message}${appError.detail ? ` (${appError.detail})` : ''}`,
-      );
+      log(`session: sign-in to ${server} as ${user} failed: ${describeFailure(error)}`);
       this.teardownConnection();
       await sip?.stop().catch(() => undefined);
       if (appError.code !== 'auth' && appError.code !== 'already-signed-in') await cups.logout().catch(() => undefined);
@@ -235,6 +236,7 @@ export class DeskSession implements DeskBackend {
 
   private teardownConnection(): void {
     this.presenceServer = undefined;
+    this.liveConfig.detach();
     this.messaging.detach();
     this.calls.detach();
     this.presence.detach();
@@ -252,9 +254,7 @@ export class DeskSession implements DeskBackend {
   /** The SIP account moved to another presence server (failover, or back to the primary). */
   private onServer(connection: Connection, server: SipServer): void {
     if (this.connection !== connection) return;
-    const primary = presenceTarget(connection.config.system, this.options.settings.get().sipTransport);
-    const backup = server.host !== primary.host || server.port !== primary.port;
-    this.presenceServer = `${describeServer(server)}${backup ? ' (backup)' : ''}`;
+    this.presenceServer = presenceServerLabel(connection.config.system, server, this.options.settings.get().sipTransport);
     this.log(`session: presence server in use: ${this.presenceServer}`);
     if (this.state.phase === 'signed-in' || this.state.phase === 'reconnecting') this.setState({ ...this.state, presenceServer: this.presenceServer });
   }

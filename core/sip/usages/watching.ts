@@ -10,7 +10,7 @@ import type { Presence } from '../../../shared/domain';
 import { normaliseAor } from '../../uri';
 import { composePresence, parsePidf } from '../codecs/pidf';
 import type { DigestCredentialCache } from '../message/digest';
-import { PresenceSubscription } from './presence-subscription';
+import { PresenceSubscription, PresenceSubscriptionState } from './presence-subscription';
 import { EventListSubscription, type ListSubscriptionState } from './rls';
 
 export interface WatchingContext {
@@ -18,6 +18,22 @@ export interface WatchingContext {
   agent(): { ua: UserAgent; credentials: DigestCredentialCache } | undefined;
   log: (line: string) => void;
   presence: (uri: string, presence: Presence) => void;
+}
+
+/** The configuration-change (UCCN) subscription: one, to the user's own address. */
+export interface ConfigWatchOptions {
+  /** Event package (the `configEvent` setting). */
+  event: string;
+  accept: string[];
+  onNotify: (body: string, contentType: string) => void;
+  /** Active (again), or not in force (refused, failed, the connection lost): the caller re-reads meanwhile. */
+  onState: (active: boolean, reason?: string) => void;
+}
+
+interface WatchedConfig {
+  target: string;
+  options: ConfigWatchOptions;
+  subscription?: PresenceSubscription;
 }
 
 interface WatchedList {
@@ -33,6 +49,7 @@ export class Watching {
   private readonly subscribers = new Map<string, PresenceSubscription>();
   /** The event-list (RLS) path: one subscription to `listUri` for all `members`. */
   private list: WatchedList | undefined;
+  private config: WatchedConfig | undefined;
 
   constructor(private readonly context: WatchingContext) {}
 
@@ -88,10 +105,24 @@ export class Watching {
     return this.list?.subscription?.state ?? (this.list ? 'fallback' : 'none');
   }
 
+  /** Subscribes to configuration changes of `target` (the user's own address); kept across reconnections like the rest. */
+  watchConfig(target: string, options: ConfigWatchOptions): void {
+    this.unwatchConfig();
+    this.config = { target, options };
+    this.subscribeConfig();
+  }
+
+  unwatchConfig(): void {
+    const config = this.config;
+    this.config = undefined;
+    void config?.subscription?.stop();
+  }
+
   /** Registered (again): subscribes to everyone watched and to the list, where not subscribed yet. */
   resubscribe(): void {
     for (const uri of this.watched) this.subscribe(uri);
     this.subscribeList();
+    this.subscribeConfig();
   }
 
   /** The connection is gone: forgets every subscription without sending anything. */
@@ -100,6 +131,17 @@ export class Watching {
     this.subscribers.clear();
     this.list?.subscription?.dispose();
     if (this.list) this.list.subscription = undefined;
+    this.forgetConfig('the connection to the presence server was lost');
+  }
+
+  private forgetConfig(reason: string): PresenceSubscription | undefined {
+    const config = this.config;
+    const subscription = config?.subscription;
+    if (!config || !subscription) return undefined;
+    config.subscription = undefined;
+    subscription.dispose();
+    config.options.onState(false, reason);
+    return subscription;
   }
 
   /**
@@ -108,6 +150,7 @@ export class Watching {
    */
   detach(): PresenceSubscription[] {
     const old = [...this.subscribers.values()];
+    this.forgetConfig('moving to another presence server');
     this.subscribers.clear();
     this.list?.subscription?.dispose();
     if (this.list) this.list.subscription = undefined;
@@ -118,6 +161,7 @@ export class Watching {
   async stop(): Promise<void> {
     const ending = [...this.subscribers.values()].map((s) => s.stop());
     if (this.list?.subscription) ending.push(this.list.subscription.stop());
+    if (this.config?.subscription) ending.push(this.config.subscription.stop());
     await Promise.all(ending);
     this.dispose();
   }
@@ -144,6 +188,34 @@ export class Watching {
       },
     });
     list.subscription = subscription;
+    subscription.start();
+  }
+
+  private subscribeConfig(): void {
+    const config = this.config;
+    const agent = this.context.agent();
+    if (!config || !agent || config.subscription) return;
+    const { event, accept, onNotify, onState } = config.options;
+    const subscription = new PresenceSubscription({
+      ua: agent.ua,
+      target: config.target,
+      event,
+      accept,
+      expires: 3600,
+      log: this.context.log,
+      credentials: agent.credentials,
+    });
+    config.subscription = subscription;
+    subscription.on('state', (state) => {
+      if (this.config !== config || config.subscription !== subscription) return;
+      if (state === PresenceSubscriptionState.Active || state === PresenceSubscriptionState.Pending) onState(true);
+    });
+    subscription.on('notify', ({ body, contentType }) => {
+      if (this.config === config && config.subscription === subscription && body.trim()) onNotify(body, contentType);
+    });
+    subscription.on('failure', (failure) => {
+      if (this.config === config && config.subscription === subscription) onState(false, failure.reason);
+    });
     subscription.start();
   }
 

@@ -13,6 +13,14 @@ import { DeskError } from '../../../core/errors';
 import { startBrowserHost, type BrowserHost } from '../../../host/browser-host';
 import { MAX_IM_BYTES } from '../../../shared/limits';
 
+const off = { available: false, reason: 'Not signed in.' };
+const liveConfigOff = {
+  mode: 'off' as const,
+  reason: 'Not signed in.',
+  features: { im: off, audio: off, video: off, voicemail: off, meeting: off },
+  changes: [],
+};
+
 let dir: string;
 let host: BrowserHost;
 let emit: <E extends EventChannel>(e: E, p: EventChannels[E]) => void = () => {};
@@ -92,6 +100,8 @@ const backend: DeskBackend = {
     'dial:set-device': () => ({ devices: [] }),
     'dial:rules': () => [],
     'dial:preview-directory': (n) => ({ input: n, normalised: n, dial: n, explanation: `will dial ${n}`, steps: [] }),
+    'config:state': () => liveConfigOff,
+    'config:resync': () => liveConfigOff,
   },
   subscribe(listener) {
     emit = listener;

@@ -71,6 +71,8 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'presence:recent-notes': [],
   'connection:sip': [],
   'connection:set-sip': [{ sipTransport: 'tcp' }],
+  'config:state': [],
+  'config:resync': [],
 };
 
 /** A backend that records what reaches its services. */

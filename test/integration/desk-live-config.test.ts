@@ -1,0 +1,181 @@
+/**
+ * Live configuration against the demo lab (real Kamailio with presence_profile, the lab CUPS as
+ * administrator): changes the administrator makes reach a signed-in session without signing
+ * out, through UCCN NOTIFYs (`ua-profile`), or, when the server refuses that subscription, by
+ * re-reading; and a re-read that finds nothing new sends nothing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContactChange, LiveConfigState } from '../../shared/domain';
+import { DeskSession } from '../../core/desk-session';
+import { MemorySettingsStore, type Settings } from '../../core/store/settings';
+import { startLab, type Lab } from '../../lab';
+import { waitForEvent as waitFor } from '../support/wait';
+
+let lab: Lab;
+let dir: string;
+const log: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pd-live-config-'));
+  lab = await startLab({ replyDelayMs: 50, log: (l) => log.push(l) });
+});
+afterAll(async () => {
+  await lab?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function signedIn(name: string, settings: Partial<Settings> = {}): Promise<DeskSession> {
+  const session = new DeskSession({
+    info: { host: 'browser', version: 'test' },
+    settings: new MemorySettingsStore(settings),
+    historyDir: join(dir, name),
+    log: (l) => log.push(`${name}: ${l}`),
+  });
+  await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+  return session;
+}
+
+function mode(session: DeskSession, wanted: LiveConfigState['mode']): Promise<unknown> {
+  if (session.liveConfig.state.mode === wanted) return Promise.resolve();
+  return waitFor<LiveConfigState>(
+    (cb) => session.on('config:state', cb),
+    (s) => s.mode === wanted,
+    `live configuration ${wanted}`,
+  );
+}
+
+const delta = (session: DeskSession, what: string, match: (c: ContactChange) => boolean) =>
+  waitFor<ContactChange[]>(
+    (cb) => session.on('contacts:delta', cb),
+    (changes) => changes.some(match),
+    what,
+  );
+
+describe('live configuration through UCCN notifications', () => {
+  it('shows a group and a contact the administrator adds, and a rename, without signing out', async () => {
+    const session = await signedIn('notified');
+    try {
+      await mode(session, 'notified');
+      const groupAdded = delta(session, 'the new group', (c) => c.kind === 'group-added' && c.group.name === 'Partners');
+      await lab.admin.addGroup(lab.demoUser.id, 'Partners');
+      await groupAdded;
+      const contactAdded = delta(session, 'the new contact', (c) => c.kind === 'contact-added' && c.contact.personaId === 'dana');
+      await lab.admin.addContact(lab.demoUser.id, 'Partners', 'dana', 'Dana Scully');
+      const added = (await contactAdded).find((c) => c.kind === 'contact-added');
+      expect(added).toMatchObject({ group: 'Partners', contact: { uri: `sip:dana@${lab.domain}`, displayName: 'Dana Scully' } });
+      expect(session.snapshot().groups.map((g) => g.name)).toEqual(['Product team', 'Support desk', 'Partners']);
+
+      // A rename (as another client of the same user would make it) changes that one row only.
+      const renamed = delta(session, 'the rename', (c) => c.kind === 'contact-changed');
+      await lab.admin.renameContact(lab.demoUser.id, 'Product team', 'maria', 'Maria (PM)');
+      expect(await renamed).toEqual([
+        { kind: 'contact-changed', group: 'Product team', contact: expect.objectContaining({ personaId: 'maria', displayName: 'Maria (PM)' }) },
+      ]);
+      expect(session.liveConfig.state.changes[0]).toMatch(/Maria/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('dials by a rule the administrator adds, at once', async () => {
+    const session = await signedIn('rules');
+    try {
+      await mode(session, 'notified');
+      expect((await session.handlers['dial:preview']('0044 20 7946 0000')).dial).toBe('00442079460000');
+      const told = waitFor<LiveConfigState>(
+        (cb) => session.on('config:state', cb),
+        (s) => /International/.test(s.changes[0] ?? ''),
+        'the rule change',
+      );
+      await lab.admin.setDialRule({
+        type: 1,
+        name: 'International',
+        description: 'Outside line for 00',
+        priority: 0,
+        numberBeginsWith: '00',
+        numberOfDigits: null,
+        digitsToBeRemoved: 0,
+        prefix: '9',
+      });
+      await told;
+      expect((await session.handlers['dial:preview']('0044 20 7946 0000')).dial).toBe('900442079460000');
+    } finally {
+      await lab.admin.deleteDialRule('International');
+      await session.close();
+    }
+  });
+
+  it('refuses to send IMs with the reason once the administrator turns IM off, and sends again once on', async () => {
+    const session = await signedIn('im-off');
+    try {
+      await mode(session, 'notified');
+      const off = waitFor<LiveConfigState>(
+        (cb) => session.on('config:state', cb),
+        (s) => !s.features.im.available,
+        'IM off',
+      );
+      await lab.admin.setImEnabled(false);
+      expect((await off).features.im.reason).toBe('Instant messaging is turned off on the server by the administrator.');
+      await expect(session.handlers['im:send'](`sip:maria@${lab.domain}`, 'hello')).rejects.toMatchObject({
+        code: 'config',
+        message: 'The message was not sent: Instant messaging is turned off on the server by the administrator.',
+      });
+      const on = waitFor<LiveConfigState>(
+        (cb) => session.on('config:state', cb),
+        (s) => s.features.im.available,
+        'IM on',
+      );
+      await lab.admin.setImEnabled(true);
+      await on;
+      expect((await session.handlers['im:send'](`sip:maria@${lab.domain}`, 'hello again')).state).toBe('queued');
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe('live configuration when the server refuses notifications', () => {
+  it('re-reads on the interval, shows an admin change, and sends nothing when nothing changed', async () => {
+    // An event package Kamailio does not serve: 489 Bad Event.
+    const session = await signedIn('polling', { configEvent: 'x-no-such-package', configResyncSeconds: 1 });
+    try {
+      if (!/489/.test(session.liveConfig.state.reason))
+        await waitFor<LiveConfigState>(
+          (cb) => session.on('config:state', cb),
+          (s) => /489/.test(s.reason),
+          'the refusal',
+        );
+      expect(session.liveConfig.state).toMatchObject({
+        mode: 'polling',
+        reason:
+          'The server does not send change notifications now: SUBSCRIBE answered 489 Bad Event (the server does not offer this event package). ' +
+          'The contact list and configuration are re-read every 1 s and when the window regains focus.',
+      });
+
+      let deltas = 0;
+      const off = session.on('contacts:delta', () => deltas++);
+      // What a window gaining focus asks: nothing changed, nothing is sent.
+      await session.handlers['config:resync']();
+      await session.handlers['config:resync']();
+      expect(deltas).toBe(0);
+      off();
+
+      lab.admin.notify = false;
+      const added = delta(session, 'the contact added while not notified', (c) => c.kind === 'contact-added' && c.contact.personaId === 'fox');
+      await lab.admin.addContact(lab.demoUser.id, 'Support desk', 'fox', 'Fox Mulder');
+      await added;
+      expect(
+        session
+          .snapshot()
+          .groups.find((g) => g.name === 'Support desk')!
+          .contacts.map((c) => c.personaId),
+      ).toContain('fox');
+    } finally {
+      lab.admin.notify = true;
+      await session.close();
+    }
+  });
+});
