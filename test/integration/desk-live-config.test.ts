@@ -8,10 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContactChange, LiveConfigState } from '../../shared/domain';
+import type { ChatMessage, ContactChange, DirectoryStatus, LiveConfigState, PresenceUpdate } from '../../shared/domain';
 import { DeskSession } from '../../core/desk-session';
 import { MemorySettingsStore, type Settings } from '../../core/store/settings';
+import { SipAccount, type IncomingMessage } from '../../core/sip';
 import { startLab, type Lab } from '../../lab';
+import { startKamailio } from '../../lab/kamailio';
 import { waitForEvent as waitFor } from '../support/wait';
 
 let lab: Lab;
@@ -137,6 +139,64 @@ describe('live configuration through UCCN notifications', () => {
   });
 });
 
+describe('the administrator moves the presence server', () => {
+  it('registers on the new server, watches and sends IMs there, and keeps what was queued', async () => {
+    const users = [lab.demoUser.id, 'sam'].map((id) => ({ id, password: lab.passwordOf(id) }));
+    const second = await startKamailio({ domain: lab.domain, users, log: (l) => log.push(`second: ${l}`) });
+    const sam = new SipAccount({
+      server: { host: second.host, port: second.tcpPort, transport: 'tcp' },
+      domain: lab.domain,
+      user: 'sam',
+      password: lab.passwordOf('sam'),
+    });
+    const session = await signedIn('moved');
+    const first = lab.cups.admin.presence;
+    const back = { ...first };
+    try {
+      await sam.start();
+      await sam.setPresence({ availability: 'available', note: 'On the second server' });
+      const received: IncomingMessage[] = [];
+      sam.on('message', (m) => void received.push(m));
+      await mode(session, 'notified');
+      const moved = waitFor<{ presenceServer?: string }>(
+        (cb) => session.on('session:state', cb),
+        (s) => s.presenceServer === `TCP ${second.host}:${second.tcpPort}`,
+        'the move',
+      );
+      const watchedThere = waitFor<PresenceUpdate[]>(
+        (cb) => session.on('presence:changed', cb),
+        (u) => u.some((x) => x.uri === `sip:sam@${lab.domain}` && x.presence.note === 'On the second server'),
+        'presence from the second server',
+        10_000,
+      );
+      await lab.admin.movePresenceServer({ host: second.host, port: second.tcpPort, protocol: 'tcp' });
+      // Typed while the app is moving: kept in the history and sent in order.
+      const typed = await session.handlers['im:send'](`sip:sam@${lab.domain}`, 'sent while moving');
+      await moved;
+      expect(session.sessionState.phase).toBe('signed-in');
+      await watchedThere;
+      const sent = waitFor<ChatMessage>(
+        (cb) => session.on('im:message', cb),
+        (m) => m.text === 'after the move' && m.state === 'sent',
+        'the IM through the second server',
+        10_000,
+      );
+      await session.handlers['im:send'](`sip:sam@${lab.domain}`, 'after the move');
+      await sent;
+      expect(received.map((m) => m.text)).toContain('after the move');
+      const history = await session.handlers['im:history'](`sip:sam@${lab.domain}`);
+      expect(history.find((m) => m.id === typed.id)?.state).toMatch(/^(sent|stored)$/);
+      // Change notifications follow the account to the new server.
+      await mode(session, 'notified');
+    } finally {
+      Object.assign(lab.cups.admin.presence, back);
+      await session.close();
+      await sam.stop();
+      await second.stop();
+    }
+  });
+});
+
 describe('live configuration when the server refuses notifications', () => {
   it('re-reads on the interval, shows an admin change, and sends nothing when nothing changed', async () => {
     // An event package Kamailio does not serve: 489 Bad Event.
@@ -155,6 +215,13 @@ describe('live configuration when the server refuses notifications', () => {
           'The contact list and configuration are re-read every 1 s and when the window regains focus.',
       });
 
+      // The directory merge (names, numbers) is a delta of its own: let it land first.
+      if ((await session.handlers['directory:status']()).state !== 'ready')
+        await waitFor<DirectoryStatus>(
+          (cb) => session.on('directory:status', cb),
+          (d) => d.state === 'ready',
+          'the directory merge',
+        );
       let deltas = 0;
       const off = session.on('contacts:delta', () => deltas++);
       // What a window gaining focus asks: nothing changed, nothing is sent.
