@@ -17,6 +17,7 @@ import { Bot } from './bots';
 import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labExtraPeople, labPasswords, type LabPerson } from './directory';
 import { startSlapd, type Slapd } from './slapd';
 import { LabAdmin } from './admin';
+import { startLabAdminServer, type LabAdminServer } from './admin/http';
 import { labDirectoryPeople, labDirectoryConfig, LAB_DIRECTORY_SUFFIX } from './slapd/people';
 
 export interface LabOptions {
@@ -64,6 +65,8 @@ export interface Lab {
   bots: Map<string, Bot>;
   /** The lab as the CUPS administrator: changes state and tells clients with UCCN NOTIFYs. */
   admin: LabAdmin;
+  /** The same administrator over HTTP (`npm run lab -- admin …`, tests): URL and bearer token. */
+  adminApi: LabAdminServer;
   /** True when the lab runs the resource list server (option `rls`). */
   rls: boolean;
   /** Password of any lab user, for tests that sign in as someone else. */
@@ -169,6 +172,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       ...(options.rls ? { onContactListChange: (id: string, groups: CupsGroup[]) => writeResourceList(kamailio, id, groups) } : {}),
     });
     cleanup.push(() => admin.close());
+    const adminApi = await startLabAdminServer(admin);
+    cleanup.push(() => adminApi.close());
     if (options.rls) await writeResourceList(kamailio, DEMO_USER.id, cups.contactList(DEMO_USER.id));
 
     const bots = new Map<string, Bot>();
@@ -213,6 +218,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       slapd,
       bots,
       admin,
+      adminApi,
       rls: kamailio.rls,
       passwordOf: (id) => {
         const pw = passwords.get(id);

@@ -136,6 +136,11 @@ export class LabAdmin {
     await this.tellAll(payload);
   }
 
+  /** A licence on or off (no UCCN payload carries licences: clients see it when they re-read). */
+  setLicence(feature: 'im' | 'audio' | 'video', on: boolean): void {
+    this.options.cups.admin.licensing[feature] = on;
+  }
+
   /** The voicemail pilot number (VoiceMessagingPilot). */
   async setVoicemailPilot(number: string): Promise<void> {
     this.options.cups.admin.systemProperties.set('VoiceMail.PilotNumber', number);

@@ -14,6 +14,7 @@ import { MemorySettingsStore, type Settings } from '../../core/store/settings';
 import { SipAccount, type IncomingMessage } from '../../core/sip';
 import { startLab, type Lab } from '../../lab';
 import { startKamailio } from '../../lab/kamailio';
+import { sendAdminCommand } from '../../lab/admin/http';
 import { waitForEvent as waitFor } from '../support/wait';
 
 let lab: Lab;
@@ -77,6 +78,23 @@ describe('live configuration through UCCN notifications', () => {
         { kind: 'contact-changed', group: 'Product team', contact: expect.objectContaining({ personaId: 'maria', displayName: 'Maria (PM)' }) },
       ]);
       expect(session.liveConfig.state.changes[0]).toMatch(/Maria/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('takes the administrator’s commands over the admin API, as npm run lab -- admin sends them', async () => {
+    const session = await signedIn('api');
+    try {
+      await mode(session, 'notified');
+      const { url, token } = lab.adminApi;
+      await expect(sendAdminCommand(url, 'wrong', ['add-group', 'alex', 'x'])).rejects.toThrow('wrong or missing admin token');
+      await expect(sendAdminCommand(url, token, ['add-group', 'alex'])).rejects.toThrow('usage: add-group <user> <group>');
+      await expect(sendAdminCommand(url, token, ['frobnicate'])).rejects.toThrow(/unknown command "frobnicate"/);
+      const renamed = delta(session, 'the group renamed', (c) => c.kind === 'group-changed' && c.group.name === 'Help desk');
+      expect(await sendAdminCommand(url, token, ['rename-group', 'alex', 'Support desk', 'Help desk'])).toBe('renamed "Support desk" to "Help desk" for alex');
+      expect(await renamed).toEqual([{ kind: 'group-changed', name: 'Support desk', group: { name: 'Help desk', index: 2 } }]);
+      await sendAdminCommand(url, token, ['rename-group', 'alex', 'Help desk', 'Support desk']);
     } finally {
       await session.close();
     }
