@@ -29,6 +29,8 @@ export function Conversation({
   messages,
   composing,
   onShowCard,
+  imUnavailable,
+  meetingServer,
 }: {
   api: DeskApi;
   peer: string;
@@ -38,6 +40,10 @@ export function Conversation({
   composing: boolean;
   /** Opens the contact card (numbers, addresses, devices) from the header. */
   onShowCard?: () => void;
+  /** Why the server does not offer IM now (licence, switched off): shown, and sending is refused. */
+  imUnavailable?: string;
+  /** The MeetingPlace server, when the configuration names one: the meeting action. */
+  meetingServer?: string;
 }) {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -88,6 +94,11 @@ export function Conversation({
           <p className="subtle">{presence?.note || presenceLabel(availability)}</p>
         </div>
         <ConversationExport api={api} peer={peer} />
+        {meetingServer && (
+          <a className="link conversation-meeting" data-testid="conversation-meeting" href={meetingServer} target="_blank" rel="noreferrer">
+            Meeting
+          </a>
+        )}
         {onShowCard && (
           <button className="link conversation-card" data-testid="conversation-card" onClick={onShowCard}>
             Contact card
@@ -123,6 +134,11 @@ export function Conversation({
         )}
         <div ref={end} />
       </div>
+      {imUnavailable && (
+        <p className="error" data-testid="im-unavailable" role="status">
+          {imUnavailable}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
@@ -141,7 +157,7 @@ export function Conversation({
           }}
           onKeyDown={onKey}
         />
-        <button data-testid="im-send" onClick={() => void send()} disabled={!draft.trim()}>
+        <button data-testid="im-send" onClick={() => void send()} disabled={!draft.trim() || imUnavailable !== undefined} title={imUnavailable}>
           Send
         </button>
       </footer>
