@@ -97,7 +97,11 @@ function applyContact(groups: ContactGroup[], change: Extract<ConfigChange, { ki
       said: `${existing.displayName} is now shown as ${updated.displayName}.`,
     };
   }
-  const contact = toContact(fresh, domain, num(fresh.index, Math.max(0, ...group.contacts.map((c) => c.index)) + 1));
+  const index = num(fresh.index, Math.max(0, ...group.contacts.map((c) => c.index)) + 1);
+  // A moved contact keeps what the directory added to it.
+  const before = moved ? groups.find((g) => g.name === old?.group)?.contacts.find((c) => c.uri === uri) : undefined;
+  const nickname = fresh.nickname ?? before?.nickname ?? '';
+  const contact = before ? { ...before, nickname, index, displayName: contactDisplayName({ ...before, nickname }) } : toContact(fresh, domain, index);
   const target = group;
   return {
     groups: list.map((g) => (g === target ? { ...g, contacts: [...g.contacts, contact] } : g)),

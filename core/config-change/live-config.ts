@@ -145,7 +145,11 @@ export class LiveConfig {
   /** The window regained focus (or the machine woke): re-read when notifications are not in force. */
   private async resyncNow(): Promise<LiveConfigState> {
     const active = this.active;
-    if (active && this.current.mode === 'polling') await this.resync(active);
+    if (active && this.current.mode === 'polling') {
+      // A re-read already under way may have started before the change the user expects to see.
+      await active.resyncing;
+      await this.resync(active);
+    }
     return this.state;
   }
 

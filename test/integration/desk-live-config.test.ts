@@ -258,7 +258,19 @@ describe('live configuration when the server refuses notifications', () => {
           .groups.find((g) => g.name === 'Support desk')!
           .contacts.map((c) => c.personaId),
       ).toContain('fox');
+
+      // Licences (get-licensing-features): IM taken away is seen at the next re-read (here: focus).
+      lab.admin.setLicence('im', false);
+      const state = await session.handlers['config:resync']();
+      expect(state.features.im).toEqual({ available: false, reason: 'Instant messaging is not licensed for your account on this server.' });
+      await expect(session.handlers['im:send'](`sip:maria@${lab.domain}`, 'hi')).rejects.toMatchObject({
+        code: 'config',
+        message: 'The message was not sent: Instant messaging is not licensed for your account on this server.',
+      });
+      lab.admin.setLicence('im', true);
+      expect((await session.handlers['config:resync']()).features.im).toEqual({ available: true });
     } finally {
+      lab.admin.setLicence('im', true);
       lab.admin.notify = true;
       await session.close();
     }
