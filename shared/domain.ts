@@ -384,6 +384,8 @@ export interface PrivacyRule {
   visibility: RuleVisibility | string;
   /** Presence sources hidden from these watchers ("Cell Phone", "cupc"). */
   excludedSources: string[];
+  /** The rule's reachability conditions in words, when it has any (kept by every save unless cleared). */
+  reachability?: string;
   watchers: string[];
 }
 

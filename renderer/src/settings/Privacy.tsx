@@ -126,6 +126,29 @@ export function PrivacySection({ api }: SectionProps) {
               Delete rule
             </button>
           </header>
+          {rule.reachability && (
+            <p className="privacy-reachability" data-testid="rule-reachability">
+              Reachability: {rule.reachability}, kept when you change this rule.{' '}
+              <button
+                className="link"
+                data-testid="rule-reachability-clear"
+                onClick={() =>
+                  change(
+                    withRule(rule.name, (r) => delete r.reachability),
+                    () =>
+                      api.invoke('privacy:set-rule', {
+                        name: rule.name,
+                        visibility: rule.visibility,
+                        excludedSources: rule.excludedSources,
+                        clearReachability: true,
+                      }),
+                  )
+                }
+              >
+                Clear conditions
+              </button>
+            </p>
+          )}
           <ul className="privacy-watchers">
             {rule.watchers.map((w) => (
               <li key={w} data-testid="watcher" data-id={w}>
