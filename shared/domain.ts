@@ -195,6 +195,8 @@ export interface LiveConfigState {
   features: ServerFeatures;
   /** The last changes applied, newest first, each a sentence. */
   changes: string[];
+  /** Goes up each time the server says the privacy rules or their watchers changed (Settings → Privacy reads them again). */
+  privacyVersion: number;
 }
 
 /** Everything the renderer needs to draw the first frame. */

@@ -82,7 +82,7 @@ export class LiveConfig {
   attach(connection: Connection): void {
     const { system, licensing, dialingRules } = connection.config;
     this.active = { connection, properties: { ...system.properties }, licensing: { ...licensing }, rules: [...dialingRules] };
-    this.current = { mode: 'polling', reason: 'Signing in.', features: serverFeatures(licensing, system.properties), changes: [] };
+    this.current = { mode: 'polling', reason: 'Signing in.', features: serverFeatures(licensing, system.properties), changes: [], privacyVersion: 0 };
   }
 
   /** Signed in: subscribe to changes, re-reading meanwhile. */
@@ -188,8 +188,10 @@ export class LiveConfig {
       case 'dial-rule':
         return this.applyRule(active, change);
       case 'presence-rule':
+        this.current = { ...this.current, privacyVersion: this.current.privacyVersion + 1 };
         return `Your privacy policy "${(change.new ?? change.old)?.name ?? ''}" was ${verb(change.op)} on the server.`;
       case 'acl':
+        this.current = { ...this.current, privacyVersion: this.current.privacyVersion + 1 };
         return `A watcher (${(change.new ?? change.old)?.watcher ?? ''}) was ${verb(change.op)} in your privacy rules on the server.`;
       case 'config':
         return this.applyProperties(active, change);
@@ -316,5 +318,11 @@ const AREA_WORDS: Record<Extract<ConfigChange, { kind: 'config' }>['area'], stri
 
 function offState(): LiveConfigState {
   const none = { available: false, reason: 'Not signed in.' };
-  return { mode: 'off', reason: 'Not signed in.', features: { im: none, audio: none, video: none, voicemail: none, meeting: none }, changes: [] };
+  return {
+    mode: 'off',
+    reason: 'Not signed in.',
+    features: { im: none, audio: none, video: none, voicemail: none, meeting: none },
+    changes: [],
+    privacyVersion: 0,
+  };
 }

@@ -11,7 +11,7 @@ import type { DialingRule } from '../../core/cups/types';
 import type { LabCups } from '../cups/server';
 import type { LabContact, LabGroup } from '../cups/operations';
 import { BulkPublisher } from '../publisher';
-import { uccnContact, uccnGroup, uccnProperties, uccnRule, type LabUccnContact } from './uccn-codec';
+import { uccnAcl, uccnContact, uccnGroup, uccnProperties, uccnRule, type LabUccnContact } from './uccn-codec';
 
 export const LAB_CONFIG_EVENT = 'ua-profile';
 export const LAB_CONFIG_TYPE = 'application/x-cisco-uccn+xml';
@@ -134,6 +134,13 @@ export class LabAdmin {
     ]);
     Object.assign(presence, { host: server.host, port: server.port, protocol: server.protocol });
     await this.tellAll(payload);
+  }
+
+  /** Adds a watcher to one of a user's privacy rules (PeUriAcl), as another of their clients would. */
+  async addWatcher(user: string, rule: string, watcher: string): Promise<void> {
+    const acl = this.options.cups.state(user).acl;
+    acl.set(rule, new Set([...(acl.get(rule) ?? []), watcher]));
+    await this.tell(user, uccnAcl('add', rule, watcher));
   }
 
   /** A licence on or off (no UCCN payload carries licences: clients see it when they re-read). */

@@ -54,3 +54,10 @@ export const uccnRule = (verb: Verb, old?: LabUccnRule, fresh?: LabUccnRule) => 
 export function uccnProperties(actionName: string, properties: Array<[name: string, value: string]>): string {
   return open + action(actionName) + properties.map(([n, v]) => `<epas:property name="${e(n)}">${e(v)}</epas:property>`).join('') + close;
 }
+
+/** A watcher added to or removed from a privacy rule's list (PeUriAcl). */
+export const uccnAcl = (verb: 'add' | 'delete', rule: string, watcher: string) =>
+  open +
+  action(`${verb}-acl`) +
+  `<${verb === 'add' ? 'new' : 'old'}><epas:rule name="${e(rule)}"><epas:watcher>${e(watcher)}</epas:watcher></epas:rule></${verb === 'add' ? 'new' : 'old'}>` +
+  close;

@@ -78,6 +78,18 @@ describe('live configuration through UCCN notifications', () => {
         { kind: 'contact-changed', group: 'Product team', contact: expect.objectContaining({ personaId: 'maria', displayName: 'Maria (PM)' }) },
       ]);
       expect(session.liveConfig.state.changes[0]).toMatch(/Maria/);
+
+      // A watcher added to a privacy rule elsewhere: Settings → Privacy is told to read again.
+      await session.handlers['privacy:set-rule']({ name: 'Team', visibility: 'all' });
+      const told = waitFor<LiveConfigState>(
+        (cb) => session.on('config:state', cb),
+        (s) => s.privacyVersion === 1,
+        'the privacy change',
+      );
+      await lab.admin.addWatcher(lab.demoUser.id, 'Team', 'omar');
+      expect((await told).changes[0]).toBe('A watcher (omar) was added in your privacy rules on the server.');
+      expect((await session.handlers['privacy:get']()).rules.find((r) => r.name === 'Team')?.watchers).toEqual(['omar']);
+      await session.handlers['privacy:delete-rule']('Team');
     } finally {
       await session.close();
     }

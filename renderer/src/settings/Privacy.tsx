@@ -23,10 +23,18 @@ export function PrivacySection({ api }: SectionProps) {
   const latest = useRef(0);
 
   useEffect(() => {
-    api
-      .invoke('privacy:get')
-      .then(setPrivacy)
-      .catch((e) => setError(errorText(e).message));
+    const load = () =>
+      api
+        .invoke('privacy:get')
+        .then(setPrivacy)
+        .catch((e) => setError(errorText(e).message));
+    load();
+    // The server said the rules or their watchers changed (another client, the administrator): read them again.
+    let seen: number | undefined;
+    return api.on('config:state', (state) => {
+      if (seen !== undefined && state.privacyVersion !== seen) load();
+      seen = state.privacyVersion;
+    });
   }, [api]);
 
   /** Shows `optimistic` now; the server's answer replaces it, a refusal restores what was. */

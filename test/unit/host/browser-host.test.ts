@@ -19,6 +19,7 @@ const liveConfigOff = {
   reason: 'Not signed in.',
   features: { im: off, audio: off, video: off, voicemail: off, meeting: off },
   changes: [],
+  privacyVersion: 0,
 };
 
 let dir: string;
