@@ -38,6 +38,37 @@ export class LabAdmin {
 
   constructor(private readonly options: LabAdminOptions) {
     this.notify = options.notify ?? true;
+    // As a real CUPS does: an edit one client makes over SOAP is told to all the user's clients.
+    options.cups.admin.onListEdited = (user, before, after) =>
+      void this.listEdited(user, before, after).catch((error: Error) => options.log?.(`lab admin: telling ${user} of an edit failed: ${error.message}`));
+  }
+
+  /** The UCCN payloads that turn `before` into `after` (groups by name, contacts by persona id), sent in order. */
+  private async listEdited(user: string, before: LabGroup[], after: LabGroup[]): Promise<void> {
+    const payloads: string[] = [];
+    const removed = before.filter((g) => !after.some((x) => x.name === g.name));
+    const added = after.filter((g) => !before.some((x) => x.name === g.name));
+    // modify-group renames: one group gone and one come with the same contacts is a rename.
+    if (removed.length === 1 && added.length === 1 && JSON.stringify(removed[0]!.contacts) === JSON.stringify(added[0]!.contacts)) {
+      payloads.push(uccnGroup('update', { name: removed[0]!.name, index: removed[0]!.index }, { name: added[0]!.name, index: added[0]!.index }));
+    } else {
+      for (const g of removed) payloads.push(uccnGroup('delete', { name: g.name, index: g.index }));
+      for (const g of added) {
+        payloads.push(uccnGroup('insert', undefined, { name: g.name, index: g.index }));
+        for (const c of g.contacts) payloads.push(uccnContact('insert', undefined, this.uccn(g, c)));
+      }
+    }
+    for (const g of after) {
+      const old = before.find((x) => x.name === g.name);
+      if (!old) continue;
+      for (const c of old.contacts) if (!g.contacts.some((x) => x.personaId === c.personaId)) payloads.push(uccnContact('delete', this.uccn(old, c)));
+      for (const c of g.contacts) {
+        const was = old.contacts.find((x) => x.personaId === c.personaId);
+        if (!was) payloads.push(uccnContact('insert', undefined, this.uccn(g, c)));
+        else if (was.nickname !== c.nickname || was.index !== c.index) payloads.push(uccnContact('update', this.uccn(old, was), this.uccn(g, c)));
+      }
+    }
+    for (const payload of payloads) await this.tell(user, payload);
   }
 
   private groups(user: string): LabGroup[] {

@@ -92,6 +92,8 @@ export interface LabCupsAdmin {
   /** The presence server announced (changed in place). */
   presence: LabCupsOptions['presence'];
   licensing: { base: boolean; im: boolean; audio: boolean; video: boolean };
+  /** A SOAP request changed a user's contact list (the administrator tells the user's other clients). */
+  onListEdited?: (userId: string, before: LabGroup[], after: LabGroup[]) => void;
 }
 
 export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
@@ -265,9 +267,13 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       case 'get-dialing-rules':
         return ok(dialingRules());
       default: {
-        const before = options.onContactListChange ? JSON.stringify(stateOf(user).groups) : '';
+        const was = structuredClone(stateOf(user).groups);
+        const before = JSON.stringify(was);
         const inner = handleOperation(opName, op, stateOf(user), knownUsers);
-        if (options.onContactListChange && JSON.stringify(stateOf(user).groups) !== before) changedLists.add(user);
+        if (JSON.stringify(stateOf(user).groups) !== before) {
+          if (options.onContactListChange) changedLists.add(user);
+          admin.onListEdited?.(user, was, structuredClone(stateOf(user).groups));
+        }
         return inner === undefined ? { status: 500, xml: soapFault('Sender', 'Invalid request.') } : ok(inner);
       }
     }

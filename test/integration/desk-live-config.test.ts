@@ -95,6 +95,33 @@ describe('live configuration through UCCN notifications', () => {
     }
   });
 
+  it('shows a rename made by a second signed-in client of the same user in the first', async () => {
+    const first = await signedIn('first');
+    const second = new DeskSession({
+      info: { host: 'browser', version: 'test' },
+      settings: new MemorySettingsStore(),
+      historyDir: join(dir, 'second'),
+      log: (l) => log.push(`second: ${l}`),
+    });
+    try {
+      await mode(first, 'notified');
+      // CUPS keeps one SOAP session per user: the second client takes it over ("Sign in here instead").
+      await second.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password, force: true });
+      const seen = delta(first, 'the rename from the other client', (c) => c.kind === 'contact-changed' && c.contact.personaId === 'omar');
+      await second.handlers['contacts:rename']('Support desk', `sip:omar@${lab.domain}`, 'Omar (desk 2)');
+      expect((await seen).find((c) => c.kind === 'contact-changed')).toMatchObject({ group: 'Support desk', contact: { displayName: 'Omar (desk 2)' } });
+      expect(
+        first
+          .snapshot()
+          .groups.flatMap((g) => g.contacts)
+          .find((c) => c.personaId === 'omar')?.displayName,
+      ).toBe('Omar (desk 2)');
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
   it('takes the administrator’s commands over the admin API, as npm run lab -- admin sends them', async () => {
     const session = await signedIn('api');
     try {
