@@ -52,7 +52,7 @@ interface Active {
 }
 
 export interface LiveConfigOptions {
-  contacts: Pick<ContactList, 'list' | 'applyServerList'>;
+  contacts: Pick<ContactList, 'list' | 'applyServerList' | 'editMark' | 'editing'>;
 }
 
 export class LiveConfig {
@@ -95,7 +95,8 @@ export class LiveConfig {
       this.poll(active, `Change notifications are turned off in the settings. ${this.rereadWords()}`);
       return;
     }
-    this.poll(active, `Waiting for the server to accept change notifications (${configEvent}).`);
+    // No re-reading yet: the configuration was read a moment ago; a refusal starts it.
+    this.setMode('polling', `Waiting for the server to accept change notifications (${configEvent}).`);
     sip.watchConfig({
       event: configEvent,
       accept: CONFIG_ACCEPT,
@@ -266,6 +267,7 @@ export class LiveConfig {
 
   private async readAgain(active: Active): Promise<void> {
     let config: AllConfig;
+    const editMark = this.options.contacts.editMark;
     try {
       config = await active.connection.cups.getAllConfig();
     } catch (error) {
@@ -273,7 +275,9 @@ export class LiveConfig {
       return;
     }
     if (this.active !== active) return;
-    const changes = this.options.contacts.applyServerList(toContactGroups(config.contacts, active.connection.domain));
+    // An edit made (or still under way) since the read began: that list is older than the screen; the next re-read has it.
+    const current = editMark === this.options.contacts.editMark && !this.options.contacts.editing;
+    const changes = current ? this.options.contacts.applyServerList(toContactGroups(config.contacts, active.connection.domain)) : [];
     const said: string[] = [];
     if (changes.length) said.push('The contact list changed on the server.');
     if (JSON.stringify(config.dialingRules) !== JSON.stringify(active.rules)) {

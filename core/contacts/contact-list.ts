@@ -54,6 +54,9 @@ export class ContactList {
   private pendingPresence = new Map<string, Presence>();
   private presenceFlushScheduled = false;
   private watching: Watching | undefined;
+  /** Goes up as an edit is sent and as it is answered; `editing` counts those unanswered (a list read meanwhile is stale). */
+  editMark = 0;
+  editing = 0;
 
   constructor(
     private readonly context: SessionContext,
@@ -221,6 +224,8 @@ export class ContactList {
     const after = before.map((g) => ({ ...g, contacts: [...g.contacts] }));
     apply(after);
     const changes = this.setGroups(after, renamed);
+    this.editMark++;
+    this.editing++;
     try {
       const results = await send(connection.cups);
       const refused = results.find((r) => !r.ok);
@@ -236,6 +241,9 @@ export class ContactList {
       const app = toAppError(error);
       this.context.log(`contacts: ${what} failed: ${app.message}`);
       throw error instanceof DeskError ? error : new DeskError(app.code, `${what} failed: ${app.message}`, app.detail);
+    } finally {
+      this.editing--;
+      this.editMark++;
     }
     return changes;
   }

@@ -18,6 +18,7 @@ const USAGE: Record<string, string> = {
   'voicemail-pilot': '<number>',
   licence: 'im|audio|video on|off',
   notify: 'on|off',
+  echo: 'on|off',
 };
 
 export function adminUsage(): string {
@@ -99,6 +100,9 @@ export async function runAdminCommand(admin: LabAdmin, argv: string[]): Promise<
     case 'notify':
       admin.notify = onOff(a, 'notify');
       return `change notifications ${a}`;
+    case 'echo':
+      admin.echoEdits = onOff(a, 'echo');
+      return `edits made over SOAP ${a === 'on' ? 'are' : 'are not'} told to the user's other clients`;
   }
   throw new Error(`unknown command "${command}"`);
 }

@@ -35,11 +35,18 @@ export class LabAdmin {
   private publisher: BulkPublisher | undefined;
   /** Whether changes are announced over SIP (off: clients must re-read to see them). */
   notify: boolean;
+  /**
+   * Whether an edit a client makes over SOAP is told to all the user's clients (the editing one
+   * included, as the notifier cannot tell them apart). Off by default: tests that edit quickly
+   * would otherwise race their own echoes; `npm run lab -- admin echo on` turns it on.
+   */
+  echoEdits = false;
 
   constructor(private readonly options: LabAdminOptions) {
     this.notify = options.notify ?? true;
     // As a real CUPS does: an edit one client makes over SOAP is told to all the user's clients.
     options.cups.admin.onListEdited = (user, before, after) =>
+      this.echoEdits &&
       void this.listEdited(user, before, after).catch((error: Error) => options.log?.(`lab admin: telling ${user} of an edit failed: ${error.message}`));
   }
 

@@ -105,6 +105,7 @@ describe('live configuration through UCCN notifications', () => {
     });
     try {
       await mode(first, 'notified');
+      lab.admin.echoEdits = true;
       // CUPS keeps one SOAP session per user: the second client takes it over ("Sign in here instead").
       await second.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password, force: true });
       const seen = delta(first, 'the rename from the other client', (c) => c.kind === 'contact-changed' && c.contact.personaId === 'omar');
@@ -117,6 +118,7 @@ describe('live configuration through UCCN notifications', () => {
           .find((c) => c.personaId === 'omar')?.displayName,
       ).toBe('Omar (desk 2)');
     } finally {
+      lab.admin.echoEdits = false;
       await second.close();
       await first.close();
     }
