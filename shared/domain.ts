@@ -511,6 +511,91 @@ export interface PhoneState {
   forwardTo?: string;
   /** Why the link is not monitoring (refused, lost, not CSTA). */
   error?: string;
+  /** The services the gateway offers (GetCSTAFeatures): only these are offered in the app. */
+  services?: CstaService[];
+  /** The phone system's state (RequestSystemStatus): `normal`, `disabled`, … */
+  systemStatus?: string;
+}
+
+/**
+ * The CTI gateway services of the CUPS guide, by their ECMA-323 feature names (what
+ * GetCSTAFeatures lists).
+ */
+export const CSTA_SERVICES = [
+  'makeCall',
+  'answerCall',
+  'clearConnection',
+  'deflectCall',
+  'holdCall',
+  'retrieveCall',
+  'consultationCall',
+  'singleStepTransferCall',
+  'transferCall',
+  'conferenceCall',
+  'alternateCall',
+  'reconnectCall',
+  'generateDigits',
+  'setForwarding',
+  'setDoNotDisturb',
+  'getForwarding',
+  'getDoNotDisturb',
+  'requestSystemStatus',
+  'getCSTAFeatures',
+] as const;
+export type CstaService = (typeof CSTA_SERVICES)[number];
+
+/**
+ * A request to the user's phone through the CTI gateway, beyond answer/hold/retrieve/clear.
+ * Numbers are dialed as given (the dialing rules are applied before, by the caller); `to` of
+ * a deflection may be `voicemail`.
+ */
+export type PhoneRequest =
+  | { service: 'makeCall'; number: string }
+  | { service: 'deflectCall'; callId: string; to: string }
+  | { service: 'consultationCall'; callId: string; to: string }
+  | { service: 'singleStepTransferCall'; callId: string; to: string }
+  | { service: 'transferCall' | 'conferenceCall'; heldCallId: string; activeCallId: string }
+  | { service: 'alternateCall' | 'reconnectCall'; activeCallId: string; heldCallId: string }
+  | { service: 'generateDigits'; callId: string; digits: string }
+  | { service: 'setForwarding'; to?: string }
+  | { service: 'setDoNotDisturb'; on: boolean };
+
+/**
+ * One of the user's phones as RisPort70 (SelectCmDeviceExt) reports it: registered or not,
+ * why not (the status reason in words), since when, its address and model.
+ */
+export interface DeskPhoneStatus {
+  /** Device name (`SEP00AA00BB0000`). */
+  name: string;
+  registered: boolean;
+  /** RisPort70's status: `Registered`, `UnRegistered`, `Rejected`, `PartiallyRegistered`, `Unknown`. */
+  status: string;
+  reasonCode?: number;
+  /** The status reason in words ("keep-alive timeout"). */
+  reason?: string;
+  ipAddress?: string;
+  model?: string;
+  /** Epoch ms of the last change of status. */
+  since?: number;
+}
+
+/** The user's phones' status (RisPort70), or why it is not known. */
+export interface DeskPhonesStatus {
+  devices: DeskPhoneStatus[];
+  /** Epoch ms of the answer these come from. */
+  checkedAt?: number;
+  error?: string;
+}
+
+/** Settings → Phone: how calls are placed, and whether the phone's DND follows the app's. */
+export interface PhoneOptions {
+  callVia: 'cti' | 'webdialer';
+  phoneDndFollowsStatus: boolean;
+}
+
+/** What a request made: the new call's id when it made one (make call, consultation, transfer, conference). */
+export interface PhoneRequestResult {
+  callId?: string;
 }
 
 /** What the app can ask the CTI gateway to do with a call on the user's line. */

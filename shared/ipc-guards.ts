@@ -8,7 +8,7 @@
  * sandboxed preload, which import the contract, do not bundle the schema library.
  */
 import { z } from 'zod';
-import type { OwnAvailability, PhoneAction } from './domain';
+import type { OwnAvailability, PhoneAction, PhoneRequest } from './domain';
 import type { InvokeArgs, InvokeChannel } from './ipc';
 
 const text = z.string();
@@ -29,6 +29,14 @@ const DESKTOP_PREFS = z.object({ autoStart: flag.optional(), imSound: flag.optio
 const SOAP_LIMITS = z.object({ soapTimeoutSeconds: z.number().finite().optional(), soapMaxResponseMB: z.number().finite().optional() });
 const SIP_PATCH = z.object({ sipTransport: text.optional(), sipTrustedCertificate: text.optional(), presenceList: text.optional() });
 const PHONE_ACTION = z.enum(['answer', 'hold', 'retrieve', 'clear']) satisfies z.ZodType<PhoneAction>;
+const PHONE_REQUEST = z.discriminatedUnion('service', [
+  z.object({ service: z.literal('makeCall'), number: text }),
+  z.object({ service: z.enum(['deflectCall', 'consultationCall', 'singleStepTransferCall']), callId: text, to: text }),
+  z.object({ service: z.enum(['transferCall', 'conferenceCall', 'alternateCall', 'reconnectCall']), heldCallId: text, activeCallId: text }),
+  z.object({ service: z.literal('generateDigits'), callId: text, digits: text }),
+  z.object({ service: z.literal('setForwarding'), to: text.optional() }),
+  z.object({ service: z.literal('setDoNotDisturb'), on: flag }),
+]) satisfies z.ZodType<PhoneRequest>;
 
 /** An argument with its name, as the refusal names it. */
 function arg<T extends z.ZodType>(name: string, schema: T): T {
@@ -60,6 +68,7 @@ export const INVOKE_ARGUMENTS = {
   'diagnostics:list': z.tuple([arg('filter', TRACE_FILTER.optional())]),
   'diagnostics:get': z.tuple([arg('id', z.number().int())]),
   'diagnostics:export': z.tuple([arg('filter', TRACE_FILTER.optional())]),
+  'diagnostics:follow': z.tuple([arg('on', z.boolean())]),
   'im:search': z.tuple([arg('query', text)]),
   'im:export': z.tuple([arg('peer', text), arg('format', z.enum(['text', 'json']))]),
   'desktop:prefs': none,
@@ -85,6 +94,9 @@ export const INVOKE_ARGUMENTS = {
   'directory:status': none,
   'dial:hang-up': z.tuple([arg('callId', text.optional())]),
   'phone:control': z.tuple([arg('action', PHONE_ACTION), arg('callId', text)]),
+  'phone:request': z.tuple([arg('request', PHONE_REQUEST)]),
+  'phone:devices-status': none,
+  'phone:options': z.tuple([arg('patch', z.object({ callVia: z.enum(['cti', 'webdialer']).optional(), phoneDndFollowsStatus: flag.optional() }))]),
   'dial:devices': none,
   'dial:set-device': z.tuple([arg('deviceName', text), arg('lineNumber', text)]),
   'dial:rules': none,

@@ -42,6 +42,10 @@ import type {
   ServerPreference,
   ConnectionSettings,
   SipConnectionSettings,
+  PhoneOptions,
+  DeskPhonesStatus,
+  PhoneRequest,
+  PhoneRequestResult,
 } from './domain';
 
 /** Renderer → host requests. `args` is a tuple, `result` what the promise resolves to. */
@@ -76,6 +80,12 @@ export interface InvokeChannels {
   'diagnostics:get': { args: [id: number]; result: TraceEntry };
   /** A text file of the (filtered) trace for a help desk. */
   'diagnostics:export': { args: [filter?: TraceFilter]; result: ExportedFile };
+  /**
+   * The Diagnostics view opened (true) or closed (false): `diagnostics:entry` is sent only while
+   * a view follows the trace, so a sign-in's thousands of messages are not each summarised and
+   * sent to a page that shows none of them.
+   */
+  'diagnostics:follow': { args: [on: boolean]; result: null };
   /** Messages of all conversations containing the text, newest first. */
   'im:search': { args: [query: string]; result: HistoryHit[] };
   'im:export': { args: [peer: string, format: 'text' | 'json']; result: ExportedFile };
@@ -114,6 +124,12 @@ export interface InvokeChannels {
   'dial:hang-up': { args: [callId?: string]; result: void };
   /** Answer, hold, take back or hang up a call on the user's phone through the CTI gateway. */
   'phone:control': { args: [action: PhoneAction, callId: string]; result: void };
+  /** Make call, deflect, consultation, transfer, conference, alternate, reconnect, DTMF, forwarding, DND on the user's phone (CTI). */
+  'phone:request': { args: [request: PhoneRequest]; result: PhoneRequestResult };
+  /** Settings → Phone: CTI or WebDialer for calls, DND tied to the app's (an empty patch reads). */
+  'phone:options': { args: [patch: Partial<PhoneOptions>]; result: PhoneOptions };
+  /** The user's phones' registration (RisPort70 SelectCmDeviceExt): registered or not, since when, why. */
+  'phone:devices-status': { args: []; result: DeskPhonesStatus };
   /** The user's phones and lines (WebDialer getProfileSoap) and the one calls use. */
   'dial:devices': { args: []; result: PhoneChoice };
   'dial:set-device': { args: [deviceName: string, lineNumber: string]; result: PhoneChoice };
@@ -191,6 +207,7 @@ export const INVOKE_CHANNELS = [
   'diagnostics:list',
   'diagnostics:get',
   'diagnostics:export',
+  'diagnostics:follow',
   'im:search',
   'im:export',
   'desktop:prefs',
@@ -216,6 +233,9 @@ export const INVOKE_CHANNELS = [
   'directory:status',
   'dial:hang-up',
   'phone:control',
+  'phone:request',
+  'phone:options',
+  'phone:devices-status',
   'dial:devices',
   'dial:set-device',
   'dial:rules',

@@ -20,6 +20,7 @@
 import { dirname, join } from 'node:path';
 import type { OpenRequest, OwnStatus, SessionState, SignInRequest, Snapshot } from '../../shared/domain';
 import { EVENT_CHANNELS, type DeskBackend, type EventChannel, type EventChannels, type InvokeHandlers } from '../../shared/ipc';
+import { PhoneDnd } from '../calls/phone-dnd';
 import { Calls } from '../calls';
 import { LiveConfig } from '../config-change';
 import { ContactList } from '../contacts';
@@ -67,7 +68,6 @@ export class DeskSession implements DeskBackend {
   constructor(private readonly options: DeskSessionOptions) {
     this.log = options.log ?? (() => {});
     this.trace = options.trace ?? new TraceRecorder();
-    this.trace.onEntry((entry) => this.events.emit('diagnostics:entry', entry));
     this.trust = new SettingsCertificateTrust(options.settings, this.log);
     const context: SessionContext = {
       connection: () => this.connection,
@@ -83,10 +83,21 @@ export class DeskSession implements DeskBackend {
       trace: this.trace,
       soap: () => soapOptions(this.options, this.trust),
       ...(options.ctiLink ? { ctiLink: options.ctiLink } : {}),
-      onPhone: (state) => this.presence.phoneChanged(state),
+      onPhone: (state) => {
+        this.presence.phoneChanged(state);
+        phoneDnd.phoneChanged(state);
+      },
     });
     this.liveConfig = new LiveConfig(context, { contacts: this.contacts });
     this.messaging.imRefusal = () => this.liveConfig.imRefusal();
+    const phoneDnd = new PhoneDnd({
+      enabled: () => options.settings.get().phoneDndFollowsStatus,
+      own: () => this.presence.status,
+      setOwn: (status) => this.presence.setOwnStatus(status),
+      setPhone: (on) => this.calls.phoneRequest({ service: 'setDoNotDisturb', on }),
+      log: this.log,
+    });
+    this.events.on('presence:own', (status) => phoneDnd.ownChanged(status));
     const features = new CupsFeatures({
       cups: () => this.connection?.cups,
       entity: () => this.connection?.sip.uri,
@@ -97,7 +108,7 @@ export class DeskSession implements DeskBackend {
       'session:snapshot': () => this.snapshot(),
       'session:sign-in': (request) => this.signIn(request),
       'session:sign-out': () => this.signOut(),
-      ...appHandlers({ info: options.info, settings: options.settings, trace: this.trace, trust: this.trust, state: () => this.state }),
+      ...appHandlers({ ...options, trace: this.trace, trust: this.trust, state: () => this.state, entry: (e) => this.events.emit('diagnostics:entry', e) }),
       ...this.contacts.handlers,
       ...this.presence.handlers,
       ...this.messaging.handlers,

@@ -50,6 +50,10 @@ export const SETTINGS_SCHEMA = z.object({
   /** The phone (WebDialer device name) and line calls are placed from; empty = the first. */
   phoneDevice: z.string().max(256).default(''),
   phoneLine: z.string().max(256).default(''),
+  /** How calls are placed when the server offers both: the CTI gateway (MakeCall, preferred) or WebDialer. */
+  callVia: z.enum(['cti', 'webdialer']).default('cti'),
+  /** The desk phone's do not disturb follows the app's Do not disturb status, and the other way round. */
+  phoneDndFollowsStatus: z.boolean().default(false),
   /**
    * Presence of contacts through one event-list subscription (RFC 4662) instead of one per
    * contact: '' = per contact; 'auto' = the list `sip:<user>-list@<presence domain>`; or the

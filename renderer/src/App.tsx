@@ -6,6 +6,7 @@ import { BuddyList, type ListEditing } from './BuddyList';
 import { Dialog, type DialogRequest } from './Dialog';
 import { errorText } from './api';
 import { Conversation } from './Conversation';
+import { PhoneStatusLine } from './PhoneStatusLine';
 import { DialBox } from './DialBox';
 import { OwnStatus } from './OwnStatus';
 import { Recent } from './Recent';
@@ -120,6 +121,13 @@ export function App({ api }: { api: DeskApi }) {
   );
   useNotifications(api, state.unread, contacts, open);
   const nameOf = useCallback((peer: string) => callerName(contacts, peer), [contacts]);
+  const numberOf = useCallback(
+    (uri: string) => {
+      const c = contacts.get(uri);
+      return c ? { name: c.displayName, ...(c.numbers[0] ? { number: c.numbers[0] } : {}) } : undefined;
+    },
+    [contacts],
+  );
   useCallNotifications(api, nameOf);
   useImSound(api);
   // sip:/im: addresses the OS asked us to open (tel: goes to the dial box).
@@ -215,7 +223,23 @@ export function App({ api }: { api: DeskApi }) {
         <main className="workspace">
           <aside className="sidebar">
             <OwnStatus api={api} own={state.own} onThePhone={isOnThePhone(state.phone)} onError={setNotice} />
-            <DialBox api={api} request={callRequest} phone={state.phone} nameOf={nameOf} voicemailPilot={state.liveConfig?.features.voicemail.pilot} />
+            <PhoneStatusLine
+              phone={state.phone}
+              request={(r) =>
+                api.invoke('phone:request', r).then(
+                  () => setNotice(undefined),
+                  (e) => setNotice(errorText(e).message),
+                )
+              }
+            />
+            <DialBox
+              api={api}
+              request={callRequest}
+              phone={state.phone}
+              nameOf={nameOf}
+              numberOf={numberOf}
+              voicemailPilot={state.liveConfig?.features.voicemail.pilot}
+            />
             {menuCallOutcome && (
               <p
                 className={`menu-call-result ${menuCallOutcome.ok ? 'dial-ok' : 'error'}`}

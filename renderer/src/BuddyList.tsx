@@ -8,6 +8,7 @@
  * stable callbacks). Search keys are precomputed once per contact-list change (buddy-model.ts).
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { CONTACT_DRAG_TYPE } from './contact-drag';
 import { useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { Contact, ContactGroup, Presence } from '../../shared/domain';
 import { filterGroups, flattenRows, indexGroups, presenceProgress, SORT_MODES, type Filtered, type Row, type SortMode } from './buddy-model';
@@ -26,7 +27,7 @@ export interface ListEditing {
   contact: ContactActions;
 }
 
-const DRAG_TYPE = 'application/x-presence-desk-contact';
+const DRAG_TYPE = CONTACT_DRAG_TYPE;
 /** Row heights in px; the CSS gives the rows exactly these heights so nothing needs measuring. */
 const GROUP_ROW = 32;
 const CONTACT_ROW = 46;

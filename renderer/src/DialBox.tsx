@@ -24,12 +24,15 @@ export function DialBox({
   request,
   phone,
   nameOf,
+  numberOf,
   voicemailPilot,
 }: {
   api: DeskApi;
   request?: DialRequest;
   phone: PhoneState;
   nameOf?: (peer: string) => string | undefined;
+  /** A contact's name and first number, by address (a contact dropped on a call). */
+  numberOf?: (uri: string) => { name: string; number?: string } | undefined;
   /** The voicemail pilot number from the server's configuration: "Call voicemail" dials it through the rules. */
   voicemailPilot?: string;
 }) {
@@ -137,8 +140,17 @@ export function DialBox({
       <PhoneCalls
         phone={phone}
         nameOf={nameOf}
-        onHangUp={(callId) => void hangUp(callId)}
-        onControl={(action, callId) => void api.invoke('phone:control', action, callId).catch((e) => setResult({ ok: false, text: errorText(e).message }))}
+        actions={{
+          hangUp: (callId) => void hangUp(callId),
+          control: (action, callId) => void api.invoke('phone:control', action, callId).catch((e) => setResult({ ok: false, text: errorText(e).message })),
+          request: (req) =>
+            void api
+              .invoke('phone:request', req)
+              .then(() => setResult(undefined))
+              .catch((e) => setResult({ ok: false, text: errorText(e).message })),
+          error: (text) => setResult({ ok: false, text }),
+          ...(numberOf ? { numberOf } : {}),
+        }}
       />
       {active && phone.link !== 'monitoring' && (
         <p className="call-active" data-testid="call-active">

@@ -345,7 +345,16 @@ export function parsePidf(input: string | Uint8Array, charset?: string): ParsedP
       ...(tuple.source ? { source: tuple.source } : {}),
     };
   });
-  return { entity: attr(presence, 'entity') ?? '', devices, tuples, persons, note: documentNote, extensions: extensionsOf(presence, PRESENCE_KNOWN), repaired };
+  // anyURI: XML Schema collapses its whitespace.
+  return {
+    entity: (attr(presence, 'entity') ?? '').trim(),
+    devices,
+    tuples,
+    persons,
+    note: documentNote,
+    extensions: extensionsOf(presence, PRESENCE_KNOWN),
+    repaired,
+  };
 }
 
 /**

@@ -9,7 +9,9 @@ import { UserAgent } from 'sip.js';
 import type { Presence } from '../../../shared/domain';
 import { normaliseAor } from '../../uri';
 import { composePresence, parsePidf } from '../codecs/pidf';
+import { charsetOf, xmlBodyText } from '../codecs/text-body';
 import type { DigestCredentialCache } from '../message/digest';
+import { isPlainSipUri } from '../message/light-message';
 import { PresenceSubscription, PresenceSubscriptionState } from './presence-subscription';
 import { EventListSubscription, type ListSubscriptionState } from './rls';
 
@@ -223,18 +225,19 @@ export class Watching {
   private subscribe(uri: string): void {
     const agent = this.context.agent();
     if (!agent || this.subscribers.has(uri)) return;
-    if (!UserAgent.makeURI(uri)) {
+    if (!isPlainSipUri(uri) && !UserAgent.makeURI(uri)) {
       this.context.log(`sip: cannot watch "${uri}": not a SIP address`);
       return;
     }
     const subscription = new PresenceSubscription({ ua: agent.ua, target: uri, expires: 600, log: this.context.log, credentials: agent.credentials });
     this.subscribers.set(uri, subscription);
-    subscription.on('notify', ({ body }) => {
+    subscription.on('notify', ({ body, contentType }) => {
       try {
         // An active NOTIFY with no body: nothing is published for this contact (a presence
         // server's answer for someone never signed in), shown offline. The PIDF reader itself
         // refuses an empty document, which inside an event list keeps the member's state.
-        const devices = body.trim() ? parsePidf(body).devices : [];
+        // The document in its declared encoding (UTF-16 and ISO-8859-1 included; see xmlBodyText).
+        const devices = body.trim() ? parsePidf(xmlBodyText(body, charsetOf(contentType ?? ''), 'presence document')).devices : [];
         this.context.presence(uri, composePresence(devices));
       } catch (error) {
         this.context.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);

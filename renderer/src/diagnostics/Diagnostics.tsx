@@ -71,6 +71,12 @@ export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClos
     };
   }, [api, filter, reload]);
 
+  // Live entries are sent only while a view follows the trace (the core summarises none otherwise).
+  useEffect(() => {
+    api.invoke('diagnostics:follow', true).catch(() => undefined);
+    return () => void api.invoke('diagnostics:follow', false).catch(() => undefined);
+  }, [api]);
+
   useEffect(
     () =>
       api.on('diagnostics:entry', (entry) => {

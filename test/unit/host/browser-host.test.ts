@@ -67,6 +67,7 @@ const backend: DeskBackend = {
       throw new DeskError('invalid-input', 'gone');
     },
     'diagnostics:export': () => ({ fileName: 't.txt', mimeType: 'text/plain', text: '' }),
+    'diagnostics:follow': () => null,
     'im:search': () => [],
     'im:export': () => ({ fileName: 't.txt', mimeType: 'text/plain', text: '' }),
     'desktop:prefs': () => ({ autoStart: false, imSound: false }),
@@ -97,6 +98,9 @@ const backend: DeskBackend = {
     'directory:status': () => ({ state: 'not-configured' }),
     'dial:hang-up': () => undefined,
     'phone:control': () => undefined,
+    'phone:request': () => ({}),
+    'phone:devices-status': () => ({ devices: [] }),
+    'phone:options': () => ({ callVia: 'cti', phoneDndFollowsStatus: false }),
     'dial:devices': () => ({ devices: [] }),
     'dial:set-device': () => ({ devices: [] }),
     'dial:rules': () => [],
