@@ -59,3 +59,9 @@ export function asDeskError(error: unknown): DeskError {
   const app = toAppError(error);
   return new DeskError(app.code, app.message, app.detail, app.certificate);
 }
+
+/** One log line for a failure: the code and the user's words, or the stack for an internal error. */
+export function describeFailure(error: unknown): string {
+  const app = toAppError(error);
+  return `${app.code}: ${app.code === 'internal' ? errorForLog(error) : app.message}${app.detail ? ` (${app.detail})` : ''}`;
+}

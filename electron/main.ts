@@ -254,6 +254,8 @@ if (!app.requestSingleInstanceLock()) {
       thresholdMinutes: () => backend.session.snapshot().idleAwayMinutes,
       onChange: (idle) => void backend.session.setIdle(idle).catch(() => undefined),
     }).start();
+    // Back from sleep: without change notifications, what changed on the server meanwhile is read now.
+    powerMonitor.on('resume', () => void Promise.resolve(backend.session.handlers['config:resync']()).catch(() => undefined));
     for (const channel of INVOKE_CHANNELS) {
       ipcMain.handle(channel, async (event, ...args: unknown[]) => {
         if (!isAppPage(event.senderFrame?.url)) return { ok: false, error: { code: 'invalid-input', message: 'Refused.' } };

@@ -2,8 +2,18 @@
  * `npm run lab`: runs the demo lab on its own (Kamailio, lab CUPS, colleague bots) and prints
  * where to point a client, until Ctrl+C. `--contacts N` gives the demo user N more contacts.
  * `--simple` runs the plain SIMPLE lab instead (Kamailio with XCAP and winfo, the lab's DNS).
+ *
+ * `npm run lab -- admin <command> …`: the running lab's administrator (lab/admin/commands.ts):
+ * changes users' contacts, groups, dialing rules, IM, licences or the presence server and tells
+ * signed-in clients with UCCN notifications. It finds the running lab through the file the lab
+ * writes (ADMIN_FILE), or `--url` and `--token`.
  */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { adminUsage } from './admin/commands';
+import { sendAdminCommand } from './admin/http';
 import { startLab } from './index';
 import { startSimpleLab } from './simple';
 
@@ -19,6 +29,37 @@ if (process.argv.includes('--simple')) {
   process.on('SIGINT', stopSimple);
   process.on('SIGTERM', stopSimple);
   await new Promise(() => {});
+}
+
+/** Where a running lab leaves its admin URL and token (readable by this user only). */
+const ADMIN_FILE = join(tmpdir(), `presence-desk-lab-admin-${process.getuid?.() ?? 'user'}.json`);
+
+if (process.argv[2] === 'admin') {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(3),
+    options: { url: { type: 'string' }, token: { type: 'string' } },
+    allowPositionals: true,
+  });
+  let target = values.url && values.token ? { url: values.url, token: values.token } : undefined;
+  if (!target) {
+    try {
+      target = JSON.parse(readFileSync(ADMIN_FILE, 'utf8')) as { url: string; token: string };
+    } catch {
+      console.error(`No running lab found (${ADMIN_FILE}): start one with npm run lab, or give --url and --token.`);
+      process.exit(2);
+    }
+  }
+  if (!positionals.length) {
+    console.error(`npm run lab -- admin <command> …\n${adminUsage()}`);
+    process.exit(2);
+  }
+  try {
+    console.log(await sendAdminCommand(target.url, target.token, positionals));
+    process.exit(0);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
 }
 
 const { values } = parseArgs({
@@ -49,7 +90,10 @@ console.log(`Sign in as ${lab.demoUser.id} / ${lab.demoUser.password}`);
 console.log(`Directory: ldap://${lab.slapd.host}:${lab.slapd.port}/ ${lab.slapd.peopleBase} (bind ${lab.slapd.bindDn} / ${lab.slapd.bindPassword})`);
 for (const person of lab.colleagues) console.log(`  colleague ${person.id} (${person.displayName}) password ${lab.passwordOf(person.id)}`);
 if (extraContacts) console.log(`  and ${extraContacts} more contacts in ${new Set(lab.extraPeople.map((p) => p.group)).size} groups (offline)`);
+writeFileSync(ADMIN_FILE, JSON.stringify({ url: lab.adminApi.url, token: lab.adminApi.token }), { mode: 0o600 });
+console.log(`Administrator: npm run lab -- admin <command> … (API ${lab.adminApi.url}, token in ${ADMIN_FILE})`);
 const stop = async () => {
+  rmSync(ADMIN_FILE, { force: true });
   await lab.stop();
   process.exit(0);
 };

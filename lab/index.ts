@@ -17,6 +17,8 @@ import { startLabCtiGateway, type LabCtiGateway } from './cti/gateway';
 import { Bot } from './bots';
 import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labExtraPeople, labPasswords, type LabPerson } from './directory';
 import { startSlapd, type Slapd } from './slapd';
+import { LabAdmin } from './admin';
+import { startLabAdminServer, type LabAdminServer } from './admin/http';
 import { labDirectoryPeople, labDirectoryConfig, LAB_DIRECTORY_SUFFIX } from './slapd/people';
 
 export interface LabOptions {
@@ -64,6 +66,10 @@ export interface Lab {
   /** The corporate directory (a real slapd). */
   slapd: Slapd;
   bots: Map<string, Bot>;
+  /** The lab as the CUPS administrator: changes state and tells clients with UCCN NOTIFYs. */
+  admin: LabAdmin;
+  /** The same administrator over HTTP (`npm run lab -- admin …`, tests): URL and bearer token. */
+  adminApi: LabAdminServer;
   /** True when the lab runs the resource list server (option `rls`). */
   rls: boolean;
   /** Password of any lab user, for tests that sign in as someone else. */
@@ -175,6 +181,18 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       ...(options.rls ? { onContactListChange: (id: string, groups: CupsGroup[]) => writeResourceList(kamailio, id, groups) } : {}),
     });
     cleanup.push(() => cups.close());
+    const admin = new LabAdmin({
+      cups,
+      sip: { host: kamailio.host, port: kamailio.tcpPort },
+      domain: LAB_DOMAIN,
+      passwordOf: (id) => passwords.get(id)!,
+      users: () => ids,
+      log,
+      ...(options.rls ? { onContactListChange: (id: string, groups: CupsGroup[]) => writeResourceList(kamailio, id, groups) } : {}),
+    });
+    cleanup.push(() => admin.close());
+    const adminApi = await startLabAdminServer(admin);
+    cleanup.push(() => adminApi.close());
     if (options.rls) await writeResourceList(kamailio, DEMO_USER.id, cups.contactList(DEMO_USER.id));
 
     const bots = new Map<string, Bot>();
@@ -219,6 +237,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       risport,
       slapd,
       bots,
+      admin,
+      adminApi,
       rls: kamailio.rls,
       passwordOf: (id) => {
         const pw = passwords.get(id);

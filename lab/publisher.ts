@@ -17,6 +17,14 @@ export interface PublisherUser {
   password: string;
 }
 
+export interface PublishedDocument {
+  event: string;
+  contentType: string;
+  body: string;
+  /** Seconds (default 3,600); 0 removes the publication. */
+  expires?: number;
+}
+
 interface Pending {
   resolve: (response: string) => void;
   reject: (error: Error) => void;
@@ -72,17 +80,27 @@ export class BulkPublisher {
     await Promise.all(entries.map(({ user, status, extras }) => this.publishOne(user, status, extras)));
   }
 
-  private async publishOne(user: PublisherUser, status: OwnStatus, extras?: LabPidfExtras): Promise<void> {
+  private publishOne(user: PublisherUser, status: OwnStatus, extras?: LabPidfExtras): Promise<void> {
     const aor = `sip:${user.id}@${this.domain}`;
-    const body = labPidf(aor, status, `bulk-${user.id}`, extras);
+    return this.publishDocument(user, { event: 'presence', contentType: 'application/pidf+xml', body: labPidf(aor, status, `bulk-${user.id}`, extras) });
+  }
+
+  /**
+   * Publishes (or modifies) one document of any event package for `user` (the lab administrator
+   * uses it for configuration changes, `ua-profile`); `expires: 0` removes the publication.
+   */
+  async publishDocument(user: PublisherUser, document: PublishedDocument): Promise<void> {
+    const aor = `sip:${user.id}@${this.domain}`;
+    const key = `${document.event}\n${user.id}`;
     // A nonce shared by many PUBLISHes in flight may be used up (stale) before this one's turn:
     // each challenge brings a fresh one.
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const response = await this.send(user, aor, body);
+      const response = await this.send(user, aor, document, key);
       const code = Number(response.slice(8, 11));
       if (code >= 200 && code < 300) {
         const etag = header(response, 'SIP-ETag');
-        if (etag) this.etags.set(user.id, etag);
+        if (document.expires === 0) this.etags.delete(key);
+        else if (etag) this.etags.set(key, etag);
         return;
       }
       if (code === 407 || code === 401) {
@@ -94,7 +112,8 @@ export class BulkPublisher {
         continue;
       }
       if (code === 412) {
-        this.etags.delete(user.id); // the server forgot our publication: publish afresh
+        this.etags.delete(key); // the server forgot our publication: publish afresh
+        if (document.expires === 0) return;
         continue;
       }
       throw new Error(`PUBLISH for ${user.id} refused: ${response.split('\r\n')[0]}`);
@@ -102,7 +121,8 @@ export class BulkPublisher {
     throw new Error(`PUBLISH for ${user.id} was challenged again and again`);
   }
 
-  private send(user: PublisherUser, aor: string, body: string): Promise<string> {
+  private send(user: PublisherUser, aor: string, document: PublishedDocument, key: string): Promise<string> {
+    const body = document.expires === 0 ? '' : document.body;
     const socket = this.socket;
     if (!socket) return Promise.reject(new Error('publisher not connected'));
     const callId = `${token()}@bulk`;
@@ -114,12 +134,12 @@ export class BulkPublisher {
       `To: <${aor}>`,
       `Call-ID: ${callId}`,
       `CSeq: ${this.cseq++} PUBLISH`,
-      'Event: presence',
-      'Expires: 3600',
+      `Event: ${document.event}`,
+      `Expires: ${document.expires ?? 3600}`,
       'User-Agent: Presence Desk lab publisher',
-      'Content-Type: application/pidf+xml',
+      ...(body ? [`Content-Type: ${document.contentType}`] : []),
     ];
-    const etag = this.etags.get(user.id);
+    const etag = this.etags.get(key);
     if (etag) lines.push(`SIP-If-Match: ${etag}`);
     const known = this.nonce;
     if (known) {

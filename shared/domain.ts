@@ -175,6 +175,36 @@ export interface SessionState {
   presenceServer?: string;
 }
 
+/** A feature the server's configuration or licences switch on or off; `reason` says why it is off. */
+export interface FeatureState {
+  available: boolean;
+  reason?: string;
+}
+
+/** What the server offers this user now (licences, system configuration), kept current by UCCN. */
+export interface ServerFeatures {
+  im: FeatureState;
+  audio: FeatureState;
+  video: FeatureState;
+  /** "Call voicemail": the pilot number (dialed through the dialing rules). */
+  voicemail: FeatureState & { pilot?: string };
+  /** The meeting action: the MeetingPlace server. */
+  meeting: FeatureState & { server?: string };
+}
+
+/** How configuration changes reach the app (Diagnostics shows it) and what the server offers. */
+export interface LiveConfigState {
+  /** `notified`: the server's change notifications (UCCN); `polling`: re-read on an interval and on focus; `off`: signed out. */
+  mode: 'notified' | 'polling' | 'off';
+  /** Why this mode, in words. */
+  reason: string;
+  features: ServerFeatures;
+  /** The last changes applied, newest first, each a sentence. */
+  changes: string[];
+  /** Goes up each time the server says the privacy rules or their watchers changed (Settings → Privacy reads them again). */
+  privacyVersion: number;
+}
+
 /** Everything the renderer needs to draw the first frame. */
 export interface Snapshot {
   session: SessionState;
@@ -374,6 +404,8 @@ export interface PrivacyRule {
   visibility: RuleVisibility | string;
   /** Presence sources hidden from these watchers ("Cell Phone", "cupc"). */
   excludedSources: string[];
+  /** The rule's reachability conditions in words, when it has any (kept by every save unless cleared). */
+  reachability?: string;
   watchers: string[];
 }
 

@@ -30,7 +30,7 @@ const SIGN_IN = z.object({
   remember: flag.optional(),
 });
 const LONG_TERM = z.object({ note: text, until: text.optional() });
-const PRIVACY_RULE = z.object({ name: text, visibility: text, excludedSources: z.array(text).optional() });
+const PRIVACY_RULE = z.object({ name: text, visibility: text, excludedSources: z.array(text).optional(), clearReachability: flag.optional() });
 const PREFERENCE = z.object({ name: text, value: text, isPublic: flag });
 const DESKTOP_PREFS = z.object({ autoStart: flag.optional(), imSound: flag.optional(), mutedConversations: z.array(z.string().max(512)).max(1000).optional() });
 const SOAP_LIMITS = z.object({ soapTimeoutSeconds: z.number().finite().optional(), soapMaxResponseMB: z.number().finite().optional() });
@@ -117,6 +117,8 @@ export const INVOKE_ARGUMENTS = {
   'dial:rules': none,
   'dial:preview-directory': z.tuple([arg('number', text)]),
   'presence:recent-notes': none,
+  'config:state': none,
+  'config:resync': none,
   'connection:sip': none,
   'connection:set-sip': z.tuple([arg('patch', SIP_PATCH)]),
 } satisfies { [C in InvokeChannel]: z.ZodType };

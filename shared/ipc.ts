@@ -22,6 +22,7 @@ import type {
   ContactGroup,
   ContactChange,
   HistoryStatus,
+  LiveConfigState,
   OpenRequest,
   HostInfo,
   OwnStatus,
@@ -102,7 +103,8 @@ export interface InvokeChannels {
   'longterm:clear': { args: []; result: null };
   /** Presence rules and their watcher lists (ACLs); each change returns the server's state. */
   'privacy:get': { args: []; result: PrivacySettings };
-  'privacy:set-rule': { args: [rule: { name: string; visibility: string; excludedSources?: string[] }]; result: PrivacySettings };
+  /** Saves a rule; its reachability conditions are kept unless `clearReachability`. */
+  'privacy:set-rule': { args: [rule: { name: string; visibility: string; excludedSources?: string[]; clearReachability?: boolean }]; result: PrivacySettings };
   'privacy:delete-rule': { args: [name: string]; result: PrivacySettings };
   'privacy:add-watcher': { args: [rule: string, watcher: string]; result: PrivacySettings };
   'privacy:remove-watcher': { args: [rule: string, watcher: string]; result: PrivacySettings };
@@ -150,6 +152,10 @@ export interface InvokeChannels {
   'watchers:get': { args: []; result: WatcherState };
   /** Writes `who` (an address or a domain) into pres-rules with `action`, or takes it out (`forget`); answers the pending request. */
   'watchers:decide': { args: [who: string, action: WatcherAction | 'forget']; result: WatcherState };
+  /** How configuration changes reach the app, what the server offers now, the last changes. */
+  'config:state': { args: []; result: LiveConfigState };
+  /** The window regained focus: re-read the list and configuration when no change notifications arrive. */
+  'config:resync': { args: []; result: LiveConfigState };
 }
 
 /** Host → renderer events with their payload. */
@@ -180,6 +186,8 @@ export interface EventChannels {
   'contacts:notice': string;
   /** SIMPLE servers: a watcher asked, or the pres-rules changed. */
   'watchers:changed': WatcherState;
+  /** The configuration changed on the server, or how changes arrive did (UCCN or re-reading). */
+  'config:state': LiveConfigState;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -250,6 +258,8 @@ export const INVOKE_CHANNELS = [
   'connection:set-sip',
   'watchers:get',
   'watchers:decide',
+  'config:state',
+  'config:resync',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [
@@ -269,6 +279,7 @@ export const EVENT_CHANNELS = [
   'im:history-status',
   'contacts:notice',
   'watchers:changed',
+  'config:state',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

@@ -56,6 +56,9 @@ export class ContactList {
   private pendingPresence = new Map<string, Presence>();
   private presenceFlushScheduled = false;
   private watching: Watching | undefined;
+  /** Goes up as an edit is sent and as it is answered; `editing` counts those unanswered (a list read meanwhile is stale). */
+  editMark = 0;
+  editing = 0;
 
   constructor(
     private readonly context: SessionContext,
@@ -192,6 +195,14 @@ export class ContactList {
 
   // ── the list and its deltas ───────────────────────────────────────────────────────────
 
+  /** A change made on the server (UCCN, or the list re-read): one delta, subscriptions following. */
+  applyServerList(groups: ContactGroup[], renamed?: { from: string; to: string }): ContactChange[] {
+    if (!this.watching) return [];
+    const changes = this.setGroups(groups, renamed);
+    if (changes.length) this.syncList();
+    return changes;
+  }
+
   /** Makes `raw` the list: directory data merged, subscriptions following, one delta sent. */
   private setGroups(raw: ContactGroup[], renamed?: { from: string; to: string }): ContactChange[] {
     const watching = this.watching;
@@ -245,6 +256,8 @@ export class ContactList {
     const after = before.map((g) => ({ ...g, contacts: [...g.contacts] }));
     apply(after);
     const changes = this.setGroups(after, renamed);
+    this.editMark++;
+    this.editing++;
     try {
       const results = await send(connection.cups);
       const refused = results.find((r) => !r.ok);
@@ -260,6 +273,9 @@ export class ContactList {
       const app = toAppError(error);
       this.context.log(`contacts: ${what} failed: ${app.message}`);
       throw error instanceof DeskError ? error : new DeskError(app.code, `${what} failed: ${app.message}`, app.detail);
+    } finally {
+      this.editing--;
+      this.editMark++;
     }
     return changes;
   }

@@ -88,17 +88,41 @@ export function readContactStatuses(resp: XmlNode | undefined): ItemResult<Conta
 }
 
 // ── presence rules ──────────────────────────────────────────────────────────────────────
+export const PRESENCE_RULES_NS = 'urn:cisco:epas:presence:rules';
+
 export const setPresenceRulesBody = (rules: PresenceRule[]) =>
   `<set-presence-rules>${rules
     .map(
       (r) =>
-        `<presence-rule${a('name', r.name)}><rule><visibility>${e(r.visibility)}</visibility>` +
-        (r.excludedSources.length
-          ? `<pr:filter xmlns:pr="urn:cisco:epas:presence:rules">${r.excludedSources.map((s) => `<pr:excludedsource>${e(s)}</pr:excludedsource>`).join('')}</pr:filter>`
+        `<presence-rule${a('name', r.name)}><rule xmlns:pr="${PRESENCE_RULES_NS}"><visibility>${e(r.visibility)}</visibility>` +
+        (r.excludedSources.length || r.filterExtra
+          ? `<pr:filter>${r.excludedSources.map((s) => `<pr:excludedsource>${e(s)}</pr:excludedsource>`).join('')}${r.filterExtra ?? ''}</pr:filter>`
           : '') +
+        (r.reachability ? `<pr:reachability>${r.reachability}</pr:reachability>` : '') +
         `</rule></presence-rule>`,
     )
     .join('')}</set-presence-rules>`;
+
+/**
+ * Writes read elements back as XML in the rules namespace (`pr:`), attributes and text
+ * escaped. The reader keeps elements grouped by name, so siblings of different names come
+ * back grouped (the conditions are and/or/not sets, where order carries no meaning).
+ */
+export function writeRuleXml(node: XmlNode, skip: ReadonlySet<string> = new Set()): string {
+  let out = '';
+  for (const [name, value] of Object.entries(node)) {
+    if (name[0] === '@' || name[0] === '#' || skip.has(name)) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      const el: XmlNode = typeof item === 'string' ? { '#text': item } : (item as XmlNode);
+      const attrs = Object.keys(el)
+        .filter((k) => k[0] === '@')
+        .map((k) => ` ${k.slice(1)}="${e(attr(el, k.slice(1)) ?? '')}"`)
+        .join('');
+      out += `<pr:${name}${attrs}>${e(text(el))}${writeRuleXml(el)}</pr:${name}>`;
+    }
+  }
+  return out;
+}
 export const deletePresenceRulesBody = (names: string[]) =>
   `<delete-presence-rules>${names.map((n) => `<rule${a('name', n)}/>`).join('')}</delete-presence-rules>`;
 
@@ -106,11 +130,18 @@ export function readPresenceRules(resp: XmlNode | undefined): PresenceRules {
   return {
     visibility: text(child(resp, 'visibility')).trim(),
     privacyPolicy: text(child(resp, 'privacy-policy')).trim(),
-    rules: children(resp, 'presence-rule').map((r) => ({
-      name: attr(r, 'name') ?? '',
-      visibility: text(find(r, 'visibility')).trim(),
-      excludedSources: children(find(r, 'filter'), 'excludedsource').map((x) => text(x).trim()),
-    })),
+    rules: children(resp, 'presence-rule').map((r) => {
+      const filter = find(r, 'filter');
+      const reachability = writeRuleXml(find(r, 'reachability') ?? {});
+      const filterExtra = writeRuleXml(filter ?? {}, new Set(['excludedsource']));
+      return {
+        name: attr(r, 'name') ?? '',
+        visibility: text(find(r, 'visibility')).trim(),
+        excludedSources: children(filter, 'excludedsource').map((x) => text(x).trim()),
+        ...(reachability ? { reachability } : {}),
+        ...(filterExtra ? { filterExtra } : {}),
+      };
+    }),
   };
 }
 

@@ -42,6 +42,11 @@ export function readSystemConfig(resp: XmlNode | undefined): SystemConfig {
     const name = attr(p, 'name');
     if (name) properties[name] = text(p);
   }
+  return systemConfigOf(properties);
+}
+
+/** The system configuration named by its properties (as read, or as changed since by UCCN). */
+export function systemConfigOf(properties: Record<string, string>): SystemConfig {
   const directoryMap: Record<string, string> = {};
   for (const [k, v] of Object.entries(properties)) if (k.startsWith('Directory.Map.')) directoryMap[k.slice(14)] = v;
   return {

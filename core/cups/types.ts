@@ -134,11 +134,19 @@ export interface UserProperty {
   isPublic?: boolean;
 }
 
-/** A presence rule as far as the client edits it; the rest of the rule is kept verbatim. */
+/**
+ * A presence rule as far as the client edits it. What it does not edit travels back as read:
+ * the reachability conditions and any other filter elements, as XML in the rules namespace
+ * (`pr:`), so a save never drops them.
+ */
 export interface PresenceRule {
   name: string;
   visibility: string;
   excludedSources: string[];
+  /** The content of `<pr:reachability>` (conditions), when the rule has any. */
+  reachability?: string;
+  /** Children of `<pr:filter>` other than `excludedsource`, when the rule has any. */
+  filterExtra?: string;
 }
 
 export interface PresenceRules {

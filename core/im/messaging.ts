@@ -49,6 +49,8 @@ export class Messaging {
   /** Keeps messages queued while their recipients are still coming back after an outage. */
   private readonly redelivery = new RecoveryRedelivery();
   private historyStatus: HistoryStatus | undefined;
+  /** Why the server does not offer IM now (licence, `IM.enable`), or undefined when it does. */
+  imRefusal: () => string | undefined = () => undefined;
 
   constructor(
     private readonly context: SessionContext,
@@ -147,6 +149,8 @@ export class Messaging {
 
   async sendMessage(to: string, text: string): Promise<ChatMessage> {
     const connection = requireConnection(this.context);
+    const refused = this.imRefusal();
+    if (refused) throw new DeskError('config', `The message was not sent: ${refused}`);
     if (typeof text !== 'string' || !text.trim()) throw new DeskError('invalid-input', 'The message is empty.');
     if (Buffer.byteLength(text, 'utf8') > MAX_IM_BYTES) {
       throw new DeskError('invalid-input', `The message is too long (more than ${MAX_IM_BYTES / 1024} KB).`);

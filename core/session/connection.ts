@@ -33,7 +33,7 @@ export type CupsLike = Pick<
   };
 /** What the session needs of a SIP account (the real `SipAccount` fits). */
 export type SipLike = Pick<SipAccount, 'uri' | 'state' | 'start' | 'stop' | 'setPresence' | 'watch' | 'unwatch' | 'sendMessage' | 'sendComposing' | 'on'> &
-  Partial<Pick<SipAccount, 'watchList' | 'watchEvent'>>;
+  Partial<Pick<SipAccount, 'watchList' | 'watchEvent' | 'watchConfig' | 'moveTo'>>;
 
 export interface Connection {
   user: string;

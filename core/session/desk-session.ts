@@ -22,13 +22,14 @@ import type { OpenRequest, OwnStatus, SessionState, SignInRequest, Snapshot } fr
 import { EVENT_CHANNELS, type DeskBackend, type EventChannel, type EventChannels, type InvokeHandlers } from '../../shared/ipc';
 import { PhoneDnd } from '../calls/phone-dnd';
 import { Calls } from '../calls';
+import { LiveConfig } from '../config-change';
 import { ContactList } from '../contacts';
 import { fileOwnSessionRecord } from '../cups';
 import { CupsFeatures } from '../cups/features';
 import { connectionHandlers } from '../settings';
 import { TraceRecorder } from '../diagnostics';
 import { compileRules } from '../dialing';
-import { asDeskError, errorForLog, toAppError } from '../errors';
+import { asDeskError, describeFailure, toAppError } from '../errors';
 import { Emitter } from '../events';
 import { Messaging } from '../im';
 import { OwnPresence } from '../presence';
@@ -40,7 +41,7 @@ import { appHandlers } from './app-handlers';
 import { photoDir, soapOptions, type DeskSessionOptions } from './options';
 import { rememberPassword } from './remember-password';
 import type { Connection, SessionContext, SipLike } from './connection';
-import { presenceTarget, sipAccountOptions } from './presence-server';
+import { presenceServerLabel, sipAccountOptions } from './presence-server';
 import { createServerSession, signInTarget } from './server-kind';
 
 type DeskEvents = { [E in EventChannel]: EventChannels[E] };
@@ -65,6 +66,7 @@ export class DeskSession implements DeskBackend {
   readonly messaging: Messaging;
   readonly calls: Calls;
   readonly watchers: PresenceAuthorization;
+  readonly liveConfig: LiveConfig;
 
   constructor(private readonly options: DeskSessionOptions) {
     this.log = options.log ?? (() => {});
@@ -90,6 +92,8 @@ export class DeskSession implements DeskBackend {
         phoneDnd.phoneChanged(state);
       },
     });
+    this.liveConfig = new LiveConfig(context, { contacts: this.contacts });
+    this.messaging.imRefusal = () => this.liveConfig.imRefusal();
     const phoneDnd = new PhoneDnd({
       enabled: () => options.settings.get().phoneDndFollowsStatus,
       own: () => this.presence.status,
@@ -115,6 +119,7 @@ export class DeskSession implements DeskBackend {
       ...this.calls.handlers,
       ...features.handlers,
       ...this.watchers.handlers,
+      ...this.liveConfig.handlers,
       ...connectionHandlers(options.settings, this.log),
     };
   }
@@ -204,6 +209,7 @@ export class DeskSession implements DeskBackend {
       );
       this.contacts.attach(connection);
       this.watchers.attach(connection);
+      this.liveConfig.attach(connection);
       this.messaging.attach(connection);
       this.calls.attach(connection, request.password);
       await this.presence.attach(connection);
@@ -214,12 +220,11 @@ export class DeskSession implements DeskBackend {
       this.contacts.start();
       this.messaging.flush();
       this.calls.start();
+      this.liveConfig.start();
       return this.sessionState;
     } catch (error) {
       const appError = toAppError(error);
-      log(
-        `session: sign-in to ${server} as ${user} failed: ${appError.code}: ${appError.code === 'internal' ? errorForLog(error) : appError.message}${appError.detail ? ` (${appError.detail})` : ''}`,
-      );
+      log(`session: sign-in to ${server} as ${user} failed: ${describeFailure(error)}`);
       this.teardownConnection();
       await sip?.stop().catch(() => undefined);
       if (appError.code !== 'auth' && appError.code !== 'already-signed-in') await cups.logout().catch(() => undefined);
@@ -247,6 +252,7 @@ export class DeskSession implements DeskBackend {
 
   private teardownConnection(): void {
     this.presenceServer = undefined;
+    this.liveConfig.detach();
     this.messaging.detach();
     this.calls.detach();
     this.presence.detach();
@@ -265,9 +271,7 @@ export class DeskSession implements DeskBackend {
   /** The SIP account moved to another presence server (failover, or back to the primary). */
   private onServer(connection: Connection, server: SipServer): void {
     if (this.connection !== connection) return;
-    const primary = presenceTarget(connection.config.system, this.options.settings.get().sipTransport);
-    const backup = server.host !== primary.host || server.port !== primary.port;
-    this.presenceServer = `${describeServer(server)}${backup ? ' (backup)' : ''}`;
+    this.presenceServer = presenceServerLabel(connection.config.system, server, this.options.settings.get().sipTransport);
     this.log(`session: presence server in use: ${this.presenceServer}`);
     if (this.state.phase === 'signed-in' || this.state.phase === 'reconnecting') this.setState({ ...this.state, presenceServer: this.presenceServer });
   }

@@ -4,7 +4,7 @@
  */
 import type { SystemConfig } from '../cups';
 import { DeskError } from '../errors';
-import type { SipAccountOptions, SipServer, SipTransportKind, TlsTrust } from '../sip';
+import { describeServer, type SipAccountOptions, type SipServer, type SipTransportKind, type TlsTrust } from '../sip';
 import type { Settings } from '../store/settings';
 import type { TraceRecorder } from '../diagnostics';
 import type { DeskSessionOptions } from './options';
@@ -63,4 +63,10 @@ export function sipTrust(fromHost: TlsTrust | undefined, fromSettings: string): 
   const ca = [fromHost?.ca, fromSettings.trim()].filter(Boolean).join('\n');
   if (!ca && !fromHost?.pinnedSha256) return fromHost;
   return { ...fromHost, ...(ca ? { ca } : {}) };
+}
+
+/** How the session shows the server in use: `TCP host:port`, with "(backup)" when it is not the configuration's primary. */
+export function presenceServerLabel(system: SystemConfig, server: SipServer, override: 'auto' | SipTransportKind = 'auto'): string {
+  const primary = presenceTarget(system, override);
+  return `${describeServer(server)}${server.host !== primary.host || server.port !== primary.port ? ' (backup)' : ''}`;
 }

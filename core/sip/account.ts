@@ -33,15 +33,14 @@ import { registerAndWait, unregisterAndWait } from './usages/registration';
 import type { SubscriptionNotify } from './usages/presence-subscription';
 import type { ListSubscriptionState } from './usages/rls';
 import { reconnectDelayMs } from './usages/subscription-policy';
-import { Watching } from './usages/watching';
+import { Watching, type ConfigWatchOptions } from './usages/watching';
 
 export { SipError } from './message/sip-error';
 export { AccountState, type Registered, type RegistrationState } from './account-state';
-export { presenceUnavailable } from './usages/watching';
+export { presenceUnavailable, type ConfigWatchOptions } from './usages/watching';
 
 export type { SipServer, SipTransportKind, TlsTrust, UdpTuning } from './transport/transport-choice';
 export type { IncomingMessage, PublishedStatus, SipAccountOptions } from './account-types';
-
 const tlsFailure = (error: unknown) => (error as { code?: unknown } | undefined)?.code === 'tls';
 
 export class SipAccount {
@@ -58,7 +57,7 @@ export class SipAccount {
   private readonly timeoutMs: number;
   /** The server in use (primary or backup). */
   private current: SipServer;
-  private readonly failover: Failover;
+  private failover: Failover;
   /** The sign-out under way or done (a second stop() waits for the same one). */
   private stopped: Promise<void> | undefined;
 
@@ -68,18 +67,29 @@ export class SipAccount {
     this.timers = options.timers ?? realTimers;
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.current = options.server;
-    this.failover = new Failover(options.server, options.backup, {
-      probeEveryMs: options.primaryProbeMs ?? 30_000,
-      probeTimeoutMs: Math.min(this.timeoutMs, 5000),
-      log: this.log,
-      onPrimaryBack: () => this.moveBackToPrimary(),
-      timers: this.timers,
-    });
+    this.failover = this.newFailover();
     this.watching = new Watching({
       agent: () => (this.registered ? this.agent : undefined),
       log: this.log,
       presence: (uri, presence) => this.events.emit('presence', { uri, presence }),
     });
+  }
+
+  private newFailover(): Failover {
+    const { server, backup, primaryProbeMs } = this.options;
+    const probe = { probeEveryMs: primaryProbeMs ?? 30_000, probeTimeoutMs: Math.min(this.timeoutMs, 5000), log: this.log, timers: this.timers };
+    return new Failover(server, backup, { ...probe, onPrimaryBack: () => this.moveBackToPrimary() });
+  }
+
+  /** The configuration names other presence servers: registers on the new primary, then lets go of this one (what is watched carries over). */
+  async moveTo(server: SipServer, backup?: SipServer): Promise<void> {
+    if (this.now() !== AccountState.Registered || !this.agent) throw new SipError('unreachable', 'Not connected to the presence server.');
+    const fresh = await this.startOn(server);
+    if (this.now() !== AccountState.Registered) return void (await fresh.ua.stop().catch(() => undefined));
+    this.failover.stop();
+    Object.assign(this.options, { server, backup });
+    this.failover = this.newFailover();
+    this.adopt(fresh, server);
   }
 
   /** The presence server in use. */
@@ -127,8 +137,7 @@ export class SipAccount {
   }
 
   private get target(): string {
-    const { host, port } = this.current;
-    return `${host}:${port}`;
+    return `${this.current.host}:${this.current.port}`;
   }
 
   private wait(ms: number): Promise<void> {
@@ -200,10 +209,7 @@ export class SipAccount {
     });
   }
 
-  /**
-   * A refresh REGISTER that failed (no answer, or refused) leaves sip.js unregistered without
-   * telling anyone: treat it as a lost link and recover.
-   */
+  /** A failed refresh REGISTER leaves sip.js unregistered without telling anyone: a lost link, recovered. */
   private watchRegistration(agent: Agent): void {
     agent.registerer.stateChange.addListener((state) => {
       if (state !== 'Unregistered' || this.agent !== agent || this.now() !== AccountState.Registered) return;
@@ -212,10 +218,7 @@ export class SipAccount {
     });
   }
 
-  /**
-   * Publishes the user's status (the latest wins while a PUBLISH is in flight). While not
-   * registered nothing is sent: the owner publishes again on the next `registered` event.
-   */
+  /** Publishes the user's status; while not registered nothing is sent (the owner publishes on `registered`). */
   async setPresence(status: PublishedStatus): Promise<void> {
     const agent = this.agent;
     if (!agent || !this.registered) return;
@@ -232,11 +235,7 @@ export class SipAccount {
     this.watching.unwatch(uri);
   }
 
-  /**
-   * Watches `members` through one event-list subscription (RFC 4662) to `listUri`, the user's
-   * buddy list on the server's resource list server, falling back to one subscription per
-   * member when the server offers no such list (see usages/watching.ts).
-   */
+  /** Watches `members` through one event-list subscription (RFC 4662) to `listUri`, else per member (usages/watching.ts). */
   watchList(listUri: string, members: string[], options: { expires?: number } = {}): void {
     this.watching.watchList(listUri, members, options);
   }
@@ -254,6 +253,11 @@ export class SipAccount {
   /** State of the event-list subscription ('none' when not watching a list). */
   get listState(): ListSubscriptionState | 'none' {
     return this.watching.listState;
+  }
+
+  /** Subscribes to the user's own configuration changes (UCCN), kept across reconnections (usages/watching.ts). */
+  watchConfig(options: ConfigWatchOptions): void {
+    this.watching.watchConfig(this.uri, options);
   }
 
   /** Sends an IM and resolves on the final 2xx; `stored` for 202 Accepted (see usages/messaging.ts). */
@@ -345,10 +349,7 @@ export class SipAccount {
     }
   }
 
-  /**
-   * Makes a freshly registered user agent (on `server`) the one in use, subscribes again on it,
-   * and lets go of the previous one in the background.
-   */
+  /** Makes a freshly registered user agent (on `server`) the one in use, subscribes on it, lets go of the old one. */
   private adopt(fresh: Agent, server: SipServer): void {
     const old = { agent: this.agent, publication: this.publication, subscriptions: this.watching.detach() };
     this.agent = fresh;

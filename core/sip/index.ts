@@ -2,6 +2,7 @@ export {
   AccountState,
   SipAccount,
   SipError,
+  type ConfigWatchOptions,
   type IncomingMessage,
   type PublishedStatus,
   type Registered,

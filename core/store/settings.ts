@@ -79,6 +79,19 @@ export const SETTINGS_SCHEMA = z.object({
     .max(512)
     .refine((v) => v === '' || v === 'auto' || /^sips?:[^@\s]+@[^\s]+$/i.test(v), 'must be empty, "auto" or a SIP URI such as sip:team-list@example.com')
     .default(''),
+  /**
+   * Event package of the configuration-change (UCCN) subscription; '' = none, the list and
+   * configuration are re-read every `configResyncSeconds`. The CUPS guide names no package:
+   * `ua-profile` (RFC 6080, configuration change notification) is the standard one, and a
+   * stock SIMPLE server (Kamailio's presence_profile) relays it.
+   */
+  configEvent: z
+    .string()
+    .max(64)
+    .regex(/^([A-Za-z0-9!%*_+`'~.-]+)?$/, 'must be an event package name such as ua-profile')
+    .default('ua-profile'),
+  /** How often the contact list and configuration are re-read while no change notifications arrive (seconds). */
+  configResyncSeconds: z.number().finite().min(1).max(86400).default(60),
 });
 
 export type Settings = z.output<typeof SETTINGS_SCHEMA>;

@@ -34,6 +34,23 @@ export function newUserState(groups: LabGroup[] = []): LabUserState {
   return { groups, properties: new Map(), presenceRules: new Map(), recent: [], longTermPresence: undefined, acl: new Map(), calendaring: false };
 }
 
+/** The lab's own writer of a rule's kept parts (reachability conditions, other filters), in the `pr:` namespace. */
+function writePr(node: XmlNode | undefined, skip?: string): string {
+  if (!node) return '';
+  let out = '';
+  for (const name of Object.keys(node)) {
+    if (name.startsWith('@') || name.startsWith('#') || name === skip) continue;
+    for (const el of children(node, name)) {
+      const attrs = Object.keys(el)
+        .filter((k) => k.startsWith('@'))
+        .map((k) => a(k.slice(1), attr(el, k.slice(1))))
+        .join('');
+      out += `<pr:${name}${attrs}>${e(text(el))}${writePr(el)}</pr:${name}>`;
+    }
+  }
+  return out;
+}
+
 export const NO_GROUP = 'The Contact Group does not exist.';
 export const NO_CONTACT = 'Contact does not exist in.';
 export const NO_POLICY = 'Invalid Policy name';
@@ -157,8 +174,8 @@ export function handleOperation(opName: string, op: XmlNode, state: LabUserState
         [...state.presenceRules.values()]
           .map(
             (r) =>
-              `<presence-rule${a('name', r.name)}><rule><epas:visibility>${e(r.visibility)}</epas:visibility><pr:reachability></pr:reachability>` +
-              `<pr:filter>${r.excludedSources.map((s) => `<pr:excludedsource>${e(s)}</pr:excludedsource>`).join('')}</pr:filter></rule></presence-rule>`,
+              `<presence-rule${a('name', r.name)}><rule><epas:visibility>${e(r.visibility)}</epas:visibility><pr:reachability>${r.reachability ?? ''}</pr:reachability>` +
+              `<pr:filter>${r.excludedSources.map((s) => `<pr:excludedsource>${e(s)}</pr:excludedsource>`).join('')}${r.filterExtra ?? ''}</pr:filter></rule></presence-rule>`,
           )
           .join('') +
         `</epas:get-presence-rules-resp>`
@@ -169,10 +186,15 @@ export function handleOperation(opName: string, op: XmlNode, state: LabUserState
         children(op, 'presence-rule')
           .map((r) => {
             const name = attr(r, 'name') ?? '';
+            const reachability = find(r, 'reachability');
+            const filter = find(r, 'filter');
+            const kept = { reachability: writePr(reachability), filterExtra: writePr(filter, 'excludedsource') };
             state.presenceRules.set(name, {
               name,
               visibility: text(find(r, 'visibility')).trim(),
-              excludedSources: children(find(r, 'filter'), 'excludedsource').map((x) => text(x).trim()),
+              excludedSources: children(filter, 'excludedsource').map((x) => text(x).trim()),
+              ...(kept.reachability ? { reachability: kept.reachability } : {}),
+              ...(kept.filterExtra ? { filterExtra: kept.filterExtra } : {}),
             });
             return status(a('name', name), 'succeeded');
           })

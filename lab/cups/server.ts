@@ -75,11 +75,25 @@ export interface LabCups {
   /** Session key currently valid for a user, if any. */
   sessionOf(userId: string): string | undefined;
   inject(fault: LabFault): void;
+  /** The administrator's levers (lab/admin): each is read afresh by every answer. */
+  admin: LabCupsAdmin;
   /** With `tls`: the SHA-256 fingerprint of the certificate served now. */
   certificateFingerprint?: string;
   /** With `tls`: serve a new self-signed certificate from now on (as after a reinstall). */
   rotateCertificate(): void;
   close(): Promise<void>;
+}
+
+export interface LabCupsAdmin {
+  /** System properties that replace (or add to) the computed ones, e.g. `IM.enable`. */
+  systemProperties: Map<string, string>;
+  /** The dialing rules served (changed in place). */
+  dialingRules: DialingRule[];
+  /** The presence server announced (changed in place). */
+  presence: LabCupsOptions['presence'];
+  licensing: { base: boolean; im: boolean; audio: boolean; video: boolean };
+  /** A SOAP request changed a user's contact list (the administrator tells the user's other clients). */
+  onListEdited?: (userId: string, before: LabGroup[], after: LabGroup[]) => void;
 }
 
 export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
@@ -98,9 +112,26 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
   const userOfKey = (key: string) => sessions.get(key.trim());
   const keyOfUser = (id: string) => [...sessions].find(([, u]) => u === id)?.[0];
 
+  const admin: LabCupsAdmin = {
+    systemProperties: new Map(),
+    dialingRules: [...(options.dialingRules ?? [])],
+    presence: options.presence,
+    licensing: { base: true, im: true, audio: false, video: false },
+  };
   const callControl = options.callControl === undefined ? [] : Array.isArray(options.callControl) ? options.callControl : [options.callControl];
+  /** The computed system properties with the administrator's over them. */
   function systemConfig(): string {
-    const p = options.presence;
+    let xml = computedSystemConfig();
+    for (const [name, value] of admin.systemProperties) {
+      const element = new RegExp(`<epas:property name="${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>[^<]*</epas:property>`);
+      xml = element.test(xml)
+        ? xml.replace(element, () => prop(name, value))
+        : xml.replace('</epas:get-system-config-resp>', () => `${prop(name, value)}</epas:get-system-config-resp>`);
+    }
+    return xml;
+  }
+  function computedSystemConfig(): string {
+    const p = admin.presence;
     const b = p.backup;
     return (
       `<epas:get-system-config-resp ${EPAS} >` +
@@ -148,7 +179,7 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
     return `<epas:get-user-config-resp ${EPAS} >${[...props].map(([n, p]) => prop(n, p.value, p.isPublic)).join('')}</epas:get-user-config-resp>`;
   };
   const licensing = () =>
-    `<epas:get-licensing-features-resp ${EPAS} ><epas:base>true</epas:base><epas:im>true</epas:im><epas:audio>false</epas:audio><epas:video>false</epas:video></epas:get-licensing-features-resp>`;
+    `<epas:get-licensing-features-resp ${EPAS} ><epas:base>${admin.licensing.base}</epas:base><epas:im>${admin.licensing.im}</epas:im><epas:audio>${admin.licensing.audio}</epas:audio><epas:video>${admin.licensing.video}</epas:video></epas:get-licensing-features-resp>`;
   const contactList = (id: string) =>
     `<epas:get-contact-list-resp ${EPAS} >` +
     [...stateOf(id).groups]
@@ -168,7 +199,7 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
     `</epas:get-contact-list-resp>`;
   const dialingRules = () =>
     `<epas:get-dialing-rules-resp ${EPAS}>` +
-    (options.dialingRules ?? [])
+    admin.dialingRules
       .map(
         (r) =>
           `<epas:rule><epas:type>${r.type}</epas:type><epas:name>${e(r.name)}</epas:name><epas:description>${e(r.description)}</epas:description>` +
@@ -236,9 +267,13 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
       case 'get-dialing-rules':
         return ok(dialingRules());
       default: {
-        const before = options.onContactListChange ? JSON.stringify(stateOf(user).groups) : '';
+        const was = structuredClone(stateOf(user).groups);
+        const before = JSON.stringify(was);
         const inner = handleOperation(opName, op, stateOf(user), knownUsers);
-        if (options.onContactListChange && JSON.stringify(stateOf(user).groups) !== before) changedLists.add(user);
+        if (JSON.stringify(stateOf(user).groups) !== before) {
+          if (options.onContactListChange) changedLists.add(user);
+          admin.onListEdited?.(user, was, structuredClone(stateOf(user).groups));
+        }
         return inner === undefined ? { status: 500, xml: soapFault('Sender', 'Invalid request.') } : ok(inner);
       }
     }
@@ -301,6 +336,7 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
     },
     contactList: (id) => structuredClone([...stateOf(id).groups].sort((x, y) => x.index - y.index)),
     state: stateOf,
+    admin,
     sessionOf: keyOfUser,
     inject: (fault) => faults.push(fault),
     close: () =>

@@ -12,7 +12,7 @@ import { OwnStatus } from './OwnStatus';
 import { Recent } from './Recent';
 import { Settings } from './settings';
 import { SignIn } from './SignIn';
-import { useDesk } from './store';
+import { imRefusal, useDesk } from './store';
 import { useIdle } from './use-idle';
 import { useCallNotifications, useNotifications } from './use-notifications';
 import { callerName } from './number-owner';
@@ -223,7 +223,7 @@ export function App({ api }: { api: DeskApi }) {
           onClose={() => setSettingsOpen(false)}
         />
       )}
-      {diagnosticsOpen && <Diagnostics api={api} onClose={() => setDiagnosticsOpen(false)} />}
+      {diagnosticsOpen && <Diagnostics api={api} liveConfig={state.liveConfig} onClose={() => setDiagnosticsOpen(false)} />}
       {!signedIn ? (
         <SignIn api={api} session={session} defaults={state.signInDefaults} />
       ) : (
@@ -239,7 +239,14 @@ export function App({ api }: { api: DeskApi }) {
                 )
               }
             />
-            <DialBox api={api} request={callRequest} phone={state.phone} nameOf={nameOf} numberOf={numberOf} />
+            <DialBox
+              api={api}
+              request={callRequest}
+              phone={state.phone}
+              nameOf={nameOf}
+              numberOf={numberOf}
+              voicemailPilot={state.liveConfig?.features.voicemail.pilot}
+            />
             {menuCallOutcome && (
               <p
                 className={`menu-call-result ${menuCallOutcome.ok ? 'dial-ok' : 'error'}`}
@@ -306,6 +313,8 @@ export function App({ api }: { api: DeskApi }) {
                 presence={state.presence[active]}
                 messages={state.conversations[active] ?? []}
                 composing={state.composing[active] ?? false}
+                imUnavailable={imRefusal(state)}
+                meetingServer={state.liveConfig?.features.meeting.server}
                 onShowCard={contacts.has(active) ? () => setCard(active) : undefined}
                 muted={muted.has(active)}
                 onToggleMute={() => toggleMute(active)}

@@ -35,6 +35,8 @@ export function Conversation({
   onShowCard,
   muted = false,
   onToggleMute,
+  imUnavailable,
+  meetingServer,
 }: {
   api: DeskApi;
   peer: string;
@@ -47,6 +49,10 @@ export function Conversation({
   /** No sound, notification or unread count for this conversation. */
   muted?: boolean;
   onToggleMute?: () => void;
+  /** Why the server does not offer IM now (licence, switched off): shown, and sending is refused. */
+  imUnavailable?: string;
+  /** The MeetingPlace server, when the configuration names one: the meeting action. */
+  meetingServer?: string;
 }) {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -119,6 +125,11 @@ export function Conversation({
           </p>
         </div>
         <ConversationExport api={api} peer={peer} />
+        {meetingServer && (
+          <a className="link conversation-meeting" data-testid="conversation-meeting" href={meetingServer} target="_blank" rel="noreferrer">
+            Meeting
+          </a>
+        )}
         {onToggleMute && (
           <button
             className="link"
@@ -168,6 +179,11 @@ export function Conversation({
         )}
         <div ref={end} />
       </div>
+      {imUnavailable && (
+        <p className="error" data-testid="im-unavailable" role="status">
+          {imUnavailable}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
@@ -201,7 +217,7 @@ export function Conversation({
           ☺
         </button>
         {picking && <EmojiPicker onPick={insert} onClose={() => setPicking(false)} />}
-        <button data-testid="im-send" onClick={() => void send()} disabled={!draft.trim()}>
+        <button data-testid="im-send" onClick={() => void send()} disabled={!draft.trim() || imUnavailable !== undefined} title={imUnavailable}>
           Send
         </button>
       </footer>

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { DeskApi } from '../../shared/ipc';
 import { chatAddress } from '../../shared/open-url';
 import { Conversation } from './Conversation';
-import { useDesk } from './store';
+import { imRefusal, useDesk } from './store';
 import { peerName } from './peer-name';
 
 export function ConversationWindow({ api, peer }: { api: DeskApi; peer: string }) {
@@ -36,6 +36,8 @@ export function ConversationWindow({ api, peer }: { api: DeskApi; peer: string }
         presence={state.presence[peer]}
         messages={state.conversations[peer] ?? []}
         composing={state.composing[peer] ?? false}
+        imUnavailable={imRefusal(state)}
+        meetingServer={state.liveConfig?.features.meeting.server}
       />
     </div>
   );

@@ -25,6 +25,7 @@ export function DialBox({
   phone,
   nameOf,
   numberOf,
+  voicemailPilot,
 }: {
   api: DeskApi;
   request?: DialRequest;
@@ -32,6 +33,8 @@ export function DialBox({
   nameOf?: (peer: string) => string | undefined;
   /** A contact's name and first number, by address (a contact dropped on a call). */
   numberOf?: (uri: string) => { name: string; number?: string } | undefined;
+  /** The voicemail pilot number from the server's configuration: "Call voicemail" dials it through the rules. */
+  voicemailPilot?: string;
 }) {
   const [number, setNumber] = useState('');
   const [plan, setPlan] = useState<DialPlan | undefined>();
@@ -70,13 +73,13 @@ export function DialBox({
     };
   }, [api, number]);
 
-  const call = async () => {
+  const call = async (what = number, label?: string) => {
     setBusy(true);
     setResult(undefined);
     try {
-      const entry = await api.invoke('dial:call', number);
-      setResult({ ok: true, text: `Calling ${entry.dialed ?? number} on your phone…` });
-      setNumber('');
+      const entry = await api.invoke('dial:call', what);
+      setResult({ ok: true, text: `Calling ${label ?? entry.dialed ?? what} on your phone…` });
+      if (what === number) setNumber('');
     } catch (e) {
       const error = errorText(e);
       setResult({ ok: false, text: error.message, ...(error.code === 'tls' && error.certificate ? { certificate: error.certificate } : {}) });
@@ -110,6 +113,16 @@ export function DialBox({
         <button data-testid="dial-call" onClick={() => void call()} disabled={busy || !plan || !!plan.error}>
           Call
         </button>
+        {voicemailPilot && (
+          <button
+            data-testid="call-voicemail"
+            title={`Voicemail pilot ${voicemailPilot}`}
+            onClick={() => void call(voicemailPilot, `voicemail (${voicemailPilot})`)}
+            disabled={busy}
+          >
+            Call voicemail
+          </button>
+        )}
       </div>
       {plan && (
         <p className={`dial-preview ${plan.error ? 'dial-preview-error' : ''}`} data-testid="dial-preview" title={plan.steps.join(' → ')}>

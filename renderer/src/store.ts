@@ -10,6 +10,7 @@ import type {
   ContactChange,
   ContactGroup,
   HistoryStatus,
+  LiveConfigState,
   OwnStatus,
   PhoneState,
   Presence,
@@ -35,6 +36,8 @@ export interface DeskState {
   phone: PhoneState;
   /** Whether IM history can be written (a failure is shown with the file's name). */
   history?: HistoryStatus;
+  /** How configuration changes arrive and what the server offers now (IM, voicemail, meetings). */
+  liveConfig?: LiveConfigState;
   hostLost: boolean;
 }
 
@@ -44,6 +47,7 @@ export type Action =
   | { type: 'contacts'; groups: ContactGroup[] }
   | { type: 'contact-changes'; changes: ContactChange[] }
   | { type: 'history'; history: HistoryStatus }
+  | { type: 'live-config'; liveConfig: LiveConfigState }
   | { type: 'presence'; updates: PresenceUpdate[] }
   | { type: 'own'; own: OwnStatus }
   | { type: 'phone'; phone: PhoneState }
@@ -81,6 +85,8 @@ export function reducer(state: DeskState, action: Action): DeskState {
       return { ...state, groups: applyContactChanges(state.groups, action.changes) };
     case 'history':
       return { ...state, history: action.history };
+    case 'live-config':
+      return { ...state, liveConfig: action.liveConfig };
     case 'presence': {
       const presence = { ...state.presence };
       for (const u of action.updates) presence[u.uri] = u.presence;
@@ -110,6 +116,12 @@ export function reducer(state: DeskState, action: Action): DeskState {
     case 'host-lost':
       return { ...state, hostLost: true };
   }
+}
+
+/** Why sending an IM is refused now (the server's licence or switch), or undefined. */
+export function imRefusal(state: Pick<DeskState, 'liveConfig'>): string | undefined {
+  const live = state.liveConfig;
+  return live && live.mode !== 'off' && !live.features.im.available ? live.features.im.reason : undefined;
 }
 
 /** One display frame: presence bursts are applied at most this often. */
@@ -147,14 +159,27 @@ export function useDesk(api: DeskApi, openPeerRef: { current: string | undefined
       api.on('phone:state', (phone) => dispatch({ type: 'phone', phone })),
       api.on('im:message', (message) => dispatch({ type: 'message', message, openPeer: openPeerRef.current })),
       api.on('im:composing', (update) => dispatch({ type: 'composing', update })),
+      api.on('config:state', (liveConfig) => dispatch({ type: 'live-config', liveConfig })),
     ];
     const lost = () => dispatch({ type: 'host-lost' });
     window.addEventListener('desk-host-closed', lost);
+    // Back at the window: without change notifications the host re-reads the list and configuration.
+    const focused = () =>
+      void api.invoke('config:resync').then(
+        (liveConfig) => dispatch({ type: 'live-config', liveConfig }),
+        () => undefined,
+      );
+    window.addEventListener('focus', focused);
     api.invoke('session:snapshot').then((snapshot) => dispatch({ type: 'snapshot', snapshot }));
+    api.invoke('config:state').then(
+      (liveConfig) => dispatch({ type: 'live-config', liveConfig }),
+      () => undefined,
+    );
     return () => {
       cancelAnimationFrame(frame);
       offs.forEach((off) => off());
       window.removeEventListener('desk-host-closed', lost);
+      window.removeEventListener('focus', focused);
     };
   }, [api, openPeerRef]);
   return [state, dispatch];

@@ -22,6 +22,7 @@ const CLIENT_CODECS = [
   'core/cups/parse',
   'core/cups/operations',
   'core/cups/session',
+  'core/cups/uccn',
   'core/dial/',
   'core/sip/codecs/',
   'core/sip/message/',

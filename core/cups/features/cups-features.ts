@@ -63,6 +63,14 @@ export interface CupsFeaturesDeps {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The reachability conditions in words for the Privacy view: "when away, when busy (5 conditions)". */
+export function reachabilitySummary(xml: string): string {
+  const when = [...new Set([...xml.matchAll(/reachability-status="([^"]*)"/g)].map((m) => m[1]))];
+  const conditions = (xml.match(/<pr:epas-(status|reachability)\b/g) ?? []).length;
+  const parts = when.length ? when.map((w) => `when ${w}`).join(', ') : 'conditions';
+  return `${parts} (${conditions} condition${conditions === 1 ? '' : 's'})`;
+}
+
 /** The PIDF published as the long-term status: Away, with the note and, if given, the end date. */
 export function longTermPidf(entity: string, status: LongTermStatus): string {
   const until = status.until ? ` until="${status.until}T23:59:59Z"` : '';
@@ -185,12 +193,16 @@ export class CupsFeatures {
       return {
         visibility: rules.visibility,
         privacyPolicy: rules.privacyPolicy,
-        rules: rules.rules.map((r): PrivacyRule => ({ ...r, watchers: acls.find((a) => a.name === r.name && !a.error)?.watchers ?? [] })),
+        rules: rules.rules.map(({ reachability, filterExtra: _kept, ...r }): PrivacyRule => ({
+          ...r,
+          ...(reachability ? { reachability: reachabilitySummary(reachability) } : {}),
+          watchers: acls.find((a) => a.name === r.name && !a.error)?.watchers ?? [],
+        })),
       };
     });
   }
 
-  private async setRule(raw: { name: string; visibility: string; excludedSources?: string[] }): Promise<PrivacySettings> {
+  private async setRule(raw: { name: string; visibility: string; excludedSources?: string[]; clearReachability?: boolean }): Promise<PrivacySettings> {
     const name = typeof raw?.name === 'string' ? raw.name.trim() : '';
     if (!name) throw new DeskError('invalid-input', 'Enter a name for the rule.');
     if (name.length > 128) throw new DeskError('invalid-input', 'The rule name is longer than 128 characters.');
@@ -200,9 +212,16 @@ export class CupsFeatures {
       ? raw.excludedSources.filter((s): s is string => typeof s === 'string' && !!s.trim()).slice(0, 20)
       : [];
     const what = `Saving the rule "${name}"`;
-    await this.run(what, async (c) =>
-      CupsFeatures.refused(what, await this.need(c.setPresenceRules, 'set-presence-rules').call(c, [{ name, visibility: raw.visibility, excludedSources }])),
-    );
+    await this.run(what, async (c) => {
+      // What this form does not edit (reachability conditions, other filters) goes back as the server has it.
+      const current = (await this.need(c.getPresenceRules, 'get-presence-rules').call(c)).rules.find((r) => r.name === name);
+      const kept = {
+        ...(current?.reachability && raw.clearReachability !== true ? { reachability: current.reachability } : {}),
+        ...(current?.filterExtra ? { filterExtra: current.filterExtra } : {}),
+      };
+      const rule = { name, visibility: raw.visibility, excludedSources, ...kept };
+      CupsFeatures.refused(what, await this.need(c.setPresenceRules, 'set-presence-rules').call(c, [rule]));
+    });
     return this.getPrivacy();
   }
 

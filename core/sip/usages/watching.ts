@@ -12,7 +12,7 @@ import { composePresence, parsePidf, presenceOf } from '../codecs/pidf';
 import { charsetOf, xmlBodyText } from '../codecs/text-body';
 import type { DigestCredentialCache } from '../message/digest';
 import { isPlainSipUri } from '../message/light-message';
-import { PresenceSubscription, type SubscriptionNotify } from './presence-subscription';
+import { PresenceSubscription, PresenceSubscriptionState, type SubscriptionNotify } from './presence-subscription';
 import { EventListSubscription, type ListSubscriptionState } from './rls';
 
 export interface WatchingContext {
@@ -31,6 +31,22 @@ export interface EventWatch {
   subscription?: PresenceSubscription;
 }
 
+/** The configuration-change (UCCN) subscription: one, to the user's own address. */
+export interface ConfigWatchOptions {
+  /** Event package (the `configEvent` setting). */
+  event: string;
+  accept: string[];
+  onNotify: (body: string, contentType: string) => void;
+  /** Active (again), or not in force (refused, failed, the connection lost): the caller re-reads meanwhile. */
+  onState: (active: boolean, reason?: string) => void;
+}
+
+interface WatchedConfig {
+  target: string;
+  options: ConfigWatchOptions;
+  subscription?: PresenceSubscription;
+}
+
 interface WatchedList {
   listUri: string;
   members: Set<string>;
@@ -44,6 +60,7 @@ export class Watching {
   private readonly subscribers = new Map<string, PresenceSubscription>();
   /** The event-list (RLS) path: one subscription to `listUri` for all `members`. */
   private list: WatchedList | undefined;
+  private config: WatchedConfig | undefined;
 
   /** Other event packages watched, by `<event> <target>`. */
   private readonly eventWatches = new Map<string, EventWatch>();
@@ -134,11 +151,25 @@ export class Watching {
     return this.list?.subscription?.state ?? (this.list ? 'fallback' : 'none');
   }
 
+  /** Subscribes to configuration changes of `target` (the user's own address); kept across reconnections like the rest. */
+  watchConfig(target: string, options: ConfigWatchOptions): void {
+    this.unwatchConfig();
+    this.config = { target, options };
+    this.subscribeConfig();
+  }
+
+  unwatchConfig(): void {
+    const config = this.config;
+    this.config = undefined;
+    void config?.subscription?.stop();
+  }
+
   /** Registered (again): subscribes to everyone watched and to the list, where not subscribed yet. */
   resubscribe(): void {
     for (const uri of this.watched) this.subscribe(uri);
     this.subscribeList();
     for (const entry of this.eventWatches.values()) this.subscribeEvent(entry);
+    this.subscribeConfig();
   }
 
   private forgetEventSubscriptions(): void {
@@ -155,6 +186,17 @@ export class Watching {
     this.list?.subscription?.dispose();
     if (this.list) this.list.subscription = undefined;
     this.forgetEventSubscriptions();
+    this.forgetConfig('the connection to the presence server was lost');
+  }
+
+  private forgetConfig(reason: string): PresenceSubscription | undefined {
+    const config = this.config;
+    const subscription = config?.subscription;
+    if (!config || !subscription) return undefined;
+    config.subscription = undefined;
+    subscription.dispose();
+    config.options.onState(false, reason);
+    return subscription;
   }
 
   /**
@@ -163,6 +205,7 @@ export class Watching {
    */
   detach(): PresenceSubscription[] {
     const old = [...this.subscribers.values()];
+    this.forgetConfig('moving to another presence server');
     this.subscribers.clear();
     this.list?.subscription?.dispose();
     if (this.list) this.list.subscription = undefined;
@@ -175,6 +218,7 @@ export class Watching {
     const ending = [...this.subscribers.values()].map((s) => s.stop());
     if (this.list?.subscription) ending.push(this.list.subscription.stop());
     for (const entry of this.eventWatches.values()) if (entry.subscription) ending.push(entry.subscription.stop());
+    if (this.config?.subscription) ending.push(this.config.subscription.stop());
     await Promise.all(ending);
     this.dispose();
   }
@@ -201,6 +245,34 @@ export class Watching {
       },
     });
     list.subscription = subscription;
+    subscription.start();
+  }
+
+  private subscribeConfig(): void {
+    const config = this.config;
+    const agent = this.context.agent();
+    if (!config || !agent || config.subscription) return;
+    const { event, accept, onNotify, onState } = config.options;
+    const subscription = new PresenceSubscription({
+      ua: agent.ua,
+      target: config.target,
+      event,
+      accept,
+      expires: 3600,
+      log: this.context.log,
+      credentials: agent.credentials,
+    });
+    config.subscription = subscription;
+    subscription.on('state', (state) => {
+      if (this.config !== config || config.subscription !== subscription) return;
+      if (state === PresenceSubscriptionState.Active || state === PresenceSubscriptionState.Pending) onState(true);
+    });
+    subscription.on('notify', ({ body, contentType }) => {
+      if (this.config === config && config.subscription === subscription && body.trim()) onNotify(body, contentType);
+    });
+    subscription.on('failure', (failure) => {
+      if (this.config === config && config.subscription === subscription) onState(false, failure.reason);
+    });
     subscription.start();
   }
 

@@ -6,7 +6,7 @@
  * and every message is a React text node, so nothing in a trace can become markup.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { TraceEntry, TraceFilter, TraceProtocolName, TraceSummary } from '../../../shared/domain';
+import type { LiveConfigState, TraceEntry, TraceFilter, TraceProtocolName, TraceSummary } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { errorText } from '../api';
 import { deliverExport, downloadBlob } from '../download';
@@ -33,7 +33,7 @@ function matches(entry: TraceSummary, filter: TraceFilter): boolean {
   return !filter.callId || entry.callId === filter.callId;
 }
 
-export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => void }) {
+export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClose: () => void; liveConfig?: LiveConfigState }) {
   const [protocol, setProtocol] = useState<'' | TraceProtocolName>('');
   const [text, setText] = useState('');
   const [callId, setCallId] = useState('');
@@ -177,6 +177,11 @@ export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => voi
           Close
         </button>
       </div>
+      {liveConfig && liveConfig.mode !== 'off' && (
+        <p className="diagnostics-status" data-testid="diag-config-mode" data-mode={liveConfig.mode}>
+          Configuration changes: {liveConfig.mode === 'notified' ? 'notified by the server' : 're-read'}. {liveConfig.reason}
+        </p>
+      )}
       {status && (
         <p className="diagnostics-status" role="status" data-testid="diag-status">
           {status}

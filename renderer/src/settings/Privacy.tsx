@@ -27,10 +27,18 @@ export function PrivacySection({ api }: SectionProps) {
   const latest = useRef(0);
 
   useEffect(() => {
-    api
-      .invoke('privacy:get')
-      .then(setPrivacy)
-      .catch((e) => setError(errorText(e).message));
+    const load = () =>
+      api
+        .invoke('privacy:get')
+        .then(setPrivacy)
+        .catch((e) => setError(errorText(e).message));
+    load();
+    // The server said the rules or their watchers changed (another client, the administrator): read them again.
+    let seen: number | undefined;
+    return api.on('config:state', (state) => {
+      if (seen !== undefined && state.privacyVersion !== seen) load();
+      seen = state.privacyVersion;
+    });
   }, [api]);
 
   /** Shows `optimistic` now; the server's answer replaces it, a refusal restores what was. */
@@ -131,6 +139,29 @@ export function PrivacySection({ api }: SectionProps) {
               Delete rule
             </button>
           </header>
+          {rule.reachability && (
+            <p className="privacy-reachability" data-testid="rule-reachability">
+              Reachability: {rule.reachability}, kept when you change this rule.{' '}
+              <button
+                className="link"
+                data-testid="rule-reachability-clear"
+                onClick={() =>
+                  change(
+                    withRule(rule.name, (r) => delete r.reachability),
+                    () =>
+                      api.invoke('privacy:set-rule', {
+                        name: rule.name,
+                        visibility: rule.visibility,
+                        excludedSources: rule.excludedSources,
+                        clearReachability: true,
+                      }),
+                  )
+                }
+              >
+                Clear conditions
+              </button>
+            </p>
+          )}
           <ul className="privacy-watchers">
             {rule.watchers.map((w) => (
               <li key={w} data-testid="watcher" data-id={w}>

@@ -122,3 +122,30 @@ describe('calendar and server preferences', () => {
     await expect(h()['preferences:set']({ name: '<bad>', value: '', isPublic: false })).rejects.toMatchObject({ code: 'invalid-input' });
   });
 });
+
+describe('presence rules round trip', () => {
+  // The reachability part of the guide's Example 43 (made well-formed), as another client set it.
+  const CONDITIONS =
+    '<pr:cond><pr:epas-reachability source="cupc"></pr:epas-reachability></pr:cond>' +
+    '<pr:when reachability-status="away"><pr:epas-status source="cupc" status="away"></pr:epas-status>' +
+    '<pr:not><pr:epas-status source="Cell Phone" status="busy"></pr:epas-status></pr:not></pr:when>';
+
+  it('a save from the Privacy view keeps the conditions and filters it does not edit, and shows them in words', async () => {
+    await cups!.setPresenceRules([
+      { name: 'reach', visibility: 'all', excludedSources: ['cupc'], reachability: CONDITIONS, filterExtra: '<pr:mood>hidden</pr:mood>' },
+    ]);
+    const shown = (await h()['privacy:get']()).rules.find((r) => r.name === 'reach');
+    expect(shown).toMatchObject({ visibility: 'all', excludedSources: ['cupc'], reachability: 'when away (3 conditions)' });
+
+    await h()['privacy:set-rule']({ name: 'reach', visibility: 'reachability-only', excludedSources: ['Cell Phone'] });
+    const stored = lab.state('alex').presenceRules.get('reach')!;
+    expect(stored).toMatchObject({ visibility: 'reachability-only', excludedSources: ['Cell Phone'], filterExtra: '<pr:mood>hidden</pr:mood>' });
+    // Read back by the client, the conditions are the ones another client set.
+    expect((await cups!.getPresenceRules()).rules.find((r) => r.name === 'reach')?.reachability).toBe(CONDITIONS);
+
+    await h()['privacy:set-rule']({ name: 'reach', visibility: 'all', clearReachability: true });
+    expect(lab.state('alex').presenceRules.get('reach')?.reachability).toBeUndefined();
+    expect(lab.state('alex').presenceRules.get('reach')?.filterExtra).toBe('<pr:mood>hidden</pr:mood>');
+    await h()['privacy:delete-rule']('reach');
+  });
+});

@@ -13,6 +13,15 @@ import { DeskError } from '../../../core/errors';
 import { startBrowserHost, type BrowserHost } from '../../../host/browser-host';
 import { MAX_IM_BYTES } from '../../../shared/limits';
 
+const off = { available: false, reason: 'Not signed in.' };
+const liveConfigOff = {
+  mode: 'off' as const,
+  reason: 'Not signed in.',
+  features: { im: off, audio: off, video: off, voicemail: off, meeting: off },
+  changes: [],
+  privacyVersion: 0,
+};
+
 let dir: string;
 let host: BrowserHost;
 let emit: <E extends EventChannel>(e: E, p: EventChannels[E]) => void = () => {};
@@ -98,6 +107,8 @@ const backend: DeskBackend = {
     'dial:preview-directory': (n) => ({ input: n, normalised: n, dial: n, explanation: `will dial ${n}`, steps: [] }),
     'watchers:get': () => ({ available: false, pending: [], rules: [] }),
     'watchers:decide': () => ({ available: true, pending: [], rules: [] }),
+    'config:state': () => liveConfigOff,
+    'config:resync': () => liveConfigOff,
   },
   subscribe(listener) {
     emit = listener;

@@ -77,6 +77,8 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'connection:set-sip': [{ sipTransport: 'tcp' }],
   'watchers:get': [],
   'watchers:decide': ['sip:bob@example.com', 'allow'],
+  'config:state': [],
+  'config:resync': [],
 };
 
 /** A backend that records what reaches its services. */
