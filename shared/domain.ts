@@ -105,6 +105,21 @@ export type ContactChange =
 export type HistoryStatus = { state: 'ok' } | { state: 'failing'; file: string; error: string };
 
 /**
+ * The one-time import of an earlier version's history file, which runs after sign-in in the
+ * background: until it is `done`, conversations and searches say that older history is still
+ * being imported. `stopped`: a write failed; the import resumes at the next sign-in.
+ */
+export interface HistoryImport {
+  state: 'importing' | 'done' | 'stopped';
+  /** Share of the file imported so far, 0–100. */
+  percent: number;
+  /** Messages imported so far. */
+  messages: number;
+  /** Why it stopped (state `stopped`). */
+  error?: string;
+}
+
+/**
  * Delivery state of an instant message. `stored`: the server accepted it for later delivery
  * (202, store-and-forward) because the recipient is not signed in.
  */
@@ -186,6 +201,8 @@ export interface Snapshot {
   phone: PhoneState;
   /** Whether IM history can be written (absent: nothing known yet). */
   history?: HistoryStatus;
+  /** The one-time import of an earlier version's history, while it runs (absent: none running). */
+  historyImport?: HistoryImport;
 }
 
 export interface SignInRequest {

@@ -21,6 +21,7 @@ import type {
   ComposingUpdate,
   ContactGroup,
   ContactChange,
+  HistoryImport,
   HistoryStatus,
   OpenRequest,
   HostInfo,
@@ -151,6 +152,8 @@ export interface EventChannels {
   'phone:state': PhoneState;
   /** IM history became unwritable (incoming IMs are refused meanwhile), or writable again. */
   'im:history-status': HistoryStatus;
+  /** The one-time import of an earlier version's history went on, or ended. */
+  'im:history-import': HistoryImport;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -232,6 +235,7 @@ export const EVENT_CHANNELS = [
   'directory:status',
   'phone:state',
   'im:history-status',
+  'im:history-import',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

@@ -13,10 +13,11 @@
  * retransmission, or a retry whose 200 was lost) is answered 200 again and not shown twice.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChatMessage, Contact, ExportedFile, HistoryStatus } from '../../shared/domain';
+import type { ChatMessage, Contact, ExportedFile, HistoryImport, HistoryStatus } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
 import { DeskError, toAppError } from '../errors';
 import { HistoryWriteError } from '../store/history';
+import type { ImportProgress } from '../store/history-import';
 import type { IncomingMessage } from '../sip';
 import { exportConversation } from '../store/history-export';
 import { aorUser, normaliseAor } from '../uri';
@@ -39,6 +40,12 @@ function historyProblem(error: unknown): string {
   return toAppError(error).message;
 }
 
+function toHistoryImport(progress: ImportProgress): HistoryImport {
+  const state = progress.done ? 'done' : progress.error ? 'stopped' : 'importing';
+  const percent = progress.size ? Math.floor((progress.offset / progress.size) * 100) : 100;
+  return { state, percent, messages: progress.imported, ...(progress.error ? { error: progress.error } : {}) };
+}
+
 /** The words a sender sees (in the 500's reason phrase) when the history cannot be written. */
 export const NOT_STORED_REASON = 'Message not stored: the recipient cannot write their message history';
 
@@ -49,6 +56,7 @@ export class Messaging {
   /** Keeps messages queued while their recipients are still coming back after an outage. */
   private readonly redelivery = new RecoveryRedelivery();
   private historyStatus: HistoryStatus | undefined;
+  private lastImportPercent: number | undefined;
 
   constructor(
     private readonly context: SessionContext,
@@ -67,6 +75,27 @@ export class Messaging {
   /** Whether the history can be written (for the snapshot); undefined before anything is known. */
   get history(): HistoryStatus | undefined {
     return this.historyStatus;
+  }
+
+  /** The one-time import of an earlier version's history, while it runs (for the snapshot). */
+  get historyImport(): HistoryImport | undefined {
+    const progress = this.context.connection()?.history.importing;
+    return progress && toHistoryImport(progress);
+  }
+
+  /**
+   * The background import of an earlier version's history went on: the renderer is told when
+   * the share done moves by a percent, and at the end; messages it brought back still queued
+   * are sent.
+   */
+  importProgress(connection: Connection, progress: ImportProgress): void {
+    if (this.context.connection() !== connection) return;
+    const status = toHistoryImport(progress);
+    if (status.state === 'importing' && status.percent === this.lastImportPercent) return;
+    this.lastImportPercent = status.state === 'importing' ? status.percent : undefined;
+    if (status.state === 'stopped') this.context.log(`im: the import of ${progress.file} stopped: ${status.error}`);
+    this.context.emit('im:history-import', status);
+    if (status.state === 'done') this.flush();
   }
 
   /** Sign-in: receive messages and typing indications on this connection. */

@@ -120,6 +120,7 @@ export class DeskSession implements DeskBackend {
   snapshot(): Snapshot {
     const settings = this.options.settings.get();
     const history = this.messaging.history;
+    const historyImport = this.messaging.historyImport;
     return {
       session: { ...this.state },
       own: this.presence.status,
@@ -130,6 +131,7 @@ export class DeskSession implements DeskBackend {
       idleAwayMinutes: settings.idleAwayMinutes,
       phone: this.calls.phone,
       ...(history ? { history } : {}),
+      ...(historyImport ? { historyImport } : {}),
     };
   }
 
@@ -178,11 +180,16 @@ export class DeskSession implements DeskBackend {
       this.presenceServer = `${describeServer(inUse)}${inUse === target ? '' : ' (backup)'}`;
       log(`session: registered ${sip.uri} via ${describeServer(inUse)}${inUse === target ? '' : ` (backup; primary ${describeServer(target)} unreachable)`}`);
 
-      const history = new MessageHistory(this.options.historyDir, `${user}@${domain}`, log);
+      // An earlier version's history file is imported after sign-in, a slice at a time: 200 MB took two minutes.
+      let connection: Connection | undefined;
+      const history = new MessageHistory(this.options.historyDir, `${user}@${domain}`, log, {
+        importInBackground: true,
+        onImport: (progress) => connection && this.messaging.importProgress(connection, progress),
+      });
       if (history.loadReport.badLines) log(`session: ${history.loadReport.badLines} unreadable history line(s) skipped`);
       const { rules: dialingRules, problems } = compileRules(config.dialingRules);
       for (const p of problems) log(`dialing: rule '${p.rule}' skipped: ${p.problem}`);
-      const connection: Connection = { user, server, domain, cups, sip, history, config, dialingRules, unsubscribe: [] };
+      connection = { user, server, domain, cups, sip, history, config, dialingRules, unsubscribe: [] };
       this.connection = connection;
       const account = sip;
       connection.unsubscribe.push(
