@@ -104,6 +104,18 @@ export type ContactChange =
  */
 export type HistoryStatus = { state: 'ok' } | { state: 'failing'; file: string; error: string };
 
+/** One page of a conversation, oldest message first; `more`: older messages are stored before it. */
+export interface ConversationPage {
+  messages: ChatMessage[];
+  more: boolean;
+}
+
+/** Which page of a conversation: the latest `limit` messages, or the `limit` before the message `before` (an id). */
+export interface PageRequest {
+  before?: string;
+  limit?: number;
+}
+
 /**
  * The one-time import of an earlier version's history file, which runs after sign-in in the
  * background: until it is `done`, conversations and searches say that older history is still

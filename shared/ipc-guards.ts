@@ -28,6 +28,8 @@ const PREFERENCE = z.object({ name: text, value: text, isPublic: flag });
 const DESKTOP_PREFS = z.object({ autoStart: flag.optional(), imSound: flag.optional() });
 const SOAP_LIMITS = z.object({ soapTimeoutSeconds: z.number().finite().optional(), soapMaxResponseMB: z.number().finite().optional() });
 const SIP_PATCH = z.object({ sipTransport: text.optional(), sipTrustedCertificate: text.optional(), presenceList: text.optional() });
+/** At most 500 messages a page: a page is what a window shows, not the whole conversation. */
+const PAGE_REQUEST = z.object({ before: text.optional(), limit: z.number().int().min(1).max(500).optional() });
 const PHONE_ACTION = z.enum(['answer', 'hold', 'retrieve', 'clear']) satisfies z.ZodType<PhoneAction>;
 
 /** An argument with its name, as the refusal names it. */
@@ -47,6 +49,7 @@ export const INVOKE_ARGUMENTS = {
   'im:retry': z.tuple([arg('messageId', text)]),
   'im:composing': z.tuple([arg('to', text), arg('active', flag)]),
   'im:history': z.tuple([arg('peer', text)]),
+  'im:page': z.tuple([arg('peer', text), arg('page', PAGE_REQUEST.optional())]),
   'dial:preview': z.tuple([arg('number', text)]),
   'dial:call': z.tuple([arg('number', text)]),
   'recent:list': none,

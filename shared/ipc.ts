@@ -21,11 +21,13 @@ import type {
   ComposingUpdate,
   ContactGroup,
   ContactChange,
+  ConversationPage,
   HistoryImport,
   HistoryStatus,
   OpenRequest,
   HostInfo,
   OwnStatus,
+  PageRequest,
   PresenceUpdate,
   SessionState,
   SignInRequest,
@@ -57,6 +59,8 @@ export interface InvokeChannels {
   'im:retry': { args: [messageId: string]; result: ChatMessage };
   'im:composing': { args: [to: string, active: boolean]; result: void };
   'im:history': { args: [peer: string]; result: ChatMessage[] };
+  /** One page of a conversation from the history: opening shows the latest, scrolling up asks for older ones. */
+  'im:page': { args: [peer: string, page?: PageRequest]; result: ConversationPage };
   'dial:preview': { args: [number: string]; result: DialPlan };
   'dial:call': { args: [number: string]; result: RecentEntry };
   'recent:list': { args: []; result: RecentEntry[] };
@@ -173,6 +177,7 @@ export const INVOKE_CHANNELS = [
   'im:retry',
   'im:composing',
   'im:history',
+  'im:page',
   'dial:preview',
   'dial:call',
   'recent:list',

@@ -27,7 +27,10 @@ import { RecoveryRedelivery, sipStatusOf } from './redelivery';
 /** Longest IM we send or accept for display; larger ones are refused with a clear reason. */
 export const MAX_IM_BYTES = 256 * 1024;
 
-export type MessagingChannel = 'im:send' | 'im:retry' | 'im:composing' | 'im:history' | 'im:search' | 'im:export';
+export type MessagingChannel = 'im:send' | 'im:retry' | 'im:composing' | 'im:history' | 'im:page' | 'im:search' | 'im:export';
+
+/** Messages a conversation shows when it opens, and loads each time the user scrolls to the top. */
+export const PAGE_SIZE = 50;
 
 /**
  * Why the history cannot be written, in words the user can act on: the store's own reason
@@ -67,6 +70,8 @@ export class Messaging {
       'im:retry': (id) => this.retryMessage(id),
       'im:composing': (to, active) => this.sendComposing(to, active),
       'im:history': (peer) => this.context.connection()?.history.conversation(normaliseAor(String(peer))) ?? [],
+      'im:page': (peer, page) =>
+        this.context.connection()?.history.page(normaliseAor(String(peer)), { limit: PAGE_SIZE, ...page }) ?? { messages: [], more: false },
       'im:search': (query) => (typeof query === 'string' ? (this.context.connection()?.history.search(query) ?? []) : []),
       'im:export': (peer, format) => this.exportConversation(peer, format),
     };

@@ -11,7 +11,8 @@ import { OwnStatus } from './OwnStatus';
 import { Recent } from './Recent';
 import { Settings } from './settings';
 import { SignIn } from './SignIn';
-import { useDesk } from './store';
+import { useDesk, type Action, type DeskState } from './store';
+import { useConversationPages } from './conversation-pages';
 import { useIdle } from './use-idle';
 import { useCallNotifications, useNotifications } from './use-notifications';
 import { callerName } from './number-owner';
@@ -175,6 +176,11 @@ export function App({ api }: { api: DeskApi }) {
           they did not arrive.
         </div>
       )}
+      {state.historyImport?.state === 'stopped' && (
+        <div className="banner error" role="alert" data-testid="history-import-stopped">
+          Importing earlier history stopped at {state.historyImport.percent}% ({state.historyImport.error}). Nothing is lost: it goes on at the next sign-in.
+        </div>
+      )}
       {notice && (
         <div className="banner error" role="alert" data-testid="notice" onClick={() => setNotice(undefined)}>
           {notice}
@@ -246,7 +252,7 @@ export function App({ api }: { api: DeskApi }) {
             ) : sideTab === 'recent' ? (
               <Recent api={api} contacts={contacts} />
             ) : (
-              <HistorySearch api={api} contacts={contacts} onOpen={open} />
+              <HistorySearch api={api} contacts={contacts} onOpen={open} historyImport={state.historyImport} />
             )}
           </aside>
           <section className="chat-area">
@@ -266,14 +272,13 @@ export function App({ api }: { api: DeskApi }) {
               </div>
             )}
             {active ? (
-              <Conversation
+              <PagedConversation
                 key={active}
                 api={api}
                 peer={active}
+                state={state}
+                dispatch={dispatch}
                 contact={contacts.get(active)}
-                presence={state.presence[active]}
-                messages={state.conversations[active] ?? []}
-                composing={state.composing[active] ?? false}
                 onShowCard={contacts.has(active) ? () => setCard(active) : undefined}
               />
             ) : (
@@ -283,5 +288,37 @@ export function App({ api }: { api: DeskApi }) {
         </main>
       )}
     </div>
+  );
+}
+
+/** The open conversation, with its older pages loaded from the history as the user scrolls up. */
+function PagedConversation({
+  api,
+  peer,
+  state,
+  dispatch,
+  contact,
+  onShowCard,
+}: {
+  api: DeskApi;
+  peer: string;
+  state: DeskState;
+  dispatch: (action: Action) => void;
+  contact: Contact | undefined;
+  onShowCard: (() => void) | undefined;
+}) {
+  const pages = useConversationPages(api, peer, state, dispatch);
+  return (
+    <Conversation
+      api={api}
+      peer={peer}
+      contact={contact}
+      presence={state.presence[peer]}
+      messages={state.conversations[peer] ?? []}
+      composing={state.composing[peer] ?? false}
+      pages={pages}
+      historyImport={state.historyImport}
+      onShowCard={onShowCard}
+    />
   );
 }

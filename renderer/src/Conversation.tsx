@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { ChatMessage, Contact, Presence } from '../../shared/domain';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ChatMessage, Contact, HistoryImport, Presence } from '../../shared/domain';
+import type { ConversationPages } from './conversation-pages';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { MessageText } from './MessageText';
@@ -28,6 +29,8 @@ export function Conversation({
   presence,
   messages,
   composing,
+  pages,
+  historyImport,
   onShowCard,
 }: {
   api: DeskApi;
@@ -36,6 +39,10 @@ export function Conversation({
   presence: Presence | undefined;
   messages: ChatMessage[];
   composing: boolean;
+  /** Older pages from the history, loaded when the user scrolls to the top. */
+  pages?: ConversationPages;
+  /** The one-time import of an earlier version's history, while it runs: older messages may still be missing. */
+  historyImport?: HistoryImport;
   /** Opens the contact card (numbers, addresses, devices) from the header. */
   onShowCard?: () => void;
 }) {
@@ -43,9 +50,24 @@ export function Conversation({
   const [error, setError] = useState<string | undefined>();
   const typing = useRef<{ active: boolean; timer?: ReturnType<typeof setTimeout> }>({ active: false });
   const end = useRef<HTMLDivElement>(null);
+  const log = useRef<HTMLDivElement>(null);
+  const last = messages.at(-1)?.id;
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'end' });
-  }, [messages.length, composing]);
+  }, [last, composing]);
+  // An older page goes above what is read: keep the same message under the user's eyes.
+  const heightBefore = useRef<number | undefined>(undefined);
+  const first = messages[0]?.id;
+  useLayoutEffect(() => {
+    const box = log.current;
+    if (box && heightBefore.current !== undefined) box.scrollTop += box.scrollHeight - heightBefore.current;
+    heightBefore.current = undefined;
+  }, [first]);
+  const loadOlder = () => {
+    if (!pages || pages.loading || !pages.hasOlder) return;
+    heightBefore.current = log.current?.scrollHeight;
+    void pages.loadOlder();
+  };
 
   const setTyping = (active: boolean) => {
     if (typing.current.active !== active) {
@@ -94,7 +116,18 @@ export function Conversation({
           </button>
         )}
       </header>
-      <div className="messages" role="log" aria-live="polite">
+      <div className="messages" role="log" aria-live="polite" ref={log} onScroll={(e) => e.currentTarget.scrollTop < 40 && loadOlder()}>
+        {historyImport?.state === 'importing' && (
+          <p className="subtle history-importing" data-testid="history-importing">
+            Importing earlier history… {historyImport.percent}% — older messages appear as they are imported.
+          </p>
+        )}
+        {pages?.hasOlder && messages.length > 0 && (
+          <button className="link older-messages" data-testid="older-messages" disabled={pages.loading} onClick={loadOlder}>
+            {pages.loading ? 'Loading older messages…' : 'Older messages'}
+          </button>
+        )}
+        {pages?.error && <p className="error">Older messages could not be loaded: {pages.error}</p>}
         {messages.map((m) => (
           <div
             key={m.id}

@@ -9,6 +9,8 @@ import type {
   ComposingUpdate,
   ContactChange,
   ContactGroup,
+  ConversationPage,
+  HistoryImport,
   HistoryStatus,
   OwnStatus,
   PhoneState,
@@ -35,6 +37,10 @@ export interface DeskState {
   phone: PhoneState;
   /** Whether IM history can be written (a failure is shown with the file's name). */
   history?: HistoryStatus;
+  /** The one-time import of an earlier version's history, while it runs. */
+  historyImport?: HistoryImport;
+  /** Per conversation, whether older messages than those shown are stored (absent: not asked yet). */
+  older: Record<string, boolean>;
   hostLost: boolean;
 }
 
@@ -44,6 +50,8 @@ export type Action =
   | { type: 'contacts'; groups: ContactGroup[] }
   | { type: 'contact-changes'; changes: ContactChange[] }
   | { type: 'history'; history: HistoryStatus }
+  | { type: 'history-import'; status: HistoryImport }
+  | { type: 'older'; peer: string; page: ConversationPage }
   | { type: 'presence'; updates: PresenceUpdate[] }
   | { type: 'own'; own: OwnStatus }
   | { type: 'phone'; phone: PhoneState }
@@ -64,6 +72,7 @@ export const initialState: DeskState = {
   signInDefaults: { server: '', user: '' },
   idleAwayMinutes: 0,
   phone: { link: 'not-configured', calls: [] },
+  older: {},
   hostLost: false,
 };
 
@@ -71,7 +80,7 @@ export function reducer(state: DeskState, action: Action): DeskState {
   switch (action.type) {
     case 'snapshot':
       // A snapshot without a history status means nothing is known to be wrong: drop an old banner.
-      return { ...state, loaded: true, history: undefined, ...action.snapshot };
+      return { ...state, loaded: true, history: undefined, historyImport: undefined, older: {}, ...action.snapshot };
     case 'session':
       return { ...state, session: action.session };
     case 'contacts':
@@ -81,6 +90,20 @@ export function reducer(state: DeskState, action: Action): DeskState {
       return { ...state, groups: applyContactChanges(state.groups, action.changes) };
     case 'history':
       return { ...state, history: action.history };
+    case 'history-import':
+      // Once done, older messages may be stored before those shown: ask again on the next scroll.
+      return action.status.state === 'done' ? { ...state, historyImport: undefined, older: {} } : { ...state, historyImport: action.status };
+    case 'older': {
+      // An older page goes before what is shown; a message already shown (it came live) is kept once.
+      const list = state.conversations[action.peer] ?? [];
+      const shown = new Set(list.map((m) => m.id));
+      const older = action.page.messages.filter((m) => !shown.has(m.id));
+      return {
+        ...state,
+        conversations: { ...state.conversations, [action.peer]: [...older, ...list] },
+        older: { ...state.older, [action.peer]: action.page.more },
+      };
+    }
     case 'presence': {
       const presence = { ...state.presence };
       for (const u of action.updates) presence[u.uri] = u.presence;
@@ -137,6 +160,7 @@ export function useDesk(api: DeskApi, openPeerRef: { current: string | undefined
       api.on('contacts:changed', (groups) => dispatch({ type: 'contacts', groups })),
       api.on('contacts:delta', (changes) => dispatch({ type: 'contact-changes', changes })),
       api.on('im:history-status', (history) => dispatch({ type: 'history', history })),
+      api.on('im:history-import', (status) => dispatch({ type: 'history-import', status })),
       api.on('presence:changed', (updates) => {
         for (const u of updates) pendingPresence.set(u.uri, u);
         if (frame) return;
