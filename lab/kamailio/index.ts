@@ -143,6 +143,9 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   const tlsFiles = [tls.certificateFile, tls.keyFile, tls.configFile].map((file) => ({ file, text: readFileSync(file, 'utf8') }));
   let mariadb: MariaDb | undefined;
   if (options.rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
+  // The lists given to the RLS, by user: a clean stop removes the MariaDB with the run directory
+  // (it holds the lab's accounts), so a restart writes them into the new one.
+  const lists = new Map<string, ResourceList>();
   const cfg = join(runDir, 'kamailio.cfg');
   const writeConfig = () =>
     writeFileSync(
@@ -274,7 +277,11 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     mkdirSync(runDir, { recursive: true, mode: 0o700 });
     writeTables();
     for (const { file, text } of tlsFiles) writeFileSync(file, text, { mode: 0o600 });
-    if (options.rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
+    if (options.rls) {
+      mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
+      for (const list of lists.values()) await mariadb.sql(resourceListSql(list, options.domain));
+      if (lists.size) log(`kamailio: ${lists.size} resource list(s) written again after the stop`);
+    }
     writeConfig();
   };
   const terminate = (signal: NodeJS.Signals) =>
@@ -333,6 +340,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     setResourceList: async (list) => {
       if (!mariadb) throw new Error('this Kamailio runs without the resource list server (option rls)');
       await mariadb.sql(resourceListSql(list, options.domain));
+      lists.set(list.user, list);
     },
     kill: () => terminate('SIGKILL'),
     pause: () => {
