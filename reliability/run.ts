@@ -4,12 +4,13 @@
  * with their targets: what the code does today, measured, never adjusted.
  *
  *   npm run reliability                       everything (about 10 minutes on 2 busy cores)
- *   npm run reliability -- --only=history,fuzz  some parts: history, large-history, lab, fuzz
+ *   npm run reliability -- --only=history,fuzz  some parts: history, large-history, lab, fuzz, attacks
  */
 import { Report } from './report';
 import { corruptionShapes, damagedDatabases, fullDisk, immutableFile, killMidWrite, largeHistory } from './history';
 import { fuzzInputs } from './fuzz';
 import { labFigures } from './lab';
+import { browserHostAttacks } from './attacks';
 
 const PARTS: Record<string, (report: Report) => Promise<void> | void> = {
   history: async (report) => {
@@ -22,6 +23,7 @@ const PARTS: Record<string, (report: Report) => Promise<void> | void> = {
   'large-history': (report) => largeHistory(report),
   fuzz: (report) => fuzzInputs(report),
   lab: (report) => labFigures(report),
+  attacks: (report) => browserHostAttacks(report),
 };
 
 const only = process.argv
