@@ -4,13 +4,14 @@
  * with their targets: what the code does today, measured, never adjusted.
  *
  *   npm run reliability                       everything (about 10 minutes on 2 busy cores)
- *   npm run reliability -- --only=history,fuzz  some parts: history, large-history, lab, fuzz, attacks
+ *   npm run reliability -- --only=history,fuzz  some parts: history, large-history,  lab, fuzz, attacks, hostile
  */
 import { Report } from './report';
 import { corruptionShapes, damagedDatabases, fullDisk, immutableFile, killMidWrite, largeHistory } from './history';
 import { fuzzInputs } from './fuzz';
 import { labFigures } from './lab';
 import { browserHostAttacks } from './attacks';
+import { hostileCorpus } from './hostile';
 
 const PARTS: Record<string, (report: Report) => Promise<void> | void> = {
   history: async (report) => {
@@ -24,6 +25,7 @@ const PARTS: Record<string, (report: Report) => Promise<void> | void> = {
   fuzz: (report) => fuzzInputs(report),
   lab: (report) => labFigures(report),
   attacks: (report) => browserHostAttacks(report),
+  hostile: (report) => hostileCorpus(report),
 };
 
 const only = process.argv
