@@ -39,6 +39,11 @@ export interface KamailioOptions {
   onNotifyLog?: (watcher: string, presentity: string) => void;
   /** Shared memory in MB (default 256, 1024 with RLS): benchmarks keep tens of thousands of transactions. */
   sharedMemoryMb?: number;
+  /**
+   * Keep db_text tables (presentities, stored IMs) in memory, written at shutdown only: for
+   * presence storms, where writing the presentity file at each PUBLISH is the server's limit.
+   */
+  tablesInMemory?: boolean;
 }
 
 /** A user's resource list: the list URI they subscribe to and its members (AORs). */
@@ -181,6 +186,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       ...(options.msilo ? ['-A', 'WITH_MSILO'] : []),
       ...(mariadb ? ['-A', 'WITH_RLS'] : []),
       ...(options.onNotifyLog ? ['-A', 'WITH_NOTIFY_LOG'] : []),
+      ...(options.tablesInMemory ? ['-A', 'WITH_TABLES_IN_MEMORY'] : []),
     ];
     const proc = spawn(
       'kamailio',
