@@ -58,8 +58,8 @@ export interface ImportStore {
   db: Db;
   /** Runs a write, turning a failure into the store's HistoryWriteError. */
   write: (work: () => void) => void;
-  /** Records the range of rows written without search indexing (indexed later). */
-  markUnindexed: (lo: number, hi: number) => void;
+  /** Records the range (and number) of rows written without search indexing (indexed later). */
+  markUnindexed: (lo: number, hi: number, rows: number) => void;
   /** SQL that recreates the search-index trigger the batches drop while they write. */
   indexTrigger: string;
   log: (line: string) => void;
@@ -202,7 +202,7 @@ export class LegacyImport {
             bad(entry.line, `changes the state of an unknown message ${JSON.stringify(record.id).slice(0, 80)}`);
           }
         }
-        if (imported) this.store.markUnindexed(lo, hi);
+        if (imported) this.store.markUnindexed(lo, hi, imported);
         const state: ImportState = { size, offset, lines: line, badLines: this.state.badLines + badLines, imported: this.state.imported + imported };
         db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(this.key, JSON.stringify(state));
         db.exec(this.store.indexTrigger);

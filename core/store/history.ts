@@ -211,9 +211,10 @@ export class MessageHistory {
         db,
         // Without a writable file the import goes to the in-memory copy, so the history can be read.
         write: (work) => (writeProblem ? work() : this.write(work)),
-        markUnindexed: (lo, hi) => {
+        markUnindexed: (lo, hi, rows) => {
           const gap = this.gap();
-          this.statements.setMeta.run('unindexed', JSON.stringify({ lo: Math.min(lo, gap?.lo ?? lo), hi: Math.max(hi, gap?.hi ?? hi) }));
+          const merged = { lo: Math.min(lo, gap?.lo ?? lo), hi: Math.max(hi, gap?.hi ?? hi), rows: rows + (gap ? this.unindexedRows() : 0) };
+          this.statements.setMeta.run('unindexed', JSON.stringify(merged));
         },
         indexTrigger: INDEX_TRIGGER,
         log,
@@ -269,10 +270,10 @@ export class MessageHistory {
   }
 
   /** Rows stored but not yet in the search index (imported, waiting for indexSome). */
-  private gap(): { lo: number; hi: number } | undefined {
+  private gap(): { lo: number; hi: number; rows?: number } | undefined {
     const row = this.statements.getMeta.get('unindexed') as { value: string } | undefined;
     if (!row) return undefined;
-    const gap = JSON.parse(row.value) as { lo: number; hi: number };
+    const gap = JSON.parse(row.value) as { lo: number; hi: number; rows?: number };
     return gap.hi >= gap.lo ? gap : undefined;
   }
 
@@ -288,20 +289,26 @@ export class MessageHistory {
       .prepare('SELECT seq FROM messages WHERE seq BETWEEN ? AND ? ORDER BY seq DESC LIMIT 1 OFFSET ?')
       .get(gap.lo, gap.hi, Math.max(1, rows) - 1) as { seq: number } | undefined;
     const from = top?.seq ?? gap.lo;
-    this.write(
+    const waiting = this.unindexedRows();
+    return this.write(
       this.db.transaction(() => {
-        this.db.prepare('INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq BETWEEN ? AND ?').run(from, gap.hi);
-        if (from > gap.lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo: gap.lo, hi: from - 1 }));
+        const indexed = this.db.prepare('INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq BETWEEN ? AND ?').run(from, gap.hi).changes;
+        const left = Math.max(0, waiting - indexed);
+        if (from > gap.lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo: gap.lo, hi: from - 1, rows: left }));
         else this.db.prepare("DELETE FROM meta WHERE key = 'unindexed'").run();
+        return from > gap.lo ? left : 0;
       }),
     );
-    return this.unindexedRows();
   }
 
-  /** Rows waiting for the search index. */
+  /**
+   * Rows waiting for the search index: kept with the range, so a slice never counts the rows
+   * of years of history (counted once for a range written by an earlier version).
+   */
   private unindexedRows(): number {
     const gap = this.gap();
-    return gap ? (this.db.prepare('SELECT count(*) AS n FROM messages WHERE seq BETWEEN ? AND ?').get(gap.lo, gap.hi) as { n: number }).n : 0;
+    if (!gap) return 0;
+    return gap.rows ?? (this.db.prepare('SELECT count(*) AS n FROM messages WHERE seq BETWEEN ? AND ?').get(gap.lo, gap.hi) as { n: number }).n;
   }
 
   /** Indexes the imported rows in small slices between other work, until none is left. */
