@@ -292,7 +292,9 @@ export class MessageHistory {
     const waiting = this.unindexedRows();
     return this.write(
       this.db.transaction(() => {
-        const indexed = this.db.prepare('INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq BETWEEN ? AND ?').run(from, gap.hi).changes;
+        const indexed = this.db
+          .prepare('INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq BETWEEN ? AND ?')
+          .run(from, gap.hi).changes;
         const left = Math.max(0, waiting - indexed);
         if (from > gap.lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo: gap.lo, hi: from - 1, rows: left }));
         else this.db.prepare("DELETE FROM meta WHERE key = 'unindexed'").run();
