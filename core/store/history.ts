@@ -290,17 +290,23 @@ export class MessageHistory {
       .get(gap.lo, gap.hi, Math.max(1, rows) - 1) as { seq: number } | undefined;
     const from = top?.seq ?? gap.lo;
     const waiting = this.unindexedRows();
-    return this.write(
-      this.db.transaction(() => {
-        const indexed = this.db
-          .prepare('INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq BETWEEN ? AND ?')
-          .run(from, gap.hi).changes;
-        const left = Math.max(0, waiting - indexed);
-        if (from > gap.lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo: gap.lo, hi: from - 1, rows: left }));
-        else this.db.prepare("DELETE FROM meta WHERE key = 'unindexed'").run();
-        return from > gap.lo ? left : 0;
-      }),
-    );
+    // No fsync per slice: a slice lost to a power cut is indexed again (its range is committed with it).
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.write(
+        this.db.transaction(() => {
+          const indexed = this.db
+            .prepare('INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq BETWEEN ? AND ?')
+            .run(from, gap.hi).changes;
+          const left = Math.max(0, waiting - indexed);
+          if (from > gap.lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo: gap.lo, hi: from - 1, rows: left }));
+          else this.db.prepare("DELETE FROM meta WHERE key = 'unindexed'").run();
+          return from > gap.lo ? left : 0;
+        }),
+      );
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   /**
