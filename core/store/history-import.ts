@@ -71,6 +71,8 @@ export class LegacyImport {
   private readonly key: string;
   private badUtf8 = 0;
   private stopped: string | undefined;
+  /** Time a line took to read and store, over the last batches (a first guess until measured). */
+  private msPerLine = 0.05;
 
   private constructor(
     private readonly store: ImportStore,
@@ -120,9 +122,15 @@ export class LegacyImport {
     const until = started + budgetMs;
     const fd = openSync(this.file, 'r');
     try {
-      // Reading and parsing take about as long as storing: a batch stops reading at half the slice.
-      do this.batch(fd, started + budgetMs / 2);
-      while (!this.done && !this.stopped && performance.now() < until);
+      do {
+        // As many lines as the last batches took time per line allow in what is left of the slice
+        // (storing slows down as the database outgrows its page cache).
+        const left = Math.max(1, until - performance.now());
+        const lines = Number.isFinite(budgetMs) ? Math.max(16, Math.min(IMPORT_BATCH, Math.floor(left / this.msPerLine))) : IMPORT_BATCH;
+        const t = performance.now();
+        const read = this.batch(fd, lines);
+        if (read > 0) this.msPerLine = 0.7 * this.msPerLine + 0.3 * ((performance.now() - t) / read);
+      } while (!this.done && !this.stopped && performance.now() < until);
     } catch (error) {
       this.stopped = (error as Error).message;
       this.store.log(`history: import of ${this.file} stopped at byte ${this.state.offset}: ${this.stopped}; it resumes at the next sign-in`);
@@ -133,11 +141,8 @@ export class LegacyImport {
     return this.done || this.stopped !== undefined;
   }
 
-  /**
-   * Reads up to IMPORT_BATCH lines from the committed offset (fewer once `readUntil` has
-   * passed) and stores them in one transaction.
-   */
-  private batch(fd: number, readUntil: number): void {
+  /** Reads up to `lines` lines from the committed offset and stores them in one transaction; returns the lines read. */
+  private batch(fd: number, lines: number): number {
     const { db } = this.store;
     const { size } = this.state;
     const reader = new LineReader(fd, this.state.offset, size);
@@ -151,7 +156,8 @@ export class LegacyImport {
       badLines += 1;
       if (this.state.badLines + badLines <= 20 || why === TORN) this.store.log(`history: ${this.file}:${at} ${why} (kept in the file, skipped)`);
     };
-    for (let n = 0; n < IMPORT_BATCH && (n % 64 !== 63 || performance.now() < readUntil); n += 1) {
+    let n = 0;
+    for (; n < lines; n += 1) {
       const seq = reader.offset - size - 1;
       const next = reader.next();
       if (!next) break;
@@ -222,6 +228,7 @@ export class LegacyImport {
     } finally {
       db.pragma('synchronous = FULL');
     }
+    return n;
   }
 
   private finish(): void {
