@@ -41,6 +41,8 @@ export interface LabOptions {
   webDialerTls?: boolean;
   /** The SIP transport the lab CUPS configuration advertises (`Presence.Primary.Protocol`, default TCP). */
   sipTransport?: 'udp' | 'tcp' | 'tls';
+  /** Kamailio keeps its db_text tables in memory (presence storms; see KamailioOptions.tablesInMemory). */
+  tablesInMemory?: boolean;
   /** Extra people on the demo user's list (offline, in groups after the colleagues'), for scale. */
   extraContacts?: number;
   log?: (line: string) => void;
@@ -119,11 +121,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   try {
     const kamailio = await startKamailio({
       domain: LAB_DOMAIN,
-      users: ids.map((id) => ({ id, password: passwords.get(id)! })),
+      // The extra people are accounts too, so that the bulk publisher can change their presence (scale, storms).
+      users: [...ids, ...extraPeople.map((p) => p.id)].map((id) => ({ id, password: passwords.get(id)! })),
       runDir: join(runDir, 'kamailio'),
       log,
       rls: options.rls,
       restartOnExit: true,
+      tablesInMemory: options.tablesInMemory,
     });
     cleanup.push(() => kamailio.stop());
     const phoneUsers = [DEMO_USER, ...LAB_COLLEAGUES].map((p, i) => ({

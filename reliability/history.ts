@@ -8,7 +8,10 @@ import { appendFileSync, closeSync, existsSync, ftruncateSync, mkdirSync, mkdtem
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatMessage } from '../shared/domain';
+import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
 import { MessageHistory, historyDatabaseName, historyFileName } from '../core/store/history';
+import type { ImportProgress } from '../core/store/history-import';
 import { generateHistory } from './history-generator';
 import { mb, ms, type Report } from './report';
 
@@ -292,29 +295,76 @@ function child(args: string[]): Promise<Record<string, number>> {
   });
 }
 
-/** 200 MB of old history: generated, imported once, then opened three times (each in a fresh process). */
+/** The rows and distinct ids of the history database. */
+function countStored(dir: string): { rows: number; ids: number } {
+  const db = new Database(join(dir, historyDatabaseName('alex')), { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM messages').get() as { rows: number; ids: number };
+  } finally {
+    db.close();
+  }
+}
+
+/** A first sign-in's history child, killed -9 once the background import has read `share` of the file. */
+function killedDuringImport(dir: string, share: number): Promise<{ openMs: number; importMs: number; killedAt: ImportProgress }> {
+  return new Promise((resolve, reject) => {
+    const run = runChild(['background', dir]);
+    const started = performance.now();
+    let openMs = NaN;
+    let killedAt: ImportProgress | undefined;
+    const lines = createInterface({ input: run.stdout });
+    lines.on('line', (line) => {
+      const report = JSON.parse(line) as { openMs?: number; progress?: ImportProgress };
+      if (report.openMs !== undefined && !report.progress) openMs = report.openMs;
+      const p = report.progress;
+      if (p && !killedAt && p.offset >= p.size * share) {
+        killedAt = p;
+        run.kill('SIGKILL');
+      }
+    });
+    run.on('exit', () => {
+      if (!killedAt) return reject(new Error('the import ended before it could be killed'));
+      resolve({ openMs, importMs: performance.now() - started, killedAt });
+    });
+  });
+}
+
+/** 200 MB of old history: generated, imported in the background at a first sign-in killed -9 midway, resumed at the next, then opened three times (each in a fresh process). */
 export async function largeHistory(report: Report, bytes = 200e6): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pd-rel-large-'));
   try {
-    let t = performance.now();
+    const t = performance.now();
     const generated = generateHistory(join(dir, historyFileName('alex')), bytes);
     report.add(
       AREA,
       'large history generated (JSON Lines of earlier versions)',
       `${mb(generated.bytes)}, ${generated.messages} messages, ${generated.peers} conversations, in ${ms(performance.now() - t)}`,
     );
-    t = performance.now();
-    const imported = await child(['import', dir]);
+    // First sign-in: the history opens at once and the import runs behind it, until a kill -9.
+    const first = await killedDuringImport(dir, 0.4);
+    report.add(AREA, 'large history: first sign-in waits for the history to open', ms(first.openMs), '≤ 1000 ms', first.openMs <= 1000);
+    const killedPercent = Math.round((first.killedAt.offset / first.killedAt.size) * 100);
+    // Next sign-in: the import resumes where the last committed batch ended.
+    const second = await child(['background', dir]);
+    const stored = countStored(dir);
+    const lost = generated.messages - stored.rows;
+    const doubled = stored.rows - stored.ids;
     report.add(
       AREA,
-      'large history: one-time import at first sign-in',
-      `${ms(imported.ms)} (${(imported.report as unknown as { messages: number }).messages} messages)`,
+      `large history: kill -9 at ${killedPercent}% of the import (${first.killedAt.imported} stored), next sign-in resumes`,
+      `${stored.rows} of ${generated.messages} stored: ${lost} lost, ${doubled} doubled`,
+      '0 lost, 0 doubled',
+      lost === 0 && doubled === 0,
     );
+    report.add(AREA, 'large history: second sign-in waits for the history to open', ms(second.openMs), '≤ 1000 ms', second.openMs <= 1000);
     report.add(
       AREA,
-      'large history: search index built in the background',
-      `${ms(imported.indexMs)} in ${imported.slices} slices, longest slice ${ms(imported.worstSliceMs)}`,
+      'large history: import in the background (both runs), longest event-loop stall in the resumed run',
+      `${ms(first.importMs + second.importMs)}, stall ${ms(second.lagMaxMs)} (p99 ${ms(second.lagP99Ms)})`,
+      'stall ≤ 200 ms',
+      second.lagMaxMs <= 200,
     );
+    report.add(AREA, 'large history: search index built after the import', `${ms(second.indexMs)}, longest slice ${ms(second.worstSliceMs)}`);
     report.add(
       AREA,
       'large history: database size',

@@ -15,10 +15,13 @@ export interface Figure {
 export class Report {
   readonly figures: Figure[] = [];
 
+  /** `quiet`: figures are kept but not printed as they come (tests). */
+  constructor(private readonly options: { quiet?: boolean } = {}) {}
+
   add(area: string, what: string, value: string | number, target?: string, ok?: boolean): void {
     const figure: Figure = { area, what, value: String(value), ...(target === undefined ? {} : { target }), ...(ok === undefined ? {} : { ok }) };
     this.figures.push(figure);
-    console.log(`  ${verdict(figure)} ${area} · ${what}: ${figure.value}${target ? ` (target ${target})` : ''}`);
+    if (!this.options.quiet) console.log(`  ${verdict(figure)} ${area} · ${what}: ${figure.value}${target ? ` (target ${target})` : ''}`);
   }
 
   /** A figure counted against a maximum (e.g. 0 lost). */

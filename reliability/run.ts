@@ -4,12 +4,15 @@
  * with their targets: what the code does today, measured, never adjusted.
  *
  *   npm run reliability                       everything (about 10 minutes on 2 busy cores)
- *   npm run reliability -- --only=history,fuzz  some parts: history, large-history, lab, fuzz
+ *   npm run reliability -- --only=history,fuzz  some parts: history, large-history,  lab, fuzz, attacks, hostile, storm
  */
 import { Report } from './report';
 import { corruptionShapes, damagedDatabases, fullDisk, immutableFile, killMidWrite, largeHistory } from './history';
 import { fuzzInputs } from './fuzz';
 import { labFigures } from './lab';
+import { browserHostAttacks } from './attacks';
+import { hostileCorpus } from './hostile';
+import { presenceStorm } from './storm';
 
 const PARTS: Record<string, (report: Report) => Promise<void> | void> = {
   history: async (report) => {
@@ -22,6 +25,9 @@ const PARTS: Record<string, (report: Report) => Promise<void> | void> = {
   'large-history': (report) => largeHistory(report),
   fuzz: (report) => fuzzInputs(report),
   lab: (report) => labFigures(report),
+  attacks: (report) => browserHostAttacks(report),
+  hostile: (report) => hostileCorpus(report),
+  storm: (report) => presenceStorm(report),
 };
 
 const only = process.argv

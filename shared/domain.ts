@@ -110,6 +110,33 @@ export type ContactChange =
  */
 export type HistoryStatus = { state: 'ok' } | { state: 'failing'; file: string; error: string };
 
+/** One page of a conversation, oldest message first; `more`: older messages are stored before it. */
+export interface ConversationPage {
+  messages: ChatMessage[];
+  more: boolean;
+}
+
+/** Which page of a conversation: the latest `limit` messages, or the `limit` before the message `before` (an id). */
+export interface PageRequest {
+  before?: string;
+  limit?: number;
+}
+
+/**
+ * The one-time import of an earlier version's history file, which runs after sign-in in the
+ * background: until it is `done`, conversations and searches say that older history is still
+ * being imported. `stopped`: a write failed; the import resumes at the next sign-in.
+ */
+export interface HistoryImport {
+  state: 'importing' | 'done' | 'stopped';
+  /** Share of the file imported so far, 0–100. */
+  percent: number;
+  /** Messages imported so far. */
+  messages: number;
+  /** Why it stopped (state `stopped`). */
+  error?: string;
+}
+
 /**
  * Delivery state of an instant message. `stored`: the server accepted it for later delivery
  * (202, store-and-forward) because the recipient is not signed in.
@@ -222,6 +249,8 @@ export interface Snapshot {
   phone: PhoneState;
   /** Whether IM history can be written (absent: nothing known yet). */
   history?: HistoryStatus;
+  /** The one-time import of an earlier version's history, while it runs (absent: none running). */
+  historyImport?: HistoryImport;
 }
 
 /** The kinds of server Presence Desk signs in to: CUPS (SOAP + SIP), or any SIMPLE server (SIP + XCAP only). */

@@ -41,6 +41,8 @@ const SIP_PATCH = z.object({
   xcapRoot: text.optional(),
   dnsServers: text.optional(),
 });
+/** At most 500 messages a page: a page is what a window shows, not the whole conversation. */
+const PAGE_REQUEST = z.object({ before: text.optional(), limit: z.number().int().min(1).max(500).optional() });
 const PHONE_ACTION = z.enum(['answer', 'hold', 'retrieve', 'clear']) satisfies z.ZodType<PhoneAction>;
 const PHONE_REQUEST = z.discriminatedUnion('service', [
   z.object({ service: z.literal('makeCall'), number: text }),
@@ -68,6 +70,7 @@ export const INVOKE_ARGUMENTS = {
   'im:retry': z.tuple([arg('messageId', text)]),
   'im:composing': z.tuple([arg('to', text), arg('active', flag)]),
   'im:history': z.tuple([arg('peer', text)]),
+  'im:page': z.tuple([arg('peer', text), arg('page', PAGE_REQUEST.optional())]),
   'dial:preview': z.tuple([arg('number', text)]),
   'dial:call': z.tuple([arg('number', text)]),
   'recent:list': none,

@@ -21,11 +21,14 @@ import type {
   ComposingUpdate,
   ContactGroup,
   ContactChange,
+  ConversationPage,
+  HistoryImport,
   HistoryStatus,
   LiveConfigState,
   OpenRequest,
   HostInfo,
   OwnStatus,
+  PageRequest,
   PresenceUpdate,
   SessionState,
   SignInRequest,
@@ -63,6 +66,8 @@ export interface InvokeChannels {
   'im:retry': { args: [messageId: string]; result: ChatMessage };
   'im:composing': { args: [to: string, active: boolean]; result: void };
   'im:history': { args: [peer: string]; result: ChatMessage[] };
+  /** One page of a conversation from the history: opening shows the latest, scrolling up asks for older ones. */
+  'im:page': { args: [peer: string, page?: PageRequest]; result: ConversationPage };
   'dial:preview': { args: [number: string]; result: DialPlan };
   'dial:call': { args: [number: string]; result: RecentEntry };
   'recent:list': { args: []; result: RecentEntry[] };
@@ -188,6 +193,8 @@ export interface EventChannels {
   'watchers:changed': WatcherState;
   /** The configuration changed on the server, or how changes arrive did (UCCN or re-reading). */
   'config:state': LiveConfigState;
+  /** The one-time import of an earlier version's history went on, or ended. */
+  'im:history-import': HistoryImport;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -207,6 +214,7 @@ export const INVOKE_CHANNELS = [
   'im:retry',
   'im:composing',
   'im:history',
+  'im:page',
   'dial:preview',
   'dial:call',
   'recent:list',
@@ -280,6 +288,7 @@ export const EVENT_CHANNELS = [
   'contacts:notice',
   'watchers:changed',
   'config:state',
+  'im:history-import',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

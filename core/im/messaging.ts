@@ -13,10 +13,11 @@
  * retransmission, or a retry whose 200 was lost) is answered 200 again and not shown twice.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChatMessage, Contact, ExportedFile, HistoryStatus } from '../../shared/domain';
+import type { ChatMessage, Contact, ExportedFile, HistoryImport, HistoryStatus } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
 import { DeskError, toAppError } from '../errors';
 import { HistoryWriteError } from '../store/history';
+import type { ImportProgress } from '../store/history-import';
 import type { IncomingMessage } from '../sip';
 import { exportConversation } from '../store/history-export';
 import { aorUser, normaliseAor } from '../uri';
@@ -26,7 +27,10 @@ import { RecoveryRedelivery, sipStatusOf } from './redelivery';
 /** Longest IM we send or accept for display; larger ones are refused with a clear reason. */
 export const MAX_IM_BYTES = 256 * 1024;
 
-export type MessagingChannel = 'im:send' | 'im:retry' | 'im:composing' | 'im:history' | 'im:search' | 'im:export';
+export type MessagingChannel = 'im:send' | 'im:retry' | 'im:composing' | 'im:history' | 'im:page' | 'im:search' | 'im:export';
+
+/** Messages a conversation shows when it opens, and loads each time the user scrolls to the top. */
+export const PAGE_SIZE = 50;
 
 /**
  * Why the history cannot be written, in words the user can act on: the store's own reason
@@ -37,6 +41,12 @@ function historyProblem(error: unknown): string {
   const e = error as { syscall?: unknown; code?: unknown; message?: unknown } | undefined;
   if (e && (typeof e.syscall === 'string' || (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code))) && typeof e.message === 'string') return e.message;
   return toAppError(error).message;
+}
+
+function toHistoryImport(progress: ImportProgress): HistoryImport {
+  const state = progress.done ? 'done' : progress.error ? 'stopped' : 'importing';
+  const percent = progress.size ? Math.floor((progress.offset / progress.size) * 100) : 100;
+  return { state, percent, messages: progress.imported, ...(progress.error ? { error: progress.error } : {}) };
 }
 
 /** The words a sender sees (in the 500's reason phrase) when the history cannot be written. */
@@ -51,6 +61,7 @@ export class Messaging {
   private historyStatus: HistoryStatus | undefined;
   /** Why the server does not offer IM now (licence, `IM.enable`), or undefined when it does. */
   imRefusal: () => string | undefined = () => undefined;
+  private lastImportPercent: number | undefined;
 
   constructor(
     private readonly context: SessionContext,
@@ -61,6 +72,8 @@ export class Messaging {
       'im:retry': (id) => this.retryMessage(id),
       'im:composing': (to, active) => this.sendComposing(to, active),
       'im:history': (peer) => this.context.connection()?.history.conversation(normaliseAor(String(peer))) ?? [],
+      'im:page': (peer, page) =>
+        this.context.connection()?.history.page(normaliseAor(String(peer)), { limit: PAGE_SIZE, ...page }) ?? { messages: [], more: false },
       'im:search': (query) => (typeof query === 'string' ? (this.context.connection()?.history.search(query) ?? []) : []),
       'im:export': (peer, format) => this.exportConversation(peer, format),
     };
@@ -69,6 +82,27 @@ export class Messaging {
   /** Whether the history can be written (for the snapshot); undefined before anything is known. */
   get history(): HistoryStatus | undefined {
     return this.historyStatus;
+  }
+
+  /** The one-time import of an earlier version's history, while it runs (for the snapshot). */
+  get historyImport(): HistoryImport | undefined {
+    const progress = this.context.connection()?.history.importing;
+    return progress && toHistoryImport(progress);
+  }
+
+  /**
+   * The background import of an earlier version's history went on: the renderer is told when
+   * the share done moves by a percent, and at the end; messages it brought back still queued
+   * are sent.
+   */
+  importProgress(connection: Connection, progress: ImportProgress): void {
+    if (this.context.connection() !== connection) return;
+    const status = toHistoryImport(progress);
+    if (status.state === 'importing' && status.percent === this.lastImportPercent) return;
+    this.lastImportPercent = status.state === 'importing' ? status.percent : undefined;
+    if (status.state === 'stopped') this.context.log(`im: the import of ${progress.file} stopped: ${status.error}`);
+    this.context.emit('im:history-import', status);
+    if (status.state === 'done') this.flush();
   }
 
   /** Sign-in: receive messages and typing indications on this connection. */

@@ -141,6 +141,7 @@ export class DeskSession implements DeskBackend {
   snapshot(): Snapshot {
     const settings = this.options.settings.get();
     const history = this.messaging.history;
+    const historyImport = this.messaging.historyImport;
     return {
       session: { ...this.state },
       own: this.presence.status,
@@ -151,6 +152,7 @@ export class DeskSession implements DeskBackend {
       idleAwayMinutes: settings.idleAwayMinutes,
       phone: this.calls.phone,
       ...(history ? { history } : {}),
+      ...(historyImport ? { historyImport } : {}),
     };
   }
 
@@ -195,11 +197,17 @@ export class DeskSession implements DeskBackend {
       const inUse = (sip as Partial<Pick<SipAccount, 'server'>>).server ?? target;
       this.presenceServer = `${describeServer(inUse)}${inUse === target ? '' : ' (backup)'}`;
       log(`session: registered ${sip.uri} via ${describeServer(inUse)}${inUse === target ? '' : ` (backup; primary ${describeServer(target)} unreachable)`}`);
-      const history = new MessageHistory(this.options.historyDir, `${account}@${domain}`, log);
+
+      // An earlier version's history file is imported after sign-in, a slice at a time: 200 MB took two minutes.
+      let connection: Connection | undefined;
+      const history = new MessageHistory(this.options.historyDir, `${account}@${domain}`, log, {
+        importInBackground: true,
+        onImport: (progress) => connection && this.messaging.importProgress(connection, progress),
+      });
       if (history.loadReport.badLines) log(`session: ${history.loadReport.badLines} unreadable history line(s) skipped`);
       const { rules: dialingRules, problems } = compileRules(config.dialingRules);
       for (const p of problems) log(`dialing: rule '${p.rule}' skipped: ${p.problem}`);
-      const connection: Connection = { user: account, server, domain, cups, sip, history, config, dialingRules, unsubscribe: [] };
+      connection = { user: account, server, domain, cups, sip, history, config, dialingRules, unsubscribe: [] };
       this.connection = connection;
       connection.unsubscribe.push(
         connection.sip.on('state', (state) => this.onRegistration(connection, state)),

@@ -24,9 +24,10 @@
  *      └─ cannot create or open ─> in-memory copy of the JSONL, read-only: every write throws
  */
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatMessage, DeliveryState, HistoryHit } from '../../shared/domain';
+import { LegacyImport, type ImportProgress } from './history-import';
 
 type Db = Database.Database;
 
@@ -48,7 +49,18 @@ export interface HistoryOptions {
   openDatabase?: (file: string) => Db;
   /** Index imported messages for search in the background (default true; false: call indexSome). */
   indexInBackground?: boolean;
+  /**
+   * Import the JSON Lines file of earlier versions in slices after opening, between other work
+   * (what sign-in does: years of history must not hold it up), instead of before the
+   * constructor returns (default false).
+   */
+  importInBackground?: boolean;
+  /** Told how a background import goes: after each slice, and at its end (`done`) or stop (`error`). */
+  onImport?: (progress: ImportProgress) => void;
 }
+
+/** Milliseconds of import work per slice: the event loop is never held longer than about this. */
+const IMPORT_SLICE_MS = 25;
 
 /** A write to the history failed: the message says that history cannot be written, where and why. */
 export class HistoryWriteError extends Error {
@@ -107,9 +119,11 @@ CREATE INDEX IF NOT EXISTS conversations_by_time ON conversations(last_at);
 -- Trigram tokens: any substring of 3 characters or more is found, as the old substring search did.
 CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, content='messages', content_rowid='seq', tokenize='trigram');
 ${INDEX_TRIGGER}
-CREATE TRIGGER IF NOT EXISTS messages_added AFTER INSERT ON messages BEGIN
+-- Imported (older) rows may arrive after newer ones: a conversation's last message is the greatest seq.
+DROP TRIGGER IF EXISTS messages_added;
+CREATE TRIGGER messages_added AFTER INSERT ON messages BEGIN
   INSERT INTO conversations(peer, last_seq, last_at) VALUES (new.peer, new.seq, new.at)
-    ON CONFLICT(peer) DO UPDATE SET last_seq = excluded.last_seq, last_at = excluded.last_at;
+    ON CONFLICT(peer) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq), last_at = max(last_at, excluded.last_at);
 END;
 CREATE TRIGGER IF NOT EXISTS messages_text_changed AFTER UPDATE OF text ON messages BEGIN
   INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.seq, old.text);
@@ -143,9 +157,6 @@ const toMessage = (row: Row): ChatMessage => ({
 
 /** Conversations whose recent messages go into the first frame (the others load when opened). */
 const RECENT_CONVERSATIONS = 200;
-const TORN = 'is a torn last line';
-/** Rows an import writes per transaction: one fsync per batch, not per line. */
-const IMPORT_BATCH = 5000;
 
 export class MessageHistory {
   /** The database file. */
@@ -158,6 +169,8 @@ export class MessageHistory {
   private readonly db: Db;
   private readonly statements: ReturnType<typeof prepare>;
   private indexTimer: NodeJS.Timeout | undefined;
+  private importTimer: NodeJS.Timeout | undefined;
+  private legacy: LegacyImport | undefined;
 
   constructor(
     directory: string,
@@ -192,24 +205,75 @@ export class MessageHistory {
     this.db = db;
     this.writeProblem = writeProblem;
     this.statements = prepare(db);
-    const { imported, badLines } = this.importLegacy();
-    const messages = (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
-    const gap = this.gap();
+    const before = this.count();
+    let legacy = LegacyImport.open(
+      {
+        db,
+        // Without a writable file the import goes to the in-memory copy, so the history can be read.
+        write: (work) => (writeProblem ? work() : this.write(work)),
+        markUnindexed: (lo, hi, rows) => {
+          const gap = this.gap();
+          const merged = { lo: Math.min(lo, gap?.lo ?? lo), hi: Math.max(hi, gap?.hi ?? hi), rows: rows + (gap ? this.unindexedRows() : 0) };
+          this.statements.setMeta.run('unindexed', JSON.stringify(merged));
+        },
+        indexTrigger: INDEX_TRIGGER,
+        log,
+      },
+      this.legacyFile,
+    );
+    let badLines = 0;
+    if (legacy && !options.importInBackground) {
+      badLines = legacy.runAll().badLines;
+      legacy = undefined;
+    }
+    const messages = this.count();
+    const unindexed = this.unindexedRows();
     this.loadReport = {
       messages,
       badLines,
-      ...(imported ? { imported } : {}),
+      ...(messages > before ? { imported: messages - before } : {}),
       ...(movedAside ? { movedAside } : {}),
-      ...(gap ? { unindexed: gap.hi - gap.lo + 1 } : {}),
+      ...(unindexed ? { unindexed } : {}),
     };
-    if (gap && options.indexInBackground !== false) this.indexLater();
+    this.legacy = legacy;
+    const indexAfter = options.indexInBackground !== false;
+    if (legacy) this.importLater(legacy, options.onImport ?? (() => {}), indexAfter);
+    else if (unindexed && indexAfter) this.indexLater();
+  }
+
+  private count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+  }
+
+  /**
+   * How the import of the JSON Lines file of earlier versions goes, while it runs in the
+   * background (undefined when there is none or it is over): conversations and searches
+   * say "importing…" meanwhile.
+   */
+  get importing(): ImportProgress | undefined {
+    return this.legacy?.progress;
+  }
+
+  /** Imports the JSON Lines file a slice at a time between other work, then indexes what it stored. */
+  private importLater(legacy: LegacyImport, told: (progress: ImportProgress) => void, indexAfter: boolean): void {
+    const step = () => {
+      this.importTimer = undefined;
+      if (!this.db.open) return;
+      const over = legacy.step(IMPORT_SLICE_MS);
+      const progress = legacy.progress;
+      if (over) this.legacy = undefined;
+      told(progress);
+      if (!over) this.importTimer = setTimeout(step, 0);
+      else if (progress.done && indexAfter && this.gap()) this.indexLater();
+    };
+    this.importTimer = setTimeout(step, 0);
   }
 
   /** Rows stored but not yet in the search index (imported, waiting for indexSome). */
-  private gap(): { lo: number; hi: number } | undefined {
+  private gap(): { lo: number; hi: number; rows?: number } | undefined {
     const row = this.statements.getMeta.get('unindexed') as { value: string } | undefined;
     if (!row) return undefined;
-    const gap = JSON.parse(row.value) as { lo: number; hi: number };
+    const gap = JSON.parse(row.value) as { lo: number; hi: number; rows?: number };
     return gap.hi >= gap.lo ? gap : undefined;
   }
 
@@ -219,16 +283,40 @@ export class MessageHistory {
    */
   indexSome(rows = 200): number {
     const gap = this.gap();
+    // While an import runs it widens the range at its top: indexing waits for its end.
+    if (!gap || this.legacy) return gap ? this.unindexedRows() : 0;
+    const top = this.db
+      .prepare('SELECT seq FROM messages WHERE seq BETWEEN ? AND ? ORDER BY seq DESC LIMIT 1 OFFSET ?')
+      .get(gap.lo, gap.hi, Math.max(1, rows) - 1) as { seq: number } | undefined;
+    const from = top?.seq ?? gap.lo;
+    const waiting = this.unindexedRows();
+    // No fsync per slice: a slice lost to a power cut is indexed again (its range is committed with it).
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.write(
+        this.db.transaction(() => {
+          const indexed = this.db
+            .prepare('INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq BETWEEN ? AND ?')
+            .run(from, gap.hi).changes;
+          const left = Math.max(0, waiting - indexed);
+          if (from > gap.lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo: gap.lo, hi: from - 1, rows: left }));
+          else this.db.prepare("DELETE FROM meta WHERE key = 'unindexed'").run();
+          return from > gap.lo ? left : 0;
+        }),
+      );
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  /**
+   * Rows waiting for the search index: kept with the range, so a slice never counts the rows
+   * of years of history (counted once for a range written by an earlier version).
+   */
+  private unindexedRows(): number {
+    const gap = this.gap();
     if (!gap) return 0;
-    const from = Math.max(gap.lo, gap.hi - rows + 1);
-    this.write(
-      this.db.transaction(() => {
-        this.db.prepare('INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq BETWEEN ? AND ?').run(from, gap.hi);
-        if (from > gap.lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo: gap.lo, hi: from - 1 }));
-        else this.db.prepare("DELETE FROM meta WHERE key = 'unindexed'").run();
-      }),
-    );
-    return from - gap.lo;
+    return gap.rows ?? (this.db.prepare('SELECT count(*) AS n FROM messages WHERE seq BETWEEN ? AND ?').get(gap.lo, gap.hi) as { n: number }).n;
   }
 
   /** Indexes the imported rows in small slices between other work, until none is left. */
@@ -245,91 +333,6 @@ export class MessageHistory {
       }
     };
     this.indexTimer = setTimeout(step, 50).unref();
-  }
-
-  /** Imports the JSON Lines file once (the import is recorded with the file's size). */
-  private importLegacy(): { imported: number; badLines: number } {
-    if (!existsSync(this.legacyFile)) return { imported: 0, badLines: 0 };
-    const size = statSync(this.legacyFile).size;
-    const key = `imported:${this.legacyFile}`;
-    const done = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
-    if (done) return { imported: 0, badLines: 0 };
-    const before = (this.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
-    let badLines = 0;
-    let badUtf8 = 0;
-    const insert = this.statements.insert;
-    const update = this.statements.setState;
-    let batch: Array<() => void> = [];
-    const inBatch = new Map<string, ChatMessage>();
-    const seen = new Set<string>();
-    // Imported rows are indexed for search afterwards, a slice at a time (see indexSome): a
-    // trigram index of years of history takes minutes to build, sign-in must not wait for it.
-    // The range of rows not yet indexed is kept in meta, committed with the rows themselves.
-    const lo = this.gap()?.lo ?? ((this.db.prepare('SELECT max(seq) AS n FROM messages').get() as { n: number | null }).n ?? 0) + 1;
-    const flush = this.db.transaction((work: Array<() => void>) => {
-      this.db.exec('DROP TRIGGER IF EXISTS messages_indexed');
-      work.forEach((w) => w());
-      const hi = (this.db.prepare('SELECT max(seq) AS n FROM messages').get() as { n: number | null }).n ?? 0;
-      if (hi >= lo) this.statements.setMeta.run('unindexed', JSON.stringify({ lo, hi }));
-      this.db.exec(INDEX_TRIGGER);
-    });
-    // Without a writable file the import goes to the in-memory copy, so the history can be read.
-    const store = (work: () => void) => (this.writeProblem ? work() : this.write(work));
-    const bad = (line: number, why: string) => {
-      badLines += 1;
-      if (badLines <= 20 || why === TORN) this.log(`history: ${this.legacyFile}:${line} ${why} (kept in the file, skipped)`);
-    };
-    try {
-      forEachLine(this.legacyFile, (bytes, n, last) => {
-        const text = decodeLine(bytes);
-        if (text.replaced) badUtf8 += 1;
-        if (!text.value.trim()) return;
-        let record: unknown;
-        try {
-          record = JSON.parse(text.value);
-        } catch {
-          bad(n, last ? TORN : 'is not JSON');
-          return;
-        }
-        const parsed = parseRecord(record);
-        if (typeof parsed === 'string') return bad(n, parsed);
-        if (parsed.t === 'msg') {
-          const m = parsed.m;
-          // Only the first copy of an id is written (INSERT OR IGNORE): only it takes later states.
-          if (!seen.has(m.id)) inBatch.set(m.id, m);
-          seen.add(m.id);
-          batch.push(() => insert.run(m.id, m.peer, m.direction, m.text, m.at, m.state, m.error ?? null));
-        } else if (inBatch.has(parsed.id)) {
-          // Folded into the row before it is written: one INSERT instead of INSERT + UPDATE.
-          const m = inBatch.get(parsed.id)!;
-          m.state = parsed.state;
-          if (parsed.error) m.error = parsed.error;
-          else delete m.error;
-        } else {
-          batch.push(() => {
-            if (update.run(parsed.state, parsed.error ?? null, parsed.id).changes === 0)
-              bad(n, `changes the state of an unknown message ${JSON.stringify(parsed.id).slice(0, 80)}`);
-          });
-        }
-        if (batch.length >= IMPORT_BATCH) {
-          store(() => flush(batch));
-          batch = [];
-          inBatch.clear();
-        }
-      });
-      store(() => {
-        flush(batch);
-        this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(key, JSON.stringify({ size, at: Date.now() }));
-      });
-    } catch (error) {
-      // The import goes on at the next opening (ids are unique, so nothing is stored twice).
-      this.log(`history: import of ${this.legacyFile} stopped: ${(error as Error).message}`);
-    }
-    const imported = (this.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n - before;
-    if (badLines > 20) this.log(`history: ${badLines} bad lines in ${this.legacyFile}; the first 20 are listed above`);
-    if (badUtf8) this.log(`history: ${badUtf8} line(s) of ${this.legacyFile} had invalid UTF-8, kept with U+FFFD`);
-    this.log(`history: imported ${imported} message(s) from ${this.legacyFile} (kept as a backup), ${badLines} bad line(s) skipped`);
-    return { imported, badLines };
   }
 
   /** Runs a write, turning any failure into a HistoryWriteError that says where and why. */
@@ -430,13 +433,15 @@ export class MessageHistory {
    */
   private *candidates(query: string, indexed: boolean): Generator<Row> {
     const all = Number.MAX_SAFE_INTEGER;
-    if (!indexed) return yield* this.statements.newestFirst.iterate(0, all) as IterableIterator<Row>;
+    // Imported rows have seq below 1 (history-import.ts): every range starts at the lowest integer.
+    const lowest = Number.MIN_SAFE_INTEGER;
+    if (!indexed) return yield* this.statements.newestFirst.iterate(lowest, all) as IterableIterator<Row>;
     const phrase = `"${query.replace(/"/g, '""')}"`;
     const gap = this.gap();
-    if (!gap) return yield* this.statements.searchIndexed.iterate(phrase, 0, all) as IterableIterator<Row>;
+    if (!gap) return yield* this.statements.searchIndexed.iterate(phrase, lowest, all) as IterableIterator<Row>;
     yield* this.statements.searchIndexed.iterate(phrase, gap.hi + 1, all) as IterableIterator<Row>;
     yield* this.statements.newestFirst.iterate(gap.lo, gap.hi) as IterableIterator<Row>;
-    yield* this.statements.searchIndexed.iterate(phrase, 0, gap.lo - 1) as IterableIterator<Row>;
+    yield* this.statements.searchIndexed.iterate(phrase, lowest, gap.lo - 1) as IterableIterator<Row>;
   }
 
   /** True when the conversation with `peer` has a message other than `exceptId` on the same local day as `at`. */
@@ -453,6 +458,9 @@ export class MessageHistory {
   }
 
   close(): void {
+    if (this.importTimer) clearTimeout(this.importTimer);
+    this.importTimer = undefined;
+    this.legacy = undefined;
     if (this.indexTimer) clearTimeout(this.indexTimer);
     this.indexTimer = undefined;
     if (this.db.open) this.db.close();
@@ -462,7 +470,10 @@ export class MessageHistory {
 function prepare(db: Db) {
   return {
     byId: db.prepare('SELECT * FROM messages WHERE id = ?'),
-    insert: db.prepare('INSERT OR IGNORE INTO messages(id, peer, direction, text, at, state, error) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    // Live rows are numbered from 1 up, above every imported row (see history-import.ts).
+    insert: db.prepare(
+      'INSERT OR IGNORE INTO messages(seq, id, peer, direction, text, at, state, error) VALUES (max(coalesce((SELECT max(seq) FROM messages), 0), 0) + 1, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     setState: db.prepare('UPDATE messages SET state = ?, error = ? WHERE id = ?'),
     conversation: db.prepare('SELECT * FROM messages WHERE peer = ? ORDER BY seq'),
     pageLatest: db.prepare('SELECT * FROM messages WHERE peer = ? ORDER BY seq DESC LIMIT ?'),
@@ -515,82 +526,6 @@ function describeFailure(error: unknown): string {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'another program holds it locked';
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return 'the database file is damaged';
   return (error as Error)?.message ?? String(error);
-}
-
-type LegacyRecord = { t: 'msg'; m: ChatMessage } | { t: 'state'; id: string; state: DeliveryState; error?: string };
-
-const STATES = new Set<string>(['queued', 'sending', 'sent', 'stored', 'failed', 'received']);
-
-/** A record of the JSON Lines file, or why the line is not one (in words, for the log). */
-function parseRecord(value: unknown): LegacyRecord | string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return `is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a record`;
-  const record = value as Record<string, unknown>;
-  if (record.t === 'msg') return isMessage(record.m) ? { t: 'msg', m: record.m } : 'is a message record with missing or wrong fields';
-  if (record.t === 'state') {
-    if (typeof record.id !== 'string' || typeof record.state !== 'string' || !STATES.has(record.state)) return 'is a state record with missing or wrong fields';
-    return {
-      t: 'state',
-      id: record.id,
-      state: record.state as DeliveryState,
-      ...(typeof record.error === 'string' && record.error ? { error: record.error } : {}),
-    };
-  }
-  return 'is an object of no known record type';
-}
-
-function isMessage(value: unknown): value is ChatMessage {
-  const m = value as ChatMessage;
-  return (
-    !!m &&
-    typeof m === 'object' &&
-    typeof m.id === 'string' &&
-    typeof m.peer === 'string' &&
-    (m.direction === 'in' || m.direction === 'out') &&
-    typeof m.text === 'string' &&
-    typeof m.at === 'number' &&
-    Number.isFinite(m.at) &&
-    typeof m.state === 'string' &&
-    STATES.has(m.state) &&
-    (m.error === undefined || typeof m.error === 'string')
-  );
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const lenientUtf8 = new TextDecoder('utf-8');
-
-function decodeLine(bytes: Buffer): { value: string; replaced: boolean } {
-  try {
-    return { value: strictUtf8.decode(bytes), replaced: false };
-  } catch {
-    return { value: lenientUtf8.decode(bytes), replaced: true };
-  }
-}
-
-/** Calls `each` for every line of a file (without its newline), reading 1 MB at a time. */
-function forEachLine(file: string, each: (line: Buffer, number: number, last: boolean) => void): void {
-  const fd = openSync(file, 'r');
-  try {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    let carry: Buffer = Buffer.alloc(0);
-    let number = 0;
-    for (;;) {
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      let data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
-      let from = 0;
-      for (let nl = data.indexOf(10, from); nl >= 0; nl = data.indexOf(10, from)) {
-        number += 1;
-        each(data.subarray(from, nl), number, false);
-        from = nl + 1;
-      }
-      data = data.subarray(from);
-      carry = Buffer.from(data);
-    }
-    if (carry.length) each(carry, number + 1, true);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Longest text a search hit carries: a 100 KB message is sent as the part around its match. */

@@ -45,6 +45,11 @@ export interface KamailioOptions {
   onNotifyLog?: (watcher: string, presentity: string) => void;
   /** Shared memory in MB (default 256, 1024 with RLS): benchmarks keep tens of thousands of transactions. */
   sharedMemoryMb?: number;
+  /**
+   * Keep db_text tables (presentities, stored IMs) in memory, written at shutdown only: for
+   * presence storms, where writing the presentity file at each PUBLISH is the server's limit.
+   */
+  tablesInMemory?: boolean;
 }
 
 /** A user's resource list: the list URI they subscribe to and its members (AORs). */
@@ -153,6 +158,9 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   let mariadb: MariaDb | undefined;
   const rls = options.rls || options.xcap;
   if (rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
+  // The lists given to the RLS, by user: a clean stop removes the MariaDB with the run directory
+  // (it holds the lab's accounts), so a restart writes them into the new one.
+  const lists = new Map<string, ResourceList>();
   const cfg = join(runDir, 'kamailio.cfg');
   const writeConfig = () =>
     writeFileSync(
@@ -190,6 +198,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       ...(mariadb ? ['-A', 'WITH_RLS'] : []),
       ...(options.xcap ? ['-A', 'WITH_XCAP'] : []),
       ...(options.onNotifyLog ? ['-A', 'WITH_NOTIFY_LOG'] : []),
+      ...(options.tablesInMemory ? ['-A', 'WITH_TABLES_IN_MEMORY'] : []),
     ];
     const proc = spawn(
       'kamailio',
@@ -286,7 +295,11 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     mkdirSync(runDir, { recursive: true, mode: 0o700 });
     writeTables();
     for (const { file, text } of tlsFiles) writeFileSync(file, text, { mode: 0o600 });
-    if (rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
+    if (rls) {
+      mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
+      for (const list of lists.values()) await mariadb.sql(resourceListSql(list, options.domain));
+      if (lists.size) log(`kamailio: ${lists.size} resource list(s) written again after the stop`);
+    }
     writeConfig();
   };
   const terminate = (signal: NodeJS.Signals) =>
@@ -347,6 +360,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     setResourceList: async (list) => {
       if (!mariadb) throw new Error('this Kamailio runs without the resource list server (option rls)');
       await mariadb.sql(resourceListSql(list, options.domain));
+      lists.set(list.user, list);
     },
     kill: () => terminate('SIGKILL'),
     pause: () => {

@@ -12,7 +12,8 @@ import { OwnStatus } from './OwnStatus';
 import { Recent } from './Recent';
 import { Settings } from './settings';
 import { SignIn } from './SignIn';
-import { imRefusal, useDesk } from './store';
+import { imRefusal, useDesk, type Action, type DeskState } from './store';
+import { useConversationPages } from './conversation-pages';
 import { useIdle } from './use-idle';
 import { useCallNotifications, useNotifications } from './use-notifications';
 import { callerName } from './number-owner';
@@ -188,6 +189,11 @@ export function App({ api }: { api: DeskApi }) {
           they did not arrive.
         </div>
       )}
+      {state.historyImport?.state === 'stopped' && (
+        <div className="banner error" role="alert" data-testid="history-import-stopped">
+          Importing earlier history stopped at {state.historyImport.percent}% ({state.historyImport.error}). Nothing is lost: it goes on at the next sign-in.
+        </div>
+      )}
       {notice && (
         <div className="banner error" role="alert" data-testid="notice" onClick={() => setNotice(undefined)}>
           {notice}
@@ -277,7 +283,7 @@ export function App({ api }: { api: DeskApi }) {
             ) : sideTab === 'recent' ? (
               <Recent api={api} contacts={contacts} />
             ) : (
-              <HistorySearch api={api} contacts={contacts} onOpen={open} />
+              <HistorySearch api={api} contacts={contacts} onOpen={open} historyImport={state.historyImport} />
             )}
           </aside>
           <section className="chat-area">
@@ -305,16 +311,13 @@ export function App({ api }: { api: DeskApi }) {
               </nav>
             )}
             {active ? (
-              <Conversation
+              <PagedConversation
                 key={active}
                 api={api}
                 peer={active}
+                state={state}
+                dispatch={dispatch}
                 contact={contacts.get(active)}
-                presence={state.presence[active]}
-                messages={state.conversations[active] ?? []}
-                composing={state.composing[active] ?? false}
-                imUnavailable={imRefusal(state)}
-                meetingServer={state.liveConfig?.features.meeting.server}
                 onShowCard={contacts.has(active) ? () => setCard(active) : undefined}
                 muted={muted.has(active)}
                 onToggleMute={() => toggleMute(active)}
@@ -326,5 +329,45 @@ export function App({ api }: { api: DeskApi }) {
         </main>
       )}
     </div>
+  );
+}
+
+/** The open conversation, with its older pages loaded from the history as the user scrolls up. */
+function PagedConversation({
+  api,
+  peer,
+  state,
+  dispatch,
+  contact,
+  onShowCard,
+  muted,
+  onToggleMute,
+}: {
+  api: DeskApi;
+  peer: string;
+  state: DeskState;
+  dispatch: (action: Action) => void;
+  contact: Contact | undefined;
+  onShowCard: (() => void) | undefined;
+  muted: boolean;
+  onToggleMute: () => void;
+}) {
+  const pages = useConversationPages(api, peer, state, dispatch);
+  return (
+    <Conversation
+      api={api}
+      peer={peer}
+      contact={contact}
+      presence={state.presence[peer]}
+      messages={state.conversations[peer] ?? []}
+      composing={state.composing[peer] ?? false}
+      pages={pages}
+      historyImport={state.historyImport}
+      imUnavailable={imRefusal(state)}
+      meetingServer={state.liveConfig?.features.meeting.server}
+      onShowCard={onShowCard}
+      muted={muted}
+      onToggleMute={onToggleMute}
+    />
   );
 }

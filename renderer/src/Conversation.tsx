@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { ChatMessage, Contact, Presence } from '../../shared/domain';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ChatMessage, Contact, HistoryImport, Presence } from '../../shared/domain';
+import type { ConversationPages } from './conversation-pages';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { MessageText } from './MessageText';
@@ -32,6 +33,8 @@ export function Conversation({
   presence,
   messages,
   composing,
+  pages,
+  historyImport,
   onShowCard,
   muted = false,
   onToggleMute,
@@ -44,6 +47,10 @@ export function Conversation({
   presence: Presence | undefined;
   messages: ChatMessage[];
   composing: boolean;
+  /** Older pages from the history, loaded when the user scrolls to the top. */
+  pages?: ConversationPages;
+  /** The one-time import of an earlier version's history, while it runs: older messages may still be missing. */
+  historyImport?: HistoryImport;
   /** Opens the contact card (numbers, addresses, devices) from the header. */
   onShowCard?: () => void;
   /** No sound, notification or unread count for this conversation. */
@@ -60,9 +67,24 @@ export function Conversation({
   const input = useRef<HTMLTextAreaElement>(null);
   const typing = useRef<{ active: boolean; timer?: ReturnType<typeof setTimeout> }>({ active: false });
   const end = useRef<HTMLDivElement>(null);
+  const log = useRef<HTMLDivElement>(null);
+  const last = messages.at(-1)?.id;
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'end' });
-  }, [messages.length, composing]);
+  }, [last, composing]);
+  // An older page goes above what is read: keep the same message under the user's eyes.
+  const heightBefore = useRef<number | undefined>(undefined);
+  const first = messages[0]?.id;
+  useLayoutEffect(() => {
+    const box = log.current;
+    if (box && heightBefore.current !== undefined) box.scrollTop += box.scrollHeight - heightBefore.current;
+    heightBefore.current = undefined;
+  }, [first]);
+  const loadOlder = () => {
+    if (!pages || pages.loading || !pages.hasOlder) return;
+    heightBefore.current = log.current?.scrollHeight;
+    void pages.loadOlder();
+  };
 
   const setTyping = (active: boolean) => {
     if (typing.current.active !== active) {
@@ -150,7 +172,26 @@ export function Conversation({
       <p className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
         {announcement}
       </p>
-      <div className="messages" role="log" aria-live="off" aria-label={`Messages with ${name}`} tabIndex={0}>
+      <div
+        className="messages"
+        role="log"
+        aria-live="off"
+        aria-label={`Messages with ${name}`}
+        tabIndex={0}
+        ref={log}
+        onScroll={(e) => e.currentTarget.scrollTop < 40 && loadOlder()}
+      >
+        {historyImport?.state === 'importing' && (
+          <p className="subtle history-importing" data-testid="history-importing">
+            Importing earlier history… {historyImport.percent}% — older messages appear as they are imported.
+          </p>
+        )}
+        {pages?.hasOlder && messages.length > 0 && (
+          <button className="link older-messages" data-testid="older-messages" disabled={pages.loading} onClick={loadOlder}>
+            {pages.loading ? 'Loading older messages…' : 'Older messages'}
+          </button>
+        )}
+        {pages?.error && <p className="error">Older messages could not be loaded: {pages.error}</p>}
         {messages.map((m) => (
           <div
             key={m.id}

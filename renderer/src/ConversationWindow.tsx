@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { DeskApi } from '../../shared/ipc';
 import { chatAddress } from '../../shared/open-url';
 import { Conversation } from './Conversation';
+import { useConversationPages } from './conversation-pages';
 import { imRefusal, useDesk } from './store';
 import { peerName } from './peer-name';
 
@@ -17,14 +18,7 @@ export function ConversationWindow({ api, peer }: { api: DeskApi; peer: string }
   useEffect(() => {
     document.title = `${peerName(contact, peer)} — Presence Desk`;
   }, [contact, peer]);
-  useEffect(() => {
-    // Older messages than the snapshot's recent ones: the whole conversation from the history.
-    if (state.loaded)
-      void api.invoke('im:history', peer).then(
-        (messages) => messages.forEach((message) => dispatch({ type: 'message', message, openPeer: peer })),
-        () => undefined,
-      );
-  }, [api, peer, state.loaded, dispatch]);
+  const pages = useConversationPages(api, peer, state, dispatch);
   if (!state.loaded) return <p className="loading">Connecting to Presence Desk…</p>;
   if (state.session.phase !== 'signed-in' && state.session.phase !== 'reconnecting') return <p className="empty-chat">Sign in in the main window to chat.</p>;
   return (
@@ -38,6 +32,8 @@ export function ConversationWindow({ api, peer }: { api: DeskApi; peer: string }
         composing={state.composing[peer] ?? false}
         imUnavailable={imRefusal(state)}
         meetingServer={state.liveConfig?.features.meeting.server}
+        pages={pages}
+        historyImport={state.historyImport}
       />
     </div>
   );

@@ -9,6 +9,8 @@ import type {
   ComposingUpdate,
   ContactChange,
   ContactGroup,
+  ConversationPage,
+  HistoryImport,
   HistoryStatus,
   LiveConfigState,
   OwnStatus,
@@ -38,6 +40,10 @@ export interface DeskState {
   history?: HistoryStatus;
   /** How configuration changes arrive and what the server offers now (IM, voicemail, meetings). */
   liveConfig?: LiveConfigState;
+  /** The one-time import of an earlier version's history, while it runs. */
+  historyImport?: HistoryImport;
+  /** Per conversation, whether older messages than those shown are stored (absent: not asked yet). */
+  older: Record<string, boolean>;
   hostLost: boolean;
 }
 
@@ -48,6 +54,8 @@ export type Action =
   | { type: 'contact-changes'; changes: ContactChange[] }
   | { type: 'history'; history: HistoryStatus }
   | { type: 'live-config'; liveConfig: LiveConfigState }
+  | { type: 'history-import'; status: HistoryImport }
+  | { type: 'older'; peer: string; page: ConversationPage }
   | { type: 'presence'; updates: PresenceUpdate[] }
   | { type: 'own'; own: OwnStatus }
   | { type: 'phone'; phone: PhoneState }
@@ -68,6 +76,7 @@ export const initialState: DeskState = {
   signInDefaults: { server: '', user: '' },
   idleAwayMinutes: 0,
   phone: { link: 'not-configured', calls: [] },
+  older: {},
   hostLost: false,
 };
 
@@ -75,7 +84,7 @@ export function reducer(state: DeskState, action: Action): DeskState {
   switch (action.type) {
     case 'snapshot':
       // A snapshot without a history status means nothing is known to be wrong: drop an old banner.
-      return { ...state, loaded: true, history: undefined, ...action.snapshot };
+      return { ...state, loaded: true, history: undefined, historyImport: undefined, older: {}, ...action.snapshot };
     case 'session':
       return { ...state, session: action.session };
     case 'contacts':
@@ -87,6 +96,20 @@ export function reducer(state: DeskState, action: Action): DeskState {
       return { ...state, history: action.history };
     case 'live-config':
       return { ...state, liveConfig: action.liveConfig };
+    case 'history-import':
+      // Once done, older messages may be stored before those shown: ask again on the next scroll.
+      return action.status.state === 'done' ? { ...state, historyImport: undefined, older: {} } : { ...state, historyImport: action.status };
+    case 'older': {
+      // An older page goes before what is shown; a message already shown (it came live) is kept once.
+      const list = state.conversations[action.peer] ?? [];
+      const shown = new Set(list.map((m) => m.id));
+      const older = action.page.messages.filter((m) => !shown.has(m.id));
+      return {
+        ...state,
+        conversations: { ...state.conversations, [action.peer]: [...older, ...list] },
+        older: { ...state.older, [action.peer]: action.page.more },
+      };
+    }
     case 'presence': {
       const presence = { ...state.presence };
       for (const u of action.updates) presence[u.uri] = u.presence;
@@ -149,6 +172,7 @@ export function useDesk(api: DeskApi, openPeerRef: { current: string | undefined
       api.on('contacts:changed', (groups) => dispatch({ type: 'contacts', groups })),
       api.on('contacts:delta', (changes) => dispatch({ type: 'contact-changes', changes })),
       api.on('im:history-status', (history) => dispatch({ type: 'history', history })),
+      api.on('im:history-import', (status) => dispatch({ type: 'history-import', status })),
       api.on('presence:changed', (updates) => {
         for (const u of updates) pendingPresence.set(u.uri, u);
         if (frame) return;

@@ -45,6 +45,7 @@ export class FakeBackend implements DeskBackend {
     handlers['session:snapshot'] = () => this.snapshot();
     handlers['presence:idle'] = () => ({ availability: 'available', note: '' });
     handlers['im:history'] = () => [];
+    handlers['im:page'] = () => ({ messages: [], more: false });
     handlers['recent:list'] = () => [];
     this.handlers = handlers;
   }

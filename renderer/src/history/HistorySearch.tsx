@@ -3,7 +3,7 @@
  * The match is marked by splitting the text into React text nodes, never by building markup.
  */
 import { useEffect, useState } from 'react';
-import type { Contact, HistoryHit } from '../../../shared/domain';
+import type { Contact, HistoryHit, HistoryImport } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { errorText } from '../api';
 import { deliverExport } from '../download';
@@ -27,7 +27,18 @@ function when(at: number): string {
   return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
 }
 
-export function HistorySearch({ api, contacts, onOpen }: { api: DeskApi; contacts: Map<string, Contact>; onOpen: (peer: string) => void }) {
+export function HistorySearch({
+  api,
+  contacts,
+  onOpen,
+  historyImport,
+}: {
+  api: DeskApi;
+  contacts: Map<string, Contact>;
+  onOpen: (peer: string) => void;
+  /** The one-time import of an earlier version's history, while it runs: results may be missing older messages. */
+  historyImport?: HistoryImport;
+}) {
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<HistoryHit[] | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -59,6 +70,11 @@ export function HistorySearch({ api, contacts, onOpen }: { api: DeskApi; contact
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
+      {historyImport?.state === 'importing' && (
+        <p className="subtle history-importing" data-testid="history-importing">
+          Importing earlier history… {historyImport.percent}% — results do not include older messages until it is done.
+        </p>
+      )}
       {error && <p className="error">{error}</p>}
       {hits?.length === 0 && <p className="empty">No messages contain “{query.trim()}”.</p>}
       {hits && hits.length > 0 && (

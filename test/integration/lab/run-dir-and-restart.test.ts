@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { startKamailio } from '../../../lab/kamailio';
+import { BulkPublisher } from '../../../lab/publisher';
+import { SipAccount, defaultListUri } from '../../../core/sip';
 import { canConnect, makeRunDir, removeAbandonedRunDirs } from '../../../lab/process';
 import { waitForEvent } from '../../support/wait';
 
@@ -64,6 +66,39 @@ describe('lab Kamailio', () => {
       await kamailio.stop();
     }
   }, 60_000);
+
+  it('with the resource list server, keeps its lists across a clean stop and a restart (its MariaDB starts afresh)', async () => {
+    const domain = 'rls-restart.lab.test';
+    const buddies = ['bea', 'cy', 'dora'].map((id) => ({ id, password: `${id}-pw` }));
+    const kamailio = await startKamailio({ domain, users: [{ id: 'anna', password: 'a-secret' }, ...buddies], rls: true });
+    const members = buddies.map((b) => `sip:${b.id}@${domain}`);
+    let anna: SipAccount | undefined;
+    try {
+      await kamailio.setResourceList({ user: 'anna', listUri: defaultListUri('anna', domain), members });
+      await kamailio.stop();
+      await kamailio.restart();
+      const publisher = new BulkPublisher({ host: '127.0.0.1', port: kamailio.tcpPort }, domain);
+      await publisher.connect();
+      await publisher.publish(buddies.map((user) => ({ user, status: { availability: 'busy', note: 'after the restart' } })));
+      await publisher.close();
+      anna = new SipAccount({ server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' }, domain, user: 'anna', password: 'a-secret' });
+      const seen = new Set<string>();
+      const all = waitForEvent<string>(
+        (cb) => anna!.on('presence', (uri, p) => p.availability === 'busy' && cb(uri)),
+        (uri) => (seen.add(uri), seen.size === members.length),
+        'presence of every list member',
+        30_000,
+      );
+      await anna.start();
+      anna.watchList(defaultListUri('anna', domain), members);
+      await all;
+      // Through the list itself: a server that lost the list answers 404 and the account falls back to one subscription each.
+      expect(anna.listState).toBe('active');
+    } finally {
+      await anna?.stop();
+      await kamailio.stop();
+    }
+  }, 90_000);
 
   it('with restartOnExit, comes back by itself after it died (killed from outside)', async () => {
     const listeners = new Set<(line: string) => void>();

@@ -5,8 +5,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../../shared/domain';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChatMessage, HistoryImport } from '../../../shared/domain';
 import type { AllConfig } from '../../../core/cups';
 import { DeskSession, type CupsLike, type SipLike } from '../../../core/desk-session';
 import { Emitter } from '../../../core/events';
@@ -120,8 +120,15 @@ describe('history at sign-in', () => {
     mkdirSync(history, { recursive: true });
     const good = JSON.stringify({ t: 'msg', m: { id: 'old', peer: 'sip:maria@lab.test', direction: 'in', text: 'still here', at: 1, state: 'received' } });
     writeFileSync(join(history, 'alex@lab.test.jsonl'), `null\n42\n[]\n"text"\n{}\n${good}\n{"t":"msg","m":{"id":"torn`);
+    const imports: HistoryImport[] = [];
+    session.on('im:history-import', (status) => imports.push(status));
     await signIn();
     expect(session.sessionState.phase).toBe('signed-in');
+    // The file is imported after sign-in, in the background: the first frame says so.
+    expect(session.snapshot().historyImport).toEqual({ state: 'importing', percent: 0, messages: 0 });
+    await vi.waitFor(() => expect(imports.at(-1)?.state).toBe('done'));
+    expect(imports.at(-1)).toEqual({ state: 'done', percent: 100, messages: 1 });
+    expect(session.snapshot().historyImport).toBeUndefined();
     expect(session.handlers['im:history']('sip:maria@lab.test')).toEqual([
       { id: 'old', peer: 'sip:maria@lab.test', direction: 'in', text: 'still here', at: 1, state: 'received' },
     ]);

@@ -48,6 +48,7 @@ const backend: DeskBackend = {
     },
     'im:composing': () => undefined,
     'im:history': () => [],
+    'im:page': () => ({ messages: [], more: false }),
     'dial:preview': (n) => ({ input: n, normalised: n, dial: n, explanation: `will dial ${n}`, steps: [] }),
     'dial:call': () => {
       throw new DeskError('unreachable', 'Cannot reach 127.0.0.1:1 (connection refused)');

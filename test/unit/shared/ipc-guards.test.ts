@@ -26,6 +26,7 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'im:retry': ['m-1'],
   'im:composing': ['sip:maria@lab.example', true],
   'im:history': ['sip:maria@lab.example'],
+  'im:page': ['sip:maria@lab.example', { before: 'in:abc', limit: 50 }],
   'dial:preview': ['0101'],
   'dial:call': ['0101'],
   'recent:list': [],
