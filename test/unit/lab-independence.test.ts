@@ -23,6 +23,7 @@ const CLIENT_CODECS = [
   'core/cups/operations',
   'core/cups/session',
   'core/dial/',
+  'core/cme/',
   'core/sip/codecs/',
   'core/sip/message/',
   'core/sip/transport/',
