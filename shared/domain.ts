@@ -167,6 +167,8 @@ export interface SessionState {
   demo?: boolean;
   /** The SIP presence server in use, e.g. `TLS cups-b.example.com:5061 (backup)`. */
   presenceServer?: string;
+  /** What `server` is (absent: CUPS, as before server types). */
+  serverType?: ServerType;
 }
 
 /** Everything the renderer needs to draw the first frame. */
@@ -179,7 +181,7 @@ export interface Snapshot {
   /** Recent conversations, keyed by peer URI, oldest message first. */
   conversations: Record<string, ChatMessage[]>;
   /** Defaults for the sign-in form (from settings / command line). */
-  signInDefaults: { server: string; user: string };
+  signInDefaults: { server: string; user: string; serverType?: ServerType };
   /** Minutes without activity before the status goes to Away by itself (0 = never). */
   idleAwayMinutes: number;
   /** The user's own phone (CTI gateway). */
@@ -188,9 +190,44 @@ export interface Snapshot {
   history?: HistoryStatus;
 }
 
+/**
+ * The kinds of server the app signs in to: Cisco Unified Presence (SOAP + SIMPLE), or a Cisco
+ * Unified CME router (its XML API). One list, so the settings, the command line, the sign-in
+ * form and the guards accept the same names; a new kind is one more entry.
+ */
+export const SERVER_TYPES = ['cups', 'cme'] as const;
+export type ServerType = (typeof SERVER_TYPES)[number];
+export const SERVER_TYPE_LABEL: Record<ServerType, string> = {
+  cups: 'Cisco Unified Presence (CUPS)',
+  cme: 'Cisco Unified CME (router)',
+};
+
+/** A CME router's site configuration, as Settings → Account shows it (ISgetGlobal, ISgetPresenceGlobal, ISgetVoiceRegGlobal, ISgetSessionServer). */
+export interface CmeSiteInfo {
+  /** The router's host name and address (ISName, ISAddress). */
+  name: string;
+  address: string;
+  /** CME version and mode (ITS, cme, SRST). */
+  version: string;
+  mode: string;
+  /** SCCP phones registered / configured, extensions configured. */
+  phones: string;
+  /** The number plan in words: "72 extensions at most, 12 configured; voice mail 2999". */
+  numberPlan: string;
+  /** Whether the router's presence engine is on, and what that means for the app. */
+  presence: string;
+  /** The SIP registrar (ISgetVoiceRegGlobal), or why there is none. */
+  sipRegistrar: string;
+  sessionServers: string[];
+  /** What could not be read, in words. */
+  problems: string[];
+}
+
 export interface SignInRequest {
-  /** CUPS server: a URL (`https://cups.example.com`) or a host[:port]. */
+  /** CUPS server: a URL (`https://cups.example.com`) or a host[:port]; a CME router likewise. */
   server: string;
+  /** What the server is; absent: detected from the address (`/ios_xml_app/cme` means CME), else CUPS. */
+  serverType?: ServerType;
   user: string;
   password: string;
   /** Take over a session another client holds ("sign in here instead"). */

@@ -8,7 +8,7 @@
  * sandboxed preload, which import the contract, do not bundle the schema library.
  */
 import { z } from 'zod';
-import type { OwnAvailability, PhoneAction } from './domain';
+import { SERVER_TYPES, type OwnAvailability, type PhoneAction } from './domain';
 import type { InvokeArgs, InvokeChannel } from './ipc';
 
 const text = z.string();
@@ -21,7 +21,14 @@ const TRACE_FILTER = z.object({
   limit: z.number().int().nonnegative().optional(),
 });
 const OWN_STATUS = z.object({ availability: OWN_AVAILABILITY, note: text });
-const SIGN_IN = z.object({ server: text, user: text, password: text, force: flag.optional(), remember: flag.optional() });
+const SIGN_IN = z.object({
+  server: text,
+  serverType: z.enum(SERVER_TYPES).optional(),
+  user: text,
+  password: text,
+  force: flag.optional(),
+  remember: flag.optional(),
+});
 const LONG_TERM = z.object({ note: text, until: text.optional() });
 const PRIVACY_RULE = z.object({ name: text, visibility: text, excludedSources: z.array(text).optional() });
 const PREFERENCE = z.object({ name: text, value: text, isPublic: flag });
@@ -92,6 +99,7 @@ export const INVOKE_ARGUMENTS = {
   'presence:recent-notes': none,
   'connection:sip': none,
   'connection:set-sip': z.tuple([arg('patch', SIP_PATCH)]),
+  'account:site': none,
 } satisfies { [C in InvokeChannel]: z.ZodType };
 
 // Compile-time proof that each guard accepts exactly the arguments its channel's type names.

@@ -41,6 +41,7 @@ import type {
   ServerPreference,
   ConnectionSettings,
   SipConnectionSettings,
+  CmeSiteInfo,
 } from './domain';
 
 /** Renderer → host requests. `args` is a tuple, `result` what the promise resolves to. */
@@ -125,6 +126,8 @@ export interface InvokeChannels {
   'connection:sip': { args: []; result: SipConnectionSettings };
   /** `sipTrustedCertificate`: PEM text, '' to clear. Refused with words when a value is not usable. */
   'connection:set-sip': { args: [patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string }]; result: SipConnectionSettings };
+  /** The signed-in CME router's site configuration (Settings → Account); null for other servers. */
+  'account:site': { args: []; result: CmeSiteInfo | null };
 }
 
 /** Host → renderer events with their payload. */
@@ -215,6 +218,7 @@ export const INVOKE_CHANNELS = [
   'presence:recent-notes',
   'connection:sip',
   'connection:set-sip',
+  'account:site',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

@@ -93,6 +93,8 @@ export class DeskSession implements DeskBackend {
       'session:snapshot': () => this.snapshot(),
       'session:sign-in': (request) => this.signIn(request),
       'session:sign-out': () => this.signOut(),
+      // A CUPS server's configuration is in Settings → Connection; the site facts are CME's.
+      'account:site': () => null,
       ...appHandlers({ info: options.info, settings: options.settings, trace: this.trace, trust: this.trust, state: () => this.state }),
       ...this.contacts.handlers,
       ...this.presence.handlers,

@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { SIP_TRANSPORT_CHOICES, type DesktopPrefs, type SipConnectionSettings } from '../../shared/domain';
+import { SERVER_TYPES, SIP_TRANSPORT_CHOICES, type DesktopPrefs, type SipConnectionSettings } from '../../shared/domain';
 import { TRUSTED_CERTIFICATES_SCHEMA } from './certificate-trust';
 
 /** A list that keeps its usable entries (at most `max`) instead of failing whole. */
@@ -29,6 +29,8 @@ export const SETTINGS_SCHEMA = z.object({
   /** Last CUPS server signed in to (URL or host[:port]); empty = use the built-in demo lab. */
   server: z.string().max(2048).default(''),
   user: z.string().max(256).default(''),
+  /** What `server` is: a CUPS server or a CME router (`--server-type`, the sign-in form's choice). */
+  serverType: z.enum(SERVER_TYPES).default('cups'),
   /** Minutes of inactivity before the status goes to Away automatically (0 = never). */
   idleAwayMinutes: z.number().finite().min(0).max(1440).default(10),
   /** Recently used status notes, newest first. */

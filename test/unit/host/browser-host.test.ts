@@ -84,6 +84,7 @@ const backend: DeskBackend = {
     'presence:recent-notes': () => ['In a meeting'],
     'connection:sip': () => ({ sipTransport: 'auto', sipCertificates: [], presenceList: '' }),
     'connection:set-sip': () => ({ sipTransport: 'tcp', sipCertificates: [], presenceList: '' }),
+    'account:site': () => null,
     'directory:search': () => [],
     'directory:status': () => ({ state: 'not-configured' }),
     'dial:hang-up': () => undefined,

@@ -71,6 +71,7 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'presence:recent-notes': [],
   'connection:sip': [],
   'connection:set-sip': [{ sipTransport: 'tcp' }],
+  'account:site': [],
 };
 
 /** A backend that records what reaches its services. */
