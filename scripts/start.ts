@@ -3,7 +3,8 @@
  * says so and serves the same renderer from the browser host on loopback, printing the URL
  * (with its access token). It opens nothing by itself.
  *
- * Arguments after `--` go to the app: `npm start -- --server cups.example.com --user alice`.
+ * Arguments after `--` go to the app: `npm start -- --server cups.example.com --user alice`;
+ * `npm start -- --demo cme` opens on the lab Cisco Unified CME router instead of the lab CUPS.
  * In the browser host, `--open tel:+14085550101` puts that number in the dial box (with its
  * rule preview) once the page is open; the user confirms the call.
  *
@@ -90,6 +91,7 @@ async function runBrowserHost(): Promise<void> {
   console.log(`Presence Desk is running in the browser host. Open this address in a browser on this machine:`);
   console.log(`  ${host.url}`);
   if (created.lab) console.log(`(Signed in to the built-in demo lab as ${created.lab.demoUser.displayName}. Ctrl+C quits.)`);
+  if (created.cme) console.log(`(Signed in to the lab Cisco Unified CME router at ${created.cme.url} as ${created.cme.user.id}. Ctrl+C quits.)`);
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
@@ -111,7 +113,12 @@ async function runElectron(electronPath: string): Promise<void> {
   ensureRendererBuilt();
   const build = spawnSync('node', ['scripts/build-electron.mjs'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
-  const { values } = parseArgs({ args: argv, options: { server: { type: 'string' }, demo: { type: 'boolean' } }, strict: false, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { server: { type: 'string' }, demo: { type: 'boolean' } },
+    strict: false,
+    allowPositionals: true,
+  });
   const env: NodeJS.ProcessEnv = { ...process.env };
   let stopLab = async () => {};
   if (values.demo === true || typeof values.server !== 'string') {
@@ -119,7 +126,7 @@ async function runElectron(electronPath: string): Promise<void> {
     const { DEMO_LAB_ENV } = await import('../host/backend-factory');
     console.log('Starting the demo lab (used when no server is configured)…');
     try {
-      const started = await demoLabStarter({ log: (line) => console.log(line) })();
+      const started = await demoLabStarter({ log: (line) => console.log(line) })(values.demo === true && positionals.includes('cme') ? 'cme' : 'cups');
       env[DEMO_LAB_ENV] = JSON.stringify(started.address);
       stopLab = () => started.stop();
     } catch (error) {

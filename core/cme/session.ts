@@ -33,7 +33,7 @@ import { applyDialingRules } from '../dialing';
 import { DeskError, asDeskError, toAppError } from '../errors';
 import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
-import type { CertificateTrust } from '../cups/tls-trust';
+import type { SettingsCertificateTrust } from '../store/certificate-trust';
 import type { SettingsStore } from '../store/settings';
 import { CmeClient } from './client';
 import { cmeEndpoint, type IxiOptions } from './ixi';
@@ -59,11 +59,13 @@ export type CmeChannel =
   | 'dial:rules'
   | 'dial:devices'
   | 'recent:list'
-  | 'account:site';
+  | 'account:site'
+  | 'tls:trust';
 
 export interface CmeSessionOptions {
   settings: SettingsStore;
-  trust: CertificateTrust;
+  /** The user's trusted certificates; a router's refused certificate is trusted through it. */
+  trust: SettingsCertificateTrust;
   trace?: TraceSink;
   log?: (line: string) => void;
   demo?: boolean;
@@ -124,6 +126,7 @@ export class CmeSession {
       'dial:devices': () => ({ devices: [], error: 'Cisco Unified CME has no WebDialer: calls go to the system\u2019s tel: handler.' }),
       'recent:list': () => [...office().recent],
       'account:site': () => this.office?.site ?? null,
+      'tls:trust': (hostPort, fingerprint) => this.options.trust.trust(hostPort, fingerprint),
     };
   }
 

@@ -12,7 +12,7 @@
 import { SERVER_TYPES, type ServerType, type SessionState, type SignInRequest } from '../../shared/domain';
 import { INVOKE_CHANNELS, type DeskBackend, type EventChannel, type EventChannels, type InvokeChannel, type InvokeHandlers } from '../../shared/ipc';
 import { CmeSession } from '../cme/session';
-import { CME_XML_PATH } from '../cme/ixi';
+import { serverTypeOf } from '../../shared/server-type';
 import { DeskError } from '../errors';
 import type { DeskSession } from './desk-session';
 
@@ -26,13 +26,7 @@ export interface ServerSession {
   close(): Promise<void>;
 }
 
-/** The server type an address names by its path (`/ios_xml_app/cme`: a CME router), if it does. */
-export function serverTypeOf(server: string): ServerType | undefined {
-  const path = /^[a-z][a-z0-9+.-]*:\/\/[^/]*(\/[^?#]*)?/i.exec(server.trim())?.[1] ?? '';
-  if (path.toLowerCase().startsWith(CME_XML_PATH)) return 'cme';
-  if (/^\/EPASSoap\b/i.test(path)) return 'cups';
-  return undefined;
-}
+export { serverTypeOf };
 
 /** Channels that need no signed-in server (the app's own, Diagnostics, connection limits, certificates). */
 const SESSION_FREE = new Set<InvokeChannel>([
