@@ -165,3 +165,27 @@ describe('a router that answers badly', () => {
     router.setLine('2004', 'IDLE');
   });
 });
+
+describe('a router over HTTPS with its own certificate', () => {
+  it('is refused at first with the certificate shown; trusted for its host:port, sign-in works; the pin is kept', async () => {
+    const tlsRouter = await startLabCmeRouter({ tls: true });
+    try {
+      const settings = new MemorySettingsStore();
+      const s = newSession(settings);
+      const request = { server: tlsRouter.url, user: tlsRouter.user.id, password: tlsRouter.user.password };
+      const refused = await s.signIn(request).then(
+        () => undefined,
+        (e: { code: string; certificate?: { hostPort: string; fingerprint256: string } }) => e,
+      );
+      expect(refused?.code).toBe('tls');
+      expect(refused?.certificate).toMatchObject({ hostPort: `127.0.0.1:${tlsRouter.port}`, fingerprint256: tlsRouter.certificateFingerprint });
+      await s.handlers['tls:trust'](refused!.certificate!.hostPort, refused!.certificate!.fingerprint256);
+      expect(settings.get().trustedCertificates.map((c) => c.hostPort)).toEqual([`127.0.0.1:${tlsRouter.port}`]);
+      expect((await s.signIn(request)).phase).toBe('signed-in');
+    } finally {
+      await session?.close();
+      session = undefined;
+      await tlsRouter.close();
+    }
+  });
+});
