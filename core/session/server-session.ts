@@ -57,6 +57,8 @@ const CME_EMPTY: Partial<Record<InvokeChannel, unknown>> = {
 const CME_REFUSAL: Partial<Record<InvokeChannel, string>> = {
   'im:send': 'Instant messages need a presence server; a Cisco Unified CME router has none.',
   'im:retry': 'Instant messages need a presence server; a Cisco Unified CME router has none.',
+  'phone:control': 'Calls on a Cisco Unified CME phone are answered, held and ended at the phone: the router\u2019s XML API offers no call control.',
+  'dial:hang-up': 'Calls on a Cisco Unified CME phone are ended at the phone: the router\u2019s XML API offers no call control.',
 };
 
 function refusal(channel: InvokeChannel): string {

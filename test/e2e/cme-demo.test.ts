@@ -104,4 +104,28 @@ describe('the CME demo, in Chromium', () => {
     router.setLine('2004', 'IDLE');
     expect(desk.pageErrors).toEqual([]);
   });
+
+  it('the sign-in form: the server type is chosen, or detected from the address; a wrong password is refused in words', async () => {
+    await page.click('text=Sign out');
+    await page.locator('[data-testid="sign-in"]').waitFor();
+    const type = page.locator('[data-testid="server-type"]');
+    expect(await type.inputValue()).toBe('cme');
+    expect(await type.locator('option').allTextContents()).toEqual(['Cisco Unified Presence (CUPS)', 'Cisco Unified CME (router)']);
+    await type.selectOption('cups');
+    // Typing a CME address chooses CME again only while the user has not chosen: here they have.
+    await page.fill('[data-testid="sign-in"] input[autocomplete="url"]', router.url);
+    expect(await type.inputValue()).toBe('cups');
+    await type.selectOption('cme');
+    await page.fill('[data-testid="sign-in"] input[autocomplete="username"]', router.user.id);
+    await page.fill('[data-testid="sign-in"] input[type="password"]', 'not-the-password');
+    await page.click('[data-testid="sign-in"] button[type="submit"]');
+    const error = page.locator('[data-testid="sign-in-error"][data-code="auth"]');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/^The router at 127\.0\.0\.1:\d+ refused the user name or password for its XML interface \(HTTP 401\)/);
+    await page.fill('[data-testid="sign-in"] input[type="password"]', router.user.password);
+    await page.click('[data-testid="sign-in"] button[type="submit"]');
+    await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
+    await contact('2002').waitFor();
+    expect(desk.pageErrors).toEqual([]);
+  });
 });

@@ -59,6 +59,7 @@ describe('ServerSessions', () => {
     expect(() => router.handlers['privacy:get']()).toThrow(
       /Cisco Unified Presence feature; the Cisco Unified CME router you are signed in to does not offer it/,
     );
+    expect(() => router.handlers['phone:control']('hold', 'cme:2001')).toThrow(/answered, held and ended at the phone/);
     expect(await router.handlers['im:history']('sip:2002@r')).toEqual([]);
     expect(await router.handlers['longterm:get']()).toBeNull();
     expect((await router.handlers['connection:get']()).soapTimeoutSeconds).toBe(10);
