@@ -149,7 +149,7 @@ export async function createBackend(argv: string[], hostKind: 'electron' | 'brow
 
   if (!demo || !overrides.demoLab) {
     const session = new DeskSession({ info, settings, historyDir: join(profileDir, 'history'), log, secrets: overrides.secrets });
-    const sessions = withCme(session, settings, log, settings.get().serverType);
+    const sessions = withCme(session, settings, log, settings.get().serverType, undefined, overrides.secrets);
     // A remembered password signs in at start, in the background; errors show on the sign-in form.
     const { server, user, serverType } = settings.get();
     const remembered = server && user ? overrides.secrets?.get(secretAccount(user, server)) : undefined;
@@ -194,7 +194,21 @@ export async function createBackend(argv: string[], hostKind: 'electron' | 'brow
 }
 
 /** The CME session beside the CUPS one: the same settings, certificate trust store and protocol trace. */
-function withCme(session: DeskSession, settings: SettingsStore, log: (line: string) => void, initial: ServerType, demo?: boolean): ServerSessions {
-  const cme = new CmeSession({ settings, trust: new SettingsCertificateTrust(settings, log), trace: session.trace, log, ...(demo ? { demo } : {}) });
+function withCme(
+  session: DeskSession,
+  settings: SettingsStore,
+  log: (line: string) => void,
+  initial: ServerType,
+  demo?: boolean,
+  secrets?: SecretStore,
+): ServerSessions {
+  const cme = new CmeSession({
+    settings,
+    trust: new SettingsCertificateTrust(settings, log),
+    trace: session.trace,
+    log,
+    ...(demo ? { demo } : {}),
+    ...(secrets ? { secrets } : {}),
+  });
   return new ServerSessions(session, cme, initial);
 }

@@ -34,7 +34,9 @@ import { DeskError, asDeskError, toAppError } from '../errors';
 import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
 import type { SettingsCertificateTrust } from '../store/certificate-trust';
+import type { SecretStore } from '../store/secrets';
 import type { SettingsStore } from '../store/settings';
+import { rememberPassword } from '../session/remember-password';
 import { CmeClient } from './client';
 import { cmeEndpoint, type IxiOptions } from './ixi';
 import { LineWatch } from './line-watch';
@@ -69,6 +71,8 @@ export interface CmeSessionOptions {
   trace?: TraceSink;
   log?: (line: string) => void;
   demo?: boolean;
+  /** Where "Remember me" keeps the password (Electron safeStorage); absent: nowhere. */
+  secrets?: SecretStore;
   /** Line-event poll interval (default 500 ms). */
   pollIntervalMs?: number;
   /** Request time limit; default from the settings' SOAP limit. */
@@ -172,6 +176,7 @@ export class CmeSession {
       this.office = office;
       await office.watch.start();
       this.options.settings.update({ server, user, serverType: 'cme' });
+      rememberPassword(this.options.secrets, request, user, server, this.log);
       this.setState({
         phase: 'signed-in',
         user,

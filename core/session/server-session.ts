@@ -105,10 +105,11 @@ export class ServerSessions implements DeskBackend {
   }
 
   subscribe(listener: <E extends EventChannel>(event: E, payload: EventChannels[E]) => void): () => void {
-    // Only the session in use speaks to the renderer; the CUPS session's protocol trace is shared.
+    // Only the session in use speaks to the renderer; the protocol trace is shared, and what the
+    // OS asked to open (a tel: link, handed to the CUPS session by the hosts) is for whichever is in use.
     const offs = SERVER_TYPES.map((type) =>
       this.sessions[type].subscribe((event, payload) => {
-        if (type === this.active || event === 'diagnostics:entry') listener(event, payload);
+        if (type === this.active || event === 'diagnostics:entry' || event === 'app:open') listener(event, payload);
       }),
     );
     return () => offs.forEach((off) => off());
