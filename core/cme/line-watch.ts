@@ -23,13 +23,18 @@ import type { CmeClient } from './client';
 import { CmeError, type CmeDevice, type CmeEventCounts, type CmeExtension } from './types';
 
 export interface LineWatchOptions {
-  client: Pick<CmeClient, 'eventCounts' | 'extensionEvents' | 'deviceEvents' | 'extensions' | 'devices'>;
+  client: Pick<CmeClient, 'eventCounts' | 'extensionEvents' | 'deviceEvents' | 'extensions' | 'devices' | 'sipDevices'>;
   /** Between the end of one poll and the start of the next (default 500 ms: changes show within a second). */
   intervalMs?: number;
   /** New events read event by event up to this many; more means a resync (default 25). */
   maxEvents?: number;
-  /** The extensions (tags) to read again after a resync. */
-  watched: () => { extensionIds: string[]; deviceIds: string[] };
+  /** The lines to read again after a resync: SCCP extension and phone tags, SIP voice register pool tags. */
+  watched: () => { extensionIds: string[]; deviceIds: string[]; sipPoolIds?: string[] };
+  /**
+   * The voice register pool of a SIP line by number, when the app shows one: a SIP line's state
+   * is its phone's (ISgetSipDevice `LineState`), so an event naming it reads that pool.
+   */
+  sipPoolOf?: (number: string) => string | undefined;
   onExtension(extension: CmeExtension): void;
   onDevice(device: CmeDevice): void;
   /** A poll failed (the error), or polls work again (undefined). */
@@ -108,18 +113,26 @@ export class LineWatch {
     }
     const extensionIds = new Set<string>();
     const deviceIds = new Set<string>();
-    if (extNew > 0) for (const e of await client.extensionEvents(range(before.extension, now.extension))) if (e.extensionId) extensionIds.add(e.extensionId);
+    const sipPools = new Set<string>();
+    if (extNew > 0)
+      for (const e of await client.extensionEvents(range(before.extension, now.extension))) {
+        const pool = e.number ? this.options.sipPoolOf?.(e.number) : undefined;
+        if (pool) sipPools.add(pool);
+        else if (e.extensionId) extensionIds.add(e.extensionId);
+      }
     if (devNew > 0) for (const e of await client.deviceEvents(range(before.device, now.device))) if (e.deviceId) deviceIds.add(e.deviceId);
     if (extensionIds.size) for (const x of await client.extensions({ ids: [...extensionIds] })) if (this.running) this.options.onExtension(x);
     if (deviceIds.size) for (const d of await client.devices({ ids: [...deviceIds] })) if (this.running) this.options.onDevice(d);
+    if (sipPools.size) for (const d of await client.sipDevices({ ids: [...sipPools] })) if (this.running) this.options.onDevice(d);
     // Only once everything was read: a failure part-way reads the same events again next time.
     this.counts = now;
   }
 
   private async resync(): Promise<void> {
-    const { extensionIds, deviceIds } = this.options.watched();
+    const { extensionIds, deviceIds, sipPoolIds = [] } = this.options.watched();
     const { client } = this.options;
     if (extensionIds.length) for (const x of await client.extensions({ ids: extensionIds })) if (this.running) this.options.onExtension(x);
     if (deviceIds.length) for (const d of await client.devices({ ids: deviceIds })) if (this.running) this.options.onDevice(d);
+    if (sipPoolIds.length) for (const d of await client.sipDevices({ ids: sipPoolIds })) if (this.running) this.options.onDevice(d);
   }
 }

@@ -45,6 +45,18 @@ import type { CmeDevice, CmeDirectoryEntry, CmeExtension, CmeSiteConfig } from '
 
 type Events = { [E in EventChannel]: EventChannels[E] };
 
+/** SCCP and SIP tags are numbered apart (ephone-dn 3 and voice register dn 3 are different lines). */
+const keyOf = (item: { kind: 'sccp' | 'sip'; id: string }) => `${item.kind}:${item.id}`;
+const deviceKeyOf = (x: CmeExtension) => `${x.kind}:${x.devices[0] ?? ''}`;
+const idsOf = (items: Iterable<{ kind: 'sccp' | 'sip'; id: string }>, kind: 'sccp' | 'sip') => [...items].filter((i) => i.kind === kind).map((i) => i.id);
+
+/** A SIP line's state is its phone's: the extension record carries none (ISgetSipExtension has no call status). */
+function withLineOf(x: CmeExtension, device: CmeDevice): CmeExtension {
+  if (x.kind !== 'sip') return x;
+  const line = device.lines.find((l) => l.number === x.number);
+  return line ? { ...x, callStatus: line.state, activity: line.activity } : x;
+}
+
 /** The channels a CME router answers; every other channel is refused in words by the router of sessions. */
 export type CmeChannel =
   | 'session:snapshot'
@@ -245,7 +257,11 @@ export class CmeSession {
     });
     const speedDials = profile?.speedDials ?? [];
     const numbers = [...new Set([...(profile?.numbers.slice(0, 1) ?? []), ...speedDials.map((s) => s.number)])];
-    const extensions = numbers.length ? await client.extensions({ numbers }) : [];
+    const sccp = numbers.length ? await client.extensions({ numbers }) : [];
+    // Numbers that are no ephone-dn may be SIP lines (voice register dn); a router without SIP answers none.
+    const missing = numbers.filter((n) => !sccp.some((x) => x.number === n));
+    const sip = missing.length ? await client.sipExtensions({ numbers: missing }).catch(() => [] as CmeExtension[]) : [];
+    const extensions = [...sccp, ...sip];
     let own = profile?.numbers[0];
     // An ephone user (type 1) has no profile: their phone is the one configured with their user name.
     let ownDevice: CmeDevice | undefined;
@@ -253,17 +269,23 @@ export class CmeSession {
       ownDevice = (await client.devices({ keyword: 'all' })).find((d) => d.userName === user);
       own ??= ownDevice?.lines[0]?.number;
     }
-    const deviceIds = [...new Set(extensions.flatMap((x) => x.devices.slice(0, 1)))];
-    const devices = new Map((deviceIds.length ? await client.devices({ ids: deviceIds }) : []).map((d) => [d.id, d]));
+    const firstDevices = (list: CmeExtension[]) => [...new Set(list.flatMap((x) => x.devices.slice(0, 1)))];
+    const sccpIds = firstDevices(sccp);
+    const poolIds = firstDevices(sip);
+    const phones = [
+      ...(sccpIds.length ? await client.devices({ ids: sccpIds }) : []),
+      ...(poolIds.length ? await client.sipDevices({ ids: poolIds }).catch(() => [] as CmeDevice[]) : []),
+    ];
+    const devices = new Map(phones.map((d) => [keyOf(d), d]));
     const ownExt = extensions.find((x) => x.number === own);
-    ownDevice ??= ownExt?.devices[0] ? devices.get(ownExt.devices[0]) : undefined;
+    ownDevice ??= ownExt ? devices.get(deviceKeyOf(ownExt)) : undefined;
     const names = namesByNumber(directory, extensions);
     const groups = speedDials.length ? [speedDialGroup(speedDials, host, names)] : [];
     const presence: Record<string, Presence> = {};
-    const watched = new Map(extensions.map((x) => [x.id, x]));
+    const watched = new Map(extensions.map((x) => [keyOf(x), x]));
     for (const contact of groups.flatMap((g) => g.contacts)) {
       const x = extensions.find((e) => e.number === contact.personaId);
-      if (x) presence[contact.uri] = linePresence(x, devices.get(x.devices[0] ?? ''));
+      if (x) presence[contact.uri] = linePresence(x, devices.get(deviceKeyOf(x)));
     }
     const office: Office = {
       client,
@@ -286,7 +308,12 @@ export class CmeSession {
     office.watch = new LineWatch({
       client,
       ...(this.options.pollIntervalMs ? { intervalMs: this.options.pollIntervalMs } : {}),
-      watched: () => ({ extensionIds: [...office.watched.keys()], deviceIds: [...office.devices.keys()] }),
+      watched: () => ({
+        extensionIds: idsOf(office.watched.values(), 'sccp'),
+        deviceIds: idsOf(office.devices.values(), 'sccp'),
+        sipPoolIds: idsOf(office.devices.values(), 'sip'),
+      }),
+      sipPoolOf: (number) => [...office.watched.values()].find((x) => x.kind === 'sip' && x.number === number)?.devices[0],
       onExtension: (x) => this.lineChanged(office, x),
       onDevice: (d) => this.deviceChanged(office, d),
       onProblem: (error) => this.pollProblem(office, error),
@@ -315,11 +342,11 @@ export class CmeSession {
 
   private lineChanged(office: Office, extension: CmeExtension): void {
     if (this.office !== office) return;
-    office.watched.set(extension.id, extension);
+    office.watched.set(keyOf(extension), extension);
     const updates = [];
     for (const contact of office.groups.flatMap((g) => g.contacts)) {
       if (contact.personaId !== extension.number) continue;
-      const presence = linePresence(extension, office.devices.get(extension.devices[0] ?? ''));
+      const presence = linePresence(extension, office.devices.get(deviceKeyOf(extension)));
       office.presence[contact.uri] = presence;
       updates.push({ uri: contact.uri, presence });
     }
@@ -329,9 +356,9 @@ export class CmeSession {
 
   private deviceChanged(office: Office, device: CmeDevice): void {
     if (this.office !== office) return;
-    office.devices.set(device.id, device);
-    if (office.ownDevice?.id === device.id) office.ownDevice = device;
-    for (const x of office.watched.values()) if (x.devices[0] === device.id) this.lineChanged(office, x);
+    office.devices.set(keyOf(device), device);
+    if (office.ownDevice && keyOf(office.ownDevice) === keyOf(device)) office.ownDevice = device;
+    for (const x of office.watched.values()) if (deviceKeyOf(x) === keyOf(device)) this.lineChanged(office, withLineOf(x, device));
   }
 
   private ownPhoneChanged(office: Office, extension: CmeExtension): void {

@@ -1,6 +1,7 @@
 /**
- * The lab CME site: a dozen extensions (2001–2012), one SCCP phone each, the office's local
- * directory, and the demo user's speed dials. Alex (2001) is the signed-in user.
+ * The lab CME site: a dozen extensions (2001–2012) with one SCCP phone each, one SIP phone
+ * (2013, voice register dn and pool 1), the office's local directory, and the demo user's speed
+ * dials. Alex (2001) is the signed-in user.
  */
 export interface LabCmePerson {
   /** User name on the router (user profile and xml user). */
@@ -9,6 +10,8 @@ export interface LabCmePerson {
   lastName: string;
   number: string;
   mac: string;
+  /** `sip`: a voice register dn on a SIP phone (pool); else an ephone-dn on an SCCP phone. */
+  kind: 'sccp' | 'sip';
 }
 
 const NAMES: Array<[string, string, string]> = [
@@ -32,12 +35,16 @@ export const LAB_CME_PEOPLE: LabCmePerson[] = NAMES.map(([id, firstName, lastNam
   lastName,
   number: String(2001 + i),
   mac: `SEP0016C7C7A${(0xf00 + i).toString(16).toUpperCase()}`,
+  kind: 'sccp' as const,
 }));
+
+/** The SIP phone. */
+LAB_CME_PEOPLE.push({ id: 'nadia', firstName: 'Nadia', lastName: 'Petrova', number: '2013', mac: '0013.1978.3CA5', kind: 'sip' });
 
 export const LAB_CME_USER = LAB_CME_PEOPLE[0]!;
 
-/** Alex's speed dials: six colleagues, BLF on the first two (as a 7965's buttons would be). */
-export const LAB_CME_SPEED_DIALS = LAB_CME_PEOPLE.slice(1, 7).map((p, i) => ({
+/** Alex's speed dials: six colleagues on SCCP phones and the one on the SIP phone, BLF on the first two. */
+export const LAB_CME_SPEED_DIALS = [...LAB_CME_PEOPLE.slice(1, 7), LAB_CME_PEOPLE[12]!].map((p, i) => ({
   index: i + 1,
   number: p.number,
   label: `${p.firstName} ${p.lastName}`,

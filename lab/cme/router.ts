@@ -57,14 +57,17 @@ export async function startLabCmeRouter(options: { tls?: boolean; log?: (line: s
   if (options.password) passwords.set(LAB_CME_USER.id, options.password);
   const started = Date.now();
   const uptime = () => Math.floor((Date.now() - started) / 1000) + 3600;
-  const lines: Line[] = LAB_CME_PEOPLE.map((person, i) => ({
-    tag: i + 1,
+  // Ephone-dns and voice register dns are numbered apart, each from 1 (one phone per line, same tag).
+  const lines: Line[] = LAB_CME_PEOPLE.map((person) => ({
+    tag: LAB_CME_PEOPLE.filter((p) => p.kind === person.kind).indexOf(person) + 1,
     person,
     state: 'IDLE',
     registered: person.id !== 'zoe',
     dnd: false,
     changedAt: uptime(),
   }));
+  // ISgetGlobal reports the SCCP side; the SIP phone is ISgetVoiceRegGlobal's.
+  const sccpLines = () => lines.filter((l) => l.person.kind === 'sccp');
   const devEvents: LabFields[] = [];
   const extEvents: LabFields[] = [];
   const received: LabCmeRequest[] = [];
@@ -126,14 +129,15 @@ export async function startLabCmeRouter(options: { tls?: boolean; log?: (line: s
 
   const values = (req: LabCmeRequest, ...names: string[]) => req.params.filter(([n]) => names.includes(n)).map(([, v]) => v);
   /** Lines a query selects: by tag, by number, or a keyword (all, allUp, allDown). */
-  const select = (req: LabCmeRequest, tagNames: string[], numberNames: string[]) => {
+  const select = (req: LabCmeRequest, tagNames: string[], numberNames: string[], kind: 'sccp' | 'sip' = 'sccp') => {
     const keywords = [...values(req, 'ISKeyword'), ...values(req, ...numberNames)];
-    if (keywords.includes('all') || keywords.includes('allTag')) return lines;
-    if (keywords.includes('allUp')) return lines.filter((l) => l.registered);
-    if (keywords.includes('allDown')) return lines.filter((l) => !l.registered);
+    const ofKind = lines.filter((l) => l.person.kind === kind);
+    if (keywords.includes('all') || keywords.includes('allTag')) return ofKind;
+    if (keywords.includes('allUp')) return ofKind.filter((l) => l.registered);
+    if (keywords.includes('allDown')) return ofKind.filter((l) => !l.registered);
     const tags = values(req, ...tagNames);
     const numbers = values(req, ...numberNames);
-    return lines.filter((l) => tags.includes(String(l.tag)) || numbers.includes(l.person.number) || numbers.includes(l.person.mac));
+    return ofKind.filter((l) => tags.includes(String(l.tag)) || numbers.includes(l.person.number) || numbers.includes(l.person.mac));
   };
   const byIds = (events: LabFields[], ids: string[], all: boolean) =>
     all ? events : ids.map((id) => events[Number(id) - 1]).filter((e): e is LabFields => !!e);
@@ -147,10 +151,10 @@ export async function startLabCmeRouter(options: { tls?: boolean; log?: (line: s
             ISAddress: '127.0.0.1',
             ISMode: 'ITS',
             ISVersion: '8.6',
-            ISDeviceRegistered: lines.filter((l) => l.registered).length,
+            ISDeviceRegistered: sccpLines().filter((l) => l.registered).length,
             ISKeepAliveInterval: 30,
-            ISConfiguredDevice: lines.length,
-            ISConfiguredExtension: lines.length,
+            ISConfiguredDevice: sccpLines().length,
+            ISConfiguredExtension: sccpLines().length,
             ISName: 'lab-cme',
             ISPortNumber: 2000,
             ISMaxEphone: 24,
@@ -222,9 +226,33 @@ export async function startLabCmeRouter(options: { tls?: boolean; log?: (line: s
       case 'ISgetDevice':
         return cmeResponse(req.operation, { ISDevices: { ISDevice: select(req, ['ISDevID'], ['ISDevName']).map(device) } });
       case 'ISgetSipExtension':
-        return cmeResponse(req.operation, { ISSipExtensions: {} });
+        return cmeResponse(req.operation, {
+          ISSipExtensions: {
+            ISSipExtension: select(req, ['ISVoiceRegDNID'], ['ISVoiceRegNumber'], 'sip').map((l) => ({
+              ISVoiceRegDNID: l.tag,
+              ISExtNumber: l.person.number,
+              ISAllowWatch: true,
+              firstName: l.person.firstName,
+              lastName: l.person.lastName,
+              ISSipDevList: { ISPoolID: l.tag },
+            })),
+          },
+        });
       case 'ISgetSipDevice':
-        return cmeResponse(req.operation, { ISSipDevices: {} });
+        return cmeResponse(req.operation, {
+          ISSipDevices: {
+            ISSipDevice: select(req, ['ISPoolID'], ['ISPoolName'], 'sip').map((l) => ({
+              ISPoolID: l.tag,
+              ISDevMac: l.person.mac,
+              ISSessionServerID: 0,
+              ISDevAddr: { Xipv4Address: l.registered ? `10.4.188.${200 + l.tag}` : '0' },
+              ISSipPhoneLineList: { ExtMapStatus: { LineId: 1, ExtId: l.tag, ExtNumber: l.person.number, LineState: l.state.toLowerCase() } },
+              ISPoolMaxRegistration: 1,
+              ISPoolDtmfRelay: 'rtp-nte',
+              ISDevCodec: 'g711ulaw',
+            })),
+          },
+        });
       case 'ISgetEvtCounts':
         return cmeResponse(req.operation, { ISDevEvtCount: devEvents.length, ISExtEvtCount: extEvents.length });
       case 'ISgetDevEvts':

@@ -31,7 +31,7 @@ describe('the CME demo, in Chromium', () => {
   it('signs in to the router and lists the speed dials with their line state', async () => {
     await page.locator('[data-testid="group"][data-name="Speed dials"]').waitFor();
     await contact('2002').and(page.locator('[data-availability="available"]')).waitFor();
-    expect(await page.locator('[data-testid="group"][data-name="Speed dials"] [data-testid="contact"]').count()).toBe(6);
+    expect(await page.locator('[data-testid="group"][data-name="Speed dials"] [data-testid="contact"]').count()).toBe(7);
     expect(desk.pageErrors).toEqual([]);
   });
 

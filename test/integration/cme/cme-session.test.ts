@@ -46,6 +46,7 @@ describe('signed in to the lab CME router', () => {
       ['2005', 'Omar Haddad'],
       ['2006', 'Jonas Berg'],
       ['2007', 'Lena Fischer'],
+      ['2013', 'Nadia Petrova'],
     ]);
     expect(presenceOf(s, '2002')?.availability).toBe('available');
     expect(snap.phone).toMatchObject({ link: 'monitoring', line: '2001', calls: [], phoneDnd: false });
@@ -76,6 +77,23 @@ describe('signed in to the lab CME router', () => {
     // Each event is read once.
     expect(new Set(eventIds.map(([, id]) => id)).size).toBe(eventIds.length);
     expect(eventIds.length).toBe(2);
+  });
+
+  it('a line on a SIP phone (ISgetSipExtension, ISgetSipDevice) shows On the phone too, read through its pool', async () => {
+    const s = newSession();
+    await s.signIn({ server: router.url, user: router.user.id, password: router.user.password });
+    expect(presenceOf(s, '2013')?.availability).toBe('available');
+    const from = router.requests.length;
+    const updates = (cb: (u: PresenceUpdate[]) => void) => s.on('presence:changed', cb);
+    const busy = waitForEvent(updates, (u) => u.some((x) => x.uri === uriOf('2013') && x.presence.availability === 'on-the-phone'), '2013 on the phone');
+    router.setLine('2013', 'CONNECTED');
+    await busy;
+    router.setLine('2013', 'IDLE');
+    await waitForEvent(updates, (u) => u.some((x) => x.uri === uriOf('2013') && x.presence.availability === 'available'), '2013 available');
+    const reads = router.requests.slice(from).filter((r) => r.operation === 'ISgetSipDevice');
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    for (const r of reads) expect(r.params).toEqual([['ISPoolID', '1']]);
+    expect(router.requests.slice(from).some((r) => r.operation === 'ISgetExtension')).toBe(false);
   });
 
   it('an unregistered phone shows its line offline; the own phone shows its call and DND', async () => {

@@ -48,6 +48,10 @@ function scriptedRouter() {
       calls.push(`dev ${(q.ids ?? []).join(',')}`);
       return [] as CmeDevice[];
     },
+    sipDevices: async (q: DeviceQuery) => {
+      calls.push(`sipdev ${(q.ids ?? []).join(',')}`);
+      return [] as CmeDevice[];
+    },
   };
   const logEvent = (extensionId: string) => {
     state.counts = { ...state.counts, extension: state.counts.extension + 1 };
