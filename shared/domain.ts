@@ -516,6 +516,12 @@ export interface PhoneState {
   forwardTo?: string;
   /** Why the link is not monitoring (refused, lost, not CSTA). */
   error?: string;
+  /**
+   * Whether the app can answer, hold and end these calls (absent: it can, through the CTI
+   * gateway). A CME router's XML API shows a line's state only: false, and the other party is
+   * not known.
+   */
+  controls?: boolean;
 }
 
 /** What the app can ask the CTI gateway to do with a call on the user's line. */

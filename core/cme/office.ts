@@ -76,7 +76,7 @@ export function ownPhoneState(
       : activity === 'ringing'
         ? [{ id: `cme:${number}`, state: 'ringing' as const, peer: '', direction: 'in' as const, since }]
         : [];
-  return { link: 'monitoring', line: number, gateway, calls, ...(device?.dnd !== undefined ? { phoneDnd: device.dnd } : {}) };
+  return { link: 'monitoring', line: number, gateway, calls, controls: false, ...(device?.dnd !== undefined ? { phoneDnd: device.dnd } : {}) };
 }
 
 /** Directory entries whose name or number contains every word typed (case and accents ignored). */

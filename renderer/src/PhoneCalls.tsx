@@ -8,6 +8,14 @@ const STATE_TEXT: Record<PhoneCall['state'], (peer: string) => string> = {
   held: (peer) => `On hold: ${peer || 'a withheld number'}`,
 };
 
+/** A line's state when the other party is not known (a CME router reports the line only). */
+const LINE_TEXT: Record<PhoneCall['state'], string> = {
+  dialing: 'Your phone is calling out…',
+  ringing: 'Your phone is ringing',
+  talking: 'Your phone is in a call',
+  held: 'Your phone has a call on hold',
+};
+
 /** "Maria Chen (0101)" for a contact, else the number or address as the switch gave it. */
 export function peerLabel(peer: string, nameOf?: (peer: string) => string | undefined): string {
   const name = nameOf?.(peer);
@@ -60,6 +68,8 @@ export function PhoneCalls({
   nameOf?: (peer: string) => string | undefined;
 }) {
   const now = useNow(phone.calls.length > 0);
+  // A line watched without call control (a CME router): its state only, no party, no buttons.
+  const controllable = phone.controls !== false;
   if (phone.link !== 'monitoring') {
     return phone.error ? (
       <p className="phone-unknown subtle" data-testid="phone-unknown" title={phone.gateway ? `CTI gateway ${phone.gateway}` : undefined}>
@@ -72,15 +82,15 @@ export function PhoneCalls({
       {phone.calls.map((call) => (
         <p key={call.id} className={`call-active call-${call.state}`} data-testid="phone-call" data-state={call.state}>
           <span>
-            {STATE_TEXT[call.state](peerLabel(call.peer, nameOf))}
+            {controllable || call.peer ? STATE_TEXT[call.state](peerLabel(call.peer, nameOf)) : LINE_TEXT[call.state]}
             {call.state !== 'ringing' && <span className="call-duration"> · {callDuration(now - call.since)}</span>}
           </span>
-          {CONTROLS[call.state].map(({ action, label }) => (
+          {(controllable ? CONTROLS[call.state] : []).map(({ action, label }) => (
             <button key={action} className="call-control" data-testid={`call-${action}`} onClick={() => onControl(action, call.id)}>
               {label}
             </button>
           ))}
-          {call.state !== 'ringing' && (
+          {controllable && call.state !== 'ringing' && (
             <button data-testid="hang-up" onClick={() => onHangUp(call.id)}>
               Hang up
             </button>

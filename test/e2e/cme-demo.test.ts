@@ -48,7 +48,11 @@ describe('the CME demo, in Chromium', () => {
 
   it('shows the own phone: a call on the desk phone, then DND', async () => {
     router.setLine('2001', 'CONNECTED');
-    await page.locator('[data-testid="phone-call"][data-state="talking"]').waitFor();
+    const call = page.locator('[data-testid="phone-call"][data-state="talking"]');
+    await call.waitFor();
+    expect(await call.textContent()).toMatch(/^Your phone is in a call · \d+:\d\d$/);
+    // The router's XML API has no call control: no Hold, no Hang up.
+    expect(await call.locator('button').count()).toBe(0);
     router.setLine('2005', 'CONNECTED');
     await contact('2005').and(page.locator('[data-availability="on-the-phone"]')).waitFor();
     await page.screenshot({ path: join(root, 'docs', 'screenshot-cme.png') });
