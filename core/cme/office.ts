@@ -113,10 +113,23 @@ export function siteInfo(site: CmeSiteConfig, host: string): CmeSiteInfo {
     presence: !p
       ? 'unknown'
       : p.enabled
-        ? `on (watching ${p.allowWatch ? 'allowed' : 'not allowed'}, subscriptions ${p.allowSubscribe ? 'allowed' : 'not allowed'}, at most ${p.maxSubscriptions ?? '?'})`
+        ? `on (watching ${p.allowWatch ? 'allowed' : 'not allowed'}, subscriptions ${p.allowSubscribe ? 'allowed' : 'not allowed'}, at most ${p.maxSubscriptions ?? '?'}); colleagues are shown by the state of their line`
         : 'off: colleagues are shown by the state of their line',
     sipRegistrar: s?.address ? `${s.address}:${s.port ?? 5060}${s.authModes.length ? ` (authentication: ${s.authModes.join(', ')})` : ''}` : 'none',
     sessionServers: site.sessionServers.map((x) => `${x.id}: ${x.registerId}`),
     problems: site.problems,
   };
+}
+
+/** SCCP and SIP tags are numbered apart (ephone-dn 3 and voice register dn 3 are different lines). */
+export const keyOf = (item: { kind: 'sccp' | 'sip'; id: string }) => `${item.kind}:${item.id}`;
+export const deviceKeyOf = (x: CmeExtension) => `${x.kind}:${x.devices[0] ?? ''}`;
+export const idsOf = (items: Iterable<{ kind: 'sccp' | 'sip'; id: string }>, kind: 'sccp' | 'sip') =>
+  [...items].filter((i) => i.kind === kind).map((i) => i.id);
+
+/** A SIP line's state is its phone's: the extension record carries none (ISgetSipExtension has no call status). */
+export function withLineOf(x: CmeExtension, device: CmeDevice): CmeExtension {
+  if (x.kind !== 'sip') return x;
+  const line = device.lines.find((l) => l.number === x.number);
+  return line ? { ...x, callStatus: line.state, activity: line.activity } : x;
 }

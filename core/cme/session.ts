@@ -40,22 +40,10 @@ import { rememberPassword } from '../session/remember-password';
 import { CmeClient } from './client';
 import { cmeEndpoint, type IxiOptions } from './ixi';
 import { LineWatch } from './line-watch';
-import { linePresence, namesByNumber, ownPhoneState, searchDirectory, siteInfo, speedDialGroup } from './office';
+import { deviceKeyOf, idsOf, keyOf, linePresence, namesByNumber, ownPhoneState, searchDirectory, siteInfo, speedDialGroup, withLineOf } from './office';
 import type { CmeDevice, CmeDirectoryEntry, CmeExtension, CmeSiteConfig } from './types';
 
 type Events = { [E in EventChannel]: EventChannels[E] };
-
-/** SCCP and SIP tags are numbered apart (ephone-dn 3 and voice register dn 3 are different lines). */
-const keyOf = (item: { kind: 'sccp' | 'sip'; id: string }) => `${item.kind}:${item.id}`;
-const deviceKeyOf = (x: CmeExtension) => `${x.kind}:${x.devices[0] ?? ''}`;
-const idsOf = (items: Iterable<{ kind: 'sccp' | 'sip'; id: string }>, kind: 'sccp' | 'sip') => [...items].filter((i) => i.kind === kind).map((i) => i.id);
-
-/** A SIP line's state is its phone's: the extension record carries none (ISgetSipExtension has no call status). */
-function withLineOf(x: CmeExtension, device: CmeDevice): CmeExtension {
-  if (x.kind !== 'sip') return x;
-  const line = device.lines.find((l) => l.number === x.number);
-  return line ? { ...x, callStatus: line.state, activity: line.activity } : x;
-}
 
 /** The channels a CME router answers; every other channel is refused in words by the router of sessions. */
 export type CmeChannel =
