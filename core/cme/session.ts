@@ -238,6 +238,7 @@ export class CmeSession {
     const client = new CmeClient(this.ixiOptions(server, user, password));
     const me = await client.user(user);
     const site = await this.readSite(client);
+    if (me.type === 0) site.problems.push(`The router knows no phone user "${user}" (ISgetUser): no speed dials and no own phone are shown.`);
     const profile = me.type === 3 ? (await client.userProfiles({ userIds: [user] }))[0] : undefined;
     const directory = await client.utilityDirectory().catch((e) => {
       site.problems.push(`Directory: ${toAppError(e).message}`);

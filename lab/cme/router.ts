@@ -52,9 +52,21 @@ export interface LabCmeRouter {
   close(): Promise<void>;
 }
 
-export async function startLabCmeRouter(options: { tls?: boolean; log?: (line: string) => void; password?: string } = {}): Promise<LabCmeRouter> {
+export async function startLabCmeRouter(
+  options: {
+    tls?: boolean;
+    log?: (line: string) => void;
+    password?: string;
+    /** An `xml user` that is no phone user (a management account), as `name:password`. */
+    managementUser?: string;
+  } = {},
+): Promise<LabCmeRouter> {
   const passwords = new Map(LAB_CME_PEOPLE.map((p) => [p.id, randomBytes(9).toString('base64url')]));
   if (options.password) passwords.set(LAB_CME_USER.id, options.password);
+  if (options.managementUser) {
+    const [name, ...rest] = options.managementUser.split(':');
+    passwords.set(name!, rest.join(':'));
+  }
   const started = Date.now();
   const uptime = () => Math.floor((Date.now() - started) / 1000) + 3600;
   // Ephone-dns and voice register dns are numbered apart, each from 1 (one phone per line, same tag).

@@ -184,6 +184,25 @@ describe('a router that answers badly', () => {
   });
 });
 
+describe('an xml user that is no phone user', () => {
+  it('signs in, and Settings → Account says why there are no speed dials and no own phone', async () => {
+    const admin = await startLabCmeRouter({ managementUser: 'nms:s3cret-pass' });
+    try {
+      const s = newSession();
+      expect((await s.signIn({ server: admin.url, user: 'nms', password: 's3cret-pass' })).phase).toBe('signed-in');
+      expect(s.snapshot().groups).toEqual([]);
+      expect(s.snapshot().phone).toMatchObject({ link: 'not-configured' });
+      expect((await s.handlers['account:site']())?.problems).toEqual([
+        'The router knows no phone user "nms" (ISgetUser): no speed dials and no own phone are shown.',
+      ]);
+    } finally {
+      await session?.close();
+      session = undefined;
+      await admin.close();
+    }
+  });
+});
+
 describe('a router over HTTPS with its own certificate', () => {
   it('is refused at first with the certificate shown; trusted for its host:port, sign-in works; the pin is kept', async () => {
     const tlsRouter = await startLabCmeRouter({ tls: true });
