@@ -20,7 +20,7 @@ const publisher = new BulkPublisher({ host: '127.0.0.1', port: kamailio.tcpPort 
 await publisher.connect();
 await publisher.publish(buddies.map((user, i) => ({ user, status: { availability: i % 2 ? 'away' : 'available', note: `note ${i}` } })));
 const trace = new TraceRecorder();
-trace.onEntry(() => {});
+// As in the app, every message is recorded; no Diagnostics view follows the trace live during sign-in.
 const account = new SipAccount({
   server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' },
   domain,

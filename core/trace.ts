@@ -8,7 +8,7 @@
  */
 
 /** Which protocol a trace entry belongs to. */
-export type TraceProtocol = 'sip' | 'soap' | 'webdialer' | 'directory' | 'cti';
+export type TraceProtocol = 'sip' | 'soap' | 'webdialer' | 'directory' | 'cti' | 'xcap';
 
 /** One message as it crossed the wire, unmasked: masking is the sink's job. */
 export interface TraceRecord {

@@ -29,6 +29,7 @@ import { ElectronSettingsStore } from './settings';
 import { createElectronSecrets } from './secrets';
 import { clampBounds, readWindowState, type SavedWindowState } from './window-state';
 import { trayMenu, trayTooltip } from './tray-menu';
+import { attachContextMenu } from './context-menu';
 import { statusIconPng } from './tray-icon';
 import { applyLinuxAutostart } from './autostart';
 
@@ -227,6 +228,7 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-navigate', (event) => event.preventDefault());
     contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
+    attachContextMenu(contents, Menu);
   });
 
   app.whenReady().then(async () => {

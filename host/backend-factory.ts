@@ -2,11 +2,13 @@
  * Builds the backend a host serves, from the command line and the saved settings:
  *
  *   --server URL|host[:port]   sign in to this server (the password is asked in the UI)
- *   --server-type cups|cme     what that server is: Cisco Unified Presence (default) or a Cisco
- *                              Unified CME router (also detected from a `/ios_xml_app/cme` address)
+ *   --server-type cups|cme|simple  what that server is: Cisco Unified Presence (default), a
+ *                              Cisco Unified CME router (also detected from a `/ios_xml_app/cme`
+ *                              address) or any SIMPLE server (`--user` is then the SIP address)
  *   --user NAME                user name for that server
- *   --demo [cme]               use the demo lab even when a server is configured (`cme`: the lab
- *                              CME router instead of the lab CUPS)
+ *   --demo [cme|simple]        use the demo lab even when a server is configured (`cme`: the lab
+ *                              CME router, `simple`: the plain SIMPLE lab, SIP + XCAP only,
+ *                              instead of the lab CUPS)
  *   --profile DIR              settings and IM history directory
  *
  * The demo lab is never part of the app: development's `npm start` (scripts/start.ts) and the
@@ -33,13 +35,15 @@ import { version } from './version';
 
 /** Where a running demo lab is and who its demo user is: all a host needs to sign in to it. */
 export interface DemoLabAddress {
+  /** What `cupsUrl` is (absent: the lab CUPS); `simple`: `cupsUrl` is the SIP domain, `user` the SIP address. */
+  serverType?: ServerType;
   cupsUrl: string;
   user: string;
   password: string;
   /** The PEM certificate of the lab's SIP over TLS, made for its run: trusted for exactly that. */
   sipTlsCa?: string;
-  /** What `cupsUrl` is (absent: the lab CUPS). */
-  serverType?: ServerType;
+  /** The lab's own DNS server (`127.0.0.1:<port>`), which names its SIP and XCAP servers. */
+  dnsServers?: string[];
 }
 
 /** A demo lab started for this backend, stopped when the backend closes. */
@@ -72,27 +76,36 @@ export function readDemoLabAddress(value: string | undefined): DemoLabAddress | 
   if (missing.length) throw new Error(`${DEMO_LAB_ENV} lacks ${missing.join(', ')}.`);
   if (a.sipTlsCa !== undefined && typeof a.sipTlsCa !== 'string') throw new Error(`${DEMO_LAB_ENV} has a sipTlsCa that is not PEM text.`);
   if (a.serverType !== undefined && !SERVER_TYPES.includes(a.serverType as ServerType)) throw new Error(`${DEMO_LAB_ENV} names an unknown server type.`);
+  const dns = Array.isArray(a.dnsServers) ? a.dnsServers.filter((d): d is string => typeof d === 'string') : [];
   return {
+    ...(a.serverType ? { serverType: a.serverType as ServerType } : {}),
     cupsUrl: a.cupsUrl as string,
     user: a.user as string,
     password: a.password as string,
     ...(a.sipTlsCa ? { sipTlsCa: a.sipTlsCa as string } : {}),
-    ...(a.serverType ? { serverType: a.serverType as ServerType } : {}),
+    ...(dns.length ? { dnsServers: dns } : {}),
   };
 }
 
 export interface BackendOverrides {
   settings?: SettingsStore;
   profileDir?: string;
-  /** The demo lab to use when no server is configured: a running one, or how to start one (of the kind `--demo` names). */
-  demoLab?: DemoLabAddress | ((kind: DemoKind) => Promise<StartedDemoLab>);
+  /** The demo lab to use when no server is configured: a running one, or how to start one (of the type `--demo` names). */
+  demoLab?: DemoLabAddress | ((serverType: ServerType) => Promise<StartedDemoLab>);
   log?: (line: string) => void;
   /** Electron: the safeStorage-backed store for "Remember me". The browser host has none. */
   secrets?: SecretStore;
 }
 
-/** Which demo lab: the lab CUPS with Kamailio (default) or the lab CME router (`--demo cme`). */
-export type DemoKind = 'cups' | 'cme';
+/**
+ * Which demo lab the command line asks for: `--demo cme` (or `--demo=cme`) the lab CME router,
+ * `--demo simple` the plain SIMPLE lab, else the lab CUPS with Kamailio.
+ */
+export function demoServerType(argv: readonly string[]): ServerType {
+  const at = argv.indexOf('--demo');
+  const named = argv.find((a) => a.startsWith('--demo='))?.slice('--demo='.length) ?? (at >= 0 ? argv[at + 1] : undefined);
+  return named === 'cme' || named === 'simple' ? named : 'cups';
+}
 
 export interface CreatedBackend {
   backend: DeskBackend;
@@ -112,7 +125,7 @@ export function defaultProfileDir(): string {
 }
 
 export async function createBackend(argv: string[], hostKind: 'electron' | 'browser', overrides: BackendOverrides = {}): Promise<CreatedBackend> {
-  const { values, positionals } = parseArgs({
+  const { values } = parseArgs({
     args: argv,
     options: {
       server: { type: 'string' },
@@ -142,10 +155,13 @@ export async function createBackend(argv: string[], hostKind: 'electron' | 'brow
     // Electron main watches the system's idle time (powerMonitor) for automatic Away.
     ...(hostKind === 'electron' ? { systemIdle: true } : {}),
   };
-  const demo = values.demo === true || !settings.get().server;
-  const demoKind: DemoKind = values.demo === true && positionals.includes('cme') ? 'cme' : 'cups';
-  if (demo && !overrides.demoLab && values.demo === true)
-    log('--demo: no demo lab was started with this app (the demo lab comes with `npm start`); showing sign-in.');
+  // `--demo=simple` reads as a string, `--demo simple` as true and a positional.
+  const askedDemo = values.demo !== false && values.demo !== undefined;
+  // A SIMPLE account is configured by its address alone (the servers are found through DNS).
+  const configured = !!settings.get().server || (settings.get().serverType === 'simple' && !!settings.get().user);
+  const demo = askedDemo || !configured;
+  const demoType = askedDemo ? demoServerType(argv) : 'cups';
+  if (demo && !overrides.demoLab && askedDemo) log('--demo: no demo lab was started with this app (the demo lab comes with `npm start`); showing sign-in.');
 
   if (!demo || !overrides.demoLab) {
     const session = new DeskSession({ info, settings, historyDir: join(profileDir, 'history'), log, secrets: overrides.secrets });
@@ -160,7 +176,7 @@ export async function createBackend(argv: string[], hostKind: 'electron' | 'brow
 
   // The demo lab keeps its own settings and history apart from the user's real account.
   const { MemorySettingsStore } = await import('../core/store/settings');
-  const started = typeof overrides.demoLab === 'function' ? await overrides.demoLab(demoKind) : undefined;
+  const started = typeof overrides.demoLab === 'function' ? await overrides.demoLab(demoType) : undefined;
   const address = started?.address ?? (overrides.demoLab as DemoLabAddress);
   const demoSettings = new MemorySettingsStore();
   const session = new DeskSession({
@@ -170,6 +186,7 @@ export async function createBackend(argv: string[], hostKind: 'electron' | 'brow
     demo: true,
     // The lab's SIP over TLS uses a certificate made for its run: trust exactly that one.
     ...(address.sipTlsCa ? { sipTls: { ca: address.sipTlsCa } } : {}),
+    ...(address.dnsServers ? { dnsServers: address.dnsServers } : {}),
     log,
   });
   const sessions = withCme(session, demoSettings, log, address.serverType ?? 'cups', true);

@@ -7,16 +7,22 @@
  */
 import { startLab, type Lab, type LabOptions } from '../lab';
 import { startLabCmeRouter } from '../lab/cme/router';
-import type { DemoKind, DemoLabAddress, StartedDemoLab } from './backend-factory';
+import { startSimpleLab, type SimpleLab } from '../lab/simple';
+import type { ServerType } from '../shared/domain';
+import type { DemoLabAddress, StartedDemoLab } from './backend-factory';
 
 export function demoLabAddress(lab: Lab): DemoLabAddress {
   return { cupsUrl: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password, sipTlsCa: lab.kamailio.tlsCertificate };
 }
 
-/** A `demoLab` for `createBackend`: the lab is started only when the backend needs it, and stopped with it. */
-export function demoLabStarter(options: LabOptions = {}): (kind?: DemoKind) => Promise<StartedDemoLab> {
-  return async (kind = 'cups') => {
-    if (kind === 'cme') return startCmeDemo(options);
+/**
+ * A `demoLab` for `createBackend`: the lab of the server type `--demo` names (the lab CUPS by
+ * default) is started only when the backend needs it, and stopped with it.
+ */
+export function demoLabStarter(options: LabOptions = {}): (serverType?: ServerType) => Promise<StartedDemoLab> {
+  return async (serverType = 'cups') => {
+    if (serverType === 'cme') return startCmeDemo(options);
+    if (serverType === 'simple') return startSimpleDemo(options);
     const lab = await startLab({ livenEveryMs: 30_000, ...options });
     return { address: demoLabAddress(lab), lab, stop: () => lab.stop() };
   };
@@ -31,4 +37,14 @@ async function startCmeDemo(options: LabOptions): Promise<StartedDemoLab> {
   const every = options.livenEveryMs ?? 8000;
   if (every > 0) cme.liven(Math.min(every, 8000));
   return { address: { cupsUrl: cme.url, user: cme.user.id, password: cme.user.password, serverType: 'cme' }, cme, stop: () => cme.close() };
+}
+
+export function simpleDemoLabAddress(lab: SimpleLab): DemoLabAddress {
+  return { serverType: 'simple', cupsUrl: lab.domain, user: lab.demoUser.address, password: lab.demoUser.password, dnsServers: [lab.dnsServer] };
+}
+
+/** `--demo simple`: the plain SIMPLE lab, Kamailio with XCAP and winfo, found through the lab's DNS. */
+async function startSimpleDemo(options: LabOptions): Promise<StartedDemoLab> {
+  const lab = await startSimpleLab({ ...(options.bots !== undefined ? { bots: options.bots } : {}), ...(options.log ? { log: options.log } : {}) });
+  return { address: simpleDemoLabAddress(lab), stop: () => lab.stop() };
 }

@@ -1,9 +1,25 @@
 /**
  * `npm run lab`: runs the demo lab on its own (Kamailio, lab CUPS, colleague bots) and prints
  * where to point a client, until Ctrl+C. `--contacts N` gives the demo user N more contacts.
+ * `--simple` runs the plain SIMPLE lab instead (Kamailio with XCAP and winfo, the lab's DNS).
  */
 import { parseArgs } from 'node:util';
 import { startLab } from './index';
+import { startSimpleLab } from './simple';
+
+if (process.argv.includes('--simple')) {
+  const simple = await startSimpleLab({ log: (line) => console.log(line) });
+  console.log(`Plain SIMPLE lab: DNS ${simple.dnsServer} (set it as the dnsServers setting), XCAP ${simple.xcapRoot}`);
+  console.log(`Sign in (Any SIMPLE server) as ${simple.demoUser.address} / ${simple.demoUser.password}`);
+  for (const person of simple.colleagues) console.log(`  colleague ${person.id}@${simple.domain} password ${simple.passwordOf(person.id)}`);
+  const stopSimple = async () => {
+    await simple.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stopSimple);
+  process.on('SIGTERM', stopSimple);
+  await new Promise(() => {});
+}
 
 const { values } = parseArgs({
   options: { contacts: { type: 'string' }, https: { type: 'boolean' }, rls: { type: 'boolean' }, 'sip-transport': { type: 'string' } },

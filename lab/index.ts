@@ -12,6 +12,7 @@ import { makeRunDir, removeAbandonedRunDirs } from './process';
 import { startLabCups, type LabCups } from './cups/server';
 import { startLabWebDialer, type LabWebDialer } from './webdialer/server';
 import { LabSwitch } from './cti/switch';
+import { createLabRisPort, type LabRisPort } from './risport/risport';
 import { startLabCtiGateway, type LabCtiGateway } from './cti/gateway';
 import { Bot } from './bots';
 import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labExtraPeople, labPasswords, type LabPerson } from './directory';
@@ -56,6 +57,8 @@ export interface Lab {
   webDialer: LabWebDialer;
   /** The phone system: lines 1000 (the demo user), 1001… (colleagues), 1099; WebDialer calls ring here. */
   phoneSwitch: LabSwitch;
+  /** RisPort70 on the lab WebDialer's port: the phones' registration (tests unregister them). */
+  risport: LabRisPort;
   /** The CTI gateway (ECMA-323 over TCP) in front of the switch, announced as CallControl.Backup1. */
   cti: LabCtiGateway;
   /** The corporate directory (a real slapd). */
@@ -124,12 +127,28 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     }));
     const phoneSwitch = new LabSwitch(new Set(phoneUsers.flatMap((u) => u.devices.flatMap((d) => d.lines.map((l) => l.split(/\s*;/)[0])))));
     const cti = await startLabCtiGateway(phoneSwitch, { log });
+    const risport = createLabRisPort({
+      users: phoneUsers,
+      devices: phoneUsers.flatMap((u, i) =>
+        u.devices.map((d, k) => ({
+          name: d.name,
+          owner: u.id,
+          lines: d.lines.map((l) => l.split(/\s*;/)[0]),
+          status: 'Registered' as const,
+          reason: 0,
+          timeStamp: Math.floor(Date.now() / 1000),
+          ip: `10.0.${i}.${10 + k}`,
+          model: k === 0 ? 684 : 503,
+        })),
+      ),
+    });
     cleanup.push(() => cti.close());
     const webDialer = await startLabWebDialer({
       users: phoneUsers,
       log,
       tls: options.webDialerTls,
       phones: { placed: (line, destination) => phoneSwitch.placeCall(line, destination), ended: (line) => phoneSwitch.hangUp(line) },
+      risport,
     });
     cleanup.push(() => webDialer.close());
     const slapd = await startSlapd({ suffix: LAB_DIRECTORY_SUFFIX, people: labDirectoryPeople(), runDir: join(runDir, 'slapd'), log });
@@ -197,6 +216,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       webDialer,
       phoneSwitch,
       cti,
+      risport,
       slapd,
       bots,
       rls: kamailio.rls,

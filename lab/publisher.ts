@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { OwnStatus } from '../shared/domain';
-import { LabSipFramer, labDigest, labPidf } from './sip/publisher-codec';
+import { LabSipFramer, labDigest, labPidf, type LabPidfExtras } from './sip/publisher-codec';
 
 export interface PublisherUser {
   id: string;
@@ -68,13 +68,13 @@ export class BulkPublisher {
   }
 
   /** Publishes (or modifies) each user's status; resolves when every PUBLISH got its 2xx. */
-  async publish(entries: Array<{ user: PublisherUser; status: OwnStatus }>): Promise<void> {
-    await Promise.all(entries.map(({ user, status }) => this.publishOne(user, status)));
+  async publish(entries: Array<{ user: PublisherUser; status: OwnStatus; extras?: LabPidfExtras }>): Promise<void> {
+    await Promise.all(entries.map(({ user, status, extras }) => this.publishOne(user, status, extras)));
   }
 
-  private async publishOne(user: PublisherUser, status: OwnStatus): Promise<void> {
+  private async publishOne(user: PublisherUser, status: OwnStatus, extras?: LabPidfExtras): Promise<void> {
     const aor = `sip:${user.id}@${this.domain}`;
-    const body = labPidf(aor, status, `bulk-${user.id}`);
+    const body = labPidf(aor, status, `bulk-${user.id}`, extras);
     // A nonce shared by many PUBLISHes in flight may be used up (stale) before this one's turn:
     // each challenge brings a fresh one.
     for (let attempt = 0; attempt < 5; attempt += 1) {

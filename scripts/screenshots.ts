@@ -5,7 +5,9 @@
  *   docs/screenshot-buddy-list.png     the contact list with live presence
  *   docs/screenshot-conversation.png   a conversation with a colleague
  *   docs/screenshot-status-menu.png    the own-status chooser, open
- *   docs/screenshot-diagnostics.png    the Diagnostics view with a masked REGISTER
+ *   docs/screenshot-diagnostics.png    the Diagnostics view with a masked REGISTER and its ladder
+ *   docs/screenshot-ladder.png         the ladder diagram of the sign-in's REGISTER dialog
+ *   docs/screenshot-dark.png           the dark theme (system setting): buddy list with photos, a conversation
  *   docs/screenshot-recent-notes.png   the recent status notes, open
  *   docs/screenshot-desk.png           a conversation, and a contact's menu with its Call items
  *   docs/screenshot-dial-recent.png    the dial box with the rule preview, and the Recent tab
@@ -147,6 +149,16 @@ async function main(): Promise<void> {
     await page.locator('[data-testid="diag-entry"][data-protocol="soap"]').first().waitFor();
     await page.screenshot({ path: join(docs, 'screenshot-diagnostics.png') });
     console.log('wrote docs/screenshot-diagnostics.png');
+    await page.locator('[data-testid="ladder-arrow"]').first().waitFor();
+    await page.locator('[data-testid="diag-detail"]').screenshot({ path: join(docs, 'screenshot-ladder.png') });
+    console.log('wrote docs/screenshot-ladder.png');
+    await page.click('[data-testid="diag-close"]');
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.click(`[data-testid="contact"][data-uri="${uri('maria')}"]`);
+    await page.locator('[data-testid="conversation"] [data-testid="avatar"][data-kind="photo"]').waitFor();
+    await page.screenshot({ path: join(docs, 'screenshot-dark.png') });
+    console.log('wrote docs/screenshot-dark.png');
   } finally {
     await browser?.close();
     await host?.close();

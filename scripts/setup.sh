@@ -3,7 +3,7 @@
 #   kamailio + presence/xml modules  the demo lab's SIP server and the integration tests' server
 #   kamailio TLS module, openssl      the lab's SIP over TLS (a self-signed certificate per run)
 #   chromium                          the browser host's browser on machines without Electron, and the e2e tests
-#   baresip, sipsak                   real SIP peers for the integration tests
+#   baresip, sipsak, linphone-cli     real SIP peers for the integration tests
 #   (openssl also makes the lab CUPS server's HTTPS certificate)
 #   slapd, ldap-utils                 the demo lab's corporate directory (OpenLDAP) and its tools
 #   kamailio-mysql-modules, mariadb-server  the lab's resource list server (RLS) keeps its tables in a
@@ -24,6 +24,7 @@ ls /usr/lib/*/kamailio/modules/db_mysql.so >/dev/null 2>&1 || need+=(kamailio-my
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v sipsak >/dev/null 2>&1 || need+=(sipsak)
+command -v linphonec >/dev/null 2>&1 || need+=(linphone-cli)
 [ -x /usr/sbin/slapd ] || need+=(slapd)
 command -v ldapsearch >/dev/null 2>&1 || need+=(ldap-utils)
 

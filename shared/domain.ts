@@ -43,6 +43,10 @@ export interface Presence {
   /** Epoch ms when this state was received. */
   updatedAt: number;
   devices: DevicePresence[];
+  /** Offline: when the contact was last present, as their presence document says (epoch ms). */
+  lastSeen?: number;
+  /** The CIPID `icon` address the presence document names (RFC 4482); the core fetches it. */
+  icon?: string;
 }
 
 /** The user's own status as chosen (by hand or automatically). */
@@ -72,6 +76,8 @@ export interface Contact {
   directoryName?: string;
   email?: string;
   title?: string;
+  /** `data:` URL of the contact's photo (directory or presence icon; checked by the core). */
+  photo?: string;
 }
 
 /** A contact group in the server's order. */
@@ -191,15 +197,17 @@ export interface Snapshot {
 }
 
 /**
- * The kinds of server the app signs in to: Cisco Unified Presence (SOAP + SIMPLE), or a Cisco
- * Unified CME router (its XML API). One list, so the settings, the command line, the sign-in
- * form and the guards accept the same names; a new kind is one more entry.
+ * The types of server the app signs in to: Cisco Unified Presence (SOAP + SIP), a Cisco Unified
+ * CME router (its XML API), or any SIMPLE server (SIP + XCAP only). One list, so the settings,
+ * the command line, the sign-in form and the guards accept the same names; a new type is one
+ * more entry.
  */
-export const SERVER_TYPES = ['cups', 'cme'] as const;
+export const SERVER_TYPES = ['cups', 'cme', 'simple'] as const;
 export type ServerType = (typeof SERVER_TYPES)[number];
 export const SERVER_TYPE_LABEL: Record<ServerType, string> = {
   cups: 'Cisco Unified Presence (CUPS)',
   cme: 'Cisco Unified CME (router)',
+  simple: 'Any SIMPLE server (SIP only)',
 };
 
 /** A CME router's site configuration, as Settings → Account shows it (ISgetGlobal, ISgetPresenceGlobal, ISgetVoiceRegGlobal, ISgetSessionServer). */
@@ -224,10 +232,15 @@ export interface CmeSiteInfo {
 }
 
 export interface SignInRequest {
-  /** CUPS server: a URL (`https://cups.example.com`) or a host[:port]; a CME router likewise. */
-  server: string;
   /** What the server is; absent: detected from the address (`/ios_xml_app/cme` means CME), else CUPS. */
   serverType?: ServerType;
+  /**
+   * CUPS: the server, a URL (`https://cups.example.com`) or a host[:port]; a CME router likewise.
+   * SIMPLE: an outbound proxy (`host[:port]`), or '' to find the SIP server from the address's
+   * domain through DNS.
+   */
+  server: string;
+  /** CUPS and CME: the user name. SIMPLE: the SIP address (`alice@example.com`). */
   user: string;
   password: string;
   /** Take over a session another client holds ("sign in here instead"). */
@@ -293,7 +306,7 @@ export interface RecentEntry {
 export type OpenRequest = { kind: 'call'; number: string } | { kind: 'chat'; uri: string };
 
 /** Protocol of a Diagnostics trace entry (the same names as `core/trace.ts`). */
-export type TraceProtocolName = 'sip' | 'soap' | 'webdialer' | 'directory' | 'cti';
+export type TraceProtocolName = 'sip' | 'soap' | 'webdialer' | 'directory' | 'cti' | 'xcap';
 
 /** One protocol message in the Diagnostics view, already masked (no secrets ever cross IPC). */
 export interface TraceSummary {
@@ -360,6 +373,8 @@ export interface DesktopPrefs {
   autoStart: boolean;
   /** Play a sound when an IM arrives and the window is not focused. */
   imSound: boolean;
+  /** Conversations (peer SIP addresses) muted: no sound, notification or unread badge for them. */
+  mutedConversations?: string[];
 }
 
 /** A server's TLS certificate as shown to the user before they decide to trust it. */
@@ -444,6 +459,8 @@ export interface DirectoryPerson {
   displayName: string;
   email?: string;
   title?: string;
+  /** `data:` URL of a JPEG, PNG, GIF or WebP photo (checked and size-capped by the core). */
+  photo?: string;
   phones: PhoneNumber[];
 }
 
@@ -516,12 +533,97 @@ export interface PhoneState {
   forwardTo?: string;
   /** Why the link is not monitoring (refused, lost, not CSTA). */
   error?: string;
+  /** The services the gateway offers (GetCSTAFeatures): only these are offered in the app. */
+  services?: CstaService[];
+  /** The phone system's state (RequestSystemStatus): `normal`, `disabled`, … */
+  systemStatus?: string;
   /**
    * Whether the app can answer, hold and end these calls (absent: it can, through the CTI
    * gateway). A CME router's XML API shows a line's state only: false, and the other party is
    * not known.
    */
   controls?: boolean;
+}
+
+/**
+ * The CTI gateway services of the CUPS guide, by their ECMA-323 feature names (what
+ * GetCSTAFeatures lists).
+ */
+export const CSTA_SERVICES = [
+  'makeCall',
+  'answerCall',
+  'clearConnection',
+  'deflectCall',
+  'holdCall',
+  'retrieveCall',
+  'consultationCall',
+  'singleStepTransferCall',
+  'transferCall',
+  'conferenceCall',
+  'alternateCall',
+  'reconnectCall',
+  'generateDigits',
+  'setForwarding',
+  'setDoNotDisturb',
+  'getForwarding',
+  'getDoNotDisturb',
+  'requestSystemStatus',
+  'getCSTAFeatures',
+] as const;
+export type CstaService = (typeof CSTA_SERVICES)[number];
+
+/**
+ * A request to the user's phone through the CTI gateway, beyond answer/hold/retrieve/clear.
+ * Numbers are dialed as given (the dialing rules are applied before, by the caller); `to` of
+ * a deflection may be `voicemail`.
+ */
+export type PhoneRequest =
+  | { service: 'makeCall'; number: string }
+  | { service: 'deflectCall'; callId: string; to: string }
+  | { service: 'consultationCall'; callId: string; to: string }
+  | { service: 'singleStepTransferCall'; callId: string; to: string }
+  | { service: 'transferCall' | 'conferenceCall'; heldCallId: string; activeCallId: string }
+  | { service: 'alternateCall' | 'reconnectCall'; activeCallId: string; heldCallId: string }
+  | { service: 'generateDigits'; callId: string; digits: string }
+  | { service: 'setForwarding'; to?: string }
+  | { service: 'setDoNotDisturb'; on: boolean };
+
+/**
+ * One of the user's phones as RisPort70 (SelectCmDeviceExt) reports it: registered or not,
+ * why not (the status reason in words), since when, its address and model.
+ */
+export interface DeskPhoneStatus {
+  /** Device name (`SEP00AA00BB0000`). */
+  name: string;
+  registered: boolean;
+  /** RisPort70's status: `Registered`, `UnRegistered`, `Rejected`, `PartiallyRegistered`, `Unknown`. */
+  status: string;
+  reasonCode?: number;
+  /** The status reason in words ("keep-alive timeout"). */
+  reason?: string;
+  ipAddress?: string;
+  model?: string;
+  /** Epoch ms of the last change of status. */
+  since?: number;
+}
+
+/** The user's phones' status (RisPort70), or why it is not known. */
+export interface DeskPhonesStatus {
+  devices: DeskPhoneStatus[];
+  /** Epoch ms of the answer these come from. */
+  checkedAt?: number;
+  error?: string;
+}
+
+/** Settings → Phone: how calls are placed, and whether the phone's DND follows the app's. */
+export interface PhoneOptions {
+  callVia: 'cti' | 'webdialer';
+  phoneDndFollowsStatus: boolean;
+}
+
+/** What a request made: the new call's id when it made one (make call, consultation, transfer, conference). */
+export interface PhoneRequestResult {
+  callId?: string;
 }
 
 /** What the app can ask the CTI gateway to do with a call on the user's line. */
@@ -566,4 +668,34 @@ export interface SipConnectionSettings {
   sipCertificates: SipCertificateInfo[];
   /** '' = one subscription per contact; 'auto' = `sip:<user>-list@<domain>`; or a list URI. */
   presenceList: string;
+  /** SIMPLE servers: the XCAP root URI ('' = found through DNS). */
+  xcapRoot: string;
+  /** SIMPLE servers: DNS servers asked instead of the system's (`host:port`, comma-separated; '' = the system's). */
+  dnsServers: string;
+}
+
+/** SIMPLE servers: someone who asked to see the user's presence and waits for an answer (presence.winfo). */
+export interface WatcherRequest {
+  uri: string;
+  /** The name the watcher gave, else the address's user part. */
+  displayName: string;
+  /** Epoch ms when first seen. */
+  since: number;
+}
+
+/** What pres-rules (RFC 5025) does with a watcher: see the presence, be refused, or be told "offline" (polite block). */
+export const WATCHER_ACTIONS = ['allow', 'block', 'polite-block'] as const;
+export type WatcherAction = (typeof WATCHER_ACTIONS)[number];
+
+/** One pres-rules entry: a SIP address (`sip:bob@example.com`) or a whole domain (`example.com`). */
+export interface WatcherRule {
+  who: string;
+  action: WatcherAction;
+}
+
+/** Presence authorization on a SIMPLE server; `available` false with CUPS (its privacy rules are used instead). */
+export interface WatcherState {
+  available: boolean;
+  pending: WatcherRequest[];
+  rules: WatcherRule[];
 }

@@ -15,6 +15,7 @@ export const APP_ERROR_CODES = [
   'session-expired',
   'sip',
   'cti', // the CTI gateway refused or could not carry out a call control request
+  'phone-unregistered', // RisPort70 says the desk phone calls are placed from is not registered: nothing was dialed
   'config', // the server's configuration lacks something we need (e.g. presence server)
   'history', // the IM history cannot be written (disk full, read-only): nothing is sent or acknowledged
   'invalid-input', // a request whose arguments are not what the channel takes, or a value the user can correct

@@ -8,22 +8,22 @@
  * sandboxed preload, which import the contract, do not bundle the schema library.
  */
 import { z } from 'zod';
-import { SERVER_TYPES, type OwnAvailability, type PhoneAction } from './domain';
+import { SERVER_TYPES, WATCHER_ACTIONS, type OwnAvailability, type PhoneAction, type PhoneRequest } from './domain';
 import type { InvokeArgs, InvokeChannel } from './ipc';
 
 const text = z.string();
 const flag = z.boolean();
 const OWN_AVAILABILITY = z.enum(['available', 'away', 'busy', 'dnd', 'invisible']) satisfies z.ZodType<OwnAvailability>;
 const TRACE_FILTER = z.object({
-  protocol: z.enum(['sip', 'soap', 'webdialer', 'directory', 'cti']).optional(),
+  protocol: z.enum(['sip', 'soap', 'webdialer', 'directory', 'cti', 'xcap']).optional(),
   text: text.optional(),
   callId: text.optional(),
   limit: z.number().int().nonnegative().optional(),
 });
 const OWN_STATUS = z.object({ availability: OWN_AVAILABILITY, note: text });
 const SIGN_IN = z.object({
-  server: text,
   serverType: z.enum(SERVER_TYPES).optional(),
+  server: text,
   user: text,
   password: text,
   force: flag.optional(),
@@ -32,10 +32,24 @@ const SIGN_IN = z.object({
 const LONG_TERM = z.object({ note: text, until: text.optional() });
 const PRIVACY_RULE = z.object({ name: text, visibility: text, excludedSources: z.array(text).optional() });
 const PREFERENCE = z.object({ name: text, value: text, isPublic: flag });
-const DESKTOP_PREFS = z.object({ autoStart: flag.optional(), imSound: flag.optional() });
+const DESKTOP_PREFS = z.object({ autoStart: flag.optional(), imSound: flag.optional(), mutedConversations: z.array(z.string().max(512)).max(1000).optional() });
 const SOAP_LIMITS = z.object({ soapTimeoutSeconds: z.number().finite().optional(), soapMaxResponseMB: z.number().finite().optional() });
-const SIP_PATCH = z.object({ sipTransport: text.optional(), sipTrustedCertificate: text.optional(), presenceList: text.optional() });
+const SIP_PATCH = z.object({
+  sipTransport: text.optional(),
+  sipTrustedCertificate: text.optional(),
+  presenceList: text.optional(),
+  xcapRoot: text.optional(),
+  dnsServers: text.optional(),
+});
 const PHONE_ACTION = z.enum(['answer', 'hold', 'retrieve', 'clear']) satisfies z.ZodType<PhoneAction>;
+const PHONE_REQUEST = z.discriminatedUnion('service', [
+  z.object({ service: z.literal('makeCall'), number: text }),
+  z.object({ service: z.enum(['deflectCall', 'consultationCall', 'singleStepTransferCall']), callId: text, to: text }),
+  z.object({ service: z.enum(['transferCall', 'conferenceCall', 'alternateCall', 'reconnectCall']), heldCallId: text, activeCallId: text }),
+  z.object({ service: z.literal('generateDigits'), callId: text, digits: text }),
+  z.object({ service: z.literal('setForwarding'), to: text.optional() }),
+  z.object({ service: z.literal('setDoNotDisturb'), on: flag }),
+]) satisfies z.ZodType<PhoneRequest>;
 
 /** An argument with its name, as the refusal names it. */
 function arg<T extends z.ZodType>(name: string, schema: T): T {
@@ -67,6 +81,7 @@ export const INVOKE_ARGUMENTS = {
   'diagnostics:list': z.tuple([arg('filter', TRACE_FILTER.optional())]),
   'diagnostics:get': z.tuple([arg('id', z.number().int())]),
   'diagnostics:export': z.tuple([arg('filter', TRACE_FILTER.optional())]),
+  'diagnostics:follow': z.tuple([arg('on', z.boolean())]),
   'im:search': z.tuple([arg('query', text)]),
   'im:export': z.tuple([arg('peer', text), arg('format', z.enum(['text', 'json']))]),
   'desktop:prefs': none,
@@ -76,6 +91,8 @@ export const INVOKE_ARGUMENTS = {
   'longterm:get': none,
   'longterm:set': z.tuple([arg('status', LONG_TERM)]),
   'longterm:clear': none,
+  'watchers:get': none,
+  'watchers:decide': z.tuple([arg('who', text), arg('action', z.enum([...WATCHER_ACTIONS, 'forget']))]),
   'privacy:get': none,
   'privacy:set-rule': z.tuple([arg('rule', PRIVACY_RULE)]),
   'privacy:delete-rule': z.tuple([arg('name', text)]),
@@ -92,6 +109,9 @@ export const INVOKE_ARGUMENTS = {
   'directory:status': none,
   'dial:hang-up': z.tuple([arg('callId', text.optional())]),
   'phone:control': z.tuple([arg('action', PHONE_ACTION), arg('callId', text)]),
+  'phone:request': z.tuple([arg('request', PHONE_REQUEST)]),
+  'phone:devices-status': none,
+  'phone:options': z.tuple([arg('patch', z.object({ callVia: z.enum(['cti', 'webdialer']).optional(), phoneDndFollowsStatus: flag.optional() }))]),
   'dial:devices': none,
   'dial:set-device': z.tuple([arg('deviceName', text), arg('lineNumber', text)]),
   'dial:rules': none,

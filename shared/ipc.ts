@@ -41,6 +41,12 @@ import type {
   ServerPreference,
   ConnectionSettings,
   SipConnectionSettings,
+  PhoneOptions,
+  DeskPhonesStatus,
+  PhoneRequest,
+  PhoneRequestResult,
+  WatcherAction,
+  WatcherState,
   CmeSiteInfo,
 } from './domain';
 
@@ -76,6 +82,12 @@ export interface InvokeChannels {
   'diagnostics:get': { args: [id: number]; result: TraceEntry };
   /** A text file of the (filtered) trace for a help desk. */
   'diagnostics:export': { args: [filter?: TraceFilter]; result: ExportedFile };
+  /**
+   * The Diagnostics view opened (true) or closed (false): `diagnostics:entry` is sent only while
+   * a view follows the trace, so a sign-in's thousands of messages are not each summarised and
+   * sent to a page that shows none of them.
+   */
+  'diagnostics:follow': { args: [on: boolean]; result: null };
   /** Messages of all conversations containing the text, newest first. */
   'im:search': { args: [query: string]; result: HistoryHit[] };
   'im:export': { args: [peer: string, format: 'text' | 'json']; result: ExportedFile };
@@ -113,6 +125,12 @@ export interface InvokeChannels {
   'dial:hang-up': { args: [callId?: string]; result: void };
   /** Answer, hold, take back or hang up a call on the user's phone through the CTI gateway. */
   'phone:control': { args: [action: PhoneAction, callId: string]; result: void };
+  /** Make call, deflect, consultation, transfer, conference, alternate, reconnect, DTMF, forwarding, DND on the user's phone (CTI). */
+  'phone:request': { args: [request: PhoneRequest]; result: PhoneRequestResult };
+  /** Settings → Phone: CTI or WebDialer for calls, DND tied to the app's (an empty patch reads). */
+  'phone:options': { args: [patch: Partial<PhoneOptions>]; result: PhoneOptions };
+  /** The user's phones' registration (RisPort70 SelectCmDeviceExt): registered or not, since when, why. */
+  'phone:devices-status': { args: []; result: DeskPhonesStatus };
   /** The user's phones and lines (WebDialer getProfileSoap) and the one calls use. */
   'dial:devices': { args: []; result: PhoneChoice };
   'dial:set-device': { args: [deviceName: string, lineNumber: string]; result: PhoneChoice };
@@ -125,7 +143,14 @@ export interface InvokeChannels {
   /** SIP transport, trusted certificate for SIP over TLS and event-list presence (from the next sign-in). */
   'connection:sip': { args: []; result: SipConnectionSettings };
   /** `sipTrustedCertificate`: PEM text, '' to clear. Refused with words when a value is not usable. */
-  'connection:set-sip': { args: [patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string }]; result: SipConnectionSettings };
+  'connection:set-sip': {
+    args: [patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string; xcapRoot?: string; dnsServers?: string }];
+    result: SipConnectionSettings;
+  };
+  /** SIMPLE servers: who waits to see the user's presence, and the pres-rules (who may, who may not). */
+  'watchers:get': { args: []; result: WatcherState };
+  /** Writes `who` (an address or a domain) into pres-rules with `action`, or takes it out (`forget`); answers the pending request. */
+  'watchers:decide': { args: [who: string, action: WatcherAction | 'forget']; result: WatcherState };
   /** The signed-in CME router's site configuration (Settings → Account); null for other servers. */
   'account:site': { args: []; result: CmeSiteInfo | null };
 }
@@ -154,6 +179,10 @@ export interface EventChannels {
   'phone:state': PhoneState;
   /** IM history became unwritable (incoming IMs are refused meanwhile), or writable again. */
   'im:history-status': HistoryStatus;
+  /** Words for the user about the contact list (another device changed it while an edit was on its way). */
+  'contacts:notice': string;
+  /** SIMPLE servers: a watcher asked, or the pres-rules changed. */
+  'watchers:changed': WatcherState;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -186,6 +215,7 @@ export const INVOKE_CHANNELS = [
   'diagnostics:list',
   'diagnostics:get',
   'diagnostics:export',
+  'diagnostics:follow',
   'im:search',
   'im:export',
   'desktop:prefs',
@@ -211,6 +241,9 @@ export const INVOKE_CHANNELS = [
   'directory:status',
   'dial:hang-up',
   'phone:control',
+  'phone:request',
+  'phone:options',
+  'phone:devices-status',
   'dial:devices',
   'dial:set-device',
   'dial:rules',
@@ -218,6 +251,8 @@ export const INVOKE_CHANNELS = [
   'presence:recent-notes',
   'connection:sip',
   'connection:set-sip',
+  'watchers:get',
+  'watchers:decide',
   'account:site',
 ] as const satisfies readonly InvokeChannel[];
 
@@ -236,6 +271,8 @@ export const EVENT_CHANNELS = [
   'directory:status',
   'phone:state',
   'im:history-status',
+  'contacts:notice',
+  'watchers:changed',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

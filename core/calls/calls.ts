@@ -5,13 +5,15 @@
  * signed-in connection and to IPC.
  */
 import { randomUUID } from 'node:crypto';
-import type { PhoneChoice, PhoneState, RecentEntry } from '../../shared/domain';
+import type { PhoneChoice, PhoneOptions, PhoneRequest, PhoneRequestResult, PhoneState, RecentEntry } from '../../shared/domain';
 import { PHONE_ACTIONS, type PhoneAction } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
 import type { AllConfig } from '../cups';
-import { ClickToDial, DeskPhone, WebDialer } from '../dial';
+import { ClickToDial, DeskPhone, WebDialer, type CallBackend } from '../dial';
 import { callControlServers } from '../dial/call-control';
 import { OwnPhone, PHONE_NOT_CONFIGURED, type OwnPhoneOptions } from '../dial/own-phone';
+import { RisPort } from '../dial/risport';
+import { DeskPhoneStatusWatch } from './desk-phone-status';
 import { applyDialingRules, orderRules } from '../dialing';
 import { DeskError, toAppError } from '../errors';
 import type { TraceRecorder } from '../diagnostics';
@@ -24,6 +26,9 @@ export type CallsChannel =
   | 'recent:list'
   | 'dial:hang-up'
   | 'phone:control'
+  | 'phone:request'
+  | 'phone:options'
+  | 'phone:devices-status'
   | 'dial:devices'
   | 'dial:set-device'
   | 'dial:rules'
@@ -48,6 +53,8 @@ interface Line {
   ownPhone: OwnPhone;
   /** Calls placed in this session, newest first. */
   recent: RecentEntry[];
+  /** The user's phones' registration (RisPort70 on the WebDialer server). */
+  status?: DeskPhoneStatusWatch;
 }
 
 export class Calls {
@@ -65,6 +72,18 @@ export class Calls {
       'recent:list': () => this.recent(),
       'dial:hang-up': (callId) => this.hangUp(typeof callId === 'string' ? callId : undefined),
       'phone:control': (action, callId) => this.phoneControl(action, callId),
+      'phone:request': (request) => this.phoneRequest(request),
+      'phone:devices-status': () => {
+        const status = this.require().status;
+        return status
+          ? status.status()
+          : { devices: [], error: "The server's configuration names no call-control server (CallControl.*), so your phones' registration cannot be read." };
+      },
+      'phone:options': (patch) => {
+        if (Object.keys(patch).length) this.context.settings.update(patch);
+        const { callVia, phoneDndFollowsStatus } = this.context.settings.get();
+        return { callVia, phoneDndFollowsStatus } satisfies PhoneOptions;
+      },
       'dial:devices': () => this.phoneChoice(),
       'dial:set-device': (deviceName, lineNumber) => {
         this.context.settings.update({ phoneDevice: String(deviceName ?? ''), phoneLine: String(lineNumber ?? '') });
@@ -95,7 +114,16 @@ export class Calls {
       trace: this.options.trace,
       ...(this.options.ctiLink ? { link: this.options.ctiLink } : {}),
     });
-    this.line = { connection, dialer: new ClickToDial(() => connection.dialingRules, phone), ownPhone, recent: [], ...(phone ? { phone } : {}) };
+    const backend = phone || ownPhone.configured ? this.backend(ownPhone, phone) : undefined;
+    const status = phone ? this.statusWatch(connection, password, phone) : undefined;
+    this.line = {
+      connection,
+      dialer: new ClickToDial(() => connection.dialingRules, backend),
+      ownPhone,
+      recent: [],
+      ...(phone ? { phone } : {}),
+      ...(status ? { status } : {}),
+    };
   }
 
   /** The phone line is watched from now on; its first state arrives as an event. */
@@ -105,6 +133,7 @@ export class Calls {
 
   detach(): void {
     void this.line?.ownPhone.stop();
+    this.line?.status?.stop();
     this.line = undefined;
     if (this.phoneState !== PHONE_NOT_CONFIGURED) {
       this.phoneState = PHONE_NOT_CONFIGURED;
@@ -138,6 +167,14 @@ export class Calls {
       const { phoneDevice, phoneLine } = this.context.settings.get();
       return phoneDevice ? { deviceName: phoneDevice, lineNumber: phoneLine } : undefined;
     });
+  }
+
+  /** RisPort70 runs on the call-control server beside WebDialer, with the same user and trust. */
+  private statusWatch(connection: Connection, password: string, phone: DeskPhone): DeskPhoneStatusWatch | undefined {
+    const server = callControlServers(connection.config.system).webDialer;
+    if (!server) return undefined;
+    const risport = new RisPort({ server, user: connection.user, password, ...this.options.soap(), log: this.context.log, trace: this.options.trace });
+    return new DeskPhoneStatusWatch(risport, phone, this.context.log);
   }
 
   /**
@@ -185,6 +222,68 @@ export class Calls {
     }
   }
 
+  /** Make call, deflect, transfer, conference, DTMF, forwarding, DND through the CTI gateway. */
+  async phoneRequest(request: PhoneRequest): Promise<PhoneRequestResult> {
+    const line = this.require();
+    if (this.phoneState.link !== 'monitoring')
+      throw new DeskError('config', this.phoneState.error ?? 'Your phone is not connected through a CTI gateway, so this cannot be done from here.');
+    try {
+      return await line.ownPhone.request(this.dialable(request, line));
+    } catch (error) {
+      throw new DeskError('cti', (error as Error).message);
+    }
+  }
+
+  /** Numbers typed for a transfer, deflection or forwarding go through the dialing rules, as calls do. */
+  private dialable(request: PhoneRequest, line: Line): PhoneRequest {
+    const dial = (number: string) => {
+      if (number === 'voicemail') return number;
+      const plan = line.dialer.preview(number);
+      if (plan.error) throw new DeskError('invalid-input', plan.error);
+      return plan.dial;
+    };
+    switch (request.service) {
+      case 'makeCall':
+        return { ...request, number: dial(request.number) };
+      case 'deflectCall':
+      case 'consultationCall':
+      case 'singleStepTransferCall':
+        return { ...request, to: dial(request.to) };
+      case 'setForwarding':
+        return request.to?.trim() ? { ...request, to: dial(request.to) } : { service: 'setForwarding' };
+      default:
+        return request;
+    }
+  }
+
+  /**
+   * Where calls go: the CTI gateway's MakeCall when it is chosen in Settings → Phone (the
+   * default), the phone is monitored and the gateway offers it; WebDialer otherwise.
+   */
+  private backend(ownPhone: OwnPhone, phone: DeskPhone | undefined): CallBackend {
+    const viaCti = () => {
+      const state = this.phoneState;
+      const wanted = this.context.settings.get().callVia === 'cti' || !phone;
+      return wanted && state.link === 'monitoring' && (!state.services || state.services.includes('makeCall'));
+    };
+    return {
+      makeCall: async (destination) => {
+        if (viaCti()) {
+          await ownPhone.request({ service: 'makeCall', number: destination });
+          return 'cti';
+        }
+        if (!phone)
+          throw new DeskError('config', this.phoneState.error ?? 'Your phone is not connected through the CTI gateway, and no WebDialer is configured.');
+        await phone.makeCall(destination);
+        return 'webdialer';
+      },
+      endCall: async () => {
+        if (!phone) throw new DeskError('config', 'There is no call to hang up.');
+        await phone.endCall();
+      },
+    };
+  }
+
   private async phoneChoice(): Promise<PhoneChoice> {
     const phone = this.require().phone;
     if (!phone) return { devices: [], error: "The server's configuration names no WebDialer (CallControl.Primary); calls go to the system's tel: handler." };
@@ -195,6 +294,8 @@ export class Calls {
     const line = this.require();
     let placed;
     try {
+      // An unregistered desk phone is named before anything is dialed.
+      if (!line.dialer.preview(number).error) await line.status?.checkBeforeCall();
       placed = await line.dialer.dial(number);
     } catch (error) {
       const app = toAppError(error);

@@ -9,13 +9,14 @@
  */
 import type { Contact, ContactChange, ContactGroup, Presence, PresenceUpdate } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
-import type { ItemResult } from '../cups';
-import { ContactDirectory, directoryKey, enrichGroupsInPlace } from '../directory';
+import type { CupsGroup, ItemResult } from '../cups';
+import { ContactDirectory, directoryKey, enrichGroupsInPlace, type ContactDirectoryOptions } from '../directory';
 import { DeskError, toAppError } from '../errors';
 import { defaultListUri } from '../sip';
 import { aorUser, normaliseAor, personaUri } from '../uri';
 import { requireConnection, type Connection, type CupsLike, type SessionContext, type SipLike } from '../session/connection';
 import { applyContactChanges } from '../../shared/contact-changes';
+import { PresenceIcons } from './presence-icon';
 import { diffGroups } from './delta';
 import { contactDisplayName, contactUris, toContactGroups } from './rules';
 
@@ -33,15 +34,16 @@ export type ContactChannel =
   | 'directory:search'
   | 'directory:status';
 
-export interface ContactListOptions {
-  /** CUPS/LDAP time limit for the directory. */
-  timeoutMs?: number;
-}
+/** The directory's time limit, Diagnostics trace and photo cache folder. */
+export type ContactListOptions = Pick<ContactDirectoryOptions, 'timeoutMs' | 'trace' | 'photoDir'>;
 
 /** How the contact list is watched once signed in. */
 interface Watching {
   connection: Connection;
   directory: ContactDirectory;
+  /** Pictures named by presence documents (CIPID), and those fetched, by directory key. */
+  icons: PresenceIcons;
+  iconPhotos: Map<string, string>;
   /** The event-list URI when contacts are watched through one list subscription (RFC 4662). */
   listUri?: string;
 }
@@ -91,16 +93,31 @@ export class ContactList {
       system: connection.config.system,
       rules: () => connection.dialingRules,
       timeoutMs: this.options.timeoutMs,
+      trace: this.options.trace,
+      photoDir: this.options.photoDir,
       log: this.context.log,
       onStatus: (status) => this.watching?.connection === connection && this.context.emit('directory:status', status),
       onPeople: () => this.watching?.connection === connection && this.setGroups(this.groups.map((g) => ({ ...g }))),
     });
     const listUri = presenceListUri(this.context.settings.get().presenceList, connection.user, connection.domain, connection.sip);
-    this.watching = { connection, directory, ...(listUri ? { listUri } : {}) };
+    this.watching = { connection, directory, icons: new PresenceIcons(this.context.log), iconPhotos: new Map(), ...(listUri ? { listUri } : {}) };
     this.groups = toContactGroups(connection.config.contacts, connection.domain);
     this.presence.clear();
     for (const uri of contactUris(this.groups)) this.presence.set(uri, unknownPresence());
     connection.unsubscribe.push(connection.sip.on('presence', (uri, presence) => this.onPresence(uri, presence)));
+    const offServer = connection.cups.onContactList?.((groups, notice) => this.serverChanged(connection, groups, notice));
+    if (offServer) connection.unsubscribe.push(offServer);
+  }
+
+  /** The server's list changed (another device's edit, or merged after a conflict): shown as a delta, with words when there are any. */
+  private serverChanged(connection: Connection, groups: CupsGroup[], notice?: string): void {
+    if (this.watching?.connection !== connection) return;
+    this.setGroups(toContactGroups(groups, connection.domain));
+    this.syncList();
+    if (notice) {
+      this.context.log(`contacts: ${notice}`);
+      this.context.emit('contacts:notice', notice);
+    }
   }
 
   /** Once registered: SUBSCRIBE, send the whole list once, look people up in the directory. */
@@ -147,6 +164,7 @@ export class ContactList {
 
   private onPresence(rawUri: string, presence: Presence): void {
     const uri = normaliseAor(rawUri);
+    if (presence.icon && presence.icon !== this.presence.get(uri)?.icon) this.showIcon(uri, presence.icon);
     this.presence.set(uri, presence);
     this.pendingPresence.set(uri, presence);
     if (this.presenceFlushScheduled) return;
@@ -160,13 +178,27 @@ export class ContactList {
     });
   }
 
+  /** A CIPID icon named by a contact's presence: fetched safely, shown when the directory has no photo. */
+  private showIcon(uri: string, address: string): void {
+    const watching = this.watching;
+    if (!watching) return;
+    void watching.icons.get(address).then((photo) => {
+      const personaId = this.contact(uri)?.personaId;
+      if (!photo || this.watching !== watching || personaId === undefined || this.presence.get(uri)?.icon !== address) return;
+      watching.iconPhotos.set(directoryKey(personaId), photo);
+      this.setGroups(this.groups.map((g) => ({ ...g })));
+    });
+  }
+
   // ── the list and its deltas ───────────────────────────────────────────────────────────
 
   /** Makes `raw` the list: directory data merged, subscriptions following, one delta sent. */
   private setGroups(raw: ContactGroup[], renamed?: { from: string; to: string }): ContactChange[] {
     const watching = this.watching;
     const directory = watching?.directory;
-    const groups = directory ? enrichGroupsInPlace(raw, directory.people) : raw;
+    // The directory's photos win over presence icons.
+    const photos = watching && watching.iconPhotos.size > 0 ? new Map([...watching.iconPhotos, ...directory!.photos]) : directory?.photos;
+    const groups = directory ? enrichGroupsInPlace(raw, directory.people, photos) : raw;
     const had = contactUris(this.groups);
     const has = contactUris(groups);
     const changes = diffGroups(this.groups, groups, renamed);

@@ -52,6 +52,8 @@ export interface ExchangeOptions {
   trust?: CertificateTrust;
   /** The user's language (BCP 47), to pick a fault's text among several; the system's by default. */
   language?: string;
+  /** Extra or replaced HTTP headers (RisPort70: SOAP 1.1 Content-Type, its SOAPAction, Basic auth). */
+  headers?: Record<string, string>;
 }
 
 /** A SOAP service signed in to as one user (the CUPS session, WebDialer). */
@@ -184,6 +186,7 @@ export function exchange(endpoint: URL, operation: string, xml: string, options:
           'Content-Type': 'application/soap+xml; charset=utf-8',
           'Content-Length': Buffer.byteLength(xml),
           SOAPAction: `"${operation}"`,
+          ...options.headers,
         },
         timeout: timeoutMs,
         // HTTPS: a fresh connection per request, so every request is verified against the

@@ -74,5 +74,8 @@ export function describe(record: Pick<TraceRecord, 'protocol' | 'direction' | 'o
     const operation = record.operation || /<([\w-]+)[\s>/]/.exec(masked.replace(/<\?[^>]*\?>/, ''))?.[1] || 'message';
     return { summary: operation, operation };
   }
+  // LDAP operations are written out by core/directory/ldap-trace.ts; the first line says it all.
+  if (record.protocol === 'directory')
+    return { summary: firstLine(masked) || record.operation || 'LDAP', ...(record.operation ? { operation: record.operation } : {}) };
   return describeSoap(record, masked);
 }

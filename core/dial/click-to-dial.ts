@@ -7,14 +7,15 @@ import { applyDialingRules, type DialPlan, type DialingRule } from '../dialing';
 import { DeskError } from '../errors';
 
 export interface CallBackend {
-  makeCall(destination: string): Promise<void>;
+  /** Places the call; says how when the back end has several ways (CTI or WebDialer). */
+  makeCall(destination: string): Promise<void | 'cti' | 'webdialer'>;
   /** Ends the call placed last, when the back end can (WebDialer endCallSoap). */
   endCall?(): Promise<void>;
 }
 
 export interface PlacedCall {
   plan: DialPlan;
-  via: 'webdialer' | 'tel';
+  via: 'webdialer' | 'cti' | 'tel';
   /** For `via: 'tel'`: the URI to hand to the system. */
   uri?: string;
   at: number;
@@ -39,8 +40,8 @@ export class ClickToDial {
     const plan = this.preview(number);
     if (plan.error) throw new DeskError('invalid-input', plan.error);
     if (!this.backend) return { plan, via: 'tel', uri: telUri(plan), at: Date.now() };
-    await this.backend.makeCall(plan.dial); // throws with WebDialer's reason in words
-    return { plan, via: 'webdialer', at: Date.now() };
+    const via = await this.backend.makeCall(plan.dial); // throws with the back end's reason in words
+    return { plan, via: via ?? 'webdialer', at: Date.now() };
   }
 
   async hangUp(): Promise<void> {

@@ -17,7 +17,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { PhoneAction, PhoneCall, PhoneState } from '../../shared/domain';
+import type { CstaService, PhoneAction, PhoneCall, PhoneRequest, PhoneRequestResult, PhoneState } from '../../shared/domain';
 import { Emitter } from '../events';
 import type { TraceSink } from '../trace';
 import { XmlError } from '../xml/safe-xml';
@@ -37,12 +37,14 @@ import {
   type CstaMessage,
 } from './csta-xml';
 import { PhoneLine } from './phone-line';
+import { cstaErrorWords } from './csta-services';
+import { PhoneServices, PhoneServiceError, SERVICE_WORDS } from './phone-services';
 
-const SERVICES: Record<PhoneAction, [(callId: string, device: string) => string, string]> = {
-  answer: [answerCallXml, 'AnswerCall'],
-  hold: [holdCallXml, 'HoldCall'],
-  retrieve: [retrieveCallXml, 'RetrieveCall'],
-  clear: [clearConnectionXml, 'ClearConnection'],
+const SERVICES: Record<PhoneAction, [(callId: string, device: string) => string, string, CstaService]> = {
+  answer: [answerCallXml, 'AnswerCall', 'answerCall'],
+  hold: [holdCallXml, 'HoldCall', 'holdCall'],
+  retrieve: [retrieveCallXml, 'RetrieveCall', 'retrieveCall'],
+  clear: [clearConnectionXml, 'ClearConnection', 'clearConnection'],
 };
 const ACTION_WORDS: Record<PhoneAction, string> = { answer: 'answer', hold: 'put on hold', retrieve: 'take back', clear: 'hang up' };
 
@@ -102,6 +104,10 @@ export class CtiLink {
   private error: string | undefined;
   private phoneDnd: boolean | undefined;
   private forwardTo: string | undefined;
+  /** What GetCSTAFeatures listed; undefined when the gateway did not say (then its refusals decide). */
+  private offered: CstaService[] | undefined;
+  private systemStatus: string | undefined;
+  private readonly services: PhoneServices;
   private socket: net.Socket | undefined;
   private pending = new Map<string, Pending>();
   private nextInvoke = 0;
@@ -115,6 +121,12 @@ export class CtiLink {
     if (!options.gateways.length) throw new CtiError('No CTI gateway is configured.');
     this.phone = new PhoneLine(options.line, options.now);
     this.retryMs = options.retryFirstMs ?? 1000;
+    this.services = new PhoneServices(
+      (xml, what) => this.invoke(xml, what),
+      options.line,
+      () => this.phone.list(),
+      () => this.offered,
+    );
   }
 
   on<E extends keyof LinkEvents>(event: E, listener: (payload: LinkEvents[E]) => void): () => void {
@@ -133,6 +145,8 @@ export class CtiLink {
       calls: this.link === 'monitoring' ? this.phone.list() : [],
       ...(this.link === 'monitoring' && this.phoneDnd !== undefined ? { phoneDnd: this.phoneDnd } : {}),
       ...(this.link === 'monitoring' && this.forwardTo ? { forwardTo: this.forwardTo } : {}),
+      ...(this.link === 'monitoring' && this.offered ? { services: this.offered } : {}),
+      ...(this.link === 'monitoring' && this.systemStatus ? { systemStatus: this.systemStatus } : {}),
       ...(this.error ? { error: this.error } : {}),
     };
   }
@@ -184,8 +198,37 @@ export class CtiLink {
     };
     const call = callId ? calls.find((c) => c.id === callId) : (calls.find(fits[action]) ?? (action === 'clear' ? calls[0] : undefined));
     if (!call) throw new CtiError(callId ? 'That call has already ended.' : `There is no call on your phone to ${ACTION_WORDS[action]}.`);
-    const [xml, name] = SERVICES[action];
+    const [xml, name, service] = SERVICES[action];
+    if (this.offered && !this.offered.includes(service))
+      throw new CtiError(`Your phone system does not offer ${SERVICE_WORDS[service]} (the CTI gateway does not list ${service}).`);
     await this.invoke(xml(call.id, this.options.line), name);
+  }
+
+  /** Make call, deflect, transfer, conference, DTMF, forwarding, DND … (see `PhoneServices`). */
+  async request(request: PhoneRequest): Promise<PhoneRequestResult> {
+    if (this.link !== 'monitoring') throw new CtiError(this.error ?? 'Your phone is not connected through the CTI gateway yet.');
+    try {
+      return await this.services.perform(request);
+    } catch (error) {
+      throw error instanceof PhoneServiceError ? new CtiError(error.message) : error;
+    }
+  }
+
+  /**
+   * After the monitor starts: what the gateway offers, then the phone's forwarding, do not
+   * disturb and the system's status. Each may be refused on its own (the link stays up).
+   */
+  private async readPhoneSettings(): Promise<void> {
+    const quietly = <T>(what: string, read: () => Promise<T>) =>
+      read().catch((error: Error) => {
+        this.options.log?.(`cti: ${what} of line ${this.options.line} not read: ${error.message}`);
+        return undefined;
+      });
+    this.offered = await quietly('services', () => this.services.features());
+    if (this.offered && !this.offered.length) this.offered = undefined; // an empty list says nothing
+    this.forwardTo = await quietly('forwarding', () => this.services.forwarding());
+    this.phoneDnd = await quietly('do not disturb', () => this.services.doNotDisturb());
+    this.systemStatus = await quietly('system status', () => this.services.systemStatus());
   }
 
   private connect(): void {
@@ -229,6 +272,8 @@ export class CtiLink {
         return undefined;
       });
       if (socket !== this.socket) return;
+      await this.readPhoneSettings();
+      if (socket !== this.socket) return;
       this.phone.applySnapshot(snapshot?.type === 'response' ? readSnapshot(snapshot.body) : []);
       this.link = 'monitoring';
       this.error = undefined;
@@ -254,7 +299,8 @@ export class CtiLink {
         timer,
         reject,
         resolve: (message) => {
-          if (message.type === 'error') reject(new CtiError(`The CTI gateway refused ${what} for line ${this.options.line} (${message.message}).`));
+          if (message.type === 'error')
+            reject(new CtiError(`The CTI gateway refused ${what} for line ${this.options.line}: ${cstaErrorWords(message.message)}.`));
           else resolve(message);
         },
       });

@@ -7,14 +7,14 @@
  * Without a CTI gateway in the configuration the phone is `not-configured`: nobody claims to
  * know whether the user is on the phone.
  */
-import type { PhoneAction, PhoneState } from '../../shared/domain';
+import type { PhoneAction, PhoneRequest, PhoneRequestResult, PhoneState } from '../../shared/domain';
 import type { TraceSink } from '../trace';
 import { CtiLink, type CtiGateway, type CtiLinkOptions } from './cti-link';
 
 export const PHONE_NOT_CONFIGURED: PhoneState = { link: 'not-configured', calls: [] };
 
 /** What the session needs of a link (the real `CtiLink` fits; tests may pass their own). */
-export type CtiLinkLike = Pick<CtiLink, 'start' | 'stop' | 'on' | 'state' | 'control'>;
+export type CtiLinkLike = Pick<CtiLink, 'start' | 'stop' | 'on' | 'state' | 'control' | 'request'>;
 
 export interface OwnPhoneOptions {
   gateways: CtiGateway[];
@@ -38,6 +38,11 @@ export class OwnPhone {
 
   get state(): PhoneState {
     return this.current;
+  }
+
+  /** Whether the configuration names a CTI gateway at all. */
+  get configured(): boolean {
+    return this.options.gateways.length > 0;
   }
 
   private set(state: PhoneState): void {
@@ -76,6 +81,12 @@ export class OwnPhone {
   async control(action: PhoneAction, callId?: string): Promise<void> {
     if (!this.link) throw new Error('Your phone is not watched through a CTI gateway.');
     await this.link.control(action, callId);
+  }
+
+  /** Make call, deflect, transfer, conference, DTMF, forwarding, DND (see `CtiLink.request`). */
+  async request(request: PhoneRequest): Promise<PhoneRequestResult> {
+    if (!this.link) throw new Error('Your phone is not watched through a CTI gateway.');
+    return this.link.request(request);
   }
 
   async stop(): Promise<void> {

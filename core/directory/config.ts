@@ -27,6 +27,8 @@ export interface AttributeMap {
   email?: string;
   title?: string;
   phones: { label: PhoneLabel; attribute: string }[];
+  /** The photo (`Directory.Map.Photo`; jpegPhoto, or thumbnailPhoto in Active Directory). */
+  photo?: string;
   /** Attributes a name search looks in. */
   searchable: string[];
 }
@@ -47,13 +49,15 @@ const yes = (v: string | undefined) => /^(true|yes|1)$/i.test((v ?? '').trim());
  * A key that is present but empty means "not in this directory"; a key that is absent
  * gets the usual inetOrgPerson attribute.
  */
-const FIELDS: { key: string[]; fallback: string; field: 'userId' | 'displayName' | 'givenName' | 'surname' | 'email' | 'title' | PhoneLabel }[] = [
+const FIELDS: { key: string[]; fallback: string; field: 'userId' | 'displayName' | 'givenName' | 'surname' | 'email' | 'title' | 'photo' | PhoneLabel }[] = [
   { key: ['userid'], fallback: 'uid', field: 'userId' },
   { key: ['displayname'], fallback: 'displayName', field: 'displayName' },
   { key: ['firstname', 'givenname'], fallback: 'givenName', field: 'givenName' },
   { key: ['lastname', 'surname'], fallback: 'sn', field: 'surname' },
   { key: ['businessemail'], fallback: 'mail', field: 'email' },
   { key: ['title'], fallback: 'title', field: 'title' },
+  // UCCN's update-ldapmapping says `Photo`, get-system-config `jpegPhoto`.
+  { key: ['photo', 'jpegphoto', 'thumbnailphoto'], fallback: 'jpegPhoto', field: 'photo' },
   { key: ['businessphonenumber'], fallback: 'telephoneNumber', field: 'work' },
   { key: ['businessmobilephone'], fallback: 'mobile', field: 'mobile' },
   { key: ['homemobilephone', 'homephone'], fallback: '', field: 'home' },
@@ -83,6 +87,7 @@ export function readAttributeMap(directoryMap: Record<string, string>, problems:
     displayName,
     ...(got.email ? { email: got.email } : {}),
     ...(got.title ? { title: got.title } : {}),
+    ...(got.photo ? { photo: got.photo } : {}),
     phones: (['work', 'mobile', 'home', 'other', 'pager'] as const).flatMap((label) => (got[label] ? [{ label, attribute: got[label]! }] : [])),
     searchable: [...displayName, got.givenName, got.surname, got.userId ?? 'uid', got.email].filter((a, i, all): a is string => !!a && all.indexOf(a) === i),
   };

@@ -13,6 +13,8 @@ import { DeskError } from '../errors';
 import type { DirectoryConfig, DirectoryServer, SearchContext } from './config';
 import { MAX_SEARCH_TEXT, batches, nameSearchFilter, userIdFilter } from './filter';
 import { directoryKey, mapEntry } from './mapping';
+import { LdapTrace } from './ldap-trace';
+import type { TraceSink } from '../trace';
 
 export interface LdapDirectoryOptions {
   config: DirectoryConfig;
@@ -24,6 +26,8 @@ export interface LdapDirectoryOptions {
   /** Most results a name search returns. */
   searchLimit?: number;
   log?: (line: string) => void;
+  /** Diagnostics: every bind and search, written out (core/directory/ldap-trace.ts). */
+  trace?: TraceSink;
 }
 
 export const describeServer = (s: DirectoryServer) => `${s.host}:${s.port}`;
@@ -54,6 +58,7 @@ export class LdapDirectory {
   private client: Client | undefined;
   private server: DirectoryServer | undefined;
   private contexts: SearchContext[] | undefined;
+  private trace: LdapTrace | undefined;
 
   constructor(private readonly options: LdapDirectoryOptions) {}
 
@@ -76,9 +81,18 @@ export class LdapDirectory {
         timeout: this.options.timeoutMs ?? 8000,
         connectTimeout: this.options.timeoutMs ?? 8000,
       });
+      const trace = new LdapTrace(this.options.trace, `${server.tls ? 'ldaps' : 'ldap'}://${describeServer(server)}`);
       try {
-        if (config.bindDn) await client.bind(config.bindDn, config.password ?? '');
-        else await client.bind('', ''); // anonymous: also proves the server answers
+        trace.bind(config.bindDn ?? '', !!config.bindDn);
+        try {
+          if (config.bindDn) await client.bind(config.bindDn, config.password ?? '');
+          else await client.bind('', ''); // anonymous: also proves the server answers
+        } catch (error) {
+          trace.bound(error);
+          throw error;
+        }
+        trace.bound();
+        this.trace = trace;
         this.client = client;
         this.server = server;
         this.options.log?.(`directory: connected to ${describeServer(server)}${config.bindDn ? ` as ${config.bindDn}` : ' anonymously'}`);
@@ -104,7 +118,7 @@ export class LdapDirectory {
   private async searchContexts(client: Client): Promise<SearchContext[]> {
     if (this.contexts) return this.contexts;
     if (this.options.config.contexts.length > 0) return (this.contexts = this.options.config.contexts);
-    const { searchEntries } = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['namingContexts'] });
+    const { searchEntries } = await this.traced(client, '', { scope: 'base', filter: '(objectClass=*)', attributes: ['namingContexts'] });
     const named = searchEntries
       .flatMap((e) => [e.namingContexts].flat())
       .map((v) => String(v))
@@ -117,9 +131,11 @@ export class LdapDirectory {
     return (this.contexts = named.map((base) => ({ base, recursive: true })));
   }
 
-  private attributes(): string[] {
+  /** What is asked for; the photo only when looking up the buddy list (a name search shows none). */
+  private attributes(withPhoto: boolean): string[] {
     const m = this.options.config.map;
-    return [...new Set([m.userId, ...m.displayName, m.email, m.title, ...m.phones.map((p) => p.attribute)].filter((a): a is string => !!a))];
+    const photo = withPhoto ? m.photo : undefined;
+    return [...new Set([m.userId, ...m.displayName, m.email, m.title, ...m.phones.map((p) => p.attribute), photo].filter((a): a is string => !!a))];
   }
 
   private async run<T>(what: (client: Client, contexts: SearchContext[]) => Promise<T>): Promise<T> {
@@ -134,18 +150,38 @@ export class LdapDirectory {
     }
   }
 
-  private async searchAll(client: Client, contexts: SearchContext[], filter: string, sizeLimit = 0): Promise<Entry[]> {
+  private async searchAll(client: Client, contexts: SearchContext[], filter: string, sizeLimit = 0, withPhoto = false): Promise<Entry[]> {
+    const photo = withPhoto ? this.options.config.map.photo : undefined;
     const out: Entry[] = [];
     for (const context of contexts) {
-      const { searchEntries } = await client.search(context.base, {
+      const { searchEntries } = await this.traced(client, context.base, {
         scope: context.recursive ? 'sub' : 'one',
         filter,
-        attributes: this.attributes(),
+        attributes: this.attributes(withPhoto),
         sizeLimit,
+        // A photo is bytes: ldapts would otherwise decode it as UTF-8 text.
+        ...(photo ? { explicitBufferAttributes: [photo] } : {}),
       });
       out.push(...searchEntries);
     }
     return out;
+  }
+
+  /** A search, reported to Diagnostics as it goes out and as it is answered. */
+  private async traced(
+    client: Client,
+    base: string,
+    options: { scope: 'base' | 'one' | 'sub'; filter: string; attributes: string[]; sizeLimit?: number; explicitBufferAttributes?: string[] },
+  ) {
+    this.trace?.search(base, options.scope, options.filter, options.attributes, options.sizeLimit ?? 0);
+    try {
+      const result = await client.search(base, options);
+      this.trace?.found(result.searchEntries);
+      return result;
+    } catch (error) {
+      this.trace?.failed('search', error);
+      throw error;
+    }
   }
 
   /** The directory's entries for these user ids (persona ids), keyed by lower-case user id. */
@@ -156,8 +192,8 @@ export class LdapDirectory {
     const { map } = this.options.config;
     await this.run(async (client, contexts) => {
       for (const batch of batches(wanted, this.options.batchSize ?? 50)) {
-        for (const entry of await this.searchAll(client, contexts, userIdFilter(map.userId, batch))) {
-          const person = mapEntry(entry, map, this.options.rules());
+        for (const entry of await this.searchAll(client, contexts, userIdFilter(map.userId, batch), 0, true)) {
+          const person = mapEntry(entry, map, this.options.rules(), this.options.log);
           if (person && !found.has(directoryKey(person.userId))) found.set(directoryKey(person.userId), person);
         }
       }
@@ -186,6 +222,7 @@ export class LdapDirectory {
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    if (client) this.trace?.unbind();
     await client?.unbind().catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@
  * The session's own IPC slice: what the app is, Diagnostics (the protocol trace), desktop
  * preferences and certificate trust. None of these needs a connection.
  */
-import type { DesktopPrefs, ExportedFile, HostInfo, SessionState } from '../../shared/domain';
+import type { DesktopPrefs, ExportedFile, HostInfo, SessionState, TraceSummary } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
 import type { TraceRecorder } from '../diagnostics';
 import { DeskError } from '../errors';
@@ -10,7 +10,15 @@ import type { SettingsCertificateTrust } from '../store/certificate-trust';
 import type { SettingsStore } from '../store/settings';
 
 export type AppChannel =
-  'app:info' | 'diagnostics:list' | 'diagnostics:get' | 'diagnostics:export' | 'desktop:prefs' | 'desktop:set-prefs' | 'window:open-conversation' | 'tls:trust';
+  | 'app:info'
+  | 'diagnostics:list'
+  | 'diagnostics:get'
+  | 'diagnostics:export'
+  | 'diagnostics:follow'
+  | 'desktop:prefs'
+  | 'desktop:set-prefs'
+  | 'window:open-conversation'
+  | 'tls:trust';
 
 export interface AppHandlerDeps {
   info: HostInfo;
@@ -18,13 +26,18 @@ export interface AppHandlerDeps {
   trace: TraceRecorder;
   trust: SettingsCertificateTrust;
   state: () => SessionState;
+  /** Sends one live trace entry to the views that follow the trace. */
+  entry: (summary: TraceSummary) => void;
 }
 
 export function appHandlers(deps: AppHandlerDeps): Pick<InvokeHandlers, AppChannel> {
   const { settings, trace } = deps;
+  // Views following the trace live; entries are summarised for them only while there is one.
+  let followers = 0;
+  let unfollow: (() => void) | undefined;
   const desktopPrefs = (): DesktopPrefs => {
-    const { autoStart, imSound } = settings.get();
-    return { autoStart, imSound };
+    const { autoStart, imSound, mutedConversations } = settings.get();
+    return { autoStart, imSound, mutedConversations };
   };
   const exportTrace = (filter?: Parameters<TraceRecorder['list']>[0]): ExportedFile => {
     const { user, server } = deps.state();
@@ -41,11 +54,21 @@ export function appHandlers(deps: AppHandlerDeps): Pick<InvokeHandlers, AppChann
       return entry;
     },
     'diagnostics:export': (filter) => exportTrace(filter),
+    'diagnostics:follow': (on) => {
+      followers = Math.max(0, followers + (on === true ? 1 : -1));
+      if (followers > 0) unfollow ??= trace.onEntry(deps.entry);
+      else {
+        unfollow?.();
+        unfollow = undefined;
+      }
+      return null;
+    },
     'desktop:prefs': () => desktopPrefs(),
     'desktop:set-prefs': (prefs) => {
       const patch: Partial<DesktopPrefs> = {};
       if (typeof prefs?.autoStart === 'boolean') patch.autoStart = prefs.autoStart;
       if (typeof prefs?.imSound === 'boolean') patch.imSound = prefs.imSound;
+      if (Array.isArray(prefs?.mutedConversations)) patch.mutedConversations = [...new Set(prefs.mutedConversations.filter((p) => typeof p === 'string'))];
       settings.update(patch);
       return desktopPrefs();
     },

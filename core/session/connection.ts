@@ -4,7 +4,7 @@
  * after `detach`; every callback checks it is still the current one.
  */
 import type { EventChannel, EventChannels } from '../../shared/ipc';
-import type { AllConfig, CupsSession } from '../cups';
+import type { AllConfig, CupsGroup, CupsSession } from '../cups';
 import type { CupsFeatureMethods } from '../cups/features';
 import type { DialingRule } from '../dialing';
 import { DeskError } from '../errors';
@@ -27,10 +27,13 @@ export type CupsLike = Pick<
   | 'modifyContacts'
   | 'deleteContacts'
 > &
-  CupsFeatureMethods;
+  CupsFeatureMethods & {
+    /** Changes of the contact list made elsewhere, or merged after an edit conflict (with words for the user). */
+    onContactList?: (listener: (groups: CupsGroup[], notice?: string) => void) => () => void;
+  };
 /** What the session needs of a SIP account (the real `SipAccount` fits). */
 export type SipLike = Pick<SipAccount, 'uri' | 'state' | 'start' | 'stop' | 'setPresence' | 'watch' | 'unwatch' | 'sendMessage' | 'sendComposing' | 'on'> &
-  Partial<Pick<SipAccount, 'watchList'>>;
+  Partial<Pick<SipAccount, 'watchList' | 'watchEvent'>>;
 
 export interface Connection {
   user: string;

@@ -20,25 +20,28 @@
 import { dirname, join } from 'node:path';
 import type { OpenRequest, OwnStatus, SessionState, SignInRequest, Snapshot } from '../../shared/domain';
 import { EVENT_CHANNELS, type DeskBackend, type EventChannel, type EventChannels, type InvokeHandlers } from '../../shared/ipc';
+import { PhoneDnd } from '../calls/phone-dnd';
 import { Calls } from '../calls';
 import { ContactList } from '../contacts';
-import { CupsSession, fileOwnSessionRecord } from '../cups';
+import { fileOwnSessionRecord } from '../cups';
 import { CupsFeatures } from '../cups/features';
 import { connectionHandlers } from '../settings';
 import { TraceRecorder } from '../diagnostics';
 import { compileRules } from '../dialing';
-import { DeskError, asDeskError, errorForLog, toAppError } from '../errors';
+import { asDeskError, errorForLog, toAppError } from '../errors';
 import { Emitter } from '../events';
 import { Messaging } from '../im';
 import { OwnPresence } from '../presence';
+import { PresenceAuthorization } from '../xcap';
 import { SipAccount, describeServer, type RegistrationState, type SipServer } from '../sip';
 import { SettingsCertificateTrust } from '../store/certificate-trust';
 import { MessageHistory } from '../store/history';
 import { appHandlers } from './app-handlers';
-import { soapOptions, type DeskSessionOptions } from './options';
+import { photoDir, soapOptions, type DeskSessionOptions } from './options';
 import { rememberPassword } from './remember-password';
 import type { Connection, SessionContext, SipLike } from './connection';
 import { presenceTarget, sipAccountOptions } from './presence-server';
+import { createServerSession, signInTarget, type DeskServerType } from './sign-in-target';
 
 type DeskEvents = { [E in EventChannel]: EventChannels[E] };
 
@@ -46,6 +49,8 @@ export class DeskSession implements DeskBackend {
   private readonly events = new Emitter<DeskEvents>();
   private readonly log: (line: string) => void;
   private state: SessionState = { phase: 'signed-out' };
+  /** The server type of the last sign-in; none before one (the sign-in form then opens on the saved type). */
+  private serverType: DeskServerType | undefined;
   private connection: Connection | undefined;
   /** The SIP presence server in use, as shown in the session state. */
   private presenceServer: string | undefined;
@@ -61,11 +66,11 @@ export class DeskSession implements DeskBackend {
   readonly presence: OwnPresence;
   readonly messaging: Messaging;
   readonly calls: Calls;
+  readonly watchers: PresenceAuthorization;
 
   constructor(private readonly options: DeskSessionOptions) {
     this.log = options.log ?? (() => {});
     this.trace = options.trace ?? new TraceRecorder();
-    this.trace.onEntry((entry) => this.events.emit('diagnostics:entry', entry));
     this.trust = new SettingsCertificateTrust(options.settings, this.log);
     const context: SessionContext = {
       connection: () => this.connection,
@@ -74,15 +79,27 @@ export class DeskSession implements DeskBackend {
       settings: options.settings,
       log: this.log,
     };
-    this.contacts = new ContactList(context, { timeoutMs: options.cupsTimeoutMs });
+    this.contacts = new ContactList(context, { timeoutMs: options.cupsTimeoutMs, trace: this.trace, photoDir: photoDir(options) });
     this.presence = new OwnPresence(context);
+    this.watchers = new PresenceAuthorization(context, join(dirname(options.historyDir), 'watchers'), (u) => this.contacts.contact(u)?.displayName);
     this.messaging = new Messaging(context, (uri) => this.contacts.contact(uri));
     this.calls = new Calls(context, {
       trace: this.trace,
       soap: () => soapOptions(this.options, this.trust),
       ...(options.ctiLink ? { ctiLink: options.ctiLink } : {}),
-      onPhone: (state) => this.presence.phoneChanged(state),
+      onPhone: (state) => {
+        this.presence.phoneChanged(state);
+        phoneDnd.phoneChanged(state);
+      },
     });
+    const phoneDnd = new PhoneDnd({
+      enabled: () => options.settings.get().phoneDndFollowsStatus,
+      own: () => this.presence.status,
+      setOwn: (status) => this.presence.setOwnStatus(status),
+      setPhone: (on) => this.calls.phoneRequest({ service: 'setDoNotDisturb', on }),
+      log: this.log,
+    });
+    this.events.on('presence:own', (status) => phoneDnd.ownChanged(status));
     const features = new CupsFeatures({
       cups: () => this.connection?.cups,
       entity: () => this.connection?.sip.uri,
@@ -95,12 +112,13 @@ export class DeskSession implements DeskBackend {
       'session:sign-out': () => this.signOut(),
       // A CUPS server's configuration is in Settings → Connection; the site facts are CME's.
       'account:site': () => null,
-      ...appHandlers({ info: options.info, settings: options.settings, trace: this.trace, trust: this.trust, state: () => this.state }),
+      ...appHandlers({ ...options, trace: this.trace, trust: this.trust, state: () => this.state, entry: (e) => this.events.emit('diagnostics:entry', e) }),
       ...this.contacts.handlers,
       ...this.presence.handlers,
       ...this.messaging.handlers,
       ...this.calls.handlers,
       ...features.handlers,
+      ...this.watchers.handlers,
       ...connectionHandlers(options.settings, this.log),
     };
   }
@@ -128,7 +146,7 @@ export class DeskSession implements DeskBackend {
       groups: this.contacts.list,
       presence: this.contacts.presenceSnapshot(),
       conversations: this.connection?.history.recent() ?? {},
-      signInDefaults: { server: this.state.server ?? settings.server, user: this.state.user ?? settings.user },
+      signInDefaults: { server: this.state.server ?? settings.server, user: this.state.user ?? settings.user, serverType: settings.serverType },
       idleAwayMinutes: settings.idleAwayMinutes,
       phone: this.calls.phone,
       ...(history ? { history } : {}),
@@ -148,12 +166,10 @@ export class DeskSession implements DeskBackend {
   }
 
   private async doSignIn(request: SignInRequest): Promise<SessionState> {
-    const server = request.server?.trim() ?? '';
-    const user = request.user?.trim() ?? '';
-    if (!server) throw new DeskError('invalid-input', 'Enter the server to sign in to.');
-    if (!user) throw new DeskError('invalid-input', 'Enter your user name.');
-    if (!request.password) throw new DeskError('invalid-input', 'Enter your password.');
+    const who = signInTarget(request);
+    const { server, user, account } = who;
     if (this.connection) await this.doSignOut();
+    this.serverType = who.serverType;
 
     this.setState({ phase: 'signing-in', user, server, demo: this.options.demo });
     const { log, trace } = this;
@@ -162,14 +178,14 @@ export class DeskSession implements DeskBackend {
     // This device's own session key, so a session left open by a crash is taken over quietly.
     const ownSession = fileOwnSessionRecord(join(dirname(this.options.historyDir), 'sessions'), server, user);
     const cupsOptions = { server, user, password: request.password, ...soapOptions(this.options, this.trust), log, trace, ownSession };
-    const cups = this.options.createCups?.(cupsOptions) ?? new CupsSession(cupsOptions);
+    const cups = createServerSession(who, request, cupsOptions, this.options);
     let sip: SipLike | undefined;
     try {
       await cups.login({ force: request.force === true });
-      log(`session: signed in to CUPS ${server} as ${user}`);
+      log(`session: signed in to ${who.serverType === 'cups' ? 'CUPS ' : ''}${server} as ${user}`);
       const config = await cups.getAllConfig();
       const { target, domain, sipOptions } = sipAccountOptions(config.system, this.options.settings.get(), this.options, {
-        user,
+        user: account,
         password: request.password,
         log,
         trace,
@@ -179,26 +195,25 @@ export class DeskSession implements DeskBackend {
       const inUse = (sip as Partial<Pick<SipAccount, 'server'>>).server ?? target;
       this.presenceServer = `${describeServer(inUse)}${inUse === target ? '' : ' (backup)'}`;
       log(`session: registered ${sip.uri} via ${describeServer(inUse)}${inUse === target ? '' : ` (backup; primary ${describeServer(target)} unreachable)`}`);
-
-      const history = new MessageHistory(this.options.historyDir, `${user}@${domain}`, log);
+      const history = new MessageHistory(this.options.historyDir, `${account}@${domain}`, log);
       if (history.loadReport.badLines) log(`session: ${history.loadReport.badLines} unreadable history line(s) skipped`);
       const { rules: dialingRules, problems } = compileRules(config.dialingRules);
       for (const p of problems) log(`dialing: rule '${p.rule}' skipped: ${p.problem}`);
-      const connection: Connection = { user, server, domain, cups, sip, history, config, dialingRules, unsubscribe: [] };
+      const connection: Connection = { user: account, server, domain, cups, sip, history, config, dialingRules, unsubscribe: [] };
       this.connection = connection;
-      const account = sip;
       connection.unsubscribe.push(
-        account.on('state', (state) => this.onRegistration(connection, state)),
-        account.on('server', (inUseNow) => this.onServer(connection, inUseNow)),
+        connection.sip.on('state', (state) => this.onRegistration(connection, state)),
+        connection.sip.on('server', (inUseNow) => this.onServer(connection, inUseNow)),
         // Registered on the other server without a reconnection (moved back to the primary): nothing is published there yet.
-        account.on('registered', ({ cause }) => cause === 'moved' && this.connection === connection && this.presence.registeredAgain()),
+        connection.sip.on('registered', ({ cause }) => cause === 'moved' && this.connection === connection && this.presence.registeredAgain()),
       );
       this.contacts.attach(connection);
+      this.watchers.attach(connection);
       this.messaging.attach(connection);
       this.calls.attach(connection, request.password);
       await this.presence.attach(connection);
 
-      this.options.settings.update({ server, user });
+      this.options.settings.update({ server, user, serverType: who.serverType });
       rememberPassword(this.options.secrets, request, user, server, this.log);
       this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo, presenceServer: this.presenceServer });
       this.contacts.start();
@@ -241,6 +256,7 @@ export class DeskSession implements DeskBackend {
     this.calls.detach();
     this.presence.detach();
     this.contacts.detach();
+    this.watchers.detach();
     for (const off of this.connection?.unsubscribe ?? []) off();
     this.connection = undefined;
   }
@@ -293,7 +309,9 @@ export class DeskSession implements DeskBackend {
   }
 
   private setState(state: SessionState): void {
-    this.state = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined)) as unknown as SessionState;
+    // Every state names the server type it is about (the renderer words things by it).
+    const typed = { ...state, serverType: this.serverType };
+    this.state = Object.fromEntries(Object.entries(typed).filter(([, v]) => v !== undefined)) as unknown as SessionState;
     this.events.emit('session:state', { ...this.state });
   }
 }

@@ -1,8 +1,9 @@
 /**
- * The app's sessions by server type behind one backend: DeskSession for Cisco Unified Presence,
- * CmeSession for a Cisco Unified CME router. Each keeps its own state machine; this router only
- * picks which one a sign-in goes to and which one answers the renderer, so neither grows to know
- * the other. A new server type is one more `ServerSession` and one more entry in `sessions`.
+ * The app's sessions by server type behind one backend: DeskSession for Cisco Unified Presence
+ * and any SIMPLE server (it picks their back end itself, sign-in-target.ts), CmeSession for a
+ * Cisco Unified CME router. Each keeps its own state machine; this router only picks which one a
+ * sign-in goes to and which one answers the renderer, so neither grows to know the other. A new
+ * server type is one more `ServerSession` and one more entry in `sessionFor`.
  *
  * While a CME router is signed in, the channels only a presence server can answer (IM, the
  * server-stored contact list, privacy rules, long-term status …) are refused in words, or read
@@ -39,6 +40,7 @@ const SESSION_FREE = new Set<InvokeChannel>([
   'window:open-conversation',
   'tls:trust',
   'tls:forget',
+  'diagnostics:follow',
   'connection:get',
   'connection:set',
   'connection:sip',
@@ -52,6 +54,7 @@ const CME_EMPTY: Partial<Record<InvokeChannel, unknown>> = {
   'longterm:get': null,
   'calendar:get': false,
   'preferences:get': [],
+  'watchers:get': { available: false, pending: [], rules: [] },
 };
 
 const CME_REFUSAL: Partial<Record<InvokeChannel, string>> = {
@@ -71,14 +74,14 @@ function refusal(channel: InvokeChannel): string {
 export class ServerSessions implements DeskBackend {
   private active: ServerType;
   readonly handlers: InvokeHandlers;
-  private readonly sessions: Record<ServerType, ServerSession>;
+  private readonly sessions: readonly ServerSession[];
 
   constructor(
     readonly cups: DeskSession,
     readonly cme: CmeSession,
     initial: ServerType = 'cups',
   ) {
-    this.sessions = { cups, cme };
+    this.sessions = [cups, cme];
     this.active = initial;
     const handlers: Partial<Record<InvokeChannel, (...args: unknown[]) => unknown>> = {};
     for (const channel of INVOKE_CHANNELS) handlers[channel] = (...args: unknown[]) => this.route(channel, args);
@@ -92,31 +95,36 @@ export class ServerSessions implements DeskBackend {
 
   /** The session signed in (or last used). */
   get current(): ServerSession {
-    return this.sessions[this.active];
+    return this.sessionFor(this.active);
+  }
+
+  private sessionFor(type: ServerType): ServerSession {
+    return type === 'cme' ? this.cme : this.cups;
   }
 
   /** Signs in with the type the request names, else the one its address names, else the last one used. */
   async signIn(request: SignInRequest): Promise<SessionState> {
     const asked = request.serverType && SERVER_TYPES.includes(request.serverType) ? request.serverType : undefined;
     const type = asked ?? serverTypeOf(request.server ?? '') ?? this.active;
-    if (type !== this.active && this.current.sessionState.phase !== 'signed-out') await this.current.signOut();
+    const session = this.sessionFor(type);
+    if (session !== this.current && this.current.sessionState.phase !== 'signed-out') await this.current.signOut();
     this.active = type;
-    return this.sessions[type].signIn({ ...request, serverType: type });
+    return session.signIn({ ...request, serverType: type });
   }
 
   subscribe(listener: <E extends EventChannel>(event: E, payload: EventChannels[E]) => void): () => void {
     // Only the session in use speaks to the renderer; the protocol trace is shared, and what the
     // OS asked to open (a tel: link, handed to the CUPS session by the hosts) is for whichever is in use.
-    const offs = SERVER_TYPES.map((type) =>
-      this.sessions[type].subscribe((event, payload) => {
-        if (type === this.active || event === 'diagnostics:entry' || event === 'app:open') listener(event, payload);
+    const offs = this.sessions.map((session) =>
+      session.subscribe((event, payload) => {
+        if (session === this.current || event === 'diagnostics:entry' || event === 'app:open') listener(event, payload);
       }),
     );
     return () => offs.forEach((off) => off());
   }
 
   async close(): Promise<void> {
-    await Promise.all(SERVER_TYPES.map((type) => this.sessions[type].close().catch(() => undefined)));
+    await Promise.all(this.sessions.map((session) => session.close().catch(() => undefined)));
   }
 
   private route(channel: InvokeChannel, args: unknown[]): unknown {

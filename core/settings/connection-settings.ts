@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import type { ConnectionSettings, SipCertificateInfo, SipConnectionSettings } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
 import { DeskError } from '../errors';
-import type { SettingsStore } from '../store/settings';
+import type { Settings, SettingsStore } from '../store/settings';
 
 export type ConnectionChannel = 'connection:get' | 'connection:set' | 'tls:forget' | 'connection:sip' | 'connection:set-sip';
 
@@ -49,13 +49,17 @@ export function connectionHandlers(settings: SettingsStore, log: (line: string) 
     'connection:sip': () => sipConnectionSettings(settings),
     'connection:set-sip': (patch) => {
       // Every value is checked before anything is saved: a refused field leaves all as it was.
-      const next: { sipTransport?: SipConnectionSettings['sipTransport']; sipTrustedCertificate?: string; presenceList?: string } = {};
+      const next: Partial<Pick<Settings, 'sipTransport' | 'sipTrustedCertificate' | 'presenceList' | 'xcapRoot' | 'dnsServers'>> = {};
       if (patch?.sipTransport !== undefined) next.sipTransport = transport(patch.sipTransport);
+      if (patch?.xcapRoot !== undefined) next.xcapRoot = xcapRoot(patch.xcapRoot);
+      if (patch?.dnsServers !== undefined) next.dnsServers = dnsServers(patch.dnsServers);
       if (patch?.presenceList !== undefined) next.presenceList = presenceList(patch.presenceList);
       if (patch?.sipTrustedCertificate !== undefined) next.sipTrustedCertificate = readPem(patch.sipTrustedCertificate).pem;
       settings.update(next);
       if (next.sipTransport !== undefined) log(`settings: SIP transport ${next.sipTransport} from the next sign-in`);
       if (next.presenceList !== undefined) log(`settings: presence list ${next.presenceList || 'off (per contact)'} from the next sign-in`);
+      if (next.xcapRoot !== undefined) log(`settings: XCAP root ${next.xcapRoot || 'from DNS'} from the next sign-in`);
+      if (next.dnsServers !== undefined) log(`settings: DNS servers ${next.dnsServers || "the system's"} from the next sign-in`);
       if (next.sipTrustedCertificate !== undefined)
         log(
           next.sipTrustedCertificate
@@ -77,7 +81,7 @@ export function sipConnectionSettings(settings: SettingsStore): SipConnectionSet
     // A hand-edited settings file: show nothing rather than fail the whole section; the
     // TLS connection reports the unusable certificate at sign-in.
   }
-  return { sipTransport: s.sipTransport, sipCertificates, presenceList: s.presenceList };
+  return { sipTransport: s.sipTransport, sipCertificates, presenceList: s.presenceList, xcapRoot: s.xcapRoot, dnsServers: s.dnsServers };
 }
 
 const TRANSPORTS = ['auto', 'udp', 'tcp', 'tls'] as const;
@@ -86,6 +90,31 @@ function transport(value: unknown): SipConnectionSettings['sipTransport'] {
   const found = TRANSPORTS.find((t) => t === value);
   if (!found) throw new DeskError('invalid-input', 'The SIP transport must be Automatic, UDP, TCP or TLS.');
   return found;
+}
+
+function xcapRoot(value: unknown): string {
+  const v = typeof value === 'string' ? value.trim() : '';
+  if (v === '') return v;
+  let url: URL | undefined;
+  try {
+    url = new URL(v);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || v.length > 2048)
+    throw new DeskError('invalid-input', `"${v.slice(0, 80)}" is not an XCAP root: write an http(s) address such as https://xcap.example.com/xcap-root.`);
+  return v.replace(/\/+$/, '');
+}
+
+/** Node's resolver takes addresses, not names: `192.0.2.1`, `192.0.2.1:5353`, `[2001:db8::1]:53`. */
+function dnsServers(value: unknown): string {
+  const parts = (typeof value === 'string' ? value : '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const bad = parts.find((p) => !/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:.]+\](:\d{1,5})?|[0-9a-fA-F:]+:[0-9a-fA-F:]*)$/.test(p));
+  if (bad) throw new DeskError('invalid-input', `"${bad.slice(0, 80)}" is not a DNS server address: write an IP address, optionally with :port.`);
+  return parts.join(', ');
 }
 
 function presenceList(value: unknown): string {

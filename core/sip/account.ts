@@ -1,3 +1,4 @@
+// Over 400 lines: the façade names every usage the app calls, each in a few lines; the work is in the usages.
 /**
  * SipAccount: one user's SIP presence and IM, the façade that wires the layers (see the "SIP
  * engine" section of docs/ARCHITECTURE.md): a user agent on our Node transports
@@ -29,6 +30,7 @@ import { messageIdentity } from './usages/message-identity';
 import { COMPOSING_TYPE, sendComposing, sendText } from './usages/messaging';
 import { Publication } from './usages/publication';
 import { registerAndWait, unregisterAndWait } from './usages/registration';
+import type { SubscriptionNotify } from './usages/presence-subscription';
 import type { ListSubscriptionState } from './usages/rls';
 import { reconnectDelayMs } from './usages/subscription-policy';
 import { Watching } from './usages/watching';
@@ -237,6 +239,11 @@ export class SipAccount {
    */
   watchList(listUri: string, members: string[], options: { expires?: number } = {}): void {
     this.watching.watchList(listUri, members, options);
+  }
+
+  /** Watches another event package (presence.winfo, xcap-diff) of `target`; returns the way to stop. */
+  watchEvent(target: string, event: string, accept: string[], onNotify: (notify: SubscriptionNotify) => void): () => void {
+    return this.watching.watchEvent({ target, event, accept, onNotify });
   }
 
   /** Ends the event-list subscription (and the per-member fallback, if it was in use). */

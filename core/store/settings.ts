@@ -13,6 +13,9 @@ import { z } from 'zod';
 import { SERVER_TYPES, SIP_TRANSPORT_CHOICES, type DesktopPrefs, type SipConnectionSettings } from '../../shared/domain';
 import { TRUSTED_CERTIFICATES_SCHEMA } from './certificate-trust';
 
+/** More muted conversations than anyone keeps: entries beyond it are not kept. */
+export const MAX_MUTED = 1000;
+
 /** A list that keeps its usable entries (at most `max`) instead of failing whole. */
 function lenientList<T extends z.ZodType>(item: T, max: number) {
   return z.array(z.unknown()).transform((entries) =>
@@ -29,8 +32,16 @@ export const SETTINGS_SCHEMA = z.object({
   /** Last CUPS server signed in to (URL or host[:port]); empty = use the built-in demo lab. */
   server: z.string().max(2048).default(''),
   user: z.string().max(256).default(''),
-  /** What `server` is: a CUPS server or a CME router (`--server-type`, the sign-in form's choice). */
+  /** What `server` is: a CUPS server, a CME router or a SIMPLE server (`--server-type`, the sign-in form's choice; the form opens on it). */
   serverType: z.enum(SERVER_TYPES).default('cups'),
+  /** SIMPLE servers: the XCAP root URI when DNS does not name it ('' = from DNS, else https://xcap.<domain>/xcap-root). */
+  xcapRoot: z
+    .string()
+    .max(2048)
+    .refine((v) => v === '' || /^https?:\/\/\S+$/i.test(v), 'must be empty or an http(s) URL')
+    .default(''),
+  /** DNS servers (`host:port`, comma-separated) asked for SIP and XCAP servers instead of the system's; '' = the system's. */
+  dnsServers: z.string().max(1024).default(''),
   /** Minutes of inactivity before the status goes to Away automatically (0 = never). */
   idleAwayMinutes: z.number().finite().min(0).max(1440).default(10),
   /** Recently used status notes, newest first. */
@@ -43,6 +54,8 @@ export const SETTINGS_SCHEMA = z.object({
   autoStart: z.boolean().default(false),
   /** Play a sound for an incoming IM when the window is not focused. */
   imSound: z.boolean().default(false),
+  /** Conversations muted by the user (peer addresses): no sound, notification or badge. */
+  mutedConversations: lenientList(z.string().max(512), MAX_MUTED).default([]),
   /** Certificates the user trusted, one per server host:port (pinned by SHA-256). */
   trustedCertificates: TRUSTED_CERTIFICATES_SCHEMA.default([]),
   /** How long to wait for a SOAP answer (CUPS, WebDialer), in seconds. */
@@ -52,6 +65,10 @@ export const SETTINGS_SCHEMA = z.object({
   /** The phone (WebDialer device name) and line calls are placed from; empty = the first. */
   phoneDevice: z.string().max(256).default(''),
   phoneLine: z.string().max(256).default(''),
+  /** How calls are placed when the server offers both: the CTI gateway (MakeCall, preferred) or WebDialer. */
+  callVia: z.enum(['cti', 'webdialer']).default('cti'),
+  /** The desk phone's do not disturb follows the app's Do not disturb status, and the other way round. */
+  phoneDndFollowsStatus: z.boolean().default(false),
   /**
    * Presence of contacts through one event-list subscription (RFC 4662) instead of one per
    * contact: '' = per contact; 'auto' = the list `sip:<user>-list@<presence domain>`; or the

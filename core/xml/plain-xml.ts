@@ -7,7 +7,8 @@
  * same trimming and line-end normalisation, the same `#ns` — at a fraction of the cost.
  *
  * References (the five predefined entities, character references) are decoded as the general
- * reader decodes them: after trimming.
+ * reader decodes them: after trimming text, and after normalising an attribute's whitespace
+ * (attribute values are never trimmed).
  *
  * It returns undefined for anything outside that shape (any other `&`, a comment, CDATA or
  * DOCTYPE `<!`, a processing instruction, mixed content, a duplicated attribute, a name with
@@ -43,7 +44,7 @@ const inherited = (name: string) => INHERITED.has(name);
 const OTHER_AMPERSAND = /&(?!(?:#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);)/;
 
 /**
- * A value (already trimmed, as the parser trims before decoding) with its references decoded,
+ * A value (text trimmed, an attribute normalised, as the general reader does before decoding) with its references decoded,
  * or undefined when it holds any other `&` or a reference to a character XML does not allow:
  * the general reader words those.
  */
@@ -74,6 +75,18 @@ function split(name: string): Split {
   return known;
 }
 
+/**
+ * An attribute value as XML 1.0 §3.3.3 normalises it (no DTD, so every attribute is CDATA):
+ * each tab, line feed or carriage return written in the value reads as a space (`\r\n` as one),
+ * nothing is trimmed or collapsed, and only then are references decoded, so `&#x9;` stays a
+ * tab. Shared with the general reader (safe-xml.ts), which gives the same values.
+ */
+const ATTRIBUTE_SPACE = /[\t\n\r]/;
+const VALUE_SPECIAL = /[<\t\n\r]/;
+export function normaliseAttribute(value: string): string {
+  return ATTRIBUTE_SPACE.test(value) ? value.replace(/\r\n|[\t\n\r]/g, ' ') : value;
+}
+
 /** The parser normalises line ends (`\r\n`, `\r` → `\n`) before reading values. */
 const normalise = (value: string) => (value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value);
 
@@ -100,7 +113,7 @@ function qname(x: Cursor): string | undefined {
 
 /**
  * Attributes up to `>` ('open'), `/>` ('empty') or, for the declaration, `?>` ('empty');
- * undefined when not plain. Pairs of raw name and value (trimmed, as the parser gives them).
+ * undefined when not plain. Pairs of raw name and value (normalised, not trimmed, as the general reader gives them).
  */
 function attributes(x: Cursor, into: string[], declaration: boolean): 'open' | 'empty' | undefined {
   const s = x.s;
@@ -124,10 +137,14 @@ function attributes(x: Cursor, into: string[], declaration: boolean): 'open' | '
     if (quote !== 0x22 && quote !== 0x27) return undefined;
     const end = s.indexOf(quote === 0x22 ? '"' : "'", x.at + 2);
     if (end < 0) return undefined;
-    const value = s.slice(x.at + 2, end);
-    if (value.includes('<')) return undefined;
+    let value = s.slice(x.at + 2, end);
+    // One test for the rare cases: `<` (not plain) and whitespace to normalise.
+    if (VALUE_SPECIAL.test(value)) {
+      if (value.includes('<')) return undefined;
+      value = normaliseAttribute(value);
+    }
     for (let i = 0; i < into.length; i += 2) if (into[i] === name) return undefined;
-    const read = decoded(normalise(value).trim());
+    const read = decoded(value);
     if (read === undefined) return undefined;
     into.push(name, read);
     x.at = end + 1;

@@ -17,7 +17,9 @@
  *   whitespace, `name=="x"`), which the CUPS documentation's examples show.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { scanPlainXml } from './plain-xml';
+import { normaliseAttribute, scanPlainXml } from './plain-xml';
+
+export { normaliseAttribute };
 
 export const DEFAULT_MAX_XML_BYTES = 10 * 1024 * 1024;
 
@@ -52,6 +54,12 @@ export function decodeXmlText(value: string): string {
   });
 }
 
+/**
+ * Element text is trimmed (readers want `<note> Busy </note>` as "Busy"); attribute values
+ * are not (the parser's own `trimValues` trims both, so it is off and text is trimmed here).
+ */
+const trimText = (_name: string, value: string) => value.trim();
+
 const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
@@ -60,11 +68,11 @@ const PARSER_OPTIONS = {
   // literal unless HTML entities are on, which would also expand `&nbsp;` and friends).
   processEntities: false,
   htmlEntities: false,
-  tagValueProcessor: (_name: string, value: string) => decodeXmlText(value),
-  attributeValueProcessor: (_name: string, value: string) => decodeXmlText(value),
+  tagValueProcessor: (_name: string, value: string) => decodeXmlText(value.trim()),
+  attributeValueProcessor: (_name: string, value: string) => decodeXmlText(normaliseAttribute(value)),
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  trimValues: false,
   textNodeName: '#text',
   isArray: () => true,
   // Our callbacks ignore the element's path: without this the parser builds a path string
@@ -72,8 +80,8 @@ const PARSER_OPTIONS = {
   jPath: false,
 } as const;
 
-// A document without `&` has no references to decode: its parsers skip the value callbacks.
-const { tagValueProcessor: _t, attributeValueProcessor: _a, ...PLAIN_OPTIONS } = PARSER_OPTIONS;
+// A document without `&` has no references to decode: its parsers only trim text and normalise attributes.
+const PLAIN_OPTIONS = { ...PARSER_OPTIONS, tagValueProcessor: trimText, attributeValueProcessor: (_name: string, value: string) => normaliseAttribute(value) };
 const parsers = {
   stripped: { refs: new XMLParser(PARSER_OPTIONS), plain: new XMLParser(PLAIN_OPTIONS) },
   /** Keeps prefixes (`r:busy`) and `xmlns` attributes, for readers that resolve namespaces. */
@@ -81,6 +89,21 @@ const parsers = {
 };
 const parser = { parse: (t: string): unknown => (t.includes('&') ? parsers.stripped.refs : parsers.stripped.plain).parse(t) };
 const prefixedParser = { parse: (t: string): unknown => (t.includes('&') ? parsers.prefixed.refs : parsers.prefixed.plain).parse(t) };
+
+/** Characters a CDATA section's content is written with when it becomes ordinary text. */
+const CDATA_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '=': '&#61;' };
+
+/**
+ * Each CDATA section rewritten as the same characters in ordinary text, escaped. Why: the
+ * parser hands CDATA content to the value callback that decodes references, so `&amp;` in
+ * CDATA came out as `&`; as escaped text it reads back exactly as written, by both readers,
+ * merged with the text around it as XML's data model has it. Quotes and `=` are escaped too
+ * so the content can never look like an attribute to the repair pass. An unclosed section is
+ * left alone for the parser to refuse.
+ */
+function cdataAsText(xml: string): string {
+  return xml.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, content: string) => content.replace(/[&<>"'=]/g, (c) => CDATA_ESCAPES[c]));
+}
 
 /** Repairs the unambiguous damage seen in real-world documentation of these protocols. */
 export function repairXml(xml: string): string {
@@ -145,10 +168,12 @@ export function parseXml(xml: string, options: ParseOptions = {}): XmlNode {
   if (xml.length > max || (xml.length * 3 > max && Buffer.byteLength(xml, 'utf8') > max))
     throw new XmlError(`The ${what} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`);
   // Most documents have no `<!` at all: a plain search spares them the case-insensitive scan.
-  if (xml.includes('<!') && /<!DOCTYPE|<!ENTITY/i.test(xml)) throw new XmlError(`The ${what} declares a DOCTYPE or entities, which are refused for safety.`);
+  const bang = xml.includes('<!');
+  if (bang && /<!DOCTYPE|<!ENTITY/i.test(xml)) throw new XmlError(`The ${what} declares a DOCTYPE or entities, which are refused for safety.`);
   let text = (xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml).trim();
   if (!text) throw new XmlError(`The ${what} is empty.`);
   if (!text.startsWith('<')) throw new XmlError(`The ${what} is not XML.`);
+  if (bang && text.includes('<![CDATA[')) text = cdataAsText(text);
   // The plain shape servers send is read in one pass, namespaces resolved as it goes; it is
   // well-formed, so validating it, repairing it and parsing it would give this same tree.
   if (options.namespaces && options.scanner !== false) {
@@ -262,15 +287,15 @@ function resolveNamespaces(tree: XmlNode, scope: Record<string, string> = { '': 
 const ENCODING_ALIASES: Record<string, string> = { utf8: 'utf-8', latin1: 'iso-8859-1', 'latin-1': 'iso-8859-1', 'ucs-2': 'utf-16le' };
 
 /**
- * Decodes a document's bytes as it declares, by the precedence of RFC 7303 §3: a byte order
- * mark, then the transport's `charset` (Content-Type), then the XML declaration's `encoding`,
- * else UTF-8. An encoding this runtime cannot decode is refused in words (never guessed).
+ * The encoding a document's bytes declare, by the precedence of RFC 7303 §3: a byte order mark
+ * (`bom` is its length), then the transport's `charset` (Content-Type), then the XML
+ * declaration's `encoding`, else UTF-8. A WHATWG label, lower case, not yet checked.
  */
-export function decodeXmlBytes(bytes: Uint8Array, charset?: string, what = 'XML document'): string {
+export function xmlEncoding(bytes: Uint8Array, charset?: string): { label: string; bom: number } {
   const b = bytes;
-  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return new TextDecoder('utf-8').decode(b.subarray(3));
-  if (b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le').decode(b.subarray(2));
-  if (b[0] === 0xfe && b[1] === 0xff) return new TextDecoder('utf-16be').decode(b.subarray(2));
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { label: 'utf-8', bom: 3 };
+  if (b[0] === 0xff && b[1] === 0xfe) return { label: 'utf-16le', bom: 2 };
+  if (b[0] === 0xfe && b[1] === 0xff) return { label: 'utf-16be', bom: 2 };
   let label = charset?.trim().replace(/^"|"$/g, '').toLowerCase();
   if (!label) {
     // UTF-16 without a BOM shows as `<\0?\0` (little-endian) or `\0<\0?` (big-endian).
@@ -284,13 +309,22 @@ export function decodeXmlBytes(bytes: Uint8Array, charset?: string, what = 'XML 
   label = ENCODING_ALIASES[label] ?? label;
   // A document that declares UTF-16 but arrived without a BOM: little-endian is what Windows sends.
   if (label === 'utf-16') label = 'utf-16le';
+  return { label, bom: 0 };
+}
+
+/**
+ * Decodes a document's bytes as it declares (`xmlEncoding`). An encoding this runtime cannot
+ * decode is refused in words (never guessed).
+ */
+export function decodeXmlBytes(bytes: Uint8Array, charset?: string, what = 'XML document'): string {
+  const { label, bom } = xmlEncoding(bytes, charset);
   let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(label);
   } catch {
     throw new XmlError(`The ${what} is in the encoding "${label.slice(0, 40)}", which Presence Desk cannot read.`);
   }
-  return decoder.decode(b);
+  return decoder.decode(bytes.subarray(bom));
 }
 
 /** Children of `node` named `name` (local name), always an array. */

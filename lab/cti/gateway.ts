@@ -1,14 +1,15 @@
 /**
  * The lab CTI gateway: ECMA-323 over TCP in front of the lab switch. It answers MonitorStart,
- * MonitorStop, SnapshotDevice, AnswerCall, HoldCall, RetrieveCall, ClearConnection and
- * SystemStatusResponse; anything else gets
- * `CSTAErrorCode` (serviceNotSupported), an unknown line `invalidMonitorObject`. Monitored
- * lines get their events with invoke id 9999.
+ * MonitorStop and SnapshotDevice here, every service of the CUPS guide through `services.ts`
+ * (those not `supported` get `CSTAErrorCode` serviceNotSupported), and reads the client's
+ * SystemStatusResponse; an unknown line gets `invalidMonitorObject`. Monitored lines get their
+ * events with invoke id 9999.
  */
 import net from 'node:net';
 import { EVENT_INVOKE_ID, LabCstaDeframer, cstaDocument as xml, cstaErrorCode as cstaError, cstaField, frameCsta, lineOf, readCsta } from './csta-codec';
 import { element, textOf, xmlText as e, type LabXmlNode } from '../xml/lab-xml';
 import type { LabSwitch } from './switch';
+import { LAB_CSTA_SERVICES, serveCstaRequest } from './services';
 
 export interface LabCtiGateway {
   host: string;
@@ -17,16 +18,26 @@ export interface LabCtiGateway {
   monitoredLines(): string[];
   /** Closes every client connection (the gateway keeps listening): clients must reconnect. */
   dropConnections(): void;
+  /** Serve only these requests from now on (GetCSTAFeatures lists them); all when undefined. */
+  setSupported(services: string[] | undefined): void;
   /** Refuse the next MonitorStart requests with this CSTA error (e.g. `systemResourceAvailability`). */
   refuseMonitor(category: string, value: string, times?: number): void;
   close(): Promise<void>;
 }
 
-export async function startLabCtiGateway(phoneSwitch: LabSwitch, options: { log?: (line: string) => void } = {}): Promise<LabCtiGateway> {
+export interface LabCtiGatewayOptions {
+  log?: (line: string) => void;
+  /** The requests served (every one of `LAB_CSTA_SERVICES` by default); others are refused. */
+  supported?: string[];
+}
+
+export async function startLabCtiGateway(phoneSwitch: LabSwitch, options: LabCtiGatewayOptions = {}): Promise<LabCtiGateway> {
   const clients = new Map<net.Socket, Set<string>>();
   let refusal: { category: string; value: string; times: number } | undefined;
 
+  let supported = new Set(options.supported ?? LAB_CSTA_SERVICES);
   const answer = (name: string, body: LabXmlNode, monitored: Set<string>): string => {
+    if (!supported.has(name) && LAB_CSTA_SERVICES.includes(name)) return cstaError('operation', 'serviceNotSupported');
     switch (name) {
       case 'MonitorStart': {
         if (refusal && refusal.times-- > 0) return cstaError(refusal.category, refusal.value);
@@ -56,27 +67,11 @@ export async function startLabCtiGateway(phoneSwitch: LabSwitch, options: { log?
           .join('');
         return xml('SnapshotDeviceResponse', `<crossRefIDorSnapshotData><snapshotData>${items}</snapshotData></crossRefIDorSnapshotData>`);
       }
-      case 'ClearConnection':
-      case 'AnswerCall':
-      case 'HoldCall':
-      case 'RetrieveCall': {
-        const callId = cstaField(body, 'callID');
-        const line = lineOf(cstaField(body, 'deviceID'));
-        const state = phoneSwitch.calls.get(callId)?.state.get(line);
-        if (!monitored.has(line) || !state) return cstaError('operation', 'invalidConnectionID');
-        const fits = { ClearConnection: true, AnswerCall: state === 'alerting', HoldCall: state === 'connected', RetrieveCall: state === 'hold' }[name];
-        if (!fits) return cstaError('stateIncompatibility', 'invalidConnectionState');
-        // Respond first, then the events: the order a switch uses.
-        queueMicrotask(() => {
-          if (name === 'ClearConnection') phoneSwitch.clear(callId, line);
-          else if (name === 'AnswerCall') phoneSwitch.answer(callId);
-          else if (name === 'HoldCall') phoneSwitch.hold(callId, line);
-          else phoneSwitch.retrieve(callId, line);
-        });
-        return xml(`${name}Response`, '');
+      default: {
+        const { reply, after } = serveCstaRequest(name, body, { phoneSwitch, monitored, supported, ...(options.log ? { log: options.log } : {}) });
+        if (after) queueMicrotask(after); // respond first, then the events: the order a switch uses
+        return reply;
       }
-      default:
-        return cstaError('operation', 'serviceNotSupported');
     }
   };
 
@@ -120,6 +115,7 @@ export async function startLabCtiGateway(phoneSwitch: LabSwitch, options: { log?
     dropConnections: () => {
       for (const socket of clients.keys()) socket.destroy();
     },
+    setSupported: (services) => (supported = new Set(services ?? LAB_CSTA_SERVICES)),
     refuseMonitor: (category, value, times = 1) => (refusal = { category, value, times }),
     close: () =>
       new Promise<void>((resolve) => {

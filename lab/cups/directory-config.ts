@@ -28,6 +28,7 @@ export function directoryProperties(d: LabDirectoryConfig): [string, string][] {
     ['Directory.Map.LastName', 'sn'],
     ['Directory.Map.DisplayName', 'displayName'],
     ['Directory.Map.Title', 'title'],
+    ['Directory.Map.Photo', 'jpegPhoto'],
     ['Directory.Map.BusinessEMail', 'mail'],
     ['Directory.Map.IM', 'uid'],
     ['Directory.Map.BusinessPhoneNumber', 'telephoneNumber'],

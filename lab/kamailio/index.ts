@@ -24,6 +24,12 @@ export interface KamailioOptions {
   log?: (line: string) => void;
   /** Also run the resource list server (RFC 4662) with its tables in a private MariaDB. */
   rls?: boolean;
+  /**
+   * The plain SIMPLE profile: an XCAP server (RFC 4825) on an HTTP port of its own, presence
+   * authorised by each user's pres-rules (no `force_active`), presence.winfo, and the RLS
+   * reading the users' own rls-services documents. Implies `rls`.
+   */
+  xcap?: boolean;
   /** Start Kamailio again when it dies on its own, as a service manager would (the demo lab). */
   restartOnExit?: boolean;
   /**
@@ -60,6 +66,8 @@ export interface Kamailio {
   runDir: string;
   /** True when the resource list server runs (option `rls`). */
   rls: boolean;
+  /** The XCAP root URI (`http://127.0.0.1:<port>/xcap-root`), only with `xcap`. */
+  xcapRoot?: string;
   /** Writes (replaces) a user's rls-services document; only with `rls`. */
   setResourceList(list: ResourceList): Promise<void>;
   /** Kills the server (as a crash would) without cleaning up. */
@@ -139,10 +147,12 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   if (!modules) throw new Error('Kamailio presence modules are missing: install kamailio-presence-modules (bash scripts/setup.sh)');
   let port = await freePortPair();
   let tlsPort = await freeTcpPortBut(port);
+  let xcapPort = options.xcap ? await freeTcpPortBut(port) : 0;
   const tls = await makeTlsCertificate(runDir, options.domain);
   const tlsFiles = [tls.certificateFile, tls.keyFile, tls.configFile].map((file) => ({ file, text: readFileSync(file, 'utf8') }));
   let mariadb: MariaDb | undefined;
-  if (options.rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
+  const rls = options.rls || options.xcap;
+  if (rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
   const cfg = join(runDir, 'kamailio.cfg');
   const writeConfig = () =>
     writeFileSync(
@@ -152,6 +162,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
         .replaceAll('@@UDP_PORT@@', String(port))
         .replaceAll('@@TCP_PORT@@', String(port))
         .replaceAll('@@TLS_PORT@@', String(tlsPort))
+        .replaceAll('@@XCAP_PORT@@', String(xcapPort))
         .replaceAll('@@TLS_CFG@@', tls.configFile)
         .replaceAll('@@DOMAIN@@', options.domain)
         .replaceAll('@@STORE_TOKEN@@', randomBytes(12).toString('hex'))
@@ -177,6 +188,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     const defines = [
       ...(options.msilo ? ['-A', 'WITH_MSILO'] : []),
       ...(mariadb ? ['-A', 'WITH_RLS'] : []),
+      ...(options.xcap ? ['-A', 'WITH_XCAP'] : []),
       ...(options.onNotifyLog ? ['-A', 'WITH_NOTIFY_LOG'] : []),
     ];
     const proc = spawn(
@@ -274,7 +286,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     mkdirSync(runDir, { recursive: true, mode: 0o700 });
     writeTables();
     for (const { file, text } of tlsFiles) writeFileSync(file, text, { mode: 0o600 });
-    if (options.rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
+    if (rls) mariadb = await startMariaDb({ dir: join(runDir, 'mariadb'), log });
     writeConfig();
   };
   const terminate = (signal: NodeJS.Signals) =>
@@ -314,6 +326,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
         log(`kamailio: port ${port} or ${tlsPort} was taken meanwhile; choosing others`);
         port = await freePortPair();
         tlsPort = await freeTcpPortBut(port);
+        if (options.xcap) xcapPort = await freeTcpPortBut(port);
         writeConfig();
         continue;
       }
@@ -330,6 +343,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     domain: options.domain,
     runDir,
     rls: Boolean(mariadb),
+    ...(options.xcap ? { xcapRoot: `http://127.0.0.1:${xcapPort}/xcap-root` } : {}),
     setResourceList: async (list) => {
       if (!mariadb) throw new Error('this Kamailio runs without the resource list server (option rls)');
       await mariadb.sql(resourceListSql(list, options.domain));

@@ -64,13 +64,24 @@ export async function startMariaDb(options: { dir: string; log?: (line: string) 
   const socket = join(options.dir, 'mysqld.sock');
   // Running as root, the server must be told to stay root (it refuses otherwise).
   const asUser = process.getuid?.() === 0 ? ['--user=root'] : [];
-  await run('mariadb-install-db', ['--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=socket', '--skip-test-db', ...asUser]);
+  // Its own temporary directory: servers of labs started at once must not share /tmp's temporary tables.
+  const tmp = join(options.dir, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  await run('mariadb-install-db', [
+    '--no-defaults',
+    `--datadir=${dataDir}`,
+    `--tmpdir=${tmp}`,
+    '--auth-root-authentication-method=socket',
+    '--skip-test-db',
+    ...asUser,
+  ]);
   const port = await freeTcpPort();
   const child: ChildProcess = spawn(
     'mariadbd',
     [
       '--no-defaults',
       `--datadir=${dataDir}`,
+      `--tmpdir=${tmp}`,
       `--socket=${socket}`,
       `--port=${port}`,
       '--bind-address=127.0.0.1',

@@ -17,18 +17,28 @@ const ACTIVITY: Record<OwnStatus['availability'], string> = {
   invisible: '',
 };
 
-/** One tuple and, while open, a person element with the activity and the note. */
-export function labPidf(entity: string, status: OwnStatus, tupleId: string): string {
+/** What a published document may add: when (PIDF `timestamp`) and a picture (CIPID `icon`, RFC 4482). */
+export interface LabPidfExtras {
+  timestamp?: string;
+  icon?: string;
+}
+
+/** One tuple and, while open, a person element with the activity and the note (and the extras). */
+export function labPidf(entity: string, status: OwnStatus, tupleId: string, extras: LabPidfExtras = {}): string {
   const open = status.availability !== 'invisible';
+  const stamp = extras.timestamp ? `<timestamp>${e(extras.timestamp)}</timestamp>` : '';
+  const icon = extras.icon ? `<c:icon>${e(extras.icon)}</c:icon>` : '';
   const note = open && status.note ? `<note>${e(status.note)}</note>` : '';
   const activity = ACTIVITY[status.availability];
   return (
     `<?xml version="1.0" encoding="UTF-8"?><presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:r="urn:ietf:params:xml:ns:pidf:rpid" ` +
-    `xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:ce="urn:cisco:params:xml:ns:pidf:rpid" entity="${e(entity)}">` +
-    `<tuple id="${e(tupleId)}"><status><basic>${open ? 'open' : 'closed'}</basic></status><contact priority="1">${e(entity)}</contact>${note}</tuple>` +
+    `xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:ce="urn:cisco:params:xml:ns:pidf:rpid" xmlns:c="urn:ietf:params:xml:ns:pidf:cipid" entity="${e(entity)}">` +
+    `<tuple id="${e(tupleId)}"><status><basic>${open ? 'open' : 'closed'}</basic></status><contact priority="1">${e(entity)}</contact>${note}${stamp}</tuple>` +
     (open && activity
-      ? `<dm:person id="p-${e(tupleId)}"><r:activities>${activity}</r:activities>${note ? `<dm:note>${e(status.note)}</dm:note>` : ''}</dm:person>`
-      : '') +
+      ? `<dm:person id="p-${e(tupleId)}"><r:activities>${activity}</r:activities>${note ? `<dm:note>${e(status.note)}</dm:note>` : ''}${icon}</dm:person>`
+      : icon
+        ? `<dm:person id="p-${e(tupleId)}">${icon}</dm:person>`
+        : '') +
     `</presence>`
   );
 }

@@ -24,6 +24,8 @@ export interface LdapPerson {
   title?: string;
   telephoneNumber?: string[];
   mobile?: string[];
+  /** The portrait (PNG bytes), served as `jpegPhoto`. */
+  jpegPhoto?: Buffer;
 }
 
 export interface SlapdOptions {
@@ -85,6 +87,7 @@ export function peopleLdif(suffix: string, people: LdapPerson[], reader: { dn: s
       ...(p.title ? [ldifLine('title', p.title)] : []),
       ...(p.telephoneNumber ?? []).map((n) => ldifLine('telephoneNumber', n)),
       ...(p.mobile ?? []).map((n) => ldifLine('mobile', n)),
+      ...(p.jpegPhoto ? [`jpegPhoto:: ${p.jpegPhoto.toString('base64')}`] : []),
     ]),
   ];
   return blocks.map((b) => b.join('\n')).join('\n\n') + '\n';

@@ -2,6 +2,9 @@
 import type { LabDirectoryConfig } from '../cups/directory-config';
 import { DEMO_USER, LAB_COLLEAGUES, LAB_DIRECTORY_DETAILS, LAB_DIRECTORY_EXTRA, LAB_DOMAIN } from '../directory';
 import type { LdapPerson, Slapd } from '.';
+import { LAB_PHOTO_HUES, labPortrait } from './photos';
+
+const photo = (id: string) => (LAB_PHOTO_HUES[id] === undefined ? {} : { jpegPhoto: labPortrait(LAB_PHOTO_HUES[id]) });
 
 export const LAB_DIRECTORY_SUFFIX = 'dc=demo,dc=presence-desk,dc=test';
 
@@ -20,6 +23,7 @@ export function labDirectoryPeople(): LdapPerson[] {
       title: LAB_DIRECTORY_DETAILS[p.id]?.title,
       telephoneNumber: p.numbers,
       mobile: LAB_DIRECTORY_DETAILS[p.id]?.mobile,
+      ...photo(p.id),
     })),
     ...LAB_DIRECTORY_EXTRA.map((p) => ({
       uid: p.id,
@@ -31,6 +35,7 @@ export function labDirectoryPeople(): LdapPerson[] {
       title: p.title,
       telephoneNumber: p.work,
       mobile: p.mobile,
+      ...photo(p.id),
     })),
   ];
 }

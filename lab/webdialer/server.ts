@@ -1,11 +1,12 @@
 /**
  * The lab WebDialer: answers makeCallSoap, endCallSoap and getProfileSoap in WebDialer's
  * shapes (RPC/encoded SOAP 1.1), records the calls it was asked to place, and can be made to
- * fail for tests.
+ * fail for tests. The lab RisPort70 is served on the same port when given, as on a CUCM.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { makeSelfSignedCertificate } from '../cups/certificate';
+import { RISPORT_SERVICE_PATH, type LabRisPort } from '../risport/risport';
 import { WEBDIALER_SERVICE_PATH, deviceInfoList, readWebDialerRequest, webDialerResponse as wrap } from './webdialer-codec';
 
 export interface LabWebDialerUser {
@@ -49,6 +50,8 @@ export async function startLabWebDialer(options: {
   log?: (line: string) => void;
   tls?: boolean;
   phones?: LabCallHooks;
+  /** RisPort70 on the same server, as on a CUCM. */
+  risport?: LabRisPort;
 }): Promise<LabWebDialer> {
   const calls: RecordedCall[] = [];
   let failure: { code: number; times: number } | undefined;
@@ -84,6 +87,13 @@ export async function startLabWebDialer(options: {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (options.risport && req.url?.startsWith(RISPORT_SERVICE_PATH)) {
+        const answer = options.risport.handle(Buffer.concat(chunks).toString('utf8'), req.headers.authorization);
+        const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=utf-8' };
+        if (answer.status === 401) headers['WWW-Authenticate'] = 'Basic realm="Cisco Unified Communications Manager"';
+        res.writeHead(answer.status, headers).end(answer.xml);
+        return;
+      }
       let xml: string;
       try {
         xml = req.url?.startsWith(WEBDIALER_SERVICE_PATH) ? answer(Buffer.concat(chunks).toString('utf8')) : '';

@@ -6,6 +6,7 @@ import { BuddyList, type ListEditing } from './BuddyList';
 import { Dialog, type DialogRequest } from './Dialog';
 import { errorText } from './api';
 import { Conversation } from './Conversation';
+import { PhoneStatusLine } from './PhoneStatusLine';
 import { DialBox } from './DialBox';
 import { OwnStatus } from './OwnStatus';
 import { Recent } from './Recent';
@@ -24,6 +25,8 @@ import { DirectoryStatusLine } from './DirectoryStatusLine';
 import { useCallRequests } from './use-open-requests';
 import { useCall } from './use-call';
 import { peerName } from './peer-name';
+import { useMuted } from './use-muted';
+import { ContactNotice, WatcherPrompts } from './WatcherPrompts';
 
 const PHASE_LABEL = { 'signed-out': 'Signed out', 'signing-in': 'Signing in…', 'signed-in': 'Online', reconnecting: 'Reconnecting…' } as const;
 
@@ -118,8 +121,18 @@ export function App({ api }: { api: DeskApi }) {
     },
     [dispatch],
   );
-  useNotifications(api, state.unread, contacts, open);
+  const { muted, toggle: toggleMute } = useMuted(api);
+  // Muted conversations show no unread count (title, tabs, buddy list); their messages still arrive.
+  const audible = useMemo(() => Object.fromEntries(Object.entries(state.unread).filter(([peer]) => !muted.has(peer))), [state.unread, muted]);
+  useNotifications(api, audible, contacts, open, muted);
   const nameOf = useCallback((peer: string) => callerName(contacts, peer), [contacts]);
+  const numberOf = useCallback(
+    (uri: string) => {
+      const c = contacts.get(uri);
+      return c ? { name: c.displayName, ...(c.numbers[0] ? { number: c.numbers[0] } : {}) } : undefined;
+    },
+    [contacts],
+  );
   useCallNotifications(api, nameOf);
   useImSound(api);
   // sip:/im: addresses the OS asked us to open (tel: goes to the dial box).
@@ -182,6 +195,8 @@ export function App({ api }: { api: DeskApi }) {
           {notice}
         </div>
       )}
+      {signedIn && <WatcherPrompts api={api} />}
+      {signedIn && <ContactNotice api={api} />}
       {dialog && <Dialog request={dialog} onClose={() => setDialog(undefined)} />}
       {addTo !== undefined && signedIn && <AddContactDialog api={api} group={addTo} onClose={() => setAddTo(undefined)} />}
       {card && contacts.get(card) && signedIn && (
@@ -217,7 +232,16 @@ export function App({ api }: { api: DeskApi }) {
         <main className="workspace">
           <aside className="sidebar">
             <OwnStatus api={api} own={state.own} onThePhone={isOnThePhone(state.phone)} onError={setNotice} />
-            <DialBox api={api} request={callRequest} phone={state.phone} nameOf={nameOf} />
+            <PhoneStatusLine
+              phone={state.phone}
+              request={(r) =>
+                api.invoke('phone:request', r).then(
+                  () => setNotice(undefined),
+                  (e) => setNotice(errorText(e).message),
+                )
+              }
+            />
+            <DialBox api={api} request={callRequest} phone={state.phone} nameOf={nameOf} numberOf={numberOf} />
             {menuCallOutcome && (
               <p
                 className={`menu-call-result ${menuCallOutcome.ok ? 'dial-ok' : 'error'}`}
@@ -244,7 +268,7 @@ export function App({ api }: { api: DeskApi }) {
               </button>
             </div>
             {sideTab === 'contacts' ? (
-              <BuddyList groups={state.groups} presence={state.presence} unread={state.unread} onOpen={open} edit={editing} />
+              <BuddyList groups={state.groups} presence={state.presence} unread={audible} onOpen={open} edit={editing} />
             ) : sideTab === 'recent' ? (
               <Recent api={api} contacts={contacts} />
             ) : (
@@ -253,19 +277,27 @@ export function App({ api }: { api: DeskApi }) {
           </aside>
           <section className="chat-area">
             {shownTabs.length > 0 && (
-              <div className="tabs" role="tablist">
+              // Open conversations: a button each (the current one marked), and a close button beside it;
+              // not a tablist, whose tabs may not hold a second control.
+              <nav className="tabs" aria-label="Open conversations">
                 {shownTabs.map((uri) => (
-                  <div key={uri} className={`tab ${uri === active ? 'tab-active' : ''}`} role="tab" aria-selected={uri === active}>
-                    <button className="tab-label" onClick={() => open(uri)}>
+                  <div key={uri} className={`tab ${uri === active ? 'tab-active' : ''}`}>
+                    <button className="tab-label" aria-current={uri === active ? 'page' : undefined} onClick={() => open(uri)}>
                       {peerName(contacts.get(uri), uri)}
-                      {(state.unread[uri] ?? 0) > 0 && <span className="badge">{state.unread[uri]}</span>}
+                      {(audible[uri] ?? 0) > 0 && <span className="badge">{audible[uri]}</span>}
+                      {muted.has(uri) && (
+                        <span className="tab-muted" title="Muted" data-testid="tab-muted">
+                          {' '}
+                          🔕
+                        </span>
+                      )}
                     </button>
-                    <button className="tab-close" aria-label="Close conversation" onClick={() => close(uri)}>
+                    <button className="tab-close" aria-label={`Close the conversation with ${peerName(contacts.get(uri), uri)}`} onClick={() => close(uri)}>
                       ×
                     </button>
                   </div>
                 ))}
-              </div>
+              </nav>
             )}
             {active ? (
               <Conversation
@@ -277,6 +309,8 @@ export function App({ api }: { api: DeskApi }) {
                 messages={state.conversations[active] ?? []}
                 composing={state.composing[active] ?? false}
                 onShowCard={contacts.has(active) ? () => setCard(active) : undefined}
+                muted={muted.has(active)}
+                onToggleMute={() => toggleMute(active)}
               />
             ) : (
               <p className="empty-chat">Choose a contact to start a conversation.</p>

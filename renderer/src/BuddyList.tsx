@@ -8,12 +8,14 @@
  * stable callbacks). Search keys are precomputed once per contact-list change (buddy-model.ts).
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { CONTACT_DRAG_TYPE } from './contact-drag';
 import { useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { Contact, ContactGroup, Presence } from '../../shared/domain';
 import { filterGroups, flattenRows, indexGroups, presenceProgress, SORT_MODES, type Filtered, type Row, type SortMode } from './buddy-model';
 import { ContactMenu, type ContactActions } from './ContactMenu';
 import { groupLayout, rangeWithPinnedHeader } from './pinned-group';
-import { presenceClass, presenceLabel } from './presence-look';
+import { presenceClass, presenceLabel, statusLine } from './presence-look';
+import { Avatar } from './Avatar';
 
 const UNKNOWN: Presence = { availability: 'unknown', note: '', updatedAt: 0, devices: [] };
 
@@ -26,7 +28,7 @@ export interface ListEditing {
   contact: ContactActions;
 }
 
-const DRAG_TYPE = 'application/x-presence-desk-contact';
+const DRAG_TYPE = CONTACT_DRAG_TYPE;
 /** Row heights in px; the CSS gives the rows exactly these heights so nothing needs measuring. */
 const GROUP_ROW = 32;
 const CONTACT_ROW = 46;
@@ -118,11 +120,13 @@ const ContactRow = memo(function ContactRow({
         title={`${contact.uri} — ${label}`}
         onClick={() => onPick(rowKey, contact.uri)}
       >
-        <span className={presenceClass(presence.availability)} aria-hidden="true" />
+        <Avatar name={contact.displayName} photo={contact.photo} size="small">
+          <span className={presenceClass(presence.availability)} aria-hidden="true" />
+        </Avatar>
         <span className="contact-text">
           <span className="contact-name">{contact.displayName}</span>
           <span className="contact-note" data-testid="contact-note">
-            {presence.note || label}
+            {statusLine(presence)}
           </span>
         </span>
         {onPhone && (

@@ -3,6 +3,7 @@ import type { Contact, PhoneNumber, Presence } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { presenceClass, presenceLabel } from './presence-look';
 import { useCall } from './use-call';
+import { Avatar } from './Avatar';
 import './dialing.css';
 
 const LABEL: Record<PhoneNumber['label'], string> = { work: 'Work', mobile: 'Mobile', home: 'Home', pager: 'Pager', other: 'Other' };
@@ -48,7 +49,9 @@ export function ContactCard({
         data-uri={contact.uri}
       >
         <header className="card-header">
-          <span className={presenceClass(availability)} />
+          <Avatar name={contact.displayName} photo={contact.photo} size="large">
+            <span className={presenceClass(availability)} />
+          </Avatar>
           <div>
             <h3 data-testid="card-name">{contact.displayName}</h3>
             {contact.title && (

@@ -4,8 +4,12 @@ import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { MessageText } from './MessageText';
 import { ConversationExport } from './history/HistorySearch';
-import { presenceClass, presenceLabel } from './presence-look';
+import { presenceClass, presenceLabel, statusLine } from './presence-look';
 import { peerName } from './peer-name';
+import { useAnnouncement } from './use-announcement';
+import { Avatar } from './Avatar';
+import { EmojiPicker } from './EmojiPicker';
+import { replaceEmoticons } from './emoji';
 
 const STATE_LABEL: Record<ChatMessage['state'], string> = {
   queued: 'Queued — will send when connected',
@@ -29,6 +33,8 @@ export function Conversation({
   messages,
   composing,
   onShowCard,
+  muted = false,
+  onToggleMute,
 }: {
   api: DeskApi;
   peer: string;
@@ -38,9 +44,14 @@ export function Conversation({
   composing: boolean;
   /** Opens the contact card (numbers, addresses, devices) from the header. */
   onShowCard?: () => void;
+  /** No sound, notification or unread count for this conversation. */
+  muted?: boolean;
+  onToggleMute?: () => void;
 }) {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | undefined>();
+  const [picking, setPicking] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
   const typing = useRef<{ active: boolean; timer?: ReturnType<typeof setTimeout> }>({ active: false });
   const end = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -56,8 +67,23 @@ export function Conversation({
     if (active) typing.current.timer = setTimeout(() => setTyping(false), 5000);
   };
 
+  /** Puts an emoji where the caret is, and the caret after it. */
+  const insert = (emoji: string) => {
+    const field = input.current;
+    const at = field ? field.selectionStart : draft.length;
+    const end = field ? field.selectionEnd : draft.length;
+    const next = draft.slice(0, at) + emoji + draft.slice(end);
+    setDraft(next);
+    setTyping(true);
+    setPicking(false);
+    requestAnimationFrame(() => {
+      field?.focus();
+      field?.setSelectionRange(at + emoji.length, at + emoji.length);
+    });
+  };
+
   const send = async () => {
-    const text = draft;
+    const text = replaceEmoticons(draft);
     if (!text.trim()) return;
     setDraft('');
     setTyping(false);
@@ -79,22 +105,41 @@ export function Conversation({
 
   const name = peerName(contact, peer);
   const availability = presence?.availability ?? 'unknown';
+  const announcement = useAnnouncement(name, messages, availability, presence?.note ?? '');
   return (
     <section className="conversation" data-testid="conversation" data-peer={peer} aria-label={`Conversation with ${name}`}>
       <header>
-        <span className={presenceClass(availability)} />
+        <Avatar name={name} photo={contact?.photo} size="medium">
+          <span className={presenceClass(availability)} />
+        </Avatar>
         <div>
           <h2>{name}</h2>
-          <p className="subtle">{presence?.note || presenceLabel(availability)}</p>
+          <p className="subtle" data-testid="conversation-status">
+            {presence ? statusLine(presence) : presenceLabel(availability)}
+          </p>
         </div>
         <ConversationExport api={api} peer={peer} />
+        {onToggleMute && (
+          <button
+            className="link"
+            data-testid="conversation-mute"
+            aria-pressed={muted}
+            title={muted ? 'Sound, notifications and the unread count are off for this conversation' : 'Turn off sound, notifications and the unread count'}
+            onClick={onToggleMute}
+          >
+            {muted ? '🔕 Muted' : 'Mute'}
+          </button>
+        )}
         {onShowCard && (
           <button className="link conversation-card" data-testid="conversation-card" onClick={onShowCard}>
             Contact card
           </button>
         )}
       </header>
-      <div className="messages" role="log" aria-live="polite">
+      <p className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
+        {announcement}
+      </p>
+      <div className="messages" role="log" aria-live="off" aria-label={`Messages with ${name}`} tabIndex={0}>
         {messages.map((m) => (
           <div
             key={m.id}
@@ -135,12 +180,27 @@ export function Conversation({
           placeholder={`Message ${name}`}
           value={draft}
           rows={2}
+          ref={input}
           onChange={(e) => {
-            setDraft(e.target.value);
-            setTyping(e.target.value.length > 0);
+            // An emoticon becomes its emoji once the word after it starts (":) " → "🙂 ").
+            const typed = e.target.value;
+            const value = /\s$/.test(typed) ? replaceEmoticons(typed) : typed;
+            setDraft(value);
+            setTyping(value.length > 0);
           }}
           onKeyDown={onKey}
         />
+        <button
+          type="button"
+          className="emoji-button"
+          data-testid="emoji-open"
+          aria-label="Insert emoji"
+          aria-expanded={picking}
+          onClick={() => setPicking((p) => !p)}
+        >
+          ☺
+        </button>
+        {picking && <EmojiPicker onPick={insert} onClose={() => setPicking(false)} />}
         <button data-testid="im-send" onClick={() => void send()} disabled={!draft.trim()}>
           Send
         </button>

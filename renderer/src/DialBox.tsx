@@ -24,11 +24,14 @@ export function DialBox({
   request,
   phone,
   nameOf,
+  numberOf,
 }: {
   api: DeskApi;
   request?: DialRequest;
   phone: PhoneState;
   nameOf?: (peer: string) => string | undefined;
+  /** A contact's name and first number, by address (a contact dropped on a call). */
+  numberOf?: (uri: string) => { name: string; number?: string } | undefined;
 }) {
   const [number, setNumber] = useState('');
   const [plan, setPlan] = useState<DialPlan | undefined>();
@@ -124,8 +127,17 @@ export function DialBox({
       <PhoneCalls
         phone={phone}
         nameOf={nameOf}
-        onHangUp={(callId) => void hangUp(callId)}
-        onControl={(action, callId) => void api.invoke('phone:control', action, callId).catch((e) => setResult({ ok: false, text: errorText(e).message }))}
+        actions={{
+          hangUp: (callId) => void hangUp(callId),
+          control: (action, callId) => void api.invoke('phone:control', action, callId).catch((e) => setResult({ ok: false, text: errorText(e).message })),
+          request: (req) =>
+            void api
+              .invoke('phone:request', req)
+              .then(() => setResult(undefined))
+              .catch((e) => setResult({ ok: false, text: errorText(e).message })),
+          error: (text) => setResult({ ok: false, text }),
+          ...(numberOf ? { numberOf } : {}),
+        }}
       />
       {active && phone.link !== 'monitoring' && (
         <p className="call-active" data-testid="call-active">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { PhoneAction, PhoneCall, PhoneState } from '../../shared/domain';
+import type { PhoneCall, PhoneState } from '../../shared/domain';
+import { CallRow, type CallRowActions } from './CallRow';
 
 const STATE_TEXT: Record<PhoneCall['state'], (peer: string) => string> = {
   dialing: (peer) => `Calling ${peer || 'out'}…`,
@@ -43,30 +44,12 @@ function useNow(active: boolean): number {
   return now;
 }
 
-/** The buttons each call state offers, in order; Hang up is the caller's own `onHangUp`. */
-const CONTROLS: Record<PhoneCall['state'], Array<{ action: Exclude<PhoneAction, 'clear'>; label: string }>> = {
-  ringing: [{ action: 'answer', label: 'Answer' }],
-  dialing: [],
-  talking: [{ action: 'hold', label: 'Hold' }],
-  held: [{ action: 'retrieve', label: 'Resume' }],
-};
-
 /**
- * The calls on the user's own phone as the CTI gateway reports them: Answer for a ringing
- * call (the desk phone answers on its speaker), Hold and Resume, and Hang up. While the
- * gateway cannot be reached the reason is shown instead: the app does not pretend to know.
+ * The calls on the user's own phone as the CTI gateway reports them, each with the actions
+ * the gateway offers (see `CallRow`). While the gateway cannot be reached the reason is shown
+ * instead: the app does not pretend to know.
  */
-export function PhoneCalls({
-  phone,
-  onHangUp,
-  onControl,
-  nameOf,
-}: {
-  phone: PhoneState;
-  onHangUp: (callId: string) => void;
-  onControl: (action: PhoneAction, callId: string) => void;
-  nameOf?: (peer: string) => string | undefined;
-}) {
+export function PhoneCalls({ phone, actions, nameOf }: { phone: PhoneState; actions: CallRowActions; nameOf?: (peer: string) => string | undefined }) {
   const now = useNow(phone.calls.length > 0);
   // A line watched without call control (a CME router): its state only, no party, no buttons.
   const controllable = phone.controls !== false;
@@ -80,30 +63,15 @@ export function PhoneCalls({
   return (
     <div className="phone-calls" data-testid="phone-calls" aria-live="polite">
       {phone.calls.map((call) => (
-        <p key={call.id} className={`call-active call-${call.state}`} data-testid="phone-call" data-state={call.state}>
-          <span>
-            {controllable || call.peer ? STATE_TEXT[call.state](peerLabel(call.peer, nameOf)) : LINE_TEXT[call.state]}
-            {call.state !== 'ringing' && <span className="call-duration"> · {callDuration(now - call.since)}</span>}
-          </span>
-          {(controllable ? CONTROLS[call.state] : []).map(({ action, label }) => (
-            <button key={action} className="call-control" data-testid={`call-${action}`} onClick={() => onControl(action, call.id)}>
-              {label}
-            </button>
-          ))}
-          {controllable && call.state !== 'ringing' && (
-            <button data-testid="hang-up" onClick={() => onHangUp(call.id)}>
-              Hang up
-            </button>
-          )}
-        </p>
+        <CallRow
+          key={call.id}
+          call={call}
+          phone={phone}
+          label={controllable || call.peer ? STATE_TEXT[call.state](peerLabel(call.peer, nameOf)) : LINE_TEXT[call.state]}
+          {...(call.state !== 'ringing' ? { duration: callDuration(now - call.since) } : {})}
+          actions={actions}
+        />
       ))}
-      {(phone.phoneDnd || phone.forwardTo) && (
-        <p className="subtle" data-testid="phone-features">
-          {[phone.phoneDnd ? 'Do not disturb is on at your phone' : '', phone.forwardTo ? `Calls forward to ${phone.forwardTo}` : '']
-            .filter(Boolean)
-            .join(' · ')}
-        </p>
-      )}
     </div>
   );
 }

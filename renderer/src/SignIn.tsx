@@ -5,7 +5,7 @@ import { serverTypeOf } from '../../shared/server-type';
 import { errorText } from './api';
 import { CertificatePrompt } from './CertificatePrompt';
 
-const PLACEHOLDER: Record<ServerType, string> = { cups: 'cups.example.com', cme: 'router.example.com' };
+const PLACEHOLDER: Record<Exclude<ServerType, 'simple'>, string> = { cups: 'cups.example.com', cme: 'router.example.com' };
 
 export function SignIn({
   api,
@@ -75,14 +75,36 @@ export function SignIn({
           ))}
         </select>
       </label>
-      <label>
-        Server
-        <input value={server} onChange={(e) => changeServer(e.target.value)} placeholder={PLACEHOLDER[serverType]} autoComplete="url" required />
-      </label>
-      <label>
-        User name
-        <input value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" required />
-      </label>
+      {serverType === 'simple' ? (
+        <>
+          <label>
+            SIP address
+            <input
+              value={user}
+              onChange={(e) => setUser(e.target.value)}
+              placeholder="alice@example.com"
+              autoComplete="username"
+              data-testid="sip-address"
+              required
+            />
+          </label>
+          <label>
+            Outbound proxy (optional)
+            <input value={server} onChange={(e) => setServer(e.target.value)} placeholder="found from the address's domain" data-testid="outbound-proxy" />
+          </label>
+        </>
+      ) : (
+        <>
+          <label>
+            Server
+            <input value={server} onChange={(e) => changeServer(e.target.value)} placeholder={PLACEHOLDER[serverType]} autoComplete="url" required />
+          </label>
+          <label>
+            User name
+            <input value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" required />
+          </label>
+        </>
+      )}
       <label>
         Password
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required autoFocus={!!user} />

@@ -8,15 +8,20 @@ import type { ExportedFile } from '../../shared/domain';
 export function deliverExport(file: ExportedFile): string {
   if (file.savedTo) return `Saved to ${file.savedTo}`;
   if (!file.text && !file.fileName) return 'Not saved.';
-  const url = URL.createObjectURL(new Blob([file.text], { type: `${file.mimeType};charset=utf-8` }));
+  downloadBlob(new Blob([file.text], { type: `${file.mimeType};charset=utf-8` }), file.fileName);
+  return `Downloaded ${file.fileName}`;
+}
+
+/** Saves a file the page made itself (a download; Electron asks where with its save dialog). */
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = file.fileName;
+  a.download = fileName;
   a.rel = 'noopener';
   document.body.append(a);
   a.click();
   a.remove();
   // Revoke after the click has been handled: the download has taken its own reference by then.
   setTimeout(() => URL.revokeObjectURL(url), 0);
-  return `Downloaded ${file.fileName}`;
 }

@@ -10,3 +10,21 @@ export function presenceLabel(a: Availability | OwnAvailability): string {
 }
 
 export const ONLINE: ReadonlySet<Availability> = new Set(['available', 'away', 'busy', 'dnd', 'on-the-phone']);
+
+/** "last seen 17:45", "last seen yesterday 17:45", "last seen 1 Dec 17:45" (relative to `now`). */
+export function lastSeenText(at: number, now = Date.now()): string {
+  const when = new Date(at);
+  const time = when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const day = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((day(new Date(now)) - day(when)) / 86_400_000);
+  if (days <= 0) return `last seen ${time}`;
+  if (days === 1) return `last seen yesterday ${time}`;
+  return `last seen ${when.toLocaleDateString([], { day: 'numeric', month: 'short', ...(days > 300 ? { year: 'numeric' } : {}) })} ${time}`;
+}
+
+/** The line under a contact's name: their note, else their status, with "last seen" when offline and known. */
+export function statusLine(presence: { availability: Availability; note: string; lastSeen?: number }): string {
+  if (presence.note) return presence.note;
+  const label = presenceLabel(presence.availability);
+  return presence.availability === 'offline' && presence.lastSeen !== undefined ? `${label} · ${lastSeenText(presence.lastSeen)}` : label;
+}

@@ -14,7 +14,7 @@ export function useImSound(api: DeskApi): void {
       void api
         .invoke('desktop:prefs')
         .then((prefs) => {
-          if (!prefs.imSound || typeof AudioContext === 'undefined') return;
+          if (!prefs.imSound || prefs.mutedConversations?.includes(m.peer) || typeof AudioContext === 'undefined') return;
           context ??= new AudioContext();
           chime(context);
         })

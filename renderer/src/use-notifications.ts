@@ -38,7 +38,16 @@ export function useCallNotifications(api: DeskApi, nameOf: (peer: string) => str
   }, [api]);
 }
 
-export function useNotifications(api: DeskApi, unread: Record<string, number>, contacts: Map<string, Contact>, open: (uri: string) => void): void {
+/** `unread` counts only conversations that are not muted; `muted` ones raise no notification. */
+export function useNotifications(
+  api: DeskApi,
+  unread: Record<string, number>,
+  contacts: Map<string, Contact>,
+  open: (uri: string) => void,
+  muted: ReadonlySet<string> = new Set(),
+): void {
+  const mutedRef = useRef(muted);
+  mutedRef.current = muted;
   const contactsRef = useRef(contacts);
   contactsRef.current = contacts;
   const openRef = useRef(open);
@@ -52,7 +61,7 @@ export function useNotifications(api: DeskApi, unread: Record<string, number>, c
   useEffect(() => {
     if (typeof Notification === 'undefined') return;
     return api.on('im:message', (m) => {
-      if (m.direction !== 'in' || document.hasFocus()) return;
+      if (m.direction !== 'in' || document.hasFocus() || mutedRef.current.has(m.peer)) return;
       const show = () => {
         const name = peerName(contactsRef.current.get(m.peer), m.peer);
         const note = new Notification(name, { body: m.text.length > 200 ? `${m.text.slice(0, 200)}…` : m.text, tag: m.peer, silent: false });

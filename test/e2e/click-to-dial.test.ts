@@ -26,6 +26,8 @@ beforeAll(async () => {
   desk = await startDeskE2e('dial', {
     lab: { livenEveryMs: 0, replyDelayMs: 150 },
     signedIn: false,
+    // These tests are about WebDialer: calls go there rather than through the CTI gateway.
+    beforeHost: async (c) => void (await c.session.handlers['phone:options']({ callVia: 'webdialer' })),
     host: (c) => ({
       onConnect: () => {
         if (initial) c.session.requestOpen(initial);

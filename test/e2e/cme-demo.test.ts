@@ -60,7 +60,9 @@ describe('the CME demo, in Chromium', () => {
     router.setLine('2005', 'IDLE');
     router.setDnd('2001', true);
     router.setLine('2001', 'IDLE');
-    await page.locator('[data-testid="phone-features"]', { hasText: 'Do not disturb is on at your phone' }).waitFor();
+    await page.locator('[data-testid="phone-dnd-on"]', { hasText: 'Do not disturb is on at your phone' }).waitFor();
+    // Without call control the phone's DND and forwarding are shown, not offered to change.
+    expect(await page.locator('[data-testid="phone-dnd"], [data-testid="phone-forward"]').count()).toBe(0);
     expect(await page.locator('[data-testid="phone-call"]').count()).toBe(0);
     router.setDnd('2001', false);
   });
@@ -115,7 +117,11 @@ describe('the CME demo, in Chromium', () => {
     await page.locator('[data-testid="sign-in"]').waitFor();
     const type = page.locator('[data-testid="server-type"]');
     expect(await type.inputValue()).toBe('cme');
-    expect(await type.locator('option').allTextContents()).toEqual(['Cisco Unified Presence (CUPS)', 'Cisco Unified CME (router)']);
+    expect(await type.locator('option').allTextContents()).toEqual([
+      'Cisco Unified Presence (CUPS)',
+      'Cisco Unified CME (router)',
+      'Any SIMPLE server (SIP only)',
+    ]);
     await type.selectOption('cups');
     // Typing a CME address chooses CME again only while the user has not chosen: here they have.
     await page.fill('[data-testid="sign-in"] input[autocomplete="url"]', router.url);

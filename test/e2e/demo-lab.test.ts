@@ -19,7 +19,12 @@ let page: Page;
 let pageErrors: string[];
 
 beforeAll(async () => {
-  desk = await startDeskE2e('demo', { lab: { livenEveryMs: 0, replyDelayMs: 150 }, signedIn: false });
+  desk = await startDeskE2e('demo', {
+    lab: { livenEveryMs: 0, replyDelayMs: 150 },
+    signedIn: false,
+    // The demo's dialing goes through WebDialer here (CTI calls are tested in cti-desk-phone).
+    beforeHost: async (c) => void (await c.session.handlers['phone:options']({ callVia: 'webdialer' })),
+  });
   ({ created, page, pageErrors } = desk);
 });
 

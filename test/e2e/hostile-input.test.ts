@@ -56,7 +56,12 @@ const uri = (id: string) => `sip:${id}@${created.lab!.domain}`;
 const contact = (id: string) => page.locator(`[data-testid="contact"][data-uri="${uri(id)}"]`);
 
 async function assertInert(scope: string): Promise<void> {
-  expect(await page.locator(`${scope} img, ${scope} script, ${scope} svg, ${scope} iframe, ${scope} object, ${scope} embed`).count()).toBe(0);
+  expect(await page.locator(`${scope} script, ${scope} svg, ${scope} iframe, ${scope} object, ${scope} embed`).count()).toBe(0);
+  // The only images are contact photos: the core's checked data: URLs, drawn by the Avatar.
+  const images = await page
+    .locator(`${scope} img`)
+    .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-testid')} ${e.getAttribute('src')?.slice(0, 22)}`));
+  expect(images.every((i) => i === 'avatar data:image/png;base64,')).toBe(true);
   const hrefs = await page.locator(`${scope} a`).evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
   expect(hrefs.filter((h) => !/^(https?:|mailto:)/i.test(h))).toEqual([]);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();

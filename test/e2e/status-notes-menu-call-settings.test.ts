@@ -179,7 +179,7 @@ describe('Settings → Connection, SIP', () => {
     await page.locator('[data-testid="sip-certificate-none"]').waitFor();
     await page.check('[data-testid="presence-list-off"]');
     await page.locator('[data-testid="sip-saved"]', { hasText: 'Presence per contact saved.' }).waitFor();
-    expect(await sipSaved()).toEqual({ sipTransport: 'tcp', sipCertificates: [], presenceList: '' });
+    expect(await sipSaved()).toEqual({ sipTransport: 'tcp', sipCertificates: [], presenceList: '', xcapRoot: '', dnsServers: '' });
     await page.click('[data-testid="settings-close"]');
     expect(pageErrors).toEqual([]);
   });

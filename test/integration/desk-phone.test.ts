@@ -89,7 +89,9 @@ describe('CTI link to the lab gateway', () => {
     await phoneState(link, (s) => s.link === 'monitoring', 'monitoring');
     const first = phoneSwitch.ring('1002', '+14085550104');
     await phoneState(link, (s) => s.calls[0]?.state === 'ringing', 'ringing');
-    await expect(link.control('hold', first.id)).rejects.toThrow(/refused HoldCall for line 1002 \(stateIncompatibility: invalidConnectionState\)/);
+    await expect(link.control('hold', first.id)).rejects.toThrow(
+      /refused HoldCall for line 1002: the call is not in a state that allows it \(stateIncompatibility: invalidConnectionState\)/,
+    );
     await link.control('answer');
     await phoneState(link, (s) => s.calls[0]?.state === 'talking', 'answered through CTI');
     await link.control('hold', first.id);
@@ -129,7 +131,9 @@ describe('CTI link to the lab gateway', () => {
 
   it("reports the gateway's refusal of a line it does not know, and a busy gateway's, with the CSTA reason", async () => {
     const unknown = open('4242');
-    expect((await phoneState(unknown, (s) => !!s.error, 'refusal')).error).toMatch(/refused MonitorStart for line 4242 \(operation: invalidMonitorObject\)/);
+    expect((await phoneState(unknown, (s) => !!s.error, 'refusal')).error).toMatch(
+      /refused MonitorStart for line 4242: the phone system does not know this line \(operation: invalidMonitorObject\)/,
+    );
     await unknown.stop();
 
     gateway.refuseMonitor('systemResourceAvailability', 'resourceBusy', 1);

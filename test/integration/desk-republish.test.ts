@@ -46,6 +46,7 @@ describe('publishing across a reconnection', () => {
 
       const sinceRestart: TraceSummary[] = [];
       session.on('diagnostics:entry', (entry) => sinceRestart.push(entry));
+      await session.handlers['diagnostics:follow'](true);
       const back = state((s) => s.phase === 'signed-in', 'signed in after the restart', 30_000);
       const published = waitForEvent<TraceSummary>(
         (cb) => session.on('diagnostics:entry', cb),

@@ -152,7 +152,7 @@ export class FakeElectron {
       Menu: {
         buildFromTemplate: (template: MenuItem[]) => {
           this.record('Menu.buildFromTemplate', template);
-          return { items: template };
+          return { items: template, popup: () => this.record('Menu.popup', template) };
         },
         setApplicationMenu: (menu: unknown) => this.record('Menu.setApplicationMenu', menu),
       },
@@ -362,6 +362,13 @@ export class FakeWebContents extends EventEmitter {
 
   constructor(private readonly fake: FakeElectron) {
     super();
+  }
+
+  /** The spell checker's dictionary additions (`session.addWordToSpellCheckerDictionary`). */
+  readonly session = { addWordToSpellCheckerDictionary: (word: string) => (this.fake.record('session.addWordToSpellCheckerDictionary', word), true) };
+
+  replaceMisspelling(word: string): void {
+    this.fake.record('webContents.replaceMisspelling', this.id, word);
   }
 
   setWindowOpenHandler(handler: WindowOpenHandler): void {

@@ -28,6 +28,7 @@ const CLIENT_CODECS = [
   'core/sip/message/',
   'core/sip/transport/',
   'core/sip/usages/event-list',
+  'core/xcap/',
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -125,7 +125,9 @@ export class CupsFeatures {
 
   private async getLongTerm(): Promise<LongTermStatus | null> {
     return this.run('Reading the long-term status', async (c) => {
-      const props = (await this.need(c.getUserConfig, 'get-user-config').call(c)).properties;
+      // A server that keeps no user configuration (any SIMPLE server) has no long-term status to read.
+      if (!c.getUserConfig) return null;
+      const props = (await c.getUserConfig.call(c)).properties;
       const note = props[LONG_TERM_NOTE]?.value.trim() ?? '';
       const until = props[LONG_TERM_UNTIL]?.value.trim() ?? '';
       return note ? { note, ...(DATE.test(until) ? { until } : {}) } : null;

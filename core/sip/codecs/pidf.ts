@@ -9,6 +9,7 @@
  * server sends for someone never signed in). An empty body is refused, not read as offline.
  */
 import type { Availability, DevicePresence, OwnAvailability, Presence } from '../../../shared/domain';
+import { pidfExtras } from './pidf-extras';
 import { attr, child, children, decodeXmlBytes, escapeXml, nsOf, parseXml, repairXml, text, XmlError, xsBoolean, type XmlNode } from '../../xml/safe-xml';
 
 export const PIDF_MAX_BYTES = 256 * 1024;
@@ -187,6 +188,10 @@ export interface ParsedPidf {
   extensions: PidfExtension[];
   /** True when the document was read only after repairing known damage. */
   repaired: boolean;
+  /** The newest PIDF/data-model `timestamp` of the document (epoch ms), when it has one. */
+  timestamp?: number;
+  /** The person's CIPID `icon` URI (http or https only). */
+  icon?: string;
 }
 
 /**
@@ -345,7 +350,29 @@ export function parsePidf(input: string | Uint8Array, charset?: string): ParsedP
       ...(tuple.source ? { source: tuple.source } : {}),
     };
   });
-  return { entity: attr(presence, 'entity') ?? '', devices, tuples, persons, note: documentNote, extensions: extensionsOf(presence, PRESENCE_KNOWN), repaired };
+  const { timestamp, icon } = pidfExtras(presence);
+  // anyURI: XML Schema collapses its whitespace.
+  return {
+    entity: (attr(presence, 'entity') ?? '').trim(),
+    devices,
+    tuples,
+    persons,
+    note: documentNote,
+    extensions: extensionsOf(presence, PRESENCE_KNOWN),
+    repaired,
+    ...(timestamp !== undefined ? { timestamp } : {}),
+    ...(icon ? { icon } : {}),
+  };
+}
+
+/** The shown state of a parsed document: `composePresence`, with its last-seen time (when offline) and icon. */
+export function presenceOf(parsed: ParsedPidf, at = Date.now()): Presence {
+  const presence = composePresence(parsed.devices, at);
+  return {
+    ...presence,
+    ...(presence.availability === 'offline' && parsed.timestamp !== undefined ? { lastSeen: parsed.timestamp } : {}),
+    ...(parsed.icon ? { icon: parsed.icon } : {}),
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
  * document is the full state of the list or a partial update (`fullState`), ordered by
  * `version`.
  */
-import { attr, children, find, parseXml, text, type XmlNode } from '../../xml/safe-xml';
+import { attr, children, find, normaliseAttribute, parseXml, text, type XmlNode } from '../../xml/safe-xml';
 
 export const RLMI_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -41,7 +41,10 @@ export interface Rlmi {
 
 const STATES: readonly string[] = ['active', 'pending', 'terminated'];
 
-/** An element's attributes by local name (values trimmed, as the tree reader gives them). */
+/**
+ * An element's attributes by local name, as the tree reader gives them (whitespace normalised,
+ * not trimmed); `interpret` collapses the schema-typed ones (URIs, numbers, booleans, states).
+ */
 type Attributes = Record<string, string | undefined>;
 
 /** The RLMI elements we read, from either reader, before their values are checked. */
@@ -93,7 +96,8 @@ function readRlmiTree(xml: string): RawList {
 
 /** Checks and converts what a reader found (the same rules and messages for both readers). */
 function interpret(raw: RawList): Rlmi {
-  const uri = raw.attrs.uri ?? '';
+  // anyURI, unsignedInt and boolean collapse their whitespace (XML Schema): spaces around them are not part of them.
+  const uri = (raw.attrs.uri ?? '').trim();
   if (!uri) throw new RlmiError('RLMI <list> has no uri attribute');
   const versionText = raw.attrs.version;
   // RFC 4662: version is an unsigned 32-bit counter; anything else cannot be ordered.
@@ -103,7 +107,7 @@ function interpret(raw: RawList): Rlmi {
   const fullStateText = (raw.attrs.fullState ?? '').trim().toLowerCase();
   if (!['true', 'false', '1', '0'].includes(fullStateText)) throw new RlmiError(`RLMI <list> has no usable fullState ("${fullStateText.slice(0, 20)}")`);
   const resources = raw.resources.map((resource): RlmiResource => {
-    const resourceUri = resource.attrs.uri ?? '';
+    const resourceUri = (resource.attrs.uri ?? '').trim();
     if (!resourceUri) throw new RlmiError('RLMI <resource> without a uri attribute');
     const name = resource.name.trim();
     const instances = resource.instances.map((instance): RlmiInstance => {
@@ -189,7 +193,7 @@ function attributes(x: Cursor, into: Attributes): 'open' | 'empty' | undefined {
     if (end < 0) return undefined;
     const value = s.slice(x.at + 1, end);
     if (value.includes('<') || Object.prototype.hasOwnProperty.call(into, name)) return undefined;
-    into[name] = value.trim();
+    into[name] = normaliseAttribute(value);
     x.at = end + 1;
   }
 }

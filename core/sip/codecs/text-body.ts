@@ -10,6 +10,8 @@
  *     characters back into bytes and decodes them with it, so ISO-8859-1 `caf\xE9` is "café".
  */
 
+import { decodeXmlBytes, xmlEncoding } from '../../xml/safe-xml';
+
 const HEAD_END = Buffer.from('\r\n\r\n');
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -91,3 +93,29 @@ const WINDOWS_1252 = [
   'ž',
   'Ÿ',
 ];
+
+/**
+ * An XML body (PIDF, RLMI, or a part of a multipart body) as characters, in the encoding the
+ * document declares (BOM, the part's or message's `charset` parameter, the XML declaration; see
+ * `xmlEncoding`), from the string `decodeSipMessage` made of its bytes.
+ *
+ * That string is the body's own characters when the message body was valid UTF-8, and one
+ * character per byte otherwise (so a UTF-16 or ISO-8859-1 body keeps every byte): the bytes
+ * are taken back and decoded as declared. A document declared as (or defaulting to) UTF-8 is
+ * taken from the bytes only when they are valid UTF-8 — a UTF-8 part inside a body that was
+ * not — and otherwise is already its characters. Plain ASCII is the same either way and is
+ * returned at once. An encoding that cannot be read is refused (XmlError) in words.
+ */
+export function xmlBodyText(body: string, charset?: string, what = 'XML document'): string {
+  // Plain ASCII without NUL (every PIDF a server sends, nearly): one native length count.
+  if (Buffer.byteLength(body, 'utf8') === body.length && !body.includes('\0')) return body;
+  // A character beyond one byte: the body was read as UTF-8, so these are its characters.
+  if (/[^\x00-\xff]/.test(body)) return body;
+  const bytes = Buffer.from(body, 'latin1');
+  if (xmlEncoding(bytes, charset).label !== 'utf-8') return decodeXmlBytes(bytes, charset, what);
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return body;
+  }
+}

@@ -127,6 +127,17 @@ export function digestAuthorization(a: DigestAnswer): string | undefined {
   return `Digest ${params.join(', ')}`;
 }
 
+/** A request as the cache answers it: sip.js's messages, or the text the subscription wire writes. */
+export interface DigestRequest {
+  method: string;
+  /** The Request-URI, exactly as on the request line. */
+  uri: string;
+  body?: string;
+}
+
+/** Which header carries an answer: `Proxy-Authorization` after a 407, `Authorization` after a 401. */
+export type AuthorizationHeader = 'Proxy-Authorization' | 'Authorization';
+
 /** What a request sender needs from the cache (PresenceSubscription, Publication, MESSAGE). */
 export interface RequestCredentials {
   /**
@@ -136,6 +147,13 @@ export interface RequestCredentials {
   schedule(send: (answered: () => void) => void): void;
   /** Adds the answer to the last challenge to an out-of-dialog request; false when there is none to use. */
   authorize(message: OutgoingRequestMessage): boolean;
+  /** The answer to the last challenge for a request written as text (`nonce` tells a later refusal apart). */
+  preAnswer(request: DigestRequest): { header: AuthorizationHeader; value: string; nonce: string } | undefined;
+  /**
+   * The answer to a challenge a request received, learnt for the requests that follow;
+   * `usedNonce` is the nonce its pre-answer carried, if it had one.
+   */
+  answerChallenge(request: DigestRequest, challenge: DigestChallenge, header: AuthorizationHeader, usedNonce?: string): string | undefined;
 }
 
 export interface DigestCredentialCacheOptions {
@@ -159,7 +177,7 @@ export interface DigestCredentialCacheOptions {
 }
 
 interface KnownChallenge {
-  header: 'Proxy-Authorization' | 'Authorization';
+  header: AuthorizationHeader;
   realm: string;
   nonce: string;
   opaque?: string;
@@ -250,8 +268,16 @@ export class DigestCredentialCache implements RequestCredentials {
   }
 
   authorize(message: OutgoingRequestMessage): boolean {
+    const answer = this.preAnswer({ method: message.method, uri: message.ruri.toString(), body: message.body?.body });
+    if (!answer) return false;
+    message.setHeader(answer.header, answer.value);
+    this.preAnswered.set(message, answer.nonce);
+    return true;
+  }
+
+  preAnswer(request: DigestRequest): { header: AuthorizationHeader; value: string; nonce: string } | undefined {
     const known = this.known;
-    if (!known || message.method === 'REGISTER' || !this.usable()) return false;
+    if (!known || request.method === 'REGISTER' || !this.usable()) return undefined;
     // Near the end of a qop nonce's uses, one request goes out plain to fetch the next nonce
     // while the others still use this one: nobody waits for a new probe at the last use.
     if (
@@ -261,27 +287,10 @@ export class DigestCredentialCache implements RequestCredentials {
       (this.counts.get(known.nonce) ?? 0) >= this.maxUses - Math.floor(this.maxUses / 8)
     ) {
       this.renewing = known.nonce;
-      return false;
+      return undefined;
     }
-    const value = digestAuthorization({
-      username: this.username,
-      password: this.password,
-      method: message.method,
-      uri: message.ruri.toString(),
-      realm: known.realm,
-      nonce: known.nonce,
-      opaque: known.opaque,
-      algorithm: known.algorithm,
-      qop: known.qop,
-      nc: known.qop ? this.nextNc(known.nonce) : undefined,
-      cnonce: known.qop ? this.cnonce() : undefined,
-      ha1: this.ha1(known.realm, known.algorithm),
-      body: message.body?.body,
-    });
-    if (!value) return false;
-    message.setHeader(known.header, value);
-    this.preAnswered.set(message, known.nonce);
-    return true;
+    const value = this.digest(request, known);
+    return value === undefined ? undefined : { header: known.header, value, nonce: known.nonce };
   }
 
   /**
@@ -289,39 +298,62 @@ export class DigestCredentialCache implements RequestCredentials {
    * counter and learns the challenge once sip.js has put the answer on the request.
    */
   answer(request: OutgoingRequestMessage, challenge: DigestChallenge): string | undefined {
-    const qop = chooseQop(challenge.qop);
-    if (!challenge.realm || !challenge.nonce || qop === null) return undefined;
     const usedNonce = this.preAnswered.get(request);
-    if (usedNonce !== undefined) {
-      this.preAnswered.delete(request);
-      // A reused no-qop nonce refused although not stale: this server takes each nonce once.
-      if (!challenge.stale && this.known?.nonce === usedNonce && this.known.qop === undefined && request.method !== 'REGISTER') this.refuseReuse();
-    }
-    const value = digestAuthorization({
-      username: this.username,
-      password: this.password,
-      method: request.method,
-      uri: request.ruri.toString(),
-      realm: challenge.realm,
-      nonce: challenge.nonce,
-      opaque: challenge.opaque,
-      algorithm: challenge.algorithm,
-      qop,
-      nc: qop ? this.nextNc(challenge.nonce) : undefined,
-      cnonce: qop ? this.cnonce() : undefined,
-      ha1: this.ha1(challenge.realm, challenge.algorithm),
-      body: request.body?.body,
-    });
+    if (usedNonce !== undefined) this.preAnswered.delete(request);
+    const plain = { method: request.method, uri: request.ruri.toString(), body: request.body?.body };
+    const value = this.challenged(plain, challenge, usedNonce);
     // sip.js sets the header (Authorization for 401, Proxy-Authorization for 407) right after
     // this returns, in the same turn: which one it chose says where later answers belong.
-    if (value && request.method !== 'REGISTER') queueMicrotask(() => this.learn(request, challenge, value, qop));
+    if (value && request.method !== 'REGISTER')
+      queueMicrotask(() => {
+        const header =
+          request.getHeader('Proxy-Authorization') === value
+            ? 'Proxy-Authorization'
+            : request.getHeader('Authorization') === value
+              ? 'Authorization'
+              : undefined;
+        if (header) this.learn(header, challenge, chooseQop(challenge.qop) ?? undefined);
+      });
     return value;
   }
 
-  private learn(request: OutgoingRequestMessage, challenge: DigestChallenge, value: string, qop: 'auth' | 'auth-int' | undefined): void {
-    const header =
-      request.getHeader('Proxy-Authorization') === value ? 'Proxy-Authorization' : request.getHeader('Authorization') === value ? 'Authorization' : undefined;
-    if (!header) return;
+  answerChallenge(request: DigestRequest, challenge: DigestChallenge, header: AuthorizationHeader, usedNonce?: string): string | undefined {
+    const value = this.challenged(request, challenge, usedNonce);
+    // Learnt once the caller has sent this answer (same turn): the challenged request goes
+    // out again before those that waited for its challenge, as with sip.js's own answers.
+    if (value && request.method !== 'REGISTER') queueMicrotask(() => this.learn(header, challenge, chooseQop(challenge.qop) ?? undefined));
+    return value;
+  }
+
+  /** The answer to a challenge received; a refused reuse of a no-qop nonce is noted first. */
+  private challenged(request: DigestRequest, challenge: DigestChallenge, usedNonce: string | undefined): string | undefined {
+    const qop = chooseQop(challenge.qop);
+    if (!challenge.realm || !challenge.nonce || qop === null) return undefined;
+    // A reused no-qop nonce refused although not stale: this server takes each nonce once.
+    if (usedNonce !== undefined && !challenge.stale && this.known?.nonce === usedNonce && this.known.qop === undefined && request.method !== 'REGISTER')
+      this.refuseReuse();
+    return this.digest(request, { realm: challenge.realm, nonce: challenge.nonce, opaque: challenge.opaque, algorithm: challenge.algorithm, qop });
+  }
+
+  private digest(request: DigestRequest, c: Pick<KnownChallenge, 'realm' | 'nonce' | 'opaque' | 'algorithm' | 'qop'>): string | undefined {
+    return digestAuthorization({
+      username: this.username,
+      password: this.password,
+      method: request.method,
+      uri: request.uri,
+      realm: c.realm,
+      nonce: c.nonce,
+      opaque: c.opaque,
+      algorithm: c.algorithm,
+      qop: c.qop,
+      nc: c.qop ? this.nextNc(c.nonce) : undefined,
+      cnonce: c.qop ? this.cnonce() : undefined,
+      ha1: this.ha1(c.realm, c.algorithm),
+      body: request.body,
+    });
+  }
+
+  private learn(header: AuthorizationHeader, challenge: DigestChallenge, qop: 'auth' | 'auth-int' | undefined): void {
     this.open = false;
     if (qop || !this.notReusable)
       this.known = { header, realm: challenge.realm!, nonce: challenge.nonce!, opaque: challenge.opaque, algorithm: challenge.algorithm, qop, at: this.now() };

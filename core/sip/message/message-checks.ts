@@ -16,7 +16,11 @@
  *   connection, since the next message's start is unknown);
  * - To, From and Request-URI may carry any absolute URI (`isbn:`, `name:`): this layer does not
  *   refuse schemes it does not speak (RFC 4475 §3.1.1.12).
- * - a datagram's body shorter than its Content-Length is truncated and refused (§18.3).
+ * - a datagram's body shorter than its Content-Length is truncated and refused (§18.3);
+ * - To, From, Call-ID, CSeq and Max-Forwards appear once (RFC 4475 §3.3.8), and a SIP
+ *   Request-URI carries no headers (`?Route=…`, RFC 4475 §3.1.2.11);
+ * - a Date header is not read, so a non-GMT one is ignored, as RFC 4475 §3.1.2.12 allows an
+ *   element that does not use it.
  */
 
 export class SipMessageError extends Error {
@@ -57,25 +61,54 @@ const STATUS_LINE = /^SIP\/2\.0 (\d{3})(?: .*)?$/;
 const MAX_CSEQ = 2 ** 31 - 1;
 const MAX_EXPIRES = 2 ** 32 - 1;
 const MAX_FORWARDS = 255;
+/** Headers that are not lists, so a message carries each once (RFC 3261 §7.3.1, RFC 4475 §3.3.8): name, and long name (compact forms are read as long). */
+const SINGLE: [string, string][] = [
+  ['To', 'to'],
+  ['From', 'from'],
+  ['Call-ID', 'call-id'],
+  ['CSeq', 'cseq'],
+  ['Max-Forwards', 'max-forwards'],
+];
 
 /** Header lines of a header section, folded lines joined (RFC 3261 §7.3.1). */
 function headerLines(head: string): string[] {
-  return head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
+  const unfolded = head.includes('\n ') || head.includes('\n\t') ? head.replace(/\r?\n[ \t]+/g, ' ') : head;
+  return unfolded.split(/\r?\n/);
 }
 
-/** Every value of a header, by long and compact name (case-insensitive), in order. */
-function values(lines: string[], long: string, short?: string): string[] {
-  const out: string[] = [];
-  const l = long.toLowerCase();
-  const s = short?.toLowerCase();
+/** The compact forms (RFC 3261 §7.3.3) of the headers checked here. */
+const COMPACT: Readonly<Record<string, string>> = { v: 'via', i: 'call-id', t: 'to', f: 'from', l: 'content-length' };
+/** The headers checked here: the others are not collected. */
+const CHECKED = new Set(['via', 'call-id', 'to', 'from', 'cseq', 'content-length', 'max-forwards', 'expires']);
+
+/** Every value of the checked headers, by lower-case long name, in order: one pass over the lines. */
+function checkedValues(lines: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     const colon = line.indexOf(':');
     if (colon < 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (name === l || name === s) out.push(line.slice(colon + 1).trim());
+    let name = line.slice(0, colon).trim().toLowerCase();
+    if (name.length === 1) name = COMPACT[name] ?? name;
+    if (!CHECKED.has(name)) continue;
+    const value = line.slice(colon + 1).trim();
+    const list = out.get(name);
+    if (list) list.push(value);
+    else out.set(name, [value]);
   }
   return out;
+}
+
+/** The Content-Length values of header lines: undefined when none; throws when one is not a number or two differ. */
+function lengthOf(found: string[] | undefined): number | undefined {
+  if (!found || found.length === 0) return undefined;
+  for (const v of found) if (!/^\d{1,10}$/.test(v)) throw new SipMessageError(`Content-Length ${shown(v)} is not a number of bytes`);
+  for (const v of found)
+    if (Number(v) !== Number(found[0])) {
+      const distinct = new Set(found.map(Number));
+      throw new SipMessageError(`two different Content-Length headers (${[...distinct].join(' and ')})`);
+    }
+  return Number(found[0]);
 }
 
 /**
@@ -83,12 +116,7 @@ function values(lines: string[], long: string, short?: string): string[] {
  * throws when a value is not a number or two values differ.
  */
 export function declaredLength(head: string): number | undefined {
-  const found = values(headerLines(head), 'content-length', 'l');
-  if (found.length === 0) return undefined;
-  for (const v of found) if (!/^\d{1,10}$/.test(v)) throw new SipMessageError(`Content-Length ${shown(v)} is not a number of bytes`);
-  const distinct = new Set(found.map(Number));
-  if (distinct.size > 1) throw new SipMessageError(`two different Content-Length headers (${[...distinct].join(' and ')})`);
-  return Number(found[0]);
+  return lengthOf(checkedValues(headerLines(head)).get('content-length'));
 }
 
 /** A value as quoted in an error: cut short, control characters escaped. */
@@ -112,22 +140,26 @@ export function checkSipMessage(raw: string, bodyBytes?: number): SipSummary {
   const head = raw.slice(0, headEnd);
   const lines = headerLines(head);
   const start = lines[0] ?? '';
-  const one = (long: string, short?: string) => values(lines, long, short)[0];
-  const via = one('via', 'v');
-  const cseq = one('cseq');
-  const callId = one('call-id', 'i');
+  const headers = checkedValues(lines);
+  const via = headers.get('via')?.[0];
+  const cseq = headers.get('cseq')?.[0];
+  const callId = headers.get('call-id')?.[0];
   if (!via) throw new SipMessageError('no Via header');
   if (!callId) throw new SipMessageError('no Call-ID header');
-  if (one('to', 't') === undefined) throw new SipMessageError('no To header');
-  if (one('from', 'f') === undefined) throw new SipMessageError('no From header');
+  if (!headers.has('to')) throw new SipMessageError('no To header');
+  if (!headers.has('from')) throw new SipMessageError('no From header');
   const cseqMatch = cseq === undefined ? null : CSEQ_RE.exec(cseq);
   if (!cseqMatch) throw new SipMessageError(cseq === undefined ? 'no CSeq header' : `unreadable CSeq ${shown(cseq)}`);
   number(cseqMatch[1]!, 'CSeq number', MAX_CSEQ);
   const cseqMethod = cseqMatch[2]!.toUpperCase();
-  for (const v of values(lines, 'max-forwards')) number(v, 'Max-Forwards', MAX_FORWARDS);
+  for (const [name, long] of SINGLE) {
+    const count = headers.get(long)?.length ?? 0;
+    if (count > 1) throw new SipMessageError(`${count} ${name} headers, where RFC 3261 allows one`);
+  }
+  for (const v of headers.get('max-forwards') ?? []) number(v, 'Max-Forwards', MAX_FORWARDS);
   // An Expires that is not delta-seconds (an RFC 2543 date) is ignored by the stack, not refused.
-  for (const v of values(lines, 'expires')) if (/^\d+$/.test(v)) number(v, 'Expires', MAX_EXPIRES);
-  const length = declaredLength(head);
+  for (const v of headers.get('expires') ?? []) if (/^\d+$/.test(v)) number(v, 'Expires', MAX_EXPIRES);
+  const length = lengthOf(headers.get('content-length'));
   if (bodyBytes !== undefined && length !== undefined && length > bodyBytes)
     throw new SipMessageError(`truncated: Content-Length ${length} but ${bodyBytes} body bytes`);
   const branchMatch = /;\s*branch\s*=\s*([^;,\s]+)/i.exec(via.split(',')[0]!);
@@ -136,6 +168,10 @@ export function checkSipMessage(raw: string, bodyBytes?: number): SipSummary {
   if (response) return { kind: 'response', method: cseqMethod, status: Number(response[1]), branch, callId };
   const request = REQUEST_LINE.exec(start);
   if (!request) throw new SipMessageError(`unreadable start line ${shown(start)}`);
+  // Headers follow the host part; a `?` in the user part (before the last `@`) is a character of the user.
+  const uri = request[2]!;
+  if (/^sips?:/i.test(uri) && uri.slice(uri.lastIndexOf('@') + 1).includes('?'))
+    throw new SipMessageError('the Request-URI carries headers (after "?"), which RFC 3261 §19.1.1 does not allow there');
   const method = request[1]!.toUpperCase();
   if (method !== cseqMethod && method !== 'ACK' && method !== 'CANCEL') throw new SipMessageError(`CSeq method ${cseqMethod} does not match ${method}`);
   return { kind: 'request', method, branch, callId };

@@ -28,6 +28,7 @@
 import { NameAddrHeader, URI } from 'sip.js';
 import { parse as pegParse, SyntaxError as PegSyntaxError } from 'sip.js/lib/grammar/pegjs/dist/grammar.js';
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
+import { ADDRESS_RULES, readAbsoluteAddress } from './absolute-address';
 
 type ParseFn = ((input: string, options: { startRule?: string; data?: unknown }) => unknown) & { startRules?: ReadonlySet<string> };
 type GrammarParse = (input: string, startRule: string) => unknown;
@@ -402,8 +403,18 @@ export function installFastGrammar(): void {
     }
     if (!same(actual, expected)) throw new Error(`sip.js grammar: the fast grammar reads ${rule} differently from sip.js; not installed.`);
   }
-  Grammar.parse = parse;
-  installed = parse;
+  // From, To and Contact may hold any absolute URI, which the grammar does not know: a value
+  // it refused is read again by absolute-address.ts (still refused unless it holds one).
+  const readSipUri = (uri: string) => {
+    const read = parse(uri, 'SIP_URI');
+    return read instanceof URI ? read : undefined;
+  };
+  const withAbsoluteUris: GrammarParse = (text, startRule) => {
+    const result = parse(text, startRule);
+    return result === -1 && ADDRESS_RULES.has(startRule) ? (readAbsoluteAddress(text, startRule, readSipUri) ?? -1) : result;
+  };
+  Grammar.parse = withAbsoluteUris;
+  installed = withAbsoluteUris;
 }
 
 /** True when `Grammar.parse` is the fast grammar. */

@@ -23,8 +23,9 @@
 import type { Presence } from '../../../shared/domain';
 import { normaliseAor } from '../../uri';
 import { parseMultipart, parseContentType, rootPart, type ContentType, type MimePart, type MultipartOptions } from '../codecs/multipart';
-import { composePresence, parsePidf } from '../codecs/pidf';
+import { parsePidf, presenceOf } from '../codecs/pidf';
 import { parseRlmi, type InstanceState, type Rlmi, type RlmiInstance } from '../codecs/rlmi';
+import { xmlBodyText } from '../codecs/text-body';
 
 export class EventListError extends Error {
   constructor(message: string) {
@@ -63,6 +64,10 @@ export function isEventListBody(contentType: string | undefined): boolean {
   return type === 'multipart/related' || type === 'application/rlmi+xml';
 }
 
+/** What the documents are called when their encoding cannot be read. */
+const RLMI_WHAT = 'resource list (RLMI) document';
+const PIDF_WHAT = 'presence document';
+
 /** How deep lists inside lists are read; deeper parts are reported as problems. */
 export const MAX_NESTING = 4;
 
@@ -75,13 +80,13 @@ interface Entry {
 
 /** The root RLMI of a body: bare RLMI, or the root part of a multipart/related. */
 function readList(body: string, contentType: ContentType, limits: MultipartOptions): { rlmi: Rlmi; parts: MimePart[] } {
-  if (contentType.type === 'application/rlmi+xml') return { rlmi: parseRlmi(body), parts: [] };
+  if (contentType.type === 'application/rlmi+xml') return { rlmi: parseRlmi(xmlBodyText(body, contentType.params.charset, RLMI_WHAT)), parts: [] };
   if (contentType.type !== 'multipart/related')
     throw new Error(`expected multipart/related or application/rlmi+xml, got ${contentType.type || 'no Content-Type'}`);
   const parts = parseMultipart(body, contentType, limits);
   const root = rootPart(parts, contentType);
   if (root.contentType.type !== 'application/rlmi+xml') throw new Error(`the root part is ${root.contentType.type}, not application/rlmi+xml`);
-  return { rlmi: parseRlmi(root.body), parts };
+  return { rlmi: parseRlmi(xmlBodyText(root.body, root.contentType.params.charset, RLMI_WHAT)), parts };
 }
 
 interface Known {
@@ -156,7 +161,7 @@ export class EventListState {
           continue;
         }
         try {
-          presence = composePresence(parsePidf(part.body).devices, at);
+          presence = presenceOf(parsePidf(xmlBodyText(part.body, part.contentType.params.charset, PIDF_WHAT)), at);
         } catch (error) {
           problems.push(`${uri}: ${(error as Error).message}`);
           continue;

@@ -1,8 +1,9 @@
 // Over 400 lines: one state machine, whose transitions read best side by side in one class.
 /**
- * One watcher subscription (RFC 6665 / RFC 3856) on the sip.js core, in place of sip.js's
- * `Subscriber`, which drops `Accept` from refreshes, hides failure codes, mishandles
- * `Retry-After` and does not wait for the final NOTIFY when unsubscribing.
+ * One watcher subscription (RFC 6665 / RFC 3856) on the subscription wire (subscription-wire.ts:
+ * SUBSCRIBE and NOTIFY written and read beside sip.js's core, which costs too much per contact
+ * at sign-in), in place of sip.js's `Subscriber`, which drops `Accept` from refreshes, hides
+ * failure codes, mishandles `Retry-After` and does not wait for the final NOTIFY when unsubscribing.
  *
  * ```
  *                 start()                NOTIFY active            refresh timer (jittered)
@@ -31,23 +32,12 @@
  * subscription (rls.ts) is this same machine with other headers and final answers.
  */
 import type { UserAgent } from 'sip.js';
-import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
-import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
-import type { OutgoingRequestMessage } from 'sip.js/lib/core/messages/outgoing-request-message.js';
-import type { IncomingNotifyRequest } from 'sip.js/lib/core/messages/methods/notify.js';
-import type {
-  IncomingRequestWithSubscription,
-  OutgoingSubscribeRequest,
-  OutgoingSubscribeRequestDelegate,
-} from 'sip.js/lib/core/messages/methods/subscribe.js';
-import type { Subscription } from 'sip.js/lib/core/subscription/subscription.js';
-import { AllowedMethods } from 'sip.js/lib/core/user-agent-core/allowed-methods.js';
 import { Grammar } from 'sip.js/lib/grammar/grammar.js';
-import type { URI } from 'sip.js/lib/grammar/uri.js';
 import { Emitter } from '../../events';
 import type { RequestCredentials } from '../message/digest';
-import { detached } from '../message/sip-grammar';
-import { realTimers, type Timers } from '../../timers';
+import { isPlainSipUri, type LightMessage } from '../message/light-message';
+import { coarseTimers, type Timers } from '../../timers';
+import { SubscriptionWire, type InitialDelegate, type SubscribeRequest, type WireDialog, type WireNotify } from './subscription-wire';
 import { FINAL_REASONS, FINAL_STATUS, parseRetryAfter, parseSubscriptionState, refreshDelayMs, retryDelayMs } from './subscription-policy';
 
 export { parseRetryAfter, parseSubscriptionState, refreshDelayMs, type SubscriptionStateHeader } from './subscription-policy';
@@ -69,8 +59,8 @@ export enum PresenceSubscriptionState {
 export type SubscriptionTimers = Timers;
 
 export interface PresenceSubscriptionOptions {
-  /** A started user agent (its core sends and receives). */
-  ua: Pick<UserAgent, 'userAgentCore'>;
+  /** A started user agent (the wire sends and receives on its transport). */
+  ua: Pick<UserAgent, 'userAgentCore' | 'transport'>;
   /** The presentity (or list) URI to watch. */
   target: string;
   /** Event package (default `presence`). */
@@ -143,8 +133,11 @@ export class PresenceSubscription {
   /** Increments with each initial SUBSCRIBE; callbacks of older attempts are ignored. */
   private attempt = 0;
   private failures = 0;
-  private request: OutgoingSubscribeRequest | undefined;
-  private dialog: Subscription | undefined;
+  /** Forgets the initial SUBSCRIBE on the wire (until its first NOTIFY makes the dialog). */
+  private request: (() => void) | undefined;
+  private dialog: WireDialog | undefined;
+  /** The target as written in the Request-URI and To (parsed once). */
+  private written: string | undefined;
   private timer: unknown;
   /** What the last NOTIFY said (active or pending): the state an answered refresh returns to. */
   private serverState: PresenceSubscriptionState.Active | PresenceSubscriptionState.Pending = PresenceSubscriptionState.Active;
@@ -159,7 +152,8 @@ export class PresenceSubscription {
     this.event = options.event ?? 'presence';
     this.accept = options.accept ?? ['application/pidf+xml'];
     this.requestedExpires = options.expires ?? 600;
-    this.timers = options.timers ?? realTimers;
+    // One timer for every subscription's refresh and back-off (see coarseTimers).
+    this.timers = options.timers ?? coarseTimers;
     this.random = options.random ?? Math.random;
     this.log = options.log ?? (() => {});
   }
@@ -198,11 +192,7 @@ export class PresenceSubscription {
         resolve();
       };
       this.timer = this.timers.set(() => this.unsubscribed?.(), this.options.unsubscribeWaitMs ?? 2000);
-      try {
-        dialog.subscribe({ onReject: () => this.unsubscribed?.() }, { extraHeaders: this.headers(0) });
-      } catch {
-        this.unsubscribed?.();
-      }
+      dialog.subscribe(this.subscribeRequest(0), { onReject: () => this.unsubscribed?.() });
     });
   }
 
@@ -214,15 +204,11 @@ export class PresenceSubscription {
   private close(): void {
     this.clearTimer();
     this.attempt += 1;
-    this.request?.waitNotifyStop();
-    this.request?.dispose();
+    this.request?.();
     this.request = undefined;
     const dialog = this.dialog;
     this.dialog = undefined;
-    if (dialog) {
-      dialog.delegate = undefined;
-      dialog.dispose();
-    }
+    dialog?.dispose();
     this.setState(PresenceSubscriptionState.Closed);
     // dispose() during stop(): the caller waiting on stop() is released too.
     this.unsubscribed?.();
@@ -239,96 +225,71 @@ export class PresenceSubscription {
     this.timer = undefined;
   }
 
-  /** Headers of every SUBSCRIBE; in a dialog sip.js writes no `Supported` of ours, so we add it. */
-  private headers(expires: number, inDialog = true): string[] {
-    const core = this.options.ua.userAgentCore;
-    const supported = inDialog && this.options.supported?.length ? [`Supported: ${this.options.supported.join(', ')}`] : [];
-    return [
-      `Allow: ${AllowedMethods.toString()}`,
-      `Event: ${this.event}`,
-      `Expires: ${expires}`,
-      `Contact: ${core.configuration.contact.toString()}`,
-      `Accept: ${this.accept.join(', ')}`,
-      ...(this.options.extraHeaders ?? []),
-      ...supported,
-    ];
+  /** What every SUBSCRIBE of this subscription carries besides the dialog's own headers. */
+  private subscribeRequest(expires: number): SubscribeRequest {
+    return {
+      target: this.written ?? this.target,
+      headers: [`Event: ${this.event}`, `Expires: ${expires}`, `Accept: ${this.accept.join(', ')}`, ...(this.options.extraHeaders ?? [])],
+      supported: this.options.supported,
+      credentials: this.options.credentials,
+    };
   }
 
   /** Sends a new initial SUBSCRIBE (a new dialog). */
   private send(): void {
     this.clearTimer();
     const attempt = ++this.attempt;
-    const core = this.options.ua.userAgentCore;
-    let message: OutgoingRequestMessage;
-    try {
-      // One parse of the target serves as Request-URI and To (sip.js copies each).
-      const target = this.targetUri();
-      const supported = this.options.supported ?? [];
-      const options = supported.length ? { optionTags: [...core.configuration.supportedOptionTags, ...supported] } : {};
-      message = core.makeOutgoingRequestMessage('SUBSCRIBE', target, core.configuration.aor, target, options, this.headers(this.requestedExpires, false));
-    } catch (error) {
-      this.refuse({ reason: `"${this.target}" cannot be subscribed to (${(error as Error).message})`, final: true });
-      return;
+    if (this.written === undefined) {
+      const uri = isPlainSipUri(this.target) ? this.target : Grammar.URIParse(this.target)?.toString();
+      if (!uri) {
+        this.refuse({ reason: `"${this.target}" cannot be subscribed to (not a SIP address)`, final: true });
+        return;
+      }
+      this.written = uri;
     }
     this.setState(PresenceSubscriptionState.Subscribing);
     const credentials = this.options.credentials;
     if (!credentials) {
-      this.transmit(attempt, message, () => {});
+      this.transmit(attempt, () => {});
       return;
     }
     credentials.schedule((answered) => {
       // Stopped or restarted while waiting for the server's first challenge: not sent.
       if (attempt !== this.attempt) return answered();
-      credentials.authorize(message);
-      this.transmit(attempt, message, answered);
+      this.transmit(attempt, answered);
     });
   }
 
   /** Sends an initial SUBSCRIBE; `answered` is told of its final answer (or that none will come). */
-  private transmit(attempt: number, message: OutgoingRequestMessage, answered: () => void): void {
+  private transmit(attempt: number, answered: () => void): void {
     const current = () => attempt === this.attempt;
-    const delegate: OutgoingSubscribeRequestDelegate = {
+    const delegate: InitialDelegate = {
       onAccept: (response) => {
         answered();
         if (!current()) return;
-        const granted = Number(response.message.getHeader('Expires'));
+        const granted = Number(response.header('expires'));
         if (Number.isFinite(granted) && granted > 0) this.grantedExpires = granted;
       },
       onReject: (response) => {
         answered();
         if (current()) this.rejected(response, 'SUBSCRIBE');
       },
-      onRedirect: (response) => {
-        answered();
-        if (current()) this.rejected(response, 'SUBSCRIBE');
-      },
-      onNotify: ({ request, subscription }: IncomingRequestWithSubscription) => {
+      onNotify: (dialog, notify) => {
         answered();
         if (!current()) {
-          request.reject({ statusCode: 481 });
+          notify.reject(481, 'Subscription Does Not Exist');
+          dialog.dispose();
           return;
         }
         this.request = undefined;
-        if (subscription) {
-          this.dialog = subscription;
-          // The route set is the NOTIFY's Record-Route values, cut out of its text: copies
-          // let the message go (see detached() in sip-grammar.ts).
-          const routeSet = (subscription as unknown as { dialogState?: { routeSet?: string[] } }).dialogState?.routeSet;
-          if (routeSet) for (let i = 0; i < routeSet.length; i++) routeSet[i] = detached(routeSet[i]);
-          subscription.delegate = {
-            onNotify: (uas: IncomingNotifyRequest) => {
-              if (attempt === this.attempt && this.dialog === subscription) this.notified(uas);
-              else uas.accept();
-            },
-            onTerminated: () => {
-              if (attempt !== this.attempt || this.dialog !== subscription || this._state === PresenceSubscriptionState.Refreshing) return;
-              this.dialog = undefined;
-              // Timer N after a refresh, or a refresh answered 481 and the like.
-              this.lost({ reason: 'the server no longer knows the subscription' });
-            },
-          };
-        }
-        this.notified(request);
+        this.dialog = dialog;
+        dialog.delegate = {
+          onNotify: (later) => {
+            if (attempt === this.attempt && this.dialog === dialog) this.notified(later);
+            else later.accept();
+          },
+        };
+        this.notified(notify);
       },
       onNotifyTimeout: () => {
         answered();
@@ -337,32 +298,21 @@ export class PresenceSubscription {
         this.lost({ reason: 'no NOTIFY arrived after the SUBSCRIBE (Timer N)' });
       },
     };
-    try {
-      this.request = this.options.ua.userAgentCore.subscribe(message, delegate);
-    } catch (error) {
-      answered();
-      this.lost({ reason: `SUBSCRIBE could not be sent (${(error as Error).message})` });
-    }
+    this.request = SubscriptionWire.of(this.options.ua).subscribe(this.subscribeRequest(this.requestedExpires), delegate);
   }
 
-  private targetUri(): URI {
-    const uri = Grammar.URIParse(this.target);
-    if (!uri) throw new Error('not a SIP address');
-    return uri;
-  }
-
-  private notified(uas: IncomingNotifyRequest): void {
-    const message: IncomingRequestMessage = uas.message;
-    const header = parseSubscriptionState(message.getHeader('Subscription-State'));
+  private notified(uas: WireNotify): void {
+    const message = uas.message;
+    const header = parseSubscriptionState(message.header('subscription-state'));
     if (!header) {
       // RFC 6665 §4.1.3: a NOTIFY must say the subscription's state.
-      this.log(`sip: NOTIFY for ${this.target} without a readable Subscription-State ("${message.getHeader('Subscription-State') ?? ''}") refused`);
-      uas.reject({ statusCode: 400, reasonPhrase: 'Missing Subscription-State' });
+      this.log(`sip: NOTIFY for ${this.target} without a readable Subscription-State ("${message.header('subscription-state') ?? ''}") refused`);
+      uas.reject(400, 'Missing Subscription-State');
       return;
     }
     uas.accept();
-    const body = message.body ?? '';
-    const contentType = (message.getHeader('Content-Type') ?? '').trim();
+    const body = message.body;
+    const contentType = message.header('content-type') ?? '';
     const state = this._state;
     if (state === PresenceSubscriptionState.Unsubscribing) {
       if (header.state === 'terminated') this.unsubscribed?.();
@@ -370,7 +320,7 @@ export class PresenceSubscription {
     }
     if (state === PresenceSubscriptionState.Closed || state === PresenceSubscriptionState.Refused) return;
 
-    const require = message.getHeader('Require');
+    const require = message.header('require');
     const notify = (state: string) => {
       const attempt = this.attempt;
       this.events.emit('notify', require === undefined ? { body, contentType, state } : { body, contentType, state, require });
@@ -400,10 +350,10 @@ export class PresenceSubscription {
       this.scheduleRefresh();
       return;
     }
-    // Terminated: the dialog is gone (sip.js disposed it).
+    // Terminated: the dialog is over.
     const dialog = this.dialog;
     this.dialog = undefined;
-    if (dialog) dialog.delegate = undefined;
+    dialog?.dispose();
     const reason = header.reason;
     if (reason && (this.options.finalReasons ?? FINAL_REASONS).has(reason)) {
       this.refuse({ reason: `terminated: ${reason}`, final: true });
@@ -434,46 +384,35 @@ export class PresenceSubscription {
     }
     const current = () => attempt === this.attempt && this.dialog === dialog && this._state === PresenceSubscriptionState.Refreshing;
     this.setState(PresenceSubscriptionState.Refreshing);
-    try {
-      dialog.subscribe(
-        {
-          onAccept: (response) => {
-            if (!current()) return;
-            const granted = Number(response.message.getHeader('Expires'));
-            if (Number.isFinite(granted) && granted > 0) this.grantedExpires = granted;
-            else if (response.message.getHeader('Expires') === undefined)
-              this.log(`sip: refresh for ${this.target} answered without Expires; keeping ${this.grantedExpires ?? this.requestedExpires} s`);
-            this.setState(this.serverState);
-            this.scheduleRefresh();
-          },
-          onReject: (response) => {
-            // 481 and the like: sip.js has already terminated the dialog (onTerminated ran);
-            // whatever the code, a new subscription is made after a back-off.
-            if (attempt !== this.attempt) return;
-            if (this.dialog === dialog) {
-              this.dialog = undefined;
-              dialog.delegate = undefined;
-              dialog.dispose();
-            }
-            this.rejected(response, 'refresh');
-          },
-        },
-        { extraHeaders: this.headers(this.requestedExpires) },
-      );
-    } catch (error) {
-      this.dialog = undefined;
-      dialog.dispose();
-      this.lost({ reason: `refresh could not be sent (${(error as Error).message})` });
-    }
+    dialog.subscribe(this.subscribeRequest(this.requestedExpires), {
+      onAccept: (response) => {
+        if (!current()) return;
+        const expires = response.header('expires');
+        const granted = Number(expires);
+        if (Number.isFinite(granted) && granted > 0) this.grantedExpires = granted;
+        else if (expires === undefined)
+          this.log(`sip: refresh for ${this.target} answered without Expires; keeping ${this.grantedExpires ?? this.requestedExpires} s`);
+        this.setState(this.serverState);
+        this.scheduleRefresh();
+      },
+      onReject: (response) => {
+        // 481 and the like: whatever the code, a new subscription is made after a back-off.
+        if (attempt !== this.attempt) return;
+        if (this.dialog === dialog) {
+          this.dialog = undefined;
+          dialog.dispose();
+        }
+        this.rejected(response, 'refresh');
+      },
+    });
   }
 
-  private rejected(response: IncomingResponse, what: string): void {
-    const m = response.message;
-    const status = m.statusCode ?? 0;
-    const reason = `${what} answered ${status} ${m.reasonPhrase ?? ''}`.trim();
+  private rejected(m: LightMessage, what: string): void {
+    const status = m.status;
+    const reason = `${what} answered ${status} ${m.reason}`.trim();
     if (status === 423) {
       // Interval Too Brief: ask again at once with the server's minimum.
-      const min = Number(m.getHeader('Min-Expires'));
+      const min = Number(m.header('min-expires'));
       if (Number.isFinite(min) && min > this.requestedExpires && min <= 86_400) {
         this.log(`sip: ${this.target}: ${reason}; asking again for ${min} s`);
         this.requestedExpires = min;
@@ -486,7 +425,7 @@ export class PresenceSubscription {
       this.refuse({ status, reason: `${reason} (${final})`, final: true });
       return;
     }
-    this.lost({ status, reason, retryAfter: parseRetryAfter(m.getHeader('Retry-After')) });
+    this.lost({ status, reason, retryAfter: parseRetryAfter(m.header('retry-after')) });
   }
 
   /** True (and the stop completed) when the subscription is being or has been ended by us. */

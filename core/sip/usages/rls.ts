@@ -78,7 +78,7 @@ export class EventListSubscription {
   private readonly subscription: PresenceSubscription | undefined;
 
   constructor(
-    ua: Pick<UserAgent, 'userAgentCore'>,
+    ua: Pick<UserAgent, 'userAgentCore' | 'transport'>,
     private readonly options: EventListSubscriptionOptions,
   ) {
     this.list = new EventListState(options.limits);

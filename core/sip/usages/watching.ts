@@ -8,9 +8,11 @@
 import { UserAgent } from 'sip.js';
 import type { Presence } from '../../../shared/domain';
 import { normaliseAor } from '../../uri';
-import { composePresence, parsePidf } from '../codecs/pidf';
+import { composePresence, parsePidf, presenceOf } from '../codecs/pidf';
+import { charsetOf, xmlBodyText } from '../codecs/text-body';
 import type { DigestCredentialCache } from '../message/digest';
-import { PresenceSubscription } from './presence-subscription';
+import { isPlainSipUri } from '../message/light-message';
+import { PresenceSubscription, type SubscriptionNotify } from './presence-subscription';
 import { EventListSubscription, type ListSubscriptionState } from './rls';
 
 export interface WatchingContext {
@@ -18,6 +20,15 @@ export interface WatchingContext {
   agent(): { ua: UserAgent; credentials: DigestCredentialCache } | undefined;
   log: (line: string) => void;
   presence: (uri: string, presence: Presence) => void;
+}
+
+/** A subscription to another event package (presence.winfo, xcap-diff): its NOTIFY bodies go to `onNotify` as they come. */
+export interface EventWatch {
+  target: string;
+  event: string;
+  accept: string[];
+  onNotify: (notify: SubscriptionNotify) => void;
+  subscription?: PresenceSubscription;
 }
 
 interface WatchedList {
@@ -34,7 +45,42 @@ export class Watching {
   /** The event-list (RLS) path: one subscription to `listUri` for all `members`. */
   private list: WatchedList | undefined;
 
+  /** Other event packages watched, by `<event> <target>`. */
+  private readonly eventWatches = new Map<string, EventWatch>();
+
   constructor(private readonly context: WatchingContext) {}
+
+  /** Watches `target`'s `event` package (kept across reconnections, like contacts); returns the way to stop. */
+  watchEvent(watch: Omit<EventWatch, 'subscription'>): () => void {
+    const key = `${watch.event} ${watch.target}`;
+    void this.eventWatches.get(key)?.subscription?.stop();
+    const entry: EventWatch = { ...watch };
+    this.eventWatches.set(key, entry);
+    this.subscribeEvent(entry);
+    return () => {
+      if (this.eventWatches.get(key) !== entry) return;
+      this.eventWatches.delete(key);
+      void entry.subscription?.stop();
+    };
+  }
+
+  private subscribeEvent(entry: EventWatch): void {
+    const agent = this.context.agent();
+    if (!agent || entry.subscription) return;
+    const subscription = new PresenceSubscription({
+      ua: agent.ua,
+      target: entry.target,
+      event: entry.event,
+      accept: entry.accept,
+      expires: 600,
+      log: this.context.log,
+      credentials: agent.credentials,
+    });
+    entry.subscription = subscription;
+    subscription.on('notify', (notify) => entry.onNotify(notify));
+    subscription.on('failure', (failure) => this.context.log(`sip: ${entry.event} subscription to ${entry.target}: ${failure.reason}`));
+    subscription.start();
+  }
 
   watch(uri: string): void {
     this.watched.add(uri);
@@ -92,6 +138,14 @@ export class Watching {
   resubscribe(): void {
     for (const uri of this.watched) this.subscribe(uri);
     this.subscribeList();
+    for (const entry of this.eventWatches.values()) this.subscribeEvent(entry);
+  }
+
+  private forgetEventSubscriptions(): void {
+    for (const entry of this.eventWatches.values()) {
+      entry.subscription?.dispose();
+      entry.subscription = undefined;
+    }
   }
 
   /** The connection is gone: forgets every subscription without sending anything. */
@@ -100,6 +154,7 @@ export class Watching {
     this.subscribers.clear();
     this.list?.subscription?.dispose();
     if (this.list) this.list.subscription = undefined;
+    this.forgetEventSubscriptions();
   }
 
   /**
@@ -111,6 +166,7 @@ export class Watching {
     this.subscribers.clear();
     this.list?.subscription?.dispose();
     if (this.list) this.list.subscription = undefined;
+    this.forgetEventSubscriptions();
     return old;
   }
 
@@ -118,6 +174,7 @@ export class Watching {
   async stop(): Promise<void> {
     const ending = [...this.subscribers.values()].map((s) => s.stop());
     if (this.list?.subscription) ending.push(this.list.subscription.stop());
+    for (const entry of this.eventWatches.values()) if (entry.subscription) ending.push(entry.subscription.stop());
     await Promise.all(ending);
     this.dispose();
   }
@@ -151,19 +208,22 @@ export class Watching {
   private subscribe(uri: string): void {
     const agent = this.context.agent();
     if (!agent || this.subscribers.has(uri)) return;
-    if (!UserAgent.makeURI(uri)) {
+    if (!isPlainSipUri(uri) && !UserAgent.makeURI(uri)) {
       this.context.log(`sip: cannot watch "${uri}": not a SIP address`);
       return;
     }
     const subscription = new PresenceSubscription({ ua: agent.ua, target: uri, expires: 600, log: this.context.log, credentials: agent.credentials });
     this.subscribers.set(uri, subscription);
-    subscription.on('notify', ({ body }) => {
+    subscription.on('notify', ({ body, contentType }) => {
       try {
         // An active NOTIFY with no body: nothing is published for this contact (a presence
         // server's answer for someone never signed in), shown offline. The PIDF reader itself
         // refuses an empty document, which inside an event list keeps the member's state.
-        const devices = body.trim() ? parsePidf(body).devices : [];
-        this.context.presence(uri, composePresence(devices));
+        // The document in its declared encoding (UTF-16 and ISO-8859-1 included; see xmlBodyText).
+        this.context.presence(
+          uri,
+          body.trim() ? presenceOf(parsePidf(xmlBodyText(body, charsetOf(contentType ?? ''), 'presence document'))) : composePresence([]),
+        );
       } catch (error) {
         this.context.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);
       }

@@ -1,17 +1,23 @@
 /**
- * The Diagnostics view: every SIP, SOAP and WebDialer message of the session as a ladder
- * (time, direction, protocol, summary), live, with filters by protocol, text and Call-ID; a
- * click shows the whole message. Everything shown was masked by the core before it was kept,
+ * The Diagnostics view: every SIP, SOAP, WebDialer, CTI and directory message of the session
+ * as a list (time, direction, protocol, summary), live, with filters by protocol, text and
+ * Call-ID, and beside it a ladder diagram of the selected message's dialog (its Call-ID), or of
+ * the latest messages listed; a click shows the whole message. Everything shown was masked by the core before it was kept,
  * and every message is a React text node, so nothing in a trace can become markup.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TraceEntry, TraceFilter, TraceProtocolName, TraceSummary } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { errorText } from '../api';
-import { deliverExport } from '../download';
+import { deliverExport, downloadBlob } from '../download';
+import { Ladder } from './Ladder';
+import { clock, ladderRows, ladderText } from './ladder-model';
+import { pngOf, standaloneSvg } from './ladder-image';
 
 /** Rows drawn at once: the newest ones (the core keeps up to its own ring-buffer bound). */
 const MAX_ROWS = 1500;
+/** Arrows in the ladder when no dialog is chosen: the newest messages listed. */
+const LADDER_ROWS = 60;
 
 const PROTOCOLS: Array<{ value: '' | TraceProtocolName; label: string }> = [
   { value: '', label: 'All protocols' },
@@ -25,11 +31,6 @@ const PROTOCOLS: Array<{ value: '' | TraceProtocolName; label: string }> = [
 function matches(entry: TraceSummary, filter: TraceFilter): boolean {
   if (filter.protocol && entry.protocol !== filter.protocol) return false;
   return !filter.callId || entry.callId === filter.callId;
-}
-
-function clock(at: number): string {
-  const d = new Date(at);
-  return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => void }) {
@@ -71,6 +72,12 @@ export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => voi
     };
   }, [api, filter, reload]);
 
+  // Live entries are sent only while a view follows the trace (the core summarises none otherwise).
+  useEffect(() => {
+    api.invoke('diagnostics:follow', true).catch(() => undefined);
+    return () => void api.invoke('diagnostics:follow', false).catch(() => undefined);
+  }, [api]);
+
   useEffect(
     () =>
       api.on('diagnostics:entry', (entry) => {
@@ -95,6 +102,41 @@ export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => voi
     },
     [api],
   );
+
+  const ladderRef = useRef<SVGSVGElement>(null);
+  // The dialog followed: the Call-ID typed, else the selected message's.
+  const dialog = callId.trim() || selected?.callId;
+  const ladder = useMemo(() => {
+    const list = entries ?? [];
+    const chosen = dialog ? list.filter((e) => e.callId === dialog) : list.slice(-LADDER_ROWS);
+    return {
+      rows: ladderRows(chosen),
+      title: dialog ? `Ladder of Call-ID ${dialog}: ${chosen.length} messages` : `Ladder of the latest ${chosen.length} messages`,
+    };
+  }, [entries, dialog]);
+  const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+  const exportLadder = (kind: 'text' | 'svg' | 'png') => {
+    setStatus(undefined);
+    const name = `presence-desk-ladder-${stamp()}`;
+    if (kind === 'text') {
+      setStatus(deliverExport({ fileName: `${name}.txt`, mimeType: 'text/plain', text: `${ladder.title}\n\n${ladderText(ladder.rows)}` }));
+      return;
+    }
+    const svg = ladderRef.current;
+    if (!svg) return;
+    const text = standaloneSvg(svg);
+    if (kind === 'svg') {
+      downloadBlob(new Blob([text], { type: 'image/svg+xml' }), `${name}.svg`);
+      setStatus(`Downloaded ${name}.svg`);
+      return;
+    }
+    pngOf(text, svg.width.baseVal.value, svg.height.baseVal.value)
+      .then((png) => {
+        downloadBlob(png, `${name}.png`);
+        setStatus(`Downloaded ${name}.png`);
+      })
+      .catch((e: Error) => setError(`The image could not be made: ${e.message}`));
+  };
 
   const exportTrace = () => {
     setStatus(undefined);
@@ -172,6 +214,21 @@ export function Diagnostics({ api, onClose }: { api: DeskApi; onClose: () => voi
           ))}
         </ol>
         <section className="diagnostics-detail" aria-label="Message" data-testid="diag-detail">
+          <div className="ladder-bar">
+            <h3>{ladder.title}</h3>
+            <button data-testid="ladder-export-text" onClick={() => exportLadder('text')} disabled={ladder.rows.length === 0}>
+              Save as text
+            </button>
+            <button data-testid="ladder-export-svg" onClick={() => exportLadder('svg')} disabled={ladder.rows.length === 0}>
+              SVG
+            </button>
+            <button data-testid="ladder-export-png" onClick={() => exportLadder('png')} disabled={ladder.rows.length === 0}>
+              PNG
+            </button>
+          </div>
+          <div className="ladder-scroll" tabIndex={0} aria-label="Ladder diagram">
+            <Ladder ref={ladderRef} rows={ladder.rows} selected={selected?.id} title={ladder.title} onOpen={open} />
+          </div>
           {selected ? (
             <>
               <p className="diag-facts">

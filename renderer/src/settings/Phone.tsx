@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PhoneChoice } from '../../../shared/domain';
+import type { DeskPhonesStatus, PhoneChoice, PhoneOptions } from '../../../shared/domain';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
 import '../dialing.css';
@@ -27,6 +27,8 @@ export function PhoneSection(props: SectionProps) {
     <>
       <PhoneChoiceSection {...props} />
       <PhoneWatch phone={props.snapshot.phone} />
+      <DevicesStatus {...props} />
+      <PhoneOptionsSection {...props} />
     </>
   );
 }
@@ -73,5 +75,90 @@ function PhoneChoiceSection({ api, onError }: SectionProps) {
         ))}
       </select>
     </label>
+  );
+}
+
+/** CTI or WebDialer for calls (CTI preferred), and the phone's DND tied to the app's. */
+function PhoneOptionsSection({ api, onError, snapshot }: SectionProps) {
+  const [options, setOptions] = useState<PhoneOptions | undefined>();
+  useEffect(() => {
+    api
+      .invoke('phone:options', {})
+      .then(setOptions)
+      .catch((e) => onError(errorText(e).message));
+  }, [api, onError]);
+  if (!options) return null;
+  // Shown at once, then as saved (or back as it was, with the reason, when it was not).
+  const change = (patch: Partial<PhoneOptions>) => {
+    const before = options;
+    setOptions({ ...options, ...patch });
+    api
+      .invoke('phone:options', patch)
+      .then(setOptions)
+      .catch((e) => {
+        setOptions(before);
+        onError(errorText(e).message);
+      });
+  };
+  const cti = snapshot.phone.link !== 'not-configured';
+  return (
+    <fieldset className="phone-options">
+      <legend>Place calls through</legend>
+      <label>
+        <input type="radio" name="call-via" data-testid="call-via-cti" checked={options.callVia === 'cti'} onChange={() => change({ callVia: 'cti' })} />
+        The CTI gateway (your desk phone dials at once){cti ? '' : ' — not configured on this server'}
+      </label>
+      <label>
+        <input
+          type="radio"
+          name="call-via"
+          data-testid="call-via-webdialer"
+          checked={options.callVia === 'webdialer'}
+          onChange={() => change({ callVia: 'webdialer' })}
+        />
+        WebDialer
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          data-testid="phone-dnd-follows"
+          checked={options.phoneDndFollowsStatus}
+          onChange={(e) => change({ phoneDndFollowsStatus: e.target.checked })}
+        />
+        Do not disturb on the desk phone follows my Do not disturb status, both ways
+      </label>
+    </fieldset>
+  );
+}
+
+/** Each of the user's phones as RisPort70 reports it: registered or not, since when, why, address and model. */
+function DevicesStatus({ api }: SectionProps) {
+  const [status, setStatus] = useState<DeskPhonesStatus | undefined>();
+  const read = () => {
+    api
+      .invoke('phone:devices-status')
+      .then(setStatus)
+      .catch((e) => setStatus({ devices: [], error: errorText(e).message }));
+  };
+  useEffect(read, [api]);
+  if (!status) return <p className="subtle">Asking the phone system whether your phones are registered…</p>;
+  return (
+    <div className="phone-devices" data-testid="phone-devices">
+      {status.error && <p className="subtle warning">{status.error}</p>}
+      <ul>
+        {status.devices.map((d) => (
+          <li key={d.name} data-testid="phone-device-status" data-registered={d.registered}>
+            <strong>{d.name}</strong>
+            {d.model ? ` (${d.model})` : ''}: {d.registered ? 'registered' : d.status === 'Unknown' ? 'not known to the phone system' : 'not registered'}
+            {d.since ? ` since ${new Date(d.since).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })}` : ''}
+            {d.reason ? ` — ${d.reason}` : ''}
+            {d.ipAddress ? `, at ${d.ipAddress}` : ''}
+          </li>
+        ))}
+      </ul>
+      <button className="link" data-testid="phone-devices-refresh" onClick={read}>
+        Check again
+      </button>
+    </div>
   );
 }

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { PrivacyRule, PrivacySettings } from '../../../shared/domain';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
+import { useWatchers } from '../WatcherPrompts';
+import { PresenceRules } from './PresenceRules';
 
 export const VISIBILITY_LABEL: Record<string, string> = {
   all: 'See my status and note',
@@ -14,6 +16,8 @@ export const VISIBILITY_LABEL: Record<string, string> = {
  * ACL). Changes show at once and go back, with the server's words, if the server refuses.
  */
 export function PrivacySection({ api }: SectionProps) {
+  // A SIMPLE server keeps pres-rules instead of CUPS's rules and ACLs.
+  const watchers = useWatchers(api);
   const [privacy, setPrivacy] = useState<PrivacySettings | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [ruleName, setRuleName] = useState('');
@@ -69,6 +73,7 @@ export function PrivacySection({ api }: SectionProps) {
     );
   };
 
+  if (watchers?.available) return <PresenceRules api={api} state={watchers} />;
   if (!privacy) {
     return error ? (
       <p className="error" role="alert" data-testid="privacy-error">

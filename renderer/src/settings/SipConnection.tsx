@@ -25,11 +25,15 @@ export function SipConnection({ api }: { api: DeskApi }) {
   const [mode, setMode] = useState<ListMode>('off');
   const [listUri, setListUri] = useState('');
   const [pem, setPem] = useState('');
+  const [xcapRoot, setXcapRoot] = useState('');
+  const [dnsServers, setDnsServers] = useState('');
 
   const show = (next: SipConnectionSettings) => {
     setSip(next);
     setMode(modeOf(next.presenceList));
     setListUri(modeOf(next.presenceList) === 'uri' ? next.presenceList : '');
+    setXcapRoot(next.xcapRoot);
+    setDnsServers(next.dnsServers);
   };
   useEffect(() => {
     api
@@ -38,7 +42,10 @@ export function SipConnection({ api }: { api: DeskApi }) {
       .catch((e) => setError(errorText(e).message));
   }, [api]);
 
-  const save = (patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string }, what: string) => {
+  const save = (
+    patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string; xcapRoot?: string; dnsServers?: string },
+    what: string,
+  ) => {
     setError(undefined);
     setSaved(undefined);
     return api
@@ -139,6 +146,38 @@ export function SipConnection({ api }: { api: DeskApi }) {
           </div>
         </dd>
       </dl>
+      <h4>SIMPLE servers (signing in with a SIP address)</h4>
+      <form
+        className="sip-simple-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save({ xcapRoot, dnsServers }, 'XCAP and DNS saved.');
+        }}
+      >
+        <label>
+          XCAP root (empty: found through DNS)
+          <input
+            data-testid="xcap-root"
+            placeholder="https://xcap.example.com/xcap-root"
+            value={xcapRoot}
+            maxLength={2048}
+            onChange={(e) => setXcapRoot(e.target.value)}
+          />
+        </label>
+        <label>
+          DNS servers (empty: the system&apos;s)
+          <input
+            data-testid="dns-servers"
+            placeholder="192.0.2.53, 192.0.2.54:5353"
+            value={dnsServers}
+            maxLength={1024}
+            onChange={(e) => setDnsServers(e.target.value)}
+          />
+        </label>
+        <button type="submit" data-testid="simple-save">
+          Save
+        </button>
+      </form>
       <h4>Certificate trusted for SIP over TLS</h4>
       {sip.sipCertificates.length === 0 ? (
         <p data-testid="sip-certificate-none">None: the presence server&apos;s certificate is checked against the system&apos;s trusted roots only.</p>
@@ -191,7 +230,7 @@ export function SipConnection({ api }: { api: DeskApi }) {
           {saved}
         </p>
       )}
-      <p className="settings-hint">The transport, certificate and presence list are used from the next sign-in.</p>
+      <p className="settings-hint">The transport, certificate, presence list, XCAP root and DNS servers are used from the next sign-in.</p>
     </div>
   );
 }

@@ -43,7 +43,8 @@ afterAll(async () => {
 function newSession(): DeskSession {
   const session = new DeskSession({
     info: { host: 'browser', version: 'test' },
-    settings: new MemorySettingsStore(),
+    // Calls through WebDialer, which these tests check (the CTI gateway's MakeCall is tested in cti-services).
+    settings: new MemorySettingsStore({ callVia: 'webdialer' }),
     historyDir: join(dir, `h${Math.random().toString(36).slice(2)}`),
     cupsTimeoutMs: 3000,
     log: (l) => log.push(l),

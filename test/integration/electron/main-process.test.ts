@@ -149,6 +149,45 @@ describe('Electron main with no server configured, run by npm start with the dem
     expect(main.webContents.navigate('will-attach-webview', 'https://evil.example/')).toBe(true);
   });
 
+  it('offers the spell checker’s suggestions in a field’s context menu, and replaces or learns the word', () => {
+    const menuOf = (params: object): MenuItem[] => {
+      const before = fake.callsOf('Menu.popup').length;
+      main.webContents.emit('context-menu', { preventDefault: () => undefined }, params);
+      const shown = fake.callsOf('Menu.popup');
+      return shown.length > before ? (shown.at(-1)!.args[0] as MenuItem[]) : [];
+    };
+    const flags = { canCut: true, canCopy: true, canPaste: true, canSelectAll: true };
+    const items = menuOf({ isEditable: true, misspelledWord: 'meetign', dictionarySuggestions: ['meeting', 'meting'], selectionText: '', editFlags: flags });
+    expect(items.map((i) => i.label ?? i.type)).toEqual([
+      'meeting',
+      'meting',
+      'Add “meetign” to dictionary',
+      'separator',
+      'Cut',
+      'Copy',
+      'Paste',
+      'separator',
+      'Select all',
+    ]);
+    items[0]!.click!();
+    expect(fake.callsOf('webContents.replaceMisspelling').map((c) => c.args)).toEqual([[main.webContents.id, 'meeting']]);
+    items[2]!.click!();
+    expect(fake.callsOf('session.addWordToSpellCheckerDictionary').map((c) => c.args[0])).toEqual(['meetign']);
+
+    // A misspelled word without suggestions says so; a correct field only edits; selected text copies; elsewhere nothing.
+    expect(menuOf({ isEditable: true, misspelledWord: 'xqzt', dictionarySuggestions: [], selectionText: '', editFlags: flags })[0]).toMatchObject({
+      label: 'No suggestions',
+      enabled: false,
+    });
+    expect(
+      menuOf({ isEditable: true, misspelledWord: '', dictionarySuggestions: [], selectionText: '', editFlags: flags }).map((i) => i.label ?? i.type),
+    ).toEqual(['Cut', 'Copy', 'Paste', 'separator', 'Select all']);
+    expect(
+      menuOf({ isEditable: false, misspelledWord: '', dictionarySuggestions: [], selectionText: 'Hi Maria', editFlags: flags }).map((i) => i.label),
+    ).toEqual(['Copy']);
+    expect(menuOf({ isEditable: false, misspelledWord: '', dictionarySuggestions: [], selectionText: '', editFlags: flags })).toEqual([]);
+  });
+
   it('puts a strict Content-Security-Policy on every response and grants only notifications', () => {
     let response: { responseHeaders?: Record<string, string[]> } | undefined;
     fake.headersListener!({ url: pathToFileURL(RENDERER).href, responseHeaders: { 'X-Kept': ['1'] } }, (r) => (response = r));

@@ -1,6 +1,6 @@
 /**
  * The router of sessions: a sign-in goes to the session of the type asked for, else the one the
- * address names, else the last used; while a CME router is signed in, presence-server channels
+ * address names, else the last used (CME to CmeSession, CUPS and SIMPLE to DeskSession); while a CME router is signed in, presence-server channels
  * are refused in words (or read as empty where the renderer asks on its own), and the app's own
  * channels still work.
  */
@@ -24,7 +24,7 @@ function sessions() {
       signedInTo.push(`${name} ${request.serverType}`);
       return { phase: 'signed-in', serverType: request.serverType };
     };
-  desk.signIn = fake('cups');
+  desk.signIn = fake('desk');
   cme.signIn = fake('cme');
   return { router: new ServerSessions(desk, cme), signedInTo, settings };
 }
@@ -45,10 +45,15 @@ describe('ServerSessions', () => {
     const { router, signedInTo } = sessions();
     await router.handlers['session:sign-in']({ server: 'router', user: 'a', password: 'p', serverType: 'cme' });
     await router.handlers['session:sign-in']({ server: 'https://cups/EPASSoap/service', user: 'a', password: 'p' });
+    await router.handlers['session:sign-in']({ server: '', user: 'a@example.com', password: 'p', serverType: 'simple' });
+    expect(router.serverType).toBe('simple');
+    expect(router.current).toBe(router.cups);
+    await router.handlers['session:sign-in']({ server: 'proxy.example.com', user: 'a@example.com', password: 'p' });
     await router.handlers['session:sign-in']({ server: 'http://r/ios_xml_app/cme', user: 'a', password: 'p' });
     await router.handlers['session:sign-in']({ server: 'plain-host', user: 'a', password: 'p' });
-    expect(signedInTo).toEqual(['cme cme', 'cups cups', 'cme cme', 'cme cme']);
+    expect(signedInTo).toEqual(['cme cme', 'desk cups', 'desk simple', 'desk simple', 'cme cme', 'cme cme']);
     expect(router.serverType).toBe('cme');
+    expect(router.current).toBe(router.cme);
   });
 
   it('with CME in use: presence-server features refused in words, reads the renderer makes alone empty, app channels work', async () => {
@@ -62,8 +67,20 @@ describe('ServerSessions', () => {
     expect(() => router.handlers['phone:control']('hold', 'cme:2001')).toThrow(/answered, held and ended at the phone/);
     expect(await router.handlers['im:history']('sip:2002@r')).toEqual([]);
     expect(await router.handlers['longterm:get']()).toBeNull();
+    expect(await router.handlers['watchers:get']()).toEqual({ available: false, pending: [], rules: [] });
+    expect(() => router.handlers['phone:request']({ service: 'setDoNotDisturb', on: true })).toThrow(/Cisco Unified Presence feature/);
     expect((await router.handlers['connection:get']()).soapTimeoutSeconds).toBe(10);
     expect((await router.handlers['app:info']()).version).toBe('test');
     expect((await router.handlers['session:snapshot']()).signInDefaults.serverType).toBe('cme');
+  });
+
+  it('passes on DeskSession’s events once, whether CUPS or a SIMPLE server is in use', async () => {
+    const { router } = sessions();
+    await router.handlers['session:sign-in']({ server: '', user: 'a@example.com', password: 'p', serverType: 'simple' });
+    const seen: string[] = [];
+    const off = router.subscribe((event) => seen.push(event));
+    await router.cups.signOut();
+    off();
+    expect(seen.filter((e) => e === 'session:state')).toHaveLength(1);
   });
 });

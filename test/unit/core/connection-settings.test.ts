@@ -48,7 +48,17 @@ const refusal = (fn: () => unknown) => {
 
 describe('SIP connection settings', () => {
   it('starts from the defaults: transport from the server, no extra certificate, per-contact presence', () => {
-    expect(fresh().h['connection:sip']()).toEqual({ sipTransport: 'auto', sipCertificates: [], presenceList: '' });
+    expect(fresh().h['connection:sip']()).toEqual({ sipTransport: 'auto', sipCertificates: [], presenceList: '', xcapRoot: '', dnsServers: '' });
+  });
+
+  it('saves the XCAP root and DNS servers of SIMPLE servers, refusing what they cannot be in words', () => {
+    const { settings, h } = fresh();
+    const shown = h['connection:set-sip']({ xcapRoot: ' https://xcap.example.test/xcap-root/ ', dnsServers: '192.0.2.1, 192.0.2.2:5353' });
+    expect(shown).toMatchObject({ xcapRoot: 'https://xcap.example.test/xcap-root', dnsServers: '192.0.2.1, 192.0.2.2:5353' });
+    expect(settings.get()).toMatchObject({ xcapRoot: 'https://xcap.example.test/xcap-root', dnsServers: '192.0.2.1, 192.0.2.2:5353' });
+    expect(() => h['connection:set-sip']({ xcapRoot: 'ftp://x' })).toThrow(/"ftp:\/\/x" is not an XCAP root/);
+    expect(() => h['connection:set-sip']({ dnsServers: 'dns.example.test' })).toThrow(/"dns\.example\.test" is not a DNS server address/);
+    expect(settings.get().xcapRoot).toBe('https://xcap.example.test/xcap-root');
   });
 
   it('saves transport, presence list and certificate to the settings file, showing the certificate by identity only', () => {
@@ -70,7 +80,7 @@ describe('SIP connection settings', () => {
     expect(log.join('\n')).toContain('from the next sign-in');
 
     const cleared = h['connection:set-sip']({ sipTrustedCertificate: '', presenceList: 'auto', sipTransport: 'udp' });
-    expect(cleared).toEqual({ sipTransport: 'udp', sipCertificates: [], presenceList: 'auto' });
+    expect(cleared).toEqual({ sipTransport: 'udp', sipCertificates: [], presenceList: 'auto', xcapRoot: '', dnsServers: '' });
     expect(JSON.parse(readFileSync(file, 'utf8')).sipTrustedCertificate).toBe('');
   });
 

@@ -207,12 +207,18 @@ describe('Diagnostics wiring', () => {
     });
     const events: string[] = [];
     traced.on('diagnostics:entry', (e) => events.push(e.summary));
+    traced.handlers['diagnostics:follow'](true);
     await traced.signIn({ server: 'cups.lab.test', user: 'alex', password: 'pa55word!' });
     expect(seen.cups).toBe(traced.trace);
     expect(seen.sip).toBe(traced.trace);
     // As a transport would report: a MESSAGE whose body quotes the password.
     traced.trace.record({ protocol: 'sip', direction: 'out', peer: 'tcp x', raw: 'MESSAGE sip:maria@lab.test SIP/2.0\r\nCall-ID: c1\r\n\r\nit is pa55word!' });
     expect(events).toEqual(['MESSAGE sip:maria@lab.test']);
+    // No view following the trace: entries are kept, not summarised and sent.
+    traced.handlers['diagnostics:follow'](false);
+    traced.trace.record({ protocol: 'sip', direction: 'in', peer: 'tcp x', raw: 'SIP/2.0 200 OK\r\nCall-ID: c1\r\nCSeq: 1 MESSAGE\r\n\r\n' });
+    expect(events).toHaveLength(1);
+    expect(traced.trace.size.entries).toBe(2);
     const file = await traced.handlers['diagnostics:export']();
     expect(file.fileName).toMatch(/^presence-desk-trace-.*\.txt$/);
     expect(file.text).toContain('by alex on cups.lab.test');

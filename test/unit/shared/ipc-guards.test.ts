@@ -39,6 +39,7 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'diagnostics:list': [{ protocol: 'sip', limit: 10 }],
   'diagnostics:get': [3],
   'diagnostics:export': [{ text: 'REGISTER' }],
+  'diagnostics:follow': [true],
   'im:search': ['lunch'],
   'im:export': ['sip:maria@lab.example', 'json'],
   'desktop:prefs': [],
@@ -64,6 +65,9 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'directory:status': [],
   'dial:hang-up': ['call-1'],
   'phone:control': ['hold', 'call-1'],
+  'phone:request': [{ service: 'singleStepTransferCall', callId: 'call-1', to: '1001' }],
+  'phone:options': [{ callVia: 'webdialer' }],
+  'phone:devices-status': [],
   'dial:devices': [],
   'dial:set-device': ['SEP001122334455', '1001'],
   'dial:rules': [],
@@ -71,6 +75,8 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'presence:recent-notes': [],
   'connection:sip': [],
   'connection:set-sip': [{ sipTransport: 'tcp' }],
+  'watchers:get': [],
+  'watchers:decide': ['sip:bob@example.com', 'allow'],
   'account:site': [],
 };
 

@@ -31,6 +31,41 @@ describe('references', () => {
     expect(text(find(parseXml('<a><![CDATA[<b>x</b>]]></a>'), 'a'))).toBe('<b>x</b>');
   });
 
+  it('keeps reference-like text in CDATA literal, with and without namespaces, and merges it with the text around it', () => {
+    for (const namespaces of [false, true]) {
+      expect(text(find(parseXml('<a><![CDATA[Tom &amp; Jerry &#x62; &lt;]]></a>', { namespaces }), 'a'))).toBe('Tom &amp; Jerry &#x62; &lt;');
+      expect(text(find(parseXml('<a>x &amp; <![CDATA[&amp; "q" a=b]]> y</a>', { namespaces }), 'a'))).toBe('x & &amp; "q" a=b y');
+      expect(text(find(parseXml('<r xmlns="urn:x"><note><![CDATA[<i>&nbsp;</i>]]></note></r>', { namespaces }), 'note'))).toBe('<i>&nbsp;</i>');
+    }
+    expect(() => parseXml('<a><![CDATA[x</a>', { requireWellFormed: true })).toThrow(XmlError);
+  });
+});
+
+describe('attribute values (XML 1.0 §3.3.3)', () => {
+  it('keeps leading and trailing spaces, with and without references, by both readers', () => {
+    for (const namespaces of [false, true]) {
+      const a = find(parseXml('<a n="  two spaces " m=" x&amp;y " e=""/>', { namespaces }), 'a');
+      expect(attr(a, 'n')).toBe('  two spaces ');
+      expect(attr(a, 'm')).toBe(' x&y ');
+      expect(attr(a, 'e')).toBe('');
+    }
+  });
+
+  it('reads each tab, line feed or CRLF written in a value as one space, but a referenced tab or line feed as itself', () => {
+    for (const namespaces of [false, true]) {
+      const a = find(parseXml('<a n="a\tb\nc\r\nd\re" r="&#x9;x&#xA;" />', { namespaces }), 'a');
+      expect(attr(a, 'n')).toBe('a b c d e');
+      expect(attr(a, 'r')).toBe('\tx\n');
+    }
+  });
+
+  it('still trims element text and namespace URIs', () => {
+    const tree = parseXml('<p:a xmlns:p=" urn:x " k=" v "> text </p:a>', { namespaces: true });
+    expect(nsOf(find(tree, 'a'))).toBe('urn:x');
+    expect(text(find(tree, 'a'))).toBe('text');
+    expect(attr(find(tree, 'a'), 'k')).toBe(' v ');
+  });
+
   it('refuses an empty document in words', () => {
     expect(() => parseXml('  \r\n', { what: 'presence document' })).toThrow('The presence document is empty.');
   });

@@ -1,11 +1,12 @@
 /**
  * parseXml reads in one pass when no repair applies: it must read every document exactly as
  * the validate-then-parse path did (same tree, or an error of the same kind and wording), and
- * keep its refusals. The reference below is that earlier path, verbatim.
+ * keep its refusals. The reference below is that earlier path, with today's value rules
+ * (attribute values normalised, not trimmed).
  */
 import { describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { decodeXmlText, parseXml, repairXml, XmlError, type XmlNode } from '../../../core/xml/safe-xml';
+import { decodeXmlText, normaliseAttribute, parseXml, repairXml, XmlError, type XmlNode } from '../../../core/xml/safe-xml';
 import { IS_COMPOSING_BODIES, PIDF_BODIES, SOAP_BODIES } from '../../fixtures/fuzz/corpus';
 import { mutate, seededRandom } from '../../support/mutate';
 
@@ -15,11 +16,12 @@ const parser = new XMLParser({
   removeNSPrefix: true,
   processEntities: false,
   htmlEntities: false,
-  tagValueProcessor: (_n: string, v: string) => decodeXmlText(v),
-  attributeValueProcessor: (_n: string, v: string) => decodeXmlText(v),
+  // Text trimmed, attribute values normalised and never trimmed (XML 1.0 §3.3.3).
+  tagValueProcessor: (_n: string, v: string) => decodeXmlText(v.trim()),
+  attributeValueProcessor: (_n: string, v: string) => decodeXmlText(normaliseAttribute(v)),
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  trimValues: false,
   textNodeName: '#text',
   isArray: () => true,
 });
