@@ -6,35 +6,45 @@
  * app contains no lab.
  */
 import { startLab, type Lab, type LabOptions } from '../lab';
-import { startSimpleLab, type SimpleLab, type SimpleLabOptions } from '../lab/simple';
+import { startLabCmeRouter } from '../lab/cme/router';
+import { startSimpleLab, type SimpleLab } from '../lab/simple';
+import type { ServerType } from '../shared/domain';
 import type { DemoLabAddress, StartedDemoLab } from './backend-factory';
 
 export function demoLabAddress(lab: Lab): DemoLabAddress {
   return { cupsUrl: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password, sipTlsCa: lab.kamailio.tlsCertificate };
 }
 
-/** A `demoLab` for `createBackend`: the lab is started only when the backend needs it, and stopped with it. */
-export function demoLabStarter(options: LabOptions = {}): () => Promise<StartedDemoLab> {
-  return async () => {
+/**
+ * A `demoLab` for `createBackend`: the lab of the server type `--demo` names (the lab CUPS by
+ * default) is started only when the backend needs it, and stopped with it.
+ */
+export function demoLabStarter(options: LabOptions = {}): (serverType?: ServerType) => Promise<StartedDemoLab> {
+  return async (serverType = 'cups') => {
+    if (serverType === 'cme') return startCmeDemo(options);
+    if (serverType === 'simple') return startSimpleDemo(options);
     const lab = await startLab({ livenEveryMs: 30_000, ...options });
     return { address: demoLabAddress(lab), lab, stop: () => lab.stop() };
   };
 }
 
+/**
+ * `--demo cme`: the lab CME router alone (no Kamailio: a CME office has no presence server);
+ * colleagues pick up and hang up every few seconds unless `livenEveryMs` is 0.
+ */
+async function startCmeDemo(options: LabOptions): Promise<StartedDemoLab> {
+  const cme = await startLabCmeRouter({ ...(options.log ? { log: options.log } : {}) });
+  const every = options.livenEveryMs ?? 8000;
+  if (every > 0) cme.liven(Math.min(every, 8000));
+  return { address: { cupsUrl: cme.url, user: cme.user.id, password: cme.user.password, serverType: 'cme' }, cme, stop: () => cme.close() };
+}
+
 export function simpleDemoLabAddress(lab: SimpleLab): DemoLabAddress {
-  return { kind: 'simple', cupsUrl: lab.domain, user: lab.demoUser.address, password: lab.demoUser.password, dnsServers: [lab.dnsServer] };
+  return { serverType: 'simple', cupsUrl: lab.domain, user: lab.demoUser.address, password: lab.demoUser.password, dnsServers: [lab.dnsServer] };
 }
 
-/** The plain SIMPLE demo lab (`npm start -- --demo simple`): Kamailio with XCAP and winfo, found through the lab's DNS. */
-export function simpleDemoLabStarter(options: SimpleLabOptions = {}): () => Promise<StartedDemoLab> {
-  return async () => {
-    const lab = await startSimpleLab(options);
-    return { address: simpleDemoLabAddress(lab), stop: () => lab.stop() };
-  };
-}
-
-/** Which demo lab the command line asks for: `--demo simple` (or `--demo=simple`) the plain SIMPLE one, else the CUPS one. */
-export function demoProfile(argv: string[]): 'simple' | 'cups' {
-  const at = argv.indexOf('--demo');
-  return argv.includes('--demo=simple') || (at >= 0 && argv[at + 1] === 'simple') ? 'simple' : 'cups';
+/** `--demo simple`: the plain SIMPLE lab, Kamailio with XCAP and winfo, found through the lab's DNS. */
+async function startSimpleDemo(options: LabOptions): Promise<StartedDemoLab> {
+  const lab = await startSimpleLab({ ...(options.bots !== undefined ? { bots: options.bots } : {}), ...(options.log ? { log: options.log } : {}) });
+  return { address: simpleDemoLabAddress(lab), stop: () => lab.stop() };
 }

@@ -3,7 +3,9 @@
  * says so and serves the same renderer from the browser host on loopback, printing the URL
  * (with its access token). It opens nothing by itself.
  *
- * Arguments after `--` go to the app: `npm start -- --server cups.example.com --user alice`.
+ * Arguments after `--` go to the app: `npm start -- --server cups.example.com --user alice`;
+ * `npm start -- --demo cme` opens on the lab Cisco Unified CME router instead of the lab CUPS,
+ * `npm start -- --demo simple` on the plain SIMPLE lab (SIP and XCAP only).
  * In the browser host, `--open tel:+14085550101` puts that number in the dial box (with its
  * rule preview) once the page is open; the user confirms the call.
  *
@@ -71,10 +73,9 @@ async function runBrowserHost(): Promise<void> {
   if (openRequest && 'error' in openRequest) console.log(`--open: ${openRequest.error}`);
   const staticDir = ensureRendererBuilt();
   const { createBackend } = await import('../host/backend-factory');
-  const { demoLabStarter, demoProfile, simpleDemoLabStarter } = await import('../host/demo-lab');
+  const { demoLabStarter } = await import('../host/demo-lab');
   const { startBrowserHost } = await import('../host/browser-host');
-  const starter = demoProfile(argv) === 'simple' ? simpleDemoLabStarter : demoLabStarter;
-  const created = await createBackend(argv, 'browser', { demoLab: starter({ log: (line) => console.log(line) }) });
+  const created = await createBackend(argv, 'browser', { demoLab: demoLabStarter({ log: (line) => console.log(line) }) });
   const host = await startBrowserHost({
     backend: created.backend,
     info: created.info,
@@ -91,6 +92,7 @@ async function runBrowserHost(): Promise<void> {
   console.log(`Presence Desk is running in the browser host. Open this address in a browser on this machine:`);
   console.log(`  ${host.url}`);
   if (created.lab) console.log(`(Signed in to the built-in demo lab as ${created.lab.demoUser.displayName}. Ctrl+C quits.)`);
+  else if (created.cme) console.log(`(Signed in to the lab Cisco Unified CME router at ${created.cme.url} as ${created.cme.user.id}. Ctrl+C quits.)`);
   else if (created.session.sessionState.demo) console.log('(Signed in to the plain SIMPLE demo lab, SIP and XCAP only. Ctrl+C quits.)');
   let closing = false;
   const shutdown = async () => {
@@ -113,16 +115,21 @@ async function runElectron(electronPath: string): Promise<void> {
   ensureRendererBuilt();
   const build = spawnSync('node', ['scripts/build-electron.mjs'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
-  const { values } = parseArgs({ args: argv, options: { server: { type: 'string' }, demo: { type: 'boolean' } }, strict: false, allowPositionals: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { server: { type: 'string' }, demo: { type: 'boolean' } },
+    strict: false,
+    allowPositionals: true,
+  });
   const env: NodeJS.ProcessEnv = { ...process.env };
   let stopLab = async () => {};
-  if (values.demo === true || typeof values.server !== 'string') {
-    const { demoLabStarter, demoProfile, simpleDemoLabStarter } = await import('../host/demo-lab');
-    const { DEMO_LAB_ENV } = await import('../host/backend-factory');
+  // `--demo=simple` reads as a string, `--demo simple` as true.
+  if ((values.demo !== undefined && values.demo !== false) || typeof values.server !== 'string') {
+    const { demoLabStarter } = await import('../host/demo-lab');
+    const { DEMO_LAB_ENV, demoServerType } = await import('../host/backend-factory');
     console.log('Starting the demo lab (used when no server is configured)…');
     try {
-      const starter = demoProfile(argv) === 'simple' ? simpleDemoLabStarter : demoLabStarter;
-      const started = await starter({ log: (line) => console.log(line) })();
+      const started = await demoLabStarter({ log: (line) => console.log(line) })(demoServerType(argv));
       env[DEMO_LAB_ENV] = JSON.stringify(started.address);
       stopLab = () => started.stop();
     } catch (error) {

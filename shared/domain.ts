@@ -200,6 +200,8 @@ export interface SessionState {
   demo?: boolean;
   /** The SIP presence server in use, e.g. `TLS cups-b.example.com:5061 (backup)`. */
   presenceServer?: string;
+  /** What `server` is (absent: CUPS, as before server types). */
+  serverType?: ServerType;
 }
 
 /** A feature the server's configuration or licences switch on or off; `reason` says why it is off. */
@@ -242,7 +244,7 @@ export interface Snapshot {
   /** Recent conversations, keyed by peer URI, oldest message first. */
   conversations: Record<string, ChatMessage[]>;
   /** Defaults for the sign-in form (from settings / command line). */
-  signInDefaults: { server: string; user: string; kind?: ServerKind };
+  signInDefaults: { server: string; user: string; serverType?: ServerType };
   /** Minutes without activity before the status goes to Away by itself (0 = never). */
   idleAwayMinutes: number;
   /** The user's own phone (CTI gateway). */
@@ -253,19 +255,51 @@ export interface Snapshot {
   historyImport?: HistoryImport;
 }
 
-/** The kinds of server Presence Desk signs in to: CUPS (SOAP + SIP), or any SIMPLE server (SIP + XCAP only). */
-export const SERVER_KINDS = ['cups', 'simple'] as const;
-export type ServerKind = (typeof SERVER_KINDS)[number];
+/**
+ * The types of server the app signs in to: Cisco Unified Presence (SOAP + SIP), a Cisco Unified
+ * CME router (its XML API), or any SIMPLE server (SIP + XCAP only). One list, so the settings,
+ * the command line, the sign-in form and the guards accept the same names; a new type is one
+ * more entry.
+ */
+export const SERVER_TYPES = ['cups', 'cme', 'simple'] as const;
+export type ServerType = (typeof SERVER_TYPES)[number];
+export const SERVER_TYPE_LABEL: Record<ServerType, string> = {
+  cups: 'Cisco Unified Presence (CUPS)',
+  cme: 'Cisco Unified CME (router)',
+  simple: 'Any SIMPLE server (SIP only)',
+};
+
+/** A CME router's site configuration, as Settings → Account shows it (ISgetGlobal, ISgetPresenceGlobal, ISgetVoiceRegGlobal, ISgetSessionServer). */
+export interface CmeSiteInfo {
+  /** The router's host name and address (ISName, ISAddress). */
+  name: string;
+  address: string;
+  /** CME version and mode (ITS, cme, SRST). */
+  version: string;
+  mode: string;
+  /** SCCP phones registered / configured, extensions configured. */
+  phones: string;
+  /** The number plan in words: "72 extensions at most, 12 configured; voice mail 2999". */
+  numberPlan: string;
+  /** Whether the router's presence engine is on, and what that means for the app. */
+  presence: string;
+  /** The SIP registrar (ISgetVoiceRegGlobal), or why there is none. */
+  sipRegistrar: string;
+  sessionServers: string[];
+  /** What could not be read, in words. */
+  problems: string[];
+}
 
 export interface SignInRequest {
-  /** Which kind of server (default `cups`). */
-  kind?: ServerKind;
+  /** What the server is; absent: detected from the address (`/ios_xml_app/cme` means CME), else CUPS. */
+  serverType?: ServerType;
   /**
-   * CUPS: the server, a URL (`https://cups.example.com`) or a host[:port]. SIMPLE: an outbound
-   * proxy (`host[:port]`), or '' to find the SIP server from the address's domain through DNS.
+   * CUPS: the server, a URL (`https://cups.example.com`) or a host[:port]; a CME router likewise.
+   * SIMPLE: an outbound proxy (`host[:port]`), or '' to find the SIP server from the address's
+   * domain through DNS.
    */
   server: string;
-  /** CUPS: the user name. SIMPLE: the SIP address (`alice@example.com`). */
+  /** CUPS and CME: the user name. SIMPLE: the SIP address (`alice@example.com`). */
   user: string;
   password: string;
   /** Take over a session another client holds ("sign in here instead"). */
@@ -564,6 +598,12 @@ export interface PhoneState {
   services?: CstaService[];
   /** The phone system's state (RequestSystemStatus): `normal`, `disabled`, … */
   systemStatus?: string;
+  /**
+   * Whether the app can answer, hold and end these calls (absent: it can, through the CTI
+   * gateway). A CME router's XML API shows a line's state only: false, and the other party is
+   * not known.
+   */
+  controls?: boolean;
 }
 
 /**

@@ -8,7 +8,7 @@
  * sandboxed preload, which import the contract, do not bundle the schema library.
  */
 import { z } from 'zod';
-import { SERVER_KINDS, WATCHER_ACTIONS, type OwnAvailability, type PhoneAction, type PhoneRequest } from './domain';
+import { SERVER_TYPES, WATCHER_ACTIONS, type OwnAvailability, type PhoneAction, type PhoneRequest } from './domain';
 import type { InvokeArgs, InvokeChannel } from './ipc';
 
 const text = z.string();
@@ -22,7 +22,7 @@ const TRACE_FILTER = z.object({
 });
 const OWN_STATUS = z.object({ availability: OWN_AVAILABILITY, note: text });
 const SIGN_IN = z.object({
-  kind: z.enum(SERVER_KINDS).optional(),
+  serverType: z.enum(SERVER_TYPES).optional(),
   server: text,
   user: text,
   password: text,
@@ -124,6 +124,7 @@ export const INVOKE_ARGUMENTS = {
   'config:resync': none,
   'connection:sip': none,
   'connection:set-sip': z.tuple([arg('patch', SIP_PATCH)]),
+  'account:site': none,
 } satisfies { [C in InvokeChannel]: z.ZodType };
 
 // Compile-time proof that each guard accepts exactly the arguments its channel's type names.

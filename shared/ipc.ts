@@ -51,6 +51,7 @@ import type {
   PhoneRequestResult,
   WatcherAction,
   WatcherState,
+  CmeSiteInfo,
 } from './domain';
 
 /** Renderer → host requests. `args` is a tuple, `result` what the promise resolves to. */
@@ -161,6 +162,8 @@ export interface InvokeChannels {
   'config:state': { args: []; result: LiveConfigState };
   /** The window regained focus: re-read the list and configuration when no change notifications arrive. */
   'config:resync': { args: []; result: LiveConfigState };
+  /** The signed-in CME router's site configuration (Settings → Account); null for other servers. */
+  'account:site': { args: []; result: CmeSiteInfo | null };
 }
 
 /** Host → renderer events with their payload. */
@@ -268,6 +271,7 @@ export const INVOKE_CHANNELS = [
   'watchers:decide',
   'config:state',
   'config:resync',
+  'account:site',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = [

@@ -320,7 +320,8 @@ const AREA_WORDS: Record<Extract<ConfigChange, { kind: 'config' }>['area'], stri
   other: 'The configuration',
 };
 
-function offState(): LiveConfigState {
+/** The state before sign-in, and for a back end without live configuration (a CME router). */
+export function offState(): LiveConfigState {
   const none = { available: false, reason: 'Not signed in.' };
   return {
     mode: 'off',

@@ -42,7 +42,7 @@ import { photoDir, soapOptions, type DeskSessionOptions } from './options';
 import { rememberPassword } from './remember-password';
 import type { Connection, SessionContext, SipLike } from './connection';
 import { presenceServerLabel, sipAccountOptions } from './presence-server';
-import { createServerSession, signInTarget } from './server-kind';
+import { createServerSession, signInTarget, type DeskServerType } from './sign-in-target';
 
 type DeskEvents = { [E in EventChannel]: EventChannels[E] };
 
@@ -50,6 +50,8 @@ export class DeskSession implements DeskBackend {
   private readonly events = new Emitter<DeskEvents>();
   private readonly log: (line: string) => void;
   private state: SessionState = { phase: 'signed-out' };
+  /** The server type of the last sign-in; none before one (the sign-in form then opens on the saved type). */
+  private serverType: DeskServerType | undefined;
   private connection: Connection | undefined;
   /** The SIP presence server in use, as shown in the session state. */
   private presenceServer: string | undefined;
@@ -112,6 +114,8 @@ export class DeskSession implements DeskBackend {
       'session:snapshot': () => this.snapshot(),
       'session:sign-in': (request) => this.signIn(request),
       'session:sign-out': () => this.signOut(),
+      // A CUPS server's configuration is in Settings → Connection; the site facts are CME's.
+      'account:site': () => null,
       ...appHandlers({ ...options, trace: this.trace, trust: this.trust, state: () => this.state, entry: (e) => this.events.emit('diagnostics:entry', e) }),
       ...this.contacts.handlers,
       ...this.presence.handlers,
@@ -148,7 +152,7 @@ export class DeskSession implements DeskBackend {
       groups: this.contacts.list,
       presence: this.contacts.presenceSnapshot(),
       conversations: this.connection?.history.recent() ?? {},
-      signInDefaults: { server: this.state.server ?? settings.server, user: this.state.user ?? settings.user, kind: settings.serverKind },
+      signInDefaults: { server: this.state.server ?? settings.server, user: this.state.user ?? settings.user, serverType: settings.serverType },
       idleAwayMinutes: settings.idleAwayMinutes,
       phone: this.calls.phone,
       ...(history ? { history } : {}),
@@ -172,6 +176,7 @@ export class DeskSession implements DeskBackend {
     const who = signInTarget(request);
     const { server, user, account } = who;
     if (this.connection) await this.doSignOut();
+    this.serverType = who.serverType;
 
     this.setState({ phase: 'signing-in', user, server, demo: this.options.demo });
     const { log, trace } = this;
@@ -184,7 +189,7 @@ export class DeskSession implements DeskBackend {
     let sip: SipLike | undefined;
     try {
       await cups.login({ force: request.force === true });
-      log(`session: signed in to ${who.kind === 'cups' ? 'CUPS ' : ''}${server} as ${user}`);
+      log(`session: signed in to ${who.serverType === 'cups' ? 'CUPS ' : ''}${server} as ${user}`);
       const config = await cups.getAllConfig();
       const { target, domain, sipOptions } = sipAccountOptions(config.system, this.options.settings.get(), this.options, {
         user: account,
@@ -222,7 +227,7 @@ export class DeskSession implements DeskBackend {
       this.calls.attach(connection, request.password);
       await this.presence.attach(connection);
 
-      this.options.settings.update({ server, user, serverKind: who.kind });
+      this.options.settings.update({ server, user, serverType: who.serverType });
       rememberPassword(this.options.secrets, request, user, server, this.log);
       this.setState({ phase: 'signed-in', user, server, uri: sip.uri, demo: this.options.demo, presenceServer: this.presenceServer });
       this.contacts.start();
@@ -316,7 +321,9 @@ export class DeskSession implements DeskBackend {
   }
 
   private setState(state: SessionState): void {
-    this.state = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined)) as unknown as SessionState;
+    // Every state names the server type it is about (the renderer words things by it).
+    const typed = { ...state, serverType: this.serverType };
+    this.state = Object.fromEntries(Object.entries(typed).filter(([, v]) => v !== undefined)) as unknown as SessionState;
     this.events.emit('session:state', { ...this.state });
   }
 }

@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { SERVER_KINDS, SIP_TRANSPORT_CHOICES, type DesktopPrefs, type SipConnectionSettings } from '../../shared/domain';
+import { SERVER_TYPES, SIP_TRANSPORT_CHOICES, type DesktopPrefs, type SipConnectionSettings } from '../../shared/domain';
 import { TRUSTED_CERTIFICATES_SCHEMA } from './certificate-trust';
 
 /** More muted conversations than anyone keeps: entries beyond it are not kept. */
@@ -32,8 +32,8 @@ export const SETTINGS_SCHEMA = z.object({
   /** Last CUPS server signed in to (URL or host[:port]); empty = use the built-in demo lab. */
   server: z.string().max(2048).default(''),
   user: z.string().max(256).default(''),
-  /** The kind of server last signed in to (the sign-in form opens on it). */
-  serverKind: z.enum(SERVER_KINDS).default('cups'),
+  /** What `server` is: a CUPS server, a CME router or a SIMPLE server (`--server-type`, the sign-in form's choice; the form opens on it). */
+  serverType: z.enum(SERVER_TYPES).default('cups'),
   /** SIMPLE servers: the XCAP root URI when DNS does not name it ('' = from DNS, else https://xcap.<domain>/xcap-root). */
   xcapRoot: z
     .string()

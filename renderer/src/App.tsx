@@ -180,7 +180,9 @@ export function App({ api }: { api: DeskApi }) {
       )}
       {session.phase === 'reconnecting' && (
         <div className="banner warning" role="status" data-testid="reconnecting">
-          {session.error?.message ?? 'Reconnecting…'} Messages you send now are queued.
+          {session.error?.message ?? 'Reconnecting…'}
+          {/* A CME router carries no messages: nothing is queued for it. */}
+          {session.serverType !== 'cme' && ' Messages you send now are queued.'}
         </div>
       )}
       {state.history?.state === 'failing' && (

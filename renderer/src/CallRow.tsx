@@ -2,8 +2,11 @@ import { useRef, useState, type KeyboardEvent } from 'react';
 import type { CstaService, PhoneAction, PhoneCall, PhoneRequest, PhoneState } from '../../shared/domain';
 import { CONTACT_DRAG_TYPE } from './contact-drag';
 
-/** Whether the gateway offers a service (a gateway that did not say is asked, and refuses in words). */
-export const offers = (phone: PhoneState, service: CstaService) => !phone.services || phone.services.includes(service);
+/**
+ * Whether the gateway offers a service (a gateway that did not say is asked, and refuses in
+ * words). A line watched without call control (a CME router) offers none.
+ */
+export const offers = (phone: PhoneState, service: CstaService) => phone.controls !== false && (!phone.services || phone.services.includes(service));
 
 export interface CallRowActions {
   control: (action: PhoneAction, callId: string) => void;
@@ -47,6 +50,8 @@ export function CallRow({
   const row = useRef<HTMLDivElement>(null);
   const held = phone.calls.find((c) => c.state === 'held' && c.id !== call.id);
   const inProgress = call.state === 'talking' || call.state === 'dialing';
+  // A line watched without call control (a CME router): its state only, no Hang up either.
+  const controllable = phone.controls !== false;
   const can = (service: CstaService) => offers(phone, service);
 
   const send = (to: string, kind: Entry) => {
@@ -119,7 +124,7 @@ export function CallRow({
       return;
     }
     const key = e.key.toUpperCase();
-    if (key === 'X' && call.state !== 'ringing') {
+    if (key === 'X' && controllable && call.state !== 'ringing') {
       e.preventDefault();
       actions.hangUp(call.id);
       return;
@@ -177,7 +182,7 @@ export function CallRow({
             {b.label}
           </button>
         ))}
-        {call.state !== 'ringing' && (
+        {controllable && call.state !== 'ringing' && (
           <button data-testid="hang-up" title="Hang up (X)" onClick={() => actions.hangUp(call.id)}>
             Hang up
           </button>

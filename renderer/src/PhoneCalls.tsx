@@ -9,6 +9,14 @@ const STATE_TEXT: Record<PhoneCall['state'], (peer: string) => string> = {
   held: (peer) => `On hold: ${peer || 'a withheld number'}`,
 };
 
+/** A line's state when the other party is not known (a CME router reports the line only). */
+const LINE_TEXT: Record<PhoneCall['state'], string> = {
+  dialing: 'Your phone is calling out…',
+  ringing: 'Your phone is ringing',
+  talking: 'Your phone is in a call',
+  held: 'Your phone has a call on hold',
+};
+
 /** "Maria Chen (0101)" for a contact, else the number or address as the switch gave it. */
 export function peerLabel(peer: string, nameOf?: (peer: string) => string | undefined): string {
   const name = nameOf?.(peer);
@@ -43,6 +51,8 @@ function useNow(active: boolean): number {
  */
 export function PhoneCalls({ phone, actions, nameOf }: { phone: PhoneState; actions: CallRowActions; nameOf?: (peer: string) => string | undefined }) {
   const now = useNow(phone.calls.length > 0);
+  // A line watched without call control (a CME router): its state only, no party, no buttons.
+  const controllable = phone.controls !== false;
   if (phone.link !== 'monitoring') {
     return phone.error ? (
       <p className="phone-unknown subtle" data-testid="phone-unknown" title={phone.gateway ? `CTI gateway ${phone.gateway}` : undefined}>
@@ -57,7 +67,7 @@ export function PhoneCalls({ phone, actions, nameOf }: { phone: PhoneState; acti
           key={call.id}
           call={call}
           phone={phone}
-          label={STATE_TEXT[call.state](peerLabel(call.peer, nameOf))}
+          label={controllable || call.peer ? STATE_TEXT[call.state](peerLabel(call.peer, nameOf)) : LINE_TEXT[call.state]}
           {...(call.state !== 'ringing' ? { duration: callDuration(now - call.since) } : {})}
           actions={actions}
         />

@@ -1,12 +1,30 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { AppError, ServerKind, SessionState } from '../../shared/domain';
+import { SERVER_TYPES, SERVER_TYPE_LABEL, type AppError, type ServerType, type SessionState } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
+import { serverTypeOf } from '../../shared/server-type';
 import { errorText } from './api';
 import { CertificatePrompt } from './CertificatePrompt';
 
-export function SignIn({ api, session, defaults }: { api: DeskApi; session: SessionState; defaults: { server: string; user: string; kind?: ServerKind } }) {
-  const [kind, setKind] = useState<ServerKind>(defaults.kind ?? 'cups');
+const PLACEHOLDER: Record<Exclude<ServerType, 'simple'>, string> = { cups: 'cups.example.com', cme: 'router.example.com' };
+
+export function SignIn({
+  api,
+  session,
+  defaults,
+}: {
+  api: DeskApi;
+  session: SessionState;
+  defaults: { server: string; user: string; serverType?: ServerType };
+}) {
   const [server, setServer] = useState(defaults.server);
+  // Chosen by the user, else what the address says (`…/ios_xml_app/cme` is a CME router), else the last one used.
+  const [serverType, setServerType] = useState<ServerType>(session.serverType ?? defaults.serverType ?? serverTypeOf(defaults.server) ?? 'cups');
+  const [typeChosen, setTypeChosen] = useState(false);
+  const changeServer = (value: string) => {
+    setServer(value);
+    const detected = serverTypeOf(value);
+    if (detected && !typeChosen) setServerType(detected);
+  };
   const [user, setUser] = useState(defaults.user);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<AppError | undefined>(session.error);
@@ -26,7 +44,7 @@ export function SignIn({ api, session, defaults }: { api: DeskApi; session: Sess
   const signIn = async (force = false) => {
     setError(undefined);
     try {
-      await api.invoke('session:sign-in', { kind, server, user, password, force, ...(canRemember ? { remember } : {}) });
+      await api.invoke('session:sign-in', { server, serverType, user, password, force, ...(canRemember ? { remember } : {}) });
       setPassword('');
     } catch (e) {
       setError(errorText(e));
@@ -40,29 +58,24 @@ export function SignIn({ api, session, defaults }: { api: DeskApi; session: Sess
   return (
     <form className="sign-in" onSubmit={submit} data-testid="sign-in">
       <h1>Presence Desk</h1>
-      <fieldset className="server-kind" data-testid="server-kind">
-        <legend>Server</legend>
-        <label>
-          <input type="radio" name="kind" value="cups" checked={kind === 'cups'} onChange={() => setKind('cups')} />
-          Cisco Unified Presence
-        </label>
-        <label>
-          <input type="radio" name="kind" value="simple" data-testid="kind-simple" checked={kind === 'simple'} onChange={() => setKind('simple')} />
-          Any SIMPLE server (SIP only)
-        </label>
-      </fieldset>
-      {kind === 'cups' ? (
-        <>
-          <label>
-            Server
-            <input value={server} onChange={(e) => setServer(e.target.value)} placeholder="cups.example.com" autoComplete="url" required />
-          </label>
-          <label>
-            User name
-            <input value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" required />
-          </label>
-        </>
-      ) : (
+      <label>
+        Server type
+        <select
+          data-testid="server-type"
+          value={serverType}
+          onChange={(e) => {
+            setServerType(e.target.value as ServerType);
+            setTypeChosen(true);
+          }}
+        >
+          {SERVER_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {SERVER_TYPE_LABEL[t]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {serverType === 'simple' ? (
         <>
           <label>
             SIP address
@@ -78,6 +91,17 @@ export function SignIn({ api, session, defaults }: { api: DeskApi; session: Sess
           <label>
             Outbound proxy (optional)
             <input value={server} onChange={(e) => setServer(e.target.value)} placeholder="found from the address's domain" data-testid="outbound-proxy" />
+          </label>
+        </>
+      ) : (
+        <>
+          <label>
+            Server
+            <input value={server} onChange={(e) => changeServer(e.target.value)} placeholder={PLACEHOLDER[serverType]} autoComplete="url" required />
+          </label>
+          <label>
+            User name
+            <input value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" required />
           </label>
         </>
       )}

@@ -67,7 +67,7 @@ async function watcher(id: string): Promise<{ account: SipAccount; presence: Pre
 
 describe('Presence Desk on any SIMPLE server, in Chromium', () => {
   it('signs in with only a SIP address and password', async () => {
-    await page.click('[data-testid="kind-simple"]');
+    await page.selectOption('[data-testid="server-type"]', 'simple');
     await page.fill('[data-testid="sip-address"]', lab.demoUser.address);
     await page.fill('input[type="password"]', lab.demoUser.password);
     await page.click('button[type="submit"]');

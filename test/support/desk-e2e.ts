@@ -66,6 +66,8 @@ export interface DeskE2eOptions {
   signedIn?: boolean;
   /** Use this profile directory (settings, IM history) and keep it on close: an app restart. */
   profile?: string;
+  /** The app's command line (`['--demo', 'cme']`: the lab CME router). */
+  argv?: string[];
 }
 
 /** The fixtures open now: a failing test saves what each of them shows. */
@@ -101,7 +103,7 @@ afterEach(async ({ task }) => {
 
 export async function startDeskE2e(name: string, options: DeskE2eOptions = {}): Promise<DeskE2e> {
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), `pd-e2e-${name}-`));
-  const created = await createBackend([], 'browser', {
+  const created = await createBackend(options.argv ?? [], 'browser', {
     profileDir: profile,
     demoLab: demoLabStarter(options.lab ?? { livenEveryMs: 0, replyDelayMs: 150 }),
     log: () => {},

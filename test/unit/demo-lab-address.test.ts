@@ -3,8 +3,7 @@
  * read when well-formed, refused in words otherwise (the app then shows sign-in).
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO_LAB_ENV, readDemoLabAddress } from '../../host/backend-factory';
-import { demoProfile } from '../../host/demo-lab';
+import { DEMO_LAB_ENV, demoServerType, readDemoLabAddress } from '../../host/backend-factory';
 
 describe('PRESENCE_DESK_DEMO_LAB', () => {
   const address = {
@@ -18,11 +17,14 @@ describe('PRESENCE_DESK_DEMO_LAB', () => {
     expect(readDemoLabAddress(JSON.stringify(address))).toEqual(address);
     const { sipTlsCa: _ca, ...plain } = address;
     expect(readDemoLabAddress(JSON.stringify(plain))).toEqual(plain);
-    const simple = { kind: 'simple', cupsUrl: 'demo.example', user: 'alex@demo.example', password: 'pw', dnsServers: ['127.0.0.1:5353'] };
+    const simple = { serverType: 'simple', cupsUrl: 'demo.example', user: 'alex@demo.example', password: 'pw', dnsServers: ['127.0.0.1:5353'] };
     expect(readDemoLabAddress(JSON.stringify(simple))).toEqual(simple);
-    expect(demoProfile(['--demo', 'simple'])).toBe('simple');
-    expect(demoProfile(['--demo=simple'])).toBe('simple');
-    expect(demoProfile(['--demo'])).toBe('cups');
+    expect(demoServerType(['--demo', 'simple'])).toBe('simple');
+    expect(demoServerType(['--demo=simple'])).toBe('simple');
+    expect(demoServerType(['--demo', 'cme'])).toBe('cme');
+    expect(demoServerType(['--demo=cme'])).toBe('cme');
+    expect(demoServerType(['--demo'])).toBe('cups');
+    expect(demoServerType(['--demo', 'pbx'])).toBe('cups');
     expect(readDemoLabAddress(undefined)).toBeUndefined();
     expect(readDemoLabAddress('')).toBeUndefined();
   });
@@ -34,5 +36,6 @@ describe('PRESENCE_DESK_DEMO_LAB', () => {
     expect(() => readDemoLabAddress(JSON.stringify({ ...address, password: '' }))).toThrow('PRESENCE_DESK_DEMO_LAB lacks password.');
     expect(() => readDemoLabAddress(JSON.stringify({ ...address, user: 7 }))).toThrow('PRESENCE_DESK_DEMO_LAB lacks user.');
     expect(() => readDemoLabAddress(JSON.stringify({ ...address, sipTlsCa: 42 }))).toThrow('PRESENCE_DESK_DEMO_LAB has a sipTlsCa that is not PEM text.');
+    expect(() => readDemoLabAddress(JSON.stringify({ ...address, serverType: 'pbx' }))).toThrow('PRESENCE_DESK_DEMO_LAB names an unknown server type.');
   });
 });

@@ -24,6 +24,7 @@ const CLIENT_CODECS = [
   'core/cups/session',
   'core/cups/uccn',
   'core/dial/',
+  'core/cme/',
   'core/sip/codecs/',
   'core/sip/message/',
   'core/sip/transport/',

@@ -39,7 +39,7 @@ function newSession(name: string, pollMs = 0, presenceList = ''): DeskSession {
   });
 }
 
-const signIn = (session: DeskSession) => session.signIn({ kind: 'simple', server: '', user: lab.demoUser.address, password: lab.demoUser.password });
+const signIn = (session: DeskSession) => session.signIn({ serverType: 'simple', server: '', user: lab.demoUser.address, password: lab.demoUser.password });
 
 async function serverList(): Promise<string> {
   const answer = await lab.xcap(lab.demoUser.id, 'GET', 'resource-lists');
@@ -96,15 +96,15 @@ describe('Presence Desk on any SIMPLE server', () => {
   it('says in words what is wrong with the address, the password or the domain', async () => {
     const session = newSession('errors');
     try {
-      await expect(session.signIn({ kind: 'simple', server: '', user: 'alex', password: 'x' })).rejects.toMatchObject({
+      await expect(session.signIn({ serverType: 'simple', server: '', user: 'alex', password: 'x' })).rejects.toMatchObject({
         code: 'invalid-input',
         message: expect.stringMatching(/"alex" is not a SIP address: enter it as name@domain/),
       });
-      await expect(session.signIn({ kind: 'simple', server: '', user: lab.demoUser.address, password: 'wrong' })).rejects.toMatchObject({
+      await expect(session.signIn({ serverType: 'simple', server: '', user: lab.demoUser.address, password: 'wrong' })).rejects.toMatchObject({
         code: 'auth',
         message: expect.stringMatching(/refused the user name or password/),
       });
-      await expect(session.signIn({ kind: 'simple', server: '', user: 'alex@nowhere.example', password: 'x' })).rejects.toMatchObject({
+      await expect(session.signIn({ serverType: 'simple', server: '', user: 'alex@nowhere.example', password: 'x' })).rejects.toMatchObject({
         message: expect.stringMatching(/Could not find the SIP server for nowhere\.example/),
       });
       expect(session.sessionState.phase).toBe('signed-out');

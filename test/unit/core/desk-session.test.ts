@@ -173,7 +173,7 @@ describe('DeskSession', () => {
     ]);
     expect(sip.watched.sort()).toEqual(['sip:amy@lab.test', 'sip:bob@lab.test', 'sip:zoe@lab.test']);
     expect(sip.published).toEqual([{ availability: 'available', note: '' }]);
-    expect(snap.signInDefaults).toEqual({ server: 'cups.lab.test', user: 'alex', kind: 'cups' });
+    expect(snap.signInDefaults).toEqual({ server: 'cups.lab.test', user: 'alex', serverType: 'cups' });
   });
 
   it("shows the server's own words for a wrong password and stays signed out", async () => {

@@ -28,6 +28,7 @@ describe('settings: one schema gives the type, the defaults and the validation',
       recentNotes: [],
       trustedCertificates: [],
       presenceList: '',
+      serverType: 'cups',
     });
     expect(readSettings({}).problems).toEqual([]);
     expect(readSettings(undefined).problems).toEqual([]);
@@ -52,6 +53,14 @@ describe('settings: one schema gives the type, the defaults and the validation',
         field,
       ).toMatch(/the default .* is used/);
     expect(problems.find((p) => p.startsWith('presenceList'))).toContain('"auto" or a SIP URI');
+  });
+
+  it('a server type it does not know falls back to CUPS, in words', () => {
+    const { settings, problems } = readSettings({ server: 'router', serverType: 'pbx' });
+    expect(settings.serverType).toBe('cups');
+    expect(problems).toEqual([expect.stringMatching(/^serverType: .*expected one of "cups"\|"cme"\|"simple"; the default \("cups"\) is used$/)]);
+    expect(readSettings({ serverType: 'cme' }).settings.serverType).toBe('cme');
+    expect(readSettings({ serverType: 'simple' }).settings.serverType).toBe('simple');
   });
 
   it('keeps the usable entries of a list and reports the dropped ones', () => {

@@ -95,6 +95,7 @@ const backend: DeskBackend = {
     'presence:recent-notes': () => ['In a meeting'],
     'connection:sip': () => ({ sipTransport: 'auto', sipCertificates: [], presenceList: '', xcapRoot: '', dnsServers: '' }),
     'connection:set-sip': () => ({ sipTransport: 'tcp', sipCertificates: [], presenceList: '', xcapRoot: '', dnsServers: '' }),
+    'account:site': () => null,
     'directory:search': () => [],
     'directory:status': () => ({ state: 'not-configured' }),
     'dial:hang-up': () => undefined,

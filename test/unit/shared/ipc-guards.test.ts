@@ -80,6 +80,7 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'watchers:decide': ['sip:bob@example.com', 'allow'],
   'config:state': [],
   'config:resync': [],
+  'account:site': [],
 };
 
 /** A backend that records what reaches its services. */
