@@ -72,7 +72,7 @@ export function parseSignInArgs(args: string[]): SignInBenchOptions {
   return options;
 }
 
-interface Run {
+export interface Run {
   ms: number;
   /** Presence Desk only: client CPU for the sign-in, ms. */
   cpuMs?: number;
@@ -82,7 +82,14 @@ interface Run {
 const notifyListeners = new Map<string, (presentity: string) => void>();
 const onNotifyLog = (watcher: string, presentity: string) => notifyListeners.get(watcher)?.(presentity);
 
-async function presenceDesk(kamailio: Kamailio, user: string, password: string, members: string[], list = false): Promise<Run> {
+export async function presenceDesk(
+  kamailio: Kamailio,
+  user: string,
+  password: string,
+  members: string[],
+  list = false,
+  subscribeWindow?: number,
+): Promise<Run> {
   const trace = new TraceRecorder();
   trace.addSecret(password);
   // As in the app, every message is recorded; no Diagnostics view follows the trace live during sign-in.
@@ -93,6 +100,7 @@ async function presenceDesk(kamailio: Kamailio, user: string, password: string, 
     password,
     requestTimeoutMs: 30_000,
     trace,
+    subscribeWindow,
   });
   const known = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -174,21 +182,21 @@ async function baresip(kamailio: Kamailio, user: string, password: string, membe
   }
 }
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const seconds = (ms: number) => (ms / 1000).toFixed(2);
-const spread = (xs: number[]) => `${seconds(Math.min(...xs))}–${seconds(Math.max(...xs))}`;
+export const seconds = (ms: number) => (ms / 1000).toFixed(2);
+export const spread = (xs: number[]) => `${seconds(Math.min(...xs))}–${seconds(Math.max(...xs))}`;
 
-interface Server {
+export interface Server {
   profile: Profile;
   kamailio: Kamailio;
   publisher: BulkPublisher;
   members: string[];
 }
 
-async function startServer(profile: Profile, domain: string, count: number, watchers: { id: string; password: string }[], rls = false): Promise<Server> {
+export async function startServer(profile: Profile, domain: string, count: number, watchers: { id: string; password: string }[], rls = false): Promise<Server> {
   const buddies = Array.from({ length: count }, (_, i) => ({ id: `buddy${i}`, password: `pw${i}` }));
   // 1 GB: every round leaves each SUBSCRIBE, NOTIFY and un-SUBSCRIBE transaction on the server
   // for tm's 32 s wait timer (~9 KB each), and two clients sign in to thousands of contacts.
@@ -201,7 +209,7 @@ async function startServer(profile: Profile, domain: string, count: number, watc
   return { profile, kamailio, publisher, members: buddies.map((b) => `sip:${b.id}@${domain}`) };
 }
 
-async function stopServer(server: Server | undefined): Promise<void> {
+export async function stopServer(server: Server | undefined): Promise<void> {
   await server?.publisher.close();
   await server?.kamailio.stop();
 }
