@@ -89,6 +89,8 @@ export class SubscriptionWire implements DialogWire {
   private outstanding = 0;
   /** Initial SUBSCRIBEs waiting for room in the window, in order, each with what sends it. */
   private readonly queued = new Map<Subscribed, () => void>();
+  /** Waiting ones are about to go out (at the end of this turn). */
+  private pumping = false;
 
   /** The wire of a user agent (made, and put in front of its transport, on first use). */
   static of(ua: Ua): SubscriptionWire {
@@ -124,7 +126,7 @@ export class SubscriptionWire implements DialogWire {
       const routes = this.ua.userAgentCore.configuration.routeSet ?? [];
       this.send(request, { ruri: request.target, to: record.to, callId, localTag: record.localTag, routes }, 1, delegate, record, record);
     };
-    if (this.outstanding < this.window) launch();
+    if (this.outstanding < this.window && this.queued.size === 0) launch();
     else this.queued.set(record, launch);
     return () => this.forget(record);
   }
@@ -134,16 +136,25 @@ export class SubscriptionWire implements DialogWire {
     return this.queued.size;
   }
 
-  /** An initial SUBSCRIBE is over (first NOTIFY, refusal, timeout or forgotten): the next waiting one goes out. */
+  /**
+   * An initial SUBSCRIBE is over (first NOTIFY, refusal, timeout or forgotten): waiting ones go
+   * out into the room made, once the current turn is over, so that subscriptions ended together
+   * (sign-out, a lost connection) leave the queue before any of them is sent.
+   */
   private settled(record: Subscribed): void {
     if (!record.outstanding) return;
     record.outstanding = false;
     this.outstanding -= 1;
-    while (this.outstanding < this.window && this.queued.size > 0) {
-      const [next, launch] = this.queued.entries().next().value!;
-      this.queued.delete(next);
-      launch();
-    }
+    if (this.pumping || this.queued.size === 0) return;
+    this.pumping = true;
+    queueMicrotask(() => {
+      this.pumping = false;
+      while (this.outstanding < this.window && this.queued.size > 0) {
+        const [next, launch] = this.queued.entries().next().value!;
+        this.queued.delete(next);
+        launch();
+      }
+    });
   }
 
   /** Receives one message from the transport; false when it is not the wire's (sip.js takes it). */
