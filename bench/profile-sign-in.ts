@@ -2,7 +2,8 @@
  * `npx tsx bench/profile-sign-in.ts [contacts] [qop|plain]`: one per-contact sign-in to full
  * presence on a fresh lab Kamailio; prints the client's CPU for the sign-in alone
  * (process.cpuUsage), per contact. With `PROFILE_OUT=file.cpuprofile`, also writes a CPU
- * profile of the sign-in alone (open it in Chrome DevTools).
+ * profile of the sign-in alone (open it in Chrome DevTools). `WINDOW=N` sets the window of
+ * initial SUBSCRIBEs (0: all at once; default SUBSCRIBE_WINDOW).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -28,6 +29,7 @@ const account = new SipAccount({
   password: 'pw-alex',
   requestTimeoutMs: 20_000,
   trace,
+  subscribeWindow: process.env.WINDOW === undefined ? undefined : Number(process.env.WINDOW) || Infinity,
 });
 const known = new Set<string>();
 const done = new Promise<void>((resolve) =>

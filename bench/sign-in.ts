@@ -47,6 +47,8 @@ export interface SignInBenchOptions {
   /** Members of the RLS comparison list (0: none). */
   rls: number;
   rlsRounds: number;
+  /** A fresh pair of servers for every round (a server slows with each sign-in it has served). */
+  freshServers?: boolean;
 }
 
 export function parseSignInArgs(args: string[]): SignInBenchOptions {
@@ -62,17 +64,18 @@ export function parseSignInArgs(args: string[]): SignInBenchOptions {
     if (args[i] === '--rounds') options.rounds = Math.max(1, number('rounds'));
     else if (args[i] === '--rls') options.rls = number('members of the RLS list, 0 for none');
     else if (args[i] === '--rls-rounds') options.rlsRounds = Math.max(1, number('rounds'));
+    else if (args[i] === '--fresh-servers') options.freshServers = true;
     else if (args[i] === '--sizes') {
       options.sizes = (value ?? '').split(',').map(Number);
       if (!options.sizes.length || options.sizes.some((n) => !Number.isInteger(n) || n < 1))
         throw new Error(`--sizes takes contact counts separated by commas (1000,2000), not "${value ?? ''}"`);
       i++;
-    } else throw new Error(`unknown option ${args[i]} (known: --rounds N, --sizes 1000,2000, --rls N, --rls-rounds N)`);
+    } else throw new Error(`unknown option ${args[i]} (known: --rounds N, --sizes 1000,2000, --rls N, --rls-rounds N, --fresh-servers)`);
   }
   return options;
 }
 
-interface Run {
+export interface Run {
   ms: number;
   /** Presence Desk only: client CPU for the sign-in, ms. */
   cpuMs?: number;
@@ -82,7 +85,14 @@ interface Run {
 const notifyListeners = new Map<string, (presentity: string) => void>();
 const onNotifyLog = (watcher: string, presentity: string) => notifyListeners.get(watcher)?.(presentity);
 
-async function presenceDesk(kamailio: Kamailio, user: string, password: string, members: string[], list = false): Promise<Run> {
+export async function presenceDesk(
+  kamailio: Kamailio,
+  user: string,
+  password: string,
+  members: string[],
+  list = false,
+  subscribeWindow?: number,
+): Promise<Run> {
   const trace = new TraceRecorder();
   trace.addSecret(password);
   // As in the app, every message is recorded; no Diagnostics view follows the trace live during sign-in.
@@ -93,6 +103,7 @@ async function presenceDesk(kamailio: Kamailio, user: string, password: string, 
     password,
     requestTimeoutMs: 30_000,
     trace,
+    subscribeWindow,
   });
   const known = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -174,21 +185,21 @@ async function baresip(kamailio: Kamailio, user: string, password: string, membe
   }
 }
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const seconds = (ms: number) => (ms / 1000).toFixed(2);
-const spread = (xs: number[]) => `${seconds(Math.min(...xs))}–${seconds(Math.max(...xs))}`;
+export const seconds = (ms: number) => (ms / 1000).toFixed(2);
+export const spread = (xs: number[]) => `${seconds(Math.min(...xs))}–${seconds(Math.max(...xs))}`;
 
-interface Server {
+export interface Server {
   profile: Profile;
   kamailio: Kamailio;
   publisher: BulkPublisher;
   members: string[];
 }
 
-async function startServer(profile: Profile, domain: string, count: number, watchers: { id: string; password: string }[], rls = false): Promise<Server> {
+export async function startServer(profile: Profile, domain: string, count: number, watchers: { id: string; password: string }[], rls = false): Promise<Server> {
   const buddies = Array.from({ length: count }, (_, i) => ({ id: `buddy${i}`, password: `pw${i}` }));
   // 1 GB: every round leaves each SUBSCRIBE, NOTIFY and un-SUBSCRIBE transaction on the server
   // for tm's 32 s wait timer (~9 KB each), and two clients sign in to thousands of contacts.
@@ -201,7 +212,7 @@ async function startServer(profile: Profile, domain: string, count: number, watc
   return { profile, kamailio, publisher, members: buddies.map((b) => `sip:${b.id}@${domain}`) };
 }
 
-async function stopServer(server: Server | undefined): Promise<void> {
+export async function stopServer(server: Server | undefined): Promise<void> {
   await server?.publisher.close();
   await server?.kamailio.stop();
 }
@@ -220,8 +231,12 @@ export async function signInComparison(options: SignInBenchOptions): Promise<voi
   const results = new Map<string, Run[]>();
   const add = (key: string, run: Run) => results.set(key, [...(results.get(key) ?? []), run]);
   try {
-    for (const profile of PROFILES) servers.push(await startServer(profile, `${profile}.bench.test`, largest, watchers));
+    const start = async () => {
+      for (const profile of PROFILES) servers.push(await startServer(profile, `${profile}.bench.test`, largest, watchers));
+    };
+    if (!options.freshServers) await start();
     for (let round = 0; round < options.rounds; round++) {
+      if (options.freshServers) await start();
       const order = round % 2 ? [...servers].reverse() : servers;
       for (const server of order) {
         for (const [index, size] of options.sizes.entries()) {
@@ -244,6 +259,7 @@ export async function signInComparison(options: SignInBenchOptions): Promise<voi
           }
         }
       }
+      if (options.freshServers) for (const server of servers.splice(0)) await stopServer(server);
     }
   } finally {
     for (const server of servers) await stopServer(server);
@@ -253,10 +269,10 @@ export async function signInComparison(options: SignInBenchOptions): Promise<voi
   console.log(
     `     ${'profile, contacts'.padEnd(18)} ${'Presence Desk'.padEnd(22)} ${'baresip'.padEnd(22)} ${'×faster'.padEnd(8)} ${'baresip −1 s'.padEnd(22)} ${'×faster'.padEnd(8)} ${'CPU/contact'}`,
   );
-  for (const server of servers) {
+  for (const profile of PROFILES) {
     for (const size of options.sizes) {
-      const pd = results.get(`${server.profile} ${size} pd`) ?? [];
-      const bs = results.get(`${server.profile} ${size} bs`) ?? [];
+      const pd = results.get(`${profile} ${size} pd`) ?? [];
+      const bs = results.get(`${profile} ${size} bs`) ?? [];
       if (!pd.length || !bs.length) continue;
       const pdMs = pd.map((r) => r.ms);
       const bsMs = bs.map((r) => r.ms);
@@ -266,7 +282,7 @@ export async function signInComparison(options: SignInBenchOptions): Promise<voi
       const ratioNet = median(bsNet) / median(pdMs);
       const ok = ratioNet >= 1.5 && cpu <= 0.5;
       console.log(
-        `${ok ? 'ok  ' : 'MISS'} ${`${server.profile}, ${size}`.padEnd(18)} ${`${seconds(median(pdMs))} s (${spread(pdMs)})`.padEnd(22)} ${`${seconds(median(bsMs))} s (${spread(bsMs)})`.padEnd(22)} ${ratio.toFixed(2).padEnd(8)} ${`${seconds(median(bsNet))} s (${spread(bsNet)})`.padEnd(22)} ${ratioNet.toFixed(2).padEnd(8)} ${cpu.toFixed(2)} ms`,
+        `${ok ? 'ok  ' : 'MISS'} ${`${profile}, ${size}`.padEnd(18)} ${`${seconds(median(pdMs))} s (${spread(pdMs)})`.padEnd(22)} ${`${seconds(median(bsMs))} s (${spread(bsMs)})`.padEnd(22)} ${ratio.toFixed(2).padEnd(8)} ${`${seconds(median(bsNet))} s (${spread(bsNet)})`.padEnd(22)} ${ratioNet.toFixed(2).padEnd(8)} ${cpu.toFixed(2)} ms`,
       );
     }
   }

@@ -29,6 +29,8 @@ export interface SipAccountOptions {
   trace?: TraceSink;
   /** Timer functions of the reconnection back-off and the bounded waits (tests run them by hand). */
   timers?: Timers;
+  /** Initial SUBSCRIBEs out at once before their first NOTIFY (default SUBSCRIBE_WINDOW; Infinity: all at once). */
+  subscribeWindow?: number;
 }
 
 /** What we publish: the user's own status, or "on the phone" while their phone is in a call. */

@@ -14,6 +14,7 @@ import { installFastMessages } from './message/fast-message';
 import { SipError } from './message/sip-error';
 import { ReachError, localAddressFor, transportSetup, type SipServer, type TlsTrust, type UdpTuning } from './transport/transport-choice';
 import { REFRESH_PERCENT, registerAndWait, unregisterAndWait } from './usages/registration';
+import { SubscriptionWire } from './usages/subscription-wire';
 import type { Publication } from './usages/publication';
 import type { Timers } from '../timers';
 
@@ -54,6 +55,8 @@ export interface AgentOptions {
   udp?: UdpTuning;
   log: (line: string) => void;
   trace?: TraceSink;
+  /** See SipAccountOptions.subscribeWindow. */
+  subscribeWindow?: number;
   onMessage: (message: Message) => void;
   /** The connection of `ua` dropped (`error` set) or was closed. */
   onDisconnect: (ua: UserAgent, error?: Error) => void;
@@ -113,6 +116,7 @@ export async function startAgent(server: SipServer, options: AgentOptions): Prom
     // PUBLISH and MESSAGE requests carry the answer from the start (see digest.ts).
     const credentials = new DigestCredentialCache({ username: options.user, password: options.password, log: options.log });
     credentials.install(ua.userAgentCore);
+    if (options.subscribeWindow !== undefined) SubscriptionWire.of(ua).window = Math.max(1, options.subscribeWindow);
     await ua.start().catch((error: Error & { code?: string }) => {
       throw new SipError(error.code === 'tls' ? 'tls' : error.code === 'timeout' ? 'timeout' : 'unreachable', `${error.message}.`);
     });

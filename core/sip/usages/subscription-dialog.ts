@@ -48,6 +48,8 @@ export interface Subscribed {
   dialog?: WireDialog;
   /** Accepted, waiting for the first NOTIFY until this time (Timer N). */
   notifyBy?: number;
+  /** Sent and counted in the wire's window of initial SUBSCRIBEs (until its first NOTIFY or its end). */
+  outstanding?: boolean;
 }
 
 /** What a dialog needs of its wire. */

@@ -20,7 +20,11 @@
  *   Record-Route in order, its remote target the Contact; in-dialog NOTIFYs out of CSeq order
  *   are answered 500, those of another dialog (a fork) 481;
  * - over UDP the transport retransmits, absorbs duplicate answers and answers a retransmitted
- *   NOTIFY with the 200 already sent (udp-transport.ts); nothing of that is repeated here.
+ *   NOTIFY with the 200 already sent (udp-transport.ts); nothing of that is repeated here;
+ * - a window of initial SUBSCRIBEs: at most `window` go out before their first NOTIFY (or
+ *   their end) and the others wait in order, so a sign-in of thousands of contacts does not
+ *   flood the server with more than it answers in time (its retransmissions, 503s and Timer F
+ *   cost more than the wait). Refreshes and un-SUBSCRIBEs are in dialogs and never wait.
  */
 import { randomBytes } from 'node:crypto';
 import type { UserAgent } from 'sip.js';
@@ -42,6 +46,8 @@ export type { InitialDelegate, RequestDelegate, SubscribeRequest, WireDialog, Wi
 
 /** 64·T1: how long a request may wait for its final answer, and an accepted SUBSCRIBE for its NOTIFY. */
 export const WIRE_TIMEOUT_MS = 32_000;
+/** Initial SUBSCRIBEs out at once before their first NOTIFY (see the window above; measured in README). */
+export const SUBSCRIBE_WINDOW = 128;
 
 type Ua = Pick<UserAgent, 'userAgentCore' | 'transport'>;
 
@@ -77,6 +83,14 @@ export class SubscriptionWire implements DialogWire {
   private contact: { port: unknown; text: string } | undefined;
   private readonly from: string;
   private readonly allow = `Allow: ${AllowedMethods.toString()}\r\n`;
+  /** Initial SUBSCRIBEs out at once (Infinity: no window). */
+  window = SUBSCRIBE_WINDOW;
+  /** Initial SUBSCRIBEs sent and not yet notified, refused or forgotten. */
+  private outstanding = 0;
+  /** Initial SUBSCRIBEs waiting for room in the window, in order, each with what sends it. */
+  private readonly queued = new Map<Subscribed, () => void>();
+  /** Waiting ones are about to go out (at the end of this turn). */
+  private pumping = false;
 
   /** The wire of a user agent (made, and put in front of its transport, on first use). */
   static of(ua: Ua): SubscriptionWire {
@@ -105,10 +119,42 @@ export class SubscriptionWire implements DialogWire {
     const callId = `${this.prefix}${(++this.counter).toString(36)}${token(6)}`;
     const record: Subscribed = { callId, localTag: token(5), to: `<${request.target}>`, delegate, cseq: 1 };
     this.records.set(callId, record);
-    // A route set preloaded in the user agent's options goes on initial requests, as sip.js does.
-    const routes = this.ua.userAgentCore.configuration.routeSet ?? [];
-    this.send(request, { ruri: request.target, to: record.to, callId, localTag: record.localTag, routes }, 1, delegate, record, record);
+    const launch = () => {
+      record.outstanding = true;
+      this.outstanding += 1;
+      // A route set preloaded in the user agent's options goes on initial requests, as sip.js does.
+      const routes = this.ua.userAgentCore.configuration.routeSet ?? [];
+      this.send(request, { ruri: request.target, to: record.to, callId, localTag: record.localTag, routes }, 1, delegate, record, record);
+    };
+    if (this.outstanding < this.window && this.queued.size === 0) launch();
+    else this.queued.set(record, launch);
     return () => this.forget(record);
+  }
+
+  /** Initial SUBSCRIBEs waiting for room in the window. */
+  get waiting(): number {
+    return this.queued.size;
+  }
+
+  /**
+   * An initial SUBSCRIBE is over (first NOTIFY, refusal, timeout or forgotten): waiting ones go
+   * out into the room made, once the current turn is over, so that subscriptions ended together
+   * (sign-out, a lost connection) leave the queue before any of them is sent.
+   */
+  private settled(record: Subscribed): void {
+    if (!record.outstanding) return;
+    record.outstanding = false;
+    this.outstanding -= 1;
+    if (this.pumping || this.queued.size === 0) return;
+    this.pumping = true;
+    queueMicrotask(() => {
+      this.pumping = false;
+      while (this.outstanding < this.window && this.queued.size > 0) {
+        const [next, launch] = this.queued.entries().next().value!;
+        this.queued.delete(next);
+        launch();
+      }
+    });
   }
 
   /** Receives one message from the transport; false when it is not the wire's (sip.js takes it). */
@@ -165,12 +211,15 @@ export class SubscriptionWire implements DialogWire {
     record.dialog = made;
     record.notifyBy = undefined;
     record.delegate.onNotify(made, notify);
+    this.settled(record);
   }
 
   /** Forgets a subscription: answers to its requests still under way are dropped when they come. */
   private forget(record: Subscribed): void {
     if (this.records.get(record.callId) === record) this.records.delete(record.callId);
     record.notifyBy = undefined;
+    this.queued.delete(record);
+    this.settled(record);
   }
 
   /** Forgets a dialog's Call-ID (its subscription is over). */

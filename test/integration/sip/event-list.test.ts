@@ -16,9 +16,14 @@ const N = 200;
 const buddies = Array.from({ length: N }, (_, i) => ({ id: `buddy${String(i).padStart(3, '0')}`, password: `pw-${i}` }));
 const uriOf = (id: string) => `sip:${id}@${DOMAIN}`;
 const ROTATION: OwnStatus['availability'][] = ['available', 'away', 'busy', 'dnd'];
-/** Every fifth buddy is signed in invisible (a closed tuple): the list must show them offline. */
+/**
+ * Every fifth buddy is signed in invisible (a closed tuple): the list must show them offline.
+ * Notes carry characters of two and three bytes, so each multipart NOTIFY's Content-Length (in
+ * bytes) is larger than its length in characters: a body cut or framed by the wrong one loses
+ * the notes at its end.
+ */
 const statusOf = (i: number, round = 0): OwnStatus =>
-  i % 5 === 4 && round === 0 ? { availability: 'invisible', note: '' } : { availability: ROTATION[(i + round) % 4], note: `note ${i}.${round}` };
+  i % 5 === 4 && round === 0 ? { availability: 'invisible', note: '' } : { availability: ROTATION[(i + round) % 4], note: `note ${i}.${round} — Zoë’s` };
 
 let kamailio: Kamailio;
 let publisher: BulkPublisher;

@@ -13,6 +13,7 @@ import {
   type SubscriptionFailure,
   type SubscriptionNotify,
 } from '../../../core/sip/usages/presence-subscription';
+import { SubscriptionWire } from '../../../core/sip/usages/subscription-wire';
 import { ManualTimers, startFakeSip, type FakeSip } from '../../support/fake-sip';
 import { seededRandom } from '../../support/mutate';
 
@@ -230,6 +231,8 @@ describe('PresenceSubscription', () => {
   it('subscriptions granted together get different refresh times', () => {
     const random = seededRandom(7);
     const subs: PresenceSubscription[] = [];
+    // All out at once (the window of initial SUBSCRIBEs is tested in subscription-wire.test.ts).
+    SubscriptionWire.of(sip.ua).window = Infinity;
     for (let i = 0; i < 200; i += 1) subs.push(watch(`sip:c${i}@lab.test`, random).sub);
     for (const [i, request] of sip.take('SUBSCRIBE').entries()) establish(request, { tag: `t${i}` });
     expect(subs.every((s) => s.state === S.Active)).toBe(true);

@@ -11,6 +11,7 @@ import { Grammar } from 'sip.js/lib/grammar/grammar.js';
 import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
 import { PresenceSubscription, PresenceSubscriptionState as S, type SubscriptionFailure } from '../../../core/sip/usages/presence-subscription';
 import { DigestCredentialCache } from '../../../core/sip/message/digest';
+import { SubscriptionWire } from '../../../core/sip/usages/subscription-wire';
 import { isPlainSipUri, LightMessage, parseChallenge, tagOf, uriOf } from '../../../core/sip/message/light-message';
 import { UdpTransport, type DatagramSocket, type UdpTransportOptions } from '../../../core/sip/transport/udp-transport';
 import { ManualTimers, startFakeSip, type FakeSip } from '../../support/fake-sip';
@@ -195,6 +196,68 @@ describe('the subscription wire', () => {
     expect(sub.state).toBe(S.Active);
     expect(timers.delays()).toHaveLength(1);
     expect(answers().map((a) => a.status)).toEqual([200]);
+  });
+});
+
+describe('the window of initial SUBSCRIBEs', () => {
+  const targets = (n: number) => Array.from({ length: n }, (_, i) => `sip:buddy${i}@lab.test`);
+  const sentTo = (requests: IncomingRequestMessage[]) => requests.map((r) => r.ruri!.toString());
+  /** Waiting SUBSCRIBEs go out at the end of the turn that made room. */
+  const endOfTurn = () => Promise.resolve();
+
+  it('sends at most `window` before their first NOTIFY; each NOTIFY, refusal or timeout lets the next waiting one out, in order', async () => {
+    vi.useFakeTimers();
+    const wire = SubscriptionWire.of(sip.ua);
+    wire.window = 2;
+    const subs = targets(6).map((target) => watch({ target }).sub);
+    let out = sip.take('SUBSCRIBE');
+    expect(sentTo(out)).toEqual(targets(2));
+    expect(wire.waiting).toBe(4);
+    // A 200 alone does not free the place: the server still owes the NOTIFY.
+    sip.respond(out[0], 200, 'OK', ['Expires: 600'], 'srv0');
+    await endOfTurn();
+    expect(sip.take('SUBSCRIBE')).toHaveLength(0);
+    notify(out[0], { fromTag: 'srv0', cseq: 1 });
+    expect(subs[0].state).toBe(S.Active);
+    await endOfTurn();
+    expect(sentTo(sip.take('SUBSCRIBE'))).toEqual([targets(6)[2]]);
+    // A refusal frees it too.
+    sip.respond(out[1], 503, 'Service Unavailable', [], 'srv1');
+    expect(subs[1].state).toBe(S.Waiting);
+    await endOfTurn();
+    out = sip.take('SUBSCRIBE');
+    expect(sentTo(out)).toEqual([targets(6)[3]]);
+    // So does Timer F (no final answer): both outstanding ones time out, the last two go out.
+    vi.advanceTimersByTime(32_100);
+    expect(subs[2].state).toBe(S.Waiting);
+    expect(subs[3].state).toBe(S.Waiting);
+    await endOfTurn();
+    expect(sentTo(sip.take('SUBSCRIBE'))).toEqual(targets(6).slice(4));
+    expect(wire.waiting).toBe(0);
+  });
+
+  it('never sends one stopped while it waited, and a stopped outstanding one frees its place', async () => {
+    const wire = SubscriptionWire.of(sip.ua);
+    wire.window = 1;
+    const subs = targets(3).map((target) => watch({ target }).sub);
+    expect(sentTo(sip.take('SUBSCRIBE'))).toEqual([targets(3)[0]]);
+    await subs[1].stop();
+    expect(wire.waiting).toBe(1);
+    await subs[0].stop();
+    await endOfTurn();
+    expect(sentTo(sip.take('SUBSCRIBE'))).toEqual([targets(3)[2]]);
+    expect(wire.waiting).toBe(0);
+  });
+
+  it('sends none of those waiting when all are ended together (sign-out, a lost connection)', async () => {
+    const wire = SubscriptionWire.of(sip.ua);
+    wire.window = 2;
+    const subs = targets(5).map((target) => watch({ target }).sub);
+    expect(sip.take('SUBSCRIBE')).toHaveLength(2);
+    for (const sub of subs) sub.dispose();
+    await endOfTurn();
+    expect(sip.take('SUBSCRIBE')).toHaveLength(0);
+    expect(wire.waiting).toBe(0);
   });
 });
 
