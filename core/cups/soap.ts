@@ -140,6 +140,11 @@ export function readSoapResponse(answer: SoapAnswer, operation: string, target: 
   } catch (error) {
     throw new CupsError('parse', (error as Error).message, target, operation);
   }
+  // A login portal's or a proxy's page usually starts with <!DOCTYPE html>: say "a web page", not "a DOCTYPE is refused".
+  if (/^\s*text\/html\b/i.test(answer.contentType ?? '') || /^\s*(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE\s+html\b|<html\b)/i.test(body)) {
+    if (answer.status >= 400) throw httpError();
+    throw new CupsError('parse', `The server at ${target} answered ${operation} with a web page, not a SOAP response; nothing was changed.`, target, operation);
+  }
   let tree: XmlNode;
   try {
     tree = parseXml(body, { maxBytes: options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES, what: `${operation} response` });

@@ -64,6 +64,8 @@ export type LabFault =
   /** `operation`: only requests of that operation get the fault (e.g. make re-logins fail). */
   | { kind: 'fault'; code: 'Sender' | 'Receiver'; text: string; times?: number; operation?: string }
   | { kind: 'drop'; times?: number }
+  /** A 200 with an HTML page where SOAP was expected, as a login portal or a proxy's error page answers. */
+  | { kind: 'html'; times?: number; operation?: string }
   | { kind: 'expire-sessions' };
 
 export interface LabCups {
@@ -293,12 +295,16 @@ export async function startLabCups(options: LabCupsOptions): Promise<LabCups> {
     });
     req.on('end', () => {
       const opName = peekOperation(Buffer.concat(chunks).toString('utf8'));
-      const at = faults.findIndex((f) => f.kind !== 'fault' || f.operation === undefined || f.operation === opName);
+      const at = faults.findIndex((f) => (f.kind !== 'fault' && f.kind !== 'html') || f.operation === undefined || f.operation === opName);
       const fault = at >= 0 ? faults[at] : undefined;
       if (fault && 'times' in fault && fault.times !== undefined && --fault.times <= 0) faults.splice(at, 1);
       else if (fault?.kind === 'expire-sessions') faults.splice(at, 1);
       if (fault?.kind === 'drop') return req.socket.destroy();
       if (fault?.kind === 'expire-sessions') sessions.clear();
+      if (fault?.kind === 'html') {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        return res.end('<!DOCTYPE html><html><head><title>Portal</title></head><body><form>Please sign in to the portal</form></body></html>');
+      }
       const send = () => {
         const { status, xml } =
           fault?.kind === 'fault' ? { status: 500, xml: soapFault(fault.code, fault.text) } : answer(Buffer.concat(chunks).toString('utf8'));

@@ -110,6 +110,11 @@ describe('what is not a whole answer is refused, never read as empty', () => {
       '<!-- proxy --><html><head><title>Error</title></head><body>Service unavailable</body></html>',
       /answered get-contact-list with a web page, not a SOAP response/,
     ],
+    [
+      'a login portal page with its DOCTYPE, served with 200',
+      '<!DOCTYPE html>\n<html lang="en"><head><title>Sign in</title></head><body><form>Please sign in to the portal</form></body></html>',
+      /answered get-contact-list with a web page, not a SOAP response/,
+    ],
     ['a non-SOAP XML body', '<status>ok</status>', /with a <status> document, not a SOAP response/],
     ['plain text', 'Service Unavailable', /not XML/],
     ['an empty body', '', /empty/],
