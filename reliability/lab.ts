@@ -358,7 +358,8 @@ async function cupsFaults(report: Report, lab: Lab, profile: string, log: string
         (e: Error & { code?: string }) => `${e.code ?? 'error'}: ${e.message}`,
       );
       const took = performance.now() - t;
-      const inWords = !/\bat \S+:\d+|\/work\/|node_modules|Cannot read|undefined|\[object/.test(result);
+      // A stack frame (file:line:column) or a path is not words; a server's host:port is.
+      const inWords = !/\n\s+at |\bat \S+:\d+:\d+|\/work\/|node_modules|Cannot read|undefined|\[object/.test(result);
       report.add(area, name, `${result} (${ms(took)})`, 'signed in, or an error in words', inWords);
       await session.signOut().catch(() => undefined);
       await session.close();
