@@ -16,6 +16,7 @@ import { startLab, type Lab } from '../../lab';
 import { startKamailio } from '../../lab/kamailio';
 import { sendAdminCommand } from '../../lab/admin/http';
 import { waitForEvent as waitFor } from '../support/wait';
+import { OUTSIDE_LINE_RULE } from '../support/admin-dial-rule';
 
 let lab: Lab;
 let dir: string;
@@ -151,16 +152,7 @@ describe('live configuration through UCCN notifications', () => {
         (s) => /International/.test(s.changes[0] ?? ''),
         'the rule change',
       );
-      await lab.admin.setDialRule({
-        type: 1,
-        name: 'International',
-        description: 'Outside line for 00',
-        priority: 0,
-        numberBeginsWith: '00',
-        numberOfDigits: null,
-        digitsToBeRemoved: 0,
-        prefix: '9',
-      });
+      await lab.admin.setDialRule(OUTSIDE_LINE_RULE);
       await told;
       expect((await session.handlers['dial:preview']('0044 20 7946 0000')).dial).toBe('900442079460000');
     } finally {
