@@ -12,7 +12,7 @@
  * own text), an answer cut off or without the request's `<response>`.
  */
 import type { CertificateTrust } from '../cups/tls-trust';
-import { charsetOf, hostPort, postXml, type HttpAnswer } from '../http/exchange';
+import { charsetOf, hostPort, postXml, serviceUrl, type HttpAnswer } from '../http/exchange';
 import type { TraceSink } from '../trace';
 import { decodeXmlBytes, endsWell, find, parseXml, rootName, text, XmlError, type XmlNode } from '../xml/safe-xml';
 import type { CmeOperation } from './requests';
@@ -38,17 +38,7 @@ export interface IxiOptions {
 
 /** `host`, `host:port` or a URL → the router's IXI URL (HTTP unless the URL says HTTPS). */
 export function cmeEndpoint(server: string): URL {
-  const trimmed = server.trim();
-  if (!trimmed) throw new CmeError('invalid-input', 'Enter the router to sign in to.');
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`);
-  } catch {
-    throw new CmeError('invalid-input', `"${server}" is not a router name or address.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CmeError('invalid-input', `"${server}" must be an http or https address.`);
-  if (url.pathname === '/' || url.pathname === '') url.pathname = CME_XML_PATH;
-  return url;
+  return serviceUrl(server, CME_XML_PATH, 'router', (message) => new CmeError('invalid-input', message));
 }
 
 /** What an HTTP answer to one request was. */

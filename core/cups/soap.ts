@@ -7,26 +7,14 @@ import { attr, child, children, decodeXmlBytes, endsWell, escapeXml, find, parse
 import type { TraceSink } from '../trace';
 import { CupsError, EPAS_NS } from './types';
 import type { CertificateTrust } from './tls-trust';
-import { charsetOf, hostPort, postXml, type HttpAnswer } from '../http/exchange';
+import { charsetOf, hostPort, postXml, serviceUrl, type HttpAnswer } from '../http/exchange';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /** `host`, `host:port`, or a URL → the EPASSoap endpoint URL. */
 export function cupsEndpoint(server: string): URL {
-  const trimmed = server.trim();
-  if (!trimmed) throw new CupsError('invalid-input', 'Enter the server to sign in to.');
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`);
-  } catch {
-    throw new CupsError('invalid-input', `"${server}" is not a server name or address.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CupsError('invalid-input', `"${server}" must be an http or https address.`);
-  }
-  if (url.pathname === '/' || url.pathname === '') url.pathname = '/EPASSoap/service';
-  return url;
+  return serviceUrl(server, '/EPASSoap/service', 'server', (message) => new CupsError('invalid-input', message));
 }
 
 /** Builds a SOAP 1.2 request; `sessionKey` goes in the header (every operation but login). */

@@ -5,6 +5,7 @@
  * system's roots or the one certificate the user trusted, checked on a fresh connection each
  * time), the Diagnostics trace, and every transport failure in words. Each service supplies
  * its own words (a router is "the router at …") and its own error class, and reads the answer.
+ * The address the user typed becomes the service's URL here too, by the same rules for both.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -23,6 +24,25 @@ export interface HttpAnswer {
 }
 
 export const charsetOf = (contentType: string | undefined) => /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1];
+
+/**
+ * `host`, `host:port` or a URL → the service's URL (HTTP unless the URL says HTTPS), with
+ * `defaultPath` when none is given. What cannot be one is refused in words naming `noun`
+ * ("router", "server"), as the service's own error.
+ */
+export function serviceUrl(server: string, defaultPath: string, noun: string, invalid: (message: string) => Error): URL {
+  const trimmed = server.trim();
+  if (!trimmed) throw invalid(`Enter the ${noun} to sign in to.`);
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`);
+  } catch {
+    throw invalid(`"${server}" is not a ${noun} name or address.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(`"${server}" must be an http or https address.`);
+  if (url.pathname === '/' || url.pathname === '') url.pathname = defaultPath;
+  return url;
+}
 
 export const hostPort = (url: URL) => `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
 
