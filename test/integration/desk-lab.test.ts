@@ -3,7 +3,6 @@
  * Sign in as the demo user, see the buddy list with live presence, publish own status and
  * see it reach a colleague, exchange IMs, and the errors a user meets at sign-in.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ComposingUpdate, Presence, PresenceUpdate } from '../../shared/domain';
 import type { DeskSession } from '../../core/desk-session';
@@ -12,8 +11,7 @@ import { useDemoLab } from '../support/demo-lab';
 
 const env = useDemoLab('pd-desk-lab-', { replyDelayMs: 50 });
 
-/** A session whose history is kept under the file's directory, in `name`. */
-const newSession = (name: string): DeskSession => env.newSession(join(env.dir, name));
+const newSession = (name: string): DeskSession => env.newSession(name);
 
 function presenceOf(session: DeskSession, id: string): Presence | undefined {
   return session.snapshot().presence[`sip:${id}@${env.lab.domain}`];

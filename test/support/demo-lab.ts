@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { DeskSession } from '../../core/desk-session';
-import { MemorySettingsStore } from '../../core/store/settings';
+import { MemorySettingsStore, type Settings } from '../../core/store/settings';
 import { startLab, type Lab, type LabOptions } from '../../lab';
 
 export interface DemoLab {
@@ -17,8 +17,12 @@ export interface DemoLab {
   readonly dir: string;
   /** What the lab and the sessions logged, to explain a failure. */
   readonly log: string[];
-  /** A session with fresh settings, its history under `historyDir` (the file's directory unless given), logging into `log`. */
-  newSession(historyDir?: string): DeskSession;
+  /**
+   * A session with fresh settings (`settings` preset), logging into `log`. Given a `name`, its
+   * history is kept in its own folder and its log lines start with the name (tests with two
+   * clients); else its history is the file's directory.
+   */
+  newSession(name?: string, settings?: Partial<Settings>): DeskSession;
 }
 
 /** Registers the file's beforeAll/afterAll; `beforeStop` undoes what a test may have left (a paused server). */
@@ -44,7 +48,12 @@ export function useDemoLab(prefix: string, options: Omit<LabOptions, 'log'>, bef
       return dir;
     },
     log,
-    newSession: (historyDir = dir) =>
-      new DeskSession({ info: { host: 'browser', version: 'test' }, settings: new MemorySettingsStore(), historyDir, log: (l) => log.push(l) }),
+    newSession: (name, settings = {}) =>
+      new DeskSession({
+        info: { host: 'browser', version: 'test' },
+        settings: new MemorySettingsStore(settings),
+        historyDir: name ? join(dir, name) : dir,
+        log: (l) => log.push(name ? `${name}: ${l}` : l),
+      }),
   };
 }
