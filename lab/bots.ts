@@ -8,6 +8,8 @@ import type { OwnStatus, Presence } from '../shared/domain';
 import { Emitter } from '../core/events';
 import { SipAccount, type IncomingMessage, type SipAccountOptions } from '../core/sip';
 import { normaliseAor } from '../core/uri';
+import { DEMO_USER, LAB_COLLEAGUES, LAB_DOMAIN } from './directory';
+import type { Kamailio } from './kamailio';
 
 export interface BotOptions {
   account: SipAccountOptions;
@@ -160,4 +162,40 @@ export class Bot {
     this.timers.clear();
     await this.account.stop();
   }
+}
+
+/**
+ * One bot per lab colleague who has a status, signed in on the lab's Kamailio and watching the
+ * demo user; each bot's stop is added to `cleanup` as it is made, so a start that fails half-way
+ * still stops those already running.
+ */
+export async function startColleagueBots(
+  kamailio: Pick<Kamailio, 'host' | 'tcpPort'>,
+  passwordOf: (id: string) => string,
+  cleanup: Array<() => Promise<void>>,
+  options: { replyDelayMs?: number | undefined; log: (line: string) => void },
+): Promise<Map<string, Bot>> {
+  const bots = new Map<string, Bot>();
+  const demoUri = `sip:${DEMO_USER.id}@${LAB_DOMAIN}`;
+  for (const person of LAB_COLLEAGUES.filter((p) => p.status)) {
+    const bot = new Bot({
+      account: {
+        server: { host: kamailio.host, port: kamailio.tcpPort, transport: 'tcp' },
+        domain: LAB_DOMAIN,
+        user: person.id,
+        password: passwordOf(person.id),
+        displayName: person.displayName,
+        userAgent: 'Presence Desk lab bot',
+      },
+      displayName: person.displayName,
+      status: person.status!,
+      watch: [demoUri],
+      ...(options.replyDelayMs !== undefined ? { replyDelayMs: options.replyDelayMs } : {}),
+      log: options.log,
+    });
+    bots.set(person.id, bot);
+    cleanup.push(() => bot.stop());
+  }
+  await Promise.all([...bots.values()].map((bot) => bot.start()));
+  return bots;
 }

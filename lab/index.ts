@@ -14,7 +14,7 @@ import { startLabWebDialer, type LabWebDialer } from './webdialer/server';
 import { LabSwitch } from './cti/switch';
 import { createLabRisPort, type LabRisPort } from './risport/risport';
 import { startLabCtiGateway, type LabCtiGateway } from './cti/gateway';
-import { Bot } from './bots';
+import { startColleagueBots, type Bot } from './bots';
 import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DOMAIN, labExtraPeople, labPasswords, type LabPerson } from './directory';
 import { startSlapd, type Slapd } from './slapd';
 import { LabAdmin } from './admin';
@@ -199,31 +199,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     cleanup.push(() => adminApi.close());
     if (options.rls) await writeResourceList(kamailio, DEMO_USER.id, cups.contactList(DEMO_USER.id));
 
-    const bots = new Map<string, Bot>();
-    if (options.bots !== false) {
-      const demoUri = `sip:${DEMO_USER.id}@${LAB_DOMAIN}`;
-      for (const person of LAB_COLLEAGUES.filter((p) => p.status)) {
-        const bot = new Bot({
-          account: {
-            server: { host: kamailio.host, port: kamailio.tcpPort, transport: 'tcp' },
-            domain: LAB_DOMAIN,
-            user: person.id,
-            password: passwords.get(person.id)!,
-            displayName: person.displayName,
-            userAgent: 'Presence Desk lab bot',
-          },
-          displayName: person.displayName,
-          status: person.status!,
-          watch: [demoUri],
-          replyDelayMs: options.replyDelayMs,
-          log,
-        });
-        bots.set(person.id, bot);
-        cleanup.push(() => bot.stop());
-      }
-      await Promise.all([...bots.values()].map((bot) => bot.start()));
-      if (options.livenEveryMs) for (const bot of bots.values()) bot.liven(options.livenEveryMs);
-    }
+    const bots =
+      options.bots !== false
+        ? await startColleagueBots(kamailio, (id) => passwords.get(id)!, cleanup, { replyDelayMs: options.replyDelayMs, log })
+        : new Map<string, Bot>();
+    if (options.livenEveryMs) for (const bot of bots.values()) bot.liven(options.livenEveryMs);
     log(
       `lab: CUPS ${cups.url}, SIP ${kamailio.host}:${kamailio.tcpPort} (tcp) / ${kamailio.udpPort} (udp) / ${kamailio.tlsPort} (tls), ${bots.size} colleagues online`,
     );

@@ -8,7 +8,7 @@
  */
 import { startKamailio, type Kamailio } from './kamailio';
 import { startLabDns, sipDomainRecords, type LabDns } from './dns';
-import { Bot } from './bots';
+import { startColleagueBots, type Bot } from './bots';
 import { DEMO_USER, LAB_COLLEAGUES, LAB_DOMAIN, labPasswords, type LabPerson } from './directory';
 import { labAllowDomain, labDocumentPath, labResourceLists, labXcap, type LabXcapAnswer } from './xcap-writer';
 
@@ -89,28 +89,7 @@ export async function startSimpleLab(options: SimpleLabOptions = {}): Promise<Si
     for (const c of LAB_COLLEAGUES)
       await must(`writing ${c.id}'s pres-rules`, xcap(c.id, 'PUT', 'pres-rules', undefined, labAllowDomain(LAB_DOMAIN), 'application/auth-policy+xml'));
 
-    const bots = new Map<string, Bot>();
-    if (options.bots !== false) {
-      for (const person of LAB_COLLEAGUES.filter((p) => p.status)) {
-        const bot = new Bot({
-          account: {
-            server: { host: kamailio.host, port: kamailio.tcpPort, transport: 'tcp' },
-            domain: LAB_DOMAIN,
-            user: person.id,
-            password: passwordOf(person.id),
-            displayName: person.displayName,
-            userAgent: 'Presence Desk lab bot',
-          },
-          displayName: person.displayName,
-          status: person.status!,
-          watch: [`sip:${DEMO_USER.id}@${LAB_DOMAIN}`],
-          log,
-        });
-        bots.set(person.id, bot);
-        cleanup.push(() => bot.stop());
-      }
-      await Promise.all([...bots.values()].map((bot) => bot.start()));
-    }
+    const bots = options.bots !== false ? await startColleagueBots(kamailio, passwordOf, cleanup, { log }) : new Map<string, Bot>();
     log(`lab (simple): SIP domain ${LAB_DOMAIN} via DNS ${dns.server}; XCAP ${xcapRoot}; ${bots.size} colleagues online`);
     return {
       domain: LAB_DOMAIN,

@@ -11,10 +11,8 @@
  * time limit, TLS, wrong password (401), a web page instead of XML, a SOAP fault (the router's
  * own text), an answer cut off or without the request's `<response>`.
  */
-import http from 'node:http';
-import https from 'node:https';
-import type { TLSSocket } from 'node:tls';
-import { capturePeerCertificate, shownCertificate, tlsFailureMessage, tlsOptionsFor, type CertificateTrust, type SeenCertificate } from '../cups/tls-trust';
+import type { CertificateTrust } from '../cups/tls-trust';
+import { charsetOf, hostPort, postXml, serviceUrl, type HttpAnswer } from '../http/exchange';
 import type { TraceSink } from '../trace';
 import { decodeXmlBytes, endsWell, find, parseXml, rootName, text, XmlError, type XmlNode } from '../xml/safe-xml';
 import type { CmeOperation } from './requests';
@@ -40,40 +38,11 @@ export interface IxiOptions {
 
 /** `host`, `host:port` or a URL → the router's IXI URL (HTTP unless the URL says HTTPS). */
 export function cmeEndpoint(server: string): URL {
-  const trimmed = server.trim();
-  if (!trimmed) throw new CmeError('invalid-input', 'Enter the router to sign in to.');
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`);
-  } catch {
-    throw new CmeError('invalid-input', `"${server}" is not a router name or address.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CmeError('invalid-input', `"${server}" must be an http or https address.`);
-  if (url.pathname === '/' || url.pathname === '') url.pathname = CME_XML_PATH;
-  return url;
+  return serviceUrl(server, CME_XML_PATH, 'router', (message) => new CmeError('invalid-input', message));
 }
-
-const hostPort = (url: URL) => `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
-
-const NET_WORDS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'no such host',
-  EAI_AGAIN: 'name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection closed',
-};
 
 /** What an HTTP answer to one request was. */
-export interface IxiAnswer {
-  status: number;
-  statusMessage?: string;
-  contentType?: string;
-  body: Buffer;
-}
-
-const charsetOf = (contentType: string | undefined) => /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1];
+export type IxiAnswer = HttpAnswer;
 
 /** A SOAP 1.1 or 1.2 fault's words, if the answer is one. */
 function faultOf(tree: XmlNode): string | undefined {
@@ -144,92 +113,30 @@ export function readIxiAnswer(answer: IxiAnswer, operation: CmeOperation, target
 /** One request/answer with the router; never more than one body in memory and never past the time limit. */
 export function ixiExchange(options: IxiOptions, operation: CmeOperation, xml: string): Promise<XmlNode> {
   const endpoint = cmeEndpoint(options.server);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_CME_TIMEOUT_MS;
   const max = options.maxResponseBytes ?? DEFAULT_CME_MAX_RESPONSE_BYTES;
   const target = hostPort(endpoint);
-  const secure = endpoint.protocol === 'https:';
-  let seen: SeenCertificate | undefined;
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (error: CmeError | undefined, value?: XmlNode) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      if (error) {
-        options.log?.(`cme: ${operation} failed: ${error.code}: ${error.message}`);
-        reject(error);
-      } else resolve(value!);
-    };
-    const req = (secure ? https : http).request(endpoint, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'text/xml; charset=utf-8',
-        'Content-Length': Buffer.byteLength(xml),
-        Authorization: `Basic ${Buffer.from(`${options.user}:${options.password}`, 'utf8').toString('base64')}`,
-      },
-      // HTTPS: a fresh connection each time, verified against the certificate served now.
-      ...(secure ? { agent: false, ...tlsOptionsFor(target, options.trust) } : {}),
-    });
-    const deadline = setTimeout(() => {
-      finish(new CmeError('timeout', `The router at ${target} did not answer ${operation} within ${Math.round(timeoutMs / 1000)} s.`, target, operation));
-      req.destroy();
-    }, timeoutMs);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > max) {
-          finish(
-            new CmeError(
-              'parse',
-              `The ${operation} response from ${target} is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`,
-              target,
-              operation,
-            ),
-          );
-          req.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('error', (error) => finish(new CmeError('unreachable', `Lost the connection to ${target} (${error.message}).`, target, operation)));
-      res.on('end', () => {
-        if (settled) return;
-        const bodyBytes = Buffer.concat(chunks);
-        options.trace?.record({
-          protocol: 'soap',
-          direction: 'in',
-          peer: endpoint.href,
-          operation,
-          raw: `HTTP ${res.statusCode ?? 0}\n${bodyBytes.toString('utf8')}`,
-        });
-        try {
-          const answer: IxiAnswer = {
-            status: res.statusCode ?? 0,
-            body: bodyBytes,
-            ...(res.statusMessage ? { statusMessage: res.statusMessage } : {}),
-            ...(res.headers['content-type'] ? { contentType: res.headers['content-type'] } : {}),
-          };
-          finish(undefined, readIxiAnswer(answer, operation, target, max));
-        } catch (error) {
-          finish(error as CmeError);
-        }
-      });
-    });
-    if (secure) req.on('socket', (socket) => capturePeerCertificate(socket as TLSSocket, target, (c) => (seen = c)));
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (settled) return;
-      const code = error.code ?? '';
-      if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/i.test(code)) {
-        const pin = options.trust?.pinFor(target);
-        if (seen) options.trust?.seen?.(seen);
-        finish(new CmeError('tls', tlsFailureMessage(target, code, seen, pin), target, operation, seen ? shownCertificate(seen, pin) : undefined));
-      } else {
-        finish(new CmeError('unreachable', `Cannot reach the router at ${target} (${NET_WORDS[code] ?? (error.message || code)}).`, target, operation));
-      }
-    });
-    options.trace?.record({ protocol: 'soap', direction: 'out', peer: endpoint.href, operation, raw: xml });
-    req.end(xml);
+  return postXml({
+    endpoint,
+    operation,
+    body: xml,
+    headers: {
+      'Content-Type': 'text/xml; charset=utf-8',
+      'Content-Length': Buffer.byteLength(xml),
+      Authorization: `Basic ${Buffer.from(`${options.user}:${options.password}`, 'utf8').toString('base64')}`,
+    },
+    timeoutMs: options.timeoutMs ?? DEFAULT_CME_TIMEOUT_MS,
+    timeoutCovers: 'whole',
+    maxResponseBytes: max,
+    trust: options.trust,
+    trace: options.trace,
+    log: options.log,
+    logName: 'cme',
+    words: {
+      timeout: (seconds) => `The router at ${target} did not answer ${operation} within ${seconds} s.`,
+      tooLarge: (megabytes) => `The ${operation} response from ${target} is larger than ${megabytes} MB and was refused.`,
+      unreachable: (reason) => `Cannot reach the router at ${target} (${reason}).`,
+    },
+    failure: (code, message, certificate) => new CmeError(code, message, target, operation, certificate),
+    read: (answer) => readIxiAnswer(answer, operation, target, max),
   });
 }

@@ -3,32 +3,18 @@
  * code and words: unreachable (naming host and port), timeout, TLS, HTTP status, SOAP fault
  * (the server's own text), and a body that is not the XML we expect (naming the operation).
  */
-import http from 'node:http';
-import https from 'node:https';
 import { attr, child, children, decodeXmlBytes, endsWell, escapeXml, find, parseXml, rootName, text, XmlError, type XmlNode } from '../xml/safe-xml';
 import type { TraceSink } from '../trace';
-import type { TLSSocket } from 'node:tls';
 import { CupsError, EPAS_NS } from './types';
-import { capturePeerCertificate, shownCertificate, tlsFailureMessage, tlsOptionsFor, type CertificateTrust, type SeenCertificate } from './tls-trust';
+import type { CertificateTrust } from './tls-trust';
+import { charsetOf, hostPort, postXml, serviceUrl, type HttpAnswer } from '../http/exchange';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /** `host`, `host:port`, or a URL → the EPASSoap endpoint URL. */
 export function cupsEndpoint(server: string): URL {
-  const trimmed = server.trim();
-  if (!trimmed) throw new CupsError('invalid-input', 'Enter the server to sign in to.');
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`);
-  } catch {
-    throw new CupsError('invalid-input', `"${server}" is not a server name or address.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CupsError('invalid-input', `"${server}" must be an http or https address.`);
-  }
-  if (url.pathname === '/' || url.pathname === '') url.pathname = '/EPASSoap/service';
-  return url;
+  return serviceUrl(server, '/EPASSoap/service', 'server', (message) => new CupsError('invalid-input', message));
 }
 
 /** Builds a SOAP 1.2 request; `sessionKey` goes in the header (every operation but login). */
@@ -64,20 +50,6 @@ export interface SoapClientOptions extends ExchangeOptions {
   password: string;
 }
 
-function hostPort(url: URL): string {
-  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
-}
-
-const NET_WORDS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'no such host',
-  EAI_AGAIN: 'name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection closed',
-};
-
 const systemLanguage = () => Intl.DateTimeFormat().resolvedOptions().locale || 'en';
 
 /**
@@ -110,15 +82,7 @@ export function readFault(tree: XmlNode, language = systemLanguage()): { code: s
 const responseNames = (operation: string) => [`${operation}-resp`, `${operation}Response`, `${operation}Return`];
 
 /** What an HTTP answer to one SOAP request was, for `readSoapResponse`. */
-export interface SoapAnswer {
-  status: number;
-  statusMessage?: string;
-  /** The Content-Type header, whose charset (if any) decodes the body. */
-  contentType?: string;
-  body: Buffer;
-}
-
-const charsetOf = (contentType: string | undefined) => /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1];
+export type SoapAnswer = HttpAnswer;
 
 /**
  * Reads one SOAP answer, refusing what is not a whole answer to `operation` (each in words,
@@ -172,90 +136,31 @@ export function readSoapResponse(answer: SoapAnswer, operation: string, target: 
 
 /** Posts one SOAP request and returns the parsed response body (faults thrown as CupsError). */
 export function exchange(endpoint: URL, operation: string, xml: string, options: ExchangeOptions = {}): Promise<XmlNode> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const max = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const target = hostPort(endpoint);
-  const secure = endpoint.protocol === 'https:';
-  const lib = secure ? https : http;
-  let seen: SeenCertificate | undefined;
-  return new Promise((resolve, reject) => {
-    const fail = (e: CupsError) => {
-      options.log?.(`cups: ${operation} failed: ${e.code}: ${e.message}`);
-      reject(e);
-    };
-    const req = lib.request(
-      endpoint,
-      {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/soap+xml; charset=utf-8',
-          'Content-Length': Buffer.byteLength(xml),
-          SOAPAction: `"${operation}"`,
-          ...options.headers,
-        },
-        timeout: timeoutMs,
-        // HTTPS: a fresh connection per request, so every request is verified against the
-        // certificate served now (a kept-alive socket would outlive a certificate change).
-        ...(secure ? { agent: false, ...tlsOptionsFor(target, options.trust) } : {}),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > max) {
-            req.destroy();
-            fail(new CupsError('parse', `The ${operation} response is larger than ${Math.round(max / 1024 / 1024)} MB and was refused.`, target, operation));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('error', (error) => fail(new CupsError('unreachable', `Lost the connection to ${target} (${error.message}).`, target, operation)));
-        res.on('end', () => {
-          if (size > max) return;
-          const body = Buffer.concat(chunks);
-          options.trace?.record({
-            protocol: 'soap',
-            direction: 'in',
-            peer: endpoint.href,
-            operation,
-            raw: `HTTP ${res.statusCode ?? 0}\n${body.toString('utf8')}`,
-          });
-          try {
-            const answer = {
-              status: res.statusCode ?? 0,
-              body,
-              ...(res.statusMessage ? { statusMessage: res.statusMessage } : {}),
-              ...(res.headers['content-type'] ? { contentType: res.headers['content-type'] } : {}),
-            };
-            resolve(readSoapResponse(answer, operation, target, { maxBytes: max, ...(options.language ? { language: options.language } : {}) }));
-          } catch (error) {
-            fail(error as CupsError);
-          }
-        });
-      },
-    );
-    if (secure) {
-      req.on('socket', (socket) => capturePeerCertificate(socket as TLSSocket, target, (c) => (seen = c)));
-    }
-    req.on('timeout', () => {
-      req.destroy();
-      fail(new CupsError('timeout', `${target} did not answer ${operation} within ${Math.round(timeoutMs / 1000)} s.`, target, operation));
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (req.destroyed && !error.code) return;
-      const code = error.code ?? '';
-      if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/i.test(code)) {
-        const pin = options.trust?.pinFor(target);
-        if (seen) options.trust?.seen?.(seen);
-        fail(new CupsError('tls', tlsFailureMessage(target, code, seen, pin), target, operation, seen ? shownCertificate(seen, pin) : undefined));
-      } else if (code === 'ECONNRESET' && req.destroyed) {
-        // Our own timeout or size cap destroyed the request: already reported.
-      } else {
-        fail(new CupsError('unreachable', `Cannot reach ${target} (${NET_WORDS[code] ?? (error.message || code)}).`, target, operation));
-      }
-    });
-    options.trace?.record({ protocol: 'soap', direction: 'out', peer: endpoint.href, operation, raw: xml });
-    req.end(xml);
+  return postXml({
+    endpoint,
+    operation,
+    body: xml,
+    headers: {
+      'Content-Type': 'application/soap+xml; charset=utf-8',
+      'Content-Length': Buffer.byteLength(xml),
+      SOAPAction: `"${operation}"`,
+      ...options.headers,
+    },
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutCovers: 'idle',
+    maxResponseBytes: max,
+    trust: options.trust,
+    trace: options.trace,
+    log: options.log,
+    logName: 'cups',
+    words: {
+      timeout: (seconds) => `${target} did not answer ${operation} within ${seconds} s.`,
+      tooLarge: (megabytes) => `The ${operation} response is larger than ${megabytes} MB and was refused.`,
+      unreachable: (reason) => `Cannot reach ${target} (${reason}).`,
+    },
+    failure: (code, message, certificate) => new CupsError(code, message, target, operation, certificate),
+    read: (answer) => readSoapResponse(answer, operation, target, { maxBytes: max, ...(options.language ? { language: options.language } : {}) }),
   });
 }

@@ -5,15 +5,14 @@ import type { DeskApi } from '../../shared/ipc';
 import { BuddyList, type ListEditing } from './BuddyList';
 import { Dialog, type DialogRequest } from './Dialog';
 import { errorText } from './api';
-import { Conversation } from './Conversation';
+import { PagedConversation } from './PagedConversation';
 import { PhoneStatusLine } from './PhoneStatusLine';
 import { DialBox } from './DialBox';
 import { OwnStatus } from './OwnStatus';
 import { Recent } from './Recent';
 import { Settings } from './settings';
 import { SignIn } from './SignIn';
-import { imRefusal, useDesk, type Action, type DeskState } from './store';
-import { useConversationPages } from './conversation-pages';
+import { useDesk } from './store';
 import { useIdle } from './use-idle';
 import { useCallNotifications, useNotifications } from './use-notifications';
 import { callerName } from './number-owner';
@@ -331,45 +330,5 @@ export function App({ api }: { api: DeskApi }) {
         </main>
       )}
     </div>
-  );
-}
-
-/** The open conversation, with its older pages loaded from the history as the user scrolls up. */
-function PagedConversation({
-  api,
-  peer,
-  state,
-  dispatch,
-  contact,
-  onShowCard,
-  muted,
-  onToggleMute,
-}: {
-  api: DeskApi;
-  peer: string;
-  state: DeskState;
-  dispatch: (action: Action) => void;
-  contact: Contact | undefined;
-  onShowCard: (() => void) | undefined;
-  muted: boolean;
-  onToggleMute: () => void;
-}) {
-  const pages = useConversationPages(api, peer, state, dispatch);
-  return (
-    <Conversation
-      api={api}
-      peer={peer}
-      contact={contact}
-      presence={state.presence[peer]}
-      messages={state.conversations[peer] ?? []}
-      composing={state.composing[peer] ?? false}
-      pages={pages}
-      historyImport={state.historyImport}
-      imUnavailable={imRefusal(state)}
-      meetingServer={state.liveConfig?.features.meeting.server}
-      onShowCard={onShowCard}
-      muted={muted}
-      onToggleMute={onToggleMute}
-    />
   );
 }

@@ -6,9 +6,8 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { DeskApi } from '../../shared/ipc';
 import { chatAddress } from '../../shared/open-url';
-import { Conversation } from './Conversation';
-import { useConversationPages } from './conversation-pages';
-import { imRefusal, useDesk } from './store';
+import { PagedConversation } from './PagedConversation';
+import { useDesk } from './store';
 import { peerName } from './peer-name';
 
 export function ConversationWindow({ api, peer }: { api: DeskApi; peer: string }) {
@@ -18,23 +17,11 @@ export function ConversationWindow({ api, peer }: { api: DeskApi; peer: string }
   useEffect(() => {
     document.title = `${peerName(contact, peer)} — Presence Desk`;
   }, [contact, peer]);
-  const pages = useConversationPages(api, peer, state, dispatch);
   if (!state.loaded) return <p className="loading">Connecting to Presence Desk…</p>;
   if (state.session.phase !== 'signed-in' && state.session.phase !== 'reconnecting') return <p className="empty-chat">Sign in in the main window to chat.</p>;
   return (
     <div className="app conversation-window" data-testid="conversation-window">
-      <Conversation
-        api={api}
-        peer={peer}
-        contact={contact}
-        presence={state.presence[peer]}
-        messages={state.conversations[peer] ?? []}
-        composing={state.composing[peer] ?? false}
-        imUnavailable={imRefusal(state)}
-        meetingServer={state.liveConfig?.features.meeting.server}
-        pages={pages}
-        historyImport={state.historyImport}
-      />
+      <PagedConversation api={api} peer={peer} state={state} dispatch={dispatch} contact={contact} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../lab';
 import type { LiveConfigState } from '../../shared/domain';
 import { waitForEvent } from '../support/wait';
+import { OUTSIDE_LINE_RULE } from '../support/admin-dial-rule';
 import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
 
 let desk: DeskE2e;
@@ -53,16 +54,7 @@ describe('live configuration in the running app', () => {
   it('previews numbers by a dialing rule the administrator adds', async () => {
     await page.fill('[data-testid="dial-input"]', '0044 20 7946 0000');
     await page.locator('[data-testid="dial-preview"]', { hasText: 'will dial 00442079460000' }).waitFor();
-    await lab.admin.setDialRule({
-      type: 1,
-      name: 'International',
-      description: 'Outside line for 00',
-      priority: 0,
-      numberBeginsWith: '00',
-      numberOfDigits: null,
-      digitsToBeRemoved: 0,
-      prefix: '9',
-    });
+    await lab.admin.setDialRule(OUTSIDE_LINE_RULE);
     // The preview is asked again as the number is typed.
     await page.fill('[data-testid="dial-input"]', '0044 20 7946 0001');
     await page.locator('[data-testid="dial-preview"]', { hasText: "will dial 900442079460001 (rule 'International')" }).waitFor();

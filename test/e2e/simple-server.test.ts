@@ -9,15 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Presence } from '../../shared/domain';
 import { DeskSession } from '../../core/desk-session';
-import { SipAccount } from '../../core/sip';
 import { MemorySettingsStore } from '../../core/store/settings';
 import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
 import { startSimpleLab, type SimpleLab } from '../../lab/simple';
 import { launchChromium } from '../support/chromium';
 import { openPage, RENDERER_DIR } from '../support/desk-e2e';
-import { waitForEvent } from '../support/wait';
+import { watchDemoUser, watcherSees } from '../support/presence-watcher';
 
 let lab: SimpleLab;
 let profile: string;
@@ -49,21 +47,6 @@ afterAll(async () => {
 
 const group = (name: string) => page.locator(`[data-testid="group"][data-name="${name}"]`);
 const serverList = async () => (await lab.xcap(lab.demoUser.id, 'GET', 'resource-lists')).body;
-
-async function watcher(id: string): Promise<{ account: SipAccount; presence: Presence[] }> {
-  const account = new SipAccount({
-    server: { host: lab.kamailio.host, port: lab.kamailio.tcpPort, transport: 'tcp' },
-    domain: lab.domain,
-    user: id,
-    password: lab.passwordOf(id),
-    userAgent: 'test watcher',
-  });
-  const presence: Presence[] = [];
-  account.on('presence', (_uri, p) => presence.push(p));
-  await account.start();
-  account.watch(`sip:${lab.demoUser.id}@${lab.domain}`);
-  return { account, presence };
-}
 
 describe('Presence Desk on any SIMPLE server, in Chromium', () => {
   it('signs in with only a SIP address and password', async () => {
@@ -110,30 +93,20 @@ describe('Presence Desk on any SIMPLE server, in Chromium', () => {
   it('asks about a new watcher: Allow lets them see the status, Block does not', async () => {
     await page.fill('[data-testid="own-note"]', 'Drafting');
     await page.selectOption('[data-testid="own-status"]', 'busy');
-    const carol = await watcher('carol');
-    const dave = await watcher('dave');
+    const carol = await watchDemoUser(lab, 'carol');
+    const dave = await watchDemoUser(lab, 'dave');
     try {
       const prompt = (id: string) => page.locator(`[data-testid="watcher-prompt"][data-uri="sip:${id}@${lab.domain}"]`);
       await prompt('carol').waitFor({ timeout: 10_000 });
       await expect(prompt('carol').textContent()).resolves.toContain('Carol Über wants to see your status');
       await prompt('carol').locator('[data-testid="watcher-allow"]').click();
       await prompt('carol').waitFor({ state: 'detached' });
-      if (!carol.presence.some((p) => p.availability === 'busy' && p.note === 'Drafting'))
-        await waitForEvent<Presence>(
-          (cb) => carol.account.on('presence', (_u, p) => cb(p)),
-          (p) => p.availability === 'busy' && p.note === 'Drafting',
-          'carol sees it',
-        );
+      await watcherSees(carol, (p) => p.availability === 'busy' && p.note === 'Drafting', 'carol sees it');
 
       await prompt('dave').waitFor();
       await prompt('dave').locator('[data-testid="watcher-block"]').click();
       await prompt('dave').waitFor({ state: 'detached' });
-      if (!dave.presence.some((p) => p.note.includes('rejected')))
-        await waitForEvent<Presence>(
-          (cb) => dave.account.on('presence', (_u, p) => cb(p)),
-          (p) => p.note.includes('rejected'),
-          'dave refused',
-        );
+      await watcherSees(dave, (p) => p.note.includes('rejected'), 'dave refused');
       expect(dave.presence.some((p) => p.note === 'Drafting')).toBe(false);
       const rules = (await lab.xcap(lab.demoUser.id, 'GET', 'pres-rules')).body;
       expect(rules).toContain(`<one id="sip:carol@${lab.domain}"/>`);

@@ -6,28 +6,18 @@
  * not list a service: the request is refused in words before anything is sent).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PhoneState } from '../../shared/domain';
-import { CtiLink } from '../../core/dial/cti-link';
+import type { CtiLink } from '../../core/dial/cti-link';
 import { TraceRecorder } from '../../core/diagnostics';
 import { LabSwitch } from '../../lab/cti/switch';
 import { startLabCtiGateway, type LabCtiGateway } from '../../lab/cti/gateway';
-import { waitForEvent } from '../support/wait';
-
-const FAST = { requestTimeoutMs: 2000, retryFirstMs: 50, retryMaxMs: 200 };
-
-function phoneState(link: CtiLink, predicate: (s: PhoneState) => boolean, what: string): Promise<PhoneState> {
-  if (predicate(link.state)) return Promise.resolve(link.state);
-  return waitForEvent<PhoneState>((cb) => link.on('state', cb), predicate, what);
-}
+import { phoneState, startCtiLink } from '../support/cti-link';
 
 describe('CTI services against the lab gateway', () => {
   let phoneSwitch: LabSwitch;
   let gateway: LabCtiGateway;
   const links: CtiLink[] = [];
   const open = async (line: string, trace?: TraceRecorder) => {
-    const link = new CtiLink({ gateways: [{ host: gateway.host, port: gateway.port }], line, ...FAST, ...(trace ? { trace } : {}) });
-    links.push(link);
-    link.start();
+    const link = startCtiLink(gateway, links, line, trace ? { trace } : {});
     await phoneState(link, (s) => s.link === 'monitoring', `monitoring ${line}`);
     return link;
   };

@@ -3,46 +3,24 @@
  * Sign in as the demo user, see the buddy list with live presence, publish own status and
  * see it reach a colleague, exchange IMs, and the errors a user meets at sign-in.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ComposingUpdate, Presence, PresenceUpdate } from '../../shared/domain';
-import { DeskSession } from '../../core/desk-session';
-import { MemorySettingsStore } from '../../core/store/settings';
-import { startLab, type Lab } from '../../lab';
+import type { DeskSession } from '../../core/desk-session';
 import { closedPort, waitForEvent as waitFor } from '../support/wait';
+import { useDemoLab } from '../support/demo-lab';
 
-let lab: Lab;
-let dir: string;
-const log: string[] = [];
+const env = useDemoLab('pd-desk-lab-', { replyDelayMs: 50 });
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'pd-desk-lab-'));
-  lab = await startLab({ replyDelayMs: 50, log: (l) => log.push(l) });
-});
-afterAll(async () => {
-  await lab?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function newSession(name: string): DeskSession {
-  return new DeskSession({
-    info: { host: 'browser', version: 'test' },
-    settings: new MemorySettingsStore(),
-    historyDir: join(dir, name),
-    log: (l) => log.push(l),
-  });
-}
+const newSession = (name: string): DeskSession => env.newSession(name);
 
 function presenceOf(session: DeskSession, id: string): Presence | undefined {
-  return session.snapshot().presence[`sip:${id}@${lab.domain}`];
+  return session.snapshot().presence[`sip:${id}@${env.lab.domain}`];
 }
 
 async function presenceSettled(session: DeskSession, id: string, predicate: (p: Presence) => boolean): Promise<Presence> {
   const current = presenceOf(session, id);
   if (current && predicate(current)) return current;
-  const uri = `sip:${id}@${lab.domain}`;
+  const uri = `sip:${id}@${env.lab.domain}`;
   const updates = await waitFor<PresenceUpdate[]>(
     (cb) => session.on('presence:changed', cb),
     (u) => u.some((x) => x.uri === uri && predicate(x.presence)),
@@ -55,8 +33,8 @@ describe('Presence Desk core on the demo lab', () => {
   it('signs in and shows both groups with each colleague’s live presence', async () => {
     const session = newSession('list');
     try {
-      const state = await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
-      expect(state).toMatchObject({ phase: 'signed-in', uri: `sip:alex@${lab.domain}` });
+      const state = await session.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password });
+      expect(state).toMatchObject({ phase: 'signed-in', uri: `sip:alex@${env.lab.domain}` });
       const snap = session.snapshot();
       expect(snap.groups.map((g) => g.name)).toEqual(['Product team', 'Support desk']);
       expect(snap.groups.flatMap((g) => g.contacts.map((c) => c.displayName))).toEqual([
@@ -80,16 +58,16 @@ describe('Presence Desk core on the demo lab', () => {
   it('publishes own status that a colleague sees, and follows a colleague’s change', async () => {
     const session = newSession('status');
     try {
-      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
-      const maria = lab.bots.get('maria')!;
+      await session.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password });
+      const maria = env.lab.bots.get('maria')!;
       await session.setOwnStatus({ availability: 'busy', note: 'in a meeting' });
-      const seen = await maria.waitForPresence(`sip:alex@${lab.domain}`, (p) => p.availability === 'busy' && p.note === 'in a meeting', 3000);
+      const seen = await maria.waitForPresence(`sip:alex@${env.lab.domain}`, (p) => p.availability === 'busy' && p.note === 'in a meeting', 3000);
       expect(seen.availability).toBe('busy');
 
-      await lab.bots.get('omar')!.setStatus({ availability: 'away', note: 'Lunch' });
+      await env.lab.bots.get('omar')!.setStatus({ availability: 'away', note: 'Lunch' });
       const omar = await presenceSettled(session, 'omar', (p) => p.availability === 'away');
       expect(omar.note).toBe('Lunch');
-      await lab.bots.get('omar')!.setStatus({ availability: 'available', note: '' });
+      await env.lab.bots.get('omar')!.setStatus({ availability: 'available', note: '' });
     } finally {
       await session.close();
     }
@@ -98,8 +76,8 @@ describe('Presence Desk core on the demo lab', () => {
   it('delivers an IM to a colleague exactly, marks it sent, and shows the reply', async () => {
     const session = newSession('im');
     try {
-      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
-      const maria = lab.bots.get('maria')!;
+      await session.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password });
+      const maria = env.lab.bots.get('maria')!;
       const text = `Héllo <script>alert("x")</script> & ünïcödé 👋 ${'é'.repeat(900)}`;
       const sent = waitFor<ChatMessage>(
         (cb) => session.on('im:message', cb),
@@ -132,8 +110,8 @@ describe('Presence Desk core on the demo lab', () => {
 
   it('keeps the conversation across a restart of the app', async () => {
     const first = newSession('restart');
-    await first.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
-    const omar = lab.bots.get('omar')!;
+    await first.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password });
+    const omar = env.lab.bots.get('omar')!;
     const reply = waitFor<ChatMessage>(
       (cb) => first.on('im:message', cb),
       (m) => m.direction === 'in',
@@ -145,7 +123,7 @@ describe('Presence Desk core on the demo lab', () => {
 
     const second = newSession('restart');
     try {
-      await second.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      await second.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password });
       const conversation = second.snapshot().conversations[omar.uri];
       expect(conversation.map((m) => [m.direction, m.state])).toEqual([
         ['out', 'sent'],
@@ -159,18 +137,18 @@ describe('Presence Desk core on the demo lab', () => {
 
   it('edits the contact list on the server: add group, add, rename, move, remove and undo, delete group', async () => {
     const session = newSession('edit');
-    const stored = () => lab.cups.contactList('alex').map((g) => [g.name, g.contacts.map((c) => `${c.personaId}:${c.nickname}`)]);
+    const stored = () => env.lab.cups.contactList('alex').map((g) => [g.name, g.contacts.map((c) => `${c.personaId}:${c.nickname}`)]);
     const shown = () => session.snapshot().groups.map((g) => [g.name, g.contacts.map((c) => `${c.personaId}:${c.nickname}`)]);
     try {
-      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      await session.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password });
       await session.contacts.addGroup('Project X');
       expect(stored().at(-1)).toEqual(['Project X', []]);
       await session.contacts.addContact('Project X', 'maria', 'Maria (PX)');
       expect(stored().at(-1)).toEqual(['Project X', ['maria:Maria (PX)']]);
-      const maria = `sip:maria@${lab.domain}`;
+      const maria = `sip:maria@${env.lab.domain}`;
       await session.contacts.renameContact('Project X', maria, 'Maria C.');
       expect(stored().at(-1)).toEqual(['Project X', ['maria:Maria C.']]);
-      await session.contacts.moveContact('Support desk', `sip:omar@${lab.domain}`, 'Project X');
+      await session.contacts.moveContact('Support desk', `sip:omar@${env.lab.domain}`, 'Project X');
       expect(stored().find((g) => g[0] === 'Support desk')![1]).not.toContain('omar:Omar Haddad');
       expect(stored().at(-1)).toEqual(['Project X', ['maria:Maria C.', 'omar:Omar Haddad']]);
       const removed = await session.contacts.removeContact('Project X', maria);
@@ -182,7 +160,7 @@ describe('Presence Desk core on the demo lab', () => {
       await presenceSettled(session, 'omar', (p) => p.availability !== 'unknown');
       await session.contacts.renameGroup('Project X', 'Project Y');
       expect(stored().at(-1)?.[0]).toBe('Project Y');
-      await session.contacts.moveContact('Project Y', `sip:omar@${lab.domain}`, 'Support desk');
+      await session.contacts.moveContact('Project Y', `sip:omar@${env.lab.domain}`, 'Support desk');
       const deleted = await session.contacts.deleteGroup('Project Y');
       expect(deleted.contacts.map((c) => c.personaId)).toEqual(['maria']);
       expect(stored().map((g) => g[0])).toEqual(['Product team', 'Support desk']);
@@ -195,7 +173,7 @@ describe('Presence Desk core on the demo lab', () => {
   it('reverts a change the server refuses and says why', async () => {
     const session = newSession('refuse');
     try {
-      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      await session.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password });
       const before = session.snapshot().groups;
       const seen: string[] = [];
       session.on('contacts:delta', (changes) => seen.push(changes.map((c) => c.kind).join(',')));
@@ -205,9 +183,9 @@ describe('Presence Desk core on the demo lab', () => {
       });
       expect(seen).toEqual(['contact-added', 'contact-removed']); // shown at once, then taken back, each as one delta
       expect(session.snapshot().groups).toEqual(before);
-      lab.cups.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1 });
+      env.lab.cups.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1 });
       await expect(session.contacts.addGroup('Later')).rejects.toMatchObject({ message: 'Adding the group "Later" failed: Could not connect to database.' });
-      expect(lab.cups.contactList('alex').map((g) => g.name)).toEqual(['Product team', 'Support desk']);
+      expect(env.lab.cups.contactList('alex').map((g) => g.name)).toEqual(['Product team', 'Support desk']);
       expect(session.snapshot().groups.map((g) => g.name)).toEqual(['Product team', 'Support desk']);
     } finally {
       await session.close();
@@ -216,7 +194,7 @@ describe('Presence Desk core on the demo lab', () => {
 
   it('says "Wrong username/password" for a wrong password', async () => {
     const session = newSession('wrong');
-    await expect(session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: 'not-the-password' })).rejects.toMatchObject({
+    await expect(session.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: 'not-the-password' })).rejects.toMatchObject({
       code: 'auth',
       message: 'Wrong username/password',
     });

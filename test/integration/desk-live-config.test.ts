@@ -4,40 +4,22 @@
  * out, through UCCN NOTIFYs (`ua-profile`), or, when the server refuses that subscription, by
  * re-reading; and a re-read that finds nothing new sends nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ContactChange, DirectoryStatus, LiveConfigState, PresenceUpdate } from '../../shared/domain';
-import { DeskSession } from '../../core/desk-session';
-import { MemorySettingsStore, type Settings } from '../../core/store/settings';
+import type { DeskSession } from '../../core/desk-session';
+import type { Settings } from '../../core/store/settings';
 import { SipAccount, type IncomingMessage } from '../../core/sip';
-import { startLab, type Lab } from '../../lab';
 import { startKamailio } from '../../lab/kamailio';
 import { sendAdminCommand } from '../../lab/admin/http';
 import { waitForEvent as waitFor } from '../support/wait';
+import { OUTSIDE_LINE_RULE } from '../support/admin-dial-rule';
+import { useDemoLab } from '../support/demo-lab';
 
-let lab: Lab;
-let dir: string;
-const log: string[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'pd-live-config-'));
-  lab = await startLab({ replyDelayMs: 50, log: (l) => log.push(l) });
-});
-afterAll(async () => {
-  await lab?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = useDemoLab('pd-live-config-', { replyDelayMs: 50 });
 
 async function signedIn(name: string, settings: Partial<Settings> = {}): Promise<DeskSession> {
-  const session = new DeskSession({
-    info: { host: 'browser', version: 'test' },
-    settings: new MemorySettingsStore(settings),
-    historyDir: join(dir, name),
-    log: (l) => log.push(`${name}: ${l}`),
-  });
-  await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+  const session = env.newSession(name, settings);
+  await session.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password });
   return session;
 }
 
@@ -63,17 +45,17 @@ describe('live configuration through UCCN notifications', () => {
     try {
       await mode(session, 'notified');
       const groupAdded = delta(session, 'the new group', (c) => c.kind === 'group-added' && c.group.name === 'Partners');
-      await lab.admin.addGroup(lab.demoUser.id, 'Partners');
+      await env.lab.admin.addGroup(env.lab.demoUser.id, 'Partners');
       await groupAdded;
       const contactAdded = delta(session, 'the new contact', (c) => c.kind === 'contact-added' && c.contact.personaId === 'dana');
-      await lab.admin.addContact(lab.demoUser.id, 'Partners', 'dana', 'Dana Scully');
+      await env.lab.admin.addContact(env.lab.demoUser.id, 'Partners', 'dana', 'Dana Scully');
       const added = (await contactAdded).find((c) => c.kind === 'contact-added');
-      expect(added).toMatchObject({ group: 'Partners', contact: { uri: `sip:dana@${lab.domain}`, displayName: 'Dana Scully' } });
+      expect(added).toMatchObject({ group: 'Partners', contact: { uri: `sip:dana@${env.lab.domain}`, displayName: 'Dana Scully' } });
       expect(session.snapshot().groups.map((g) => g.name)).toEqual(['Product team', 'Support desk', 'Partners']);
 
       // A rename (as another client of the same user would make it) changes that one row only.
       const renamed = delta(session, 'the rename', (c) => c.kind === 'contact-changed');
-      await lab.admin.renameContact(lab.demoUser.id, 'Product team', 'maria', 'Maria (PM)');
+      await env.lab.admin.renameContact(env.lab.demoUser.id, 'Product team', 'maria', 'Maria (PM)');
       expect(await renamed).toEqual([
         { kind: 'contact-changed', group: 'Product team', contact: expect.objectContaining({ personaId: 'maria', displayName: 'Maria (PM)' }) },
       ]);
@@ -86,7 +68,7 @@ describe('live configuration through UCCN notifications', () => {
         (s) => s.privacyVersion === 1,
         'the privacy change',
       );
-      await lab.admin.addWatcher(lab.demoUser.id, 'Team', 'omar');
+      await env.lab.admin.addWatcher(env.lab.demoUser.id, 'Team', 'omar');
       expect((await told).changes[0]).toBe('A watcher (omar) was added in your privacy rules on the server.');
       expect((await session.handlers['privacy:get']()).rules.find((r) => r.name === 'Team')?.watchers).toEqual(['omar']);
       await session.handlers['privacy:delete-rule']('Team');
@@ -97,19 +79,14 @@ describe('live configuration through UCCN notifications', () => {
 
   it('shows a rename made by a second signed-in client of the same user in the first', async () => {
     const first = await signedIn('first');
-    const second = new DeskSession({
-      info: { host: 'browser', version: 'test' },
-      settings: new MemorySettingsStore(),
-      historyDir: join(dir, 'second'),
-      log: (l) => log.push(`second: ${l}`),
-    });
+    const second = env.newSession('second');
     try {
       await mode(first, 'notified');
-      lab.admin.echoEdits = true;
+      env.lab.admin.echoEdits = true;
       // CUPS keeps one SOAP session per user: the second client takes it over ("Sign in here instead").
-      await second.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password, force: true });
+      await second.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password, force: true });
       const seen = delta(first, 'the rename from the other client', (c) => c.kind === 'contact-changed' && c.contact.personaId === 'omar');
-      await second.handlers['contacts:rename']('Support desk', `sip:omar@${lab.domain}`, 'Omar (desk 2)');
+      await second.handlers['contacts:rename']('Support desk', `sip:omar@${env.lab.domain}`, 'Omar (desk 2)');
       expect((await seen).find((c) => c.kind === 'contact-changed')).toMatchObject({ group: 'Support desk', contact: { displayName: 'Omar (desk 2)' } });
       expect(
         first
@@ -118,7 +95,7 @@ describe('live configuration through UCCN notifications', () => {
           .find((c) => c.personaId === 'omar')?.displayName,
       ).toBe('Omar (desk 2)');
     } finally {
-      lab.admin.echoEdits = false;
+      env.lab.admin.echoEdits = false;
       await second.close();
       await first.close();
     }
@@ -128,7 +105,7 @@ describe('live configuration through UCCN notifications', () => {
     const session = await signedIn('api');
     try {
       await mode(session, 'notified');
-      const { url, token } = lab.adminApi;
+      const { url, token } = env.lab.adminApi;
       await expect(sendAdminCommand(url, 'wrong', ['add-group', 'alex', 'x'])).rejects.toThrow('wrong or missing admin token');
       await expect(sendAdminCommand(url, token, ['add-group', 'alex'])).rejects.toThrow('usage: add-group <user> <group>');
       await expect(sendAdminCommand(url, token, ['frobnicate'])).rejects.toThrow(/unknown command "frobnicate"/);
@@ -151,20 +128,11 @@ describe('live configuration through UCCN notifications', () => {
         (s) => /International/.test(s.changes[0] ?? ''),
         'the rule change',
       );
-      await lab.admin.setDialRule({
-        type: 1,
-        name: 'International',
-        description: 'Outside line for 00',
-        priority: 0,
-        numberBeginsWith: '00',
-        numberOfDigits: null,
-        digitsToBeRemoved: 0,
-        prefix: '9',
-      });
+      await env.lab.admin.setDialRule(OUTSIDE_LINE_RULE);
       await told;
       expect((await session.handlers['dial:preview']('0044 20 7946 0000')).dial).toBe('900442079460000');
     } finally {
-      await lab.admin.deleteDialRule('International');
+      await env.lab.admin.deleteDialRule('International');
       await session.close();
     }
   });
@@ -178,9 +146,9 @@ describe('live configuration through UCCN notifications', () => {
         (s) => !s.features.im.available,
         'IM off',
       );
-      await lab.admin.setImEnabled(false);
+      await env.lab.admin.setImEnabled(false);
       expect((await off).features.im.reason).toBe('Instant messaging is turned off on the server by the administrator.');
-      await expect(session.handlers['im:send'](`sip:maria@${lab.domain}`, 'hello')).rejects.toMatchObject({
+      await expect(session.handlers['im:send'](`sip:maria@${env.lab.domain}`, 'hello')).rejects.toMatchObject({
         code: 'config',
         message: 'The message was not sent: Instant messaging is turned off on the server by the administrator.',
       });
@@ -189,9 +157,9 @@ describe('live configuration through UCCN notifications', () => {
         (s) => s.features.im.available,
         'IM on',
       );
-      await lab.admin.setImEnabled(true);
+      await env.lab.admin.setImEnabled(true);
       await on;
-      expect((await session.handlers['im:send'](`sip:maria@${lab.domain}`, 'hello again')).state).toBe('queued');
+      expect((await session.handlers['im:send'](`sip:maria@${env.lab.domain}`, 'hello again')).state).toBe('queued');
     } finally {
       await session.close();
     }
@@ -200,16 +168,16 @@ describe('live configuration through UCCN notifications', () => {
 
 describe('the administrator moves the presence server', () => {
   it('registers on the new server, watches and sends IMs there, and keeps what was queued', async () => {
-    const users = [lab.demoUser.id, 'sam'].map((id) => ({ id, password: lab.passwordOf(id) }));
-    const second = await startKamailio({ domain: lab.domain, users, log: (l) => log.push(`second: ${l}`) });
+    const users = [env.lab.demoUser.id, 'sam'].map((id) => ({ id, password: env.lab.passwordOf(id) }));
+    const second = await startKamailio({ domain: env.lab.domain, users, log: (l) => env.log.push(`second: ${l}`) });
     const sam = new SipAccount({
       server: { host: second.host, port: second.tcpPort, transport: 'tcp' },
-      domain: lab.domain,
+      domain: env.lab.domain,
       user: 'sam',
-      password: lab.passwordOf('sam'),
+      password: env.lab.passwordOf('sam'),
     });
     const session = await signedIn('moved');
-    const first = lab.cups.admin.presence;
+    const first = env.lab.cups.admin.presence;
     const back = { ...first };
     try {
       await sam.start();
@@ -224,13 +192,13 @@ describe('the administrator moves the presence server', () => {
       );
       const watchedThere = waitFor<PresenceUpdate[]>(
         (cb) => session.on('presence:changed', cb),
-        (u) => u.some((x) => x.uri === `sip:sam@${lab.domain}` && x.presence.note === 'On the second server'),
+        (u) => u.some((x) => x.uri === `sip:sam@${env.lab.domain}` && x.presence.note === 'On the second server'),
         'presence from the second server',
         10_000,
       );
-      await lab.admin.movePresenceServer({ host: second.host, port: second.tcpPort, protocol: 'tcp' });
+      await env.lab.admin.movePresenceServer({ host: second.host, port: second.tcpPort, protocol: 'tcp' });
       // Typed while the app is moving: kept in the history and sent in order.
-      const typed = await session.handlers['im:send'](`sip:sam@${lab.domain}`, 'sent while moving');
+      const typed = await session.handlers['im:send'](`sip:sam@${env.lab.domain}`, 'sent while moving');
       await moved;
       expect(session.sessionState.phase).toBe('signed-in');
       await watchedThere;
@@ -240,15 +208,15 @@ describe('the administrator moves the presence server', () => {
         'the IM through the second server',
         10_000,
       );
-      await session.handlers['im:send'](`sip:sam@${lab.domain}`, 'after the move');
+      await session.handlers['im:send'](`sip:sam@${env.lab.domain}`, 'after the move');
       await sent;
       expect(received.map((m) => m.text)).toContain('after the move');
-      const history = await session.handlers['im:history'](`sip:sam@${lab.domain}`);
+      const history = await session.handlers['im:history'](`sip:sam@${env.lab.domain}`);
       expect(history.find((m) => m.id === typed.id)?.state).toMatch(/^(sent|stored)$/);
       // Change notifications follow the account to the new server.
       await mode(session, 'notified');
     } finally {
-      Object.assign(lab.cups.admin.presence, back);
+      Object.assign(env.lab.cups.admin.presence, back);
       await session.close();
       await sam.stop();
       await second.stop();
@@ -289,9 +257,9 @@ describe('live configuration when the server refuses notifications', () => {
       expect(deltas).toBe(0);
       off();
 
-      lab.admin.notify = false;
+      env.lab.admin.notify = false;
       const added = delta(session, 'the contact added while not notified', (c) => c.kind === 'contact-added' && c.contact.personaId === 'fox');
-      await lab.admin.addContact(lab.demoUser.id, 'Support desk', 'fox', 'Fox Mulder');
+      await env.lab.admin.addContact(env.lab.demoUser.id, 'Support desk', 'fox', 'Fox Mulder');
       await added;
       expect(
         session
@@ -301,18 +269,18 @@ describe('live configuration when the server refuses notifications', () => {
       ).toContain('fox');
 
       // Licences (get-licensing-features): IM taken away is seen at the next re-read (here: focus).
-      lab.admin.setLicence('im', false);
+      env.lab.admin.setLicence('im', false);
       const state = await session.handlers['config:resync']();
       expect(state.features.im).toEqual({ available: false, reason: 'Instant messaging is not licensed for your account on this server.' });
-      await expect(session.handlers['im:send'](`sip:maria@${lab.domain}`, 'hi')).rejects.toMatchObject({
+      await expect(session.handlers['im:send'](`sip:maria@${env.lab.domain}`, 'hi')).rejects.toMatchObject({
         code: 'config',
         message: 'The message was not sent: Instant messaging is not licensed for your account on this server.',
       });
-      lab.admin.setLicence('im', true);
+      env.lab.admin.setLicence('im', true);
       expect((await session.handlers['config:resync']()).features.im).toEqual({ available: true });
     } finally {
-      lab.admin.setLicence('im', true);
-      lab.admin.notify = true;
+      env.lab.admin.setLicence('im', true);
+      env.lab.admin.notify = true;
       await session.close();
     }
   });

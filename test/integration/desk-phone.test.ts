@@ -18,24 +18,13 @@ import { LabSwitch } from '../../lab/cti/switch';
 import { startLabCtiGateway, type LabCtiGateway } from '../../lab/cti/gateway';
 import { startLab, type Lab } from '../../lab';
 import { closedPort, waitForEvent } from '../support/wait';
-
-const FAST = { requestTimeoutMs: 2000, retryFirstMs: 50, retryMaxMs: 200 };
-
-function phoneState(link: CtiLink, predicate: (s: PhoneState) => boolean, what: string): Promise<PhoneState> {
-  if (predicate(link.state)) return Promise.resolve(link.state);
-  return waitForEvent<PhoneState>((cb) => link.on('state', cb), predicate, what);
-}
+import { FAST_CTI, phoneState, startCtiLink } from '../support/cti-link';
 
 describe('CTI link to the lab gateway', () => {
   let phoneSwitch: LabSwitch;
   let gateway: LabCtiGateway;
   const links: CtiLink[] = [];
-  const open = (line: string, extra: Partial<ConstructorParameters<typeof CtiLink>[0]> = {}) => {
-    const link = new CtiLink({ gateways: [{ host: gateway.host, port: gateway.port }], line, ...FAST, ...extra });
-    links.push(link);
-    link.start();
-    return link;
-  };
+  const open = (line: string, extra: Partial<ConstructorParameters<typeof CtiLink>[0]> = {}) => startCtiLink(gateway, links, line, extra);
 
   beforeAll(async () => {
     phoneSwitch = new LabSwitch(new Set(['1000', '1001', '1002']));
@@ -187,7 +176,7 @@ describe('own phone on the demo lab', () => {
       settings: new MemorySettingsStore(),
       historyDir: dir,
       log: (l) => log.push(l),
-      ctiLink: FAST,
+      ctiLink: FAST_CTI,
     });
     const phone = (predicate: (s: PhoneState) => boolean, what: string) =>
       predicate(session.snapshot().phone)

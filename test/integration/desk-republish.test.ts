@@ -4,43 +4,22 @@
  * with the status chosen while the link was down. Before OwnPresence, the SIP account and the
  * session both re-published, on an unserialised publication.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, SessionState, TraceSummary } from '../../shared/domain';
-import { DeskSession } from '../../core/desk-session';
-import { MemorySettingsStore } from '../../core/store/settings';
-import { startLab, type Lab } from '../../lab';
 import { waitForEvent } from '../support/wait';
+import { useDemoLab } from '../support/demo-lab';
 
-let lab: Lab;
-let dir: string;
-const log: string[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'pd-republish-'));
-  lab = await startLab({ replyDelayMs: 20, log: (l) => log.push(l) });
-});
-afterAll(async () => {
-  await lab?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = useDemoLab('pd-republish-', { replyDelayMs: 20 });
 
 describe('publishing across a reconnection', () => {
   it('publishes exactly once after the server restarts, with the status chosen while it was down', async () => {
-    const session = new DeskSession({
-      info: { host: 'browser', version: 'test' },
-      settings: new MemorySettingsStore(),
-      historyDir: dir,
-      log: (l) => log.push(l),
-    });
+    const session = env.newSession();
     const state = (predicate: (s: SessionState) => boolean, what: string, ms: number) =>
       waitForEvent<SessionState>((cb) => session.on('session:state', cb), predicate, what, ms);
     try {
-      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      await session.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password });
       const lost = state((s) => s.phase === 'reconnecting', 'reconnecting after the kill', 5000);
-      await lab.kamailio.kill();
+      await env.lab.kamailio.kill();
       await lost;
       await session.handlers['presence:set-own']({ availability: 'busy', note: 'Chosen while the server was down' });
 
@@ -54,12 +33,12 @@ describe('publishing across a reconnection', () => {
         'a PUBLISH accepted',
         30_000,
       );
-      await lab.kamailio.restart();
+      await env.lab.kamailio.restart();
       await back;
       await published;
       // Both re-publishes of old were sent in the same turn as the registration: one IM round
       // trip later, a second PUBLISH would be in the trace.
-      const maria = lab.bots.get('maria')!;
+      const maria = env.lab.bots.get('maria')!;
       const sent = waitForEvent<ChatMessage>(
         (cb) => session.on('im:message', cb),
         (m) => m.text === 'after the restart' && m.state === 'sent',
@@ -73,7 +52,7 @@ describe('publishing across a reconnection', () => {
       const requests = sinceRestart.filter((e) => e.direction === 'out' && e.method === 'PUBLISH' && e.status === undefined);
       const challenged = sinceRestart.filter((e) => e.direction === 'in' && e.method === 'PUBLISH' && (e.status === 401 || e.status === 407));
       const accepted = sinceRestart.filter((e) => e.direction === 'in' && e.method === 'PUBLISH' && (e.status ?? 0) >= 200 && (e.status ?? 0) < 300);
-      expect(requests.length - challenged.length, log.slice(-30).join('\n')).toBe(1);
+      expect(requests.length - challenged.length, env.log.slice(-30).join('\n')).toBe(1);
       expect(accepted).toHaveLength(1);
       const body = session.trace.get(requests.at(-1)!.id)?.text ?? '';
       expect(body).toContain('Chosen while the server was down');

@@ -13,7 +13,7 @@ import { DeskSession } from '../../../core/desk-session';
 import { MemorySettingsStore } from '../../../core/store/settings';
 import { startLab, type Lab } from '../../../lab';
 import { LAB_PHOTO_HUES, labPortrait } from '../../../lab/slapd/photos';
-import { waitForEvent as waitFor } from '../../support/wait';
+import { signInUntilDirectorySettles } from '../../support/directory-sign-in';
 
 let lab: Lab;
 let dir: string;
@@ -42,14 +42,7 @@ async function signIn(): Promise<{ session: DeskSession; status: DirectoryStatus
     cupsTimeoutMs: 3000,
   });
   sessions.push(session);
-  const settled = waitFor<DirectoryStatus>(
-    (cb) => session.on('directory:status', cb),
-    (s) => s.state === 'ready' || s.state === 'error',
-    'directory status',
-    10_000,
-  );
-  expect((await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password })).phase).toBe('signed-in');
-  return { session, status: await settled };
+  return { session, status: await signInUntilDirectorySettles(session, lab) };
 }
 
 const contacts = (session: DeskSession): Contact[] => session.snapshot().groups.flatMap((g) => g.contacts);

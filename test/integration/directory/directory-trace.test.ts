@@ -7,14 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DirectoryStatus } from '../../../shared/domain';
 import { DeskSession } from '../../../core/desk-session';
 import { MemorySettingsStore } from '../../../core/store/settings';
 import { labContactList, startLab, type Lab } from '../../../lab';
 import { startLabCups, type LabCups } from '../../../lab/cups/server';
 import { labDirectoryConfig } from '../../../lab/slapd/people';
 import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES } from '../../../lab/directory';
-import { waitForEvent as waitFor } from '../../support/wait';
+import { signInUntilDirectorySettles } from '../../support/directory-sign-in';
 
 let lab: Lab;
 let dir: string;
@@ -42,14 +41,7 @@ async function signInAndSettle(server: string): Promise<DeskSession> {
     cupsTimeoutMs: 3000,
   });
   sessions.push(session);
-  const settled = waitFor<DirectoryStatus>(
-    (cb) => session.on('directory:status', cb),
-    (s) => s.state === 'ready' || s.state === 'error',
-    'directory status',
-    10_000,
-  );
-  expect((await session.signIn({ server, user: lab.demoUser.id, password: lab.demoUser.password })).phase).toBe('signed-in');
-  await settled;
+  await signInUntilDirectorySettles(session, lab, server);
   return session;
 }
 

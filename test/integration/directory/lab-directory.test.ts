@@ -19,6 +19,7 @@ import type { LabDirectoryConfig } from '../../../lab/cups/directory-config';
 import { labDirectoryConfig } from '../../../lab/slapd/people';
 import { DEMO_USER, LAB_COLLEAGUES, LAB_DIALING_RULES } from '../../../lab/directory';
 import { closedPort, waitForEvent as waitFor } from '../../support/wait';
+import { signInUntilDirectorySettles } from '../../support/directory-sign-in';
 
 let lab: Lab;
 let dir: string;
@@ -71,17 +72,7 @@ async function cupsWithDirectory(directory: LabDirectoryConfig): Promise<string>
 }
 
 /** Signs in and resolves with the directory's first settled status (ready or error). */
-async function signInAndSettle(session: DeskSession, server: string): Promise<DirectoryStatus> {
-  const settled = waitFor<DirectoryStatus>(
-    (cb) => session.on('directory:status', cb),
-    (s) => s.state === 'ready' || s.state === 'error',
-    'directory status',
-    10_000,
-  );
-  const state = await session.signIn({ server, user: lab.demoUser.id, password: lab.demoUser.password });
-  expect(state.phase).toBe('signed-in');
-  return settled;
-}
+const signInAndSettle = (session: DeskSession, server: string): Promise<DirectoryStatus> => signInUntilDirectorySettles(session, lab, server);
 
 const contactOf = (session: DeskSession, id: string): Contact | undefined =>
   session

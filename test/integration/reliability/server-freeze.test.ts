@@ -5,38 +5,16 @@
  * a repeated attempt is recognised by its Call-ID and CSeq is shown in
  * test/integration/sip/im-identity-and-charset.test.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, SessionState } from '../../../shared/domain';
-import { DeskSession } from '../../../core/desk-session';
-import { MemorySettingsStore } from '../../../core/store/settings';
-import { startLab, type Lab } from '../../../lab';
 import { waitForEvent } from '../../support/wait';
+import { useDemoLab } from '../../support/demo-lab';
 
-let lab: Lab;
-let dir: string;
-const log: string[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'pd-freeze-'));
-  lab = await startLab({ replyDelayMs: 20, log: (l) => log.push(l) });
-});
-afterAll(async () => {
-  lab?.kamailio.resume();
-  await lab?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = useDemoLab('pd-freeze-', { replyDelayMs: 20 }, (lab) => lab.kamailio.resume());
 
 describe('server frozen during a conversation', () => {
   it('says Reconnecting within 5 s and delivers each IM typed meanwhile exactly once', async () => {
-    const session = new DeskSession({
-      info: { host: 'browser', version: 'test' },
-      settings: new MemorySettingsStore(),
-      historyDir: dir,
-      log: (l) => log.push(l),
-    });
+    const session = env.newSession();
     const state = (predicate: (s: SessionState) => boolean, what: string, ms: number) =>
       waitForEvent<SessionState>((cb) => session.on('session:state', cb), predicate, what, ms);
     const sent = (text: string, ms = 30_000) =>
@@ -47,15 +25,15 @@ describe('server frozen during a conversation', () => {
         ms,
       );
     try {
-      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
-      const maria = lab.bots.get('maria')!;
+      await session.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password });
+      const maria = env.lab.bots.get('maria')!;
       const before = 'before the freeze';
       const beforeSent = sent(before, 10_000);
       await session.handlers['im:send'](maria.uri, before);
       await beforeSent;
 
       const lost = state((s) => s.phase === 'reconnecting', 'reconnecting within 5 s of the server hanging', 5000);
-      lab.kamailio.pause();
+      env.lab.kamailio.pause();
       let resumed = false;
       try {
         // Typed at once: the first goes out on the frozen connection before the hang is noticed.
@@ -64,7 +42,7 @@ describe('server frozen during a conversation', () => {
         await lost;
         const back = state((s) => s.phase === 'signed-in', 'signed in after the server resumed', 30_000);
         const delivered = Promise.all(typed.map((t) => sent(t)));
-        lab.kamailio.resume();
+        env.lab.kamailio.resume();
         resumed = true;
         await back;
         await delivered;
@@ -82,7 +60,7 @@ describe('server frozen during a conversation', () => {
             text,
           ).toHaveLength(1);
       } finally {
-        if (!resumed) lab.kamailio.resume();
+        if (!resumed) env.lab.kamailio.resume();
       }
     } finally {
       await session.signOut().catch(() => undefined);

@@ -4,37 +4,16 @@
  * truth (reconnecting soon after the kill, signed in after the restart), and every message
  * typed meanwhile must reach the colleague after recovery, in the order typed, none failed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, PresenceUpdate, SessionState } from '../../../shared/domain';
-import { DeskSession } from '../../../core/desk-session';
-import { MemorySettingsStore } from '../../../core/store/settings';
-import { startLab, type Lab } from '../../../lab';
 import { waitForEvent } from '../../support/wait';
+import { useDemoLab } from '../../support/demo-lab';
 
-let lab: Lab;
-let dir: string;
-const log: string[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'pd-restarts-'));
-  lab = await startLab({ replyDelayMs: 20, log: (l) => log.push(l) });
-});
-afterAll(async () => {
-  await lab?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = useDemoLab('pd-restarts-', { replyDelayMs: 20 });
 
 describe('server killed and restarted during a conversation', () => {
   it('5 kills: phases follow reality and every IM typed meanwhile arrives in order', async () => {
-    const session = new DeskSession({
-      info: { host: 'browser', version: 'test' },
-      settings: new MemorySettingsStore(),
-      historyDir: dir,
-      log: (l) => log.push(l),
-    });
+    const session = env.newSession();
     const phases: string[] = [];
     session.on('session:state', (s) => phases.push(s.phase));
     const state = (predicate: (s: SessionState) => boolean, what: string, ms: number) =>
@@ -47,8 +26,8 @@ describe('server killed and restarted during a conversation', () => {
         ms,
       );
     try {
-      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
-      const maria = lab.bots.get('maria')!;
+      await session.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password });
+      const maria = env.lab.bots.get('maria')!;
       const expected: string[] = [];
 
       for (let round = 1; round <= 5; round += 1) {
@@ -61,7 +40,7 @@ describe('server killed and restarted during a conversation', () => {
 
         // Subscribe before the kill: the phase can change while kill() is still running.
         const lost = state((s) => s.phase === 'reconnecting', `reconnecting after kill ${round}`, 5000);
-        await lab.kamailio.kill();
+        await env.lab.kamailio.kill();
         await lost;
         expect(session.sessionState.phase).toBe('reconnecting');
 
@@ -76,7 +55,7 @@ describe('server killed and restarted during a conversation', () => {
 
         const back = state((s) => s.phase === 'signed-in', `signed in after restart ${round}`, 30_000);
         const delivered = sent(typed[1]);
-        await lab.kamailio.restart();
+        await env.lab.kamailio.restart();
         await back;
         await delivered;
         await maria.waitForMessage((m) => m.text === typed[1], 15_000);

@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContactChange, Presence, PresenceUpdate, WatcherState } from '../../../shared/domain';
+import type { ContactChange, PresenceUpdate, WatcherState } from '../../../shared/domain';
 import { DeskSession } from '../../../core/desk-session';
-import { SipAccount } from '../../../core/sip';
 import { MemorySettingsStore } from '../../../core/store/settings';
 import { startSimpleLab, type SimpleLab } from '../../../lab/simple';
 import { waitForEvent as waitFor } from '../../support/wait';
+import { watchDemoUser, watcherSees } from '../../support/presence-watcher';
 
 let lab: SimpleLab;
 let dir: string;
@@ -45,28 +45,6 @@ async function serverList(): Promise<string> {
   const answer = await lab.xcap(lab.demoUser.id, 'GET', 'resource-lists');
   expect(answer.status).toBe(200);
   return answer.body;
-}
-
-/** A watcher: a SIP account of its own that subscribes to the demo user's presence. */
-async function watcher(id: string): Promise<{ account: SipAccount; presence: Presence[] }> {
-  const account = new SipAccount({
-    server: { host: lab.kamailio.host, port: lab.kamailio.tcpPort, transport: 'tcp' },
-    domain: lab.domain,
-    user: id,
-    password: lab.passwordOf(id),
-    userAgent: 'test watcher',
-  });
-  const presence: Presence[] = [];
-  account.on('presence', (_uri, p) => presence.push(p));
-  await account.start();
-  account.watch(`sip:${lab.demoUser.id}@${lab.domain}`);
-  return { account, presence };
-}
-
-/** Waits until the watcher has seen presence matching `predicate` (already, or from now on). */
-async function seen(w: { account: SipAccount; presence: Presence[] }, predicate: (p: Presence) => boolean, what: string): Promise<void> {
-  if (w.presence.some(predicate)) return;
-  await waitFor<Presence>((cb) => w.account.on('presence', (_u, p) => cb(p)), predicate, what);
 }
 
 describe('Presence Desk on any SIMPLE server', () => {
@@ -257,8 +235,8 @@ describe('Presence Desk on any SIMPLE server', () => {
 
   it('asks about a new watcher; Allow lets them see the status, Block keeps it from them; a waiting request survives a restart', async () => {
     const session = newSession('winfo');
-    const carol = await watcher('carol');
-    const dave = await watcher('dave');
+    const carol = await watchDemoUser(lab, 'carol');
+    const dave = await watchDemoUser(lab, 'dave');
     try {
       await signIn(session);
       await session.setOwnStatus({ availability: 'busy', note: 'Writing specs' });
@@ -274,7 +252,7 @@ describe('Presence Desk on any SIMPLE server', () => {
       const after = await session.handlers['watchers:decide'](`sip:carol@${lab.domain}`, 'allow');
       expect(after.rules).toContainEqual({ who: `sip:carol@${lab.domain}`, action: 'allow' });
       expect(after.pending.map((p) => p.uri)).not.toContain(`sip:carol@${lab.domain}`);
-      await seen(carol, (p) => p.availability === 'busy' && p.note === 'Writing specs', 'carol sees the status');
+      await watcherSees(carol, (p) => p.availability === 'busy' && p.note === 'Writing specs', 'carol sees the status');
       const rules = await lab.xcap(lab.demoUser.id, 'GET', 'pres-rules');
       expect(rules.body).toMatch(/<one id="sip:carol@demo\.presence-desk\.test"\/>/);
 
@@ -287,9 +265,9 @@ describe('Presence Desk on any SIMPLE server', () => {
         const blocked = await again.handlers['watchers:decide'](`sip:dave@${lab.domain}`, 'block');
         expect(blocked.rules).toContainEqual({ who: `sip:dave@${lab.domain}`, action: 'block' });
         await again.setOwnStatus({ availability: 'available', note: 'Back' });
-        await seen(carol, (p) => p.availability === 'available' && p.note === 'Back', 'carol sees the new status');
+        await watcherSees(carol, (p) => p.availability === 'available' && p.note === 'Back', 'carol sees the new status');
         // The server ends Dave's subscription as refused, and he never saw a status.
-        await seen(dave, (p) => p.note === 'Presence not available (terminated: rejected)', 'dave refused');
+        await watcherSees(dave, (p) => p.note === 'Presence not available (terminated: rejected)', 'dave refused');
         expect(dave.presence.some((p) => p.note === 'Back' || p.note === 'Writing specs')).toBe(false);
       } finally {
         await again.close();
