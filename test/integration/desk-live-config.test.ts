@@ -285,7 +285,7 @@ describe('live configuration when the server refuses notifications', () => {
     }
   });
 
-  it('keeps the last good list on screen when a re-read is answered with an HTML page or a cut-off body', async () => {
+  it('keeps the last good list on screen when a re-read is answered with a login portal’s HTML page', async () => {
     const session = await signedIn('foreign-body', { configEvent: 'x-no-such-package', configResyncSeconds: 3600 });
     try {
       await mode(session, 'polling');
@@ -293,13 +293,13 @@ describe('live configuration when the server refuses notifications', () => {
       expect(before.flatMap((g) => g.contacts).length).toBeGreaterThan(0);
       let deltas = 0;
       const off = session.on('contacts:delta', () => deltas++);
-      const seen = log.length;
-      lab.cups.inject({ kind: 'html', times: 1, operation: 'get-all-config' });
+      const seen = env.log.length;
+      env.lab.cups.inject({ kind: 'html', times: 1, operation: 'get-all-config' });
       await session.handlers['config:resync']();
       off();
       expect(deltas).toBe(0);
       expect(session.snapshot().groups).toEqual(before);
-      const said = log.slice(seen).find((l) => l.startsWith('foreign-body: config: re-reading the configuration failed'));
+      const said = env.log.slice(seen).find((l) => l.startsWith('foreign-body: config: re-reading the configuration failed'));
       expect(said).toBeDefined();
       expect(said).toMatch(/answered get-all-config with a web page, not a SOAP response; nothing was changed\./);
     } finally {
