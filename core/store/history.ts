@@ -184,6 +184,7 @@ export class MessageHistory {
     let movedAside: string | undefined;
     let db: Db;
     let writeProblem: string | undefined;
+    let readOnlyFile = false;
     try {
       mkdirSync(directory, { recursive: true, mode: 0o700 });
       try {
@@ -197,30 +198,39 @@ export class MessageHistory {
         db = openWithSchema(open, this.file);
       }
     } catch (error) {
-      // The folder or file cannot be created or opened: show what the old file holds, refuse writes.
+      // The folder or file cannot be created or written (read-only or immutable file, full disk):
+      // earlier messages are still shown from the file itself where it can be read; writes are refused.
       writeProblem = describeFailure(error);
-      log(`history: cannot open ${this.file} (${(error as Error).message}); history is read-only for this session`);
-      db = openWithSchema(() => new Database(':memory:'), ':memory:');
+      const readable = openReadOnly(this.file);
+      log(
+        `history: cannot open ${this.file} for writing (${(error as Error).message}); history is read-only for this session` +
+          (readable ? '' : ' and earlier messages cannot be read'),
+      );
+      db = readable ?? openWithSchema(() => new Database(':memory:'), ':memory:');
+      readOnlyFile = readable !== undefined;
     }
     this.db = db;
     this.writeProblem = writeProblem;
     this.statements = prepare(db);
     const before = this.count();
-    let legacy = LegacyImport.open(
-      {
-        db,
-        // Without a writable file the import goes to the in-memory copy, so the history can be read.
-        write: (work) => (writeProblem ? work() : this.write(work)),
-        markUnindexed: (lo, hi, rows) => {
-          const gap = this.gap();
-          const merged = { lo: Math.min(lo, gap?.lo ?? lo), hi: Math.max(hi, gap?.hi ?? hi), rows: rows + (gap ? this.unindexedRows() : 0) };
-          this.statements.setMeta.run('unindexed', JSON.stringify(merged));
-        },
-        indexTrigger: INDEX_TRIGGER,
-        log,
-      },
-      this.legacyFile,
-    );
+    // A file opened read-only cannot take an import: the earlier version's file stays for a later, writable opening.
+    let legacy = readOnlyFile
+      ? undefined
+      : LegacyImport.open(
+          {
+            db,
+            // Without a writable file the import goes to the in-memory copy, so the history can be read.
+            write: (work) => (writeProblem ? work() : this.write(work)),
+            markUnindexed: (lo, hi, rows) => {
+              const gap = this.gap();
+              const merged = { lo: Math.min(lo, gap?.lo ?? lo), hi: Math.max(hi, gap?.hi ?? hi), rows: rows + (gap ? this.unindexedRows() : 0) };
+              this.statements.setMeta.run('unindexed', JSON.stringify(merged));
+            },
+            indexTrigger: INDEX_TRIGGER,
+            log,
+          },
+          this.legacyFile,
+        );
     let badLines = 0;
     if (legacy && !options.importInBackground) {
       badLines = legacy.runAll().badLines;
@@ -238,7 +248,7 @@ export class MessageHistory {
     this.legacy = legacy;
     const indexAfter = options.indexInBackground !== false;
     if (legacy) this.importLater(legacy, options.onImport ?? (() => {}), indexAfter);
-    else if (unindexed && indexAfter) this.indexLater();
+    else if (unindexed && indexAfter && !readOnlyFile) this.indexLater();
   }
 
   private count(): number {
@@ -503,6 +513,20 @@ function openWithSchema(open: (file: string) => Db, file: string): Db {
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/** The existing history database opened for reading only, or undefined when there is none or it cannot be read. */
+function openReadOnly(file: string): Db | undefined {
+  if (!existsSync(file)) return undefined;
+  let db: Db | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.prepare('SELECT count(*) FROM messages').get();
+    return db;
+  } catch {
+    db?.close();
+    return undefined;
   }
 }
 

@@ -276,6 +276,24 @@ describe('when history cannot be written', () => {
     h.close();
   });
 
+  it('shows the messages already stored when the file can no longer be written (read-only or immutable), and refuses writes', () => {
+    const before = new MessageHistory(dir, 'alex');
+    before.add(msg('kept', { text: 'said before the file became read-only' }));
+    before.close();
+    const log: string[] = [];
+    const refused = Object.assign(new Error('SQLITE_READONLY: attempt to write a readonly database'), { code: 'SQLITE_READONLY' });
+    const h = new MessageHistory(dir, 'alex', (l) => log.push(l), {
+      openDatabase: () => {
+        throw refused;
+      },
+    });
+    expect(h.get('kept')?.text).toBe('said before the file became read-only');
+    expect(h.conversation('sip:maria@lab.test').map((m) => m.id)).toEqual(['kept']);
+    expect(() => h.add(msg('new'))).toThrow(HistoryWriteError);
+    expect(log[0]).toMatch(/cannot open .* for writing .*history is read-only for this session$/);
+    h.close();
+  });
+
   it('opens read-only from the old file when the folder cannot be created, and says so on every write', () => {
     legacy('alex', line({ t: 'msg', m: msg('a') }));
     const blocker = join(dir, 'not-a-folder');
