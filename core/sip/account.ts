@@ -33,11 +33,11 @@ import { registerAndWait, unregisterAndWait } from './usages/registration';
 import type { SubscriptionNotify } from './usages/presence-subscription';
 import type { ListSubscriptionState } from './usages/rls';
 import { reconnectDelayMs } from './usages/subscription-policy';
-import { Watching, type ConfigWatchOptions } from './usages/watching';
+import { Watching, type ConfigWatchOptions, type EventWatch } from './usages/watching';
 
 export { SipError } from './message/sip-error';
 export { AccountState, type Registered, type RegistrationState } from './account-state';
-export { presenceUnavailable, type ConfigWatchOptions } from './usages/watching';
+export { presenceUnavailable, type ConfigWatchOptions, type EventWatch } from './usages/watching';
 
 export type { SipServer, SipTransportKind, TlsTrust, UdpTuning } from './transport/transport-choice';
 export type { IncomingMessage, PublishedStatus, SipAccountOptions } from './account-types';
@@ -241,8 +241,14 @@ export class SipAccount {
   }
 
   /** Watches another event package (presence.winfo, xcap-diff) of `target`; returns the way to stop. */
-  watchEvent(target: string, event: string, accept: string[], onNotify: (notify: SubscriptionNotify) => void): () => void {
-    return this.watching.watchEvent({ target, event, accept, onNotify });
+  watchEvent(
+    target: string,
+    event: string,
+    accept: string[],
+    onNotify: (notify: SubscriptionNotify) => void,
+    more: Pick<EventWatch, 'body' | 'onFailure'> = {},
+  ): () => void {
+    return this.watching.watchEvent({ target, event, accept, onNotify, ...more });
   }
 
   /** Ends the event-list subscription (and the per-member fallback, if it was in use). */

@@ -19,5 +19,6 @@ export { locateSipServers, parseTarget, type LocateOptions } from './transport/s
 export { EventListSubscription, defaultListUri, type EventListSubscriptionOptions, type ListSubscriptionState } from './usages/rls';
 export { EventListError, EventListState, type ApplyResult, type MemberChange } from './usages/event-list';
 export type { SubscriptionNotify } from './usages/presence-subscription';
+export type { EventWatch } from './usages/watching';
 export { MultipartError, parseContentType, parseMultipart, rootPart, type ContentType, type MimePart } from './codecs/multipart';
 export { RlmiError, parseRlmi, type Rlmi, type RlmiInstance, type RlmiResource } from './codecs/rlmi';

@@ -60,6 +60,11 @@ export class XcapBuddyList {
     return this.groups;
   }
 
+  /** The ETag of the document as last read or written (xcap-diff compares with it). */
+  get documentEtag(): string | undefined {
+    return this.etag;
+  }
+
   on<E extends keyof ListEvents>(event: E, listener: (payload: ListEvents[E]) => void): () => void {
     return this.events.on(event, listener);
   }

@@ -5,6 +5,9 @@
  * answer is written into pres-rules (RFC 5025) on the XCAP server, which makes the presence
  * server let the watcher in or keep them out. Settings → Privacy edits the same rules.
  *
+ * The same attachment subscribes to xcap-diff (xcap-diff.ts) where the back end offers it, so
+ * rules and buddy-list edits made on another device arrive without waiting for a re-read.
+ *
  * Requests survive a restart: they are kept in a file per account (written, then renamed),
  * because a server may stop reporting a watcher who went away before the user answered.
  *
@@ -14,6 +17,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WatcherAction, WatcherRequest, WatcherRule, WatcherState } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
+import type { SipAccount } from '../sip';
 import { DeskError, toAppError } from '../errors';
 import { aorUser } from '../uri';
 import { requireConnection, type Connection, type SessionContext } from '../session/connection';
@@ -24,6 +28,10 @@ export interface WatcherRules {
   getWatcherRules(): Promise<WatcherRule[]>;
   /** Applies `change` to the rules as the server holds them (read again after a conflict) and returns what it now holds. */
   changeWatcherRules(change: (rules: WatcherRule[]) => WatcherRule[]): Promise<WatcherRule[]>;
+  /** Subscribes to configuration changes (xcap-diff) on the account; returns the way to stop. */
+  watchChanges?(sip: Pick<SipAccount, 'watchEvent'>): () => void;
+  /** The rules as another client left them, read again when the server said they changed. */
+  onWatcherRules?(listener: (rules: WatcherRule[]) => void): () => void;
 }
 
 export type WatcherChannel = 'watchers:get' | 'watchers:decide';
@@ -63,6 +71,17 @@ export class PresenceAuthorization {
       if (this.connection === connection && body.trim()) this.onWatcherInfo(body);
     });
     connection.unsubscribe.push(stop);
+    // Edits another client makes to the buddy list or the rules, told by the server (xcap-diff).
+    const watchEvent = connection.sip.watchEvent.bind(connection.sip);
+    if (back.watchChanges) connection.unsubscribe.push(back.watchChanges({ watchEvent }));
+    const offRules = back.onWatcherRules?.((rules) => {
+      if (this.connection !== connection) return;
+      this.rules = rules;
+      this.pending = this.pending.filter((p) => !this.ruleFor(p.uri));
+      this.save();
+      this.changed();
+    });
+    if (offRules) connection.unsubscribe.push(offRules);
     void back
       .getWatcherRules()
       .then((rules) => {

@@ -7,9 +7,11 @@
  * Where the XCAP server is: the `xcapRoot` setting, else DNS SRV `_xcaps._tcp.<domain>` (https)
  * or `_xcap._tcp.<domain>` (http) with the root `/xcap-root`, else `https://xcap.<domain>/xcap-root`.
  *
- * Edits made by another client reach this one by reading the document again every
- * `pollMs` (servers that accept xcap-diff subscriptions, Kamailio 5.6 included, send no content
- * in them, so reading is the one way that always works).
+ * Edits made by another client arrive through xcap-diff (RFC 5875, xcap-diff.ts) where the
+ * server sends its content: only the changed document is read again, at once. Until such a
+ * NOTIFY arrives, and whenever the subscription fails, the buddy list is read again every
+ * `pollMs` (Kamailio 5.6 accepts the subscription but sends no content in it, so reading is
+ * the one way that always works).
  */
 import { Resolver } from 'node:dns/promises';
 import type { AllConfig, CupsGroup, GroupChange, GroupSpec, ContactSpec, ItemResult } from '../cups';
@@ -18,8 +20,10 @@ import { locateSipServers, type SipServer, type SipTransportKind } from '../sip'
 import type { TraceSink } from '../trace';
 import { normaliseAor, personaUri } from '../uri';
 import { XcapBuddyList, entrySelector, listAt, listSelector } from './buddy-list';
-import { entriesOf, entryElement, listElement } from './resource-lists';
+import { RESOURCE_LISTS_AUID, entriesOf, entryElement, listElement } from './resource-lists';
 import { XcapClient } from './xcap-client';
+import { XcapDiffWatch } from './xcap-diff';
+import type { SipAccount } from '../sip';
 import { PRES_RULES_AUID, PRES_RULES_TYPE, presRulesDocument, readPresRules } from './pres-rules';
 import type { WatcherRule } from '../../shared/domain';
 
@@ -62,6 +66,9 @@ export class SimpleServerSession {
   private readonly log: (line: string) => void;
   private client: XcapClient | undefined;
   private listeners: Array<(groups: CupsGroup[], notice?: string) => void> = [];
+  private rulesListeners: Array<(rules: WatcherRule[]) => void> = [];
+  /** The pres-rules document's ETag as last read or written (null: none on the server). */
+  private presRulesEtag: string | null | undefined;
 
   constructor(private readonly options: SimpleServerOptions) {
     const { user, domain, uri } = splitSipAddress(options.address);
@@ -94,19 +101,57 @@ export class SimpleServerSession {
     // So the list's one event-list subscription covers it from the first sign-in on.
     await list.writeRlsServices();
     this.list = list;
-    const pollMs = this.options.pollMs ?? 30_000;
-    if (pollMs > 0) {
-      this.poll = setInterval(() => {
-        list.refresh().catch((error) => this.log(`simple: reading the buddy list again failed: ${toAppError(error).message}`));
-      }, pollMs);
-      this.poll.unref?.();
-    }
+    this.startPolling();
   }
 
   async logout(): Promise<void> {
+    this.stopPolling();
+    this.listeners = [];
+    this.rulesListeners = [];
+  }
+
+  /**
+   * Subscribes to xcap-diff on the account for the buddy list and pres-rules; a NOTIFY with
+   * content stops the periodic re-read, a failed subscription starts it again. Returns the way to stop.
+   */
+  watchChanges(sip: Pick<SipAccount, 'watchEvent'>): () => void {
+    const list = this.requireList();
+    const watch = new XcapDiffWatch({
+      xui: this.uri,
+      log: this.log,
+      documents: [
+        { auid: RESOURCE_LISTS_AUID, etag: () => list.documentEtag, reread: () => list.refresh() },
+        { auid: PRES_RULES_AUID, etag: () => this.presRulesEtag ?? undefined, reread: () => this.rereadPresRules() },
+      ],
+      onLive: (live) => (live ? this.stopPolling() : this.startPolling()),
+    });
+    return watch.start((...args) => sip.watchEvent(...args));
+  }
+
+  /** Rules changed on the server (another client's edit, told by xcap-diff). */
+  onWatcherRules(listener: (rules: WatcherRule[]) => void): () => void {
+    this.rulesListeners.push(listener);
+    return () => (this.rulesListeners = this.rulesListeners.filter((l) => l !== listener));
+  }
+
+  private async rereadPresRules(): Promise<void> {
+    const { rules } = await this.readPresRules();
+    this.rulesListeners.forEach((l) => l(rules));
+  }
+
+  private startPolling(): void {
+    const list = this.list;
+    const pollMs = this.options.pollMs ?? 30_000;
+    if (!list || this.poll || pollMs <= 0) return;
+    this.poll = setInterval(() => {
+      list.refresh().catch((error) => this.log(`simple: reading the buddy list again failed: ${toAppError(error).message}`));
+    }, pollMs);
+    this.poll.unref?.();
+  }
+
+  private stopPolling(): void {
     if (this.poll) clearInterval(this.poll);
     this.poll = undefined;
-    this.listeners = [];
   }
 
   /** Changes of the list made elsewhere (or merged after a conflict), with words for the user when there is something to say. */
@@ -265,7 +310,10 @@ export class SimpleServerSession {
       const { rules, etag } = await this.readPresRules();
       const next = change(rules);
       const res = await client.put(url, presRulesDocument(next), PRES_RULES_TYPE, etag);
-      if (res.status >= 200 && res.status < 300) return next;
+      if (res.status >= 200 && res.status < 300) {
+        this.presRulesEtag = res.etag ?? undefined;
+        return next;
+      }
       if (res.status !== 412) throw new DeskError('http', `the XCAP server answered ${res.status} when saving your presence rules`);
       this.log(`simple: presence rules changed elsewhere meanwhile (412); reading them again`);
     }
@@ -275,9 +323,14 @@ export class SimpleServerSession {
   private async readPresRules(): Promise<{ rules: WatcherRule[]; etag: string | null }> {
     const client = this.requireClient();
     const res = await client.get(client.documentUrl(PRES_RULES_AUID));
-    if (res.status === 404) return { rules: [], etag: null };
+    if (res.status === 404) {
+      this.presRulesEtag = null;
+      return { rules: [], etag: null };
+    }
     if (res.status !== 200) throw new DeskError('http', `Reading your presence rules failed: the XCAP server answered ${res.status}.`);
-    return { rules: readPresRules(res.body), etag: res.etag ?? null };
+    const rules = readPresRules(res.body);
+    this.presRulesEtag = res.etag ?? null;
+    return { rules, etag: res.etag ?? null };
   }
 
   private requireClient(): XcapClient {

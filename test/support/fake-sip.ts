@@ -58,7 +58,7 @@ export interface FakeSip {
   responses(): string[];
   respond(request: IncomingRequestMessage, status: number, reason: string, headers?: string[], toTag?: string): void;
   /** A NOTIFY for the dialog created by `subscribe` (its To tag is the one given in the 200). */
-  notify(subscribe: IncomingRequestMessage, options: { toTag: string; state: string; body?: string; contentType?: string; cseq: number }): void;
+  notify(subscribe: IncomingRequestMessage, options: { toTag: string; state: string; body?: string; contentType?: string; cseq: number; event?: string }): void;
   stop(): Promise<void>;
 }
 
@@ -110,7 +110,7 @@ export async function startFakeSip(user = 'alex', domain = 'lab.test'): Promise<
       ];
       transport.deliver(lines.join('\r\n'));
     },
-    notify(subscribe, { toTag, state, body = '', contentType = 'application/pidf+xml', cseq }) {
+    notify(subscribe, { toTag, state, body = '', contentType = 'application/pidf+xml', cseq, event = 'presence' }) {
       const from = subscribe.getHeader('from')!;
       const to = subscribe.getHeader('to')!.replace(/;tag=[^;>]*/, '');
       const lines = [
@@ -122,7 +122,7 @@ export async function startFakeSip(user = 'alex', domain = 'lab.test'): Promise<
         `Call-ID: ${subscribe.callId}`,
         `CSeq: ${cseq} NOTIFY`,
         `Contact: <sip:server@127.0.0.2:5060;transport=tcp>`,
-        'Event: presence',
+        `Event: ${event}`,
         `Subscription-State: ${state}`,
         ...(body ? [`Content-Type: ${contentType}`] : []),
         `Content-Length: ${Buffer.byteLength(body)}`,

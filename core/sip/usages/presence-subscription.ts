@@ -37,7 +37,7 @@ import { Emitter } from '../../events';
 import type { RequestCredentials } from '../message/digest';
 import { isPlainSipUri, type LightMessage } from '../message/light-message';
 import { coarseTimers, type Timers } from '../../timers';
-import { SubscriptionWire, type InitialDelegate, type SubscribeRequest, type WireDialog, type WireNotify } from './subscription-wire';
+import { SubscriptionWire, type InitialDelegate, type SubscribeBody, type SubscribeRequest, type WireDialog, type WireNotify } from './subscription-wire';
 import { FINAL_REASONS, FINAL_STATUS, parseRetryAfter, parseSubscriptionState, refreshDelayMs, retryDelayMs } from './subscription-policy';
 
 export { parseRetryAfter, parseSubscriptionState, refreshDelayMs, type SubscriptionStateHeader } from './subscription-policy';
@@ -69,6 +69,8 @@ export interface PresenceSubscriptionOptions {
   accept?: string[];
   /** More headers for every SUBSCRIBE of this subscription. */
   extraHeaders?: string[];
+  /** A body for every SUBSCRIBE of this subscription (xcap-diff's list of documents). */
+  body?: SubscribeBody;
   /** Option tags every SUBSCRIBE says it supports besides the user agent's (e.g. `eventlist`). */
   supported?: string[];
   /** Status codes that end the subscription for good (default FINAL_STATUS), with their meaning. */
@@ -232,6 +234,7 @@ export class PresenceSubscription {
       headers: [`Event: ${this.event}`, `Expires: ${expires}`, `Accept: ${this.accept.join(', ')}`, ...(this.options.extraHeaders ?? [])],
       supported: this.options.supported,
       credentials: this.options.credentials,
+      ...(this.options.body ? { body: this.options.body } : {}),
     };
   }
 

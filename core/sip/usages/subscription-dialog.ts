@@ -34,6 +34,13 @@ export interface SubscribeRequest {
   /** Option tags besides the user agent's. */
   supported?: string[];
   credentials?: RequestCredentials;
+  /** A body every SUBSCRIBE carries (xcap-diff names the documents to watch in one, RFC 5875 §4). */
+  body?: SubscribeBody;
+}
+
+export interface SubscribeBody {
+  type: string;
+  text: string;
 }
 
 /** One subscription's Call-ID on the wire: the initial request, then its dialog. */

@@ -42,7 +42,7 @@ import {
   type WireNotify,
 } from './subscription-dialog';
 
-export type { InitialDelegate, RequestDelegate, SubscribeRequest, WireDialog, WireNotify } from './subscription-dialog';
+export type { InitialDelegate, RequestDelegate, SubscribeBody, SubscribeRequest, WireDialog, WireNotify } from './subscription-dialog';
 
 /** 64·T1: how long a request may wait for its final answer, and an accepted SUBSCRIBE for its NOTIFY. */
 export const WIRE_TIMEOUT_MS = 32_000;
@@ -265,7 +265,9 @@ export class SubscriptionWire implements DialogWire {
       this.allow +
       `Contact: ${this.contactText()}\r\n`;
     for (const header of request.headers) text += `${header}\r\n`;
-    text += `Supported: ${supported.join(', ')}\r\nUser-Agent: ${config.userAgentHeaderFieldValue}\r\nContent-Length: 0\r\n\r\n`;
+    text += `Supported: ${supported.join(', ')}\r\nUser-Agent: ${config.userAgentHeaderFieldValue}\r\n`;
+    const body = request.body;
+    text += body ? `Content-Type: ${body.type}\r\nContent-Length: ${Buffer.byteLength(body.text)}\r\n\r\n${body.text}` : 'Content-Length: 0\r\n\r\n';
     const transaction: Transaction = {
       branch,
       owner,

@@ -13,6 +13,7 @@ import { charsetOf, xmlBodyText } from '../codecs/text-body';
 import type { DigestCredentialCache } from '../message/digest';
 import { isPlainSipUri } from '../message/light-message';
 import { PresenceSubscription, PresenceSubscriptionState, type SubscriptionNotify } from './presence-subscription';
+import type { SubscribeBody } from './subscription-wire';
 import { EventListSubscription, type ListSubscriptionState } from './rls';
 
 export interface WatchingContext {
@@ -28,6 +29,10 @@ export interface EventWatch {
   event: string;
   accept: string[];
   onNotify: (notify: SubscriptionNotify) => void;
+  /** The body of every SUBSCRIBE (xcap-diff: the documents to watch). */
+  body?: SubscribeBody;
+  /** Refused or failed (`final`: no further attempt): the caller falls back to reading meanwhile. */
+  onFailure?: (reason: string, final: boolean) => void;
   subscription?: PresenceSubscription;
 }
 
@@ -92,10 +97,14 @@ export class Watching {
       expires: 600,
       log: this.context.log,
       credentials: agent.credentials,
+      ...(entry.body ? { body: entry.body } : {}),
     });
     entry.subscription = subscription;
     subscription.on('notify', (notify) => entry.onNotify(notify));
-    subscription.on('failure', (failure) => this.context.log(`sip: ${entry.event} subscription to ${entry.target}: ${failure.reason}`));
+    subscription.on('failure', (failure) => {
+      this.context.log(`sip: ${entry.event} subscription to ${entry.target}: ${failure.reason}`);
+      entry.onFailure?.(failure.reason, failure.final);
+    });
     subscription.start();
   }
 
