@@ -16,7 +16,8 @@
  * What each change does (docs/CUPS-OPERATIONS.md has the table): contacts and groups → the
  * buddy list in place; dialing rules → compiled and used by the next preview or call; IM
  * switched off, licences, voicemail pilot, MeetingPlace → `features`; the presence server
- * → `onPresenceServer`; everything else → a sentence in `changes`.
+ * → the account moves; the CTI gateway → `onCallControl`; the directory → `onDirectory`;
+ * everything else → a sentence in `changes`.
  */
 import type { DialingRule, LiveConfigState } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';

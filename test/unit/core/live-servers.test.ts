@@ -117,6 +117,28 @@ describe('CTI gateway and directory changes reach the running services', () => {
   });
 });
 
+describe('the same changes found by re-reading (the server refuses change notifications)', () => {
+  it('a moved CTI gateway and a new directory host each reach their service once', async () => {
+    const s = signedIn({ configEvent: '' });
+    const moved = { ...BEFORE, 'CallControl.Primary.Address': 'new-ccm', 'Directory.Primary.Address': 'new-ldap' };
+    (s.connection.cups as { getAllConfig?: unknown }).getAllConfig = async () => ({ ...s.connection.config, system: systemConfigOf({ ...moved }) });
+    const cti: SystemConfig[] = [];
+    const directory: SystemConfig[] = [];
+    const contacts = { list: [], applyServerList: () => [], editMark: 0, editing: 0 };
+    const live = new LiveConfig(s.context, { contacts: contacts as never, onCallControl: (c) => cti.push(c), onDirectory: (c) => directory.push(c) });
+    live.attach(s.connection);
+    live.start();
+    expect(live.state.mode).toBe('polling');
+    await live.handlers['config:resync']();
+    expect(callControlServers(cti[0]!).cti).toEqual([{ host: 'new-ccm', port: 2748 }]);
+    expect(readDirectoryConfig(directory[0]!)!.servers[0]!.host).toBe('new-ldap');
+    // Read again with nothing changed: nothing restarts.
+    await live.handlers['config:resync']();
+    expect([cti.length, directory.length]).toEqual([1, 1]);
+    live.detach();
+  });
+});
+
 describe('OwnPhone on a moved CTI gateway', () => {
   function phone() {
     const links: Array<{ gateways: CtiGateway[]; stopped: boolean }> = [];
