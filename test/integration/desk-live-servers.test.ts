@@ -7,14 +7,15 @@
 import { describe, expect, it } from 'vitest';
 import type { DirectoryStatus, LiveConfigState, PhoneState } from '../../shared/domain';
 import type { DeskSession } from '../../core/desk-session';
+import type { Settings } from '../../core/store/settings';
 import { startLabCtiGateway } from '../../lab/cti/gateway';
 import { closedPort, waitForEvent as waitFor } from '../support/wait';
 import { useDemoLab } from '../support/demo-lab';
 
 const env = useDemoLab('pd-live-servers-', { replyDelayMs: 50 });
 
-async function notified(name: string): Promise<DeskSession> {
-  const session = env.newSession(name);
+async function notified(name: string, settings: Partial<Settings> = {}): Promise<DeskSession> {
+  const session = env.newSession(name, settings);
   const on = waitFor<LiveConfigState>(
     (cb) => session.on('config:state', cb),
     (s) => s.mode === 'notified',
@@ -30,18 +31,20 @@ const directoryStatus = (session: DeskSession, what: string, match: (s: Director
   waitFor<DirectoryStatus>((cb) => session.on('directory:status', cb), match, what, 15_000);
 
 describe('the administrator moves the CTI gateway and the directory', () => {
-  it('watches the line on the new CTI gateway at once', async () => {
+  it('watches the line on the new CTI gateway at once, leaving a call placed through WebDialer up', async () => {
     const second = await startLabCtiGateway(env.lab.phoneSwitch);
-    const session = await notified('cti');
+    const session = await notified('cti', { callVia: 'webdialer' });
+    const phone = (match: (s: PhoneState) => boolean, what: string) => waitFor<PhoneState>((cb) => session.on('phone:state', cb), match, what, 15_000);
     try {
-      if (session.calls.phone.link !== 'monitoring')
-        await waitFor<PhoneState>(
-          (cb) => session.on('phone:state', cb),
-          (s) => s.link === 'monitoring',
-          'the line monitored',
-          15_000,
-        );
+      if (session.calls.phone.link !== 'monitoring') await phone((s) => s.link === 'monitoring', 'the line monitored');
       expect(second.monitoredLines()).toEqual([]);
+      const talking = phone((s) => s.calls[0]?.state === 'talking', 'talking');
+      const placed = env.lab.webDialer.calls.length;
+      await session.handlers['dial:call']('+1 408 555 0101');
+      await talking;
+      expect(env.lab.webDialer.calls.slice(placed)).toHaveLength(1);
+      const call = env.lab.phoneSwitch.snapshot('1000');
+      expect(call).toHaveLength(1);
       const moved = waitFor<PhoneState>(
         (cb) => session.on('phone:state', cb),
         (s) => s.link === 'monitoring' && second.monitoredLines().length > 0,
@@ -56,6 +59,12 @@ describe('the administrator moves the CTI gateway and the directory', () => {
       await moved;
       expect(second.monitoredLines()).toEqual(['1000']);
       expect(session.liveConfig.state.changes[0]).toMatch(/CTI/);
+      // The call WebDialer placed is still up, and is hung up through the new gateway.
+      expect(env.lab.phoneSwitch.snapshot('1000')).toEqual(call);
+      const idle = phone((s) => s.calls.length === 0, 'idle');
+      await session.handlers['dial:hang-up']();
+      await idle;
+      expect(env.lab.phoneSwitch.snapshot('1000')).toEqual([]);
     } finally {
       await session.close();
       await second.close();
