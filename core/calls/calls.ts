@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { PhoneChoice, PhoneOptions, PhoneRequest, PhoneRequestResult, PhoneState, RecentEntry } from '../../shared/domain';
 import { PHONE_ACTIONS, type PhoneAction } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
-import type { AllConfig } from '../cups';
+import type { AllConfig, SystemConfig } from '../cups';
 import { ClickToDial, DeskPhone, WebDialer, type CallBackend } from '../dial';
 import { callControlServers } from '../dial/call-control';
 import { OwnPhone, PHONE_NOT_CONFIGURED, type OwnPhoneOptions } from '../dial/own-phone';
@@ -129,6 +129,18 @@ export class Calls {
   /** The phone line is watched from now on; its first state arrives as an event. */
   start(): void {
     void this.line?.ownPhone.start();
+  }
+
+  /**
+   * The configuration's CTI gateway changed while signed in: the line is watched on the new
+   * one. WebDialer, the dialer and the calls it placed stay as they are.
+   */
+  async moveCtiGateway(system: Pick<SystemConfig, 'properties'>): Promise<void> {
+    const line = this.line;
+    if (!line) return;
+    const gateways = callControlServers(system).cti;
+    const where = gateways.map((g) => `${g.host}:${g.port}`).join(', ') || 'none';
+    if (await line.ownPhone.moveTo(gateways)) this.context.log(`phone: the CTI gateway is now ${where}; the line is watched there`);
   }
 
   detach(): void {

@@ -16,11 +16,12 @@
  * What each change does (docs/CUPS-OPERATIONS.md has the table): contacts and groups → the
  * buddy list in place; dialing rules → compiled and used by the next preview or call; IM
  * switched off, licences, voicemail pilot, MeetingPlace → `features`; the presence server
- * → `onPresenceServer`; everything else → a sentence in `changes`.
+ * → the account moves; the CTI gateway → `onCallControl`; the directory → `onDirectory`;
+ * everything else → a sentence in `changes`.
  */
 import type { DialingRule, LiveConfigState } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
-import { systemConfigOf, type AllConfig, type Licensing } from '../cups';
+import { systemConfigOf, type AllConfig, type Licensing, type SystemConfig } from '../cups';
 import { parseUccn, type ConfigChange, type UccnDialRule } from '../cups/uccn';
 import { toContactGroups } from '../contacts/rules';
 import type { ContactList } from '../contacts';
@@ -53,6 +54,10 @@ interface Active {
 
 export interface LiveConfigOptions {
   contacts: Pick<ContactList, 'list' | 'applyServerList' | 'editMark' | 'editing'>;
+  /** The CTI gateway moved (`CallControl.*`): the line is watched there from now on. */
+  onCallControl?: (system: SystemConfig) => void;
+  /** The directory's servers or attribute map changed (`Directory.*`): it reconnects and merges again. */
+  onDirectory?: (system: SystemConfig) => void;
 }
 
 export class LiveConfig {
@@ -228,6 +233,7 @@ export class LiveConfig {
     if (!changed.length && !change.ctiDevice) return undefined;
     this.recomputeFeatures(active);
     if (change.area === 'presence-server' && changed.some((n) => /^Presence\.(Primary|Backup)\./i.test(n))) this.movePresence(active);
+    this.followServers(active, changed);
     return `${AREA_WORDS[change.area]} changed on the server (${changed.join(', ') || 'CTI device'}).`;
   }
 
@@ -253,6 +259,21 @@ export class LiveConfig {
       if (this.active === active)
         this.context.log(`config: registering on ${describeServer(target)} failed: ${toAppError(error).message}; staying where we are`);
     });
+  }
+
+  /**
+   * The CTI gateway or the directory changed: the services using them start over on the new
+   * configuration now rather than at the next sign-in. WebDialer keeps its server (a
+   * `CallControl.*` change re-monitors the line only), so a call it placed is not disturbed.
+   */
+  private followServers(active: Active, changed: string[]): void {
+    const callControl = changed.some((n) => /^CallControl\./i.test(n));
+    const directory = changed.some((n) => /^Directory\./i.test(n));
+    if (!callControl && !directory) return;
+    const system = systemConfigOf({ ...active.properties });
+    active.connection.config.system = system;
+    if (callControl) this.options.onCallControl?.(system);
+    if (directory) this.options.onDirectory?.(system);
   }
 
   private recomputeFeatures(active: Active): void {
@@ -295,6 +316,7 @@ export class LiveConfig {
       this.recomputeFeatures(active);
       said.push(`The server's configuration changed (${[...changed, ...(licensingChanged ? ['licences'] : [])].join(', ')}).`);
       if (movedServer) this.movePresence(active);
+      this.followServers(active, changed);
     }
     if (!said.length) return;
     for (const s of said) this.context.log(`config: ${s}`);

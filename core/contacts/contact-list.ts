@@ -9,7 +9,7 @@
  */
 import type { Contact, ContactChange, ContactGroup, Presence, PresenceUpdate } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
-import type { CupsGroup, ItemResult } from '../cups';
+import type { CupsGroup, ItemResult, SystemConfig } from '../cups';
 import { ContactDirectory, directoryKey, enrichGroupsInPlace, type ContactDirectoryOptions } from '../directory';
 import { DeskError, toAppError } from '../errors';
 import { defaultListUri } from '../sip';
@@ -92,16 +92,7 @@ export class ContactList {
 
   /** Sign-in: takes the server's list, follows presence, starts watching everyone. */
   attach(connection: Connection): void {
-    const directory = new ContactDirectory({
-      system: connection.config.system,
-      rules: () => connection.dialingRules,
-      timeoutMs: this.options.timeoutMs,
-      trace: this.options.trace,
-      photoDir: this.options.photoDir,
-      log: this.context.log,
-      onStatus: (status) => this.watching?.connection === connection && this.context.emit('directory:status', status),
-      onPeople: () => this.watching?.connection === connection && this.setGroups(this.groups.map((g) => ({ ...g }))),
-    });
+    const directory = this.directoryFor(connection, connection.config.system);
     const listUri = presenceListUri(this.context.settings.get().presenceList, connection.user, connection.domain, connection.sip);
     this.watching = { connection, directory, icons: new PresenceIcons(this.context.log), iconPhotos: new Map(), ...(listUri ? { listUri } : {}) };
     this.groups = toContactGroups(connection.config.contacts, connection.domain);
@@ -110,6 +101,39 @@ export class ContactList {
     connection.unsubscribe.push(connection.sip.on('presence', (uri, presence) => this.onPresence(uri, presence)));
     const offServer = connection.cups.onContactList?.((groups, notice) => this.serverChanged(connection, groups, notice));
     if (offServer) connection.unsubscribe.push(offServer);
+  }
+
+  private directoryFor(connection: Connection, system: SystemConfig): ContactDirectory {
+    const directory: ContactDirectory = new ContactDirectory({
+      system,
+      rules: () => connection.dialingRules,
+      timeoutMs: this.options.timeoutMs,
+      trace: this.options.trace,
+      photoDir: this.options.photoDir,
+      log: this.context.log,
+      onStatus: (status) => this.watching?.directory === directory && this.context.emit('directory:status', status),
+      onPeople: () => this.watching?.directory === directory && this.setGroups(this.groups.map((g) => ({ ...g }))),
+    });
+    return directory;
+  }
+
+  /**
+   * The directory's servers or attribute map changed while signed in: the old connection is
+   * closed, a new one made from the new configuration, and everyone on the list looked up and
+   * merged again (until it answers, the list keeps what the old directory found).
+   */
+  reconnectDirectory(system: SystemConfig): void {
+    const watching = this.watching;
+    if (!watching) return;
+    const old = watching.directory;
+    watching.directory = this.directoryFor(watching.connection, system);
+    void old.close();
+    const status = watching.directory.status;
+    this.context.log(
+      `directory: the configuration changed; ${status.state === 'not-configured' ? 'no directory is configured now' : `reconnecting to ${status.server}`}`,
+    );
+    this.context.emit('directory:status', status);
+    void watching.directory.lookup(this.groups.flatMap((g) => g.contacts.map((c) => c.personaId)));
   }
 
   /** The server's list changed (another device's edit, or merged after a conflict): shown as a delta, with words when there are any. */

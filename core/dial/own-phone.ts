@@ -33,8 +33,11 @@ export class OwnPhone {
   private offLink: (() => void) | undefined;
   private current: PhoneState = PHONE_NOT_CONFIGURED;
   private generation = 0;
+  private gateways: CtiGateway[];
 
-  constructor(private readonly options: OwnPhoneOptions) {}
+  constructor(private readonly options: OwnPhoneOptions) {
+    this.gateways = [...options.gateways];
+  }
 
   get state(): PhoneState {
     return this.current;
@@ -42,7 +45,18 @@ export class OwnPhone {
 
   /** Whether the configuration names a CTI gateway at all. */
   get configured(): boolean {
-    return this.options.gateways.length > 0;
+    return this.gateways.length > 0;
+  }
+
+  /**
+   * The configuration now names other CTI gateways: the line is watched there, the old link
+   * closed first. False (and nothing restarted) when the gateways are the same.
+   */
+  async moveTo(gateways: CtiGateway[]): Promise<boolean> {
+    if (JSON.stringify(gateways) === JSON.stringify(this.gateways)) return false;
+    this.gateways = [...gateways];
+    await this.start();
+    return true;
   }
 
   private set(state: PhoneState): void {
@@ -54,7 +68,7 @@ export class OwnPhone {
   async start(): Promise<void> {
     const generation = ++this.generation;
     await this.stopLink();
-    if (!this.options.gateways.length) return this.set(PHONE_NOT_CONFIGURED);
+    if (!this.gateways.length) return this.set(PHONE_NOT_CONFIGURED);
     const line = (await this.options.line().catch(() => undefined))?.trim();
     if (generation !== this.generation) return; // restarted or stopped meanwhile
     if (!line) {
@@ -64,7 +78,7 @@ export class OwnPhone {
       });
     }
     const linkOptions: CtiLinkOptions = {
-      gateways: this.options.gateways,
+      gateways: this.gateways,
       line,
       ...this.options.link,
       ...(this.options.log ? { log: this.options.log } : {}),

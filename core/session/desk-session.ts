@@ -94,7 +94,11 @@ export class DeskSession implements DeskBackend {
         phoneDnd.phoneChanged(state);
       },
     });
-    this.liveConfig = new LiveConfig(context, { contacts: this.contacts });
+    this.liveConfig = new LiveConfig(context, {
+      contacts: this.contacts,
+      onCallControl: (system) => void this.calls.moveCtiGateway(system),
+      onDirectory: (system) => this.contacts.reconnectDirectory(system),
+    });
     this.messaging.imRefusal = () => this.liveConfig.imRefusal();
     const phoneDnd = new PhoneDnd({
       enabled: () => options.settings.get().phoneDndFollowsStatus,

@@ -174,6 +174,15 @@ export class LabAdmin {
     await this.tellAll(payload);
   }
 
+  /**
+   * Changes system properties (UcCtiGatewayHost `update-host` for `CallControl.*`, UcLdapHost
+   * `update-ldap`, UcAttributeMap `update-ldapmapping` …) and tells everyone.
+   */
+  async setSystemProperties(action: string, properties: [string, string][]): Promise<void> {
+    for (const [name, value] of properties) this.options.cups.admin.systemProperties.set(name, value);
+    await this.tellAll(uccnProperties(action, properties));
+  }
+
   /** Adds a watcher to one of a user's privacy rules (PeUriAcl), as another of their clients would. */
   async addWatcher(user: string, rule: string, watcher: string): Promise<void> {
     const acl = this.options.cups.state(user).acl;
