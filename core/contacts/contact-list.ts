@@ -1,3 +1,4 @@
+// Over 400 lines: one owner of the list, its presence and its edits; splitting the edits out is the next step when it grows again.
 /**
  * ContactList: the user's groups and contacts (in the server's document order), their
  * presence, the directory merge, and editing through CUPS. Every change after sign-in reaches
