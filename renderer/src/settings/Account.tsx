@@ -29,6 +29,12 @@ export function AccountSection({ api, snapshot }: SectionProps) {
           {session.server ?? '—'}
           {session.demo ? ' (demo lab)' : ''}
         </dd>
+        {session.presenceServer && (
+          <>
+            <dt>Presence server</dt>
+            <dd data-testid="settings-presence-server">{session.presenceServer}</dd>
+          </>
+        )}
         <dt>Server type</dt>
         <dd data-testid="settings-server-type">{SERVER_TYPE_LABEL[session.serverType ?? 'cups']}</dd>
         <dt>Away when idle</dt>
