@@ -37,7 +37,8 @@ function allKnown(session: DeskSession, what: string): Promise<unknown> {
     return presence.length === EXTRA + lab.colleagues.length && presence.every((p) => p.availability !== 'unknown');
   };
   if (done()) return Promise.resolve();
-  return waitForEvent<PresenceUpdate[]>((cb) => session.on('presence:changed', cb), done, what, 25_000);
+  // A bound for a stuck list, not a speed target: a loaded machine's Kamailio RLS takes 20 s or more for 5,006 members.
+  return waitForEvent<PresenceUpdate[]>((cb) => session.on('presence:changed', cb), done, what, 75_000);
 }
 
 const kamailioTrouble = () => log.filter((l) => /^kamailio: .*(shm|shared memory|out of mem|Free fragment|CRITICAL)/i.test(l));
@@ -76,5 +77,5 @@ describe('event-list presence for 5,006 contacts (lab with RLS)', () => {
     } finally {
       await session.close();
     }
-  }, 60_000);
+  }, 180_000);
 });
