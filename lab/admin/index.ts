@@ -45,9 +45,21 @@ export class LabAdmin {
   constructor(private readonly options: LabAdminOptions) {
     this.notify = options.notify ?? true;
     // As a real CUPS does: an edit one client makes over SOAP is told to all the user's clients.
-    options.cups.admin.onListEdited = (user, before, after) =>
-      this.echoEdits &&
-      void this.listEdited(user, before, after).catch((error: Error) => options.log?.(`lab admin: telling ${user} of an edit failed: ${error.message}`));
+    options.cups.admin.onListEdited = (user, before, after) => {
+      if (!this.echoEdits) return;
+      const told = this.listEdited(user, before, after).catch((error: Error) =>
+        options.log?.(`lab admin: telling ${user} of an edit failed: ${error.message}`),
+      );
+      this.echoing.add(told);
+      void told.finally(() => this.echoing.delete(told));
+    };
+  }
+
+  private readonly echoing = new Set<Promise<void>>();
+
+  /** Resolves once every echo of an edit made so far has been published (tests wait on it, not on time). */
+  async echoesPublished(): Promise<void> {
+    while (this.echoing.size) await Promise.all([...this.echoing]);
   }
 
   /** The UCCN payloads that turn `before` into `after` (groups by name, contacts by persona id), sent in order. */
