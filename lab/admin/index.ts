@@ -37,10 +37,11 @@ export class LabAdmin {
   notify: boolean;
   /**
    * Whether an edit a client makes over SOAP is told to all the user's clients (the editing one
-   * included, as the notifier cannot tell them apart). Off by default: tests that edit quickly
-   * would otherwise race their own echoes; `npm run lab -- admin echo on` turns it on.
+   * included, as the notifier cannot tell them apart). On by default, as a real CUPS does; the
+   * client checks such echoes against the server's list (core/config-change/own-edits.ts).
+   * `npm run lab -- admin echo off` turns it off.
    */
-  echoEdits = false;
+  echoEdits = true;
 
   constructor(private readonly options: LabAdminOptions) {
     this.notify = options.notify ?? true;

@@ -82,7 +82,7 @@ describe('live configuration through UCCN notifications', () => {
     const second = env.newSession('second');
     try {
       await mode(first, 'notified');
-      env.lab.admin.echoEdits = true;
+      expect(env.lab.admin.echoEdits).toBe(true);
       // CUPS keeps one SOAP session per user: the second client takes it over ("Sign in here instead").
       await second.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password, force: true });
       const seen = delta(first, 'the rename from the other client', (c) => c.kind === 'contact-changed' && c.contact.personaId === 'omar');
@@ -95,7 +95,6 @@ describe('live configuration through UCCN notifications', () => {
           .find((c) => c.personaId === 'omar')?.displayName,
       ).toBe('Omar (desk 2)');
     } finally {
-      env.lab.admin.echoEdits = false;
       await second.close();
       await first.close();
     }
@@ -124,7 +123,7 @@ describe('live configuration through UCCN notifications', () => {
     };
     try {
       await mode(session, 'notified');
-      env.lab.admin.echoEdits = true;
+      expect(env.lab.admin.echoEdits).toBe(true);
 
       // Two renames of the same contact in quick succession.
       shown = [];
@@ -152,7 +151,6 @@ describe('live configuration through UCCN notifications', () => {
       const server = env.lab.cups.state(env.lab.demoUser.id).groups.flatMap((g) => g.contacts.map((c) => ({ group: g.name, ...c })));
       expect(server.filter((c) => c.personaId === 'omar')).toMatchObject([{ group: 'Product team', nickname: 'Omar D' }]);
     } finally {
-      env.lab.admin.echoEdits = false;
       await session.close();
     }
   });
