@@ -31,6 +31,7 @@ import type { Connection, SessionContext } from '../session/connection';
 import { presenceBackup, presenceTarget } from '../session/presence-server';
 import { describeServer, type SipServer } from '../sip';
 import { applyListChange } from './contact-changes';
+import { mayBeOwnEcho } from './own-edits';
 import { serverFeatures } from './features';
 
 export type LiveConfigChannel = 'config:state' | 'config:resync';
@@ -38,6 +39,8 @@ export type LiveConfigChannel = 'config:state' | 'config:resync';
 /** Content types a configuration change may come in (Kamailio relays what was published). */
 export const CONFIG_ACCEPT = ['application/x-cisco-uccn+xml', 'application/xml', 'text/xml'];
 const KEPT_CHANGES = 20;
+/** Re-reads in a row overtaken by own edits before giving up (the edits' own echoes ask again). */
+const MAX_STALE_READS = 3;
 
 type RawRule = Partial<Record<keyof DialingRule, unknown>>;
 
@@ -48,12 +51,14 @@ interface Active {
   rules: RawRule[];
   timer?: ReturnType<typeof setInterval>;
   resyncing?: Promise<void>;
+  /** A re-read must start after the one under way (it may predate what the caller needs to see). */
+  readAgain?: boolean;
   /** The body applied last: a server repeats its current state on every refresh. */
   lastBody?: string;
 }
 
 export interface LiveConfigOptions {
-  contacts: Pick<ContactList, 'list' | 'applyServerList' | 'editMark' | 'editing'>;
+  contacts: Pick<ContactList, 'list' | 'applyServerList' | 'editMark' | 'editing' | 'lastEditAt'>;
   /** The CTI gateway moved (`CallControl.*`): the line is watched there from now on. */
   onCallControl?: (system: SystemConfig) => void;
   /** The directory's servers or attribute map changed (`Directory.*`): it reconnects and merges again. */
@@ -188,6 +193,11 @@ export class LiveConfig {
       case 'group': {
         const next = applyListChange(this.options.contacts.list, change, connection.domain);
         if (!next) return undefined;
+        if (mayBeOwnEcho(this.options.contacts, Date.now())) {
+          // Possibly the echo of an older own edit: the server's list decides (own-edits.ts says why).
+          void this.resync(active, true);
+          return undefined;
+        }
         this.options.contacts.applyServerList(next.groups, next.renamed);
         return next.said;
       }
@@ -280,22 +290,37 @@ export class LiveConfig {
     this.current = { ...this.current, features: serverFeatures(active.licensing, active.properties) };
   }
 
-  /** Re-reads the list and configuration and applies only what differs. */
-  private resync(active: Active): Promise<void> {
-    active.resyncing ??= this.readAgain(active).finally(() => (active.resyncing = undefined));
+  /**
+   * Re-reads the list and configuration and applies only what differs. `fresh`: the read must
+   * begin now, so one under way is followed by another. A read overtaken by an own edit is
+   * repeated (a few times at most, each a round trip) so the edit's answer is not missed.
+   */
+  private resync(active: Active, fresh = false): Promise<void> {
+    if (active.resyncing) {
+      if (fresh) active.readAgain = true;
+      return active.resyncing;
+    }
+    active.resyncing = (async () => {
+      for (let stale = 0; ; stale++) {
+        active.readAgain = false;
+        const current = await this.readAgain(active);
+        if (this.active !== active || !(active.readAgain || (!current && stale < MAX_STALE_READS))) return;
+      }
+    })().finally(() => (active.resyncing = undefined));
     return active.resyncing;
   }
 
-  private async readAgain(active: Active): Promise<void> {
+  /** Re-reads once; false when an own edit overtook the read, so its contact list was not used. */
+  private async readAgain(active: Active): Promise<boolean> {
     let config: AllConfig;
     const editMark = this.options.contacts.editMark;
     try {
       config = await active.connection.cups.getAllConfig();
     } catch (error) {
       this.context.log(`config: re-reading the configuration failed: ${toAppError(error).message}`);
-      return;
+      return true;
     }
-    if (this.active !== active) return;
+    if (this.active !== active) return true;
     // An edit made (or still under way) since the read began: that list is older than the screen; the next re-read has it.
     const current = editMark === this.options.contacts.editMark && !this.options.contacts.editing;
     const changes = current ? this.options.contacts.applyServerList(toContactGroups(config.contacts, active.connection.domain)) : [];
@@ -318,10 +343,11 @@ export class LiveConfig {
       if (movedServer) this.movePresence(active);
       this.followServers(active, changed);
     }
-    if (!said.length) return;
+    if (!said.length) return current;
     for (const s of said) this.context.log(`config: ${s}`);
     this.current = { ...this.current, changes: [...said.reverse(), ...this.current.changes].slice(0, KEPT_CHANGES) };
     this.context.emit('config:state', this.state);
+    return current;
   }
 }
 

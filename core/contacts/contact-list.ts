@@ -60,6 +60,8 @@ export class ContactList {
   /** Goes up as an edit is sent and as it is answered; `editing` counts those unanswered (a list read meanwhile is stale). */
   editMark = 0;
   editing = 0;
+  /** When the last edit was answered (its server echo may still be on the way: config-change/own-edits.ts). */
+  lastEditAt = 0;
 
   constructor(
     private readonly context: SessionContext,
@@ -301,6 +303,7 @@ export class ContactList {
     } finally {
       this.editing--;
       this.editMark++;
+      this.lastEditAt = Date.now();
     }
     return changes;
   }

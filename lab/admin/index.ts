@@ -37,17 +37,30 @@ export class LabAdmin {
   notify: boolean;
   /**
    * Whether an edit a client makes over SOAP is told to all the user's clients (the editing one
-   * included, as the notifier cannot tell them apart). Off by default: tests that edit quickly
-   * would otherwise race their own echoes; `npm run lab -- admin echo on` turns it on.
+   * included, as the notifier cannot tell them apart). On by default, as a real CUPS does; the
+   * client checks such echoes against the server's list (core/config-change/own-edits.ts).
+   * `npm run lab -- admin echo off` turns it off.
    */
-  echoEdits = false;
+  echoEdits = true;
 
   constructor(private readonly options: LabAdminOptions) {
     this.notify = options.notify ?? true;
     // As a real CUPS does: an edit one client makes over SOAP is told to all the user's clients.
-    options.cups.admin.onListEdited = (user, before, after) =>
-      this.echoEdits &&
-      void this.listEdited(user, before, after).catch((error: Error) => options.log?.(`lab admin: telling ${user} of an edit failed: ${error.message}`));
+    options.cups.admin.onListEdited = (user, before, after) => {
+      if (!this.echoEdits) return;
+      const told = this.listEdited(user, before, after).catch((error: Error) =>
+        options.log?.(`lab admin: telling ${user} of an edit failed: ${error.message}`),
+      );
+      this.echoing.add(told);
+      void told.finally(() => this.echoing.delete(told));
+    };
+  }
+
+  private readonly echoing = new Set<Promise<void>>();
+
+  /** Resolves once every echo of an edit made so far has been published (tests wait on it, not on time). */
+  async echoesPublished(): Promise<void> {
+    while (this.echoing.size) await Promise.all([...this.echoing]);
   }
 
   /** The UCCN payloads that turn `before` into `after` (groups by name, contacts by persona id), sent in order. */

@@ -111,7 +111,7 @@ describe('changes made elsewhere while the app runs', () => {
       historyDir: dir,
       log: () => {},
     });
-    lab.admin.echoEdits = true;
+    expect(lab.admin.echoEdits).toBe(true);
     try {
       // CUPS keeps one SOAP session per user: the second client takes it over ("Sign in here instead").
       await second.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password, force: true });
@@ -120,7 +120,6 @@ describe('changes made elsewhere while the app runs', () => {
       // Still signed in: the rename arrived live, not through a new sign-in.
       expect(await page.locator('[data-testid="connection"]').getAttribute('data-phase')).toBe('signed-in');
     } finally {
-      lab.admin.echoEdits = false;
       await second.close();
       rmSync(dir, { recursive: true, force: true });
     }

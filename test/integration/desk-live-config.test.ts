@@ -82,7 +82,7 @@ describe('live configuration through UCCN notifications', () => {
     const second = env.newSession('second');
     try {
       await mode(first, 'notified');
-      env.lab.admin.echoEdits = true;
+      expect(env.lab.admin.echoEdits).toBe(true);
       // CUPS keeps one SOAP session per user: the second client takes it over ("Sign in here instead").
       await second.signIn({ server: env.lab.cupsUrl, user: env.lab.demoUser.id, password: env.lab.demoUser.password, force: true });
       const seen = delta(first, 'the rename from the other client', (c) => c.kind === 'contact-changed' && c.contact.personaId === 'omar');
@@ -95,9 +95,63 @@ describe('live configuration through UCCN notifications', () => {
           .find((c) => c.personaId === 'omar')?.displayName,
       ).toBe('Omar (desk 2)');
     } finally {
-      env.lab.admin.echoEdits = false;
       await second.close();
       await first.close();
+    }
+  });
+
+  it('ends at the latest of two quick own edits while the server echoes each one back (issue 16)', async () => {
+    const session = await signedIn('echo');
+    const omar = `sip:omar@${env.lab.domain}`;
+    const omarRow = () =>
+      session
+        .snapshot()
+        .groups.flatMap((g) => g.contacts.map((c) => ({ group: g.name, nickname: c.nickname, personaId: c.personaId })))
+        .filter((c) => c.personaId === 'omar');
+    // Every nickname omar is shown with, in order: once the newest edit is on screen an echo of an older one must not bring its name back.
+    let shown: string[] = [];
+    session.on('contacts:delta', (changes) => {
+      for (const c of changes)
+        if ((c.kind === 'contact-changed' || c.kind === 'contact-added') && c.contact.personaId === 'omar') shown.push(c.contact.nickname);
+    });
+    // A change made after the echoes: its notification arrives after theirs on the same subscription.
+    const marker = async (nickname: string) => {
+      await env.lab.admin.echoesPublished();
+      const seen = delta(session, `the marker ${nickname}`, (c) => c.kind === 'contact-changed' && c.contact.nickname === nickname);
+      await env.lab.admin.renameContact(env.lab.demoUser.id, 'Product team', 'maria', nickname);
+      await seen;
+    };
+    try {
+      await mode(session, 'notified');
+      expect(env.lab.admin.echoEdits).toBe(true);
+
+      // Two renames of the same contact in quick succession.
+      shown = [];
+      await Promise.all([
+        session.handlers['contacts:rename']('Support desk', omar, 'Omar B'),
+        session.handlers['contacts:rename']('Support desk', omar, 'Omar C'),
+      ]);
+      await marker('Maria 1');
+      expect(shown).toContain('Omar C');
+      expect(shown.slice(shown.indexOf('Omar C'))).not.toContain('Omar B');
+      expect(omarRow()).toEqual([{ group: 'Support desk', nickname: 'Omar C', personaId: 'omar' }]);
+
+      // A move, then a rename in the new group before the move's echo is in.
+      shown = [];
+      // The rename is sent while the move (add, then delete) is under way: the requests reach the server in order.
+      await Promise.all([
+        session.handlers['contacts:move']('Support desk', omar, 'Product team'),
+        session.handlers['contacts:rename']('Product team', omar, 'Omar D'),
+      ]);
+      await marker('Maria 2');
+      expect(shown).toContain('Omar D');
+      expect(shown.slice(shown.indexOf('Omar D'))).not.toContain('Omar C');
+      expect(omarRow()).toEqual([{ group: 'Product team', nickname: 'Omar D', personaId: 'omar' }]);
+      // The server agrees with the screen.
+      const server = env.lab.cups.state(env.lab.demoUser.id).groups.flatMap((g) => g.contacts.map((c) => ({ group: g.name, ...c })));
+      expect(server.filter((c) => c.personaId === 'omar')).toMatchObject([{ group: 'Product team', nickname: 'Omar D' }]);
+    } finally {
+      await session.close();
     }
   });
 
