@@ -83,7 +83,9 @@ export function checkConditions(raw: unknown): ReachabilityConditions {
   const when = (c.when ?? []).map((w, i): ReachabilityWhen => {
     const n = i + 1;
     const statuses = Array.isArray(w?.statuses) ? w.statuses : [];
-    if (!statuses.length && !w?.nested) throw new DeskError('invalid-input', `Condition ${n} has no status to test: add one or remove the condition.`);
+    // A condition with only and/or/not groups (set elsewhere, kept by index) needs no test of its own.
+    if (!statuses.length && !(w?.nested && typeof w.index === 'number'))
+      throw new DeskError('invalid-input', `Condition ${n} has no status to test: add one or remove the condition.`);
     if (statuses.length > 20) throw new DeskError('invalid-input', `Condition ${n} has more than 20 status tests.`);
     return {
       reachabilityStatus: checkStatus(w?.reachabilityStatus, `shown by condition ${n}`),
@@ -106,6 +108,8 @@ export function writeReachability(conditions: ReachabilityConditions, current: R
   const when = conditions.when
     .map((w) => {
       const kept = w.index !== undefined ? (current.keptInWhen[w.index] ?? '') : '';
+      // Nothing to test (its groups were gone from the server's copy): no condition is written.
+      if (!w.statuses.length && !kept) return '';
       const tests = w.statuses.map((s) => `<pr:epas-status source="${e(s.source)}" status="${e(s.status)}"></pr:epas-status>`).join('');
       return `<pr:when reachability-status="${e(w.reachabilityStatus)}">${tests}${kept}</pr:when>`;
     })

@@ -56,6 +56,16 @@ describe('reachability conditions', () => {
     expect(back.keptInWhen[2]).toBe('');
   });
 
+  it('a condition left with only its kept groups stays; a new one with no test is refused', () => {
+    const read = readReachability(CONTENT);
+    const back = readReachability(writeReachability(checkConditions({ sources: [], when: [{ ...read.when[2], statuses: [] }] }), read));
+    expect(back.when).toEqual([{ reachabilityStatus: 'away', statuses: [], nested: 2, index: 0 }]);
+    expect(back.keptInWhen[0]).toBe(read.keptInWhen[2]);
+    expect(() => checkConditions({ sources: [], when: [{ reachabilityStatus: 'away', statuses: [], nested: 2 }] })).toThrow(
+      /Condition 1 has no status to test/,
+    );
+  });
+
   it('removing every condition gives no reachability element; conditions kept beside <pr:cond> are read too', () => {
     expect(writeReachability(checkConditions({ sources: [], when: [] }), readReachability(''))).toBe('');
     const beside =
