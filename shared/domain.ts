@@ -462,6 +462,31 @@ export interface LongTermStatus {
 export type RuleVisibility = 'all' | 'reachability-only' | 'none';
 
 /** One presence rule and the watchers (persona ids) it applies to. */
+/** One `<pr:epas-status source status>` test inside a reachability condition. */
+export interface ReachabilityStatusTest {
+  source: string;
+  status: string;
+}
+
+/**
+ * A `<pr:when reachability-status>` condition: the watcher sees this reachability status when
+ * every listed status test holds. `nested` counts the and/or/not groups the server holds in it,
+ * which are kept as they are; `index` is its place in the server's list (absent when new).
+ */
+export interface ReachabilityWhen {
+  reachabilityStatus: string;
+  statuses: ReachabilityStatusTest[];
+  nested?: number;
+  index?: number;
+}
+
+/** A rule's reachability conditions as the Privacy view edits them (`<pr:reachability>`). */
+export interface ReachabilityConditions {
+  /** Sources named in `<pr:cond><pr:epas-reachability source>` ("cupc", "Cell Phone"). */
+  sources: string[];
+  when: ReachabilityWhen[];
+}
+
 export interface PrivacyRule {
   name: string;
   visibility: RuleVisibility | string;
@@ -469,7 +494,18 @@ export interface PrivacyRule {
   excludedSources: string[];
   /** The rule's reachability conditions in words, when it has any (kept by every save unless cleared). */
   reachability?: string;
+  /** The same conditions, editable; absent when the rule has none. */
+  conditions?: ReachabilityConditions;
   watchers: string[];
+}
+
+/** A rule as the Privacy view saves it; conditions replace the rule's own, clearReachability removes them. */
+export interface PrivacyRuleChange {
+  name: string;
+  visibility: string;
+  excludedSources?: string[];
+  conditions?: ReachabilityConditions;
+  clearReachability?: boolean;
 }
 
 export interface PrivacySettings {

@@ -30,7 +30,21 @@ const SIGN_IN = z.object({
   remember: flag.optional(),
 });
 const LONG_TERM = z.object({ note: text, until: text.optional() });
-const PRIVACY_RULE = z.object({ name: text, visibility: text, excludedSources: z.array(text).optional(), clearReachability: flag.optional() });
+// Shapes and sizes only: the words for a bad source or status come from core (checkConditions).
+const REACHABILITY_WHEN = z.object({
+  reachabilityStatus: text,
+  statuses: z.array(z.object({ source: text, status: text })).max(50),
+  nested: z.number().int().nonnegative().optional(),
+  index: z.number().int().nonnegative().optional(),
+});
+const REACHABILITY = z.object({ sources: z.array(text).max(50), when: z.array(REACHABILITY_WHEN).max(50) });
+const PRIVACY_RULE = z.object({
+  name: text,
+  visibility: text,
+  excludedSources: z.array(text).optional(),
+  conditions: REACHABILITY.optional(),
+  clearReachability: flag.optional(),
+});
 const PREFERENCE = z.object({ name: text, value: text, isPublic: flag });
 const DESKTOP_PREFS = z.object({ autoStart: flag.optional(), imSound: flag.optional(), mutedConversations: z.array(z.string().max(512)).max(1000).optional() });
 const SOAP_LIMITS = z.object({ soapTimeoutSeconds: z.number().finite().optional(), soapMaxResponseMB: z.number().finite().optional() });

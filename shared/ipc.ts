@@ -40,6 +40,7 @@ import type {
   HistoryHit,
   DesktopPrefs,
   LongTermStatus,
+  PrivacyRuleChange,
   PrivacySettings,
   ServerCertificate,
   ServerPreference,
@@ -110,7 +111,7 @@ export interface InvokeChannels {
   /** Presence rules and their watcher lists (ACLs); each change returns the server's state. */
   'privacy:get': { args: []; result: PrivacySettings };
   /** Saves a rule; its reachability conditions are kept unless `clearReachability`. */
-  'privacy:set-rule': { args: [rule: { name: string; visibility: string; excludedSources?: string[]; clearReachability?: boolean }]; result: PrivacySettings };
+  'privacy:set-rule': { args: [rule: PrivacyRuleChange]; result: PrivacySettings };
   'privacy:delete-rule': { args: [name: string]; result: PrivacySettings };
   'privacy:add-watcher': { args: [rule: string, watcher: string]; result: PrivacySettings };
   'privacy:remove-watcher': { args: [rule: string, watcher: string]; result: PrivacySettings };

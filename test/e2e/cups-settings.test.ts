@@ -105,6 +105,57 @@ describe('CUPS settings in the app, on the demo lab', () => {
     await rule.waitFor({ state: 'detached' });
   });
 
+  it('adds, changes and removes a reachability condition; the lab holds it and a bad status is refused in words', async () => {
+    await page.fill('[data-testid="rule-name"]', 'Reach');
+    await page.selectOption('[data-testid="rule-new-visibility"]', 'reachability-only');
+    await page.click('[data-testid="rule-add"]');
+    const rule = page.locator('[data-testid="privacy-rule"][data-name="Reach"]');
+    await expect.poll(() => labState().presenceRules.get('Reach')?.visibility).toBe('reachability-only');
+
+    await rule.locator('[data-testid="rule-reachability-edit"]').click();
+    await rule.locator('[data-testid="reachability-add-source"]').click();
+    await rule.locator('[data-testid="reachability-source"] input').fill('cupc');
+    await rule.locator('[data-testid="reachability-add-when"]').click();
+    const when = rule.locator('[data-testid="reachability-when"]');
+    await when.locator('[data-testid="when-status"]').fill('busy');
+    await when.locator('[data-testid="test-source"]').fill('Cell Phone');
+    await when.locator('[data-testid="test-status"]').fill('on-the-phone');
+    await rule.locator('[data-testid="reachability-save"]').click();
+    await expect
+      .poll(() => labState().presenceRules.get('Reach')?.reachability)
+      .toBe(
+        '<pr:cond><pr:epas-reachability source="cupc"></pr:epas-reachability>' +
+          '<pr:when reachability-status="busy"><pr:epas-status source="Cell Phone" status="on-the-phone"></pr:epas-status></pr:when></pr:cond>',
+      );
+    await rule.locator('[data-testid="rule-reachability"]', { hasText: 'when busy (2 conditions)' }).waitFor();
+
+    // Read back from the lab after a reload, then changed to a status that is not one word: refused, nothing sent.
+    await page.reload();
+    await page.click('[data-testid="open-settings"]');
+    await page.click('[data-testid="settings-privacy"]');
+    await rule.locator('[data-testid="rule-reachability-edit"]').click();
+    expect(await rule.locator('[data-testid="test-status"]').inputValue()).toBe('on-the-phone');
+    const before = labState().presenceRules.get('Reach')?.reachability;
+    await rule.locator('[data-testid="when-status"]').fill('out to lunch');
+    await rule.locator('[data-testid="reachability-save"]').click();
+    await page.locator('[data-testid="privacy-error"]', { hasText: '"out to lunch" shown by condition 1 is not a status' }).waitFor();
+    expect(labState().presenceRules.get('Reach')?.reachability).toBe(before);
+
+    await rule.locator('[data-testid="rule-reachability-edit"]').click();
+    await rule.locator('[data-testid="test-status"]').fill('away');
+    await rule.locator('[data-testid="reachability-save"]').click();
+    await expect.poll(() => labState().presenceRules.get('Reach')?.reachability).toContain('status="away"');
+
+    await rule.locator('[data-testid="rule-reachability-edit"]').click();
+    await rule.locator('[data-testid="when-remove"]').click();
+    await rule.locator('[data-testid="reachability-source"] button').click();
+    await rule.locator('[data-testid="reachability-save"]').click();
+    await expect.poll(() => labState().presenceRules.get('Reach')?.reachability).toBeUndefined();
+    await rule.locator('[data-testid="rule-reachability"]').waitFor({ state: 'detached' });
+    await rule.locator('[data-testid="rule-delete"]').click();
+    await expect.poll(() => labState().presenceRules.has('Reach')).toBe(false);
+  });
+
   it('turns calendar integration on and off; the lab holds it', async () => {
     await page.click('[data-testid="settings-calendar"]');
     const toggle = page.locator('[data-testid="calendar-toggle"]');

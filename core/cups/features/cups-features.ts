@@ -7,11 +7,20 @@
  * being done and carries the server's own words, and the answer returned is the server's
  * state read back after the change, so the UI never shows something the server does not hold.
  */
-import type { LongTermStatus, PrivacyRule, PrivacySettings, RuleVisibility, ServerPreference } from '../../../shared/domain';
+import type {
+  LongTermStatus,
+  PrivacyRule,
+  PrivacyRuleChange,
+  PrivacySettings,
+  ReachabilityConditions,
+  RuleVisibility,
+  ServerPreference,
+} from '../../../shared/domain';
 import type { InvokeHandlers } from '../../../shared/ipc';
 import type { CupsSession, ItemResult } from '../index';
 import { escapeXml } from '../../xml/safe-xml';
 import { DeskError, toAppError } from '../../errors';
+import { checkConditions, readReachability, writeReachability } from '../reachability';
 
 /** The CUPS session methods these features use (optional so simpler sessions still fit). */
 export type CupsFeatureMethods = Partial<
@@ -69,6 +78,16 @@ export function reachabilitySummary(xml: string): string {
   const conditions = (xml.match(/<pr:epas-(status|reachability)\b/g) ?? []).length;
   const parts = when.length ? when.map((w) => `when ${w}`).join(', ') : 'conditions';
   return `${parts} (${conditions} condition${conditions === 1 ? '' : 's'})`;
+}
+
+/** The conditions as the view edits them; undefined when the server's XML cannot be read (then only clearing is offered). */
+function editable(xml: string): ReachabilityConditions | undefined {
+  try {
+    const { sources, when } = readReachability(xml);
+    return { sources, when };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The PIDF published as the long-term status: Away, with the note and, if given, the end date. */
@@ -195,14 +214,14 @@ export class CupsFeatures {
         privacyPolicy: rules.privacyPolicy,
         rules: rules.rules.map(({ reachability, filterExtra: _kept, ...r }): PrivacyRule => ({
           ...r,
-          ...(reachability ? { reachability: reachabilitySummary(reachability) } : {}),
+          ...(reachability ? { reachability: reachabilitySummary(reachability), conditions: editable(reachability) } : {}),
           watchers: acls.find((a) => a.name === r.name && !a.error)?.watchers ?? [],
         })),
       };
     });
   }
 
-  private async setRule(raw: { name: string; visibility: string; excludedSources?: string[]; clearReachability?: boolean }): Promise<PrivacySettings> {
+  private async setRule(raw: PrivacyRuleChange): Promise<PrivacySettings> {
     const name = typeof raw?.name === 'string' ? raw.name.trim() : '';
     if (!name) throw new DeskError('invalid-input', 'Enter a name for the rule.');
     if (name.length > 128) throw new DeskError('invalid-input', 'The rule name is longer than 128 characters.');
@@ -211,12 +230,20 @@ export class CupsFeatures {
     const excludedSources = Array.isArray(raw.excludedSources)
       ? raw.excludedSources.filter((s): s is string => typeof s === 'string' && !!s.trim()).slice(0, 20)
       : [];
+    // Checked before anything is sent, so a bad value is refused in words and nothing changes.
+    const conditions = raw.conditions !== undefined ? checkConditions(raw.conditions) : undefined;
     const what = `Saving the rule "${name}"`;
     await this.run(what, async (c) => {
       // What this form does not edit (reachability conditions, other filters) goes back as the server has it.
       const current = (await this.need(c.getPresenceRules, 'get-presence-rules').call(c)).rules.find((r) => r.name === name);
+      const reachability =
+        raw.clearReachability === true
+          ? ''
+          : conditions
+            ? writeReachability(conditions, readReachability(current?.reachability))
+            : (current?.reachability ?? '');
       const kept = {
-        ...(current?.reachability && raw.clearReachability !== true ? { reachability: current.reachability } : {}),
+        ...(reachability ? { reachability } : {}),
         ...(current?.filterExtra ? { filterExtra: current.filterExtra } : {}),
       };
       const rule = { name, visibility: raw.visibility, excludedSources, ...kept };

@@ -4,6 +4,7 @@ import { errorText } from '../api';
 import type { SectionProps } from '.';
 import { useWatchers } from '../WatcherPrompts';
 import { PresenceRules } from './PresenceRules';
+import { ReachabilityEditor } from './ReachabilityEditor';
 
 export const VISIBILITY_LABEL: Record<string, string> = {
   all: 'See my status and note',
@@ -23,6 +24,8 @@ export function PrivacySection({ api }: SectionProps) {
   const [ruleName, setRuleName] = useState('');
   const [visibility, setVisibility] = useState('none');
   const [adding, setAdding] = useState<Record<string, string>>({});
+  /** The rule whose reachability conditions are being edited, if any. */
+  const [editing, setEditing] = useState<string | undefined>();
   /** Only the newest change's answer is shown: an older answer arriving late must not undo it. */
   const latest = useRef(0);
 
@@ -139,6 +142,26 @@ export function PrivacySection({ api }: SectionProps) {
               Delete rule
             </button>
           </header>
+          {editing === rule.name ? (
+            <ReachabilityEditor
+              rule={rule.name}
+              conditions={rule.conditions}
+              onCancel={() => setEditing(undefined)}
+              onSave={(conditions) => {
+                setEditing(undefined);
+                change(
+                  withRule(rule.name, (r) => (r.conditions = conditions)),
+                  () => api.invoke('privacy:set-rule', { name: rule.name, visibility: rule.visibility, excludedSources: rule.excludedSources, conditions }),
+                );
+              }}
+            />
+          ) : (
+            (!rule.reachability || rule.conditions) && (
+              <button className="link" data-testid="rule-reachability-edit" onClick={() => setEditing(rule.name)}>
+                {rule.reachability ? 'Edit conditions' : 'Add reachability conditions'}
+              </button>
+            )
+          )}
           {rule.reachability && (
             <p className="privacy-reachability" data-testid="rule-reachability">
               Reachability: {rule.reachability}, kept when you change this rule.{' '}

@@ -148,4 +148,51 @@ describe('presence rules round trip', () => {
     expect(lab.state('alex').presenceRules.get('reach')?.filterExtra).toBe('<pr:mood>hidden</pr:mood>');
     await h()['privacy:delete-rule']('reach');
   });
+
+  it('edits conditions from the Privacy view: the lab holds them, they read back, their and/or groups stay', async () => {
+    // One condition as another client set it, with a group the view does not edit.
+    const nested =
+      '<pr:cond><pr:epas-reachability source="cupc"></pr:epas-reachability>' +
+      '<pr:when reachability-status="away"><pr:epas-status source="cupc" status="away"></pr:epas-status>' +
+      '<pr:not><pr:epas-status source="Cell Phone" status="busy"></pr:epas-status></pr:not></pr:when></pr:cond>';
+    await cups!.setPresenceRules([{ name: 'edit', visibility: 'all', excludedSources: [], reachability: nested, filterExtra: '<pr:mood>hidden</pr:mood>' }]);
+    const read = (await h()['privacy:get']()).rules.find((r) => r.name === 'edit')!;
+    expect(read.conditions).toEqual({
+      sources: ['cupc'],
+      when: [{ reachabilityStatus: 'away', statuses: [{ source: 'cupc', status: 'away' }], nested: 1, index: 0 }],
+    });
+
+    const saved = await h()['privacy:set-rule']({
+      name: 'edit',
+      visibility: 'all',
+      conditions: {
+        sources: ['Cell Phone'],
+        when: [
+          { ...read.conditions!.when[0], reachabilityStatus: 'busy' },
+          { reachabilityStatus: 'away', statuses: [{ source: 'Cell Phone', status: 'on-the-phone' }] },
+        ],
+      },
+    });
+    expect(saved.rules.find((r) => r.name === 'edit')?.conditions).toEqual({
+      sources: ['Cell Phone'],
+      when: [
+        { reachabilityStatus: 'busy', statuses: [{ source: 'cupc', status: 'away' }], nested: 1, index: 0 },
+        { reachabilityStatus: 'away', statuses: [{ source: 'Cell Phone', status: 'on-the-phone' }], index: 1 },
+      ],
+    });
+    const stored = lab.state('alex').presenceRules.get('edit')!;
+    expect(stored.reachability).toContain('<pr:not><pr:epas-status source="Cell Phone" status="busy"></pr:epas-status></pr:not>');
+    expect(stored.filterExtra).toBe('<pr:mood>hidden</pr:mood>');
+
+    // A bad value is refused in words and the lab keeps what it had.
+    await expect(
+      h()['privacy:set-rule']({ name: 'edit', visibility: 'all', conditions: { sources: [], when: [{ reachabilityStatus: 'out to lunch', statuses: [] }] } }),
+    ).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/Condition 1 has no status to test/) });
+    expect(lab.state('alex').presenceRules.get('edit')?.reachability).toBe(stored.reachability);
+
+    // Removing every condition leaves the rule without any.
+    await h()['privacy:set-rule']({ name: 'edit', visibility: 'all', conditions: { sources: [], when: [] } });
+    expect(lab.state('alex').presenceRules.get('edit')?.reachability).toBeUndefined();
+    await h()['privacy:delete-rule']('edit');
+  });
 });

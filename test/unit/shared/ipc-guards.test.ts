@@ -51,7 +51,14 @@ const VALID: { [C in InvokeChannel]: InvokeArgs<C> } = {
   'longterm:set': [{ note: 'On vacation', until: '2026-12-24' }],
   'longterm:clear': [],
   'privacy:get': [],
-  'privacy:set-rule': [{ name: 'Colleagues', visibility: 'all', excludedSources: ['cupc'] }],
+  'privacy:set-rule': [
+    {
+      name: 'Colleagues',
+      visibility: 'all',
+      excludedSources: ['cupc'],
+      conditions: { sources: ['cupc'], when: [{ reachabilityStatus: 'away', statuses: [{ source: 'cupc', status: 'away' }], index: 0 }] },
+    },
+  ],
   'privacy:delete-rule': ['Colleagues'],
   'privacy:add-watcher': ['Colleagues', 'maria'],
   'privacy:remove-watcher': ['Colleagues', 'maria'],
@@ -138,6 +145,11 @@ describe('IPC argument guards', () => {
     );
     expect(() => checkInvokeArgs('im:send', 'sip:maria@lab.example')).toThrow(InvalidArgumentsError);
     expect(() => checkInvokeArgs('diagnostics:get', [Number.NaN])).toThrow(/diagnostics:get: argument 1 \(id\)/);
+    expect(() =>
+      checkInvokeArgs('privacy:set-rule', [
+        { name: 'R', visibility: 'all', conditions: { sources: [], when: [{ reachabilityStatus: 'away', statuses: 'cupc' }] } },
+      ]),
+    ).toThrow(/privacy:set-rule: argument 1 \(rule\.conditions\.when\.0\.statuses\)/);
   });
 
   it('reads a trailing null as an absent optional argument (JSON turns undefined into null)', () => {
