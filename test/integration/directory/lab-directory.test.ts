@@ -198,7 +198,7 @@ describe('corporate directory on the lab slapd', () => {
   it('still rolls back an edit the server refuses, with the directory’s numbers kept', async () => {
     const session = newSession();
     await signInAndSettle(session, lab.cupsUrl);
-    lab.cups.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1 });
+    lab.cups.inject({ kind: 'fault', code: 'Receiver', text: 'Could not connect to database.', times: 1, operation: 'add-group' });
     await expect(session.handlers['contacts:add-group']('Broken')).rejects.toMatchObject({
       message: 'Adding the group "Broken" failed: Could not connect to database.',
     });
