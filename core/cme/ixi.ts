@@ -14,7 +14,7 @@
 import type { CertificateTrust } from '../cups/tls-trust';
 import { charsetOf, hostPort, postXml, serviceUrl, type HttpAnswer } from '../http/exchange';
 import type { TraceSink } from '../trace';
-import { decodeXmlBytes, endsWell, find, parseXml, rootName, text, XmlError, type XmlNode } from '../xml/safe-xml';
+import { decodeXmlBytes, endsWell, find, isWebPage, parseXml, rootName, text, XmlError, type XmlNode } from '../xml/safe-xml';
 import type { CmeOperation } from './requests';
 import { responseOf } from './read';
 import { CmeError } from './types';
@@ -77,22 +77,20 @@ export function readIxiAnswer(answer: IxiAnswer, operation: CmeOperation, target
   try {
     body = decodeXmlBytes(answer.body, charsetOf(answer.contentType), `${operation} response`);
     if (answer.status >= 400 && !/^\s*</.test(body)) throw httpError();
+    if (isWebPage(body)) {
+      if (answer.status >= 400) throw httpError();
+      throw new CmeError(
+        'parse',
+        `The router at ${target} answered ${operation} with a web page, not an XML API response. Is its XML interface ("ixi application cme") enabled?`,
+        target,
+        operation,
+      );
+    }
     tree = parseXml(body, { maxBytes, what: `${operation} response` });
   } catch (error) {
     if (error instanceof CmeError) throw error;
     if (answer.status >= 400) throw httpError();
     throw new CmeError('parse', error instanceof XmlError ? error.message : `The ${operation} response could not be read.`, target, operation);
-  }
-  const root = rootName(body) ?? '';
-  const local = root.slice(root.indexOf(':') + 1);
-  if (/^html$/i.test(local)) {
-    if (answer.status >= 400) throw httpError();
-    throw new CmeError(
-      'parse',
-      `The router at ${target} answered ${operation} with a web page, not an XML API response. Is its XML interface ("ixi application cme") enabled?`,
-      target,
-      operation,
-    );
   }
   if (!endsWell(body))
     throw new CmeError('parse', `The ${operation} response from ${target} was cut off before its end; nothing from it was used.`, target, operation);
@@ -103,7 +101,7 @@ export function readIxiAnswer(answer: IxiAnswer, operation: CmeOperation, target
   if (!response)
     throw new CmeError(
       'parse',
-      `The router at ${target} answered ${operation} with a <${root.slice(0, 40)}> document, not an XML API <response>.`,
+      `The router at ${target} answered ${operation} with a <${(rootName(body) ?? '').slice(0, 40)}> document, not an XML API <response>.`,
       target,
       operation,
     );

@@ -3,7 +3,7 @@
  * code and words: unreachable (naming host and port), timeout, TLS, HTTP status, SOAP fault
  * (the server's own text), and a body that is not the XML we expect (naming the operation).
  */
-import { attr, child, children, decodeXmlBytes, endsWell, escapeXml, find, parseXml, rootName, text, XmlError, type XmlNode } from '../xml/safe-xml';
+import { attr, child, children, decodeXmlBytes, endsWell, escapeXml, find, isWebPage, parseXml, rootName, text, XmlError, type XmlNode } from '../xml/safe-xml';
 import type { TraceSink } from '../trace';
 import { CupsError, EPAS_NS } from './types';
 import type { CertificateTrust } from './tls-trust';
@@ -104,8 +104,7 @@ export function readSoapResponse(answer: SoapAnswer, operation: string, target: 
   } catch (error) {
     throw new CupsError('parse', (error as Error).message, target, operation);
   }
-  // A login portal's or a proxy's page usually starts with <!DOCTYPE html>: say "a web page", not "a DOCTYPE is refused".
-  if (/^\s*text\/html\b/i.test(answer.contentType ?? '') || /^\s*(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE\s+html\b|<html\b)/i.test(body)) {
+  if (/^\s*text\/html\b/i.test(answer.contentType ?? '') || isWebPage(body)) {
     if (answer.status >= 400) throw httpError();
     throw new CupsError('parse', `The server at ${target} answered ${operation} with a web page, not a SOAP response; nothing was changed.`, target, operation);
   }
@@ -120,8 +119,12 @@ export function readSoapResponse(answer: SoapAnswer, operation: string, target: 
   const local = root.slice(root.indexOf(':') + 1);
   if (local !== 'Envelope' || !child(tree, 'Envelope')) {
     if (answer.status >= 400) throw httpError();
-    const what = /^html$/i.test(local) ? 'a web page' : `a <${root.slice(0, 40)}> document`;
-    throw new CupsError('parse', `The server at ${target} answered ${operation} with ${what}, not a SOAP response; nothing was changed.`, target, operation);
+    throw new CupsError(
+      'parse',
+      `The server at ${target} answered ${operation} with a <${root.slice(0, 40)}> document, not a SOAP response; nothing was changed.`,
+      target,
+      operation,
+    );
   }
   if (!endsWell(body))
     throw new CupsError('parse', `The ${operation} response from ${target} was cut off before its end; nothing from it was used.`, target, operation);

@@ -217,6 +217,17 @@ export function rootName(xml: string): string | undefined {
 }
 
 /**
+ * Whether a body is an HTML page where XML was expected (a login portal, a proxy's error page):
+ * an HTML DOCTYPE or an `html` root after the prolog and comments. Readers check this before
+ * parsing, so the user reads "a web page", not "a DOCTYPE is refused".
+ */
+export function isWebPage(body: string): boolean {
+  if (/^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<!DOCTYPE\s+html\b/i.test(body.replace(/^\uFEFF/, ''))) return true;
+  const root = rootName(body) ?? '';
+  return /^html$/i.test(root.slice(root.indexOf(':') + 1));
+}
+
+/**
  * Whether the document ends with its root element's end tag (or is a lone empty root), with
  * nothing but whitespace and comments after: a body cut off in transit fails this even when
  * the lenient parser would read a tree from it.
