@@ -2,6 +2,7 @@
 // tree, with the globals of each layer's platform. Run by `npm run lint` and by `npm test`.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
+import i18next from 'eslint-plugin-i18next';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -27,6 +28,24 @@ export default defineConfig(
     },
   },
   { files: ['renderer/src/**'], languageOptions: { globals: { ...globals.browser } } },
+  {
+    // Every word the UI shows goes through i18next (renderer/src/i18n.ts): text in JSX and the
+    // attributes people read or hear (labels, titles, placeholders) may not be literal strings.
+    files: ['renderer/src/**/*.tsx'],
+    plugins: { i18next },
+    rules: {
+      'i18next/no-literal-string': [
+        'error',
+        {
+          mode: 'jsx-only',
+          'jsx-attributes': { include: ['aria-label', 'aria-description', 'aria-roledescription', 'aria-valuetext', 'title', 'placeholder', 'alt', 'label'] },
+          // Symbols and separators (·, …, ×, ▸) are not words.
+          'should-validate-template': true,
+          words: { exclude: ['[\\s\\p{P}\\p{S}\\d]*', '[0-9!-/:-@[-`{-~]+', '[A-Z_-]+'] },
+        },
+      ],
+    },
+  },
   {
     // CommonJS configuration files (dependency-cruiser reads .cjs): require() is their import.
     files: ['**/*.cjs'],

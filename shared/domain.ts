@@ -6,6 +6,8 @@
  * functions, no Dates (timestamps are epoch milliseconds).
  */
 
+import type { LanguageChoice } from './languages';
+
 /** What a contact's presence is shown as. Composed from all of the contact's devices. */
 export type Availability = 'available' | 'away' | 'busy' | 'dnd' | 'on-the-phone' | 'offline' | 'unknown';
 
@@ -434,6 +436,8 @@ export interface DesktopPrefs {
   imSound: boolean;
   /** Conversations (peer SIP addresses) muted: no sound, notification or unread badge for them. */
   mutedConversations?: string[];
+  /** The UI's language: a shipped one, or "system" (the default) for the system's. */
+  language?: LanguageChoice;
 }
 
 /** A server's TLS certificate as shown to the user before they decide to trust it. */

@@ -4,6 +4,7 @@
  */
 import type { DesktopPrefs, ExportedFile, HostInfo, SessionState, TraceSummary } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
+import { LANGUAGE_CHOICES } from '../../shared/languages';
 import type { TraceRecorder } from '../diagnostics';
 import { DeskError } from '../errors';
 import type { SettingsCertificateTrust } from '../store/certificate-trust';
@@ -36,8 +37,8 @@ export function appHandlers(deps: AppHandlerDeps): Pick<InvokeHandlers, AppChann
   let followers = 0;
   let unfollow: (() => void) | undefined;
   const desktopPrefs = (): DesktopPrefs => {
-    const { autoStart, imSound, mutedConversations } = settings.get();
-    return { autoStart, imSound, mutedConversations };
+    const { autoStart, imSound, mutedConversations, language } = settings.get();
+    return { autoStart, imSound, mutedConversations, language };
   };
   const exportTrace = (filter?: Parameters<TraceRecorder['list']>[0]): ExportedFile => {
     const { user, server } = deps.state();
@@ -68,6 +69,7 @@ export function appHandlers(deps: AppHandlerDeps): Pick<InvokeHandlers, AppChann
       const patch: Partial<DesktopPrefs> = {};
       if (typeof prefs?.autoStart === 'boolean') patch.autoStart = prefs.autoStart;
       if (typeof prefs?.imSound === 'boolean') patch.imSound = prefs.imSound;
+      if ((LANGUAGE_CHOICES as readonly unknown[]).includes(prefs?.language)) patch.language = prefs.language;
       if (Array.isArray(prefs?.mutedConversations)) patch.mutedConversations = [...new Set(prefs.mutedConversations.filter((p) => typeof p === 'string'))];
       settings.update(patch);
       return desktopPrefs();

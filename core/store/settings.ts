@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { SERVER_TYPES, SIP_TRANSPORT_CHOICES, type DesktopPrefs, type SipConnectionSettings } from '../../shared/domain';
+import { LANGUAGE_CHOICES } from '../../shared/languages';
 import { TRUSTED_CERTIFICATES_SCHEMA } from './certificate-trust';
 
 /** More muted conversations than anyone keeps: entries beyond it are not kept. */
@@ -54,6 +55,8 @@ export const SETTINGS_SCHEMA = z.object({
   autoStart: z.boolean().default(false),
   /** Play a sound for an incoming IM when the window is not focused. */
   imSound: z.boolean().default(false),
+  /** The UI's language, or "system" for the system's (renderer and Electron menus alike). */
+  language: z.enum(LANGUAGE_CHOICES).catch('system').default('system'),
   /** Conversations muted by the user (peer addresses): no sound, notification or badge. */
   mutedConversations: lenientList(z.string().max(512), MAX_MUTED).default([]),
   /** Certificates the user trusted, one per server host:port (pinned by SHA-256). */

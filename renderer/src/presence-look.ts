@@ -1,12 +1,14 @@
-import { AVAILABILITY_LABEL, type Availability, type OwnAvailability } from '../../shared/domain';
+import type { Availability, OwnAvailability } from '../../shared/domain';
+import { formatDay, formatTime, i18n } from './i18n';
 
 /** Presence colour classes and labels, one place for the whole UI. */
 export function presenceClass(a: Availability | OwnAvailability): string {
   return `presence presence-${a}`;
 }
 
+/** The status in the UI's language (call while rendering a component that uses `useTranslation`). */
 export function presenceLabel(a: Availability | OwnAvailability): string {
-  return AVAILABILITY_LABEL[a];
+  return i18n.t(`availability.${a}`);
 }
 
 export const ONLINE: ReadonlySet<Availability> = new Set(['available', 'away', 'busy', 'dnd', 'on-the-phone']);
@@ -14,12 +16,12 @@ export const ONLINE: ReadonlySet<Availability> = new Set(['available', 'away', '
 /** "last seen 17:45", "last seen yesterday 17:45", "last seen 1 Dec 17:45" (relative to `now`). */
 export function lastSeenText(at: number, now = Date.now()): string {
   const when = new Date(at);
-  const time = when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const time = formatTime(when);
   const day = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
   const days = Math.round((day(new Date(now)) - day(when)) / 86_400_000);
-  if (days <= 0) return `last seen ${time}`;
-  if (days === 1) return `last seen yesterday ${time}`;
-  return `last seen ${when.toLocaleDateString([], { day: 'numeric', month: 'short', ...(days > 300 ? { year: 'numeric' } : {}) })} ${time}`;
+  if (days <= 0) return i18n.t('lastSeen.today', { time });
+  if (days === 1) return i18n.t('lastSeen.yesterday', { time });
+  return i18n.t('lastSeen.day', { day: formatDay(when, days > 300), time });
 }
 
 /** The line under a contact's name: their note, else their status, with "last seen" when offline and known. */

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { lastSeenText, statusLine } from '../../renderer/src/presence-look';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chooseLanguage, formatTime, startI18n } from '../../renderer/src/i18n';
+import { lastSeenText, presenceLabel, statusLine } from '../../renderer/src/presence-look';
 
 const local = (d: number, h: number, m: number) => new Date(2026, 11, d, h, m).getTime();
-const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const time = (at: number) => formatTime(at);
+
+beforeAll(() => startI18n('en'));
 
 describe('last seen', () => {
   it('says today’s time, yesterday, or the date', () => {
@@ -19,5 +22,20 @@ describe('last seen', () => {
     expect(statusLine({ availability: 'offline', note: '' })).toBe('Offline');
     expect(statusLine({ availability: 'available', note: '', lastSeen: at })).toBe('Available');
     expect(statusLine({ availability: 'offline', note: 'Back Monday', lastSeen: at })).toBe('Back Monday');
+  });
+});
+
+describe('in German', () => {
+  it('says the status and "zuletzt gesehen" with the German date', async () => {
+    await chooseLanguage('de');
+    try {
+      const now = local(2, 15, 0);
+      expect(presenceLabel('on-the-phone')).toBe('Am Telefon');
+      expect(lastSeenText(local(1, 23, 50), now)).toBe(`zuletzt gesehen gestern ${time(local(1, 23, 50))}`);
+      expect(lastSeenText(local(20, 8, 0) - 30 * 86_400_000, now)).toMatch(/^zuletzt gesehen \d+\. Nov\. /);
+      expect(statusLine({ availability: 'offline', note: '' })).toBe('Offline');
+    } finally {
+      await chooseLanguage('en');
+    }
   });
 });

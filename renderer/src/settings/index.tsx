@@ -3,6 +3,7 @@
  * its section by adding one entry to `SECTIONS`; the view itself knows nothing of them.
  */
 import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Snapshot } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { AccountSection } from './Account';
@@ -24,38 +25,42 @@ export interface SectionProps {
 
 export interface SettingsSection {
   id: string;
-  title: string;
+  /** Key of its title in the settings namespace. */
+  title: SectionTitle;
   render: (props: SectionProps) => ReactNode;
 }
 
+type SectionTitle = `sections.${'account' | 'desktop' | 'privacy' | 'calendar' | 'serverPreferences' | 'connection' | 'phone' | 'dialingRules'}`;
+
 export const SECTIONS: SettingsSection[] = [
-  { id: 'account', title: 'Account', render: (p) => <AccountSection {...p} /> },
-  { id: 'desktop', title: 'Desktop', render: (p) => <DesktopSection {...p} /> },
-  { id: 'privacy', title: 'Privacy', render: (p) => <PrivacySection {...p} /> },
-  { id: 'calendar', title: 'Calendar', render: (p) => <CalendarSection {...p} /> },
-  { id: 'server-preferences', title: 'Preferences stored on the server', render: (p) => <ServerPreferencesSection {...p} /> },
-  { id: 'connection', title: 'Connection', render: (p) => <ConnectionSection {...p} /> },
-  { id: 'phone', title: 'Phone', render: (p) => <PhoneSection {...p} /> },
-  { id: 'dialing-rules', title: 'Dialing rules', render: (p) => <DialingRulesSection {...p} /> },
+  { id: 'account', title: 'sections.account', render: (p) => <AccountSection {...p} /> },
+  { id: 'desktop', title: 'sections.desktop', render: (p) => <DesktopSection {...p} /> },
+  { id: 'privacy', title: 'sections.privacy', render: (p) => <PrivacySection {...p} /> },
+  { id: 'calendar', title: 'sections.calendar', render: (p) => <CalendarSection {...p} /> },
+  { id: 'server-preferences', title: 'sections.serverPreferences', render: (p) => <ServerPreferencesSection {...p} /> },
+  { id: 'connection', title: 'sections.connection', render: (p) => <ConnectionSection {...p} /> },
+  { id: 'phone', title: 'sections.phone', render: (p) => <PhoneSection {...p} /> },
+  { id: 'dialing-rules', title: 'sections.dialingRules', render: (p) => <DialingRulesSection {...p} /> },
 ];
 
 export function Settings(props: SectionProps & { onClose: () => void; initial?: string }) {
   const [current, setCurrent] = useState(props.initial ?? SECTIONS[0].id);
   const section = SECTIONS.find((s) => s.id === current) ?? SECTIONS[0];
+  const { t } = useTranslation(['settings', 'common']);
   return (
-    <div className="settings" role="dialog" aria-label="Settings" data-testid="settings">
-      <nav className="settings-nav" aria-label="Settings sections">
+    <div className="settings" role="dialog" aria-label={t('title')} data-testid="settings">
+      <nav className="settings-nav" aria-label={t('sectionsLabel')}>
         {SECTIONS.map((s) => (
           <button key={s.id} aria-current={s.id === section.id ? 'page' : undefined} data-testid={`settings-${s.id}`} onClick={() => setCurrent(s.id)}>
-            {s.title}
+            {t(s.title)}
           </button>
         ))}
         <button className="settings-close" data-testid="settings-close" onClick={props.onClose}>
-          Close
+          {t('common:close')}
         </button>
       </nav>
-      <section className="settings-body" aria-label={section.title}>
-        <h2>{section.title}</h2>
+      <section className="settings-body" aria-label={t(section.title)}>
+        <h2>{t(section.title)}</h2>
         {section.render(props)}
       </section>
     </div>
