@@ -8,6 +8,8 @@
  *   docs/screenshot-diagnostics.png    the Diagnostics view with a masked REGISTER and its ladder
  *   docs/screenshot-ladder.png         the ladder diagram of the sign-in's REGISTER dialog
  *   docs/screenshot-dark.png           the dark theme (system setting): buddy list with photos, a conversation
+ *   docs/screenshot-german.png         the app in German: buddy list and a conversation
+ *   docs/screenshot-german-settings.png  Settings → Desktop with the language choice, in German
  *   docs/screenshot-recent-notes.png   the recent status notes, open
  *   docs/screenshot-desk.png           a conversation, and a contact's menu with its Call items
  *   docs/screenshot-dial-recent.png    the dial box with the rule preview, and the Recent tab
@@ -159,6 +161,20 @@ async function main(): Promise<void> {
     await page.locator('[data-testid="conversation"] [data-testid="avatar"][data-kind="photo"]').waitFor();
     await page.screenshot({ path: join(docs, 'screenshot-dark.png') });
     console.log('wrote docs/screenshot-dark.png');
+
+    // German, chosen in Settings → Desktop: applied at once, no reload.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.click('[data-testid="open-settings"]');
+    await page.click('[data-testid="settings-desktop"]');
+    await page.selectOption('[data-testid="pref-language"]', 'de');
+    await page.locator('html[lang="de"]').waitFor();
+    await page.screenshot({ path: join(docs, 'screenshot-german-settings.png') });
+    console.log('wrote docs/screenshot-german-settings.png');
+    await page.click('[data-testid="settings-close"]');
+    await page.click(`[data-testid="contact"][data-uri="${uri('maria')}"]`);
+    await page.locator('[data-testid="conversation"]').waitFor();
+    await page.screenshot({ path: join(docs, 'screenshot-german.png') });
+    console.log('wrote docs/screenshot-german.png');
   } finally {
     await browser?.close();
     await host?.close();

@@ -68,6 +68,8 @@ export interface DeskE2eOptions {
   profile?: string;
   /** The app's command line (`['--demo', 'cme']`: the lab CME router). */
   argv?: string[];
+  /** The system language the browser reports ('de-DE'); Chromium's default (English) otherwise. */
+  locale?: string;
 }
 
 /** The fixtures open now: a failing test saves what each of them shows. */
@@ -111,7 +113,7 @@ export async function startDeskE2e(name: string, options: DeskE2eOptions = {}): 
   await options.beforeHost?.(created);
   const extra = typeof options.host === 'function' ? options.host(created) : options.host;
   const host = await startBrowserHost({ backend: created.backend, info: created.info, staticDir: RENDERER_DIR, ...extra });
-  const browser = await launchChromium();
+  const browser = await launchChromium(options.locale ? { locale: options.locale } : {});
   const { page, pageErrors, console } = await openPage(browser, host.url);
   const e2e: DeskE2e = {
     created,
