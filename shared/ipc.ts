@@ -199,6 +199,8 @@ export interface EventChannels {
   'config:state': LiveConfigState;
   /** The one-time import of an earlier version's history went on, or ended. */
   'im:history-import': HistoryImport;
+  /** Desktop preferences were saved (language, mute…): every window applies them at once. */
+  'desktop:prefs-changed': DesktopPrefs;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -294,6 +296,7 @@ export const EVENT_CHANNELS = [
   'watchers:changed',
   'config:state',
   'im:history-import',
+  'desktop:prefs-changed',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the lists are complete: a channel missing from a list fails here.

@@ -29,6 +29,8 @@ export interface AppHandlerDeps {
   state: () => SessionState;
   /** Sends one live trace entry to the views that follow the trace. */
   entry: (summary: TraceSummary) => void;
+  /** Tells every window the preferences just saved (a language or mute chosen in one applies in all). */
+  prefsChanged: (prefs: DesktopPrefs) => void;
 }
 
 export function appHandlers(deps: AppHandlerDeps): Pick<InvokeHandlers, AppChannel> {
@@ -72,7 +74,9 @@ export function appHandlers(deps: AppHandlerDeps): Pick<InvokeHandlers, AppChann
       if ((LANGUAGE_CHOICES as readonly unknown[]).includes(prefs?.language)) patch.language = prefs.language;
       if (Array.isArray(prefs?.mutedConversations)) patch.mutedConversations = [...new Set(prefs.mutedConversations.filter((p) => typeof p === 'string'))];
       settings.update(patch);
-      return desktopPrefs();
+      const saved = desktopPrefs();
+      deps.prefsChanged(saved);
+      return saved;
     },
     // Windows belong to the host: Electron main answers this itself.
     'window:open-conversation': () => false,

@@ -120,7 +120,14 @@ export class DeskSession implements DeskBackend {
       'session:sign-out': () => this.signOut(),
       // A CUPS server's configuration is in Settings → Connection; the site facts are CME's.
       'account:site': () => null,
-      ...appHandlers({ ...options, trace: this.trace, trust: this.trust, state: () => this.state, entry: (e) => this.events.emit('diagnostics:entry', e) }),
+      ...appHandlers({
+        ...options,
+        trace: this.trace,
+        trust: this.trust,
+        state: () => this.state,
+        entry: (e) => this.events.emit('diagnostics:entry', e),
+        prefsChanged: (p) => this.events.emit('desktop:prefs-changed', p),
+      }),
       ...this.contacts.handlers,
       ...this.presence.handlers,
       ...this.messaging.handlers,

@@ -75,6 +75,9 @@ function refusal(channel: InvokeChannel): string {
   return 'This is a Cisco Unified Presence feature; the Cisco Unified CME router you are signed in to does not offer it.';
 }
 
+/** Events of the host rather than of a server: passed on from whichever session raised them. */
+const SHARED_EVENTS: ReadonlySet<EventChannel> = new Set(['diagnostics:entry', 'app:open', 'desktop:prefs-changed']);
+
 export class ServerSessions implements DeskBackend {
   private active: ServerType;
   readonly handlers: InvokeHandlers;
@@ -121,7 +124,7 @@ export class ServerSessions implements DeskBackend {
     // OS asked to open (a tel: link, handed to the CUPS session by the hosts) is for whichever is in use.
     const offs = this.sessions.map((session) =>
       session.subscribe((event, payload) => {
-        if (session === this.current || event === 'diagnostics:entry' || event === 'app:open') listener(event, payload);
+        if (session === this.current || SHARED_EVENTS.has(event)) listener(event, payload);
       }),
     );
     return () => offs.forEach((off) => off());
