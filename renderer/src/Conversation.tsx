@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ChatMessage, Contact, HistoryImport, Presence } from '../../shared/domain';
 import type { ConversationPages } from './conversation-pages';
 import type { DeskApi } from '../../shared/ipc';
@@ -11,19 +12,11 @@ import { useAnnouncement } from './use-announcement';
 import { Avatar } from './Avatar';
 import { EmojiPicker } from './EmojiPicker';
 import { replaceEmoticons } from './emoji';
+import { formatTime } from './i18n';
+import { deliveryLabel } from './delivery-label';
 
-const STATE_LABEL: Record<ChatMessage['state'], string> = {
-  queued: 'Queued — will send when connected',
-  sending: 'Sending…',
-  sent: 'Sent',
-  stored: 'Stored by the server — delivered when they sign in',
-  failed: 'Not delivered',
-  received: '',
-};
-
-function time(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}
+/** The picture on the button that opens the emoji picker (its name is the button's aria-label). */
+const EMOJI_BUTTON = '☺';
 
 /** One conversation. Every text is a React text node: nothing a peer sends becomes markup. */
 export function Conversation({
@@ -61,6 +54,7 @@ export function Conversation({
   /** The MeetingPlace server, when the configuration names one: the meeting action. */
   meetingServer?: string;
 }) {
+  const { t } = useTranslation(['chat', 'common']);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [picking, setPicking] = useState(false);
@@ -135,7 +129,7 @@ export function Conversation({
   const availability = presence?.availability ?? 'unknown';
   const announcement = useAnnouncement(name, messages, availability, presence?.note ?? '');
   return (
-    <section className="conversation" data-testid="conversation" data-peer={peer} aria-label={`Conversation with ${name}`}>
+    <section className="conversation" data-testid="conversation" data-peer={peer} aria-label={t('conversation.label', { name })}>
       <header>
         <Avatar name={name} photo={contact?.photo} size="medium">
           <span className={presenceClass(availability)} />
@@ -149,7 +143,7 @@ export function Conversation({
         <ConversationExport api={api} peer={peer} />
         {meetingServer && (
           <a className="link conversation-meeting" data-testid="conversation-meeting" href={meetingServer} target="_blank" rel="noreferrer">
-            Meeting
+            {t('conversation.meeting')}
           </a>
         )}
         {onToggleMute && (
@@ -157,15 +151,15 @@ export function Conversation({
             className="link"
             data-testid="conversation-mute"
             aria-pressed={muted}
-            title={muted ? 'Sound, notifications and the unread count are off for this conversation' : 'Turn off sound, notifications and the unread count'}
+            title={muted ? t('conversation.mutedTitle') : t('conversation.muteTitle')}
             onClick={onToggleMute}
           >
-            {muted ? '🔕 Muted' : 'Mute'}
+            {muted ? t('conversation.muted') : t('conversation.mute')}
           </button>
         )}
         {onShowCard && (
           <button className="link conversation-card" data-testid="conversation-card" onClick={onShowCard}>
-            Contact card
+            {t('conversation.contactCard')}
           </button>
         )}
       </header>
@@ -176,22 +170,22 @@ export function Conversation({
         className="messages"
         role="log"
         aria-live="off"
-        aria-label={`Messages with ${name}`}
+        aria-label={t('conversation.messagesLabel', { name })}
         tabIndex={0}
         ref={log}
         onScroll={(e) => e.currentTarget.scrollTop < 40 && loadOlder()}
       >
         {historyImport?.state === 'importing' && (
           <p className="subtle history-importing" data-testid="history-importing">
-            Importing earlier history… {historyImport.percent}% — older messages appear as they are imported.
+            {t('conversation.importing', { percent: historyImport.percent })}
           </p>
         )}
         {pages?.hasOlder && messages.length > 0 && (
           <button className="link older-messages" data-testid="older-messages" disabled={pages.loading} onClick={loadOlder}>
-            {pages.loading ? 'Loading older messages…' : 'Older messages'}
+            {pages.loading ? t('conversation.loadingOlder') : t('conversation.olderMessages')}
           </button>
         )}
-        {pages?.error && <p className="error">Older messages could not be loaded: {pages.error}</p>}
+        {pages?.error && <p className="error">{t('conversation.olderFailed', { error: pages.error })}</p>}
         {messages.map((m) => (
           <div
             key={m.id}
@@ -202,12 +196,11 @@ export function Conversation({
           >
             <MessageText api={api} text={m.text} />
             <span className="message-meta">
-              {time(m.at)}
-              {m.direction === 'out' && ` · ${STATE_LABEL[m.state]}`}
+              {m.direction === 'out' ? t('conversation.meta', { time: formatTime(m.at), state: deliveryLabel(m.state) }) : formatTime(m.at)}
               {m.state === 'failed' && m.error && <span className="message-error">: {m.error}</span>}
               {m.state === 'failed' && (
                 <button className="link" onClick={() => void api.invoke('im:retry', m.id).catch((e) => setError(errorText(e).message))}>
-                  Retry
+                  {t('conversation.retry')}
                 </button>
               )}
             </span>
@@ -215,7 +208,7 @@ export function Conversation({
         ))}
         {composing && (
           <p className="composing" data-testid="composing">
-            {name} is typing…
+            {t('conversation.typing', { name })}
           </p>
         )}
         <div ref={end} />
@@ -233,8 +226,8 @@ export function Conversation({
       <footer>
         <textarea
           data-testid="im-input"
-          aria-label={`Message to ${name}`}
-          placeholder={`Message ${name}`}
+          aria-label={t('conversation.inputLabel', { name })}
+          placeholder={t('conversation.placeholder', { name })}
           value={draft}
           rows={2}
           ref={input}
@@ -251,15 +244,15 @@ export function Conversation({
           type="button"
           className="emoji-button"
           data-testid="emoji-open"
-          aria-label="Insert emoji"
+          aria-label={t('conversation.insertEmoji')}
           aria-expanded={picking}
           onClick={() => setPicking((p) => !p)}
         >
-          ☺
+          {EMOJI_BUTTON}
         </button>
         {picking && <EmojiPicker onPick={insert} onClose={() => setPicking(false)} />}
         <button data-testid="im-send" onClick={() => void send()} disabled={!draft.trim() || imUnavailable !== undefined} title={imUnavailable}>
-          Send
+          {t('common:send')}
         </button>
       </footer>
     </section>

@@ -1,10 +1,12 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { splitMessage } from './rich-text';
 
 /** A message's text with links and numbers made usable; every piece is a React text node. */
 export function MessageText({ api, text }: { api: DeskApi; text: string }) {
+  const { t } = useTranslation('chat');
   const [hint, setHint] = useState<Record<string, string>>({});
   const preview = (n: string) => {
     if (hint[n]) return;
@@ -16,7 +18,7 @@ export function MessageText({ api, text }: { api: DeskApi; text: string }) {
   const call = (n: string) =>
     api
       .invoke('dial:call', n)
-      .then((entry) => setHint((h) => ({ ...h, [n]: `Calling ${entry.dialed ?? n}…` })))
+      .then((entry) => setHint((h) => ({ ...h, [n]: t('number.calling', { number: entry.dialed ?? n }) })))
       .catch((e) => setHint((h) => ({ ...h, [n]: errorText(e).message })));
   return (
     <p className="message-text" data-testid="message-text">
@@ -32,7 +34,7 @@ export function MessageText({ api, text }: { api: DeskApi; text: string }) {
             key={i}
             className="number-link"
             data-testid="message-number"
-            title={hint[piece.text] ?? 'Call this number'}
+            title={hint[piece.text] ?? t('number.call')}
             onMouseEnter={() => preview(piece.text)}
             onFocus={() => preview(piece.text)}
             onClick={() => void call(piece.text)}

@@ -1,15 +1,33 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { Contact, RecentEntry } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { addressOwner } from './address-owner';
 import { errorText } from './api';
 import { numberOwner } from './number-owner';
 import { useCall } from './use-call';
+import { whenText } from './when-text';
 import './dialing.css';
 
-function when(at: number): string {
-  const d = new Date(at);
-  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
+/** The pictures that tell a message from a call at a glance; their words are the icons' accessible names. */
+const KIND_ICON = { im: '✉', call: '☎' } as const;
+
+/**
+ * The line under a call: the number when the name of its contact is shown above it, then what was
+ * dialed when the rules changed it and the rule that did. Whole phrases per case, since the words
+ * around the number and the rule are ordered differently in each language.
+ */
+function callNote(t: TFunction<'chat'>, r: RecentEntry, ownerShown: boolean): string {
+  const dialed = r.dialed && r.dialed !== r.target ? r.dialed : undefined;
+  const how = dialed
+    ? r.rule
+      ? t('recent.dialedByRule', { number: dialed, rule: r.rule })
+      : t('recent.dialed', { number: dialed })
+    : r.rule
+      ? t('recent.rule', { rule: r.rule })
+      : undefined;
+  return [ownerShown ? r.target : undefined, how].filter(Boolean).join(' · ');
 }
 
 const NO_CONTACTS: ReadonlyMap<string, Contact> = new Map();
@@ -20,6 +38,7 @@ const NO_CONTACTS: ReadonlyMap<string, Contact> = new Map();
  * list does, with the number or address beside it. `contacts` is keyed by SIP address.
  */
 export function Recent({ api, contacts = NO_CONTACTS }: { api: DeskApi; contacts?: ReadonlyMap<string, Contact> }) {
+  const { t } = useTranslation(['chat', 'common']);
   const [entries, setEntries] = useState<RecentEntry[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const { hints, preview, call, outcome, busy } = useCall(api);
@@ -31,14 +50,14 @@ export function Recent({ api, contacts = NO_CONTACTS }: { api: DeskApi; contacts
     return api.on('recent:added', (entry) => setEntries((list) => [entry, ...(list ?? []).filter((x) => x.id !== entry.id)]));
   }, [api]);
   if (error) return <p className="error">{error}</p>;
-  if (!entries) return <p className="empty">Loading…</p>;
-  if (entries.length === 0) return <p className="empty">No recent calls.</p>;
+  if (!entries) return <p className="empty">{t('common:loading')}</p>;
+  if (entries.length === 0) return <p className="empty">{t('recent.empty')}</p>;
   const imBody = (r: RecentEntry) => {
     const owner = addressOwner(contacts, r.target);
     return (
       <>
-        <span className="recent-icon" aria-hidden="true">
-          ✉
+        <span className="recent-icon" role="img" aria-label={t('recent.kind.im')}>
+          {KIND_ICON.im}
         </span>
         <span className="contact-text" title={r.target}>
           <span className="contact-name" data-testid="recent-name">
@@ -50,7 +69,7 @@ export function Recent({ api, contacts = NO_CONTACTS }: { api: DeskApi; contacts
             </span>
           )}
         </span>
-        <span className="recent-when">{when(r.at)}</span>
+        <span className="recent-when">{whenText(r.at)}</span>
       </>
     );
   };
@@ -58,20 +77,16 @@ export function Recent({ api, contacts = NO_CONTACTS }: { api: DeskApi; contacts
     const owner = numberOwner(contacts.values(), r.target, r.dialed);
     return (
       <>
-        <span className="recent-icon" aria-hidden="true">
-          ☎
+        <span className="recent-icon" role="img" aria-label={t('recent.kind.call')}>
+          {KIND_ICON.call}
         </span>
         <span className="contact-text">
           <span className="contact-name" data-testid="recent-name">
-            {owner ? `${owner.contact.displayName} (${owner.phone.label})` : r.target}
+            {owner ? t('recent.phoneOwner', { name: owner.contact.displayName, label: owner.phone.label }) : r.target}
           </span>
-          <span className="contact-note">
-            {owner ? `${r.target} · ` : ''}
-            {r.dialed && r.dialed !== r.target ? `dialed ${r.dialed}` : ''}
-            {r.rule ? ` (rule '${r.rule}')` : ''}
-          </span>
+          <span className="contact-note">{callNote(t, r, owner !== undefined)}</span>
         </span>
-        <span className="recent-when">{when(r.at)}</span>
+        <span className="recent-when">{whenText(r.at)}</span>
       </>
     );
   };
@@ -95,7 +110,7 @@ export function Recent({ api, contacts = NO_CONTACTS }: { api: DeskApi; contacts
                 className="recent-call"
                 data-testid="recent-call"
                 disabled={busy}
-                title={hints[r.target]?.text ?? `Call ${r.target} again`}
+                title={hints[r.target]?.text ?? t('recent.callAgain', { target: r.target })}
                 onMouseEnter={() => preview(r.target)}
                 onFocus={() => preview(r.target)}
                 onClick={() => void call(r.target)}

@@ -3,11 +3,13 @@
  * The match is marked by splitting the text into React text nodes, never by building markup.
  */
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Contact, HistoryHit, HistoryImport } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { errorText } from '../api';
 import { deliverExport } from '../download';
 import { peerName } from '../peer-name';
+import { whenText } from '../when-text';
 
 const CONTEXT = 40;
 
@@ -22,11 +24,6 @@ function snippet(hit: HistoryHit): [string, string, string] {
   ];
 }
 
-function when(at: number): string {
-  const d = new Date(at);
-  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
-}
-
 export function HistorySearch({
   api,
   contacts,
@@ -39,6 +36,7 @@ export function HistorySearch({
   /** The one-time import of an earlier version's history, while it runs: results may be missing older messages. */
   historyImport?: HistoryImport;
 }) {
+  const { t } = useTranslation('chat');
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<HistoryHit[] | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -65,18 +63,23 @@ export function HistorySearch({
       <input
         type="search"
         data-testid="history-search"
-        aria-label="Search all conversations"
-        placeholder="Search all conversations"
+        aria-label={t('history.searchLabel')}
+        placeholder={t('history.searchLabel')}
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
       {historyImport?.state === 'importing' && (
         <p className="subtle history-importing" data-testid="history-importing">
-          Importing earlier history… {historyImport.percent}% — results do not include older messages until it is done.
+          {t('history.importing', { percent: historyImport.percent })}
         </p>
       )}
       {error && <p className="error">{error}</p>}
-      {hits?.length === 0 && <p className="empty">No messages contain “{query.trim()}”.</p>}
+      {hits?.length === 0 && <p className="empty">{t('history.noMatch', { query: query.trim() })}</p>}
+      {hits && hits.length > 0 && (
+        <p className="subtle" role="status" data-testid="history-count">
+          {t('history.found', { count: hits.length })}
+        </p>
+      )}
       {hits && hits.length > 0 && (
         <ul className="history-hits" data-testid="history-hits" data-count={hits.length}>
           {hits.map((h) => {
@@ -86,8 +89,8 @@ export function HistorySearch({
               <li key={h.message.id}>
                 <button className="history-hit" data-testid="history-hit" data-peer={h.message.peer} onClick={() => onOpen(h.message.peer)}>
                   <span className="history-hit-head">
-                    <span className="contact-name">{h.message.direction === 'out' ? `To ${name}` : name}</span>
-                    <span className="recent-when">{when(h.message.at)}</span>
+                    <span className="contact-name">{h.message.direction === 'out' ? t('history.to', { name }) : name}</span>
+                    <span className="recent-when">{whenText(h.message.at)}</span>
                   </span>
                   <span className="history-hit-text">
                     {before}
@@ -104,8 +107,17 @@ export function HistorySearch({
   );
 }
 
+/** The query parameter that makes a page a conversation's own window (see ConversationWindow). */
+const CONVERSATION_PARAM = 'conversation';
+
+/** This page is a conversation's own window, which needs no button to open one. */
+function inOwnWindow(): boolean {
+  return new URLSearchParams(location.search).has(CONVERSATION_PARAM);
+}
+
 /** Buttons in a conversation's header: save it as plain text or JSON. */
 export function ConversationExport({ api, peer, onDone }: { api: DeskApi; peer: string; onDone?: (words: string) => void }) {
+  const { t } = useTranslation('chat');
   const [words, setWords] = useState<string | undefined>();
   const run = (format: 'text' | 'json') =>
     api
@@ -123,22 +135,22 @@ export function ConversationExport({ api, peer, onDone }: { api: DeskApi; peer: 
         if (opened) return;
         // The browser host: the same page in a new tab, in conversation mode, with the same token.
         const url = new URL(location.href);
-        url.searchParams.set('conversation', peer);
+        url.searchParams.set(CONVERSATION_PARAM, peer);
         window.open(url.href, '_blank', 'noopener');
       })
       .catch((e) => setWords(errorText(e).message));
   return (
     <span className="conversation-export">
-      {!new URLSearchParams(location.search).has('conversation') && (
-        <button className="link" data-testid="open-window" onClick={() => void ownWindow()} title="Open this conversation in its own window">
-          New window
+      {!inOwnWindow() && (
+        <button className="link" data-testid="open-window" onClick={() => void ownWindow()} title={t('history.newWindowTitle')}>
+          {t('history.newWindow')}
         </button>
       )}
-      <button className="link" data-testid="export-text" onClick={() => void run('text')} title="Save this conversation as a text file">
-        Export text
+      <button className="link" data-testid="export-text" onClick={() => void run('text')} title={t('history.exportTextTitle')}>
+        {t('history.exportText')}
       </button>
-      <button className="link" data-testid="export-json" onClick={() => void run('json')} title="Save this conversation as JSON">
-        JSON
+      <button className="link" data-testid="export-json" onClick={() => void run('json')} title={t('history.exportJsonTitle')}>
+        {t('history.exportJson')}
       </button>
       {words && (
         <span className="subtle" role="status" data-testid="export-status">
