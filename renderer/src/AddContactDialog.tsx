@@ -1,15 +1,20 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DirectoryPerson } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { DialogForm } from './Dialog';
 import './dialing.css';
 
+/** Between a person's directory facts (title · email · number): data, not words. */
+const FACT_SEPARATOR = ' · ';
+
 /**
  * "Add a contact": type a user name or SIP address, or search the corporate directory by
  * name and pick a person. Directory errors stay in the dialog; typing an address still works.
  */
 export function AddContactDialog({ api, group, onClose }: { api: DeskApi; group: string; onClose: () => void }) {
+  const { t } = useTranslation(['buddies', 'common']);
   const [who, setWho] = useState('');
   const [nickname, setNickname] = useState('');
   const [query, setQuery] = useState('');
@@ -37,19 +42,19 @@ export function AddContactDialog({ api, group, onClose }: { api: DeskApi; group:
     };
   }, [api, query]);
 
-  const title = `Add a contact to ${group || 'Contacts'}`;
+  const title = t('add.title', { group: group || t('defaultGroup') });
   return (
     <DialogForm
       title={title}
       testId="add-contact-dialog"
-      submitLabel="Add"
+      submitLabel={t('common:add')}
       canSubmit={!!who.trim()}
       onSubmit={() => api.invoke('contacts:add', group, who, nickname)}
       onClose={onClose}
     >
       <label>
-        Search the directory by name
-        <input autoFocus value={query} onChange={(e) => setQuery(e.target.value)} data-testid="directory-search" placeholder="e.g. Maria" />
+        {t('add.searchLabel')}
+        <input autoFocus value={query} onChange={(e) => setQuery(e.target.value)} data-testid="directory-search" placeholder={t('add.searchPlaceholder')} />
       </label>
       {searchError && (
         <p className="error" role="alert" data-testid="directory-search-error">
@@ -58,7 +63,7 @@ export function AddContactDialog({ api, group, onClose }: { api: DeskApi; group:
       )}
       {results && results.length === 0 && (
         <p className="subtle" data-testid="directory-no-results">
-          Nobody in the directory matches "{query.trim()}".
+          {t('add.noResults', { query: query.trim() })}
         </p>
       )}
       {results && results.length > 0 && (
@@ -76,18 +81,18 @@ export function AddContactDialog({ api, group, onClose }: { api: DeskApi; group:
                 }}
               >
                 <span className="contact-name">{p.displayName}</span>
-                <span className="contact-note">{[p.title, p.email, p.phones[0]?.number].filter(Boolean).join(' · ')}</span>
+                <span className="contact-note">{[p.title, p.email, p.phones[0]?.number].filter(Boolean).join(FACT_SEPARATOR)}</span>
               </button>
             </li>
           ))}
         </ul>
       )}
       <label>
-        User name or SIP address
+        {t('add.who')}
         <input value={who} onChange={(e) => setWho(e.target.value)} data-testid="dialog-input" />
       </label>
       <label>
-        Nickname (optional)
+        {t('add.nickname')}
         <input value={nickname} onChange={(e) => setNickname(e.target.value)} data-testid="dialog-second" />
       </label>
     </DialogForm>

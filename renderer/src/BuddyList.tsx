@@ -10,12 +10,16 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { CONTACT_DRAG_TYPE } from './contact-drag';
 import { useVirtualizer, type Range } from '@tanstack/react-virtual';
+import { useTranslation } from 'react-i18next';
 import type { Contact, ContactGroup, Presence } from '../../shared/domain';
 import { filterGroups, flattenRows, indexGroups, presenceProgress, SORT_MODES, type Filtered, type Row, type SortMode } from './buddy-model';
 import { ContactMenu, type ContactActions } from './ContactMenu';
 import { groupLayout, rangeWithPinnedHeader } from './pinned-group';
 import { presenceClass, presenceLabel, statusLine } from './presence-look';
 import { Avatar } from './Avatar';
+
+/** Marks drawn as glyphs, not words: each button or mark carries its words in aria-label or title. */
+const MARK = { onPhone: '☎', more: '⋯', collapsed: '▸', expanded: '▾', add: '+', rename: '✎', remove: '×' } as const;
 
 const UNKNOWN: Presence = { availability: 'unknown', note: '', updatedAt: 0, devices: [] };
 
@@ -89,6 +93,7 @@ const ContactRow = memo(function ContactRow({
   onPick: (key: string, uri: string) => void;
   onMenu?: (group: string, uri: string, key: string) => void;
 }) {
+  const { t } = useTranslation(['buddies', 'common']);
   const label = presenceLabel(presence.availability);
   const onPhone = presence.availability === 'on-the-phone' || presence.devices.some((d) => d.availability === 'on-the-phone');
   return (
@@ -97,7 +102,11 @@ const ContactRow = memo(function ContactRow({
       role="treeitem"
       aria-level={2}
       aria-selected={active}
-      aria-label={`${contact.displayName}, ${label}${presence.note ? `, ${presence.note}` : ''}`}
+      aria-label={
+        presence.note
+          ? t('row.labelWithNote', { name: contact.displayName, status: label, note: presence.note })
+          : t('row.label', { name: contact.displayName, status: label })
+      }
       className={`contact-row brow${active ? ' row-active' : ''}${menu ? ' menu-open' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       draggable={!!onMenu}
@@ -117,7 +126,7 @@ const ContactRow = memo(function ContactRow({
         data-testid="contact"
         data-uri={contact.uri}
         data-availability={presence.availability}
-        title={`${contact.uri} — ${label}`}
+        title={t('row.title', { address: contact.uri, status: label })}
         onClick={() => onPick(rowKey, contact.uri)}
       >
         <Avatar name={contact.displayName} photo={contact.photo} size="small">
@@ -130,8 +139,8 @@ const ContactRow = memo(function ContactRow({
           </span>
         </span>
         {onPhone && (
-          <span className="on-phone" data-testid="on-phone" title="On the phone" aria-hidden="true">
-            ☎
+          <span className="on-phone" data-testid="on-phone" title={t('common:availability.on-the-phone')} aria-hidden="true">
+            {MARK.onPhone}
           </span>
         )}
         {unread > 0 && (
@@ -146,11 +155,11 @@ const ContactRow = memo(function ContactRow({
           tabIndex={-1}
           aria-haspopup="menu"
           aria-expanded={!!menu}
-          aria-label={`More for ${contact.displayName}`}
+          aria-label={t('row.more', { name: contact.displayName })}
           data-testid="contact-more"
           onClick={() => onMenu(group, contact.uri, rowKey)}
         >
-          ⋯
+          {MARK.more}
         </button>
       )}
       {menu}
@@ -191,7 +200,9 @@ const GroupHeader = memo(function GroupHeader({
   edit?: ListEditing;
   onToggle: (group: string, key: string) => void;
 }) {
-  const name = group || 'Contacts';
+  const { t } = useTranslation('buddies');
+  // The group without a name is the app's own default group: its name is ours to translate.
+  const name = group || t('defaultGroup');
   return (
     // Placed with `top`, not a transform: sticky positions are worked out before transforms apply.
     <div role="none" className="group-span" style={{ top, height: span }}>
@@ -201,13 +212,13 @@ const GroupHeader = memo(function GroupHeader({
         aria-level={1}
         aria-expanded={!collapsed}
         aria-selected={active}
-        aria-label={`${name}, ${online} of ${total} online`}
+        aria-label={t('group.label', { name, online, count: total })}
         className={`group-header-row${active ? ' row-active' : ''}${pinned ? ' group-pinned' : ''}`}
         data-testid="group-header"
       >
         <button className="group-header" tabIndex={-1} aria-expanded={!collapsed} data-testid="group-toggle" onClick={() => onToggle(group, rowKey)}>
           <span className="chevron" aria-hidden="true">
-            {collapsed ? '▸' : '▾'}
+            {collapsed ? MARK.collapsed : MARK.expanded}
           </span>
           <span className="group-name">{name}</span>
           <span className="group-count" data-testid="group-count">
@@ -216,14 +227,19 @@ const GroupHeader = memo(function GroupHeader({
         </button>
         {edit && (
           <span className="group-actions">
-            <button aria-label={`Add a contact to ${name}`} title="Add a contact" data-testid="group-add-contact" onClick={() => edit.addContact(group)}>
-              +
+            <button
+              aria-label={t('group.addContact', { name })}
+              title={t('group.addContactHint')}
+              data-testid="group-add-contact"
+              onClick={() => edit.addContact(group)}
+            >
+              {MARK.add}
             </button>
-            <button aria-label={`Rename ${name}`} title="Rename group" data-testid="group-rename" onClick={() => edit.renameGroup(group)}>
-              ✎
+            <button aria-label={t('group.rename', { name })} title={t('group.renameHint')} data-testid="group-rename" onClick={() => edit.renameGroup(group)}>
+              {MARK.rename}
             </button>
-            <button aria-label={`Delete ${name}`} title="Delete group" data-testid="group-delete" onClick={() => edit.deleteGroup(group)}>
-              ×
+            <button aria-label={t('group.delete', { name })} title={t('group.deleteHint')} data-testid="group-delete" onClick={() => edit.deleteGroup(group)}>
+              {MARK.remove}
             </button>
           </span>
         )}
@@ -245,6 +261,8 @@ export function BuddyList({
   onOpen: (uri: string) => void;
   edit?: ListEditing;
 }) {
+  const { t, i18n } = useTranslation('buddies');
+  const language = i18n.language;
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<SortMode>(loadSort);
   const [collapsed, setCollapsed] = useState<Set<string>>(loadCollapsed);
@@ -255,7 +273,8 @@ export function BuddyList({
   const scrollRef = useRef<HTMLDivElement>(null);
 
   // Search keys are rebuilt only when the contact list itself changes, never per keystroke.
-  const index = useMemo(() => indexGroups(groups), [groups]);
+  // Name order follows the UI's language (its collation), so a language change re-sorts too.
+  const index = useMemo(() => indexGroups(groups, language), [groups, language]);
   const lastFilter = useRef<{ index: typeof index; result: Filtered } | undefined>(undefined);
   const filtered = useMemo(() => {
     const prev = lastFilter.current?.index === index ? lastFilter.current.result : undefined;
@@ -433,15 +452,15 @@ export function BuddyList({
   const loading = progress.total > 0 && progress.known < progress.total;
 
   return (
-    <nav className="buddy-list" aria-label="Contacts">
+    <nav className="buddy-list" aria-label={t('list.label')}>
       <div className="list-tools">
         <input
           ref={searchRef}
           className="search"
           data-testid="search"
           type="search"
-          placeholder="Search (Ctrl+K)"
-          aria-label="Search contacts by name, address or number"
+          placeholder={t('list.searchPlaceholder')}
+          aria-label={t('list.searchLabel')}
           aria-keyshortcuts="Control+K"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
@@ -460,36 +479,29 @@ export function BuddyList({
             }
           }}
         />
-        <div className="sort-toggle" role="group" aria-label="Sort contacts">
+        <div className="sort-toggle" role="group" aria-label={t('list.sortLabel')}>
           <button aria-pressed={sort === 'name'} data-testid="sort-name" onClick={() => changeSort('name')}>
-            Name
+            {t('list.sortName')}
           </button>
           <button aria-pressed={sort === 'status'} data-testid="sort-status" onClick={() => changeSort('status')}>
-            Status
+            {t('list.sortStatus')}
           </button>
-          <button
-            aria-pressed={sort === 'server'}
-            data-testid="sort-server"
-            title="The order the server lists your contacts in"
-            onClick={() => changeSort('server')}
-          >
-            Server order
+          <button aria-pressed={sort === 'server'} data-testid="sort-server" title={t('list.sortServerHint')} onClick={() => changeSort('server')}>
+            {t('list.sortServer')}
           </button>
         </div>
       </div>
       {loading && (
         <div className="presence-loading" role="status" data-testid="presence-loading">
-          <span>
-            Loading presence… {progress.known} of {progress.total}
-          </span>
-          <progress max={progress.total} value={progress.known} aria-label="Presence loaded" />
+          <span>{t('list.loadingPresence', { known: progress.known, count: progress.total })}</span>
+          <progress max={progress.total} value={progress.known} aria-label={t('list.presenceLoaded')} />
         </div>
       )}
       <div
         ref={scrollRef}
         className="buddy-scroll"
         role="tree"
-        aria-label="Contacts"
+        aria-label={t('list.label')}
         tabIndex={0}
         data-testid="buddy-scroll"
         aria-activedescendant={activeIndex >= 0 && items.some((i) => i.index === activeIndex) ? rowId(activeIndex) : undefined}
@@ -565,16 +577,16 @@ export function BuddyList({
             </section>
           ))}
         </div>
-        {groups.length === 0 && <p className="empty">No contacts yet.</p>}
+        {groups.length === 0 && <p className="empty">{t('list.empty')}</p>}
         {groups.length > 0 && query.trim() && rows.length === 0 && (
           <p className="empty" data-testid="no-match">
-            No contact matches “{query.trim()}”.
+            {t('list.noMatch', { query: query.trim() })}
           </p>
         )}
       </div>
       {edit && (
         <button className="link new-group" data-testid="new-group" onClick={edit.newGroup}>
-          + New group
+          {t('list.newGroup')}
         </button>
       )}
     </nav>

@@ -1,4 +1,6 @@
 import { useEffect } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { Contact, PhoneNumber, Presence } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { presenceClass, presenceLabel } from './presence-look';
@@ -6,7 +8,13 @@ import { useCall } from './use-call';
 import { Avatar } from './Avatar';
 import './dialing.css';
 
-const LABEL: Record<PhoneNumber['label'], string> = { work: 'Work', mobile: 'Mobile', home: 'Home', pager: 'Pager', other: 'Other' };
+/** The close button's glyph; the button's words are its aria-label. */
+const CLOSE_MARK = '×';
+
+/** "Away — Back at 3": a status with the note its owner wrote, when there is one. */
+function withNote(t: TFunction<['buddies', 'common']>, status: string, note: string | undefined): string {
+  return note ? t('card.statusWithNote', { status, note }) : status;
+}
 
 /**
  * Everything known about a contact: addresses, numbers from the directory (hover shows what
@@ -26,6 +34,7 @@ export function ContactCard({
   onChat: (uri: string) => void;
   onClose: () => void;
 }) {
+  const { t } = useTranslation(['buddies', 'common']);
   const { hints, preview, call, outcome, busy } = useCall(api);
   const phones: PhoneNumber[] = contact.phones ?? contact.numbers.map((number) => ({ label: 'work', number }));
   const first = phones.find((p) => !p.error);
@@ -44,7 +53,7 @@ export function ContactCard({
       <section
         className="dialog contact-card"
         role="dialog"
-        aria-label={`Contact card: ${contact.displayName}`}
+        aria-label={t('card.label', { name: contact.displayName })}
         data-testid="contact-card"
         data-uri={contact.uri}
       >
@@ -61,31 +70,31 @@ export function ContactCard({
             )}
             {contact.directoryName && contact.directoryName !== contact.displayName && <p className="subtle">{contact.directoryName}</p>}
           </div>
-          <button className="link card-close" aria-label="Close" data-testid="card-close" autoFocus onClick={onClose}>
-            ×
+          <button className="link card-close" aria-label={t('common:close')} data-testid="card-close" autoFocus onClick={onClose}>
+            {CLOSE_MARK}
           </button>
         </header>
-        <h4>Addresses</h4>
+        <h4>{t('card.addresses')}</h4>
         <dl className="card-facts">
           <dt>SIP</dt>
           <dd data-testid="card-sip">{contact.uri.replace(/^sip:/, '')}</dd>
           {contact.email && (
             <>
-              <dt>Email</dt>
+              <dt>{t('card.email')}</dt>
               <dd data-testid="card-email">{contact.email}</dd>
             </>
           )}
         </dl>
-        <h4>Numbers</h4>
+        <h4>{t('card.numbers')}</h4>
         {phones.length === 0 ? (
           <p className="subtle" data-testid="card-no-numbers">
-            The directory has no number for {contact.displayName}.
+            {t('card.noNumbers', { name: contact.displayName })}
           </p>
         ) : (
           <ul className="card-numbers">
             {phones.map((p) => (
               <li key={`${p.label}:${p.number}`}>
-                <span className="card-label">{LABEL[p.label]}</span>
+                <span className="card-label">{t(`phoneLabel.${p.label}`)}</span>
                 {p.error ? (
                   <span className="card-unusable" data-testid="card-number-unusable" title={p.error}>
                     {p.number}
@@ -95,7 +104,7 @@ export function ContactCard({
                     className="number-link"
                     data-testid="card-number"
                     data-number={p.number}
-                    title={hints[p.number]?.text ?? 'Call this number'}
+                    title={hints[p.number]?.text ?? t('card.callNumber')}
                     onMouseEnter={() => preview(p.number)}
                     onFocus={() => preview(p.number)}
                     disabled={busy}
@@ -105,12 +114,8 @@ export function ContactCard({
                   </button>
                 )}
                 {p.lookupRule && (
-                  <span
-                    className="card-hint"
-                    data-testid="card-number-lookup"
-                    title="What the server's directory-lookup rules make of this number: how calls from it are recognised"
-                  >
-                    known to the phone system as {p.lookup} (rule '{p.lookupRule}')
+                  <span className="card-hint" data-testid="card-number-lookup" title={t('card.lookupHint')}>
+                    {t('card.lookup', { lookup: p.lookup, rule: p.lookupRule })}
                   </span>
                 )}
                 {hints[p.number] && (
@@ -127,10 +132,9 @@ export function ContactCard({
             {outcome.text}
           </p>
         )}
-        <h4>Presence</h4>
+        <h4>{t('card.presence')}</h4>
         <p className="subtle" data-testid="card-presence">
-          {presenceLabel(availability)}
-          {presence?.note ? ` — ${presence.note}` : ''}
+          {withNote(t, presenceLabel(availability), presence?.note)}
         </p>
         {(presence?.devices.length ?? 0) > 0 && (
           <ul className="card-devices">
@@ -138,10 +142,7 @@ export function ContactCard({
               <li key={d.id} data-testid="card-device">
                 <span className={presenceClass(d.availability)} />
                 <span>{d.source || d.id}</span>
-                <span className="subtle">
-                  {presenceLabel(d.availability)}
-                  {d.note ? ` — ${d.note}` : ''}
-                </span>
+                <span className="subtle">{withNote(t, presenceLabel(d.availability), d.note)}</span>
               </li>
             ))}
           </ul>
@@ -154,15 +155,15 @@ export function ContactCard({
               onClose();
             }}
           >
-            Chat
+            {t('card.chat')}
           </button>
           <button
             data-testid="card-call"
             disabled={!first || busy}
-            title={first ? hints[first.number]?.text : 'No number to call'}
+            title={first ? hints[first.number]?.text : t('card.noNumberToCall')}
             onClick={() => first && void call(first.number)}
           >
-            Call
+            {t('common:call')}
           </button>
         </div>
       </section>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Contact, ContactGroup, PhoneNumber } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { menuMove } from './menu-keys';
@@ -19,6 +20,7 @@ export interface ContactActions {
 
 /** "Call work +1 408 555 0101" per number, each titled with what will be dialed and by which rule. */
 function CallItems({ contact, call, run }: { contact: Contact; call: NonNullable<ContactActions['call']>; run: (fn: () => void) => () => void }) {
+  const { t } = useTranslation('buddies');
   const { hints, preview } = useCall(call.api);
   const phones: PhoneNumber[] = contact.phones ?? contact.numbers.map((number) => ({ label: 'work', number }));
   // A menu is short-lived: ask for every number's preview at once so each title is there on
@@ -42,10 +44,10 @@ function CallItems({ contact, call, run }: { contact: Contact; call: NonNullable
           data-label={p.label}
           data-number={p.number}
           disabled={!!p.error}
-          title={p.error ?? hints[p.number]?.text ?? 'Call this number'}
+          title={p.error ?? hints[p.number]?.text ?? t('card.callNumber')}
           onClick={run(() => call.place(contact, p.number))}
         >
-          Call {p.label} {p.number}
+          {t(`menu.call.${p.label}`, { number: p.number })}
         </button>
       ))}
     </>
@@ -74,6 +76,7 @@ export function ContactMenu({
   actions: ContactActions;
   onClose: () => void;
 }) {
+  const { t } = useTranslation(['buddies', 'common']);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const items = menuItems(ref.current);
@@ -103,25 +106,25 @@ export function ContactMenu({
     items[next].focus();
   };
   return (
-    <div className="menu" role="menu" aria-label={`Actions for ${contact.displayName}`} ref={ref} data-testid="contact-menu" onKeyDown={onKeyDown}>
+    <div className="menu" role="menu" aria-label={t('menu.label', { name: contact.displayName })} ref={ref} data-testid="contact-menu" onKeyDown={onKeyDown}>
       {actions.card && (
         <button role="menuitem" tabIndex={-1} onClick={run(() => actions.card?.(contact))} data-testid="menu-card">
-          Contact card…
+          {t('menu.card')}
         </button>
       )}
       {actions.call && <CallItems contact={contact} call={actions.call} run={run} />}
       <button role="menuitem" tabIndex={-1} onClick={run(() => actions.rename(group, contact))} data-testid="menu-rename">
-        Rename…
+        {t('menu.rename')}
       </button>
       {groups
         .filter((g) => g.name !== group)
         .map((g) => (
           <button key={g.name} role="menuitem" tabIndex={-1} onClick={run(() => actions.move(group, contact, g.name))} data-testid="menu-move" data-to={g.name}>
-            Move to {g.name || 'Contacts'}
+            {t('menu.moveTo', { group: g.name || t('defaultGroup') })}
           </button>
         ))}
       <button role="menuitem" tabIndex={-1} className="danger" onClick={run(() => actions.remove(group, contact))} data-testid="menu-remove">
-        Remove
+        {t('common:remove')}
       </button>
     </div>
   );

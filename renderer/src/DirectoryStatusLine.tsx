@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DirectoryStatus } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import './dialing.css';
 
 /** One line under the dial box when the directory could not be read (it never blocks anything else). */
 export function DirectoryStatusLine({ api }: { api: DeskApi }) {
+  const { t } = useTranslation('buddies');
   const [status, setStatus] = useState<DirectoryStatus | undefined>();
   useEffect(() => {
     const off = api.on('directory:status', setStatus);
@@ -23,10 +25,12 @@ export function DirectoryStatusLine({ api }: { api: DeskApi }) {
       data-state={status.state}
     >
       {status.state === 'error'
-        ? `Directory: ${status.message ?? 'unavailable'} Numbers and directory search are unavailable.`
+        ? status.message
+          ? t('directory.error', { message: status.message })
+          : t('directory.errorUnknown')
         : status.state === 'looking-up'
-          ? 'Directory: looking up your contacts…'
-          : `Directory: ${status.found ?? 0} contacts found.`}
+          ? t('directory.lookingUp')
+          : t('directory.found', { count: status.found ?? 0 })}
     </p>
   );
 }

@@ -10,6 +10,7 @@
  *   and the status order, so a presence change costs one pass, not a re-index.
  */
 import type { Availability, Contact, ContactGroup, Presence } from '../../shared/domain';
+import { locale } from './i18n';
 import { ONLINE } from './presence-look';
 
 /**
@@ -45,7 +46,20 @@ export interface Filtered {
   groups: IndexedGroup[];
 }
 
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+/**
+ * Name order is the UI language's collation (German, Swedish and English place "Ö" differently),
+ * not the system's: the list reads in the language the user chose. One collator per language,
+ * since building one costs far more than a comparison.
+ */
+const collators = new Map<string, Intl.Collator>();
+function collatorFor(language: string): Intl.Collator {
+  let collator = collators.get(language);
+  if (!collator) {
+    collator = new Intl.Collator(language, { sensitivity: 'base', numeric: true });
+    collators.set(language, collator);
+  }
+  return collator;
+}
 const digitsOf = (s: string) => s.replace(/\D+/g, '');
 
 /** The order of "sort by status": reachable people first, then busy, away, offline, unknown. */
@@ -55,8 +69,12 @@ export function searchKey(c: Contact): string {
   return [c.displayName, c.nickname, c.uri, c.personaId, ...c.numbers].join('\n').toLowerCase();
 }
 
-/** Precomputes what search and sort need; call again only when the contact list changes. */
-export function indexGroups(groups: ContactGroup[]): IndexedGroup[] {
+/**
+ * Precomputes what search and sort need; call again only when the contact list or the UI's
+ * language (`language`, for the name order) changes.
+ */
+export function indexGroups(groups: ContactGroup[], language: string = locale()): IndexedGroup[] {
+  const collator = collatorFor(language);
   // The core keeps the server's document order; groups are shown by the server's `index` (ties: document order).
   return [...groups]
     .sort((a, b) => a.index - b.index)

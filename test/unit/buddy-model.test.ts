@@ -123,6 +123,16 @@ describe('buddy list model', () => {
     expect(keys.length).toBe(10);
   });
 
+  it("sorts names in the UI language's collation, not the system's", () => {
+    const nordic: ContactGroup[] = [
+      { name: 'Nordic', index: 1, contacts: [contact('zander', 'Zander'), contact('oberg', 'Öberg'), contact('olsen', 'Olsen')] },
+    ];
+    const order = (language: string) => names(flattenRows(filterGroups(indexGroups(nordic, language), ''), { sort: 'name', collapsed: none, presence: {} }));
+    // German files "Ö" with "O"; Swedish places it after "Z": the language passed decides.
+    expect(order('de')).toEqual(['# Nordic 0/3', 'oberg', 'olsen', 'zander']);
+    expect(order('sv')).toEqual(['# Nordic 0/3', 'olsen', 'zander', 'oberg']);
+  });
+
   it('reports presence loading progress once per person', () => {
     const withDuplicate = [...groups, { name: 'Project X', index: 4, contacts: [contact('maria', 'Maria X')] }];
     expect(presenceProgress(withDuplicate, {})).toEqual({ known: 0, total: 5 });
