@@ -91,8 +91,8 @@ export function PrivacySection({ api }: SectionProps) {
       <p className="empty">{t('privacy.reading')}</p>
     );
   }
-  // The server's default for everyone else, in its own words (a token the app offers no choice of).
-  const everyoneElse = privacy.visibility || t('privacy.asServerDecides');
+  // The server's default for everyone else: named as the rules' choices are, else in the server's words.
+  const everyoneElse = privacy.visibility ? visibilityLabel(privacy.visibility) : t('privacy.asServerDecides');
   return (
     <div className="privacy" data-testid="privacy">
       <p className="settings-hint">
