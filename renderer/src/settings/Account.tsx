@@ -1,10 +1,17 @@
 import { useEffect, useState } from 'react';
-import { SERVER_TYPE_LABEL, type CmeSiteInfo } from '../../../shared/domain';
+import { useTranslation } from 'react-i18next';
+import type { CmeSiteInfo } from '../../../shared/domain';
 import type { SectionProps } from '.';
+import { serverTypeLabel } from './labels';
+
+/** Shown for a fact not known yet (signed out): a mark, not a word, in every language. */
+const NOT_KNOWN = '—';
 
 /** Who is signed in where, how long before Away is set automatically, and a CME router's site facts. */
 export function AccountSection({ api, snapshot }: SectionProps) {
+  const { t } = useTranslation('settings');
   const { session, idleAwayMinutes } = snapshot;
+  const serverType = session.serverType ?? 'cups';
   const [site, setSite] = useState<CmeSiteInfo | null>(null);
   useEffect(() => {
     if (session.serverType !== 'cme' || session.phase === 'signed-out') return setSite(null);
@@ -20,56 +27,55 @@ export function AccountSection({ api, snapshot }: SectionProps) {
   return (
     <>
       <dl className="settings-facts">
-        <dt>User</dt>
-        <dd data-testid="settings-user">{session.user ?? '—'}</dd>
-        <dt>SIP address</dt>
-        <dd>{session.uri ?? '—'}</dd>
-        <dt>Server</dt>
-        <dd>
-          {session.server ?? '—'}
-          {session.demo ? ' (demo lab)' : ''}
-        </dd>
+        <dt>{t('account.user')}</dt>
+        <dd data-testid="settings-user">{session.user ?? NOT_KNOWN}</dd>
+        <dt>{t('account.sipAddress')}</dt>
+        <dd>{session.uri ?? NOT_KNOWN}</dd>
+        <dt>{t('account.server')}</dt>
+        <dd>{session.demo ? t('account.serverInDemoLab', { server: session.server ?? NOT_KNOWN }) : (session.server ?? NOT_KNOWN)}</dd>
         {session.presenceServer && (
           <>
-            <dt>Presence server</dt>
+            <dt>{t('account.presenceServer')}</dt>
             <dd data-testid="settings-presence-server">{session.presenceServer}</dd>
           </>
         )}
-        <dt>Server type</dt>
-        <dd data-testid="settings-server-type">{SERVER_TYPE_LABEL[session.serverType ?? 'cups']}</dd>
-        <dt>Away when idle</dt>
-        <dd>{idleAwayMinutes > 0 ? `after ${idleAwayMinutes} minutes` : 'never'}</dd>
+        <dt>{t('account.typeOfServer')}</dt>
+        <dd data-testid="settings-server-type">{serverTypeLabel(serverType)}</dd>
+        <dt>{t('account.awayWhenIdle')}</dt>
+        <dd>{idleAwayMinutes > 0 ? t('account.awayAfter', { count: idleAwayMinutes }) : t('account.awayNever')}</dd>
       </dl>
       {site && <CmeSite site={site} />}
     </>
   );
 }
 
-/** The router's configuration (ISgetGlobal, ISgetPresenceGlobal, ISgetVoiceRegGlobal, ISgetSessionServer). */
+/**
+ * The router's configuration (ISgetGlobal, ISgetPresenceGlobal, ISgetVoiceRegGlobal, ISgetSessionServer).
+ * The values are shown as the core describes them; only the headings are the UI's.
+ */
 function CmeSite({ site }: { site: CmeSiteInfo }) {
+  const { t } = useTranslation('settings');
   return (
     <>
-      <h3>Site (Cisco Unified CME)</h3>
+      <h3>{t('cmeSite.title')}</h3>
       <dl className="settings-facts" data-testid="cme-site">
-        <dt>Router</dt>
+        <dt>{t('cmeSite.router')}</dt>
         <dd>
           {site.name} ({site.address})
         </dd>
-        <dt>Version</dt>
-        <dd>
-          CME {site.version}, mode {site.mode}
-        </dd>
-        <dt>Phones</dt>
+        <dt>{t('cmeSite.version')}</dt>
+        <dd>{t('cmeSite.versionAndMode', { version: site.version, mode: site.mode })}</dd>
+        <dt>{t('cmeSite.phones')}</dt>
         <dd>{site.phones}</dd>
-        <dt>Number plan</dt>
+        <dt>{t('cmeSite.numberPlan')}</dt>
         <dd data-testid="cme-number-plan">{site.numberPlan}</dd>
-        <dt>Presence</dt>
+        <dt>{t('cmeSite.presence')}</dt>
         <dd data-testid="cme-presence">{site.presence}</dd>
-        <dt>SIP registrar</dt>
+        <dt>{t('cmeSite.sipRegistrar')}</dt>
         <dd>{site.sipRegistrar}</dd>
         {site.sessionServers.length > 0 && (
           <>
-            <dt>Session servers</dt>
+            <dt>{t('cmeSite.sessionServers')}</dt>
             <dd>{site.sessionServers.join(', ')}</dd>
           </>
         )}

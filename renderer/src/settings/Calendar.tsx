@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
 
 /** Whether the server sets the user's presence from their calendar (get/set-calendaring). */
 export function CalendarSection({ api }: SectionProps) {
+  const { t } = useTranslation('settings');
   const [on, setOn] = useState<boolean | undefined>();
   const [error, setError] = useState<string | undefined>();
   /** Only the newest change's answer is shown: an older answer arriving late must not undo it. */
@@ -29,11 +31,11 @@ export function CalendarSection({ api }: SectionProps) {
   };
   return (
     <div data-testid="calendar">
-      {on === undefined && !error && <p>Reading the calendar setting…</p>}
+      {on === undefined && !error && <p className="empty">{t('calendar.reading')}</p>}
       {on !== undefined && (
         <label className="settings-check">
           <input type="checkbox" data-testid="calendar-toggle" checked={on} onChange={(e) => toggle(e.target.checked)} />
-          Show me as in a meeting while my calendar says so
+          {t('calendar.meetingFromCalendar')}
         </label>
       )}
       {error && (

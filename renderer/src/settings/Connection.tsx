@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ConnectionSettings } from '../../../shared/domain';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
+import { FACT_SEPARATOR } from './labels';
 import { SipConnection } from './SipConnection';
 
 /** A whole-number limit saved when the field is left, only if it changed (the core checks the range). */
@@ -21,6 +23,7 @@ function LimitInput({ max, label, testId, value, onSave }: { max: number; label:
 
 /** SOAP limits and SIP choices (from the next sign-in) and the server certificates the user chose to trust. */
 export function ConnectionSection({ api }: SectionProps) {
+  const { t } = useTranslation('settings');
   const [conn, setConn] = useState<ConnectionSettings | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
@@ -39,7 +42,7 @@ export function ConnectionSection({ api }: SectionProps) {
         {error}
       </p>
     ) : (
-      <p>Reading the connection settings…</p>
+      <p className="empty">{t('connection.reading')}</p>
     );
   return (
     <div data-testid="connection-settings">
@@ -49,41 +52,47 @@ export function ConnectionSection({ api }: SectionProps) {
         </p>
       )}
       <dl className="settings-facts">
-        <dt>Wait for a SOAP answer</dt>
+        <dt>{t('connection.soapWait')}</dt>
         <dd>
           <LimitInput
             max={300}
-            label="SOAP time limit in seconds"
+            label={t('connection.soapTimeoutLabel')}
             testId="soap-timeout"
             value={conn.soapTimeoutSeconds}
             onSave={(v) => run(api.invoke('connection:set', { soapTimeoutSeconds: v }))}
           />{' '}
-          seconds
+          {t('connection.seconds')}
         </dd>
-        <dt>Largest SOAP answer</dt>
+        <dt>{t('connection.soapMax')}</dt>
         <dd>
           <LimitInput
             max={100}
-            label="Largest SOAP answer in MB"
+            label={t('connection.soapMaxLabel')}
             testId="soap-max"
             value={conn.soapMaxResponseMB}
             onSave={(v) => run(api.invoke('connection:set', { soapMaxResponseMB: v }))}
           />{' '}
-          MB
+          {t('connection.megabytes')}
         </dd>
       </dl>
-      <p className="settings-hint">These apply from the next sign-in.</p>
+      <p className="settings-hint">{t('connection.fromNextSignIn')}</p>
       <SipConnection api={api} />
-      <h3>Trusted server certificates (HTTPS)</h3>
-      {conn.trustedCertificates.length === 0 && <p>None: every server&apos;s certificate is checked against the system&apos;s trusted roots only.</p>}
+      <h3>{t('connection.trustedTitle')}</h3>
+      {conn.trustedCertificates.length === 0 && <p>{t('connection.noneTrusted')}</p>}
       <ul className="privacy-watchers">
         {conn.trustedCertificates.map((c) => (
           <li key={c.hostPort} data-testid="trusted-certificate" data-host-port={c.hostPort}>
             <span>
-              <strong>{c.hostPort}</strong> · {c.subject} · <span className="cert-fingerprint">{c.fingerprint256}</span> · valid until {c.validTo}
+              <strong>{c.hostPort}</strong>
+              {FACT_SEPARATOR}
+              {c.subject}
+              {FACT_SEPARATOR}
+              <span className="cert-fingerprint">{c.fingerprint256}</span>
+              {FACT_SEPARATOR}
+              {t('certificate.validUntil', { date: c.validTo })}
             </span>
             <button className="link" data-testid="trusted-forget" onClick={() => run(api.invoke('tls:forget', c.hostPort))}>
-              Forget
+              {t('connection.forget')}
             </button>
           </li>
         ))}

@@ -1,22 +1,19 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { PrivacyRule, PrivacySettings } from '../../../shared/domain';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
 import { useWatchers } from '../WatcherPrompts';
+import { isOfferedVisibility, visibilityLabel, VISIBILITIES } from './labels';
 import { PresenceRules } from './PresenceRules';
 import { ReachabilityEditor } from './ReachabilityEditor';
-
-export const VISIBILITY_LABEL: Record<string, string> = {
-  all: 'See my status and note',
-  'reachability-only': 'See only whether I can be reached',
-  none: 'See nothing (blocked)',
-};
 
 /**
  * Who may see my presence: the server's presence rules, each with a list of watchers (its
  * ACL). Changes show at once and go back, with the server's words, if the server refuses.
  */
 export function PrivacySection({ api }: SectionProps) {
+  const { t } = useTranslation(['settings', 'common']);
   // A SIMPLE server keeps pres-rules instead of CUPS's rules and ACLs.
   const watchers = useWatchers(api);
   const [privacy, setPrivacy] = useState<PrivacySettings | undefined>();
@@ -91,27 +88,30 @@ export function PrivacySection({ api }: SectionProps) {
         {error}
       </p>
     ) : (
-      <p>Reading your privacy rules…</p>
+      <p className="empty">{t('privacy.reading')}</p>
     );
   }
+  // The server's default for everyone else: named as the rules' choices are, else in the server's words.
+  const everyoneElse = privacy.visibility ? visibilityLabel(privacy.visibility) : t('privacy.asServerDecides');
   return (
     <div className="privacy" data-testid="privacy">
       <p className="settings-hint">
-        Everyone else: {privacy.visibility || 'as the server decides'}
-        {privacy.privacyPolicy ? ` (${privacy.privacyPolicy})` : ''}. The people on a rule&apos;s list see only what the rule allows.
+        {privacy.privacyPolicy
+          ? t('privacy.everyoneElseWithPolicy', { visibility: everyoneElse, policy: privacy.privacyPolicy })
+          : t('privacy.everyoneElse', { visibility: everyoneElse })}
       </p>
       {error && (
         <p className="error" role="alert" data-testid="privacy-error">
           {error}
         </p>
       )}
-      {privacy.rules.length === 0 && <p>No rules yet.</p>}
+      {privacy.rules.length === 0 && <p>{t('privacy.noRules')}</p>}
       {privacy.rules.map((rule) => (
         <section key={rule.name} className="privacy-rule" data-testid="privacy-rule" data-name={rule.name}>
           <header className="privacy-rule-header">
             <strong>{rule.name}</strong>
             <select
-              aria-label={`What the people on ${rule.name} see`}
+              aria-label={t('privacy.ruleVisibility', { rule: rule.name })}
               data-testid="rule-visibility"
               value={rule.visibility}
               onChange={(e) => {
@@ -122,12 +122,12 @@ export function PrivacySection({ api }: SectionProps) {
                 );
               }}
             >
-              {Object.entries(VISIBILITY_LABEL).map(([v, label]) => (
+              {VISIBILITIES.map((v) => (
                 <option key={v} value={v}>
-                  {label}
+                  {visibilityLabel(v)}
                 </option>
               ))}
-              {!(rule.visibility in VISIBILITY_LABEL) && <option value={rule.visibility}>{rule.visibility}</option>}
+              {!isOfferedVisibility(rule.visibility) && <option value={rule.visibility}>{visibilityLabel(rule.visibility)}</option>}
             </select>
             <button
               className="link"
@@ -139,7 +139,7 @@ export function PrivacySection({ api }: SectionProps) {
                 )
               }
             >
-              Delete rule
+              {t('privacy.deleteRule')}
             </button>
           </header>
           {editing === rule.name ? (
@@ -158,13 +158,13 @@ export function PrivacySection({ api }: SectionProps) {
           ) : (
             (!rule.reachability || rule.conditions) && (
               <button className="link" data-testid="rule-reachability-edit" onClick={() => setEditing(rule.name)}>
-                {rule.reachability ? 'Edit conditions' : 'Add reachability conditions'}
+                {rule.reachability ? t('privacy.editConditions') : t('privacy.addConditions')}
               </button>
             )
           )}
           {rule.reachability && (
             <p className="privacy-reachability" data-testid="rule-reachability">
-              Reachability: {rule.reachability}, kept when you change this rule.{' '}
+              {t('privacy.reachability', { summary: rule.reachability })}{' '}
               <button
                 className="link"
                 data-testid="rule-reachability-clear"
@@ -181,7 +181,7 @@ export function PrivacySection({ api }: SectionProps) {
                   )
                 }
               >
-                Clear conditions
+                {t('privacy.clearConditions')}
               </button>
             </p>
           )}
@@ -191,7 +191,7 @@ export function PrivacySection({ api }: SectionProps) {
                 {w}
                 <button
                   className="link"
-                  aria-label={`Remove ${w} from ${rule.name}`}
+                  aria-label={t('privacy.removeWatcher', { who: w, rule: rule.name })}
                   data-testid="watcher-remove"
                   onClick={() =>
                     change(
@@ -200,7 +200,7 @@ export function PrivacySection({ api }: SectionProps) {
                     )
                   }
                 >
-                  Remove
+                  {t('common:remove')}
                 </button>
               </li>
             ))}
@@ -213,36 +213,41 @@ export function PrivacySection({ api }: SectionProps) {
             }}
           >
             <input
-              aria-label={`Add someone to ${rule.name}`}
+              aria-label={t('privacy.addWatcher', { rule: rule.name })}
               data-testid="watcher-input"
-              placeholder="User name"
+              placeholder={t('privacy.userName')}
               value={adding[rule.name] ?? ''}
               onChange={(e) => setAdding((a) => ({ ...a, [rule.name]: e.target.value }))}
             />
             <button type="submit" data-testid="watcher-add">
-              Add
+              {t('common:add')}
             </button>
           </form>
         </section>
       ))}
       <form className="privacy-add" data-testid="rule-form" onSubmit={addRule}>
         <input
-          aria-label="New rule name"
+          aria-label={t('privacy.newRuleName')}
           data-testid="rule-name"
-          placeholder="New rule, e.g. Blocked"
+          placeholder={t('privacy.newRulePlaceholder')}
           value={ruleName}
           maxLength={128}
           onChange={(e) => setRuleName(e.target.value)}
         />
-        <select aria-label="What its people see" data-testid="rule-new-visibility" value={visibility} onChange={(e) => setVisibility(e.target.value)}>
-          {Object.entries(VISIBILITY_LABEL).map(([v, label]) => (
+        <select
+          aria-label={t('privacy.newRuleVisibility')}
+          data-testid="rule-new-visibility"
+          value={visibility}
+          onChange={(e) => setVisibility(e.target.value)}
+        >
+          {VISIBILITIES.map((v) => (
             <option key={v} value={v}>
-              {label}
+              {visibilityLabel(v)}
             </option>
           ))}
         </select>
         <button type="submit" data-testid="rule-add">
-          Add rule
+          {t('privacy.addRule')}
         </button>
       </form>
     </div>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { ReachabilityConditions, ReachabilityWhen } from '../../../shared/domain';
 
 const blankTest = () => ({ source: '', status: '' });
@@ -21,6 +22,7 @@ export function ReachabilityEditor({
   onSave(conditions: ReachabilityConditions): void;
   onCancel(): void;
 }) {
+  const { t } = useTranslation(['settings', 'common']);
   const [draft, setDraft] = useState<ReachabilityConditions>(() => structuredClone(conditions ?? { sources: [], when: [] }));
   const edit = (f: (d: ReachabilityConditions) => void) =>
     setDraft((d) => {
@@ -38,80 +40,97 @@ export function ReachabilityEditor({
       }}
     >
       <fieldset>
-        <legend>Show whether I can be reached on</legend>
+        <legend>{t('reachability.sourcesLegend')}</legend>
         {draft.sources.map((s, i) => (
           <div key={i} className="reachability-row" data-testid="reachability-source">
             <input
-              aria-label={`Reachable source ${i + 1} of ${rule}`}
-              placeholder="Source, e.g. cupc"
+              aria-label={t('reachability.sourceLabel', { number: i + 1, rule })}
+              placeholder={t('reachability.sourcePlaceholder')}
               value={s}
               maxLength={128}
               onChange={(e) => edit((d) => (d.sources[i] = e.target.value))}
             />
             <button type="button" className="link" onClick={() => edit((d) => d.sources.splice(i, 1))}>
-              Remove
+              {t('common:remove')}
             </button>
           </div>
         ))}
         <button type="button" className="link" data-testid="reachability-add-source" onClick={() => edit((d) => d.sources.push(''))}>
-          Add source
+          {t('reachability.addSource')}
         </button>
       </fieldset>
       {draft.when.map((w, i) => (
         <fieldset key={i} className="reachability-when" data-testid="reachability-when">
           <legend>
-            Condition {i + 1}: show me as{' '}
-            <input
-              aria-label={`Status shown by condition ${i + 1} of ${rule}`}
-              data-testid="when-status"
-              value={w.reachabilityStatus}
-              maxLength={64}
-              onChange={(e) => edit((d) => (d.when[i].reachabilityStatus = e.target.value))}
-            />{' '}
-            when
+            {/* The status field sits inside the sentence, where each language puts it. */}
+            <Trans
+              t={t}
+              i18nKey="reachability.condition"
+              values={{ number: i + 1 }}
+              components={{
+                status: (
+                  <input
+                    aria-label={t('reachability.conditionStatusLabel', { number: i + 1, rule })}
+                    data-testid="when-status"
+                    value={w.reachabilityStatus}
+                    maxLength={64}
+                    onChange={(e) => edit((d) => (d.when[i].reachabilityStatus = e.target.value))}
+                  />
+                ),
+              }}
+            />
           </legend>
-          {w.statuses.map((t, j) => (
+          {w.statuses.map((test, j) => (
             <div key={j} className="reachability-row" data-testid="when-test">
-              <input
-                aria-label={`Source in test ${j + 1} of condition ${i + 1}`}
-                data-testid="test-source"
-                placeholder="Source, e.g. Cell Phone"
-                value={t.source}
-                maxLength={128}
-                onChange={(e) => edit((d) => (d.when[i].statuses[j].source = e.target.value))}
-              />{' '}
-              is{' '}
-              <input
-                aria-label={`Status in test ${j + 1} of condition ${i + 1}`}
-                data-testid="test-status"
-                placeholder="Status, e.g. away"
-                value={t.status}
-                maxLength={64}
-                onChange={(e) => edit((d) => (d.when[i].statuses[j].status = e.target.value))}
+              <Trans
+                t={t}
+                i18nKey="reachability.test"
+                components={{
+                  source: (
+                    <input
+                      aria-label={t('reachability.testSourceLabel', { test: j + 1, number: i + 1 })}
+                      data-testid="test-source"
+                      placeholder={t('reachability.testSourcePlaceholder')}
+                      value={test.source}
+                      maxLength={128}
+                      onChange={(e) => edit((d) => (d.when[i].statuses[j].source = e.target.value))}
+                    />
+                  ),
+                  status: (
+                    <input
+                      aria-label={t('reachability.testStatusLabel', { test: j + 1, number: i + 1 })}
+                      data-testid="test-status"
+                      placeholder={t('reachability.testStatusPlaceholder')}
+                      value={test.status}
+                      maxLength={64}
+                      onChange={(e) => edit((d) => (d.when[i].statuses[j].status = e.target.value))}
+                    />
+                  ),
+                }}
               />
               <button type="button" className="link" onClick={() => edit((d) => d.when[i].statuses.splice(j, 1))}>
-                Remove
+                {t('common:remove')}
               </button>
             </div>
           ))}
-          {w.nested ? <p className="settings-hint">and {w.nested} and/or/not group(s) set elsewhere, kept as they are.</p> : null}
+          {w.nested ? <p className="settings-hint">{t('reachability.nested', { count: w.nested })}</p> : null}
           <button type="button" className="link" onClick={() => edit((d) => d.when[i].statuses.push(blankTest()))}>
-            Add test
+            {t('reachability.addTest')}
           </button>{' '}
           <button type="button" className="link" data-testid="when-remove" onClick={() => edit((d) => d.when.splice(i, 1))}>
-            Remove condition
+            {t('reachability.removeCondition')}
           </button>
         </fieldset>
       ))}
       <button type="button" className="link" data-testid="reachability-add-when" onClick={() => edit((d) => d.when.push(blankWhen()))}>
-        Add condition
+        {t('reachability.addCondition')}
       </button>
       <div className="reachability-actions">
         <button type="submit" data-testid="reachability-save">
-          Save conditions
+          {t('reachability.save')}
         </button>
         <button type="button" className="link" onClick={onCancel}>
-          Cancel
+          {t('common:cancel')}
         </button>
       </div>
     </form>

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ServerPreference } from '../../../shared/domain';
 import { errorText } from '../api';
 import type { SectionProps } from '.';
@@ -8,6 +9,7 @@ import type { SectionProps } from '.';
  * the user signs in with. Public ones may be shown to others (e.g. the primary number).
  */
 export function ServerPreferencesSection({ api }: SectionProps) {
+  const { t } = useTranslation(['settings', 'common']);
   const [prefs, setPrefs] = useState<ServerPreference[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [draft, setDraft] = useState<ServerPreference>({ name: '', value: '', isPublic: false });
@@ -44,14 +46,14 @@ export function ServerPreferencesSection({ api }: SectionProps) {
           {error}
         </p>
       )}
-      {prefs === undefined && !error && <p>Reading your preferences…</p>}
+      {prefs === undefined && !error && <p className="empty">{t('serverPreferences.reading')}</p>}
       {prefs && (
         <table className="settings-table">
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Value</th>
-              <th>Public</th>
+              <th>{t('serverPreferences.name')}</th>
+              <th>{t('serverPreferences.value')}</th>
+              <th>{t('serverPreferences.public')}</th>
             </tr>
           </thead>
           <tbody>
@@ -60,14 +62,19 @@ export function ServerPreferencesSection({ api }: SectionProps) {
                 <td>{p.name}</td>
                 <td>
                   <input
-                    aria-label={`Value of ${p.name}`}
+                    aria-label={t('serverPreferences.valueOf', { name: p.name })}
                     defaultValue={p.value}
                     maxLength={1024}
                     onBlur={(e) => e.target.value !== p.value && save({ ...p, value: e.target.value })}
                   />
                 </td>
                 <td>
-                  <input type="checkbox" aria-label={`${p.name} is public`} checked={p.isPublic} onChange={(e) => save({ ...p, isPublic: e.target.checked })} />
+                  <input
+                    type="checkbox"
+                    aria-label={t('serverPreferences.isPublic', { name: p.name })}
+                    checked={p.isPublic}
+                    onChange={(e) => save({ ...p, isPublic: e.target.checked })}
+                  />
                 </td>
               </tr>
             ))}
@@ -76,17 +83,22 @@ export function ServerPreferencesSection({ api }: SectionProps) {
       )}
       <form className="privacy-add" onSubmit={add}>
         <input
-          aria-label="New preference name"
-          placeholder="Name, e.g. Preferred.Contact"
+          aria-label={t('serverPreferences.newName')}
+          placeholder={t('serverPreferences.namePlaceholder')}
           value={draft.name}
           onChange={(e) => setDraft({ ...draft, name: e.target.value })}
         />
-        <input aria-label="New preference value" placeholder="Value" value={draft.value} onChange={(e) => setDraft({ ...draft, value: e.target.value })} />
+        <input
+          aria-label={t('serverPreferences.newValue')}
+          placeholder={t('serverPreferences.value')}
+          value={draft.value}
+          onChange={(e) => setDraft({ ...draft, value: e.target.value })}
+        />
         <label className="settings-check">
           <input type="checkbox" checked={draft.isPublic} onChange={(e) => setDraft({ ...draft, isPublic: e.target.checked })} />
-          public
+          {t('serverPreferences.publicCheck')}
         </label>
-        <button type="submit">Save</button>
+        <button type="submit">{t('common:save')}</button>
       </form>
     </div>
   );

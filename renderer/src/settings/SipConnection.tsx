@@ -1,14 +1,23 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SipConnectionSettings } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { errorText } from '../api';
+import { FACT_SEPARATOR } from './labels';
 
-const TRANSPORTS: Array<{ value: SipConnectionSettings['sipTransport']; label: string }> = [
-  { value: 'auto', label: 'Automatic (as the server configures it)' },
-  { value: 'udp', label: 'UDP' },
-  { value: 'tcp', label: 'TCP' },
-  { value: 'tls', label: 'TLS' },
-];
+/** The transports offered; the protocols keep their names in every language, "automatic" is translated. */
+const TRANSPORTS: Array<SipConnectionSettings['sipTransport']> = ['auto', 'udp', 'tcp', 'tls'];
+
+/** Example values in the fields: addresses and a PEM frame, data that reads the same in every language. */
+const EXAMPLE = {
+  listUri: 'sip:alex-list@example.com',
+  xcapRoot: 'https://xcap.example.com/xcap-root',
+  dnsServers: '192.0.2.53, 192.0.2.54:5353',
+  pem: '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----',
+};
+
+/** What a save confirms (a key under settings:sip.saved), kept rather than its words so that a language change redraws it. */
+type Saved = 'transport' | 'perContact' | 'autoList' | 'list' | 'xcapAndDns' | 'certificateCleared' | 'certificateTrusted';
 
 type ListMode = 'off' | 'auto' | 'uri';
 const modeOf = (list: string): ListMode => (list === '' ? 'off' : list === 'auto' ? 'auto' : 'uri');
@@ -19,9 +28,10 @@ const modeOf = (list: string): ListMode => (list === '' ? 'off' : list === 'auto
  * refuses with words; the refusal is shown next to the fields and nothing changes.
  */
 export function SipConnection({ api }: { api: DeskApi }) {
+  const { t } = useTranslation(['settings', 'common']);
   const [sip, setSip] = useState<SipConnectionSettings | undefined>();
   const [error, setError] = useState<string | undefined>();
-  const [saved, setSaved] = useState<string | undefined>();
+  const [saved, setSaved] = useState<Saved | undefined>();
   const [mode, setMode] = useState<ListMode>('off');
   const [listUri, setListUri] = useState('');
   const [pem, setPem] = useState('');
@@ -44,7 +54,7 @@ export function SipConnection({ api }: { api: DeskApi }) {
 
   const save = (
     patch: { sipTransport?: string; sipTrustedCertificate?: string; presenceList?: string; xcapRoot?: string; dnsServers?: string },
-    what: string,
+    what: Saved,
   ) => {
     setError(undefined);
     setSaved(undefined);
@@ -52,7 +62,7 @@ export function SipConnection({ api }: { api: DeskApi }) {
       .invoke('connection:set-sip', patch)
       .then((next) => {
         show(next);
-        setSaved(`${what} Used from the next sign-in.`);
+        setSaved(what);
         return true;
       })
       .catch((e) => {
@@ -61,7 +71,7 @@ export function SipConnection({ api }: { api: DeskApi }) {
       });
   };
   // The radio shows the choice at once; a refusal puts back what is saved.
-  const chooseList = (next: ListMode, value: string, what: string) => {
+  const chooseList = (next: ListMode, value: string, what: Saved) => {
     setMode(next);
     void save({ presenceList: value }, what).then((ok) => !ok && sip && setMode(modeOf(sip.presenceList)));
   };
@@ -72,30 +82,30 @@ export function SipConnection({ api }: { api: DeskApi }) {
         {error}
       </p>
     ) : (
-      <p>Reading the SIP settings…</p>
+      <p className="empty">{t('sip.reading')}</p>
     );
   return (
     <div data-testid="sip-settings" className="sip-settings">
-      <h3>SIP</h3>
+      <h3>{t('sip.title')}</h3>
       <dl className="settings-facts">
         <dt>
-          <label htmlFor="sip-transport">Transport</label>
+          <label htmlFor="sip-transport">{t('sip.transport')}</label>
         </dt>
         <dd>
           <select
             id="sip-transport"
             data-testid="sip-transport"
             value={sip.sipTransport}
-            onChange={(e) => void save({ sipTransport: e.target.value }, 'Transport saved.')}
+            onChange={(e) => void save({ sipTransport: e.target.value }, 'transport')}
           >
-            {TRANSPORTS.map((t) => (
-              <option key={t.value} value={t.value}>
-                {t.label}
+            {TRANSPORTS.map((transport) => (
+              <option key={transport} value={transport}>
+                {transport === 'auto' ? t('sip.transportAuto') : transport.toUpperCase()}
               </option>
             ))}
           </select>
         </dd>
-        <dt id="presence-list-label">Contacts&apos; presence</dt>
+        <dt id="presence-list-label">{t('sip.contactsPresence')}</dt>
         <dd>
           <div role="radiogroup" aria-labelledby="presence-list-label" className="sip-list-choice">
             <label>
@@ -104,9 +114,9 @@ export function SipConnection({ api }: { api: DeskApi }) {
                 name="presence-list"
                 data-testid="presence-list-off"
                 checked={mode === 'off'}
-                onChange={() => chooseList('off', '', 'Presence per contact saved.')}
+                onChange={() => chooseList('off', '', 'perContact')}
               />{' '}
-              One subscription per contact
+              {t('sip.listOff')}
             </label>
             <label>
               <input
@@ -114,110 +124,108 @@ export function SipConnection({ api }: { api: DeskApi }) {
                 name="presence-list"
                 data-testid="presence-list-auto"
                 checked={mode === 'auto'}
-                onChange={() => chooseList('auto', 'auto', 'Automatic presence list saved.')}
+                onChange={() => chooseList('auto', 'auto', 'autoList')}
               />{' '}
-              Event list (automatic: sip:&lt;user&gt;-list@&lt;domain&gt;)
+              {t('sip.listAuto')}
             </label>
             <label>
-              <input type="radio" name="presence-list" data-testid="presence-list-uri-choice" checked={mode === 'uri'} onChange={() => setMode('uri')} /> Event
-              list at this address:
+              <input type="radio" name="presence-list" data-testid="presence-list-uri-choice" checked={mode === 'uri'} onChange={() => setMode('uri')} />{' '}
+              {t('sip.listAtAddress')}
             </label>
             {mode === 'uri' && (
               <form
                 className="sip-list-uri"
                 onSubmit={(e) => {
                   e.preventDefault();
-                  void save({ presenceList: listUri }, 'Presence list saved.');
+                  void save({ presenceList: listUri }, 'list');
                 }}
               >
                 <input
-                  aria-label="Presence list address"
+                  aria-label={t('sip.listAddress')}
                   data-testid="presence-list-uri"
-                  placeholder="sip:alex-list@example.com"
+                  placeholder={EXAMPLE.listUri}
                   value={listUri}
                   maxLength={512}
                   onChange={(e) => setListUri(e.target.value)}
                 />
                 <button type="submit" data-testid="presence-list-save">
-                  Save
+                  {t('common:save')}
                 </button>
               </form>
             )}
           </div>
         </dd>
       </dl>
-      <h4>SIMPLE servers (signing in with a SIP address)</h4>
+      <h4>{t('sip.simpleTitle')}</h4>
       <form
         className="sip-simple-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void save({ xcapRoot, dnsServers }, 'XCAP and DNS saved.');
+          void save({ xcapRoot, dnsServers }, 'xcapAndDns');
         }}
       >
         <label>
-          XCAP root (empty: found through DNS)
-          <input
-            data-testid="xcap-root"
-            placeholder="https://xcap.example.com/xcap-root"
-            value={xcapRoot}
-            maxLength={2048}
-            onChange={(e) => setXcapRoot(e.target.value)}
-          />
+          {t('sip.xcapRoot')}
+          <input data-testid="xcap-root" placeholder={EXAMPLE.xcapRoot} value={xcapRoot} maxLength={2048} onChange={(e) => setXcapRoot(e.target.value)} />
         </label>
         <label>
-          DNS servers (empty: the system&apos;s)
+          {t('sip.dnsServers')}
           <input
             data-testid="dns-servers"
-            placeholder="192.0.2.53, 192.0.2.54:5353"
+            placeholder={EXAMPLE.dnsServers}
             value={dnsServers}
             maxLength={1024}
             onChange={(e) => setDnsServers(e.target.value)}
           />
         </label>
         <button type="submit" data-testid="simple-save">
-          Save
+          {t('common:save')}
         </button>
       </form>
-      <h4>Certificate trusted for SIP over TLS</h4>
+      <h4>{t('sip.certificateTitle')}</h4>
       {sip.sipCertificates.length === 0 ? (
-        <p data-testid="sip-certificate-none">None: the presence server&apos;s certificate is checked against the system&apos;s trusted roots only.</p>
+        <p data-testid="sip-certificate-none">{t('sip.noCertificate')}</p>
       ) : (
         <ul className="privacy-watchers">
           {sip.sipCertificates.map((c) => (
             <li key={c.fingerprint256} data-testid="sip-certificate">
               <span>
-                <strong>{c.subject}</strong> · issued by {c.issuer} · <span className="cert-fingerprint">{c.fingerprint256}</span> · valid until {c.validTo}
+                <strong>{c.subject}</strong>
+                {FACT_SEPARATOR}
+                {t('certificate.issuedBy', { issuer: c.issuer })}
+                {FACT_SEPARATOR}
+                <span className="cert-fingerprint">{c.fingerprint256}</span>
+                {FACT_SEPARATOR}
+                {t('certificate.validUntil', { date: c.validTo })}
               </span>
             </li>
           ))}
         </ul>
       )}
       {sip.sipCertificates.length > 0 && (
-        <button className="link" data-testid="sip-certificate-clear" onClick={() => void save({ sipTrustedCertificate: '' }, 'Certificate cleared.')}>
-          Stop trusting this certificate
+        <button className="link" data-testid="sip-certificate-clear" onClick={() => void save({ sipTrustedCertificate: '' }, 'certificateCleared')}>
+          {t('sip.stopTrusting')}
         </button>
       )}
       <form
         className="sip-certificate-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void save({ sipTrustedCertificate: pem }, 'Certificate trusted.').then((ok) => ok && setPem(''));
+          void save({ sipTrustedCertificate: pem }, 'certificateTrusted').then((ok) => ok && setPem(''));
         }}
       >
-        <label htmlFor="sip-certificate-pem">
-          Paste a private CA&apos;s certificate or the server&apos;s own (PEM); it is trusted in addition to the system&apos;s roots.
-        </label>
+        <label htmlFor="sip-certificate-pem">{t('sip.pasteCertificate')}</label>
         <textarea
           id="sip-certificate-pem"
           data-testid="sip-certificate-pem"
           rows={4}
           spellCheck={false}
-          placeholder={'-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----'}
+          placeholder={EXAMPLE.pem}
           value={pem}
           onChange={(e) => setPem(e.target.value)}
         />
         <button type="submit" data-testid="sip-certificate-save" disabled={!pem.trim()}>
-          Trust this certificate
+          {t('sip.trust')}
         </button>
       </form>
       {error && (
@@ -227,10 +235,10 @@ export function SipConnection({ api }: { api: DeskApi }) {
       )}
       {saved && (
         <p className="settings-hint" role="status" data-testid="sip-saved">
-          {saved}
+          {t(`sip.saved.${saved}`)}
         </p>
       )}
-      <p className="settings-hint">The transport, certificate, presence list, XCAP root and DNS servers are used from the next sign-in.</p>
+      <p className="settings-hint">{t('sip.fromNextSignIn')}</p>
     </div>
   );
 }
