@@ -21,10 +21,10 @@ function handlers() {
 }
 
 describe('desktop preferences', () => {
-  it('keep the language chosen ("system" by default) and tell every window what was saved', () => {
+  it('keep the language chosen ("system" by default) and tell every window what was saved', async () => {
     const { app, settings, told } = handlers();
-    expect(app['desktop:prefs']().language).toBe('system');
-    expect(app['desktop:set-prefs']({ language: 'de' }).language).toBe('de');
+    expect((await app['desktop:prefs']()).language).toBe('system');
+    expect((await app['desktop:set-prefs']({ language: 'de' })).language).toBe('de');
     expect(settings.get().language).toBe('de');
     expect(told.map((p) => p.language)).toEqual(['de']);
   });
