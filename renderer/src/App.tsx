@@ -225,8 +225,11 @@ export function App({ api }: { api: DeskApi }) {
       )}
       {notice && (
         <div className="banner error" role="alert" onClick={() => setNotice(undefined)}>
-          {notice.code && <ErrorHeadline code={notice.code} />}
-          <span data-testid="notice">{notice.message}</span>
+          {/* One column: the headline above the details. */}
+          <div>
+            {notice.code && <ErrorHeadline code={notice.code} />}
+            <span data-testid="notice">{notice.message}</span>
+          </div>
         </div>
       )}
       {signedIn && <WatcherPrompts api={api} />}

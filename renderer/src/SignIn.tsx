@@ -122,10 +122,13 @@ export function SignIn({
       {error && (
         // The translated headline, then the core's words (the element tests and support read).
         <div className="error" role="alert">
-          <ErrorHeadline code={error.code} />
-          <span data-testid="sign-in-error" data-code={error.code}>
-            {error.message}
-          </span>
+          {/* One column, headline above the details, beside the "Sign in here instead" button. */}
+          <div>
+            <ErrorHeadline code={error.code} />
+            <span data-testid="sign-in-error" data-code={error.code}>
+              {error.message}
+            </span>
+          </div>
           {error.code === 'already-signed-in' && (
             <button type="button" onClick={() => void signIn(true)}>
               {t('signIn.signInHere')}
