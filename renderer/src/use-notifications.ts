@@ -9,7 +9,7 @@ import { formatNumber, i18n } from './i18n';
 /** The window title: the app's name, after the unread count when there is one ("(2) Presence Desk"). */
 export function windowTitle(unread: number): string {
   const app = i18n.t('common:appName');
-  return unread > 0 ? i18n.t('session:app.titleUnread', { count: formatNumber(unread), app }) : app;
+  return unread > 0 ? i18n.t('session:app.titleUnread', { unread: formatNumber(unread), app }) : app;
 }
 
 /**
