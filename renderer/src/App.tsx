@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Contact } from '../../shared/domain';
+import { useTranslation } from 'react-i18next';
+import type { AppError, Contact } from '../../shared/domain';
 import { isOnThePhone } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { BuddyList, type ListEditing } from './BuddyList';
@@ -27,15 +28,28 @@ import { useCall } from './use-call';
 import { peerName } from './peer-name';
 import { useMuted } from './use-muted';
 import { ContactNotice, WatcherPrompts } from './WatcherPrompts';
+import { ErrorHeadline } from './ErrorHeadline';
+import { formatNumber, i18n } from './i18n';
 
-const PHASE_LABEL = { 'signed-out': 'Signed out', 'signing-in': 'Signing in…', 'signed-in': 'Online', reconnecting: 'Reconnecting…' } as const;
+/**
+ * A line in the error banner: an error from the core (its code gives the translated headline,
+ * its message stays in the server's words), or words a view composed itself (no code).
+ */
+type Notice = Pick<AppError, 'message'> & Partial<Pick<AppError, 'code'>>;
+
+/** Marks, not words: the same in every language (the buttons they sit on have translated names). */
+const CLOSE_MARK = '×';
+const MUTED_MARK = '🔕';
 
 export function App({ api }: { api: DeskApi }) {
+  const { t } = useTranslation(['session', 'common']);
   const openPeerRef = useRef<string | undefined>(undefined);
   const [state, dispatch] = useDesk(api, openPeerRef);
   const [tabs, setTabs] = useState<string[]>([]);
   const [active, setActive] = useState<string | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
+  const [notice, setNotice] = useState<Notice | undefined>();
+  // Settings reports in its own words, without a code.
+  const showMessage = useCallback((message: string) => setNotice({ message }), []);
   const [sideTab, setSideTab] = useState<'contacts' | 'recent' | 'history'>('contacts');
   const [diagnosticsOpen, setDiagnosticsOpen] = useState(false);
   const [dialog, setDialog] = useState<DialogRequest | undefined>();
@@ -59,16 +73,23 @@ export function App({ api }: { api: DeskApi }) {
   }, [undo]);
 
   const editing = useMemo<ListEditing>(() => {
-    const report = (e: unknown) => setNotice(errorText(e).message);
+    const report = (e: unknown) => setNotice(errorText(e));
+    // Dialog titles and undo lines are composed when the action happens, in the language of that moment.
     return {
-      newGroup: () => setDialog({ title: 'New group', label: 'Name', submit: 'Create', onSubmit: (v) => api.invoke('contacts:add-group', v) }),
+      newGroup: () =>
+        setDialog({
+          title: i18n.t('session:listEdits.newGroup'),
+          label: i18n.t('session:listEdits.groupName'),
+          submit: i18n.t('session:listEdits.create'),
+          onSubmit: (v) => api.invoke('contacts:add-group', v),
+        }),
       addContact: (group) => setAddTo(group),
       renameGroup: (group) =>
         setDialog({
-          title: `Rename ${group}`,
-          label: 'Name',
+          title: i18n.t('session:listEdits.renameGroup', { group }),
+          label: i18n.t('session:listEdits.groupName'),
           initial: group,
-          submit: 'Rename',
+          submit: i18n.t('common:rename'),
           onSubmit: (v) => api.invoke('contacts:rename-group', group, v),
         }),
       deleteGroup: (group) =>
@@ -76,7 +97,7 @@ export function App({ api }: { api: DeskApi }) {
           .invoke('contacts:delete-group', group)
           .then((g) =>
             setUndo({
-              text: `Deleted the group "${group}".`,
+              text: i18n.t('session:listEdits.groupDeleted', { group }),
               run: async () => {
                 await api.invoke('contacts:add-group', g.name);
                 for (const c of g.contacts) await api.invoke('contacts:add', g.name, c.personaId, c.nickname);
@@ -87,17 +108,22 @@ export function App({ api }: { api: DeskApi }) {
       contact: {
         rename: (group, c) =>
           setDialog({
-            title: `Rename ${c.displayName}`,
-            label: 'Nickname',
+            title: i18n.t('session:listEdits.renameContact', { name: c.displayName }),
+            label: i18n.t('session:listEdits.nickname'),
             initial: c.nickname || c.displayName,
-            submit: 'Rename',
+            submit: i18n.t('common:rename'),
             onSubmit: (v) => api.invoke('contacts:rename', group, c.uri, v),
           }),
         move: (from, c, to) => void api.invoke('contacts:move', from, c.uri, to).catch(report),
         remove: (group, c) =>
           void api
             .invoke('contacts:remove', group, c.uri)
-            .then((r) => setUndo({ text: `Removed ${r.displayName}.`, run: () => api.invoke('contacts:add', group, r.personaId, r.nickname) }))
+            .then((r) =>
+              setUndo({
+                text: i18n.t('session:listEdits.contactRemoved', { name: r.displayName }),
+                run: () => api.invoke('contacts:add', group, r.personaId, r.nickname),
+              }),
+            )
             .catch(report),
         card: (c) => setCard(c.uri),
         call: { api, place: (_c, number) => void menuCall(number) },
@@ -146,58 +172,64 @@ export function App({ api }: { api: DeskApi }) {
   // Incoming messages from someone without an open tab get a tab (flagged as unread).
   const shownTabs = [...tabs, ...Object.keys(state.unread).filter((p) => state.unread[p] > 0 && !tabs.includes(p))];
 
-  if (!state.loaded) return <p className="loading">Connecting to Presence Desk…</p>;
+  if (!state.loaded) return <p className="loading">{t('app.connecting')}</p>;
   const { session } = state;
   const signedIn = session.phase === 'signed-in' || session.phase === 'reconnecting';
 
   return (
     <div className="app">
       <header className="top-bar">
-        <span className="brand">Presence Desk</span>
+        <span className="brand">{t('common:appName')}</span>
         <span className={`connection connection-${session.phase}`} data-testid="connection" data-phase={session.phase}>
-          {PHASE_LABEL[session.phase]}
-          {session.demo && ' · demo lab'}
+          {session.demo ? t('header.phaseOnDemo', { phase: t(`phase.${session.phase}`) }) : t(`phase.${session.phase}`)}
         </span>
         {signedIn && (
           <>
             <button className="link" data-testid="open-settings" onClick={() => setSettingsOpen(true)}>
-              Settings
+              {t('header.settings')}
             </button>
             <button className="link link-plain" onClick={() => void api.invoke('session:sign-out')}>
-              Sign out
+              {t('header.signOut')}
             </button>
           </>
         )}
         <button className="link diag-link" data-testid="open-diagnostics" onClick={() => setDiagnosticsOpen((o) => !o)}>
-          Diagnostics
+          {t('header.diagnostics')}
         </button>
       </header>
       {state.hostLost && (
         <div className="banner error" role="alert">
-          The connection to Presence Desk was lost. Reload this page when the app is running again.
+          {t('banner.hostLost')}
         </div>
       )}
       {session.phase === 'reconnecting' && (
-        <div className="banner warning" role="status" data-testid="reconnecting">
-          {session.error?.message ?? 'Reconnecting…'}
-          {/* A CME router carries no messages: nothing is queued for it. */}
-          {session.serverType !== 'cme' && ' Messages you send now are queued.'}
+        // The headline stands apart from the live region, whose words stay the core's (they name the server and the cause).
+        <div className="banner warning" data-testid="reconnecting-banner">
+          {session.error && <ErrorHeadline code={session.error.code} />}
+          <div role="status" data-testid="reconnecting">
+            {session.error?.message ?? t('banner.reconnecting')}
+            {/* A CME router carries no messages: nothing is queued for it. */}
+            {session.serverType !== 'cme' && ` ${t('banner.queued')}`}
+          </div>
         </div>
       )}
       {state.history?.state === 'failing' && (
         <div className="banner error" role="alert" data-testid="history-failing">
-          Message history cannot be written to {state.history.file} ({state.history.error}). Incoming messages are refused until it can, so senders see that
-          they did not arrive.
+          {t('banner.historyFailing', { file: state.history.file, error: state.history.error })}
         </div>
       )}
       {state.historyImport?.state === 'stopped' && (
         <div className="banner error" role="alert" data-testid="history-import-stopped">
-          Importing earlier history stopped at {state.historyImport.percent}% ({state.historyImport.error}). Nothing is lost: it goes on at the next sign-in.
+          {t('banner.historyImportStopped', { percent: formatNumber(state.historyImport.percent), error: state.historyImport.error })}
         </div>
       )}
       {notice && (
-        <div className="banner error" role="alert" data-testid="notice" onClick={() => setNotice(undefined)}>
-          {notice}
+        <div className="banner error" role="alert" onClick={() => setNotice(undefined)}>
+          {/* One column: the headline above the details. */}
+          <div>
+            {notice.code && <ErrorHeadline code={notice.code} />}
+            <span data-testid="notice">{notice.message}</span>
+          </div>
         </div>
       )}
       {signedIn && <WatcherPrompts api={api} />}
@@ -215,10 +247,10 @@ export function App({ api }: { api: DeskApi }) {
             onClick={() => {
               const run = undo.run;
               setUndo(undefined);
-              run().catch((e) => setNotice(errorText(e).message));
+              run().catch((e) => setNotice(errorText(e)));
             }}
           >
-            Undo
+            {t('listEdits.undo')}
           </button>
         </div>
       )}
@@ -226,7 +258,7 @@ export function App({ api }: { api: DeskApi }) {
         <Settings
           api={api}
           snapshot={{ session, own: state.own, idleAwayMinutes: state.idleAwayMinutes, phone: state.phone }}
-          onError={setNotice}
+          onError={showMessage}
           onClose={() => setSettingsOpen(false)}
         />
       )}
@@ -242,7 +274,7 @@ export function App({ api }: { api: DeskApi }) {
               request={(r) =>
                 api.invoke('phone:request', r).then(
                   () => setNotice(undefined),
-                  (e) => setNotice(errorText(e).message),
+                  (e) => setNotice(errorText(e)),
                 )
               }
             />
@@ -262,21 +294,21 @@ export function App({ api }: { api: DeskApi }) {
                 data-ok={menuCallOutcome.ok}
               >
                 <span>{menuCallOutcome.text}</span>
-                <button className="link" aria-label="Dismiss" data-testid="menu-call-dismiss" onClick={clearMenuCall}>
-                  ×
+                <button className="link" aria-label={t('banner.dismiss')} data-testid="menu-call-dismiss" onClick={clearMenuCall}>
+                  {CLOSE_MARK}
                 </button>
               </p>
             )}
             <DirectoryStatusLine api={api} />
             <div className="side-tabs" role="tablist">
               <button role="tab" aria-selected={sideTab === 'contacts'} data-testid="tab-contacts" onClick={() => setSideTab('contacts')}>
-                Contacts
+                {t('tabs.contacts')}
               </button>
               <button role="tab" aria-selected={sideTab === 'recent'} data-testid="tab-recent" onClick={() => setSideTab('recent')}>
-                Recent
+                {t('tabs.recent')}
               </button>
               <button role="tab" aria-selected={sideTab === 'history'} data-testid="tab-history" onClick={() => setSideTab('history')}>
-                History
+                {t('tabs.history')}
               </button>
             </div>
             {sideTab === 'contacts' ? (
@@ -291,21 +323,21 @@ export function App({ api }: { api: DeskApi }) {
             {shownTabs.length > 0 && (
               // Open conversations: a button each (the current one marked), and a close button beside it;
               // not a tablist, whose tabs may not hold a second control.
-              <nav className="tabs" aria-label="Open conversations">
+              <nav className="tabs" aria-label={t('tabs.openConversations')}>
                 {shownTabs.map((uri) => (
                   <div key={uri} className={`tab ${uri === active ? 'tab-active' : ''}`}>
                     <button className="tab-label" aria-current={uri === active ? 'page' : undefined} onClick={() => open(uri)}>
                       {peerName(contacts.get(uri), uri)}
                       {(audible[uri] ?? 0) > 0 && <span className="badge">{audible[uri]}</span>}
                       {muted.has(uri) && (
-                        <span className="tab-muted" title="Muted" data-testid="tab-muted">
+                        <span className="tab-muted" title={t('tabs.muted')} data-testid="tab-muted">
                           {' '}
-                          🔕
+                          {MUTED_MARK}
                         </span>
                       )}
                     </button>
-                    <button className="tab-close" aria-label={`Close the conversation with ${peerName(contacts.get(uri), uri)}`} onClick={() => close(uri)}>
-                      ×
+                    <button className="tab-close" aria-label={t('tabs.close', { name: peerName(contacts.get(uri), uri) })} onClick={() => close(uri)}>
+                      {CLOSE_MARK}
                     </button>
                   </div>
                 ))}
@@ -324,7 +356,7 @@ export function App({ api }: { api: DeskApi }) {
                 onToggleMute={() => toggleMute(active)}
               />
             ) : (
-              <p className="empty-chat">Choose a contact to start a conversation.</p>
+              <p className="empty-chat">{t('app.chooseContact')}</p>
             )}
           </section>
         </main>

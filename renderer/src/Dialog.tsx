@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorText } from './api';
 
 export interface DialogRequest {
@@ -34,6 +35,7 @@ export function DialogForm({
   onClose: () => void;
   children: ReactNode;
 }) {
+  const { t } = useTranslation('common');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -61,7 +63,7 @@ export function DialogForm({
         )}
         <div className="dialog-buttons">
           <button type="button" className="link" onClick={onClose}>
-            Cancel
+            {t('cancel')}
           </button>
           <button type="submit" disabled={busy || !canSubmit} data-testid="dialog-submit">
             {submitLabel}

@@ -1,20 +1,30 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { LongTermStatus as Status } from '../../shared/domain';
+import { useTranslation } from 'react-i18next';
+import type { AppError, LongTermStatus as Status } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
+import { i18n, locale } from './i18n';
 
-/** "On vacation until 3 Dec": the note, and the last day in the user's own words. */
+/**
+ * "On vacation until 3 Dec" ("Im Urlaub bis 3. Dez."): the user's own note, and the last day.
+ * The day and the month's short name come from the UI's language; their order and marks are
+ * part of the sentence's translation, so English keeps saying "3 Dec" as it always has.
+ * Call while rendering a component that uses `useTranslation`, so a language change redraws it.
+ */
 export function longTermText(status: Status): string {
   if (!status.until) return status.note;
-  const day = new Date(`${status.until}T12:00:00`);
-  return `${status.note} until ${day.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })}`;
+  const at = new Date(`${status.until}T12:00:00`);
+  const parts = new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short' }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return i18n.t('session:longTerm.text', { note: status.note, day: part('day'), month: part('month') });
 }
 
 /**
  * The long-term status under the own-status controls: a status the server keeps until it is
  * cleared (out of office, on vacation), beside the everyday one.
  */
-export function LongTermStatus({ api, onError }: { api: DeskApi; onError: (message: string) => void }) {
+export function LongTermStatus({ api, onError }: { api: DeskApi; onError: (error: AppError) => void }) {
+  const { t } = useTranslation(['session', 'common']);
   const [status, setStatus] = useState<Status | null>(null);
   const [editing, setEditing] = useState(false);
   const [note, setNote] = useState('');
@@ -28,7 +38,7 @@ export function LongTermStatus({ api, onError }: { api: DeskApi; onError: (messa
     api
       .invoke('longterm:get')
       .then((s) => live && setStatus(s))
-      .catch((e) => live && onError(errorText(e).message));
+      .catch((e) => live && onError(errorText(e)));
     return () => {
       live = false;
       off();
@@ -53,7 +63,7 @@ export function LongTermStatus({ api, onError }: { api: DeskApi; onError: (messa
     setStatus(null);
     api.invoke('longterm:clear').catch((e) => {
       setStatus(before);
-      onError(errorText(e).message);
+      onError(errorText(e));
     });
   };
 
@@ -62,16 +72,16 @@ export function LongTermStatus({ api, onError }: { api: DeskApi; onError: (messa
       <form className="long-term-form" data-testid="long-term-form" onSubmit={(e) => void submit(e)}>
         <input
           data-testid="long-term-note"
-          aria-label="Long-term status"
-          placeholder="On vacation"
+          aria-label={t('longTerm.label')}
+          placeholder={t('longTerm.placeholder')}
           value={note}
           maxLength={256}
           onChange={(e) => setNote(e.target.value)}
           autoFocus
         />
         <label>
-          until
-          <input data-testid="long-term-until" type="date" aria-label="Last day" value={until} onChange={(e) => setUntil(e.target.value)} />
+          {t('longTerm.until')}
+          <input data-testid="long-term-until" type="date" aria-label={t('longTerm.lastDay')} value={until} onChange={(e) => setUntil(e.target.value)} />
         </label>
         {error && (
           <p className="long-term-error" role="alert" data-testid="long-term-error">
@@ -80,10 +90,10 @@ export function LongTermStatus({ api, onError }: { api: DeskApi; onError: (messa
         )}
         <div className="long-term-buttons">
           <button type="button" className="link" onClick={() => setEditing(false)}>
-            Cancel
+            {t('common:cancel')}
           </button>
           <button type="submit" data-testid="long-term-save" disabled={busy || !note.trim()}>
-            Set
+            {t('longTerm.set')}
           </button>
         </div>
       </form>
@@ -93,11 +103,11 @@ export function LongTermStatus({ api, onError }: { api: DeskApi; onError: (messa
     <div className="long-term" data-testid="long-term" data-set={status ? 'true' : 'false'}>
       {status ? (
         <>
-          <span className="long-term-text" data-testid="long-term-text" title="Long-term status, kept by the server until you clear it">
+          <span className="long-term-text" data-testid="long-term-text" title={t('longTerm.hint')}>
             {longTermText(status)}
           </span>
           <button className="link" data-testid="long-term-clear" onClick={clear}>
-            Clear
+            {t('longTerm.clear')}
           </button>
         </>
       ) : (
@@ -111,7 +121,7 @@ export function LongTermStatus({ api, onError }: { api: DeskApi; onError: (messa
             setEditing(true);
           }}
         >
-          Set a long-term status…
+          {t('longTerm.open')}
         </button>
       )}
     </div>

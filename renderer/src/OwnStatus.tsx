@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { OWN_AVAILABILITIES, type OwnAvailability, type OwnStatus as Own } from '../../shared/domain';
+import { useTranslation } from 'react-i18next';
+import { OWN_AVAILABILITIES, type AppError, type OwnAvailability, type OwnStatus as Own } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { presenceClass, presenceLabel } from './presence-look';
@@ -11,7 +12,8 @@ import { RecentNotes } from './RecentNotes';
  * their phone is in a call, colleagues see "On the phone" instead of Available, Away or Busy;
  * the badge says so, and the chosen status comes back by itself after the call.
  */
-export function OwnStatus({ api, own, onThePhone, onError }: { api: DeskApi; own: Own; onThePhone: boolean; onError: (message: string) => void }) {
+export function OwnStatus({ api, own, onThePhone, onError }: { api: DeskApi; own: Own; onThePhone: boolean; onError: (error: AppError) => void }) {
+  const { t } = useTranslation('session');
   const [note, setNote] = useState(own.note);
   useEffect(() => {
     setNote(own.note);
@@ -30,13 +32,13 @@ export function OwnStatus({ api, own, onThePhone, onError }: { api: DeskApi; own
       live = false;
     };
   }, [api, own.note, recentOpen]);
-  const set = (status: Own) => api.invoke('presence:set-own', status).catch((e) => onError(errorText(e).message));
+  const set = (status: Own) => api.invoke('presence:set-own', status).catch((e) => onError(errorText(e)));
   return (
     <div className="own-status">
       <span className={presenceClass(own.availability)} aria-hidden="true" />
       <select
         data-testid="own-status"
-        aria-label="My status"
+        aria-label={t('ownStatus.status')}
         value={own.availability}
         onChange={(e) => void set({ availability: e.target.value as OwnAvailability, note })}
       >
@@ -49,8 +51,8 @@ export function OwnStatus({ api, own, onThePhone, onError }: { api: DeskApi; own
       <div className="own-note">
         <input
           data-testid="own-note"
-          aria-label="Status note"
-          placeholder="What are you up to?"
+          aria-label={t('ownStatus.note')}
+          placeholder={t('ownStatus.notePlaceholder')}
           value={note}
           maxLength={512}
           onChange={(e) => setNote(e.target.value)}
@@ -76,8 +78,8 @@ export function OwnStatus({ api, own, onThePhone, onError }: { api: DeskApi; own
         />
       </div>
       {onThePhone && (own.availability === 'available' || own.availability === 'away' || own.availability === 'busy') && (
-        <p className="own-on-the-phone" data-testid="own-on-the-phone" title="Your phone is in a call: colleagues see you as On the phone until it ends.">
-          <span className={presenceClass('on-the-phone')} aria-hidden="true" /> On the phone — colleagues see this during your call
+        <p className="own-on-the-phone" data-testid="own-on-the-phone" title={t('ownStatus.onThePhoneHint', { status: presenceLabel('on-the-phone') })}>
+          <span className={presenceClass('on-the-phone')} aria-hidden="true" /> {t('ownStatus.onThePhone', { status: presenceLabel('on-the-phone') })}
         </p>
       )}
       <LongTermStatus api={api} onError={onError} />

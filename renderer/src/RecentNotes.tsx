@@ -1,4 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/** The menu button's arrow: a mark, not a word (the button is named "Recent notes"). */
+const MENU_MARK = '▾';
 
 /**
  * The "recent notes" menu button beside the status note: the notes used lately, newest first,
@@ -18,6 +22,7 @@ export function RecentNotes({
   open: boolean;
   setOpen: (open: boolean) => void;
 }) {
+  const { t } = useTranslation('session');
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
   const [focusAt, setFocusAt] = useState(0);
@@ -47,8 +52,8 @@ export function RecentNotes({
         type="button"
         className="recent-notes-button"
         data-testid="recent-notes"
-        aria-label="Recent notes"
-        title={notes.length ? 'Use a recent note again' : 'No recent notes yet'}
+        aria-label={t('recentNotes.label')}
+        title={notes.length ? t('recentNotes.useAgain') : t('recentNotes.none')}
         aria-haspopup="menu"
         aria-expanded={open}
         disabled={notes.length === 0}
@@ -57,13 +62,13 @@ export function RecentNotes({
           setOpen(!open);
         }}
       >
-        ▾
+        {MENU_MARK}
       </button>
       {open && notes.length > 0 && (
         <div
           className="menu recent-notes-menu"
           role="menu"
-          aria-label="Recent notes"
+          aria-label={t('recentNotes.label')}
           ref={menuRef}
           data-testid="recent-notes-menu"
           onKeyDown={(e) => {

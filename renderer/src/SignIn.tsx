@@ -1,11 +1,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { SERVER_TYPES, SERVER_TYPE_LABEL, type AppError, type ServerType, type SessionState } from '../../shared/domain';
+import { useTranslation } from 'react-i18next';
+import { SERVER_TYPES, type AppError, type ServerType, type SessionState } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { serverTypeOf } from '../../shared/server-type';
 import { errorText } from './api';
 import { CertificatePrompt } from './CertificatePrompt';
+import { ErrorHeadline } from './ErrorHeadline';
 
-const PLACEHOLDER: Record<Exclude<ServerType, 'simple'>, string> = { cups: 'cups.example.com', cme: 'router.example.com' };
+/** Example addresses, the same in every language (they are addresses, not words). */
+const PLACEHOLDER: Record<ServerType, string> = { cups: 'cups.example.com', cme: 'router.example.com', simple: 'alice@example.com' };
 
 export function SignIn({
   api,
@@ -25,6 +28,7 @@ export function SignIn({
     const detected = serverTypeOf(value);
     if (detected && !typeChosen) setServerType(detected);
   };
+  const { t } = useTranslation(['session', 'common']);
   const [user, setUser] = useState(defaults.user);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<AppError | undefined>(session.error);
@@ -57,9 +61,9 @@ export function SignIn({
 
   return (
     <form className="sign-in" onSubmit={submit} data-testid="sign-in">
-      <h1>Presence Desk</h1>
+      <h1>{t('common:appName')}</h1>
       <label>
-        Server type
+        {t('signIn.serverType')}
         <select
           data-testid="server-type"
           value={serverType}
@@ -68,9 +72,9 @@ export function SignIn({
             setTypeChosen(true);
           }}
         >
-          {SERVER_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {SERVER_TYPE_LABEL[t]}
+          {SERVER_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t(`serverType.${type}`)}
             </option>
           ))}
         </select>
@@ -78,56 +82,63 @@ export function SignIn({
       {serverType === 'simple' ? (
         <>
           <label>
-            SIP address
+            {t('signIn.sipAddress')}
             <input
               value={user}
               onChange={(e) => setUser(e.target.value)}
-              placeholder="alice@example.com"
+              placeholder={PLACEHOLDER.simple}
               autoComplete="username"
               data-testid="sip-address"
               required
             />
           </label>
           <label>
-            Outbound proxy (optional)
-            <input value={server} onChange={(e) => setServer(e.target.value)} placeholder="found from the address's domain" data-testid="outbound-proxy" />
+            {t('signIn.outboundProxy')}
+            <input value={server} onChange={(e) => setServer(e.target.value)} placeholder={t('signIn.outboundProxyPlaceholder')} data-testid="outbound-proxy" />
           </label>
         </>
       ) : (
         <>
           <label>
-            Server
+            {t('signIn.server')}
             <input value={server} onChange={(e) => changeServer(e.target.value)} placeholder={PLACEHOLDER[serverType]} autoComplete="url" required />
           </label>
           <label>
-            User name
+            {t('signIn.userName')}
             <input value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" required />
           </label>
         </>
       )}
       <label>
-        Password
+        {t('signIn.password')}
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required autoFocus={!!user} />
       </label>
       {canRemember && (
         <label className="remember">
           <input type="checkbox" data-testid="remember" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
-          Remember me on this computer
+          {t('signIn.remember')}
         </label>
       )}
       {error && (
-        <div className="error" role="alert" data-testid="sign-in-error" data-code={error.code}>
-          {error.message}
+        // The translated headline, then the core's words (the element tests and support read).
+        <div className="error" role="alert">
+          {/* One column, headline above the details, beside the "Sign in here instead" button. */}
+          <div>
+            <ErrorHeadline code={error.code} />
+            <span data-testid="sign-in-error" data-code={error.code}>
+              {error.message}
+            </span>
+          </div>
           {error.code === 'already-signed-in' && (
             <button type="button" onClick={() => void signIn(true)}>
-              Sign in here instead
+              {t('signIn.signInHere')}
             </button>
           )}
         </div>
       )}
       {certificate && <CertificatePrompt key={certificate.fingerprint256} api={api} certificate={certificate} onTrusted={() => void signIn()} />}
       <button type="submit" disabled={busy}>
-        {busy ? 'Signing in…' : 'Sign in'}
+        {busy ? t('signIn.signingIn') : t('signIn.signIn')}
       </button>
     </form>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { WatcherState } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
@@ -26,6 +27,7 @@ export function useWatchers(api: DeskApi): WatcherState | undefined {
  * pending (presence.winfo). The answer goes into the user's pres-rules on the server.
  */
 export function WatcherPrompts({ api }: { api: DeskApi }) {
+  const { t } = useTranslation('session');
   const state = useWatchers(api);
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -45,18 +47,23 @@ export function WatcherPrompts({ api }: { api: DeskApi }) {
           key={p.uri}
           className="banner info"
           role="alertdialog"
-          aria-label={`${p.displayName} asks to see your status`}
+          aria-label={t('watchers.asks', { name: p.displayName })}
           data-testid="watcher-prompt"
           data-uri={p.uri}
         >
           <span>
-            <strong>{p.displayName}</strong> wants to see your status <span className="muted">({p.uri.replace(/^sip:/, '')})</span>
+            {/* The name and address are the elements' own children, never interpolated: a name is data and is shown as it is. */}
+            <Trans
+              t={t}
+              i18nKey="watchers.wants"
+              components={{ name: <strong>{p.displayName}</strong>, address: <span className="muted">({p.uri.replace(/^sip:/, '')})</span> }}
+            />
           </span>
           <button data-testid="watcher-allow" disabled={busy === p.uri} onClick={() => decide(p.uri, 'allow')}>
-            Allow
+            {t('watchers.allow')}
           </button>
           <button data-testid="watcher-block" disabled={busy === p.uri} onClick={() => decide(p.uri, 'block')}>
-            Block
+            {t('watchers.block')}
           </button>
         </div>
       ))}

@@ -15,6 +15,10 @@ import {
 } from '../../shared/ipc';
 import type { AppError } from '../../shared/domain';
 import { imTooLong, MAX_FRAME_BYTES, utf8Length } from '../../shared/limits';
+import { formatNumber, i18n } from './i18n';
+
+/** The host's frame limit in MB, in the UI's language ("4", "1,5"). */
+const frameMegabytes = () => formatNumber(MAX_FRAME_BYTES / (1024 * 1024));
 
 /** An invoke that failed: carries the AppError fields so the UI can show the server's words. */
 export class InvokeError extends Error implements AppError {
@@ -45,18 +49,15 @@ function socketApi(): DeskApi {
         socket = ws;
         resolve(ws);
       };
-      ws.onerror = () => reject(new InvokeError('unreachable', 'Cannot reach the Presence Desk host.'));
+      ws.onerror = () => reject(new InvokeError('unreachable', i18n.t('session:host.unreachable')));
       ws.onclose = (event) => {
         socket = undefined;
         opened = undefined;
         // 1009: the host refused a frame larger than it reads (MAX_FRAME_BYTES) and closed.
         const error =
           event.code === 1009
-            ? new InvokeError(
-                'invalid-input',
-                `The request was too large for Presence Desk (more than ${MAX_FRAME_BYTES / (1024 * 1024)} MB) and was not sent.`,
-              )
-            : new InvokeError('unreachable', 'The connection to the Presence Desk host was closed.');
+            ? new InvokeError('invalid-input', i18n.t('session:host.frameRefused', { megabytes: frameMegabytes() }))
+            : new InvokeError('unreachable', i18n.t('session:host.closed'));
         for (const p of pending.values()) p.reject(error);
         pending.clear();
         window.dispatchEvent(new CustomEvent('desk-host-closed'));
@@ -91,8 +92,7 @@ function socketApi(): DeskApi {
       // Refused here with words rather than by the host closing the connection.
       const tooLong = channel === 'im:send' && typeof args[1] === 'string' ? imTooLong(args[1]) : undefined;
       if (tooLong) throw new InvokeError('invalid-input', tooLong);
-      if (utf8Length(text) > MAX_FRAME_BYTES)
-        throw new InvokeError('invalid-input', `The request is too large for Presence Desk (more than ${MAX_FRAME_BYTES / (1024 * 1024)} MB).`);
+      if (utf8Length(text) > MAX_FRAME_BYTES) throw new InvokeError('invalid-input', i18n.t('session:host.tooLarge', { megabytes: frameMegabytes() }));
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
         ws.send(text);

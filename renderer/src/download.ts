@@ -1,4 +1,5 @@
 import type { ExportedFile } from '../../shared/domain';
+import { i18n } from './i18n';
 
 /**
  * Hands an exported file to the user. Electron main has already saved it through a save
@@ -6,10 +7,10 @@ import type { ExportedFile } from '../../shared/domain';
  * trip, nothing written on the host). Returns the words to show.
  */
 export function deliverExport(file: ExportedFile): string {
-  if (file.savedTo) return `Saved to ${file.savedTo}`;
-  if (!file.text && !file.fileName) return 'Not saved.';
+  if (file.savedTo) return i18n.t('session:download.saved', { path: file.savedTo });
+  if (!file.text && !file.fileName) return i18n.t('session:download.notSaved');
   downloadBlob(new Blob([file.text], { type: `${file.mimeType};charset=utf-8` }), file.fileName);
-  return `Downloaded ${file.fileName}`;
+  return i18n.t('session:download.downloaded', { file: file.fileName });
 }
 
 /** Saves a file the page made itself (a download; Electron asks where with its save dialog). */

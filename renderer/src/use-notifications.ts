@@ -1,8 +1,16 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Contact } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { peerLabel } from './PhoneCalls';
 import { peerName } from './peer-name';
+import { formatNumber, i18n } from './i18n';
+
+/** The window title: the app's name, after the unread count when there is one ("(2) Presence Desk"). */
+export function windowTitle(unread: number): string {
+  const app = i18n.t('common:appName');
+  return unread > 0 ? i18n.t('session:app.titleUnread', { unread: formatNumber(unread), app }) : app;
+}
 
 /**
  * Incoming IMs while the window is not focused: a system notification (plain text; clicking it
@@ -23,8 +31,9 @@ export function useCallNotifications(api: DeskApi, nameOf: (peer: string) => str
         if (call.state !== 'ringing' || announced.has(call.id)) continue;
         announced.add(call.id);
         if (document.hasFocus() || Notification.permission !== 'granted') continue;
-        const note = new Notification('Incoming call', {
-          body: `${peerLabel(call.peer || 'A withheld number', nameRef.current)} is calling`,
+        // Composed when the call rings, in the language of that moment.
+        const note = new Notification(i18n.t('session:notifications.incomingCall'), {
+          body: i18n.t('session:notifications.calling', { caller: peerLabel(call.peer || i18n.t('session:notifications.withheld'), nameRef.current) }),
           tag: `call:${call.id}`,
         });
         note.onclick = () => {
@@ -53,10 +62,13 @@ export function useNotifications(
   const openRef = useRef(open);
   openRef.current = open;
 
+  // The title follows a language change too.
+  const { i18n: shown } = useTranslation('session');
+  const language = shown.language;
   useEffect(() => {
     const total = Object.values(unread).reduce((a, b) => a + b, 0);
-    document.title = total > 0 ? `(${total}) Presence Desk` : 'Presence Desk';
-  }, [unread]);
+    document.title = windowTitle(total);
+  }, [unread, language]);
 
   useEffect(() => {
     if (typeof Notification === 'undefined') return;
