@@ -46,9 +46,14 @@ function setPageLanguage(language: Language): void {
   if (typeof document !== 'undefined') document.documentElement.lang = language;
 }
 
-/** The language in use, for Intl formatting. */
+/**
+ * The locale for Intl formatting: the system's own tag when it is of the UI's language (an
+ * en-GB system shows "3 Dec", en-US "Dec 3", de-AT Austrian dates), else the UI's language.
+ */
 export function locale(): string {
-  return i18n.language || 'en';
+  const language = i18n.language || 'en';
+  const system = typeof navigator === 'undefined' ? [] : navigator.languages;
+  return system.find((tag) => tag.split(/[-_]/)[0]?.toLowerCase() === language) ?? language;
 }
 
 /** "17:45" (or "5:45 PM"), in the UI's language. */
