@@ -4,8 +4,11 @@
  * Cut, Copy, Paste and Select all; on selected text Copy. Built from what Chromium reports in
  * its `context-menu` event, so the same words the page underlines are the ones offered.
  * `contextMenuItems` is plain data (tested without Electron); `attachContextMenu` wires it.
+ * The labels are in the UI's language (electron/i18n.ts), built anew at each right-click, so a
+ * language chosen in Settings applies to the next menu.
  */
 import type { ContextMenuParams, Menu as ElectronMenu, MenuItemConstructorOptions, WebContents } from 'electron';
+import { t } from './i18n';
 
 /** What the menu needs from Chromium's report. */
 export type EditContext = Pick<ContextMenuParams, 'misspelledWord' | 'dictionarySuggestions' | 'isEditable' | 'selectionText'> & {
@@ -25,20 +28,20 @@ export function contextMenuItems(params: EditContext, actions: SpellActions): Me
   if (params.isEditable && params.misspelledWord) {
     const suggestions = params.dictionarySuggestions.slice(0, MAX_SUGGESTIONS);
     for (const s of suggestions) items.push({ label: s, click: () => actions.replace(s) });
-    if (suggestions.length === 0) items.push({ label: 'No suggestions', enabled: false });
-    items.push({ label: `Add “${params.misspelledWord}” to dictionary`, click: () => actions.learn(params.misspelledWord) });
+    if (suggestions.length === 0) items.push({ label: t('shell:contextMenu.noSuggestions'), enabled: false });
+    items.push({ label: t('shell:contextMenu.addToDictionary', { word: params.misspelledWord }), click: () => actions.learn(params.misspelledWord) });
     items.push({ type: 'separator' });
   }
   if (params.isEditable) {
     items.push(
-      { role: 'cut', label: 'Cut', enabled: params.editFlags.canCut },
-      { role: 'copy', label: 'Copy', enabled: params.editFlags.canCopy },
-      { role: 'paste', label: 'Paste', enabled: params.editFlags.canPaste },
+      { role: 'cut', label: t('shell:contextMenu.cut'), enabled: params.editFlags.canCut },
+      { role: 'copy', label: t('shell:contextMenu.copy'), enabled: params.editFlags.canCopy },
+      { role: 'paste', label: t('shell:contextMenu.paste'), enabled: params.editFlags.canPaste },
       { type: 'separator' },
-      { role: 'selectAll', label: 'Select all', enabled: params.editFlags.canSelectAll },
+      { role: 'selectAll', label: t('shell:contextMenu.selectAll'), enabled: params.editFlags.canSelectAll },
     );
   } else if (params.selectionText.trim()) {
-    items.push({ role: 'copy', label: 'Copy', enabled: params.editFlags.canCopy });
+    items.push({ role: 'copy', label: t('shell:contextMenu.copy'), enabled: params.editFlags.canCopy });
   }
   return items;
 }

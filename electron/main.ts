@@ -9,6 +9,9 @@
  * save dialog, and "Remember me" through safeStorage. The logic of each lives in a module
  * without electron (`shared/open-url.ts`, `window-state.ts`, `tray-menu.ts`, `tray-icon.ts`)
  * so it is unit-tested; this file only wires it to Electron.
+ *
+ * The shell speaks the UI's language (electron/i18n.ts): the setting `language` is applied at
+ * start and again whenever Settings changes it, and the tray menu is rebuilt then.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, powerMonitor, screen, session, shell, Tray } from 'electron';
 import { writeFile } from 'node:fs/promises';
@@ -18,7 +21,7 @@ import Store from 'electron-store';
 import { contentSecurityPolicy } from '../shared/csp';
 import { checkInvokeArgs } from '../shared/ipc-guards';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../shared/ipc';
-import type { ExportedFile, OpenRequest, OwnAvailability } from '../shared/domain';
+import type { DesktopPrefs, ExportedFile, OpenRequest, OwnAvailability } from '../shared/domain';
 import { isOnThePhone } from '../shared/domain';
 import { isAllowedExternalUrl } from '../shared/links';
 import { OPEN_SCHEMES, chatAddress, openRequestFromArgv, parseOpenUrl } from '../shared/open-url';
@@ -30,6 +33,7 @@ import { createElectronSecrets } from './secrets';
 import { clampBounds, readWindowState, type SavedWindowState } from './window-state';
 import { trayMenu, trayTooltip } from './tray-menu';
 import { attachContextMenu } from './context-menu';
+import { applyShellLanguage, systemLanguages, t } from './i18n';
 import { statusIconPng } from './tray-icon';
 import { applyLinuxAutostart } from './autostart';
 
@@ -100,7 +104,12 @@ function applyAutoStart(enabled: boolean): void {
 async function saveExport(file: ExportedFile, owner: BrowserWindow | undefined): Promise<ExportedFile> {
   const options = {
     defaultPath: join(app.getPath('downloads'), file.fileName),
-    filters: [{ name: file.mimeType === 'application/json' ? 'JSON' : 'Text', extensions: [file.fileName.split('.').pop() ?? 'txt'] }],
+    filters: [
+      {
+        name: file.mimeType === 'application/json' ? t('shell:export.jsonFiles') : t('shell:export.textFiles'),
+        extensions: [file.fileName.split('.').pop() ?? 'txt'],
+      },
+    ],
   };
   const choice = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
   if (choice.canceled || !choice.filePath) return { fileName: '', mimeType: file.mimeType, text: '' };
@@ -117,7 +126,7 @@ function openConversationWindow(peer: unknown): boolean {
     existing.focus();
     return true;
   }
-  const win = new BrowserWindow({ width: 520, height: 620, title: 'Presence Desk', show: false, webPreferences: { ...WEB_PREFERENCES } });
+  const win = new BrowserWindow({ width: 520, height: 620, title: t('common:appName'), show: false, webPreferences: { ...WEB_PREFERENCES } });
   conversationWindows.set(uri, win);
   win.on('closed', () => conversationWindows.delete(uri));
   win.once('ready-to-show', () => win.show());
@@ -131,8 +140,10 @@ const hostHandlers: Partial<Record<InvokeChannel, (sender: BrowserWindow | undef
   'im:export': async (sender, args) => saveExport((await dispatchInvoke(created!.backend, 'im:export', args)) as ExportedFile, sender),
   'window:open-conversation': (_sender, args) => openConversationWindow(args[0]),
   'desktop:set-prefs': async (_sender, args) => {
-    const prefs = (await dispatchInvoke(created!.backend, 'desktop:set-prefs', args)) as { autoStart: boolean };
+    const prefs = (await dispatchInvoke(created!.backend, 'desktop:set-prefs', args)) as DesktopPrefs;
     applyAutoStart(prefs.autoStart);
+    // A language chosen in Settings reaches the menus at once, as it reaches the window.
+    applyLanguage(prefs.language);
     return prefs;
   },
 };
@@ -143,7 +154,7 @@ function createMainWindow(windowStore: Store<{ main?: SavedWindowState }>): Brow
     saved?.bounds,
     [screen.getPrimaryDisplay(), ...screen.getAllDisplays().filter((d) => d.id !== screen.getPrimaryDisplay().id)].map((d) => d.workArea),
   );
-  const win = new BrowserWindow({ ...bounds, minWidth: 420, minHeight: 360, title: 'Presence Desk', show: false, webPreferences: { ...WEB_PREFERENCES } });
+  const win = new BrowserWindow({ ...bounds, minWidth: 420, minHeight: 360, title: t('common:appName'), show: false, webPreferences: { ...WEB_PREFERENCES } });
   if (saved?.maximized) win.maximize();
   const remember = () => {
     if (win.isDestroyed() || win.isMinimized()) return;
@@ -170,6 +181,12 @@ function createMainWindow(windowStore: Store<{ main?: SavedWindowState }>): Brow
   // Started at login (--hidden): stay in the tray until the user opens the window.
   win.once('ready-to-show', () => !process.argv.includes('--hidden') && win.show());
   return win;
+}
+
+/** The setting `language` ("system": the system's preferred languages) for the shell; the tray follows. */
+function applyLanguage(choice: string | undefined): void {
+  applyShellLanguage(choice, systemLanguages(app));
+  updateTray();
 }
 
 function updateTray(): void {
@@ -247,6 +264,7 @@ if (!app.requestSingleInstanceLock()) {
       demoLab: demoLabFromStart(),
     });
     applyAutoStart(settings.get().autoStart);
+    applyLanguage(settings.get().language);
     // Automatic Away follows the whole system's idle time, not activity in our window.
     const backend = created;
     new SystemIdle({

@@ -6,12 +6,14 @@
  * and every message is a React text node, so nothing in a trace can become markup.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { LiveConfigState, TraceEntry, TraceFilter, TraceProtocolName, TraceSummary } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { errorText } from '../api';
 import { deliverExport, downloadBlob } from '../download';
+import { formatNumber } from '../i18n';
 import { Ladder } from './Ladder';
-import { clock, ladderRows, ladderText } from './ladder-model';
+import { clock, ladderNames, ladderRows, ladderText } from './ladder-model';
 import { pngOf, standaloneSvg } from './ladder-image';
 
 /** Rows drawn at once: the newest ones (the core keeps up to its own ring-buffer bound). */
@@ -19,14 +21,20 @@ const MAX_ROWS = 1500;
 /** Arrows in the ladder when no dialog is chosen: the newest messages listed. */
 const LADDER_ROWS = 60;
 
-const PROTOCOLS: Array<{ value: '' | TraceProtocolName; label: string }> = [
-  { value: '', label: 'All protocols' },
-  { value: 'sip', label: 'SIP' },
-  { value: 'soap', label: 'CUPS SOAP' },
-  { value: 'webdialer', label: 'WebDialer' },
-  { value: 'directory', label: 'Directory' },
-  { value: 'cti', label: 'CTI (phone)' },
-];
+/** The protocol filter's choices, each with its key under `diagnostics:protocols`. */
+const PROTOCOLS = [
+  { value: '', key: 'all' },
+  { value: 'sip', key: 'sip' },
+  { value: 'soap', key: 'soap' },
+  { value: 'webdialer', key: 'webdialer' },
+  { value: 'directory', key: 'directory' },
+  { value: 'cti', key: 'cti' },
+] as const satisfies ReadonlyArray<{ value: '' | TraceProtocolName; key: string }>;
+
+/** Between the facts of a message (number, time, peer, size): a symbol, the same in every language. */
+const FACT_SEPARATOR = ' · ';
+/** A message's direction as an arrow (its words are the arrow's aria-label). */
+const DIRECTION_ARROW: Record<TraceSummary['direction'], string> = { out: '→', in: '←' };
 
 function matches(entry: TraceSummary, filter: TraceFilter): boolean {
   if (filter.protocol && entry.protocol !== filter.protocol) return false;
@@ -34,6 +42,7 @@ function matches(entry: TraceSummary, filter: TraceFilter): boolean {
 }
 
 export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClose: () => void; liveConfig?: LiveConfigState }) {
+  const { t } = useTranslation(['diagnostics', 'common']);
   const [protocol, setProtocol] = useState<'' | TraceProtocolName>('');
   const [text, setText] = useState('');
   const [callId, setCallId] = useState('');
@@ -111,15 +120,15 @@ export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClos
     const chosen = dialog ? list.filter((e) => e.callId === dialog) : list.slice(-LADDER_ROWS);
     return {
       rows: ladderRows(chosen),
-      title: dialog ? `Ladder of Call-ID ${dialog}: ${chosen.length} messages` : `Ladder of the latest ${chosen.length} messages`,
+      title: dialog ? t('ladder.dialog', { callId: dialog, count: chosen.length }) : t('ladder.latest', { count: chosen.length }),
     };
-  }, [entries, dialog]);
+  }, [entries, dialog, t]);
   const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
   const exportLadder = (kind: 'text' | 'svg' | 'png') => {
     setStatus(undefined);
     const name = `presence-desk-ladder-${stamp()}`;
     if (kind === 'text') {
-      setStatus(deliverExport({ fileName: `${name}.txt`, mimeType: 'text/plain', text: `${ladder.title}\n\n${ladderText(ladder.rows)}` }));
+      setStatus(deliverExport({ fileName: `${name}.txt`, mimeType: 'text/plain', text: `${ladder.title}\n\n${ladderText(ladder.rows, ladderNames())}` }));
       return;
     }
     const svg = ladderRef.current;
@@ -127,15 +136,15 @@ export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClos
     const text = standaloneSvg(svg);
     if (kind === 'svg') {
       downloadBlob(new Blob([text], { type: 'image/svg+xml' }), `${name}.svg`);
-      setStatus(`Downloaded ${name}.svg`);
+      setStatus(t('ladder.downloaded', { fileName: `${name}.svg` }));
       return;
     }
     pngOf(text, svg.width.baseVal.value, svg.height.baseVal.value)
       .then((png) => {
         downloadBlob(png, `${name}.png`);
-        setStatus(`Downloaded ${name}.png`);
+        setStatus(t('ladder.downloaded', { fileName: `${name}.png` }));
       })
-      .catch((e: Error) => setError(`The image could not be made: ${e.message}`));
+      .catch((e: Error) => setError(t('ladder.imageFailed', { reason: e.message })));
   };
 
   const exportTrace = () => {
@@ -147,39 +156,47 @@ export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClos
   };
 
   return (
-    <div className="diagnostics" role="dialog" aria-label="Diagnostics" data-testid="diagnostics">
+    <div className="diagnostics" role="dialog" aria-label={t('title')} data-testid="diagnostics">
       <div className="diagnostics-bar">
-        <h2>Diagnostics</h2>
-        <select aria-label="Protocol" data-testid="diag-protocol" value={protocol} onChange={(e) => setProtocol(e.target.value as '' | TraceProtocolName)}>
+        <h2>{t('title')}</h2>
+        <select
+          aria-label={t('filters.protocol')}
+          data-testid="diag-protocol"
+          value={protocol}
+          onChange={(e) => setProtocol(e.target.value as '' | TraceProtocolName)}
+        >
           {PROTOCOLS.map((p) => (
             <option key={p.value} value={p.value}>
-              {p.label}
+              {t(`protocols.${p.key}`)}
             </option>
           ))}
         </select>
         <input
           type="search"
-          aria-label="Text in messages"
-          placeholder="Text in messages"
+          aria-label={t('filters.text')}
+          placeholder={t('filters.text')}
           data-testid="diag-text"
           value={text}
           onChange={(e) => setText(e.target.value)}
         />
-        <input type="search" aria-label="Call-ID" placeholder="Call-ID" data-testid="diag-callid" value={callId} onChange={(e) => setCallId(e.target.value)} />
-        <button
-          data-testid="diag-export"
-          onClick={exportTrace}
-          title="Save the messages shown as a text file for your help desk. Passwords and keys are masked; message texts are included."
-        >
-          Export…
+        <input
+          type="search"
+          aria-label={t('filters.callId')}
+          placeholder={t('filters.callId')}
+          data-testid="diag-callid"
+          value={callId}
+          onChange={(e) => setCallId(e.target.value)}
+        />
+        <button data-testid="diag-export" onClick={exportTrace} title={t('export.hint')}>
+          {t('export.button')}
         </button>
         <button className="link" data-testid="diag-close" onClick={onClose}>
-          Close
+          {t('common:close')}
         </button>
       </div>
       {liveConfig && liveConfig.mode !== 'off' && (
         <p className="diagnostics-status" data-testid="diag-config-mode" data-mode={liveConfig.mode}>
-          Configuration changes: {liveConfig.mode === 'notified' ? 'notified by the server' : 're-read'}. {liveConfig.reason}
+          {liveConfig.mode === 'notified' ? t('configMode.notified') : t('configMode.polling')} {liveConfig.reason}
         </p>
       )}
       {status && (
@@ -193,9 +210,9 @@ export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClos
         </p>
       )}
       <div className="diagnostics-panes">
-        <ol className="diagnostics-list" aria-label="Protocol messages" data-testid="diag-list" data-count={entries?.length ?? 0}>
-          {entries === undefined && <li className="empty">Loading…</li>}
-          {entries?.length === 0 && <li className="empty">No messages{filter.protocol || filter.text || filter.callId ? ' match the filters' : ' yet'}.</li>}
+        <ol className="diagnostics-list" aria-label={t('list.label')} data-testid="diag-list" data-count={entries?.length ?? 0}>
+          {entries === undefined && <li className="empty">{t('common:loading')}</li>}
+          {entries?.length === 0 && <li className="empty">{filter.protocol || filter.text || filter.callId ? t('list.emptyFiltered') : t('list.empty')}</li>}
           {entries?.map((e) => (
             <li key={e.id}>
               <button
@@ -209,8 +226,8 @@ export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClos
                 onClick={() => open(e.id)}
               >
                 <span className="diag-time">{clock(e.at)}</span>
-                <span className="diag-arrow" aria-label={e.direction === 'out' ? 'sent' : 'received'}>
-                  {e.direction === 'out' ? '→' : '←'}
+                <span className="diag-arrow" aria-label={e.direction === 'out' ? t('list.sent') : t('list.received')}>
+                  {DIRECTION_ARROW[e.direction]}
                 </span>
                 <span className={`diag-proto diag-proto-${e.protocol}`}>{e.protocol.toUpperCase()}</span>
                 <span className="diag-summary">{e.summary}</span>
@@ -218,36 +235,37 @@ export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClos
             </li>
           ))}
         </ol>
-        <section className="diagnostics-detail" aria-label="Message" data-testid="diag-detail">
+        <section className="diagnostics-detail" aria-label={t('detail.label')} data-testid="diag-detail">
           <div className="ladder-bar">
             <h3>{ladder.title}</h3>
             <button data-testid="ladder-export-text" onClick={() => exportLadder('text')} disabled={ladder.rows.length === 0}>
-              Save as text
+              {t('ladder.saveText')}
             </button>
             <button data-testid="ladder-export-svg" onClick={() => exportLadder('svg')} disabled={ladder.rows.length === 0}>
-              SVG
+              {t('ladder.saveSvg')}
             </button>
             <button data-testid="ladder-export-png" onClick={() => exportLadder('png')} disabled={ladder.rows.length === 0}>
-              PNG
+              {t('ladder.savePng')}
             </button>
           </div>
-          <div className="ladder-scroll" tabIndex={0} aria-label="Ladder diagram">
+          <div className="ladder-scroll" tabIndex={0} aria-label={t('ladder.diagram')}>
             <Ladder ref={ladderRef} rows={ladder.rows} selected={selected?.id} title={ladder.title} onOpen={open} />
           </div>
           {selected ? (
             <>
               <p className="diag-facts">
-                #{selected.id} · {new Date(selected.at).toISOString()} · {selected.direction === 'out' ? 'to' : 'from'} {selected.peer} · {selected.bytes} bytes
+                #{selected.id}
+                {FACT_SEPARATOR}
+                {new Date(selected.at).toISOString()}
+                {FACT_SEPARATOR}
+                {selected.direction === 'out' ? t('detail.sentTo', { peer: selected.peer }) : t('detail.receivedFrom', { peer: selected.peer })}
+                {FACT_SEPARATOR}
+                {t('detail.bytes', { count: selected.bytes, bytes: formatNumber(selected.bytes) })}
                 {selected.callId && (
                   <>
-                    {' · '}
-                    <button
-                      className="link"
-                      data-testid="diag-follow-call"
-                      onClick={() => setCallId(selected.callId!)}
-                      title="Show only this dialog's messages"
-                    >
-                      Call-ID {selected.callId}
+                    {FACT_SEPARATOR}
+                    <button className="link" data-testid="diag-follow-call" onClick={() => setCallId(selected.callId!)} title={t('detail.followCall')}>
+                      {t('detail.callId', { callId: selected.callId })}
                     </button>
                   </>
                 )}
@@ -257,7 +275,7 @@ export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClos
               </pre>
             </>
           ) : (
-            <p className="empty">Choose a message to see it in full. Passwords, digest responses and session keys are masked.</p>
+            <p className="empty">{t('detail.choose')}</p>
           )}
         </section>
       </div>

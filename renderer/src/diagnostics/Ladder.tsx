@@ -1,9 +1,12 @@
 /**
  * The ladder diagram of the messages chosen in Diagnostics, as SVG drawn by React: every label
  * is a text node (nothing from a trace becomes markup). A click on an arrow opens its message.
+ * Column names are in the UI's language; the data attributes keep the columns' English names,
+ * which stay the same whatever the language.
  */
 import { forwardRef } from 'react';
-import { LADDER_COLUMNS, clock, fit, type LadderRow } from './ladder-model';
+import { useTranslation } from 'react-i18next';
+import { LADDER_COLUMNS, clock, columnName, fit, type LadderRow } from './ladder-model';
 
 const TIME_WIDTH = 84;
 const COLUMN = 94;
@@ -18,6 +21,8 @@ export const Ladder = forwardRef<SVGSVGElement, { rows: LadderRow[]; selected?: 
   { rows, selected, title, onOpen },
   ref,
 ) {
+  // Subscribed so that a language change redraws the column names and the arrows' titles.
+  const { t } = useTranslation(['diagnostics', 'common']);
   const width = TIME_WIDTH + LADDER_COLUMNS.length * COLUMN;
   const height = HEAD + rows.length * ROW + 12;
   return (
@@ -52,7 +57,7 @@ export const Ladder = forwardRef<SVGSVGElement, { rows: LadderRow[]; selected?: 
       {LADDER_COLUMNS.map((name, i) => (
         <g key={name} data-testid="ladder-column" data-column={name} data-x={columnX(i)}>
           <text className="ladder-column" x={columnX(i)} y={20} textAnchor="middle">
-            {name}
+            {columnName(name)}
           </text>
           <line className="ladder-life" x1={columnX(i)} x2={columnX(i)} y1={28} y2={height - 4} />
         </g>
@@ -76,7 +81,9 @@ export const Ladder = forwardRef<SVGSVGElement, { rows: LadderRow[]; selected?: 
             data-summary={r.label}
             onClick={() => onOpen(r.id)}
           >
-            <title>{`${clock(r.at)} ${LADDER_COLUMNS[r.from]} → ${LADDER_COLUMNS[r.to]}: ${r.label}`}</title>
+            <title>
+              {t('ladder.arrow', { time: clock(r.at), from: columnName(LADDER_COLUMNS[r.from]), to: columnName(LADDER_COLUMNS[r.to]), label: r.label })}
+            </title>
             {/* The whole row takes the click, not only the thin line and its letters. */}
             <rect className="ladder-hit" x={0} y={y - ROW / 2 - 4} width={width} height={ROW} />
             <text className="ladder-time" x={4} y={y + 4}>

@@ -3,6 +3,7 @@
  * element, since the file has no stylesheet) and a PNG drawn from that SVG. Colours are set as
  * SVG presentation attributes, never as style attributes, so the page's strict CSP holds.
  */
+import { i18n } from '../i18n';
 
 const PAINTED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-size', 'font-family', 'font-weight', 'opacity'] as const;
 
@@ -24,7 +25,7 @@ export function standaloneSvg(svg: SVGSVGElement): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
 }
 
-/** The SVG drawn on a canvas at twice its size, as a PNG. */
+/** The SVG drawn on a canvas at twice its size, as a PNG. Its errors are shown to the user, so they are in the UI's language. */
 export async function pngOf(svgText: string, width: number, height: number): Promise<Blob> {
   const image = new Image();
   image.src = `data:image/svg+xml;base64,${base64(new TextEncoder().encode(svgText))}`;
@@ -33,10 +34,12 @@ export async function pngOf(svgText: string, width: number, height: number): Pro
   canvas.width = width * 2;
   canvas.height = height * 2;
   const context = canvas.getContext('2d');
-  if (!context) throw new Error('This browser cannot draw the image (no 2D canvas).');
+  if (!context) throw new Error(i18n.t('diagnostics:ladder.noCanvas'));
   context.scale(2, 2);
   context.drawImage(image, 0, 0, width, height);
-  return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The image could not be made.'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error(i18n.t('diagnostics:ladder.notDrawn')))), 'image/png'),
+  );
 }
 
 /** Base64 of bytes, in slices (a spread of a whole diagram's bytes would overflow the stack). */

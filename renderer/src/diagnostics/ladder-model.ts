@@ -4,9 +4,51 @@
  * receiver's. The same rows are drawn as SVG (Ladder.tsx) and written as text for a help desk.
  */
 import type { TraceProtocolName, TraceSummary } from '../../../shared/domain';
+import { en } from '../../../shared/locales';
+import { i18n, locale } from '../i18n';
 
+/**
+ * The columns by their English names, which stay the same in every language: they name the
+ * columns in the SVG's data attributes and in `PROTOCOL_COLUMN`. What the user reads comes from
+ * `columnName`.
+ */
 export const LADDER_COLUMNS = ['Presence Desk', 'SIP server', 'CUPS', 'WebDialer', 'CTI', 'Directory'] as const;
 export type LadderColumn = (typeof LADDER_COLUMNS)[number];
+type ServerColumn = Exclude<LadderColumn, 'Presence Desk'>;
+
+/** Each server column's key in the `diagnostics` strings (the app's own column is its name, `common:appName`). */
+const COLUMN_KEY: Record<ServerColumn, keyof typeof en.diagnostics.ladder.columns> = {
+  'SIP server': 'sip',
+  CUPS: 'cups',
+  WebDialer: 'webdialer',
+  CTI: 'cti',
+  Directory: 'directory',
+};
+
+/** The words the diagram is written with: the heading of the time column and each column's name. */
+export interface LadderNames {
+  time: string;
+  column(column: LadderColumn): string;
+}
+
+/** A column's name in the UI's language (call while rendering a component that uses `useTranslation`). */
+export function columnName(column: LadderColumn): string {
+  return column === 'Presence Desk' ? i18n.t('common:appName') : i18n.t(`diagnostics:ladder.columns.${COLUMN_KEY[column]}`);
+}
+
+/** The diagram's words in the UI's language, for the text export. */
+export function ladderNames(): LadderNames {
+  return { time: i18n.t('diagnostics:ladder.time'), column: columnName };
+}
+
+/**
+ * The reference English words, for a caller outside the UI (a script or test that never
+ * started i18n): taken from the English strings themselves, so the two cannot drift apart.
+ */
+export const ENGLISH_NAMES: LadderNames = {
+  time: en.diagnostics.ladder.time,
+  column: (column) => (column === 'Presence Desk' ? en.common.appName : en.diagnostics.ladder.columns[COLUMN_KEY[column]]),
+};
 
 /** Which server a protocol's messages go to and come from. */
 export const PROTOCOL_COLUMN: Record<TraceProtocolName, LadderColumn> = {
@@ -35,9 +77,10 @@ export function ladderRows(entries: readonly TraceSummary[]): LadderRow[] {
   });
 }
 
+/** "14:02:11.020": a 24-hour clock to the millisecond, the digits the UI's language writes. */
 export function clock(at: number): string {
   const d = new Date(at);
-  return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  return `${d.toLocaleTimeString(locale(), { hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 /** `label` cut to `width` characters, with an ellipsis when cut. */
@@ -50,7 +93,8 @@ const TEXT_COLUMN = 16;
 
 /**
  * The diagram as monospace text: a header with the columns used, then one line per message
- * with its arrow between the two columns and the whole summary after the ladder.
+ * with its arrow between the two columns and the whole summary after the ladder. The heading
+ * is written in `names` (the UI's language from `ladderNames()`; English when none is given).
  *
  * ```
  *  time          Presence Desk   SIP server
@@ -58,11 +102,11 @@ const TEXT_COLUMN = 16;
  *  14:02:11.031  |<-401 Unauthor-|            401 Unauthorized (REGISTER)
  * ```
  */
-export function ladderText(rows: readonly LadderRow[]): string {
+export function ladderText(rows: readonly LadderRow[], names: LadderNames = ENGLISH_NAMES): string {
   const used = [...new Set([0, ...rows.flatMap((r) => [r.from, r.to])])].sort((a, b) => a - b);
   const position = new Map(used.map((c, i) => [c, i]));
   const width = used.length * TEXT_COLUMN;
-  const head = `${'time'.padEnd(14)}${used.map((c) => LADDER_COLUMNS[c].padEnd(TEXT_COLUMN)).join('')}`.trimEnd();
+  const head = `${names.time.padEnd(14)}${used.map((c) => names.column(LADDER_COLUMNS[c]).padEnd(TEXT_COLUMN)).join('')}`.trimEnd();
   const lines = rows.map((r) => {
     const left = Math.min(position.get(r.from)!, position.get(r.to)!) * TEXT_COLUMN;
     const right = Math.max(position.get(r.from)!, position.get(r.to)!) * TEXT_COLUMN;
