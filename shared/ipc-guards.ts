@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { SERVER_TYPES, WATCHER_ACTIONS, type OwnAvailability, type PhoneAction, type PhoneRequest } from './domain';
 import type { InvokeArgs, InvokeChannel } from './ipc';
+import { LANGUAGE_CHOICES } from './languages';
 
 const text = z.string();
 const flag = z.boolean();
@@ -46,7 +47,12 @@ const PRIVACY_RULE = z.object({
   clearReachability: flag.optional(),
 });
 const PREFERENCE = z.object({ name: text, value: text, isPublic: flag });
-const DESKTOP_PREFS = z.object({ autoStart: flag.optional(), imSound: flag.optional(), mutedConversations: z.array(z.string().max(512)).max(1000).optional() });
+const DESKTOP_PREFS = z.object({
+  autoStart: flag.optional(),
+  imSound: flag.optional(),
+  mutedConversations: z.array(z.string().max(512)).max(1000).optional(),
+  language: z.enum(LANGUAGE_CHOICES).optional(),
+});
 const SOAP_LIMITS = z.object({ soapTimeoutSeconds: z.number().finite().optional(), soapMaxResponseMB: z.number().finite().optional() });
 const SIP_PATCH = z.object({
   sipTransport: text.optional(),

@@ -192,7 +192,9 @@ describe('IM history', () => {
     expect(await sound.isChecked()).toBe(false);
     expect(await page.locator('[data-testid="pref-auto-start"]').isDisabled()).toBe(true);
     await sound.check();
-    await expect.poll(() => created.session.handlers['desktop:prefs']()).toEqual({ autoStart: false, imSound: true, mutedConversations: [] });
+    await expect
+      .poll(() => created.session.handlers['desktop:prefs']())
+      .toEqual({ autoStart: false, imSound: true, mutedConversations: [], language: 'system' });
     await page.click('[data-testid="settings-close"]');
   });
 

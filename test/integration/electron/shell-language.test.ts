@@ -8,7 +8,7 @@
  * configured, so the app stays signed out and needs no lab.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_LAB_ENV } from '../../../host/backend-factory';
@@ -36,15 +36,9 @@ function rightClickMisspelled(): (string | undefined)[] {
   return (shown.at(-1)!.args[0] as MenuItem[]).map((i) => i.label ?? i.type);
 }
 
-/**
- * The language in the settings file becomes `language`, then Settings saves its preferences
- * (`desktop:set-prefs`), whose reply carries the language main applies. The file is written
- * directly because the IPC guard of `desktop:set-prefs` does not yet let `language` through.
- */
+/** Settings → Desktop saves a language (`desktop:set-prefs`); main applies what the reply carries. */
 async function chooseLanguage(language: string): Promise<void> {
-  const file = join(fake.app.getPath('userData'), 'settings.json');
-  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), language }));
-  const reply = (await fake.invoke('desktop:set-prefs', [{ imSound: false }])) as { ok: boolean; value?: { language?: string } };
+  const reply = (await fake.invoke('desktop:set-prefs', [{ language }])) as { ok: boolean; value?: { language?: string } };
   expect(reply).toMatchObject({ ok: true, value: { language } });
 }
 
