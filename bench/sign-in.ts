@@ -130,7 +130,7 @@ export async function presenceDesk(
   }
 }
 
-async function baresip(kamailio: Kamailio, user: string, password: string, members: string[]): Promise<Run> {
+export async function baresip(kamailio: Kamailio, user: string, password: string, members: string[]): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'presence-desk-baresip-'));
   writeFileSync(
     join(dir, 'config'),
