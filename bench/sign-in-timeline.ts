@@ -26,22 +26,29 @@ const runs = Number(process.argv[4] ?? 1);
 const domain = 'timeline.bench.test';
 const TICKS_PER_MS = 100 / 1000; // USER_HZ
 
-/** CPU ms (user + system) of every process in the process group `pgid`. */
-function groupCpuMs(pgid: number): number {
-  let ticks = 0;
+/** CPU ms (user + system) of each process in the process group `pgid`, by pid. */
+function groupCpu(pgid: number): Map<number, number> {
+  const out = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // fields[0] is state (field 3); pgrp is field 5, utime 14, stime 15.
-      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+      if (Number(fields[2]) === pgid) out.set(Number(name), (Number(fields[11]) + Number(fields[12])) / TICKS_PER_MS);
     } catch {
       // gone meanwhile
     }
   }
-  return ticks / TICKS_PER_MS;
+  return out;
 }
+
+/** CPU ms of the process group `pgid` since `before`, in all and by its busiest processes. */
+function groupCpuSince(pgid: number, before: Map<number, number>): { total: number; busiest: number[] } {
+  const deltas = [...groupCpu(pgid)].map(([pid, ms]) => ms - (before.get(pid) ?? 0)).sort((a, b) => b - a);
+  return { total: deltas.reduce((a, b) => a + b, 0), busiest: deltas.slice(0, 3) };
+}
+const perProcess = (busiest: number[]) => `busiest processes ${busiest.map((ms) => ms.toFixed(0)).join(', ')} ms`;
 
 const load = () =>
   loadavg()
@@ -89,7 +96,7 @@ for (let run = 0; run < runs; run++) {
     account.on('presence', (uri, p) => (p.availability !== 'unknown' && known.add(uri), known.size >= count && resolve())),
   );
   const loadBefore = load();
-  const server0 = groupCpuMs(pgid);
+  const server0 = groupCpu(pgid);
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
   t0 = performance.now();
@@ -99,26 +106,27 @@ for (let run = 0; run < runs; run++) {
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const elu = performance.eventLoopUtilization(elu0);
-  const serverMs = groupCpuMs(pgid) - server0;
+  const serverCpu = groupCpuSince(pgid, server0);
+  const serverMs = serverCpu.total;
   const clientMs = (cpu.user + cpu.system) / 1000;
   const f = (x: number) => `${(x / 1000).toFixed(3)}`;
   console.log(
     `${count} contacts (${digest}) run ${run + 1}: ${f(ms)} s; REGISTER ${f(marks.registered)}, SUBSCRIBE ${f(marks.firstSubscribe)}–${f(marks.lastSubscribe)} (${marks.subscribes}), NOTIFY ${f(marks.firstNotify)}–${f(marks.lastNotify)} (${marks.notifies}), ${marks.challenges} challenges`,
   );
   console.log(
-    `     client CPU ${clientMs.toFixed(0)} ms (${(clientMs / count).toFixed(2)} ms a contact), event loop ${(elu.utilization * 100).toFixed(0)} % busy; server CPU ${serverMs.toFixed(0)} ms (${(serverMs / count).toFixed(2)} ms a contact); load ${loadBefore} → ${load()}`,
+    `     client CPU ${clientMs.toFixed(0)} ms (${(clientMs / count).toFixed(2)} ms a contact), event loop ${(elu.utilization * 100).toFixed(0)} % busy; server CPU ${serverMs.toFixed(0)} ms (${(serverMs / count).toFixed(2)} ms a contact; ${perProcess(serverCpu.busiest)}); load ${loadBefore} → ${load()}`,
   );
   await account.stop();
   await stopServer(server);
   if (process.env.BARESIP === '1') {
     const peer = await startServer(digest, domain, count, [{ id: 'bs-alex', password: 'pw-bs-alex' }]);
     const peerPgid = Number(readFileSync(`${peer.kamailio.runDir}/kamailio.pid`, 'utf8').trim());
-    const before = groupCpuMs(peerPgid);
+    const before = groupCpu(peerPgid);
     const loadAt = load();
     const bs = await baresip(peer.kamailio, 'bs-alex', 'pw-bs-alex', peer.members);
-    const peerServerMs = groupCpuMs(peerPgid) - before;
+    const peerServer = groupCpuSince(peerPgid, before);
     console.log(
-      `     baresip ${f(bs.ms)} s (${f(bs.ms - BARESIP_START_DELAY_MS)} s without its start delay); server CPU ${peerServerMs.toFixed(0)} ms (${(peerServerMs / count).toFixed(2)} ms a contact); load ${loadAt} → ${load()}`,
+      `     baresip ${f(bs.ms)} s (${f(bs.ms - BARESIP_START_DELAY_MS)} s without its start delay); server CPU ${peerServer.total.toFixed(0)} ms (${(peerServer.total / count).toFixed(2)} ms a contact; ${perProcess(peerServer.busiest)}; measured after baresip quit, so with its un-SUBSCRIBEs); load ${loadAt} → ${load()}`,
     );
     await stopServer(peer);
   }
