@@ -71,7 +71,9 @@ for (let round = 0; round < rounds; round++) {
     try {
       const run = await signIn(n, round);
       runs.set(n, [...(runs.get(n) ?? []), run.ms]);
-      console.log(`     round ${round + 1}, ${n} connection(s): ${seconds(run.ms)} s, client CPU ${(run.cpuMs / size).toFixed(2)} ms a contact (load ${load()})`);
+      console.log(
+        `     round ${round + 1}, ${n} connection(s): ${seconds(run.ms)} s, client CPU ${(run.cpuMs / size).toFixed(2)} ms a contact (load ${load()})`,
+      );
     } catch (error) {
       console.log(`     round ${round + 1}, ${n} connection(s): ${(error as Error).message} (not counted)`);
     }

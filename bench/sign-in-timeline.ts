@@ -15,6 +15,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { SipAccount } from '../core/sip';
 import { TraceRecorder } from '../core/diagnostics';
 import type { TraceRecord } from '../core/trace';
