@@ -27,7 +27,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SipAccount, defaultListUri } from '../core/sip';
 import { TraceRecorder } from '../core/diagnostics';
@@ -130,7 +130,7 @@ export async function presenceDesk(
   }
 }
 
-async function baresip(kamailio: Kamailio, user: string, password: string, members: string[]): Promise<Run> {
+export async function baresip(kamailio: Kamailio, user: string, password: string, members: string[]): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'presence-desk-baresip-'));
   writeFileSync(
     join(dir, 'config'),
@@ -184,6 +184,12 @@ async function baresip(kamailio: Kamailio, user: string, password: string, membe
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The load averages (1, 5, 15 min), printed on every run's line: wall times mean little on a loaded machine. */
+export const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -254,7 +260,7 @@ export async function signInComparison(options: SignInBenchOptions): Promise<voi
             }
             add(`${server.profile} ${size} ${client}`, run);
             process.stdout.write(
-              `     round ${round + 1} ${server.profile.padEnd(5)} ${String(size).padStart(5)} ${client === 'pd' ? 'Presence Desk' : 'baresip      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''}\n`,
+              `     round ${round + 1} ${server.profile.padEnd(5)} ${String(size).padStart(5)} ${client === 'pd' ? 'Presence Desk' : 'baresip      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''} (load ${load()})\n`,
             );
           }
         }
@@ -315,7 +321,7 @@ async function rlsComparison(size: number, rounds: number): Promise<void> {
               : await presenceDesk(server.kamailio, w.id, w.password, server.members, client === 'list');
           runs[client].push(run);
           process.stdout.write(
-            `     round ${r + 1} ${client === 'list' ? 'Presence Desk, event list ' : client === 'pd' ? 'Presence Desk, per contact' : 'baresip, per contact      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''}\n`,
+            `     round ${r + 1} ${client === 'list' ? 'Presence Desk, event list ' : client === 'pd' ? 'Presence Desk, per contact' : 'baresip, per contact      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''} (load ${load()})\n`,
           );
         } catch (error) {
           console.log(`     round ${r + 1} ${client}: ${(error as Error).message}`);

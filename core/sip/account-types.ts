@@ -5,6 +5,7 @@ import type { Registered, RegistrationState } from './account-state';
 import type { Timers } from '../timers';
 import type { PublishedAvailability } from './codecs/pidf';
 import type { SipServer, TlsTrust, UdpTuning } from './transport/transport-choice';
+import type { PresencePaths } from './usages/presence-path';
 
 export interface SipAccountOptions {
   server: SipServer;
@@ -31,6 +32,12 @@ export interface SipAccountOptions {
   timers?: Timers;
   /** Initial SUBSCRIBEs out at once before their first NOTIFY (default SUBSCRIBE_WINDOW; Infinity: all at once). */
   subscribeWindow?: number;
+  /**
+   * Figures of earlier sign-ins (usages/presence-path.ts): given, `watchList` starts on the
+   * path that gives full presence first on this server (the list or one SUBSCRIBE per contact)
+   * and records what this sign-in measured; not given, it starts on the list.
+   */
+  presencePaths?: PresencePaths;
 }
 
 /** What we publish: the user's own status, or "on the phone" while their phone is in a call. */

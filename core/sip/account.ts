@@ -33,7 +33,8 @@ import { registerAndWait, unregisterAndWait } from './usages/registration';
 import type { SubscriptionNotify } from './usages/presence-subscription';
 import type { ListSubscriptionState } from './usages/rls';
 import { reconnectDelayMs } from './usages/subscription-policy';
-import { Watching, type ConfigWatchOptions, type EventWatch } from './usages/watching';
+import { Watching, type ConfigWatchOptions, type EventWatch, type PathAdvisor } from './usages/watching';
+import type { PresencePaths } from './usages/presence-path';
 
 export { SipError } from './message/sip-error';
 export { AccountState, type Registered, type RegistrationState } from './account-state';
@@ -72,7 +73,18 @@ export class SipAccount {
       agent: () => (this.registered ? this.agent : undefined),
       log: this.log,
       presence: (uri, presence) => this.events.emit('presence', { uri, presence }),
+      ...(options.presencePaths ? { paths: this.pathAdvisor(options.presencePaths) } : {}),
     });
+  }
+
+  /** The figures of this server's lists (a list on another server is another figure). */
+  private pathAdvisor(paths: PresencePaths): PathAdvisor {
+    const key = (listUri: string) => `${describeServer(this.current)} ${listUri}`;
+    return {
+      choose: (listUri, product) => paths.choose(key(listUri), product),
+      measured: (listUri, path, members, ms) => paths.measured(key(listUri), path, members, ms),
+      listFailed: (listUri) => paths.listFailed(key(listUri)),
+    };
   }
 
   private newFailover(): Failover {
@@ -334,7 +346,7 @@ export class SipAccount {
         await agent.ua.reconnect();
         agent.credentials.reset();
         fixContactPort(agent);
-        await registerAndWait(agent.registerer, this.timeoutMs, this.log, this.timers);
+        await registerAndWait(agent.registerer, this.timeoutMs, this.log, this.timers, (product) => (agent.product = product));
         if (this.now() !== AccountState.Reconnecting) break;
         this.becomeRegistered('reconnected');
         break;

@@ -41,6 +41,8 @@ export interface Agent {
   credentials: DigestCredentialCache;
   /** Its socket's local port (the Contact must carry it). */
   local: { port: number };
+  /** The registrar's product name (`Server:` of its 200 to REGISTER), when it gave one. */
+  product?: string;
 }
 
 export interface AgentOptions {
@@ -127,7 +129,7 @@ export async function startAgent(server: SipServer, options: AgentOptions): Prom
       credentials,
       local,
     };
-    await registerAndWait(agent.registerer, options.requestTimeoutMs, options.log);
+    await registerAndWait(agent.registerer, options.requestTimeoutMs, options.log, undefined, (product) => (agent.product = product));
     return agent;
   } catch (error) {
     await ua?.stop().catch(() => undefined);

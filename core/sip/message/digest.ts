@@ -108,7 +108,9 @@ export function digestAuthorization(a: DigestAnswer): string | undefined {
   const spec = HASHES[algorithm.toLowerCase()];
   if (!spec) return undefined;
   const h = (v: string) => createHash(spec.hash).update(v, 'utf8').digest('hex');
-  const cnonce = a.cnonce ?? randomBytes(12).toString('hex');
+  // A client nonce is part of the answer only with qop or a -sess algorithm: a plain MD5 answer
+  // (a stock Kamailio's) draws no random bytes.
+  const cnonce = a.cnonce ?? (a.qop || spec.session ? randomBytes(12).toString('hex') : '');
   const ncHex = (a.nc ?? 1).toString(16).padStart(8, '0');
   let ha1 = a.ha1 ?? h(`${a.username}:${a.realm}:${a.password}`);
   if (spec.session) ha1 = h(`${ha1}:${a.nonce}:${cnonce}`);

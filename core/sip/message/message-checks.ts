@@ -116,7 +116,24 @@ function lengthOf(found: string[] | undefined): number | undefined {
  * throws when a value is not a number or two values differ.
  */
 export function declaredLength(head: string): number | undefined {
-  return lengthOf(checkedValues(headerLines(head)).get('content-length'));
+  // Folded lines are rare: the general reader joins them first.
+  if (head.includes('\n ') || head.includes('\n\t')) return lengthOf(checkedValues(headerLines(head)).get('content-length'));
+  // Framing reads this for every message of a stream, before the full check: only lines
+  // starting with c or l (Content-Length, compact l) are cut out and read.
+  const found: string[] = [];
+  let at = head.indexOf('\n');
+  while (at >= 0) {
+    const from = at + 1;
+    at = head.indexOf('\n', from);
+    const first = head.charCodeAt(from) | 0x20;
+    if (first !== 0x63 && first !== 0x6c) continue;
+    const line = at < 0 ? head.slice(from) : head.slice(from, at);
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (name === 'content-length' || name === 'l') found.push(line.slice(colon + 1).trim());
+  }
+  return lengthOf(found);
 }
 
 /** A value as quoted in an error: cut short, control characters escaped. */

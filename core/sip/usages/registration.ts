@@ -24,7 +24,17 @@ export const REFRESH_PERCENT = 80;
 
 const describe = (response: IncomingResponse) => `${response.message.statusCode} ${response.message.reasonPhrase}`;
 
-export function registerAndWait(registerer: Registerer, timeoutMs: number, log: (line: string) => void = () => {}, timers: Timers = realTimers): Promise<void> {
+/**
+ * `onAccepted` is given the registrar's product name (its `Server:` header), which tells how
+ * its presence server behaves (presence-path.ts).
+ */
+export function registerAndWait(
+  registerer: Registerer,
+  timeoutMs: number,
+  log: (line: string) => void = () => {},
+  timers: Timers = realTimers,
+  onAccepted?: (product: string | undefined) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let done = false;
     let saw423 = false;
@@ -58,7 +68,10 @@ export function registerAndWait(registerer: Registerer, timeoutMs: number, log: 
     registerer
       .register({
         requestDelegate: {
-          onAccept: () => finish(),
+          onAccept: (response) => {
+            onAccepted?.(response.message.getHeader('server'));
+            finish();
+          },
           onReject: (response) => {
             const code = response.message.statusCode;
             if (code === 401 || code === 403 || code === 407) {

@@ -15,12 +15,35 @@ import { isPlainSipUri } from '../message/light-message';
 import { PresenceSubscription, PresenceSubscriptionState, type SubscriptionNotify } from './presence-subscription';
 import type { SubscribeBody } from './subscription-wire';
 import { EventListSubscription, type ListSubscriptionState } from './rls';
+import type { PathChoice, PresencePath } from './presence-path';
+import { realTimers, type Timers } from '../../timers';
+
+/**
+ * How long an event list may bring no news of a member still unknown before it counts as
+ * stalled and each contact is watched instead: a loaded lab RLS sends a batch every second or
+ * two (`waitn_time`), and one that lost its back-end subscriptions sends nothing more at all.
+ */
+export const LIST_STALL_MS = 30_000;
+
+/** Which path a list starts on, and what a sign-in measured (presence-path.ts, bound to one server). */
+export interface PathAdvisor {
+  choose(listUri: string, product?: string): PathChoice;
+  measured(listUri: string, path: PresencePath, members: number, ms: number): void;
+  listFailed(listUri: string): void;
+}
 
 export interface WatchingContext {
   /** The registered user agent to subscribe on; undefined while not registered. */
-  agent(): { ua: UserAgent; credentials: DigestCredentialCache } | undefined;
+  agent(): { ua: UserAgent; credentials: DigestCredentialCache; product?: string } | undefined;
   log: (line: string) => void;
   presence: (uri: string, presence: Presence) => void;
+  /** Chooses between the list and per contact (none: the list, falling back when refused or stalled). */
+  paths?: PathAdvisor;
+  /** The list's stall watch (tests run it by hand). */
+  timers?: Timers;
+  /** See LIST_STALL_MS. */
+  listStallMs?: number;
+  now?: () => number;
 }
 
 /** A subscription to another event package (presence.winfo, xcap-diff): its NOTIFY bodies go to `onNotify` as they come. */
@@ -56,8 +79,15 @@ interface WatchedList {
   listUri: string;
   members: Set<string>;
   subscription?: EventListSubscription;
+  /** Watched per contact: the list was refused or stalled, or per contact was chosen. */
   fallback: boolean;
   expires?: number;
+  /** The path was chosen (once, when first subscribed). */
+  chosen?: boolean;
+  /** Full presence not reached yet on the path in use: when it started, and who is still unheard. */
+  measuring?: { path: PresencePath; since: number; unheard: Set<string> };
+  /** The stall watch of the list path. */
+  stall?: unknown;
 }
 
 export class Watching {
@@ -131,6 +161,8 @@ export class Watching {
     if (current && current.listUri === listUri) {
       const same = next.size === current.members.size && [...next].every((m) => current.members.has(m));
       current.members = next;
+      // Members taken off are no longer waited for (their news would never count).
+      for (const uri of current.measuring?.unheard ?? []) if (!next.has(uri)) current.measuring!.unheard.delete(uri);
       if (current.fallback) {
         for (const uri of this.watched) if (!next.has(uri)) this.unwatch(uri);
         for (const uri of next) if (!this.watched.has(uri)) this.watch(uri);
@@ -151,11 +183,12 @@ export class Watching {
     const list = this.list;
     this.list = undefined;
     if (!list) return;
+    this.timers.clear(list.stall);
     void list.subscription?.stop();
     if (list.fallback) for (const uri of list.members) this.unwatch(uri);
   }
 
-  /** State of the event-list subscription ('none' when not watching a list). */
+  /** State of the event-list subscription ('none' when not watching a list; 'fallback' when watched per contact). */
   get listState(): ListSubscriptionState | 'none' {
     return this.list?.subscription?.state ?? (this.list ? 'fallback' : 'none');
   }
@@ -194,6 +227,7 @@ export class Watching {
     this.subscribers.clear();
     this.list?.subscription?.dispose();
     if (this.list) this.list.subscription = undefined;
+    this.timers.clear(this.list?.stall);
     this.forgetEventSubscriptions();
     this.forgetConfig('the connection to the presence server was lost');
   }
@@ -218,6 +252,7 @@ export class Watching {
     this.subscribers.clear();
     this.list?.subscription?.dispose();
     if (this.list) this.list.subscription = undefined;
+    this.timers.clear(this.list?.stall);
     this.forgetEventSubscriptions();
     return old;
   }
@@ -232,10 +267,31 @@ export class Watching {
     this.dispose();
   }
 
+  private get timers(): Timers {
+    return this.context.timers ?? realTimers;
+  }
+
+  private now(): number {
+    return (this.context.now ?? Date.now)();
+  }
+
   private subscribeList(): void {
     const list = this.list;
     const agent = this.context.agent();
     if (!list || list.fallback || !agent || list.subscription) return;
+    if (!list.chosen) {
+      list.chosen = true;
+      const choice = this.context.paths?.choose(list.listUri, agent.product);
+      if (choice) {
+        const how = choice.path === 'list' ? `through the list ${list.listUri}` : 'one SUBSCRIBE per contact';
+        this.context.log(`sip: presence of ${list.members.size} contacts ${how}: ${choice.reason}`);
+      }
+      if (choice?.path === 'per-contact') {
+        this.perContact(list);
+        return;
+      }
+      list.measuring = { path: 'list', since: this.now(), unheard: new Set(list.members) };
+    }
     const subscription = new EventListSubscription(agent.ua, {
       listUri: list.listUri,
       expires: list.expires,
@@ -244,17 +300,59 @@ export class Watching {
       onChanges: (changes) => {
         if (this.list !== list) return;
         // Only members of the list as we know it: a member just removed may still be reported.
-        for (const change of changes) if (list.members.has(change.uri)) this.context.presence(change.uri, change.presence);
+        let news = false;
+        for (const change of changes) if (list.members.has(change.uri)) news = this.report(change.uri, change.presence) || news;
+        if (news && list.measuring && list.subscription === subscription) this.watchStall(list);
       },
       onFallback: () => {
         if (this.list !== list) return;
-        list.fallback = true;
-        list.subscription = undefined;
-        for (const uri of list.members) this.watch(uri);
+        this.context.paths?.listFailed(list.listUri);
+        this.perContact(list);
       },
     });
     list.subscription = subscription;
     subscription.start();
+    if (list.measuring) this.watchStall(list);
+  }
+
+  /** Watches each member of the list on its own; returns the list subscription let go (if any). */
+  private perContact(list: WatchedList): EventListSubscription | undefined {
+    const subscription = list.subscription;
+    list.fallback = true;
+    list.subscription = undefined;
+    this.timers.clear(list.stall);
+    list.measuring = { path: 'per-contact', since: this.now(), unheard: new Set(list.members) };
+    for (const uri of list.members) this.watch(uri);
+    return subscription;
+  }
+
+  /** (Re)starts the stall watch: the list must bring news of an unheard member within the stall time. */
+  private watchStall(list: WatchedList): void {
+    this.timers.clear(list.stall);
+    const ms = this.context.listStallMs ?? LIST_STALL_MS;
+    list.stall = this.timers.set(() => {
+      const unheard = list.measuring?.unheard.size ?? 0;
+      if (this.list !== list || list.fallback || !list.subscription || unheard === 0) return;
+      this.context.log(
+        `sip: the list ${list.listUri} brought no news for ${Math.round(ms / 1000)} s with ${unheard} of ${list.members.size} contacts unheard; watching each contact instead`,
+      );
+      this.context.paths?.listFailed(list.listUri);
+      void this.perContact(list)?.stop();
+    }, ms);
+  }
+
+  /** Hands on a member's presence; true when it was the first news of that member on the path in use (full presence is then timed). */
+  private report(uri: string, presence: Presence): boolean {
+    this.context.presence(uri, presence);
+    const list = this.list;
+    const measuring = list?.measuring;
+    if (!list || !measuring || !measuring.unheard.delete(uri)) return false;
+    if (measuring.unheard.size === 0) {
+      list.measuring = undefined;
+      this.timers.clear(list.stall);
+      this.context.paths?.measured(list.listUri, measuring.path, list.members.size, this.now() - measuring.since);
+    }
+    return true;
   }
 
   private subscribeConfig(): void {
@@ -301,10 +399,7 @@ export class Watching {
         // server's answer for someone never signed in), shown offline. The PIDF reader itself
         // refuses an empty document, which inside an event list keeps the member's state.
         // The document in its declared encoding (UTF-16 and ISO-8859-1 included; see xmlBodyText).
-        this.context.presence(
-          uri,
-          body.trim() ? presenceOf(parsePidf(xmlBodyText(body, charsetOf(contentType ?? ''), 'presence document'))) : composePresence([]),
-        );
+        this.report(uri, body.trim() ? presenceOf(parsePidf(xmlBodyText(body, charsetOf(contentType ?? ''), 'presence document'))) : composePresence([]));
       } catch (error) {
         this.context.log(`sip: presence of ${uri} could not be read (${(error as Error).message}); kept the last known state`);
       }
@@ -313,7 +408,7 @@ export class Watching {
       if (!failure.final) return;
       // The server will not tell us this contact's presence (refused, or no such user):
       // show that instead of a stale or empty state.
-      this.context.presence(uri, presenceUnavailable(failure.reason));
+      this.report(uri, presenceUnavailable(failure.reason));
     });
     subscription.start();
   }
