@@ -4,7 +4,7 @@
  */
 import type { SystemConfig } from '../cups';
 import { DeskError } from '../errors';
-import { describeServer, type SipAccountOptions, type SipServer, type SipTransportKind, type TlsTrust } from '../sip';
+import { describeServer, presencePaths, type SipAccountOptions, type SipServer, type SipTransportKind, type TlsTrust } from '../sip';
 import type { Settings } from '../store/settings';
 import type { TraceRecorder } from '../diagnostics';
 import type { DeskSessionOptions } from './options';
@@ -27,6 +27,9 @@ export function sipAccountOptions(
     domain,
     ...who,
     userAgent: `Presence Desk/${host.info.version}`,
+    // 'auto': the list if it gives full presence first on this server, else one SUBSCRIBE per
+    // contact (usages/presence-path.ts); a list named in the settings is always used.
+    ...(settings.presenceList === 'auto' ? { presencePaths } : {}),
   };
   return { target, domain, sipOptions };
 }

@@ -74,8 +74,10 @@ export const SETTINGS_SCHEMA = z.object({
   phoneDndFollowsStatus: z.boolean().default(false),
   /**
    * Presence of contacts through one event-list subscription (RFC 4662) instead of one per
-   * contact: '' = per contact; 'auto' = the list `sip:<user>-list@<presence domain>`; or the
-   * list's SIP URI. A server without the list is detected and watched per contact.
+   * contact: '' = per contact; 'auto' = the list `sip:<user>-list@<presence domain>` when it
+   * gives full presence first on this server (measured at each sign-in, see
+   * core/sip/usages/presence-path.ts), else per contact; or the list's SIP URI, always used.
+   * A server without the list, or a list that stalls, is detected and watched per contact.
    */
   presenceList: z
     .string()

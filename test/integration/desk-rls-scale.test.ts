@@ -48,7 +48,7 @@ describe('event-list presence for 5,006 contacts (lab with RLS)', () => {
     let account: SipAccount | undefined;
     const session = new DeskSession({
       info: { host: 'browser', version: 'test' },
-      settings: new MemorySettingsStore({ presenceList: 'auto' }),
+      settings: new MemorySettingsStore({ presenceList: `sip:${lab.demoUser.id}-list@${lab.domain}` }),
       historyDir: join(dir, 'rls'),
       log: (l) => log.push(l),
       createSip: (options) => (account = new SipAccount(options)),

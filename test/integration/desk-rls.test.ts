@@ -1,7 +1,8 @@
 /**
- * The session on the demo lab with its resource list server: with `presenceList: 'auto'` the
- * buddy list's presence comes through one event-list subscription, and the list on the
- * server follows the CUPS contact list when the user edits it.
+ * The session on the demo lab with its resource list server: with the list named in
+ * `presenceList` the buddy list's presence comes through one event-list subscription, and the
+ * list on the server follows the CUPS contact list when the user edits it. With 'auto' the
+ * session chooses the path that gives full presence first, and says which and why.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,7 @@ describe('event-list presence in the session (lab with RLS)', () => {
     let account: SipAccount | undefined;
     const session = new DeskSession({
       info: { host: 'browser', version: 'test' },
-      settings: new MemorySettingsStore({ presenceList: 'auto' }),
+      settings: new MemorySettingsStore({ presenceList: `sip:${lab.demoUser.id}-list@${lab.domain}` }),
       historyDir: join(dir, 'rls'),
       log: (l) => log.push(l),
       createSip: (options) => (account = new SipAccount(options)),
@@ -82,6 +83,28 @@ describe('event-list presence in the session (lab with RLS)', () => {
       await back;
       expect(account!.listState).toBe('active');
       expect(log.filter((l) => /watching each contact instead/.test(l))).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  }, 40_000);
+
+  it("with 'auto', reasons which path gives full presence first on this server and says so", async () => {
+    let account: SipAccount | undefined;
+    const lines: string[] = [];
+    const session = new DeskSession({
+      info: { host: 'browser', version: 'test' },
+      settings: new MemorySettingsStore({ presenceList: 'auto' }),
+      historyDir: join(dir, 'rls-auto'),
+      log: (l) => lines.push(l),
+      createSip: (options) => (account = new SipAccount(options)),
+    });
+    try {
+      await session.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      // The lab's list server is Kamailio's, which batches member notifications: per contact first.
+      expect((await settled(session, 'maria', (p) => p.availability === 'available')).note).toBe('Reviewing the roadmap');
+      await settled(session, 'jonas', (p) => p.availability === 'dnd');
+      expect(account!.listState).toBe('fallback');
+      expect(lines.filter((l) => /presence of \d+ contacts one SUBSCRIBE per contact: kamailio's list server batches/i.test(l))).toHaveLength(1);
     } finally {
       await session.close();
     }
