@@ -1,4 +1,5 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CstaService, PhoneAction, PhoneCall, PhoneRequest, PhoneState } from '../../shared/domain';
 import { CONTACT_DRAG_TYPE } from './contact-drag';
 
@@ -18,7 +19,9 @@ export interface CallRowActions {
 }
 
 type Entry = 'transfer' | 'consult' | 'deflect';
-const ENTRY_LABEL: Record<Entry, string> = { transfer: 'Transfer to', consult: 'Consult', deflect: 'Send to' };
+/** The entry's button and its field's label, by key in the phone namespace. */
+const ENTRY_LABEL = { transfer: 'entry.transfer', consult: 'entry.consult', deflect: 'entry.deflect' } as const;
+const ENTRY_FIELD = { transfer: 'entry.transferNumber', consult: 'entry.consultNumber', deflect: 'entry.deflectNumber' } as const;
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
 /**
@@ -43,6 +46,7 @@ export function CallRow({
   duration?: string;
   actions: CallRowActions;
 }) {
+  const { t } = useTranslation('phone');
   const [entry, setEntry] = useState<Entry | undefined>();
   const [target, setTarget] = useState('');
   const [keypad, setKeypad] = useState(false);
@@ -65,50 +69,68 @@ export function CallRow({
   const digits = (d: string) => actions.request({ service: 'generateDigits', callId: call.id, digits: d });
 
   const buttons: Array<{ id: string; label: string; key?: string; run: () => void; show: boolean }> = [
-    { id: 'call-answer', label: 'Answer', key: 'A', run: () => actions.control('answer', call.id), show: call.state === 'ringing' && can('answerCall') },
+    {
+      id: 'call-answer',
+      label: t('action.answer'),
+      key: 'A',
+      run: () => actions.control('answer', call.id),
+      show: call.state === 'ringing' && can('answerCall'),
+    },
     {
       id: 'call-voicemail',
-      label: 'To voicemail',
+      label: t('action.toVoicemail'),
       key: 'V',
       run: () => actions.request({ service: 'deflectCall', callId: call.id, to: 'voicemail' }),
       show: call.state === 'ringing' && can('deflectCall'),
     },
-    { id: 'call-deflect', label: 'Send to…', key: 'D', run: () => setEntry('deflect'), show: call.state === 'ringing' && can('deflectCall') },
-    { id: 'call-hold', label: 'Hold', key: 'H', run: () => actions.control('hold', call.id), show: call.state === 'talking' && can('holdCall') },
-    { id: 'call-retrieve', label: 'Resume', key: 'H', run: () => actions.control('retrieve', call.id), show: call.state === 'held' && can('retrieveCall') },
-    { id: 'call-transfer', label: 'Transfer…', key: 'T', run: () => setEntry('transfer'), show: inProgress && !held && can('singleStepTransferCall') },
-    { id: 'call-consult', label: 'Consult…', key: 'O', run: () => setEntry('consult'), show: call.state === 'talking' && !held && can('consultationCall') },
+    { id: 'call-deflect', label: t('action.sendTo'), key: 'D', run: () => setEntry('deflect'), show: call.state === 'ringing' && can('deflectCall') },
+    { id: 'call-hold', label: t('action.hold'), key: 'H', run: () => actions.control('hold', call.id), show: call.state === 'talking' && can('holdCall') },
+    {
+      id: 'call-retrieve',
+      label: t('action.resume'),
+      key: 'H',
+      run: () => actions.control('retrieve', call.id),
+      show: call.state === 'held' && can('retrieveCall'),
+    },
+    { id: 'call-transfer', label: t('action.transfer'), key: 'T', run: () => setEntry('transfer'), show: inProgress && !held && can('singleStepTransferCall') },
+    {
+      id: 'call-consult',
+      label: t('action.consult'),
+      key: 'O',
+      run: () => setEntry('consult'),
+      show: call.state === 'talking' && !held && can('consultationCall'),
+    },
     {
       id: 'call-complete-transfer',
-      label: 'Complete transfer',
+      label: t('action.completeTransfer'),
       key: 'T',
       run: () => held && actions.request({ service: 'transferCall', heldCallId: held.id, activeCallId: call.id }),
       show: inProgress && !!held && can('transferCall'),
     },
     {
       id: 'call-conference',
-      label: 'Conference',
+      label: t('action.conference'),
       key: 'C',
       run: () => held && actions.request({ service: 'conferenceCall', heldCallId: held.id, activeCallId: call.id }),
       show: call.state === 'talking' && !!held && can('conferenceCall'),
     },
     {
       id: 'call-swap',
-      label: 'Swap',
+      label: t('action.swap'),
       key: 'S',
       run: () => held && actions.request({ service: 'alternateCall', activeCallId: call.id, heldCallId: held.id }),
       show: call.state === 'talking' && !!held && can('alternateCall'),
     },
     {
       id: 'call-reconnect',
-      label: 'Hang up and resume',
+      label: t('action.hangUpAndResume'),
       key: 'R',
       run: () => held && actions.request({ service: 'reconnectCall', activeCallId: call.id, heldCallId: held.id }),
       show: inProgress && !!held && can('reconnectCall'),
     },
     {
       id: 'call-keypad',
-      label: keypad ? 'Hide keypad' : 'Keypad',
+      label: keypad ? t('action.hideKeypad') : t('action.keypad'),
       key: 'K',
       run: () => setKeypad((k) => !k),
       show: call.state === 'talking' && can('generateDigits'),
@@ -148,7 +170,7 @@ export function CallRow({
       data-testid="phone-call"
       data-state={call.state}
       data-call-id={call.id}
-      aria-label={`${label}${duration ? `, ${duration}` : ''}`}
+      aria-label={duration ? t('call.withDuration', { label, duration }) : label}
       aria-keyshortcuts={shown
         .map((b) => b.key)
         .filter(Boolean)
@@ -168,23 +190,29 @@ export function CallRow({
         e.preventDefault();
         const uri = (JSON.parse(raw) as { uri?: string }).uri ?? '';
         const who = actions.numberOf?.(uri);
-        if (!who?.number) return actions.error(`${who?.name ?? uri} has no phone number to send the call to.`);
+        if (!who?.number) return actions.error(t('call.noNumber', { name: who?.name ?? uri }));
         send(who.number, call.state === 'ringing' ? 'deflect' : 'transfer');
       }}
     >
       <p className="call-line">
         <span>
           {label}
-          {duration && <span className="call-duration"> · {duration}</span>}
+          {duration && <span className="call-duration"> {t('call.duration', { duration })}</span>}
         </span>
         {shown.map((b) => (
-          <button key={b.id} className="call-control" data-testid={b.id} title={b.key ? `${b.label} (${b.key})` : b.label} onClick={b.run}>
+          <button
+            key={b.id}
+            className="call-control"
+            data-testid={b.id}
+            title={b.key ? t('action.withKey', { action: b.label, key: b.key }) : b.label}
+            onClick={b.run}
+          >
             {b.label}
           </button>
         ))}
         {controllable && call.state !== 'ringing' && (
-          <button data-testid="hang-up" title="Hang up (X)" onClick={() => actions.hangUp(call.id)}>
-            Hang up
+          <button data-testid="hang-up" title={t('action.withKey', { action: t('action.hangUp'), key: 'X' })} onClick={() => actions.hangUp(call.id)}>
+            {t('action.hangUp')}
           </button>
         )}
       </p>
@@ -199,19 +227,19 @@ export function CallRow({
           <input
             autoFocus
             data-testid="call-target"
-            aria-label={`${ENTRY_LABEL[entry]} number`}
-            placeholder={`${ENTRY_LABEL[entry]} number`}
+            aria-label={t(ENTRY_FIELD[entry])}
+            placeholder={t(ENTRY_FIELD[entry])}
             value={target}
             onChange={(e) => setTarget(e.target.value)}
             onKeyDown={(e) => e.key === 'Escape' && setEntry(undefined)}
           />
           <button data-testid="call-target-go" type="submit" disabled={!target.trim()}>
-            {ENTRY_LABEL[entry]}
+            {t(ENTRY_LABEL[entry])}
           </button>
         </form>
       )}
       {keypad && (
-        <div className="call-keypad" role="group" aria-label="Keypad (tones)" data-testid="call-keypad">
+        <div className="call-keypad" role="group" aria-label={t('keypad')} data-testid="call-keypad">
           {KEYS.map((k) => (
             <button key={k} data-testid={`dtmf-${k === '*' ? 'star' : k === '#' ? 'hash' : k}`} onClick={() => digits(k)}>
               {k}

@@ -1,8 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DialPlan, PhoneState, ServerCertificate } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { errorText } from './api';
 import { CertificatePrompt } from './CertificatePrompt';
+import { planText, planWhy } from './dial-plan-text';
+import { i18n } from './i18n';
 import { PhoneCalls } from './PhoneCalls';
 import './dialing.css';
 
@@ -36,9 +39,11 @@ export function DialBox({
   /** The voicemail pilot number from the server's configuration: "Call voicemail" dials it through the rules. */
   voicemailPilot?: string;
 }) {
+  const { t } = useTranslation(['phone', 'common']);
   const [number, setNumber] = useState('');
   const [plan, setPlan] = useState<DialPlan | undefined>();
-  const [result, setResult] = useState<{ ok: boolean; text: string; certificate?: ServerCertificate } | undefined>();
+  // Our own messages are kept as a way to say them (with `i18n.t`, not the render's fixed `t`), so that they follow a change of language.
+  const [result, setResult] = useState<{ ok: boolean; text: string | (() => string); certificate?: ServerCertificate } | undefined>();
   const [busy, setBusy] = useState(false);
   const [active, setActive] = useState<{ dialed: string } | undefined>();
   const input = useRef<HTMLInputElement>(null);
@@ -73,12 +78,17 @@ export function DialBox({
     };
   }, [api, number]);
 
-  const call = async (what = number, label?: string) => {
+  /** Dials `what`; `voicemail` names the pilot number in the outcome line instead of the digits dialed. */
+  const call = async (what = number, voicemail?: string) => {
     setBusy(true);
     setResult(undefined);
     try {
       const entry = await api.invoke('dial:call', what);
-      setResult({ ok: true, text: `Calling ${label ?? entry.dialed ?? what} on your phone…` });
+      const dialed = entry.dialed ?? what;
+      setResult({
+        ok: true,
+        text: () => (voicemail ? i18n.t('phone:dial.callingVoicemail', { number: voicemail }) : i18n.t('phone:dial.calling', { number: dialed })),
+      });
       if (what === number) setNumber('');
     } catch (e) {
       const error = errorText(e);
@@ -92,7 +102,7 @@ export function DialBox({
     try {
       await api.invoke('dial:hang-up', ...(callId ? [callId] : []));
       setActive(undefined);
-      setResult({ ok: true, text: 'Call ended.' });
+      setResult({ ok: true, text: () => i18n.t('phone:dial.ended') });
     } catch (e) {
       setResult({ ok: false, text: errorText(e).message });
     }
@@ -104,34 +114,34 @@ export function DialBox({
         <input
           ref={input}
           data-testid="dial-input"
-          aria-label="Number to dial"
-          placeholder="Dial a number"
+          aria-label={t('phone:dial.numberLabel')}
+          placeholder={t('phone:dial.placeholder')}
           value={number}
           onChange={(e) => setNumber(e.target.value)}
           onKeyDown={(e) => e.key === 'Enter' && plan && !plan.error && void call()}
         />
         <button data-testid="dial-call" onClick={() => void call()} disabled={busy || !plan || !!plan.error}>
-          Call
+          {t('common:call')}
         </button>
         {voicemailPilot && (
           <button
             data-testid="call-voicemail"
-            title={`Voicemail pilot ${voicemailPilot}`}
-            onClick={() => void call(voicemailPilot, `voicemail (${voicemailPilot})`)}
+            title={t('phone:dial.voicemailPilot', { number: voicemailPilot })}
+            onClick={() => void call(voicemailPilot, voicemailPilot)}
             disabled={busy}
           >
-            Call voicemail
+            {t('phone:dial.callVoicemail')}
           </button>
         )}
       </div>
       {plan && (
-        <p className={`dial-preview ${plan.error ? 'dial-preview-error' : ''}`} data-testid="dial-preview" title={plan.steps.join(' → ')}>
-          {plan.error ?? plan.explanation}
+        <p className={`dial-preview ${plan.error ? 'dial-preview-error' : ''}`} data-testid="dial-preview" title={planWhy(plan)}>
+          {planText(plan)}
         </p>
       )}
       {result && (
         <p className={result.ok ? 'dial-ok' : 'error'} role={result.ok ? 'status' : 'alert'} data-testid="dial-result" data-ok={result.ok}>
-          {result.text}
+          {typeof result.text === 'function' ? result.text() : result.text}
         </p>
       )}
       {result?.certificate && (
@@ -154,9 +164,9 @@ export function DialBox({
       />
       {active && phone.link !== 'monitoring' && (
         <p className="call-active" data-testid="call-active">
-          <span>On the phone: {active.dialed}</span>
+          <span>{t('phone:dial.onThePhone', { number: active.dialed })}</span>
           <button data-testid="hang-up" onClick={() => void hangUp()}>
-            Hang up
+            {t('phone:action.hangUp')}
           </button>
         </p>
       )}

@@ -1,21 +1,22 @@
 import { useEffect, useState } from 'react';
 import type { PhoneCall, PhoneState } from '../../shared/domain';
+import { useTranslation } from 'react-i18next';
 import { CallRow, type CallRowActions } from './CallRow';
+import { i18n } from './i18n';
 
-const STATE_TEXT: Record<PhoneCall['state'], (peer: string) => string> = {
-  dialing: (peer) => `Calling ${peer || 'out'}…`,
-  ringing: (peer) => `${peer || 'Someone'} is calling`,
-  talking: (peer) => `On a call with ${peer || 'a withheld number'}`,
-  held: (peer) => `On hold: ${peer || 'a withheld number'}`,
-};
+/**
+ * A call's line, by its state: a whole sentence with the other party in it, or the sentence
+ * for a withheld number (German puts the party elsewhere in the sentence than English).
+ */
+export function callStateText(state: PhoneCall['state'], peer: string): string {
+  if (!peer) return i18n.t(`phone:call.${state}Withheld`);
+  return i18n.t(`phone:call.${state}`, { peer });
+}
 
 /** A line's state when the other party is not known (a CME router reports the line only). */
-const LINE_TEXT: Record<PhoneCall['state'], string> = {
-  dialing: 'Your phone is calling out…',
-  ringing: 'Your phone is ringing',
-  talking: 'Your phone is in a call',
-  held: 'Your phone has a call on hold',
-};
+export function lineStateText(state: PhoneCall['state']): string {
+  return i18n.t(`phone:line.${state}`);
+}
 
 /** "Maria Chen (0101)" for a contact, else the number or address as the switch gave it. */
 export function peerLabel(peer: string, nameOf?: (peer: string) => string | undefined): string {
@@ -50,12 +51,14 @@ function useNow(active: boolean): number {
  * instead: the app does not pretend to know.
  */
 export function PhoneCalls({ phone, actions, nameOf }: { phone: PhoneState; actions: CallRowActions; nameOf?: (peer: string) => string | undefined }) {
+  // Redraws the call lines (composed by `callStateText`) when the language changes.
+  const { t } = useTranslation('phone');
   const now = useNow(phone.calls.length > 0);
   // A line watched without call control (a CME router): its state only, no party, no buttons.
   const controllable = phone.controls !== false;
   if (phone.link !== 'monitoring') {
     return phone.error ? (
-      <p className="phone-unknown subtle" data-testid="phone-unknown" title={phone.gateway ? `CTI gateway ${phone.gateway}` : undefined}>
+      <p className="phone-unknown subtle" data-testid="phone-unknown" title={phone.gateway ? t('gateway', { gateway: phone.gateway }) : undefined}>
         {phone.error}
       </p>
     ) : null;
@@ -67,7 +70,7 @@ export function PhoneCalls({ phone, actions, nameOf }: { phone: PhoneState; acti
           key={call.id}
           call={call}
           phone={phone}
-          label={controllable || call.peer ? STATE_TEXT[call.state](peerLabel(call.peer, nameOf)) : LINE_TEXT[call.state]}
+          label={controllable || call.peer ? callStateText(call.state, call.peer && peerLabel(call.peer, nameOf)) : lineStateText(call.state)}
           {...(call.state !== 'ringing' ? { duration: callDuration(now - call.since) } : {})}
           actions={actions}
         />

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { PhoneRequest, PhoneState } from '../../shared/domain';
 import { offers } from './CallRow';
 
@@ -8,6 +9,7 @@ import { offers } from './CallRow';
  * phone's DND switch, each only when the gateway offers it.
  */
 export function PhoneStatusLine({ phone, request }: { phone: PhoneState; request: (r: PhoneRequest) => Promise<void> }) {
+  const { t } = useTranslation('phone');
   const [entry, setEntry] = useState<string | undefined>();
   if (phone.link !== 'monitoring') return null;
   const canForward = offers(phone, 'setForwarding');
@@ -17,10 +19,10 @@ export function PhoneStatusLine({ phone, request }: { phone: PhoneState; request
     <div className="phone-status subtle" data-testid="phone-status">
       {phone.forwardTo ? (
         <span data-testid="phone-forwarding">
-          Calls forward to {phone.forwardTo}
+          {t('status.forwardsTo', { number: phone.forwardTo })}
           {canForward && (
             <button className="link" data-testid="phone-forward-stop" onClick={() => void request({ service: 'setForwarding' })}>
-              Stop forwarding
+              {t('status.stopForwarding')}
             </button>
           )}
         </span>
@@ -28,7 +30,7 @@ export function PhoneStatusLine({ phone, request }: { phone: PhoneState; request
         canForward &&
         (entry === undefined ? (
           <button className="link" data-testid="phone-forward" onClick={() => setEntry('')}>
-            Forward calls…
+            {t('status.forwardCalls')}
           </button>
         ) : (
           <form
@@ -41,14 +43,14 @@ export function PhoneStatusLine({ phone, request }: { phone: PhoneState; request
             <input
               autoFocus
               data-testid="phone-forward-to"
-              aria-label="Forward all calls to"
-              placeholder="Forward all calls to"
+              aria-label={t('status.forwardTo')}
+              placeholder={t('status.forwardTo')}
               value={entry}
               onChange={(e) => setEntry(e.target.value)}
               onKeyDown={(e) => e.key === 'Escape' && setEntry(undefined)}
             />
             <button type="submit" data-testid="phone-forward-go" disabled={!entry.trim()}>
-              Forward
+              {t('status.forward')}
             </button>
           </form>
         ))
@@ -61,10 +63,10 @@ export function PhoneStatusLine({ phone, request }: { phone: PhoneState; request
             checked={phone.phoneDnd ?? false}
             onChange={(e) => void request({ service: 'setDoNotDisturb', on: e.target.checked })}
           />
-          Do not disturb on the desk phone
+          {t('status.dnd')}
         </label>
       ) : (
-        phone.phoneDnd && <span data-testid="phone-dnd-on">Do not disturb is on at your phone</span>
+        phone.phoneDnd && <span data-testid="phone-dnd-on">{t('status.dndOn')}</span>
       )}
     </div>
   );

@@ -1,13 +1,17 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DialPlan, DialingRule } from '../../../shared/domain';
 import { errorText } from '../api';
+import { lookupText, planSteps, planText, planWhy } from '../dial-plan-text';
 import type { SectionProps } from '.';
 import '../dialing.css';
 
-const KIND = { 1: 'Application (before dialing)', 2: 'Directory lookup (numbers from the directory)' } as const;
+/** Each kind of rule's heading, by key in the phone namespace. */
+const KIND = { 1: 'rules.kind.application', 2: 'rules.kind.directory' } as const;
 
 /** The server's dialing rules in the order they are tried, and a field to try a number against them. */
 export function DialingRulesSection({ api, onError }: SectionProps) {
+  const { t } = useTranslation('phone');
   const [rules, setRules] = useState<DialingRule[] | undefined>();
   const [number, setNumber] = useState('');
   const [plans, setPlans] = useState<{ application: DialPlan; directory: DialPlan } | undefined>();
@@ -27,26 +31,26 @@ export function DialingRulesSection({ api, onError }: SectionProps) {
       current = false;
     };
   }, [api, number]);
-  if (!rules) return <p className="subtle">Loading the rules…</p>;
+  if (!rules) return <p className="subtle">{t('rules.loading')}</p>;
   return (
     <div>
       {([1, 2] as const).map((type) => {
         const list = rules.filter((r) => r.type === type);
         return (
           <section key={type} data-testid={`rules-type-${type}`}>
-            <h3>{KIND[type]}</h3>
+            <h3>{t(KIND[type])}</h3>
             {list.length === 0 ? (
-              <p className="subtle">The server has no rules of this kind.</p>
+              <p className="subtle">{t('rules.none')}</p>
             ) : (
               <table className="rules-table">
                 <thead>
                   <tr>
-                    <th>Priority</th>
-                    <th>Name</th>
-                    <th>Begins with</th>
-                    <th>Digits</th>
-                    <th>Removed</th>
-                    <th>Prefix</th>
+                    <th>{t('rules.column.priority')}</th>
+                    <th>{t('rules.column.name')}</th>
+                    <th>{t('rules.column.beginsWith')}</th>
+                    <th>{t('rules.column.digits')}</th>
+                    <th>{t('rules.column.removed')}</th>
+                    <th>{t('rules.column.prefix')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -54,10 +58,10 @@ export function DialingRulesSection({ api, onError }: SectionProps) {
                     <tr key={`${r.name}:${i}`} data-testid="rule-row" data-name={r.name} title={r.description}>
                       <td>{r.priority}</td>
                       <td>{r.name}</td>
-                      <td>{r.numberBeginsWith || 'any'}</td>
-                      <td>{r.numberOfDigits ?? 'any'}</td>
+                      <td>{r.numberBeginsWith || t('rules.any')}</td>
+                      <td>{r.numberOfDigits ?? t('rules.any')}</td>
                       <td>{r.digitsToBeRemoved}</td>
-                      <td>{r.prefix || '—'}</td>
+                      <td>{r.prefix || t('rules.noPrefix')}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -67,23 +71,19 @@ export function DialingRulesSection({ api, onError }: SectionProps) {
         );
       })}
       <label className="rules-try">
-        Try a number
-        <input data-testid="rules-try" value={number} onChange={(e) => setNumber(e.target.value)} placeholder="+1 408 555 0101" />
+        {t('rules.try')}
+        <input data-testid="rules-try" value={number} onChange={(e) => setNumber(e.target.value)} placeholder={t('rules.tryPlaceholder')} />
       </label>
       {plans && (
         <dl className="settings-facts">
-          <dt>Dialing</dt>
-          <dd data-testid="rules-try-application" title={plans.application.steps.join(' → ')}>
-            {plans.application.error ?? plans.application.explanation}
-            {plans.application.steps.length > 0 && !plans.application.error ? ` — ${plans.application.steps.join(', ')}` : ''}
+          <dt>{t('rules.dialing')}</dt>
+          <dd data-testid="rules-try-application" title={planWhy(plans.application)}>
+            {planSteps(plans.application).length > 0 && !plans.application.error
+              ? t('plan.withSteps', { explanation: planText(plans.application), steps: planWhy(plans.application, ', ') })
+              : planText(plans.application)}
           </dd>
-          <dt>Directory lookup</dt>
-          <dd data-testid="rules-try-directory">
-            {plans.directory.error ??
-              (plans.directory.rule
-                ? `looked up as ${plans.directory.dial} (rule '${plans.directory.rule.name}')`
-                : `looked up as ${plans.directory.dial} (no rule applies)`)}
-          </dd>
+          <dt>{t('rules.directoryLookup')}</dt>
+          <dd data-testid="rules-try-directory">{lookupText(plans.directory)}</dd>
         </dl>
       )}
     </div>

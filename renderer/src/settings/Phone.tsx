@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { DeskPhonesStatus, PhoneChoice, PhoneOptions } from '../../../shared/domain';
+import { useTranslation } from 'react-i18next';
+import type { DeskPhoneStatus, DeskPhonesStatus, PhoneChoice, PhoneOptions } from '../../../shared/domain';
 import { errorText } from '../api';
+import { formatDateTime } from '../i18n';
 import type { SectionProps } from '.';
 import '../dialing.css';
 
@@ -8,12 +10,13 @@ const key = (deviceName: string, line: string) => JSON.stringify([deviceName, li
 
 /** Whether the phone's calls are watched (CTI gateway), on which line, or why not. */
 function PhoneWatch({ phone }: { phone: SectionProps['snapshot']['phone'] }) {
+  const { t } = useTranslation(['phone', 'common']);
   const text =
     phone.link === 'monitoring'
-      ? `Calls on line ${phone.line} are watched through the CTI gateway ${phone.gateway}: during a call colleagues see you as On the phone.`
+      ? t('settings.watch.monitoring', { line: phone.line, gateway: phone.gateway, status: t('common:availability.on-the-phone') })
       : phone.link === 'not-configured'
-        ? (phone.error ?? "The server's configuration names no CTI gateway, so calls on your phone cannot be seen.")
-        : (phone.error ?? `Connecting to the CTI gateway ${phone.gateway ?? ''}…`);
+        ? (phone.error ?? t('settings.watch.notConfigured'))
+        : (phone.error ?? (phone.gateway ? t('settings.watch.connecting', { gateway: phone.gateway }) : t('settings.watch.connectingUnnamed')));
   return (
     <p className={phone.link === 'monitoring' ? 'subtle' : 'subtle warning'} data-testid="phone-watch" data-link={phone.link}>
       {text}
@@ -34,6 +37,7 @@ export function PhoneSection(props: SectionProps) {
 }
 
 function PhoneChoiceSection({ api, onError }: SectionProps) {
+  const { t } = useTranslation('phone');
   const [choice, setChoice] = useState<PhoneChoice | undefined>();
   useEffect(() => {
     api
@@ -41,21 +45,21 @@ function PhoneChoiceSection({ api, onError }: SectionProps) {
       .then(setChoice)
       .catch((e) => onError(errorText(e).message));
   }, [api, onError]);
-  if (!choice) return <p className="subtle">Asking WebDialer for your phones…</p>;
+  if (!choice) return <p className="subtle">{t('settings.choice.asking')}</p>;
   if (choice.error)
     return (
       <p className="error" data-testid="phone-error">
         {choice.error}
       </p>
     );
-  if (choice.devices.length === 0) return <p className="subtle">WebDialer lists no phone for you.</p>;
+  if (choice.devices.length === 0) return <p className="subtle">{t('settings.choice.none')}</p>;
   const options = choice.devices.flatMap((d) =>
     (d.lines.length ? d.lines : ['']).map((line) => ({ deviceName: d.deviceName, line, lineNumber: line.split(/\s*;/)[0].trim() })),
   );
   const selected = choice.selected ? key(choice.selected.deviceName, choice.selected.lineNumber) : '';
   return (
     <label className="phone-choice">
-      Place calls from
+      {t('settings.choice.label')}
       <select
         data-testid="phone-device"
         value={selected}
@@ -69,8 +73,7 @@ function PhoneChoiceSection({ api, onError }: SectionProps) {
       >
         {options.map((o) => (
           <option key={key(o.deviceName, o.lineNumber)} value={key(o.deviceName, o.lineNumber)}>
-            {o.deviceName}
-            {o.line ? ` — line ${o.line}` : ''}
+            {o.line ? t('settings.choice.deviceLine', { device: o.deviceName, line: o.line }) : o.deviceName}
           </option>
         ))}
       </select>
@@ -80,6 +83,7 @@ function PhoneChoiceSection({ api, onError }: SectionProps) {
 
 /** CTI or WebDialer for calls (CTI preferred), and the phone's DND tied to the app's. */
 function PhoneOptionsSection({ api, onError, snapshot }: SectionProps) {
+  const { t } = useTranslation('phone');
   const [options, setOptions] = useState<PhoneOptions | undefined>();
   useEffect(() => {
     api
@@ -103,10 +107,10 @@ function PhoneOptionsSection({ api, onError, snapshot }: SectionProps) {
   const cti = snapshot.phone.link !== 'not-configured';
   return (
     <fieldset className="phone-options">
-      <legend>Place calls through</legend>
+      <legend>{t('settings.via.legend')}</legend>
       <label>
         <input type="radio" name="call-via" data-testid="call-via-cti" checked={options.callVia === 'cti'} onChange={() => change({ callVia: 'cti' })} />
-        The CTI gateway (your desk phone dials at once){cti ? '' : ' — not configured on this server'}
+        {cti ? t('settings.via.cti') : t('settings.via.ctiNotConfigured')}
       </label>
       <label>
         <input
@@ -116,7 +120,7 @@ function PhoneOptionsSection({ api, onError, snapshot }: SectionProps) {
           checked={options.callVia === 'webdialer'}
           onChange={() => change({ callVia: 'webdialer' })}
         />
-        WebDialer
+        {t('settings.via.webDialer')}
       </label>
       <label>
         <input
@@ -125,7 +129,7 @@ function PhoneOptionsSection({ api, onError, snapshot }: SectionProps) {
           checked={options.phoneDndFollowsStatus}
           onChange={(e) => change({ phoneDndFollowsStatus: e.target.checked })}
         />
-        Do not disturb on the desk phone follows my Do not disturb status, both ways
+        {t('settings.via.dndFollows')}
       </label>
     </fieldset>
   );
@@ -133,6 +137,7 @@ function PhoneOptionsSection({ api, onError, snapshot }: SectionProps) {
 
 /** Each of the user's phones as RisPort70 reports it: registered or not, since when, why, address and model. */
 function DevicesStatus({ api }: SectionProps) {
+  const { t } = useTranslation('phone');
   const [status, setStatus] = useState<DeskPhonesStatus | undefined>();
   const read = () => {
     api
@@ -141,7 +146,12 @@ function DevicesStatus({ api }: SectionProps) {
       .catch((e) => setStatus({ devices: [], error: errorText(e).message }));
   };
   useEffect(read, [api]);
-  if (!status) return <p className="subtle">Asking the phone system whether your phones are registered…</p>;
+  /** "registered since 2 Dec 2026, 10:42": one phrase, so that the date sits where the language wants it. */
+  const registration = (d: DeskPhoneStatus) => {
+    const state = d.registered ? 'registered' : d.status === 'Unknown' ? 'unknown' : 'unregistered';
+    return d.since ? t(`settings.devices.${state}Since`, { since: formatDateTime(d.since) }) : t(`settings.devices.${state}`);
+  };
+  if (!status) return <p className="subtle">{t('settings.devices.asking')}</p>;
   return (
     <div className="phone-devices" data-testid="phone-devices">
       {status.error && <p className="subtle warning">{status.error}</p>}
@@ -149,15 +159,13 @@ function DevicesStatus({ api }: SectionProps) {
         {status.devices.map((d) => (
           <li key={d.name} data-testid="phone-device-status" data-registered={d.registered}>
             <strong>{d.name}</strong>
-            {d.model ? ` (${d.model})` : ''}: {d.registered ? 'registered' : d.status === 'Unknown' ? 'not known to the phone system' : 'not registered'}
-            {d.since ? ` since ${new Date(d.since).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })}` : ''}
-            {d.reason ? ` — ${d.reason}` : ''}
-            {d.ipAddress ? `, at ${d.ipAddress}` : ''}
+            {d.model ? ` (${d.model})` : ''}: {d.reason ? t('settings.devices.withReason', { state: registration(d), reason: d.reason }) : registration(d)}
+            {d.ipAddress ? `, ${t('settings.devices.address', { address: d.ipAddress })}` : ''}
           </li>
         ))}
       </ul>
       <button className="link" data-testid="phone-devices-refresh" onClick={read}>
-        Check again
+        {t('settings.devices.checkAgain')}
       </button>
     </div>
   );
