@@ -224,11 +224,22 @@ export interface ServerFeatures {
 }
 
 /** How configuration changes reach the app (Diagnostics shows it) and what the server offers. */
+/** Why configuration changes arrive as they do (LiveConfigState.reason as facts). */
+export type LiveConfigCause =
+  | { kind: 'signing-in' }
+  | { kind: 'waiting'; event: string }
+  | { kind: 'notified'; event: string }
+  | { kind: 'turned-off'; seconds: number }
+  /** The server refused or ended the subscription; `serverReason` in the server's words. */
+  | { kind: 'refused'; serverReason?: string; seconds: number };
+
 export interface LiveConfigState {
   /** `notified`: the server's change notifications (UCCN); `polling`: re-read on an interval and on focus; `off`: signed out. */
   mode: 'notified' | 'polling' | 'off';
-  /** Why this mode, in words. */
+  /** Why this mode, in words (English, for the log and the exported trace). */
   reason: string;
+  /** The same reason as facts, for the views to word in the UI's language. */
+  cause?: LiveConfigCause;
   features: ServerFeatures;
   /** The last changes applied, newest first, each a sentence. */
   changes: string[];

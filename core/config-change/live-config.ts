@@ -19,7 +19,7 @@
  * → the account moves; the CTI gateway → `onCallControl`; the directory → `onDirectory`;
  * everything else → a sentence in `changes`.
  */
-import type { DialingRule, LiveConfigState } from '../../shared/domain';
+import type { DialingRule, LiveConfigCause, LiveConfigState } from '../../shared/domain';
 import type { InvokeHandlers } from '../../shared/ipc';
 import { systemConfigOf, type AllConfig, type Licensing, type SystemConfig } from '../cups';
 import { parseUccn, type ConfigChange, type UccnDialRule } from '../cups/uccn';
@@ -92,7 +92,14 @@ export class LiveConfig {
   attach(connection: Connection): void {
     const { system, licensing, dialingRules } = connection.config;
     this.active = { connection, properties: { ...system.properties }, licensing: { ...licensing }, rules: [...dialingRules] };
-    this.current = { mode: 'polling', reason: 'Signing in.', features: serverFeatures(licensing, system.properties), changes: [], privacyVersion: 0 };
+    this.current = {
+      mode: 'polling',
+      reason: 'Signing in.',
+      cause: { kind: 'signing-in' },
+      features: serverFeatures(licensing, system.properties),
+      changes: [],
+      privacyVersion: 0,
+    };
   }
 
   /** Signed in: subscribe to changes, re-reading meanwhile. */
@@ -102,11 +109,11 @@ export class LiveConfig {
     const { configEvent } = this.context.settings.get();
     const sip = active.connection.sip;
     if (!configEvent || !sip.watchConfig) {
-      this.poll(active, `Change notifications are turned off in the settings. ${this.rereadWords()}`);
+      this.poll(active, `Change notifications are turned off in the settings. ${this.rereadWords()}`, { kind: 'turned-off', seconds: this.resyncSeconds() });
       return;
     }
     // No re-reading yet: the configuration was read a moment ago; a refusal starts it.
-    this.setMode('polling', `Waiting for the server to accept change notifications (${configEvent}).`);
+    this.setMode('polling', `Waiting for the server to accept change notifications (${configEvent}).`, { kind: 'waiting', event: configEvent });
     sip.watchConfig({
       event: configEvent,
       accept: CONFIG_ACCEPT,
@@ -114,13 +121,22 @@ export class LiveConfig {
       onState: (on, reason) => {
         if (this.active !== active) return;
         if (on) this.notified(active, configEvent);
-        else this.poll(active, `The server does not send change notifications now: ${reason ?? 'no reason given'}. ${this.rereadWords()}`);
+        else
+          this.poll(active, `The server does not send change notifications now: ${reason ?? 'no reason given'}. ${this.rereadWords()}`, {
+            kind: 'refused',
+            ...(reason ? { serverReason: reason } : {}),
+            seconds: this.resyncSeconds(),
+          });
       },
     });
   }
 
   private rereadWords(): string {
-    return `The contact list and configuration are re-read every ${this.context.settings.get().configResyncSeconds} s and when the window regains focus.`;
+    return `The contact list and configuration are re-read every ${this.resyncSeconds()} s and when the window regains focus.`;
+  }
+
+  private resyncSeconds(): number {
+    return this.context.settings.get().configResyncSeconds;
   }
 
   detach(): void {
@@ -133,23 +149,23 @@ export class LiveConfig {
     const wasPolling = this.current.mode === 'polling' && active.timer !== undefined;
     if (active.timer) clearInterval(active.timer);
     active.timer = undefined;
-    this.setMode('notified', `The server sends change notifications (${event}).`);
+    this.setMode('notified', `The server sends change notifications (${event}).`, { kind: 'notified', event });
     // Changes made while no notification could arrive are read once.
     if (wasPolling) void this.resync(active);
   }
 
-  private poll(active: Active, reason: string): void {
-    this.setMode('polling', reason);
+  private poll(active: Active, reason: string, cause: LiveConfigCause): void {
+    this.setMode('polling', reason, cause);
     if (active.timer) return;
     const seconds = this.context.settings.get().configResyncSeconds;
     active.timer = setInterval(() => void this.resync(active), seconds * 1000);
     active.timer.unref?.();
   }
 
-  private setMode(mode: LiveConfigState['mode'], reason: string): void {
+  private setMode(mode: LiveConfigState['mode'], reason: string, cause: LiveConfigCause): void {
     if (this.current.mode === mode && this.current.reason === reason) return;
     if (this.current.mode !== mode) this.context.log(`config: ${reason}`);
-    this.current = { ...this.current, mode, reason };
+    this.current = { ...this.current, mode, reason, cause };
     this.context.emit('config:state', this.state);
   }
 

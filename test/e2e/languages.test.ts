@@ -10,6 +10,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_COLLEAGUES, LAB_DIALING_RULES, LAB_DIRECTORY_DETAILS, LAB_DIRECTORY_EXTRA, LAB_EXTRA_GROUPS, DEMO_USER } from '../../lab/directory';
+import { LANGUAGE_NAME } from '../../shared/languages';
 import { RESOURCES } from '../../shared/locales';
 import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
 
@@ -23,8 +24,19 @@ beforeAll(async () => {
 
 afterAll(() => desk?.close());
 
-/** Parts of a view that hold nothing but data: protocol messages and message text as sent. */
-const DATA_ONLY = ['[data-testid="diag-message"]', '[data-testid="diag-entry"]', '[data-testid="message-text"]', '.message-text'];
+/**
+ * Parts of a view that hold nothing but data: protocol messages and their one-line summaries
+ * (as the exported trace has them), message text as sent, and the screen reader's copy of an
+ * incoming message.
+ */
+const DATA_ONLY = [
+  '[data-testid="diag-message"]',
+  '[data-testid="diag-entry"]',
+  '[data-testid="ladder-arrow"]',
+  '[data-testid="message-text"]',
+  '.message-text',
+  '[data-testid="announcer"]',
+];
 
 /** Every visible text of the page and the attributes people hear, each trimmed, once. */
 async function visibleStrings(): Promise<string[]> {
@@ -55,7 +67,9 @@ const GERMAN_WORDS = new Set(
 
 /** The lab's data as the server and the directory give it. */
 const DATA = [
+  DEMO_USER.id,
   DEMO_USER.displayName,
+  ...Object.values(LANGUAGE_NAME),
   ...DEMO_USER.numbers,
   ...LAB_COLLEAGUES.flatMap((p) => [p.displayName, p.group, p.status?.note ?? '', ...p.numbers]),
   ...LAB_EXTRA_GROUPS,
@@ -71,6 +85,9 @@ function englishLeft(s: string): string[] {
   let rest = s;
   for (const d of DATA) rest = rest.split(d).join(' ');
   rest = rest.replace(/\S*[@:/]\S*/g, ' '); // addresses, URLs, host:port
+  rest = rest.replace(/\bCisco( \p{Lu}\p{L}*)+/gu, ' '); // product names the phone system reports (Cisco Unified Client Services Framework)
+  rest = rest.replace(/\S*\w\.\w\S*/g, ' '); // dotted names: the server's preference keys (PhoneNumber.Primary)
+  rest = rest.replace(/\b[a-z]+(-[a-z]+)+\b|\b\p{L}*\p{Ll}\p{Lu}\p{L}*\b/gu, ' '); // protocol operations: get-user-config, selectCmDevice, GetCSTAFeatures
   return (rest.match(/\p{L}{2,}/gu) ?? []).filter((w) => !/^\p{Lu}+$/u.test(w) && !GERMAN_WORDS.has(w.toLowerCase()));
 }
 

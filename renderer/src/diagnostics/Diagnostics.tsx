@@ -7,6 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { LiveConfigState, TraceEntry, TraceFilter, TraceProtocolName, TraceSummary } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { errorText } from '../api';
@@ -196,7 +197,7 @@ export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClos
       </div>
       {liveConfig && liveConfig.mode !== 'off' && (
         <p className="diagnostics-status" data-testid="diag-config-mode" data-mode={liveConfig.mode}>
-          {liveConfig.mode === 'notified' ? t('configMode.notified') : t('configMode.polling')} {liveConfig.reason}
+          {liveConfig.mode === 'notified' ? t('configMode.notified') : t('configMode.polling')} {causeText(liveConfig, t)}
         </p>
       )}
       {status && (
@@ -281,4 +282,21 @@ export function Diagnostics({ api, onClose, liveConfig }: { api: DeskApi; onClos
       </div>
     </div>
   );
+}
+
+/** Why changes arrive as they do, in the UI's language; the core's English words when it gave no facts. */
+function causeText(state: LiveConfigState, t: TFunction<['diagnostics', 'common']>): string {
+  const cause = state.cause;
+  if (!cause) return state.reason;
+  switch (cause.kind) {
+    case 'signing-in':
+      return t('configCause.signing-in');
+    case 'waiting':
+    case 'notified':
+      return t(`configCause.${cause.kind}`, { event: cause.event });
+    case 'turned-off':
+      return t('configCause.turned-off', { seconds: cause.seconds });
+    case 'refused':
+      return t('configCause.refused', { reason: cause.serverReason ?? t('configCause.noReason'), seconds: cause.seconds });
+  }
 }
