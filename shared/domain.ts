@@ -288,6 +288,8 @@ export interface CmeSiteInfo {
   /** The SIP registrar (ISgetVoiceRegGlobal), or why there is none. */
   sipRegistrar: string;
   sessionServers: string[];
+  /** The router's SIP presence: in use (where, as whom), not used (why) or failed (why). */
+  sipPresence?: string;
   /** What could not be read, in words. */
   problems: string[];
 }
@@ -308,6 +310,8 @@ export interface SignInRequest {
   force?: boolean;
   /** Keep the password in the OS keychain (only where `HostInfo.canRememberPassword`); false forgets it. */
   remember?: boolean;
+  /** CME: the password of the router's SIP presence login when it differs from `password` (never stored). */
+  sipPassword?: string;
 }
 
 export interface PresenceUpdate {

@@ -10,17 +10,20 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabCmeRouter } from '../../lab/cme/router';
+import type { LabCmeSipSite } from '../../lab/cme/sip-site';
 import { startDeskE2e, type DeskE2e } from '../support/desk-e2e';
 
 const root = join(import.meta.dirname, '..', '..');
 let desk: DeskE2e;
 let page: Page;
 let router: LabCmeRouter;
+let sip: LabCmeSipSite;
 
 beforeAll(async () => {
   desk = await startDeskE2e('cme', { argv: ['--demo', 'cme'], lab: { livenEveryMs: 0 } });
   page = desk.page;
   router = desk.created.cme!;
+  sip = desk.created.cmeSip!;
 });
 
 afterAll(() => desk?.close());
@@ -33,6 +36,17 @@ describe('the CME demo, in Chromium', () => {
     await contact('2002').and(page.locator('[data-availability="available"]')).waitFor();
     expect(await page.locator('[data-testid="group"][data-name="Speed dials"] [data-testid="contact"]').count()).toBe(7);
     expect(desk.pageErrors).toEqual([]);
+  });
+
+  it('colleagues with SIP presence show it (the router\u2019s presence engine), the others their line state', async () => {
+    // The demo's SIP side published Nadia busy at start; Maria publishes busy now, then available.
+    await contact('2013').and(page.locator('[data-availability="busy"]')).waitFor();
+    await sip.publish('2002', { availability: 'busy', note: 'In a meeting' });
+    await contact('2002').and(page.locator('[data-availability="busy"]')).waitFor();
+    expect(await contact('2002').textContent()).toContain('In a meeting');
+    await sip.publish('2002', { availability: 'available', note: '' });
+    await contact('2002').and(page.locator('[data-availability="available"]')).waitFor();
+    expect(await contact('2003').getAttribute('data-availability')).toBe('available');
   });
 
   it('a colleague goes On the phone as the router\u2019s extension goes in use, and back', async () => {
@@ -93,7 +107,10 @@ describe('the CME demo, in Chromium', () => {
     await page.locator('[data-testid="cme-site"]').waitFor();
     expect(await page.locator('[data-testid="settings-server-type"]').textContent()).toBe('Cisco Unified CME (router)');
     expect(await page.locator('[data-testid="cme-number-plan"]').textContent()).toBe('72 extensions at most; 12 configured; voice mail 2999');
-    expect(await page.locator('[data-testid="cme-presence"]').textContent()).toMatch(/^off: colleagues are shown by the state of their line/);
+    expect(await page.locator('[data-testid="cme-presence"]').textContent()).toMatch(
+      /^on .*colleagues are shown by their SIP presence, else by the state of their line/,
+    );
+    expect(await page.locator('[data-testid="cme-sip-presence"]').textContent()).toMatch(/^in use: TCP 127\.0\.0\.1:\d+ as sip:alex@127\.0\.0\.1$/);
     await page.click('[data-testid="settings-close"]');
   });
 

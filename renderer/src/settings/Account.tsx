@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { SERVER_TYPE_LABEL, type CmeSiteInfo } from '../../../shared/domain';
 import type { SectionProps } from '.';
 
@@ -47,6 +48,7 @@ export function AccountSection({ api, snapshot }: SectionProps) {
 
 /** The router's configuration (ISgetGlobal, ISgetPresenceGlobal, ISgetVoiceRegGlobal, ISgetSessionServer). */
 function CmeSite({ site }: { site: CmeSiteInfo }) {
+  const { t } = useTranslation('cme');
   return (
     <>
       <h3>Site (Cisco Unified CME)</h3>
@@ -67,6 +69,12 @@ function CmeSite({ site }: { site: CmeSiteInfo }) {
         <dd data-testid="cme-presence">{site.presence}</dd>
         <dt>SIP registrar</dt>
         <dd>{site.sipRegistrar}</dd>
+        {site.sipPresence && (
+          <>
+            <dt>{t('site.sipPresence')}</dt>
+            <dd data-testid="cme-sip-presence">{site.sipPresence}</dd>
+          </>
+        )}
         {site.sessionServers.length > 0 && (
           <>
             <dt>Session servers</dt>
