@@ -224,13 +224,14 @@ function withCme(
   demo?: boolean,
   secrets?: SecretStore,
 ): ServerSessions {
+  const trust = new SettingsCertificateTrust(settings, log);
   const cme = new CmeSession({
     settings,
-    trust: new SettingsCertificateTrust(settings, log),
+    trust,
     trace: session.trace,
     log,
     ...(demo ? { demo } : {}),
     ...(secrets ? { secrets } : {}),
   });
-  return new ServerSessions(session, cme, initial);
+  return new ServerSessions(session, cme, initial, { trust, log });
 }

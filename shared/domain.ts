@@ -204,6 +204,11 @@ export interface SessionState {
   presenceServer?: string;
   /** What `server` is (absent: CUPS, as before server types). */
   serverType?: ServerType;
+  /**
+   * The sign-in named no server type and the app found this one: by the address's `path`, by a
+   * `probe` of the host, or `none` answered (a SIMPLE server, found through DNS).
+   */
+  detected?: { type: ServerType; by: 'path' | 'probe' | 'none' };
 }
 
 /** A feature the server's configuration or licences switch on or off; `reason` says why it is off. */

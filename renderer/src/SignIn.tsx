@@ -1,11 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { SERVER_TYPES, SERVER_TYPE_LABEL, type AppError, type ServerType, type SessionState } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { serverTypeOf } from '../../shared/server-type';
 import { errorText } from './api';
 import { CertificatePrompt } from './CertificatePrompt';
 
-const PLACEHOLDER: Record<Exclude<ServerType, 'simple'>, string> = { cups: 'cups.example.com', cme: 'router.example.com' };
+const PLACEHOLDER: Record<Exclude<ServerType, 'simple'> | 'auto', string> = { cups: 'cups.example.com', cme: 'router.example.com', auto: 'server.example.com' };
+
+/** The form's choice: a server type, or `auto` (the app finds it from the address: detect-server.ts). */
+type TypeChoice = ServerType | 'auto';
 
 export function SignIn({
   api,
@@ -18,7 +22,8 @@ export function SignIn({
 }) {
   const [server, setServer] = useState(defaults.server);
   // Chosen by the user, else what the address says (`…/ios_xml_app/cme` is a CME router), else the last one used.
-  const [serverType, setServerType] = useState<ServerType>(session.serverType ?? defaults.serverType ?? serverTypeOf(defaults.server) ?? 'cups');
+  const { t } = useTranslation('cme');
+  const [serverType, setServerType] = useState<TypeChoice>(session.serverType ?? defaults.serverType ?? serverTypeOf(defaults.server) ?? 'cups');
   const [typeChosen, setTypeChosen] = useState(false);
   const changeServer = (value: string) => {
     setServer(value);
@@ -44,7 +49,14 @@ export function SignIn({
   const signIn = async (force = false) => {
     setError(undefined);
     try {
-      await api.invoke('session:sign-in', { server, serverType, user, password, force, ...(canRemember ? { remember } : {}) });
+      await api.invoke('session:sign-in', {
+        server,
+        ...(serverType === 'auto' ? {} : { serverType }),
+        user,
+        password,
+        force,
+        ...(canRemember ? { remember } : {}),
+      });
       setPassword('');
     } catch (e) {
       setError(errorText(e));
@@ -64,17 +76,23 @@ export function SignIn({
           data-testid="server-type"
           value={serverType}
           onChange={(e) => {
-            setServerType(e.target.value as ServerType);
+            setServerType(e.target.value as TypeChoice);
             setTypeChosen(true);
           }}
         >
-          {SERVER_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {SERVER_TYPE_LABEL[t]}
+          {SERVER_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {SERVER_TYPE_LABEL[type]}
             </option>
           ))}
+          <option value="auto">{t('detect.option')}</option>
         </select>
       </label>
+      {serverType === 'auto' && session.detected && (
+        <p className="hint" data-testid="server-detected" data-type={session.detected.type}>
+          {t(`detected.${session.detected.type}`)}
+        </p>
+      )}
       {serverType === 'simple' ? (
         <>
           <label>

@@ -138,6 +138,7 @@ describe('the CME demo, in Chromium', () => {
       'Cisco Unified Presence (CUPS)',
       'Cisco Unified CME (router)',
       'Any SIMPLE server (SIP only)',
+      'Find out from the address',
     ]);
     await type.selectOption('cups');
     // Typing a CME address chooses CME again only while the user has not chosen: here they have.
@@ -154,6 +155,28 @@ describe('the CME demo, in Chromium', () => {
     await page.click('[data-testid="sign-in"] button[type="submit"]');
     await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
     await contact('2002').waitFor();
+    expect(desk.pageErrors).toEqual([]);
+  });
+
+  it('the server type found from a bare address: the router answers its XML API, and the form and Settings say so', async () => {
+    await page.click('text=Sign out');
+    await page.locator('[data-testid="sign-in"]').waitFor();
+    await page.locator('[data-testid="server-type"]').selectOption('auto');
+    await page.fill('[data-testid="sign-in"] input[autocomplete="url"]', `127.0.0.1:${router.port}`);
+    await page.fill('[data-testid="sign-in"] input[autocomplete="username"]', router.user.id);
+    await page.fill('[data-testid="sign-in"] input[type="password"]', 'not-the-password');
+    await page.click('[data-testid="sign-in"] button[type="submit"]');
+    await page.locator('[data-testid="sign-in-error"][data-code="auth"]').waitFor();
+    expect(await page.locator('[data-testid="server-detected"]').textContent()).toBe('Found a Cisco Unified CME router at this address.');
+    await page.fill('[data-testid="sign-in"] input[type="password"]', router.user.password);
+    await page.click('[data-testid="sign-in"] button[type="submit"]');
+    await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
+    await contact('2002').waitFor();
+    await page.click('[data-testid="open-settings"]');
+    await page.click('[data-testid="settings-account"]');
+    expect(await page.locator('[data-testid="settings-server-type"]').textContent()).toBe('Cisco Unified CME (router)');
+    expect(await page.locator('[data-testid="settings-server-detected"]').textContent()).toBe('Found a Cisco Unified CME router at this address.');
+    await page.click('[data-testid="settings-close"]');
     expect(desk.pageErrors).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { SectionProps } from '.';
 
 /** Who is signed in where, how long before Away is set automatically, and a CME router's site facts. */
 export function AccountSection({ api, snapshot }: SectionProps) {
+  const { t } = useTranslation('cme');
   const { session, idleAwayMinutes } = snapshot;
   const [site, setSite] = useState<CmeSiteInfo | null>(null);
   useEffect(() => {
@@ -38,6 +39,7 @@ export function AccountSection({ api, snapshot }: SectionProps) {
         )}
         <dt>Server type</dt>
         <dd data-testid="settings-server-type">{SERVER_TYPE_LABEL[session.serverType ?? 'cups']}</dd>
+        {session.detected && <dd data-testid="settings-server-detected">{t(`detected.${session.detected.type}`)}</dd>}
         <dt>Away when idle</dt>
         <dd>{idleAwayMinutes > 0 ? `after ${idleAwayMinutes} minutes` : 'never'}</dd>
       </dl>
