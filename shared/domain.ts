@@ -209,7 +209,15 @@ export interface SessionState {
    * `probe` of the host, or `none` answered (a SIMPLE server, found through DNS).
    */
   detected?: { type: ServerType; by: 'path' | 'probe' | 'none' };
+  /**
+   * What the signed-in server offers of the features only some server types serve
+   * (shared/capabilities.ts); absent: everything (a host that does not say).
+   */
+  features?: Feature[];
 }
+
+/** Features a server type may not serve; the renderer shows their views and menu entries only where offered. */
+export type Feature = 'im' | 'contactEdits' | 'privacy' | 'calendar' | 'serverPreferences' | 'longTermStatus';
 
 /** A feature the server's configuration or licences switch on or off; `reason` says why it is off. */
 export interface FeatureState {

@@ -17,6 +17,7 @@ import { offState } from '../config-change/live-config';
 import { serverTypeOf } from '../../shared/server-type';
 import { DeskError } from '../errors';
 import type { DeskSession } from './desk-session';
+import { FEATURES, FEATURE_CHANNELS } from '../../shared/capabilities';
 import { detectServerType, hostOf, type DetectOptions, type Detection } from './detect-server';
 
 /** What every kind of session offers the router of sessions. */
@@ -134,18 +135,23 @@ export class ServerSessions implements DeskBackend {
     this.active = type;
     const simple = !asked && type === 'simple' && !(request.user ?? '').includes('@');
     const sent = simple ? { ...request, server: '', user: `${request.user?.trim() ?? ''}@${hostOf(request.server ?? '')}` } : request;
-    return this.withDetection(await session.signIn({ ...sent, serverType: type }));
+    return this.decorated(await session.signIn({ ...sent, serverType: type }));
   }
 
-  /** Every state the renderer sees says what the last sign-in found, when it found the type itself. */
-  private withDetection(state: SessionState): SessionState {
-    return this.detected ? { ...state, detected: this.detected } : state;
+  /**
+   * Every state the renderer sees says what the last sign-in found (when it found the type
+   * itself) and which features the session in use offers: those whose channels it answers.
+   */
+  private decorated(state: SessionState): SessionState {
+    const handlers = this.current.handlers as Record<string, unknown>;
+    const features = FEATURES.filter((f) => FEATURE_CHANNELS[f].every((channel) => typeof handlers[channel] === 'function'));
+    return { ...state, features, ...(this.detected ? { detected: this.detected } : {}) };
   }
 
   private snapshot(): unknown {
     const own = this.current.handlers['session:snapshot'] as (() => { session: SessionState }) | undefined;
     const snap = own?.() ?? (this.cups.handlers['session:snapshot'] as () => { session: SessionState })();
-    return { ...snap, session: this.withDetection(snap.session) };
+    return { ...snap, session: this.decorated(snap.session) };
   }
 
   subscribe(listener: <E extends EventChannel>(event: E, payload: EventChannels[E]) => void): () => void {
@@ -153,7 +159,7 @@ export class ServerSessions implements DeskBackend {
     // OS asked to open (a tel: link, handed to the CUPS session by the hosts) is for whichever is in use.
     const offs = this.sessions.map((session) =>
       session.subscribe((event, payload) => {
-        if (event === 'session:state' && session === this.current) listener(event, this.withDetection(payload as SessionState) as typeof payload);
+        if (event === 'session:state' && session === this.current) listener(event, this.decorated(payload as SessionState) as typeof payload);
         else if (session === this.current || event === 'diagnostics:entry' || event === 'app:open') listener(event, payload);
       }),
     );

@@ -27,6 +27,8 @@ import { useCall } from './use-call';
 import { peerName } from './peer-name';
 import { useMuted } from './use-muted';
 import { ContactNotice, WatcherPrompts } from './WatcherPrompts';
+import { withoutListEdits } from './list-editing';
+import { offers } from '../../shared/capabilities';
 
 const PHASE_LABEL = { 'signed-out': 'Signed out', 'signing-in': 'Signing in…', 'signed-in': 'Online', reconnecting: 'Reconnecting…' } as const;
 
@@ -104,6 +106,11 @@ export function App({ api }: { api: DeskApi }) {
       },
     };
   }, [api, menuCall]);
+  // Views and entries only some servers serve are shown by what the session offers, not by its type.
+  const canEditList = offers(state.session, 'contactEdits');
+  // Without IM a contact opens their card (numbers to call) instead of a conversation.
+  const canIm = offers(state.session, 'im');
+  const listEditing = useMemo(() => (canEditList ? editing : withoutListEdits(editing)), [editing, canEditList]);
   openPeerRef.current = active;
   useIdle(api, state.idleAwayMinutes, state.session.phase === 'signed-in');
 
@@ -205,7 +212,13 @@ export function App({ api }: { api: DeskApi }) {
       {dialog && <Dialog request={dialog} onClose={() => setDialog(undefined)} />}
       {addTo !== undefined && signedIn && <AddContactDialog api={api} group={addTo} onClose={() => setAddTo(undefined)} />}
       {card && contacts.get(card) && signedIn && (
-        <ContactCard api={api} contact={contacts.get(card)!} presence={state.presence[card]} onChat={open} onClose={() => setCard(undefined)} />
+        <ContactCard
+          api={api}
+          contact={contacts.get(card)!}
+          presence={state.presence[card]}
+          onChat={canIm ? open : undefined}
+          onClose={() => setCard(undefined)}
+        />
       )}
       {undo && (
         <div className="toast" role="status" data-testid="toast">
@@ -236,7 +249,13 @@ export function App({ api }: { api: DeskApi }) {
       ) : (
         <main className="workspace">
           <aside className="sidebar">
-            <OwnStatus api={api} own={state.own} onThePhone={isOnThePhone(state.phone)} onError={setNotice} />
+            <OwnStatus
+              api={api}
+              own={state.own}
+              onThePhone={isOnThePhone(state.phone)}
+              longTerm={offers(state.session, 'longTermStatus')}
+              onError={setNotice}
+            />
             <PhoneStatusLine
               phone={state.phone}
               request={(r) =>
@@ -280,7 +299,7 @@ export function App({ api }: { api: DeskApi }) {
               </button>
             </div>
             {sideTab === 'contacts' ? (
-              <BuddyList groups={state.groups} presence={state.presence} unread={audible} onOpen={open} edit={editing} />
+              <BuddyList groups={state.groups} presence={state.presence} unread={audible} onOpen={canIm ? open : setCard} edit={listEditing} />
             ) : sideTab === 'recent' ? (
               <Recent api={api} contacts={contacts} />
             ) : (

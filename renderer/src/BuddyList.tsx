@@ -21,10 +21,10 @@ const UNKNOWN: Presence = { availability: 'unknown', note: '', updatedAt: 0, dev
 
 /** What the list can change on the server (absent: the list is read-only). */
 export interface ListEditing {
-  newGroup(): void;
+  newGroup?(): void;
   addContact(group: string): void;
-  renameGroup(group: string): void;
-  deleteGroup(group: string): void;
+  renameGroup?(group: string): void;
+  deleteGroup?(group: string): void;
   contact: ContactActions;
 }
 
@@ -219,12 +219,16 @@ const GroupHeader = memo(function GroupHeader({
             <button aria-label={`Add a contact to ${name}`} title="Add a contact" data-testid="group-add-contact" onClick={() => edit.addContact(group)}>
               +
             </button>
-            <button aria-label={`Rename ${name}`} title="Rename group" data-testid="group-rename" onClick={() => edit.renameGroup(group)}>
-              ✎
-            </button>
-            <button aria-label={`Delete ${name}`} title="Delete group" data-testid="group-delete" onClick={() => edit.deleteGroup(group)}>
-              ×
-            </button>
+            {edit.renameGroup && (
+              <button aria-label={`Rename ${name}`} title="Rename group" data-testid="group-rename" onClick={() => edit.renameGroup?.(group)}>
+                ✎
+              </button>
+            )}
+            {edit.deleteGroup && (
+              <button aria-label={`Delete ${name}`} title="Delete group" data-testid="group-delete" onClick={() => edit.deleteGroup?.(group)}>
+                ×
+              </button>
+            )}
           </span>
         )}
       </div>
@@ -516,7 +520,7 @@ export function BuddyList({
                 e.preventDefault();
                 const { group: from, uri } = JSON.parse(raw) as { group: string; uri: string };
                 const contact = groups.find((g) => g.name === from)?.contacts.find((c) => c.uri === uri);
-                if (contact && from !== section.group) edit.contact.move(from, contact, section.group);
+                if (contact && from !== section.group) edit.contact.move?.(from, contact, section.group);
               }}
             >
               {section.items.map(({ row, index, start }) =>
@@ -572,7 +576,7 @@ export function BuddyList({
           </p>
         )}
       </div>
-      {edit && (
+      {edit?.newGroup && (
         <button className="link new-group" data-testid="new-group" onClick={edit.newGroup}>
           + New group
         </button>

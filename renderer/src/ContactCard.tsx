@@ -23,7 +23,8 @@ export function ContactCard({
   api: DeskApi;
   contact: Contact;
   presence: Presence | undefined;
-  onChat: (uri: string) => void;
+  /** Absent where the server carries no instant messages: no Chat button. */
+  onChat?: (uri: string) => void;
   onClose: () => void;
 }) {
   const { hints, preview, call, outcome, busy } = useCall(api);
@@ -147,15 +148,17 @@ export function ContactCard({
           </ul>
         )}
         <div className="dialog-buttons">
-          <button
-            data-testid="card-chat"
-            onClick={() => {
-              onChat(contact.uri);
-              onClose();
-            }}
-          >
-            Chat
-          </button>
+          {onChat && (
+            <button
+              data-testid="card-chat"
+              onClick={() => {
+                onChat(contact.uri);
+                onClose();
+              }}
+            >
+              Chat
+            </button>
+          )}
           <button
             data-testid="card-call"
             disabled={!first || busy}

@@ -5,9 +5,10 @@ import { menuMove } from './menu-keys';
 import { useCall } from './use-call';
 
 export interface ContactActions {
-  rename(group: string, contact: Contact): void;
-  move(from: string, contact: Contact, to: string): void;
-  remove(group: string, contact: Contact): void;
+  /** Absent where the server keeps no contact list to edit. */
+  rename?(group: string, contact: Contact): void;
+  move?(from: string, contact: Contact, to: string): void;
+  remove?(group: string, contact: Contact): void;
   /** Open the contact card (addresses, numbers, presence per device). */
   card?(contact: Contact): void;
   /**
@@ -110,19 +111,31 @@ export function ContactMenu({
         </button>
       )}
       {actions.call && <CallItems contact={contact} call={actions.call} run={run} />}
-      <button role="menuitem" tabIndex={-1} onClick={run(() => actions.rename(group, contact))} data-testid="menu-rename">
-        Rename…
-      </button>
-      {groups
-        .filter((g) => g.name !== group)
-        .map((g) => (
-          <button key={g.name} role="menuitem" tabIndex={-1} onClick={run(() => actions.move(group, contact, g.name))} data-testid="menu-move" data-to={g.name}>
-            Move to {g.name || 'Contacts'}
-          </button>
-        ))}
-      <button role="menuitem" tabIndex={-1} className="danger" onClick={run(() => actions.remove(group, contact))} data-testid="menu-remove">
-        Remove
-      </button>
+      {actions.rename && (
+        <button role="menuitem" tabIndex={-1} onClick={run(() => actions.rename?.(group, contact))} data-testid="menu-rename">
+          Rename…
+        </button>
+      )}
+      {actions.move &&
+        groups
+          .filter((g) => g.name !== group)
+          .map((g) => (
+            <button
+              key={g.name}
+              role="menuitem"
+              tabIndex={-1}
+              onClick={run(() => actions.move?.(group, contact, g.name))}
+              data-testid="menu-move"
+              data-to={g.name}
+            >
+              Move to {g.name || 'Contacts'}
+            </button>
+          ))}
+      {actions.remove && (
+        <button role="menuitem" tabIndex={-1} className="danger" onClick={run(() => actions.remove?.(group, contact))} data-testid="menu-remove">
+          Remove
+        </button>
+      )}
     </div>
   );
 }

@@ -11,7 +11,20 @@ import { RecentNotes } from './RecentNotes';
  * their phone is in a call, colleagues see "On the phone" instead of Available, Away or Busy;
  * the badge says so, and the chosen status comes back by itself after the call.
  */
-export function OwnStatus({ api, own, onThePhone, onError }: { api: DeskApi; own: Own; onThePhone: boolean; onError: (message: string) => void }) {
+export function OwnStatus({
+  api,
+  own,
+  onThePhone,
+  longTerm = true,
+  onError,
+}: {
+  api: DeskApi;
+  own: Own;
+  onThePhone: boolean;
+  /** The server keeps a long-term status (absent: it does). */
+  longTerm?: boolean;
+  onError: (message: string) => void;
+}) {
   const [note, setNote] = useState(own.note);
   useEffect(() => {
     setNote(own.note);
@@ -80,7 +93,7 @@ export function OwnStatus({ api, own, onThePhone, onError }: { api: DeskApi; own
           <span className={presenceClass('on-the-phone')} aria-hidden="true" /> On the phone — colleagues see this during your call
         </p>
       )}
-      <LongTermStatus api={api} onError={onError} />
+      {longTerm && <LongTermStatus api={api} onError={onError} />}
     </div>
   );
 }

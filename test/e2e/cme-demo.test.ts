@@ -114,6 +114,31 @@ describe('the CME demo, in Chromium', () => {
     await page.click('[data-testid="settings-close"]');
   });
 
+  it('what only a presence server serves is not shown at all: no list edits, chat, long-term status or CUPS settings', async () => {
+    await contact('2006').waitFor();
+    expect(await page.locator('[data-testid="new-group"], [data-testid="group-rename"], [data-testid="group-delete"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="long-term"], [data-testid="long-term-form"]').count()).toBe(0);
+    const row = page.locator('li', { has: contact('2006') });
+    await row.hover({ timeout: 5000 });
+    await row.locator('[data-testid="contact-more"]').click({ timeout: 5000 });
+    await page.locator('[data-testid="contact-menu"]').waitFor({ timeout: 5000 });
+    expect(await page.locator('[data-testid="menu-rename"], [data-testid="menu-move"], [data-testid="menu-remove"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="menu-card"]').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    // A contact opens their card (numbers to call), with no Chat button.
+    await contact('2006').click({ timeout: 5000 });
+    await page.locator('[data-testid="contact-card"]').waitFor({ timeout: 5000 });
+    expect(await page.locator('[data-testid="card-chat"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="card-call"]').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="contact-card"]').waitFor({ state: 'detached', timeout: 5000 });
+    await page.click('[data-testid="open-settings"]');
+    const sections = await page.locator('.settings-nav button:not(.settings-close)').evaluateAll((b) => b.map((e) => e.getAttribute('data-testid')));
+    expect(sections).toEqual(['settings-account', 'settings-desktop', 'settings-connection', 'settings-phone', 'settings-dialing-rules']);
+    await page.click('[data-testid="settings-close"]');
+    expect(desk.pageErrors).toEqual([]);
+  });
+
   it('a router that answers a web page: the connection line says so in words, and the app recovers', async () => {
     router.misbehave('html', 3);
     await page.locator('[data-testid="connection"][data-phase="reconnecting"]').waitFor();

@@ -79,6 +79,21 @@ describe('ServerSessions', () => {
     expect((await router.handlers['session:snapshot']()).signInDefaults.serverType).toBe('cme');
   });
 
+  it('says which features the session in use offers, from the channels it answers', async () => {
+    const { router } = sessions();
+    await router.handlers['session:sign-in']({ server: 'r', user: 'a', password: 'p', serverType: 'cme' });
+    expect((await router.handlers['session:snapshot']()).session.features).toEqual([]);
+    await router.handlers['session:sign-in']({ server: 'c', user: 'a', password: 'p', serverType: 'cups' });
+    expect((await router.handlers['session:snapshot']()).session.features).toEqual([
+      'im',
+      'contactEdits',
+      'privacy',
+      'calendar',
+      'serverPreferences',
+      'longTermStatus',
+    ]);
+  });
+
   it('passes on DeskSession’s events once, whether CUPS or a SIMPLE server is in use', async () => {
     const { router } = sessions();
     await router.handlers['session:sign-in']({ server: '', user: 'a@example.com', password: 'p', serverType: 'simple' });
