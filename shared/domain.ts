@@ -323,6 +323,8 @@ export interface SignInRequest {
   force?: boolean;
   /** Keep the password in the OS keychain (only where `HostInfo.canRememberPassword`); false forgets it. */
   remember?: boolean;
+  /** CME: the router's SIP presence login when it differs from `user` (kept in the settings as `cmeSipUser`). */
+  sipUser?: string;
   /** CME: the password of the router's SIP presence login when it differs from `password` (never stored). */
   sipPassword?: string;
 }

@@ -422,7 +422,8 @@ export class CmeSession {
       return;
     }
     // CME's voice register pool credentials usually equal the phone user's; else the SIP login in settings.
-    const user = settings.cmeSipUser.trim() || office.user;
+    const user = request.sipUser?.trim() || settings.cmeSipUser.trim() || office.user;
+    if (request.sipUser?.trim()) this.options.settings.update({ cmeSipUser: request.sipUser.trim() });
     const password = request.sipPassword || request.password;
     const contacts = new Map(office.groups.flatMap((g) => g.contacts).map((c) => [c.uri, c.personaId]));
     const sip = new CmeSipPresence({

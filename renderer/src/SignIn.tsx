@@ -32,6 +32,9 @@ export function SignIn({
   };
   const [user, setUser] = useState(defaults.user);
   const [password, setPassword] = useState('');
+  // CME: the router's SIP presence login, only where it differs from the user name and password.
+  const [sipUser, setSipUser] = useState('');
+  const [sipPassword, setSipPassword] = useState('');
   const [error, setError] = useState<AppError | undefined>(session.error);
   const busy = session.phase === 'signing-in';
   // "Remember me" only where the host keeps the password in the OS keychain (Electron safeStorage).
@@ -49,15 +52,18 @@ export function SignIn({
   const signIn = async (force = false) => {
     setError(undefined);
     try {
+      const sip = serverType === 'cme' && sipUser.trim() ? { sipUser, ...(sipPassword ? { sipPassword } : {}) } : {};
       await api.invoke('session:sign-in', {
         server,
         ...(serverType === 'auto' ? {} : { serverType }),
         user,
         password,
         force,
+        ...sip,
         ...(canRemember ? { remember } : {}),
       });
       setPassword('');
+      setSipPassword('');
     } catch (e) {
       setError(errorText(e));
     }
@@ -127,6 +133,19 @@ export function SignIn({
         Password
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required autoFocus={!!user} />
       </label>
+      {serverType === 'cme' && (
+        <details className="sip-login" data-testid="cme-sip-login">
+          <summary>{t('sipLogin.summary')}</summary>
+          <label>
+            {t('sipLogin.user')}
+            <input value={sipUser} onChange={(e) => setSipUser(e.target.value)} autoComplete="off" data-testid="cme-sip-user" />
+          </label>
+          <label>
+            {t('sipLogin.password')}
+            <input type="password" value={sipPassword} onChange={(e) => setSipPassword(e.target.value)} autoComplete="off" data-testid="cme-sip-password" />
+          </label>
+        </details>
+      )}
       {canRemember && (
         <label className="remember">
           <input type="checkbox" data-testid="remember" checked={remember} onChange={(e) => setRemember(e.target.checked)} />

@@ -170,13 +170,16 @@ describe('the CME demo, in Chromium', () => {
     await page.fill('[data-testid="sign-in"] input[autocomplete="url"]', router.url);
     expect(await type.inputValue()).toBe('cups');
     await type.selectOption('cme');
+    // CME offers a separate SIP login for presence, folded away; the other types do not.
+    expect(await page.locator('[data-testid="cme-sip-login"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="cme-sip-login"]').getAttribute('open')).toBeNull();
     await page.fill('[data-testid="sign-in"] input[autocomplete="username"]', router.user.id);
-    await page.fill('[data-testid="sign-in"] input[type="password"]', 'not-the-password');
+    await page.fill('[data-testid="sign-in"] input[autocomplete="current-password"]', 'not-the-password');
     await page.click('[data-testid="sign-in"] button[type="submit"]');
     const error = page.locator('[data-testid="sign-in-error"][data-code="auth"]');
     await error.waitFor();
     expect(await error.textContent()).toMatch(/^The router at 127\.0\.0\.1:\d+ refused the user name or password for its XML interface \(HTTP 401\)/);
-    await page.fill('[data-testid="sign-in"] input[type="password"]', router.user.password);
+    await page.fill('[data-testid="sign-in"] input[autocomplete="current-password"]', router.user.password);
     await page.click('[data-testid="sign-in"] button[type="submit"]');
     await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
     await contact('2002').waitFor();
@@ -189,11 +192,11 @@ describe('the CME demo, in Chromium', () => {
     await page.locator('[data-testid="server-type"]').selectOption('auto');
     await page.fill('[data-testid="sign-in"] input[autocomplete="url"]', `127.0.0.1:${router.port}`);
     await page.fill('[data-testid="sign-in"] input[autocomplete="username"]', router.user.id);
-    await page.fill('[data-testid="sign-in"] input[type="password"]', 'not-the-password');
+    await page.fill('[data-testid="sign-in"] input[autocomplete="current-password"]', 'not-the-password');
     await page.click('[data-testid="sign-in"] button[type="submit"]');
     await page.locator('[data-testid="sign-in-error"][data-code="auth"]').waitFor();
     expect(await page.locator('[data-testid="server-detected"]').textContent()).toBe('Found a Cisco Unified CME router at this address.');
-    await page.fill('[data-testid="sign-in"] input[type="password"]', router.user.password);
+    await page.fill('[data-testid="sign-in"] input[autocomplete="current-password"]', router.user.password);
     await page.click('[data-testid="sign-in"] button[type="submit"]');
     await page.locator('[data-testid="connection"][data-phase="signed-in"]').waitFor();
     await contact('2002').waitFor();

@@ -108,6 +108,22 @@ describe('a CME router whose presence engine is on', () => {
     site.router.setLine('2002', 'IDLE');
   });
 
+  it('a separate SIP login given at sign-in is used and kept in the settings (its password is not)', async () => {
+    const settings = new MemorySettingsStore();
+    const s = newSession(settings);
+    const state = await s.signIn({
+      server: site.router.url,
+      user: site.router.user.id,
+      password: site.router.user.password,
+      sipUser: 'alex',
+      sipPassword: SIP_PASSWORD,
+    });
+    expect(state).toMatchObject({ phase: 'signed-in', uri: 'sip:alex@127.0.0.1' });
+    expect(state.error).toBeUndefined();
+    expect(settings.get().cmeSipUser).toBe('alex');
+    expect(JSON.stringify(settings.get())).not.toContain(SIP_PASSWORD);
+  });
+
   it('a separate SIP login from settings is used instead of the sign-in user name', async () => {
     const settings = new MemorySettingsStore();
     settings.update({ cmeSipUser: 'nobody-here' });
