@@ -27,6 +27,7 @@ import { CmeSession } from '../core/cme/session';
 import { ServerSessions, serverTypeOf } from '../core/session/server-session';
 import { SettingsCertificateTrust } from '../core/store/certificate-trust';
 import type { LabCmeRouter } from '../lab/cme/router';
+import type { LabCmeSipSite } from '../lab/cme/sip-site';
 import { JsonSettingsStore, type SettingsStore } from '../core/store/settings';
 import { toAppError } from '../core/errors';
 import { secretAccount, type SecretStore } from '../core/store/secrets';
@@ -52,6 +53,8 @@ export interface StartedDemoLab {
   lab?: Lab;
   /** With `--demo cme`: the lab CME router. */
   cme?: LabCmeRouter;
+  /** With `--demo cme`: the router's SIP side (a lab Kamailio) and its SIP colleagues. */
+  cmeSip?: LabCmeSipSite;
   stop(): Promise<void>;
 }
 
@@ -116,6 +119,7 @@ export interface CreatedBackend {
   info: HostInfo;
   lab?: Lab;
   cme?: LabCmeRouter;
+  cmeSip?: LabCmeSipSite;
   close(): Promise<void>;
 }
 
@@ -203,6 +207,7 @@ export async function createBackend(argv: string[], hostKind: 'electron' | 'brow
     info,
     ...(started?.lab ? { lab: started.lab } : {}),
     ...(started?.cme ? { cme: started.cme } : {}),
+    ...(started?.cmeSip ? { cmeSip: started.cmeSip } : {}),
     close: async () => {
       await sessions.close();
       await started?.stop();
@@ -219,13 +224,14 @@ function withCme(
   demo?: boolean,
   secrets?: SecretStore,
 ): ServerSessions {
+  const trust = new SettingsCertificateTrust(settings, log);
   const cme = new CmeSession({
     settings,
-    trust: new SettingsCertificateTrust(settings, log),
+    trust,
     trace: session.trace,
     log,
     ...(demo ? { demo } : {}),
     ...(secrets ? { secrets } : {}),
   });
-  return new ServerSessions(session, cme, initial);
+  return new ServerSessions(session, cme, initial, { trust, log });
 }

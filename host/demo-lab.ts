@@ -6,7 +6,7 @@
  * app contains no lab.
  */
 import { startLab, type Lab, type LabOptions } from '../lab';
-import { startLabCmeRouter } from '../lab/cme/router';
+import { startLabCmeSipSite } from '../lab/cme/sip-site';
 import { startSimpleLab, type SimpleLab } from '../lab/simple';
 import type { ServerType } from '../shared/domain';
 import type { DemoLabAddress, StartedDemoLab } from './backend-factory';
@@ -29,14 +29,16 @@ export function demoLabStarter(options: LabOptions = {}): (serverType?: ServerTy
 }
 
 /**
- * `--demo cme`: the lab CME router alone (no Kamailio: a CME office has no presence server);
+ * `--demo cme`: the lab CME router with its presence engine on and a lab Kamailio as its SIP
+ * side (lab/cme/sip-site.ts): three colleagues show SIP presence, the others their line state;
  * colleagues pick up and hang up every few seconds unless `livenEveryMs` is 0.
  */
 async function startCmeDemo(options: LabOptions): Promise<StartedDemoLab> {
-  const cme = await startLabCmeRouter({ ...(options.log ? { log: options.log } : {}) });
+  const site = await startLabCmeSipSite({ publishStatus: true, ...(options.log ? { log: options.log } : {}) });
+  const cme = site.router;
   const every = options.livenEveryMs ?? 8000;
   if (every > 0) cme.liven(Math.min(every, 8000));
-  return { address: { cupsUrl: cme.url, user: cme.user.id, password: cme.user.password, serverType: 'cme' }, cme, stop: () => cme.close() };
+  return { address: { cupsUrl: cme.url, user: cme.user.id, password: cme.user.password, serverType: 'cme' }, cme, cmeSip: site, stop: () => site.stop() };
 }
 
 export function simpleDemoLabAddress(lab: SimpleLab): DemoLabAddress {

@@ -204,7 +204,20 @@ export interface SessionState {
   presenceServer?: string;
   /** What `server` is (absent: CUPS, as before server types). */
   serverType?: ServerType;
+  /**
+   * The sign-in named no server type and the app found this one: by the address's `path`, by a
+   * `probe` of the host, or `none` answered (a SIMPLE server, found through DNS).
+   */
+  detected?: { type: ServerType; by: 'path' | 'probe' | 'none' };
+  /**
+   * What the signed-in server offers of the features only some server types serve
+   * (shared/capabilities.ts); absent: everything (a host that does not say).
+   */
+  features?: Feature[];
 }
+
+/** Features a server type may not serve; the renderer shows their views and menu entries only where offered. */
+export type Feature = 'im' | 'contactEdits' | 'privacy' | 'calendar' | 'serverPreferences' | 'longTermStatus';
 
 /** A feature the server's configuration or licences switch on or off; `reason` says why it is off. */
 export interface FeatureState {
@@ -299,6 +312,8 @@ export interface CmeSiteInfo {
   /** The SIP registrar (ISgetVoiceRegGlobal), or why there is none. */
   sipRegistrar: string;
   sessionServers: string[];
+  /** The router's SIP presence: in use (where, as whom), not used (why) or failed (why). */
+  sipPresence?: string;
   /** What could not be read, in words. */
   problems: string[];
 }
@@ -319,6 +334,10 @@ export interface SignInRequest {
   force?: boolean;
   /** Keep the password in the OS keychain (only where `HostInfo.canRememberPassword`); false forgets it. */
   remember?: boolean;
+  /** CME: the router's SIP presence login when it differs from `user` (kept in the settings as `cmeSipUser`). */
+  sipUser?: string;
+  /** CME: the password of the router's SIP presence login when it differs from `password` (never stored). */
+  sipPassword?: string;
 }
 
 export interface PresenceUpdate {

@@ -113,7 +113,7 @@ export function siteInfo(site: CmeSiteConfig, host: string): CmeSiteInfo {
     presence: !p
       ? 'unknown'
       : p.enabled
-        ? `on (watching ${p.allowWatch ? 'allowed' : 'not allowed'}, subscriptions ${p.allowSubscribe ? 'allowed' : 'not allowed'}, at most ${p.maxSubscriptions ?? '?'}); colleagues are shown by the state of their line`
+        ? `on (watching ${p.allowWatch ? 'allowed' : 'not allowed'}, subscriptions ${p.allowSubscribe ? 'allowed' : 'not allowed'}, at most ${p.maxSubscriptions ?? '?'}); colleagues are shown by their SIP presence, else by the state of their line`
         : 'off: colleagues are shown by the state of their line',
     sipRegistrar: s?.address ? `${s.address}:${s.port ?? 5060}${s.authModes.length ? ` (authentication: ${s.authModes.join(', ')})` : ''}` : 'none',
     sessionServers: site.sessionServers.map((x) => `${x.id}: ${x.registerId}`),

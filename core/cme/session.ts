@@ -41,6 +41,7 @@ import { CmeClient } from './client';
 import { cmeEndpoint, type IxiOptions } from './ixi';
 import { LineWatch } from './line-watch';
 import { deviceKeyOf, idsOf, keyOf, linePresence, namesByNumber, ownPhoneState, searchDirectory, siteInfo, speedDialGroup, withLineOf } from './office';
+import { CmeSipPresence, cmeSipTarget, mergedPresence, type CmeSipPresenceOptions } from './sip-presence';
 import type { CmeDevice, CmeDirectoryEntry, CmeExtension, CmeSiteConfig } from './types';
 
 type Events = { [E in EventChannel]: EventChannels[E] };
@@ -77,6 +78,10 @@ export interface CmeSessionOptions {
   pollIntervalMs?: number;
   /** Request time limit; default from the settings' SOAP limit. */
   timeoutMs?: number;
+  /** The app's version for the SIP User-Agent. */
+  userAgent?: string;
+  /** Test seam: builds the SIP account of the router's SIP presence (default the real one). */
+  createSip?: CmeSipPresenceOptions['createSip'];
 }
 
 interface Office {
@@ -87,12 +92,23 @@ interface Office {
   own?: string;
   ownDevice?: CmeDevice;
   site: CmeSiteInfo;
+  /** The router's configuration as read (SIP presence is decided from it). */
+  config: CmeSiteConfig;
   directory: CmeDirectoryEntry[];
   groups: ContactGroup[];
   /** Extension tag → its number, for the lines the app shows (speed dials and own). */
   watched: Map<string, CmeExtension>;
   devices: Map<string, CmeDevice>;
+  /** What each contact shows: SIP presence where they have it, else line state. */
   presence: Record<string, Presence>;
+  /** Line state as presence, by contact address. */
+  line: Record<string, Presence>;
+  /** SIP presence as last received, by contact address. */
+  sipPresence: Record<string, Presence>;
+  /** The router's SIP presence, while registered there. */
+  sip?: CmeSipPresence;
+  /** Why SIP presence is not in use, in words, when it failed. */
+  sipError?: string;
   phone: PhoneState;
   dialer: ClickToDial;
   recent: RecentEntry[];
@@ -175,6 +191,7 @@ export class CmeSession {
       const office = await this.readOffice(server, user, request.password);
       this.office = office;
       await office.watch.start();
+      await this.startSip(office, request);
       this.options.settings.update({ server, user, serverType: 'cme' });
       rememberPassword(this.options.secrets, request, user, server, this.log);
       this.setState({
@@ -183,7 +200,9 @@ export class CmeSession {
         server,
         serverType: 'cme',
         demo: this.options.demo,
-        uri: office.own ? `sip:${office.own}@${office.host}` : undefined,
+        uri: office.sip?.uri ?? (office.own ? `sip:${office.own}@${office.host}` : undefined),
+        presenceServer: office.sip?.label,
+        error: this.sipStateError(office),
       });
       this.events.emit('contacts:changed', office.groups);
       this.events.emit(
@@ -196,6 +215,7 @@ export class CmeSession {
       return this.sessionState;
     } catch (error) {
       this.office?.watch.stop();
+      await this.office?.sip?.stop();
       this.office = undefined;
       const app = toAppError(error);
       this.log(`cme: sign-in to ${server} as ${user} failed: ${app.code}: ${app.message}`);
@@ -205,8 +225,10 @@ export class CmeSession {
   }
 
   async signOut(): Promise<SessionState> {
-    this.office?.watch.stop();
+    const office = this.office;
+    office?.watch.stop();
     this.office = undefined;
+    await office?.sip?.stop();
     this.setState({ phase: 'signed-out', user: this.state.user, server: this.state.server, serverType: 'cme', demo: this.options.demo });
     this.events.emit('contacts:changed', []);
     this.events.emit('phone:state', { link: 'not-configured', calls: [] });
@@ -284,11 +306,14 @@ export class CmeSession {
       ...(own ? { own } : {}),
       ...(ownDevice ? { ownDevice } : {}),
       site: siteInfo(site, host),
+      config: site,
       directory,
       groups,
       watched,
       devices,
-      presence,
+      presence: { ...presence },
+      line: presence,
+      sipPresence: {},
       phone: ownPhoneState(own, ownExt, ownDevice, `${host} (XML API)`, Date.now()),
       dialer: new ClickToDial(() => [], undefined),
       recent: [],
@@ -335,7 +360,8 @@ export class CmeSession {
     const updates = [];
     for (const contact of office.groups.flatMap((g) => g.contacts)) {
       if (contact.personaId !== extension.number) continue;
-      const presence = linePresence(extension, office.devices.get(deviceKeyOf(extension)));
+      office.line[contact.uri] = linePresence(extension, office.devices.get(deviceKeyOf(extension)));
+      const presence = mergedPresence(office.line[contact.uri], office.sipPresence[contact.uri])!;
       office.presence[contact.uri] = presence;
       updates.push({ uri: contact.uri, presence });
     }
@@ -358,9 +384,16 @@ export class CmeSession {
 
   private pollProblem(office: Office, error: DeskError | undefined): void {
     if (this.office !== office) return;
-    const base = { user: office.user, server: office.server, serverType: 'cme' as const, demo: this.options.demo, uri: this.state.uri };
+    const base = {
+      user: office.user,
+      server: office.server,
+      serverType: 'cme' as const,
+      demo: this.options.demo,
+      uri: this.state.uri,
+      presenceServer: office.sip?.label,
+    };
     if (error) this.setState({ phase: 'reconnecting', ...base, error: { code: error.code, message: `Line states may be out of date: ${error.message}` } });
-    else this.setState({ phase: 'signed-in', ...base });
+    else this.setState({ phase: 'signed-in', ...base, error: this.sipStateError(office) });
   }
 
   private directoryStatus(): DirectoryStatus {
@@ -369,10 +402,78 @@ export class CmeSession {
     return { state: 'ready', server: `${o.host} (CME local directory)`, found: o.directory.length };
   }
 
-  private setOwn(status: OwnStatus): OwnStatus {
+  private async setOwn(status: OwnStatus): Promise<OwnStatus> {
     this.own = { availability: status.availability, note: String(status.note ?? '') };
     this.events.emit('presence:own', this.own);
+    await this.office?.sip?.publish(this.own);
     return this.own;
+  }
+
+  /**
+   * Starts the router's SIP presence when its configuration offers it. Never throws: a refused
+   * login or an unreachable registrar is said in words (session state, Settings → Account) and
+   * every contact keeps their line state.
+   */
+  private async startSip(office: Office, request: SignInRequest): Promise<void> {
+    const settings = this.options.settings.get();
+    const target = cmeSipTarget(office.config, settings.sipTransport);
+    if (typeof target === 'string') {
+      office.site = { ...office.site, sipPresence: `not used: ${target}` };
+      return;
+    }
+    // CME's voice register pool credentials usually equal the phone user's; else the SIP login in settings.
+    const user = request.sipUser?.trim() || settings.cmeSipUser.trim() || office.user;
+    if (request.sipUser?.trim()) this.options.settings.update({ cmeSipUser: request.sipUser.trim() });
+    const password = request.sipPassword || request.password;
+    const contacts = new Map(office.groups.flatMap((g) => g.contacts).map((c) => [c.uri, c.personaId]));
+    const sip = new CmeSipPresence({
+      target,
+      user,
+      password,
+      contacts,
+      onPresence: (uri, presence) => this.sipPresenceChanged(office, uri, presence),
+      onState: (state) => this.sipStateChanged(office, state),
+      log: this.log,
+      ...(this.options.trace ? { trace: this.options.trace } : {}),
+      ...(this.options.userAgent ? { userAgent: this.options.userAgent } : {}),
+      ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+      ...(this.options.createSip ? { createSip: this.options.createSip } : {}),
+    });
+    try {
+      await sip.start(this.own);
+      office.sip = sip;
+      office.site = { ...office.site, sipPresence: `in use: ${sip.label} as ${sip.uri}` };
+      this.log(`cme: SIP presence registered ${sip.uri} via ${sip.label}`);
+    } catch (error) {
+      await sip.stop();
+      const app = toAppError(error);
+      office.sipError = `SIP presence is not available (${app.message}); colleagues are shown by the state of their line.`;
+      office.site = { ...office.site, sipPresence: `failed: ${app.message}`, problems: [...office.site.problems, `SIP presence: ${app.message}`] };
+      this.log(`cme: SIP presence at ${target.server.host}:${target.server.port} as ${user} failed: ${app.code}: ${app.message}`);
+    }
+  }
+
+  private sipStateError(office: Office): SessionState['error'] {
+    return office.sipError ? { code: 'sip', message: office.sipError } : undefined;
+  }
+
+  private sipPresenceChanged(office: Office, uri: string, presence: Presence): void {
+    if (this.office !== office) return;
+    office.sipPresence[uri] = presence;
+    const merged = mergedPresence(office.line[uri], presence);
+    if (!merged) return;
+    office.presence[uri] = merged;
+    this.events.emit('presence:changed', [{ uri, presence: merged }]);
+  }
+
+  /** A lost registration is said in words; the line states keep coming meanwhile. */
+  private sipStateChanged(office: Office, state: string): void {
+    if (this.office !== office || this.state.phase === 'signing-in') return;
+    if (state === 'registered') office.sipError = undefined;
+    else if (state === 'reconnecting' || state === 'failed')
+      office.sipError = 'Lost the connection to the router’s SIP presence; reconnecting. Colleagues are shown by the state of their line meanwhile.';
+    else return;
+    if (this.state.phase === 'signed-in') this.setState({ ...this.state, error: this.sipStateError(office) });
   }
 
   private async placeCall(number: string): Promise<RecentEntry> {

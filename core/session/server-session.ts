@@ -17,6 +17,8 @@ import { offState } from '../config-change/live-config';
 import { serverTypeOf } from '../../shared/server-type';
 import { DeskError } from '../errors';
 import type { DeskSession } from './desk-session';
+import { FEATURES, FEATURE_CHANNELS } from '../../shared/capabilities';
+import { detectServerType, hostOf, type DetectOptions, type Detection } from './detect-server';
 
 /** What every kind of session offers the router of sessions. */
 export interface ServerSession {
@@ -82,17 +84,22 @@ export class ServerSessions implements DeskBackend {
   private active: ServerType;
   readonly handlers: InvokeHandlers;
   private readonly sessions: readonly ServerSession[];
+  /** What the last sign-in that named no type found; cleared by one that names it. */
+  private detected: Detection | undefined;
 
   constructor(
     readonly cups: DeskSession,
     readonly cme: CmeSession,
     initial: ServerType = 'cups',
+    /** How a sign-in that names no server type probes the address (trust, time limit, log). */
+    private readonly detect: Pick<DetectOptions, 'trust' | 'timeoutMs' | 'log'> = {},
   ) {
     this.sessions = [cups, cme];
     this.active = initial;
     const handlers: Partial<Record<InvokeChannel, (...args: unknown[]) => unknown>> = {};
     for (const channel of INVOKE_CHANNELS) handlers[channel] = (...args: unknown[]) => this.route(channel, args);
     handlers['session:sign-in'] = (request) => this.signIn(request as SignInRequest);
+    handlers['session:snapshot'] = () => this.snapshot();
     this.handlers = handlers as InvokeHandlers;
   }
 
@@ -109,14 +116,45 @@ export class ServerSessions implements DeskBackend {
     return type === 'cme' ? this.cme : this.cups;
   }
 
-  /** Signs in with the type the request names, else the one its address names, else the last one used. */
+  /**
+   * Signs in with the type the request names, else the one the address names by its path or
+   * answers as (detect-server.ts: a probe of the host within a short time limit; neither a CUPS
+   * server nor a CME router: a SIMPLE server, the user name then taken at the address's host).
+   */
   async signIn(request: SignInRequest): Promise<SessionState> {
     const asked = request.serverType && SERVER_TYPES.includes(request.serverType) ? request.serverType : undefined;
-    const type = asked ?? serverTypeOf(request.server ?? '') ?? this.active;
+    this.detected = asked
+      ? undefined
+      : await detectServerType({
+          server: request.server ?? '',
+          user: request.user ?? '',
+          password: request.password ?? '',
+          fallback: this.active,
+          ...this.detect,
+        });
+    const type = asked ?? this.detected!.type;
     const session = this.sessionFor(type);
     if (session !== this.current && this.current.sessionState.phase !== 'signed-out') await this.current.signOut();
     this.active = type;
-    return session.signIn({ ...request, serverType: type });
+    const simple = !asked && type === 'simple' && !(request.user ?? '').includes('@');
+    const sent = simple ? { ...request, server: '', user: `${request.user?.trim() ?? ''}@${hostOf(request.server ?? '')}` } : request;
+    return this.decorated(await session.signIn({ ...sent, serverType: type }));
+  }
+
+  /**
+   * Every state the renderer sees says what the last sign-in found (when it found the type
+   * itself) and which features the session in use offers: those whose channels it answers.
+   */
+  private decorated(state: SessionState): SessionState {
+    const handlers = this.current.handlers as Record<string, unknown>;
+    const features = FEATURES.filter((f) => FEATURE_CHANNELS[f].every((channel) => typeof handlers[channel] === 'function'));
+    return { ...state, features, ...(this.detected ? { detected: this.detected } : {}) };
+  }
+
+  private snapshot(): unknown {
+    const own = this.current.handlers['session:snapshot'] as (() => { session: SessionState }) | undefined;
+    const snap = own?.() ?? (this.cups.handlers['session:snapshot'] as () => { session: SessionState })();
+    return { ...snap, session: this.decorated(snap.session) };
   }
 
   subscribe(listener: <E extends EventChannel>(event: E, payload: EventChannels[E]) => void): () => void {
@@ -124,7 +162,8 @@ export class ServerSessions implements DeskBackend {
     // OS asked to open (a tel: link, handed to the CUPS session by the hosts) is for whichever is in use.
     const offs = this.sessions.map((session) =>
       session.subscribe((event, payload) => {
-        if (session === this.current || SHARED_EVENTS.has(event)) listener(event, payload);
+        if (event === 'session:state' && session === this.current) listener(event, this.decorated(payload as SessionState) as typeof payload);
+        else if (session === this.current || SHARED_EVENTS.has(event)) listener(event, payload);
       }),
     );
     return () => offs.forEach((off) => off());

@@ -35,6 +35,11 @@ export const SETTINGS_SCHEMA = z.object({
   user: z.string().max(256).default(''),
   /** What `server` is: a CUPS server, a CME router or a SIMPLE server (`--server-type`, the sign-in form's choice; the form opens on it). */
   serverType: z.enum(SERVER_TYPES).default('cups'),
+  /**
+   * Cisco Unified CME: the SIP login for the router's SIP presence when it differs from the
+   * sign-in user name ('' = the sign-in user name, as a voice register pool usually has).
+   */
+  cmeSipUser: z.string().max(256).default(''),
   /** SIMPLE servers: the XCAP root URI when DNS does not name it ('' = from DNS, else https://xcap.<domain>/xcap-root). */
   xcapRoot: z
     .string()

@@ -59,6 +59,11 @@ export async function startLabCmeRouter(
     password?: string;
     /** An `xml user` that is no phone user (a management account), as `name:password`. */
     managementUser?: string;
+    /**
+     * The router's presence engine on, its SIP registrar at this address (a lab Kamailio, which
+     * stands in for the router's own SIP side): ISgetPresenceGlobal and ISgetVoiceRegGlobal say so.
+     */
+    sipPresence?: { host: string; port: number };
   } = {},
 ): Promise<LabCmeRouter> {
   const passwords = new Map(LAB_CME_PEOPLE.map((p) => [p.id, randomBytes(9).toString('base64url')]));
@@ -176,16 +181,23 @@ export async function startLabCmeRouter(
         });
       case 'ISgetPresenceGlobal':
         return cmeResponse(req.operation, {
-          ISPresenceGlobal: { ISPresenceEnable: false, ISMode: 'cme', ISAllowSub: false, ISAllowWatch: true, ISMaxSubAllow: 100, ISSipUaPresenceStatus: false },
+          ISPresenceGlobal: {
+            ISPresenceEnable: !!options.sipPresence,
+            ISMode: 'cme',
+            ISAllowSub: !!options.sipPresence,
+            ISAllowWatch: true,
+            ISMaxSubAllow: 100,
+            ISSipUaPresenceStatus: !!options.sipPresence,
+          },
         });
       case 'ISgetVoiceRegGlobal':
         return cmeResponse(req.operation, {
           ISSipGlobal: {
-            ISAddress: '127.0.0.1',
+            ISAddress: options.sipPresence?.host ?? '127.0.0.1',
             ISMode: 'cme',
             ISVersion: '8.6',
             ISAuthModes: { ISAuthMode: ['register'] },
-            ISPortNumber: 5060,
+            ISPortNumber: options.sipPresence?.port ?? 5060,
             ISMaxPool: 10,
             ISMaxDN: 20,
           },

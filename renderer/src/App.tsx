@@ -30,6 +30,8 @@ import { useMuted } from './use-muted';
 import { ContactNotice, WatcherPrompts } from './WatcherPrompts';
 import { ErrorHeadline } from './ErrorHeadline';
 import { formatNumber, i18n } from './i18n';
+import { withoutListEdits } from './list-editing';
+import { offers } from '../../shared/capabilities';
 
 /**
  * A line in the error banner: an error from the core (its code gives the translated headline,
@@ -130,6 +132,11 @@ export function App({ api }: { api: DeskApi }) {
       },
     };
   }, [api, menuCall]);
+  // Views and entries only some servers serve are shown by what the session offers, not by its type.
+  const canEditList = offers(state.session, 'contactEdits');
+  // Without IM a contact opens their card (numbers to call) instead of a conversation.
+  const canIm = offers(state.session, 'im');
+  const listEditing = useMemo(() => (canEditList ? editing : withoutListEdits(editing)), [editing, canEditList]);
   openPeerRef.current = active;
   useIdle(api, state.idleAwayMinutes, state.session.phase === 'signed-in');
 
@@ -237,7 +244,13 @@ export function App({ api }: { api: DeskApi }) {
       {dialog && <Dialog request={dialog} onClose={() => setDialog(undefined)} />}
       {addTo !== undefined && signedIn && <AddContactDialog api={api} group={addTo} onClose={() => setAddTo(undefined)} />}
       {card && contacts.get(card) && signedIn && (
-        <ContactCard api={api} contact={contacts.get(card)!} presence={state.presence[card]} onChat={open} onClose={() => setCard(undefined)} />
+        <ContactCard
+          api={api}
+          contact={contacts.get(card)!}
+          presence={state.presence[card]}
+          onChat={canIm ? open : undefined}
+          onClose={() => setCard(undefined)}
+        />
       )}
       {undo && (
         <div className="toast" role="status" data-testid="toast">
@@ -268,7 +281,13 @@ export function App({ api }: { api: DeskApi }) {
       ) : (
         <main className="workspace">
           <aside className="sidebar">
-            <OwnStatus api={api} own={state.own} onThePhone={isOnThePhone(state.phone)} onError={setNotice} />
+            <OwnStatus
+              api={api}
+              own={state.own}
+              onThePhone={isOnThePhone(state.phone)}
+              longTerm={offers(state.session, 'longTermStatus')}
+              onError={setNotice}
+            />
             <PhoneStatusLine
               phone={state.phone}
               request={(r) =>
@@ -312,7 +331,7 @@ export function App({ api }: { api: DeskApi }) {
               </button>
             </div>
             {sideTab === 'contacts' ? (
-              <BuddyList groups={state.groups} presence={state.presence} unread={audible} onOpen={open} edit={editing} />
+              <BuddyList groups={state.groups} presence={state.presence} unread={audible} onOpen={canIm ? open : setCard} edit={listEditing} />
             ) : sideTab === 'recent' ? (
               <Recent api={api} contacts={contacts} />
             ) : (

@@ -25,10 +25,10 @@ const UNKNOWN: Presence = { availability: 'unknown', note: '', updatedAt: 0, dev
 
 /** What the list can change on the server (absent: the list is read-only). */
 export interface ListEditing {
-  newGroup(): void;
+  newGroup?(): void;
   addContact(group: string): void;
-  renameGroup(group: string): void;
-  deleteGroup(group: string): void;
+  renameGroup?(group: string): void;
+  deleteGroup?(group: string): void;
   contact: ContactActions;
 }
 
@@ -235,12 +235,26 @@ const GroupHeader = memo(function GroupHeader({
             >
               {MARK.add}
             </button>
-            <button aria-label={t('group.rename', { name })} title={t('group.renameHint')} data-testid="group-rename" onClick={() => edit.renameGroup(group)}>
-              {MARK.rename}
-            </button>
-            <button aria-label={t('group.delete', { name })} title={t('group.deleteHint')} data-testid="group-delete" onClick={() => edit.deleteGroup(group)}>
-              {MARK.remove}
-            </button>
+            {edit.renameGroup && (
+              <button
+                aria-label={t('group.rename', { name })}
+                title={t('group.renameHint')}
+                data-testid="group-rename"
+                onClick={() => edit.renameGroup?.(group)}
+              >
+                {MARK.rename}
+              </button>
+            )}
+            {edit.deleteGroup && (
+              <button
+                aria-label={t('group.delete', { name })}
+                title={t('group.deleteHint')}
+                data-testid="group-delete"
+                onClick={() => edit.deleteGroup?.(group)}
+              >
+                {MARK.remove}
+              </button>
+            )}
           </span>
         )}
       </div>
@@ -528,7 +542,7 @@ export function BuddyList({
                 e.preventDefault();
                 const { group: from, uri } = JSON.parse(raw) as { group: string; uri: string };
                 const contact = groups.find((g) => g.name === from)?.contacts.find((c) => c.uri === uri);
-                if (contact && from !== section.group) edit.contact.move(from, contact, section.group);
+                if (contact && from !== section.group) edit.contact.move?.(from, contact, section.group);
               }}
             >
               {section.items.map(({ row, index, start }) =>
@@ -584,7 +598,7 @@ export function BuddyList({
           </p>
         )}
       </div>
-      {edit && (
+      {edit?.newGroup && (
         <button className="link new-group" data-testid="new-group" onClick={edit.newGroup}>
           {t('list.newGroup')}
         </button>

@@ -31,7 +31,8 @@ export function ContactCard({
   api: DeskApi;
   contact: Contact;
   presence: Presence | undefined;
-  onChat: (uri: string) => void;
+  /** Absent where the server carries no instant messages: no Chat button. */
+  onChat?: (uri: string) => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation(['buddies', 'common']);
@@ -148,15 +149,17 @@ export function ContactCard({
           </ul>
         )}
         <div className="dialog-buttons">
-          <button
-            data-testid="card-chat"
-            onClick={() => {
-              onChat(contact.uri);
-              onClose();
-            }}
-          >
-            {t('card.chat')}
-          </button>
+          {onChat && (
+            <button
+              data-testid="card-chat"
+              onClick={() => {
+                onChat(contact.uri);
+                onClose();
+              }}
+            >
+              {t('card.chat')}
+            </button>
+          )}
           <button
             data-testid="card-call"
             disabled={!first || busy}

@@ -6,9 +6,10 @@ import { menuMove } from './menu-keys';
 import { useCall } from './use-call';
 
 export interface ContactActions {
-  rename(group: string, contact: Contact): void;
-  move(from: string, contact: Contact, to: string): void;
-  remove(group: string, contact: Contact): void;
+  /** Absent where the server keeps no contact list to edit. */
+  rename?(group: string, contact: Contact): void;
+  move?(from: string, contact: Contact, to: string): void;
+  remove?(group: string, contact: Contact): void;
   /** Open the contact card (addresses, numbers, presence per device). */
   card?(contact: Contact): void;
   /**
@@ -113,19 +114,31 @@ export function ContactMenu({
         </button>
       )}
       {actions.call && <CallItems contact={contact} call={actions.call} run={run} />}
-      <button role="menuitem" tabIndex={-1} onClick={run(() => actions.rename(group, contact))} data-testid="menu-rename">
-        {t('menu.rename')}
-      </button>
-      {groups
-        .filter((g) => g.name !== group)
-        .map((g) => (
-          <button key={g.name} role="menuitem" tabIndex={-1} onClick={run(() => actions.move(group, contact, g.name))} data-testid="menu-move" data-to={g.name}>
-            {t('menu.moveTo', { group: g.name || t('defaultGroup') })}
-          </button>
-        ))}
-      <button role="menuitem" tabIndex={-1} className="danger" onClick={run(() => actions.remove(group, contact))} data-testid="menu-remove">
-        {t('common:remove')}
-      </button>
+      {actions.rename && (
+        <button role="menuitem" tabIndex={-1} onClick={run(() => actions.rename?.(group, contact))} data-testid="menu-rename">
+          {t('menu.rename')}
+        </button>
+      )}
+      {actions.move &&
+        groups
+          .filter((g) => g.name !== group)
+          .map((g) => (
+            <button
+              key={g.name}
+              role="menuitem"
+              tabIndex={-1}
+              onClick={run(() => actions.move?.(group, contact, g.name))}
+              data-testid="menu-move"
+              data-to={g.name}
+            >
+              {t('menu.moveTo', { group: g.name || t('defaultGroup') })}
+            </button>
+          ))}
+      {actions.remove && (
+        <button role="menuitem" tabIndex={-1} className="danger" onClick={run(() => actions.remove?.(group, contact))} data-testid="menu-remove">
+          {t('common:remove')}
+        </button>
+      )}
     </div>
   );
 }

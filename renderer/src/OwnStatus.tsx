@@ -12,7 +12,20 @@ import { RecentNotes } from './RecentNotes';
  * their phone is in a call, colleagues see "On the phone" instead of Available, Away or Busy;
  * the badge says so, and the chosen status comes back by itself after the call.
  */
-export function OwnStatus({ api, own, onThePhone, onError }: { api: DeskApi; own: Own; onThePhone: boolean; onError: (error: AppError) => void }) {
+export function OwnStatus({
+  api,
+  own,
+  onThePhone,
+  longTerm = true,
+  onError,
+}: {
+  api: DeskApi;
+  own: Own;
+  onThePhone: boolean;
+  /** The server keeps a long-term status (absent: it does). */
+  longTerm?: boolean;
+  onError: (error: AppError) => void;
+}) {
   const { t } = useTranslation('session');
   const [note, setNote] = useState(own.note);
   useEffect(() => {
@@ -82,7 +95,7 @@ export function OwnStatus({ api, own, onThePhone, onError }: { api: DeskApi; own
           <span className={presenceClass('on-the-phone')} aria-hidden="true" /> {t('ownStatus.onThePhone', { status: presenceLabel('on-the-phone') })}
         </p>
       )}
-      <LongTermStatus api={api} onError={onError} />
+      {longTerm && <LongTermStatus api={api} onError={onError} />}
     </div>
   );
 }

@@ -8,7 +8,15 @@ import { CertificatePrompt } from './CertificatePrompt';
 import { ErrorHeadline } from './ErrorHeadline';
 
 /** Example addresses, the same in every language (they are addresses, not words). */
-const PLACEHOLDER: Record<ServerType, string> = { cups: 'cups.example.com', cme: 'router.example.com', simple: 'alice@example.com' };
+const PLACEHOLDER: Record<ServerType | 'auto', string> = {
+  cups: 'cups.example.com',
+  cme: 'router.example.com',
+  simple: 'alice@example.com',
+  auto: 'server.example.com',
+};
+
+/** The form's choice: a server type, or `auto` (the app finds it from the address: detect-server.ts). */
+type TypeChoice = ServerType | 'auto';
 
 export function SignIn({
   api,
@@ -21,16 +29,19 @@ export function SignIn({
 }) {
   const [server, setServer] = useState(defaults.server);
   // Chosen by the user, else what the address says (`…/ios_xml_app/cme` is a CME router), else the last one used.
-  const [serverType, setServerType] = useState<ServerType>(session.serverType ?? defaults.serverType ?? serverTypeOf(defaults.server) ?? 'cups');
+  const [serverType, setServerType] = useState<TypeChoice>(session.serverType ?? defaults.serverType ?? serverTypeOf(defaults.server) ?? 'cups');
   const [typeChosen, setTypeChosen] = useState(false);
   const changeServer = (value: string) => {
     setServer(value);
     const detected = serverTypeOf(value);
     if (detected && !typeChosen) setServerType(detected);
   };
-  const { t } = useTranslation(['session', 'common']);
+  const { t } = useTranslation(['session', 'common', 'cme']);
   const [user, setUser] = useState(defaults.user);
   const [password, setPassword] = useState('');
+  // CME: the router's SIP presence login, only where it differs from the user name and password.
+  const [sipUser, setSipUser] = useState('');
+  const [sipPassword, setSipPassword] = useState('');
   const [error, setError] = useState<AppError | undefined>(session.error);
   const busy = session.phase === 'signing-in';
   // "Remember me" only where the host keeps the password in the OS keychain (Electron safeStorage).
@@ -48,8 +59,18 @@ export function SignIn({
   const signIn = async (force = false) => {
     setError(undefined);
     try {
-      await api.invoke('session:sign-in', { server, serverType, user, password, force, ...(canRemember ? { remember } : {}) });
+      const sip = serverType === 'cme' && sipUser.trim() ? { sipUser, ...(sipPassword ? { sipPassword } : {}) } : {};
+      await api.invoke('session:sign-in', {
+        server,
+        ...(serverType === 'auto' ? {} : { serverType }),
+        user,
+        password,
+        force,
+        ...sip,
+        ...(canRemember ? { remember } : {}),
+      });
       setPassword('');
+      setSipPassword('');
     } catch (e) {
       setError(errorText(e));
     }
@@ -68,7 +89,7 @@ export function SignIn({
           data-testid="server-type"
           value={serverType}
           onChange={(e) => {
-            setServerType(e.target.value as ServerType);
+            setServerType(e.target.value as TypeChoice);
             setTypeChosen(true);
           }}
         >
@@ -77,8 +98,14 @@ export function SignIn({
               {t(`serverType.${type}`)}
             </option>
           ))}
+          <option value="auto">{t('cme:detect.option')}</option>
         </select>
       </label>
+      {serverType === 'auto' && session.detected && (
+        <p className="hint" data-testid="server-detected" data-type={session.detected.type}>
+          {t(`cme:detected.${session.detected.type}`)}
+        </p>
+      )}
       {serverType === 'simple' ? (
         <>
           <label>
@@ -113,6 +140,19 @@ export function SignIn({
         {t('signIn.password')}
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required autoFocus={!!user} />
       </label>
+      {serverType === 'cme' && (
+        <details className="sip-login" data-testid="cme-sip-login">
+          <summary>{t('cme:sipLogin.summary')}</summary>
+          <label>
+            {t('cme:sipLogin.user')}
+            <input value={sipUser} onChange={(e) => setSipUser(e.target.value)} autoComplete="off" data-testid="cme-sip-user" />
+          </label>
+          <label>
+            {t('cme:sipLogin.password')}
+            <input type="password" value={sipPassword} onChange={(e) => setSipPassword(e.target.value)} autoComplete="off" data-testid="cme-sip-password" />
+          </label>
+        </details>
+      )}
       {canRemember && (
         <label className="remember">
           <input type="checkbox" data-testid="remember" checked={remember} onChange={(e) => setRemember(e.target.checked)} />

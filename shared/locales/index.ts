@@ -7,6 +7,7 @@
  */
 import deBuddies from './de/buddies.json';
 import deChat from './de/chat.json';
+import deCme from './de/cme.json';
 import deCommon from './de/common.json';
 import deDiagnostics from './de/diagnostics.json';
 import dePhone from './de/phone.json';
@@ -15,6 +16,7 @@ import deSettings from './de/settings.json';
 import deShell from './de/shell.json';
 import enBuddies from './en/buddies.json';
 import enChat from './en/chat.json';
+import enCme from './en/cme.json';
 import enCommon from './en/common.json';
 import enDiagnostics from './en/diagnostics.json';
 import enPhone from './en/phone.json';
@@ -23,7 +25,7 @@ import enSettings from './en/settings.json';
 import enShell from './en/shell.json';
 import type { Language } from '../languages';
 
-export const NAMESPACES = ['common', 'session', 'buddies', 'chat', 'phone', 'settings', 'diagnostics', 'shell'] as const;
+export const NAMESPACES = ['common', 'session', 'buddies', 'chat', 'phone', 'settings', 'diagnostics', 'shell', 'cme'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 export const en = {
@@ -35,6 +37,7 @@ export const en = {
   settings: enSettings,
   diagnostics: enDiagnostics,
   shell: enShell,
+  cme: enCme,
 };
 
 /** Other languages are checked against English at run time by the locales test, not by the compiler, so that a missing string names itself. */
@@ -49,5 +52,6 @@ export const RESOURCES: Record<Language, Record<Namespace, object>> = {
     settings: deSettings,
     diagnostics: deDiagnostics,
     shell: deShell,
+    cme: deCme,
   },
 };

@@ -9,7 +9,7 @@ const NOT_KNOWN = '—';
 
 /** Who is signed in where, how long before Away is set automatically, and a CME router's site facts. */
 export function AccountSection({ api, snapshot }: SectionProps) {
-  const { t } = useTranslation('settings');
+  const { t } = useTranslation(['settings', 'cme']);
   const { session, idleAwayMinutes } = snapshot;
   const serverType = session.serverType ?? 'cups';
   const [site, setSite] = useState<CmeSiteInfo | null>(null);
@@ -41,6 +41,7 @@ export function AccountSection({ api, snapshot }: SectionProps) {
         )}
         <dt>{t('account.typeOfServer')}</dt>
         <dd data-testid="settings-server-type">{serverTypeLabel(serverType)}</dd>
+        {session.detected && <dd data-testid="settings-server-detected">{t(`cme:detected.${session.detected.type}`)}</dd>}
         <dt>{t('account.awayWhenIdle')}</dt>
         <dd>{idleAwayMinutes > 0 ? t('account.awayAfter', { count: idleAwayMinutes }) : t('account.awayNever')}</dd>
       </dl>
@@ -54,7 +55,7 @@ export function AccountSection({ api, snapshot }: SectionProps) {
  * The values are shown as the core describes them; only the headings are the UI's.
  */
 function CmeSite({ site }: { site: CmeSiteInfo }) {
-  const { t } = useTranslation('settings');
+  const { t } = useTranslation(['settings', 'cme']);
   return (
     <>
       <h3>{t('cmeSite.title')}</h3>
@@ -73,6 +74,12 @@ function CmeSite({ site }: { site: CmeSiteInfo }) {
         <dd data-testid="cme-presence">{site.presence}</dd>
         <dt>{t('cmeSite.sipRegistrar')}</dt>
         <dd>{site.sipRegistrar}</dd>
+        {site.sipPresence && (
+          <>
+            <dt>{t('cme:site.sipPresence')}</dt>
+            <dd data-testid="cme-sip-presence">{site.sipPresence}</dd>
+          </>
+        )}
         {site.sessionServers.length > 0 && (
           <>
             <dt>{t('cmeSite.sessionServers')}</dt>

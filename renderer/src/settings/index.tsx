@@ -4,7 +4,8 @@
  */
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Snapshot } from '../../../shared/domain';
+import { offers } from '../../../shared/capabilities';
+import type { Feature, Snapshot } from '../../../shared/domain';
 import type { DeskApi } from '../../../shared/ipc';
 import { AccountSection } from './Account';
 import { DesktopSection } from './Desktop';
@@ -28,6 +29,8 @@ export interface SettingsSection {
   /** Key of its title in the settings namespace. */
   title: SectionTitle;
   render: (props: SectionProps) => ReactNode;
+  /** The feature the section edits; shown only where the session offers it. */
+  needs?: Feature;
 }
 
 type SectionTitle = `sections.${'account' | 'desktop' | 'privacy' | 'calendar' | 'serverPreferences' | 'connection' | 'phone' | 'dialingRules'}`;
@@ -35,22 +38,23 @@ type SectionTitle = `sections.${'account' | 'desktop' | 'privacy' | 'calendar' |
 export const SECTIONS: SettingsSection[] = [
   { id: 'account', title: 'sections.account', render: (p) => <AccountSection {...p} /> },
   { id: 'desktop', title: 'sections.desktop', render: (p) => <DesktopSection {...p} /> },
-  { id: 'privacy', title: 'sections.privacy', render: (p) => <PrivacySection {...p} /> },
-  { id: 'calendar', title: 'sections.calendar', render: (p) => <CalendarSection {...p} /> },
-  { id: 'server-preferences', title: 'sections.serverPreferences', render: (p) => <ServerPreferencesSection {...p} /> },
+  { id: 'privacy', title: 'sections.privacy', render: (p) => <PrivacySection {...p} />, needs: 'privacy' },
+  { id: 'calendar', title: 'sections.calendar', render: (p) => <CalendarSection {...p} />, needs: 'calendar' },
+  { id: 'server-preferences', title: 'sections.serverPreferences', render: (p) => <ServerPreferencesSection {...p} />, needs: 'serverPreferences' },
   { id: 'connection', title: 'sections.connection', render: (p) => <ConnectionSection {...p} /> },
   { id: 'phone', title: 'sections.phone', render: (p) => <PhoneSection {...p} /> },
   { id: 'dialing-rules', title: 'sections.dialingRules', render: (p) => <DialingRulesSection {...p} /> },
 ];
 
 export function Settings(props: SectionProps & { onClose: () => void; initial?: string }) {
+  const sections = SECTIONS.filter((s) => offers(props.snapshot.session, s.needs));
   const [current, setCurrent] = useState(props.initial ?? SECTIONS[0].id);
-  const section = SECTIONS.find((s) => s.id === current) ?? SECTIONS[0];
+  const section = sections.find((s) => s.id === current) ?? sections[0];
   const { t } = useTranslation(['settings', 'common']);
   return (
     <div className="settings" role="dialog" aria-label={t('title')} data-testid="settings">
       <nav className="settings-nav" aria-label={t('sectionsLabel')}>
-        {SECTIONS.map((s) => (
+        {sections.map((s) => (
           <button key={s.id} aria-current={s.id === section.id ? 'page' : undefined} data-testid={`settings-${s.id}`} onClick={() => setCurrent(s.id)}>
             {t(s.title)}
           </button>

@@ -12,6 +12,7 @@ import { SettingsCertificateTrust } from '../../../core/store/certificate-trust'
 import { MemorySettingsStore } from '../../../core/store/settings';
 import { serverTypeOf } from '../../../shared/server-type';
 import type { SessionState, SignInRequest } from '../../../shared/domain';
+import { closedPort } from '../../support/wait';
 
 function sessions() {
   const settings = new MemorySettingsStore();
@@ -41,19 +42,23 @@ describe('server type of an address', () => {
 });
 
 describe('ServerSessions', () => {
-  it('signs in to the type asked for, else the one the address names, else the last used', async () => {
+  it('signs in to the type asked for, else the one the address names by its path, else what a probe finds', async () => {
     const { router, signedInTo } = sessions();
     await router.handlers['session:sign-in']({ server: 'router', user: 'a', password: 'p', serverType: 'cme' });
     await router.handlers['session:sign-in']({ server: 'https://cups/EPASSoap/service', user: 'a', password: 'p' });
     await router.handlers['session:sign-in']({ server: '', user: 'a@example.com', password: 'p', serverType: 'simple' });
     expect(router.serverType).toBe('simple');
     expect(router.current).toBe(router.cups);
-    await router.handlers['session:sign-in']({ server: 'proxy.example.com', user: 'a@example.com', password: 'p' });
     await router.handlers['session:sign-in']({ server: 'http://r/ios_xml_app/cme', user: 'a', password: 'p' });
-    await router.handlers['session:sign-in']({ server: 'plain-host', user: 'a', password: 'p' });
-    expect(signedInTo).toEqual(['cme cme', 'desk cups', 'desk simple', 'desk simple', 'cme cme', 'cme cme']);
-    expect(router.serverType).toBe('cme');
-    expect(router.current).toBe(router.cme);
+    expect((await router.handlers['session:snapshot']()).session.detected).toEqual({ type: 'cme', by: 'path' });
+    // Nothing answers at this address: neither CUPS nor CME, so a SIMPLE server at its host.
+    const port = await closedPort();
+    const state = await router.handlers['session:sign-in']({ server: `127.0.0.1:${port}`, user: 'a', password: 'p' });
+    expect(state.detected).toEqual({ type: 'simple', by: 'none' });
+    expect(signedInTo).toEqual(['cme cme', 'desk cups', 'desk simple', 'cme cme', 'desk simple']);
+    expect(router.serverType).toBe('simple');
+    // A type chosen in the form forgets what was detected.
+    expect((await router.handlers['session:sign-in']({ server: 'router', user: 'a', password: 'p', serverType: 'cme' })).detected).toBeUndefined();
   });
 
   it('with CME in use: presence-server features refused in words, reads the renderer makes alone empty, app channels work', async () => {
@@ -72,6 +77,21 @@ describe('ServerSessions', () => {
     expect((await router.handlers['connection:get']()).soapTimeoutSeconds).toBe(10);
     expect((await router.handlers['app:info']()).version).toBe('test');
     expect((await router.handlers['session:snapshot']()).signInDefaults.serverType).toBe('cme');
+  });
+
+  it('says which features the session in use offers, from the channels it answers', async () => {
+    const { router } = sessions();
+    await router.handlers['session:sign-in']({ server: 'r', user: 'a', password: 'p', serverType: 'cme' });
+    expect((await router.handlers['session:snapshot']()).session.features).toEqual([]);
+    await router.handlers['session:sign-in']({ server: 'c', user: 'a', password: 'p', serverType: 'cups' });
+    expect((await router.handlers['session:snapshot']()).session.features).toEqual([
+      'im',
+      'contactEdits',
+      'privacy',
+      'calendar',
+      'serverPreferences',
+      'longTermStatus',
+    ]);
   });
 
   it('passes on DeskSession’s events once, whether CUPS or a SIMPLE server is in use', async () => {
