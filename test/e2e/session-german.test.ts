@@ -68,6 +68,7 @@ describe('the session area in German', () => {
       'Cisco Unified Presence (CUPS)',
       'Cisco Unified CME (Router)',
       'Beliebiger SIMPLE-Server (nur SIP)',
+      'Anhand der Adresse ermitteln',
     ]);
     expect(await page.locator('[data-testid="connection"]').textContent()).toBe('Abgemeldet');
   });
@@ -90,7 +91,7 @@ describe('the session area in German', () => {
     expect(await page.locator('[data-testid="connection"]').textContent()).toMatch(/^Online/);
     expect(await page.locator('[data-testid="open-settings"]').textContent()).toBe('Einstellungen');
     expect(await page.locator('[data-testid="open-diagnostics"]').textContent()).toBe('Diagnose');
-    expect(await page.locator('.side-tabs [role="tab"]').allTextContents()).toEqual(['Kontakte', 'Letzte Kommunikation', 'Verlauf']);
+    expect(await page.locator('.side-tabs [role="tab"]').allTextContents()).toEqual(['Kontakte', 'Zuletzt', 'Verlauf']);
     expect(await page.getAttribute('[data-testid="own-status"]', 'aria-label')).toBe('Mein Status');
     expect(await page.getAttribute('[data-testid="own-note"]', 'placeholder')).toBe('Was machen Sie gerade?');
     expect(await page.locator('[data-testid="long-term-open"]').textContent()).toBe('Langzeitstatus festlegen…');
