@@ -15,6 +15,7 @@ import { MemorySettingsStore } from '../../core/store/settings';
 import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
 import { startLab, type Lab } from '../../lab';
 import { launchChromium } from '../support/chromium';
+import { openPage } from '../support/desk-e2e';
 
 const root = join(import.meta.dirname, '..', '..');
 let lab: Lab;
@@ -24,8 +25,8 @@ let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
 let dir: string;
 const settings = new MemorySettingsStore({ language: 'de' });
-const pageErrors: string[] = [];
-const consoleLines: string[] = [];
+let pageErrors: string[];
+let consoleLines: string[];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pd-e2e-de-'));
@@ -34,10 +35,7 @@ beforeAll(async () => {
   session = new DeskSession({ info, settings, historyDir: join(dir, 'history') });
   host = await startBrowserHost({ backend: session, info, staticDir: join(root, 'dist/renderer') });
   browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e.stack).slice(0, 600)));
-  page.on('console', (m) => consoleLines.push(m.text()));
-  await page.goto(host.url);
+  ({ page, pageErrors, console: consoleLines } = await openPage(browser, host.url));
 });
 
 afterAll(async () => {
