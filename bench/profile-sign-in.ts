@@ -7,10 +7,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { SipAccount } from '../core/sip';
-import { TraceRecorder } from '../core/diagnostics';
 import { startKamailio } from '../lab/kamailio';
 import { BulkPublisher } from '../lab/publisher';
+import { benchAccount, fullPresence, windowFromEnv } from './sign-in';
 
 const count = Number(process.argv[2] ?? 1000);
 const digest = (process.argv[3] ?? 'plain') as 'qop' | 'plain';
@@ -20,21 +19,8 @@ const kamailio = await startKamailio({ domain, users: [{ id: 'alex', password: '
 const publisher = new BulkPublisher({ host: '127.0.0.1', port: kamailio.tcpPort }, domain);
 await publisher.connect();
 await publisher.publish(buddies.map((user, i) => ({ user, status: { availability: i % 2 ? 'away' : 'available', note: `note ${i}` } })));
-const trace = new TraceRecorder();
-// As in the app, every message is recorded; no Diagnostics view follows the trace live during sign-in.
-const account = new SipAccount({
-  server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' },
-  domain,
-  user: 'alex',
-  password: 'pw-alex',
-  requestTimeoutMs: 20_000,
-  trace,
-  subscribeWindow: process.env.WINDOW === undefined ? undefined : Number(process.env.WINDOW) || Infinity,
-});
-const known = new Set<string>();
-const done = new Promise<void>((resolve) =>
-  account.on('presence', (uri, p) => (p.availability !== 'unknown' && known.add(uri), known.size >= count && resolve())),
-);
+const account = benchAccount(kamailio, 'alex', 'pw-alex', { requestTimeoutMs: 20_000, subscribeWindow: windowFromEnv() });
+const { done } = fullPresence([account], count);
 const out = process.env.PROFILE_OUT;
 const inspector = new Session();
 if (out) {

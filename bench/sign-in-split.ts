@@ -12,43 +12,18 @@
  * server per run, the connection counts alternated round by round, load average on each line.
  * An experiment, not the app's behaviour: the app signs in over one connection.
  */
-import { loadavg } from 'node:os';
-import { SipAccount } from '../core/sip';
-import { TraceRecorder } from '../core/diagnostics';
-import { median, seconds, spread, startServer, stopServer } from './sign-in';
+import { benchAccount, fullPresence, load, median, seconds, spread, startServer, stopServer } from './sign-in';
 
 const size = Number(process.argv[2] ?? 1000);
 const profile = (process.argv[3] ?? 'plain') as 'qop' | 'plain';
 const rounds = Number(process.argv[4] ?? 3);
 const splits = (process.argv[5] ?? '1,2').split(',').map(Number);
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
 
 async function signIn(connections: number, round: number): Promise<{ ms: number; cpuMs: number }> {
   const user = { id: `pd-${round}-${connections}`, password: `pw-${round}-${connections}` };
   const server = await startServer(profile, `${profile}.split.test`, size, [user]);
-  const accounts = Array.from(
-    { length: connections },
-    () =>
-      new SipAccount({
-        server: { host: '127.0.0.1', port: server.kamailio.tcpPort, transport: 'tcp' },
-        domain: server.kamailio.domain,
-        user: user.id,
-        password: user.password,
-        requestTimeoutMs: 30_000,
-        trace: new TraceRecorder(),
-      }),
-  );
-  const known = new Set<string>();
-  const done = new Promise<void>((resolve) => {
-    for (const account of accounts)
-      account.on('presence', (uri, presence) => {
-        if (presence.availability !== 'unknown') known.add(uri);
-        if (known.size >= size) resolve();
-      });
-  });
+  const accounts = Array.from({ length: connections }, () => benchAccount(server.kamailio, user.id, user.password));
+  const { done } = fullPresence(accounts, size);
   try {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();

@@ -14,12 +14,10 @@
  * server's CPU for its sign-in, to compare what each client costs the server.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { SipAccount } from '../core/sip';
 import { TraceRecorder } from '../core/diagnostics';
 import type { TraceRecord } from '../core/trace';
-import { BARESIP_START_DELAY_MS, baresip, startServer, stopServer } from './sign-in';
+import { BARESIP_START_DELAY_MS, baresip, benchAccount, fullPresence, load, startServer, stopServer, windowFromEnv } from './sign-in';
 
 const count = Number(process.argv[2] ?? 1000);
 const digest = (process.argv[3] ?? 'plain') as 'qop' | 'plain';
@@ -51,11 +49,6 @@ function groupCpuSince(pgid: number, before: Map<number, number>): { total: numb
 }
 const perProcess = (busiest: number[]) => `busiest processes ${busiest.map((ms) => ms.toFixed(0)).join(', ')} ms`;
 
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-
 for (let run = 0; run < runs; run++) {
   const server = await startServer(digest, domain, count, [
     { id: 'alex', password: 'pw-alex' },
@@ -83,19 +76,8 @@ for (let run = 0; run < runs; run++) {
       recorder.record(record);
     },
   };
-  const account = new SipAccount({
-    server: { host: '127.0.0.1', port: kamailio.tcpPort, transport: 'tcp' },
-    domain,
-    user: 'alex',
-    password: 'pw-alex',
-    requestTimeoutMs: 20_000,
-    trace,
-    subscribeWindow: process.env.WINDOW === undefined ? undefined : Number(process.env.WINDOW) || Infinity,
-  });
-  const known = new Set<string>();
-  const done = new Promise<void>((resolve) =>
-    account.on('presence', (uri, p) => (p.availability !== 'unknown' && known.add(uri), known.size >= count && resolve())),
-  );
+  const account = benchAccount(kamailio, 'alex', 'pw-alex', { requestTimeoutMs: 20_000, trace, subscribeWindow: windowFromEnv() });
+  const { done } = fullPresence([account], count);
   const loadBefore = load();
   const server0 = groupCpu(pgid);
   const elu0 = performance.eventLoopUtilization();

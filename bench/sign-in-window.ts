@@ -7,17 +7,12 @@
  * being handled), so the first run of a round has an edge; with `FRESH=1` every run gets a
  * server of its own instead (slower to run, no order effect).
  */
-import { loadavg } from 'node:os';
-import { median, presenceDesk, seconds, spread, startServer, stopServer, type Server } from './sign-in';
+import { load, median, presenceDesk, seconds, spread, startServer, stopServer, type Server } from './sign-in';
 
 const size = Number(process.argv[2] ?? 2000);
 const rounds = Number(process.argv[3] ?? 3);
 const windows = (process.argv[4] ?? '128,0').split(',').map(Number);
 const fresh = process.env.FRESH === '1';
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
 const watchers = Array.from({ length: rounds }, (_, r) => windows.map((w) => ({ id: `pd-${r}-w${w}`, password: `pw-${r}-${w}` }))).flat();
 const servers: Server[] = [];
 const runs = new Map<string, number[]>();
