@@ -101,6 +101,12 @@ function applyAutoStart(enabled: boolean): void {
   else app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] });
 }
 
+/** Desktop preferences as saved (by any window): start at login, and the shell's language. */
+function applyPrefs(prefs: DesktopPrefs): void {
+  applyAutoStart(prefs.autoStart);
+  applyLanguage(prefs.language);
+}
+
 async function saveExport(file: ExportedFile, owner: BrowserWindow | undefined): Promise<ExportedFile> {
   const options = {
     defaultPath: join(app.getPath('downloads'), file.fileName),
@@ -139,13 +145,6 @@ const hostHandlers: Partial<Record<InvokeChannel, (sender: BrowserWindow | undef
   'diagnostics:export': async (sender, args) => saveExport((await dispatchInvoke(created!.backend, 'diagnostics:export', args)) as ExportedFile, sender),
   'im:export': async (sender, args) => saveExport((await dispatchInvoke(created!.backend, 'im:export', args)) as ExportedFile, sender),
   'window:open-conversation': (_sender, args) => openConversationWindow(args[0]),
-  'desktop:set-prefs': async (_sender, args) => {
-    const prefs = (await dispatchInvoke(created!.backend, 'desktop:set-prefs', args)) as DesktopPrefs;
-    applyAutoStart(prefs.autoStart);
-    // A language chosen in Settings reaches the menus at once, as it reaches the window.
-    applyLanguage(prefs.language);
-    return prefs;
-  },
 };
 
 function createMainWindow(windowStore: Store<{ main?: SavedWindowState }>): BrowserWindow {
@@ -296,6 +295,8 @@ if (!app.requestSingleInstanceLock()) {
     created.backend.subscribe((event, payload) => {
       for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send(event, payload);
       if (event === 'presence:own' || event === 'session:state' || event === 'phone:state') updateTray();
+      // Preferences saved in any window: start at login, and a language that reaches the menus at once, as it reaches the windows.
+      if (event === 'desktop:prefs-changed') applyPrefs(payload as DesktopPrefs);
     });
     tray = new Tray(nativeImage.createFromBuffer(statusIconPng('available', 'signed-out'), { scaleFactor: 2 }));
     tray.on('click', showMain);
