@@ -51,6 +51,36 @@ describe('phone DND tied to the app', () => {
     expect(h.phoneSets).toEqual([true, false]);
   });
 
+  it('asks the phone once while its answer is on the way, and again after a failure', async () => {
+    const h = harness();
+    h.dnd.phoneChanged(h.phone(true));
+    h.dnd.ownChanged({ availability: 'available', note: '' });
+    // The phone has not reported DND off yet: Away right after must not ask again.
+    h.dnd.ownChanged({ availability: 'away', note: '' });
+    expect(h.phoneSets).toEqual([false]);
+    h.dnd.phoneChanged(h.phone(false));
+    h.dnd.ownChanged({ availability: 'available', note: '' });
+    expect(h.phoneSets).toEqual([false]);
+
+    let fail = true;
+    const failing = new PhoneDnd({
+      enabled: () => true,
+      own: () => ({ availability: 'available', note: '' }),
+      setOwn: async () => {},
+      setPhone: async (on) => {
+        h.phoneSets.push(on);
+        if (fail) throw new Error('refused');
+      },
+      log: () => {},
+    });
+    failing.phoneChanged(h.phone(false));
+    failing.ownChanged({ availability: 'dnd', note: '' });
+    await new Promise((resolve) => setImmediate(resolve));
+    fail = false;
+    failing.ownChanged({ availability: 'dnd', note: 'again' });
+    expect(h.phoneSets).toEqual([false, true, true]);
+  });
+
   it('does nothing when the option is off or the gateway does not offer SetDoNotDisturb', () => {
     for (const h of [harness({ enabled: false }), harness({ services: ['makeCall', 'getDoNotDisturb'] })]) {
       h.dnd.phoneChanged(h.phone(false));
