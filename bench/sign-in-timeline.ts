@@ -13,41 +13,16 @@
  * baresip (as bench/sign-in.ts runs it) on a fresh server of its own after each run, with the
  * server's CPU for its sign-in, to compare what each client costs the server.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { TraceRecorder } from '../core/diagnostics';
 import type { TraceRecord } from '../core/trace';
+import { groupCpu, groupCpuSince, perProcess, serverGroup } from './server-cpu';
 import { BARESIP_START_DELAY_MS, baresip, benchAccount, fullPresence, load, startServer, stopServer, windowFromEnv } from './sign-in';
 
 const count = Number(process.argv[2] ?? 1000);
 const digest = (process.argv[3] ?? 'plain') as 'qop' | 'plain';
 const runs = Number(process.argv[4] ?? 1);
 const domain = 'timeline.bench.test';
-const TICKS_PER_MS = 100 / 1000; // USER_HZ
-
-/** CPU ms (user + system) of each process in the process group `pgid`, by pid. */
-function groupCpu(pgid: number): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[0] is state (field 3); pgrp is field 5, utime 14, stime 15.
-      if (Number(fields[2]) === pgid) out.set(Number(name), (Number(fields[11]) + Number(fields[12])) / TICKS_PER_MS);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-/** CPU ms of the process group `pgid` since `before`, in all and by its busiest processes. */
-function groupCpuSince(pgid: number, before: Map<number, number>): { total: number; busiest: number[] } {
-  const deltas = [...groupCpu(pgid)].map(([pid, ms]) => ms - (before.get(pid) ?? 0)).sort((a, b) => b - a);
-  return { total: deltas.reduce((a, b) => a + b, 0), busiest: deltas.slice(0, 3) };
-}
-const perProcess = (busiest: number[]) => `busiest processes ${busiest.map((ms) => ms.toFixed(0)).join(', ')} ms`;
 
 for (let run = 0; run < runs; run++) {
   const server = await startServer(digest, domain, count, [
@@ -55,7 +30,7 @@ for (let run = 0; run < runs; run++) {
     { id: 'bs-alex', password: 'pw-bs-alex' },
   ]);
   const kamailio = server.kamailio;
-  const pgid = Number(readFileSync(`${kamailio.runDir}/kamailio.pid`, 'utf8').trim());
+  const pgid = serverGroup(kamailio);
   const recorder = new TraceRecorder();
   const marks = { registered: 0, firstSubscribe: 0, lastSubscribe: 0, firstNotify: 0, lastNotify: 0, subscribes: 0, notifies: 0, challenges: 0 };
   let t0 = 0;
@@ -103,7 +78,7 @@ for (let run = 0; run < runs; run++) {
   await stopServer(server);
   if (process.env.BARESIP === '1') {
     const peer = await startServer(digest, domain, count, [{ id: 'bs-alex', password: 'pw-bs-alex' }]);
-    const peerPgid = Number(readFileSync(`${peer.kamailio.runDir}/kamailio.pid`, 'utf8').trim());
+    const peerPgid = serverGroup(peer.kamailio);
     const before = groupCpu(peerPgid);
     const loadAt = load();
     const bs = await baresip(peer.kamailio, 'bs-alex', 'pw-bs-alex', peer.members);

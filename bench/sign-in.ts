@@ -20,7 +20,12 @@
  * - Rounds are interleaved: every round runs both profiles and all sizes, alternating which
  *   profile and which client goes first; each (profile, size, client) has fresh users, so no
  *   run inherits another's subscriptions. Medians and the spread (min–max) are printed, and
- *   the ratio is baresip's median over ours.
+ *   the ratio is baresip's median over ours. With `--fresh-servers` every sign-in has a server
+ *   of its own, started for it (a server slows with each sign-in it has served: the last one's
+ *   un-SUBSCRIBEs and ended subscriptions are still being handled).
+ * - Each line also gives the CPU of the server's busiest process over the sign-in: one TCP
+ *   connection's requests are handled by one Kamailio process, so that is the floor under the
+ *   wall time of any client signing in over one connection.
  * - RLS: on a third Kamailio with the resource list server (qop profile), one event-list
  *   subscription for the whole list against one SUBSCRIBE per contact (and baresip), to choose
  *   the faster path.
@@ -34,6 +39,7 @@ import { TraceRecorder } from '../core/diagnostics';
 import { startKamailio, type Kamailio } from '../lab/kamailio';
 import { BulkPublisher } from '../lab/publisher';
 import type { OwnStatus } from '../shared/domain';
+import { serverCpuMeter, type ServerCpu } from './server-cpu';
 
 /** baresip's presence module subscribes one second after it starts (a fixed timer). */
 export const BARESIP_START_DELAY_MS = 1000;
@@ -47,7 +53,7 @@ export interface SignInBenchOptions {
   /** Members of the RLS comparison list (0: none). */
   rls: number;
   rlsRounds: number;
-  /** A fresh pair of servers for every round (a server slows with each sign-in it has served). */
+  /** A fresh server for every sign-in (a server slows with each sign-in it has served). */
   freshServers?: boolean;
 }
 
@@ -79,6 +85,8 @@ export interface Run {
   ms: number;
   /** Presence Desk only: client CPU for the sign-in, ms. */
   cpuMs?: number;
+  /** The server's CPU from the client's start until its full presence. */
+  server: ServerCpu;
 }
 
 /** Who is told about the NOTIFYs the server logs, per watcher user name. */
@@ -136,6 +144,7 @@ export async function presenceDesk(
       timer = setTimeout(() => reject(new Error(`Presence Desk gave up after 120 s with ${known.size} of ${members.length} contacts`)), 120_000);
     }),
   ]);
+  const server = serverCpuMeter(kamailio);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
@@ -145,7 +154,7 @@ export async function presenceDesk(
     await done;
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000, server: server() };
   } finally {
     clearTimeout(timer);
     await account.stop();
@@ -178,6 +187,7 @@ export async function baresip(kamailio: Kamailio, user: string, password: string
   const wanted = new Set(members);
   const seen = new Set<string>();
   let output = '';
+  const server = serverCpuMeter(kamailio);
   const t0 = performance.now();
   const proc = spawn('baresip', ['-f', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
   // Its console output is read and dropped (a full pipe would stall it), never parsed.
@@ -186,16 +196,15 @@ export async function baresip(kamailio: Kamailio, user: string, password: string
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   let timer: NodeJS.Timeout | undefined;
   try {
-    const ms = await new Promise<number>((resolve, reject) => {
+    return await new Promise<Run>((resolve, reject) => {
       notifyListeners.set(user, (presentity) => {
         if (wanted.has(presentity)) seen.add(presentity);
-        if (seen.size >= wanted.size) resolve(performance.now() - t0);
+        if (seen.size >= wanted.size) resolve({ ms: performance.now() - t0, server: server() });
       });
       timer = setTimeout(() => reject(new Error(`baresip gave up after 120 s with ${seen.size} of ${members.length} contacts`)), 120_000);
       proc.once('exit', (code) => reject(new Error(`baresip exited (${code}) with ${seen.size} contacts: ${output.slice(-400)}`)));
       proc.once('error', (e) => reject(new Error(`baresip could not start: ${e.message}`)));
     });
-    return { ms };
   } finally {
     clearTimeout(timer);
     notifyListeners.delete(user);
@@ -218,6 +227,8 @@ export const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 export const seconds = (ms: number) => (ms / 1000).toFixed(2);
+/** CPU ms of the server's busiest process over a run. */
+const worker = (run: Run) => run.server.busiest[0] ?? 0;
 export const spread = (xs: number[]) => `${seconds(Math.min(...xs))}–${seconds(Math.max(...xs))}`;
 
 export interface Server {
@@ -255,47 +266,52 @@ export async function signInComparison(options: SignInBenchOptions): Promise<voi
   console.log(
     `sign-in → full presence, TCP, one SUBSCRIBE per contact; ${options.rounds} interleaved rounds; sizes ${options.sizes.join(', ')}; profiles: qop (lab), plain (stock MD5 without qop, SUBSCRIBE → 200)`,
   );
-  const servers: Server[] = [];
   const results = new Map<string, Run[]>();
   const add = (key: string, run: Run) => results.set(key, [...(results.get(key) ?? []), run]);
+  // Shared servers: one per profile for the whole run. Fresh: one per sign-in, so that no
+  // sign-in meets the state an earlier one left on its server.
+  const shared = new Map<Profile, Server>();
+  const serverFor = async (profile: Profile, size: number, watcher: { id: string; password: string }): Promise<Server> => {
+    if (options.freshServers) return startServer(profile, `${profile}.bench.test`, size, [watcher]);
+    let server = shared.get(profile);
+    if (!server) shared.set(profile, (server = await startServer(profile, `${profile}.bench.test`, largest, watchers)));
+    return server;
+  };
   try {
-    const start = async () => {
-      for (const profile of PROFILES) servers.push(await startServer(profile, `${profile}.bench.test`, largest, watchers));
-    };
-    if (!options.freshServers) await start();
     for (let round = 0; round < options.rounds; round++) {
-      if (options.freshServers) await start();
-      const order = round % 2 ? [...servers].reverse() : servers;
-      for (const server of order) {
+      const order = round % 2 ? [...PROFILES].reverse() : PROFILES;
+      for (const profile of order) {
         for (const [index, size] of options.sizes.entries()) {
-          const members = server.members.slice(0, size);
           const clients = (round + index) % 2 ? (['bs', 'pd'] as const) : (['pd', 'bs'] as const);
           for (const client of clients) {
             const id = watcherId(client, round, size);
+            const server = await serverFor(profile, size, { id, password: password(id) });
+            const members = server.members.slice(0, size);
             let run: Run;
             try {
               run =
                 client === 'pd' ? await presenceDesk(server.kamailio, id, password(id), members) : await baresip(server.kamailio, id, password(id), members);
             } catch (error) {
-              console.log(`     round ${round + 1} ${server.profile} ${size} ${client}: ${(error as Error).message} (not counted)`);
+              console.log(`     round ${round + 1} ${profile} ${size} ${client}: ${(error as Error).message} (not counted)`);
               continue;
+            } finally {
+              if (options.freshServers) await stopServer(server);
             }
-            add(`${server.profile} ${size} ${client}`, run);
+            add(`${profile} ${size} ${client}`, run);
             process.stdout.write(
-              `     round ${round + 1} ${server.profile.padEnd(5)} ${String(size).padStart(5)} ${client === 'pd' ? 'Presence Desk' : 'baresip      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''} (load ${load()})\n`,
+              `     round ${round + 1} ${profile.padEnd(5)} ${String(size).padStart(5)} ${client === 'pd' ? 'Presence Desk' : 'baresip      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''}; server's busiest process ${seconds(worker(run))} s (load ${load()})\n`,
             );
           }
         }
       }
-      if (options.freshServers) for (const server of servers.splice(0)) await stopServer(server);
     }
   } finally {
-    for (const server of servers) await stopServer(server);
+    for (const server of shared.values()) await stopServer(server);
   }
 
   console.log('');
   console.log(
-    `     ${'profile, contacts'.padEnd(18)} ${'Presence Desk'.padEnd(22)} ${'baresip'.padEnd(22)} ${'×faster'.padEnd(8)} ${'baresip −1 s'.padEnd(22)} ${'×faster'.padEnd(8)} ${'CPU/contact'}`,
+    `     ${'profile, contacts'.padEnd(18)} ${'Presence Desk'.padEnd(22)} ${'baresip'.padEnd(22)} ${'×faster'.padEnd(8)} ${'baresip −1 s'.padEnd(22)} ${'×faster'.padEnd(8)} ${'CPU/contact'.padEnd(12)} server's busiest process (Presence Desk / baresip)`,
   );
   for (const profile of PROFILES) {
     for (const size of options.sizes) {
@@ -310,12 +326,15 @@ export async function signInComparison(options: SignInBenchOptions): Promise<voi
       const ratioNet = median(bsNet) / median(pdMs);
       const ok = ratioNet >= 1.5 && cpu <= 0.5;
       console.log(
-        `${ok ? 'ok  ' : 'MISS'} ${`${profile}, ${size}`.padEnd(18)} ${`${seconds(median(pdMs))} s (${spread(pdMs)})`.padEnd(22)} ${`${seconds(median(bsMs))} s (${spread(bsMs)})`.padEnd(22)} ${ratio.toFixed(2).padEnd(8)} ${`${seconds(median(bsNet))} s (${spread(bsNet)})`.padEnd(22)} ${ratioNet.toFixed(2).padEnd(8)} ${cpu.toFixed(2)} ms`,
+        `${ok ? 'ok  ' : 'MISS'} ${`${profile}, ${size}`.padEnd(18)} ${`${seconds(median(pdMs))} s (${spread(pdMs)})`.padEnd(22)} ${`${seconds(median(bsMs))} s (${spread(bsMs)})`.padEnd(22)} ${ratio.toFixed(2).padEnd(8)} ${`${seconds(median(bsNet))} s (${spread(bsNet)})`.padEnd(22)} ${ratioNet.toFixed(2).padEnd(8)} ${`${cpu.toFixed(2)} ms`.padEnd(12)} ${seconds(median(pd.map(worker)))} s / ${seconds(median(bs.map(worker)))} s`,
       );
     }
   }
   console.log(
     '     medians of the rounds (min–max); ×faster = baresip median / Presence Desk median; targets: ≥ 1.5× with baresip −1 s, ≤ 0.5 ms CPU a contact',
+  );
+  console.log(
+    "     server's busiest process: its CPU from the client's start to full presence; one TCP connection's requests are all handled by one Kamailio process, so no client on one connection signs in faster than that",
   );
   if (options.rls > 0) await rlsComparison(options.rls, options.rlsRounds);
 }
