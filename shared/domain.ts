@@ -368,12 +368,26 @@ export interface DialPlan {
   dial: string;
   extension?: string;
   rule?: { name: string; priority: number };
-  /** One sentence for a tooltip: "will dial 90044… (rule 'International')". */
+  /** One sentence for a tooltip: "will dial 90044… (rule 'International')" (the core's English, for logs). */
   explanation: string;
-  /** Each transformation, in order, for the "why" view. */
-  steps: string[];
+  /** Each transformation, in order, for the "why" view: facts the UI words in its language. */
+  steps: DialStep[];
+  /** Why nothing can be dialed, in the core's English (logs, thrown errors); `problem` holds the facts. */
   error?: string;
+  problem?: DialProblem;
 }
+
+/** One transformation a dial plan made (`DialPlan.steps`). */
+export type DialStep =
+  | { kind: 'normalised'; input: string; number: string }
+  | { kind: 'extension'; extension: string }
+  | { kind: 'no-rule'; rules: 'application' | 'directory' }
+  | { kind: 'removed'; digits: string }
+  | { kind: 'prefix'; prefix: string }
+  | { kind: 'nothing-left' };
+
+/** Why a number cannot be dialed (`DialPlan.problem`, `PhoneNumber.problem`). */
+export type DialProblem = { kind: 'empty' } | { kind: 'not-a-number'; input: string } | { kind: 'too-long' } | { kind: 'nothing-left'; rule: string };
 
 /** One entry of the Recent list: a call placed or an IM conversation. */
 export interface RecentEntry {
@@ -579,8 +593,10 @@ export interface PhoneNumber {
   lookup?: string;
   /** The directory-lookup rule that produced `lookup`. */
   lookupRule?: string;
-  /** Why the number cannot be dialed (the directory holds text that is not a number). */
+  /** Why the number cannot be dialed (the directory holds text that is not a number), in the core's English. */
   error?: string;
+  /** The same as facts, for the UI's language. */
+  problem?: DialProblem;
 }
 
 /** A person found in the corporate directory (LDAP), mapped through `Directory.Map.*`. */

@@ -23,7 +23,7 @@
  *   the rule's name and skipped; they never stop the others.
  */
 
-import type { DialingRule, DialPlan } from '../../shared/domain';
+import type { DialingRule, DialPlan, DialProblem, DialStep } from '../../shared/domain';
 
 export type { DialingRule, DialPlan };
 export type RuleKind = 'application' | 'directory';
@@ -79,7 +79,7 @@ export function compileRules(raw: ReadonlyArray<Partial<Record<keyof DialingRule
 }
 
 /** Normalises what the user clicked or typed; see the module notes for the exact rules. */
-export function normaliseNumber(input: string): { number: string; extension?: string } | { error: string } {
+export function normaliseNumber(input: string): { number: string; extension?: string } | { problem: DialProblem } {
   let text = input.trim().replace(/^(tel|sip|sips):/i, '');
   if (/@/.test(text)) text = text.split('@')[0];
   let extension: string | undefined;
@@ -93,13 +93,12 @@ export function normaliseNumber(input: string): { number: string; extension?: st
     .replace(/^\s*\+/, '')
     .replace(/[\s\-.()/[\]]/g, '')
     .toUpperCase();
-  if (!body) return { error: 'There is no number to dial.' };
+  if (!body) return { problem: { kind: 'empty' } };
   // Keypad letters are accepted only in something that is already partly a number
   // (1-800-FLOWERS), so a word is never turned into a call.
-  if (!/[0-9]/.test(body)) return { error: `"${input.trim()}" is not a phone number.` };
-  if (!/^[0-9A-Z*#]+$/.test(body)) return { error: `"${input.trim()}" is not a phone number.` };
+  if (!/[0-9]/.test(body) || !/^[0-9A-Z*#]+$/.test(body)) return { problem: { kind: 'not-a-number', input: input.trim() } };
   const digits = body.replace(/[A-Z]/g, (l) => KEYPAD[l] ?? '');
-  if (digits.length > 32) return { error: 'The number is too long to dial.' };
+  if (digits.length > 32) return { problem: { kind: 'too-long' } };
   return { number: `${plus ? '+' : ''}${digits}`, ...(extension ? { extension } : {}) };
 }
 
@@ -125,15 +124,18 @@ export function orderRules(rules: DialingRule[]): DialingRule[] {
 
 export function applyDialingRules(input: string, rules: DialingRule[], kind: RuleKind = 'application'): DialPlan {
   const normal = normaliseNumber(input);
-  if ('error' in normal) return { input, normalised: '', dial: '', explanation: normal.error, steps: [], error: normal.error };
+  if ('problem' in normal) {
+    const error = problemSentence(normal.problem);
+    return { input, normalised: '', dial: '', explanation: error, steps: [], error, problem: normal.problem };
+  }
   const { number, extension } = normal;
-  const steps: string[] = [];
-  if (number !== input.trim()) steps.push(`normalised "${input.trim()}" to ${number}`);
-  if (extension) steps.push(`extension ${extension} is not dialed`);
+  const steps: DialStep[] = [];
+  if (number !== input.trim()) steps.push({ kind: 'normalised', input: input.trim(), number });
+  if (extension) steps.push({ kind: 'extension', extension });
   const type = kind === 'application' ? 1 : 2;
   const rule = orderRules(rules.filter((r) => r.type === type)).find((r) => matches(r, number));
   if (!rule) {
-    steps.push(`no ${kind} rule matches`);
+    steps.push({ kind: 'no-rule', rules: kind });
     return {
       input,
       normalised: number,
@@ -145,16 +147,16 @@ export function applyDialingRules(input: string, rules: DialingRule[], kind: Rul
   }
   let dial = number;
   if (rule.digitsToBeRemoved > 0) {
-    const removed = dial.slice(0, rule.digitsToBeRemoved);
+    steps.push({ kind: 'removed', digits: dial.slice(0, rule.digitsToBeRemoved) });
     dial = dial.slice(rule.digitsToBeRemoved);
-    steps.push(`removed "${removed}"`);
   }
   if (rule.prefix) {
     dial = `${rule.prefix}${dial}`;
-    steps.push(`added prefix "${rule.prefix}"`);
+    steps.push({ kind: 'prefix', prefix: rule.prefix });
   }
   if (!dial) {
-    steps.push('nothing left to dial');
+    steps.push({ kind: 'nothing-left' });
+    const problem: DialProblem = { kind: 'nothing-left', rule: rule.name };
     return {
       input,
       normalised: number,
@@ -162,7 +164,8 @@ export function applyDialingRules(input: string, rules: DialingRule[], kind: Rul
       rule: { name: rule.name, priority: rule.priority },
       explanation: `rule '${rule.name}' leaves nothing to dial`,
       steps,
-      error: `The dialing rule '${rule.name}' leaves nothing to dial.`,
+      error: problemSentence(problem),
+      problem,
     };
   }
   return {
@@ -174,6 +177,38 @@ export function applyDialingRules(input: string, rules: DialingRule[], kind: Rul
     explanation: `will dial ${dial} (rule '${rule.name}')`,
     steps,
   };
+}
+
+/** Why nothing can be dialed, in the core's English (logs and thrown errors; the UI words the facts itself). */
+export function problemSentence(problem: DialProblem): string {
+  switch (problem.kind) {
+    case 'empty':
+      return 'There is no number to dial.';
+    case 'not-a-number':
+      return `"${problem.input}" is not a phone number.`;
+    case 'too-long':
+      return 'The number is too long to dial.';
+    case 'nothing-left':
+      return `The dialing rule '${problem.rule}' leaves nothing to dial.`;
+  }
+}
+
+/** One step in the core's English (logs). */
+export function stepSentence(step: DialStep): string {
+  switch (step.kind) {
+    case 'normalised':
+      return `normalised "${step.input}" to ${step.number}`;
+    case 'extension':
+      return `extension ${step.extension} is not dialed`;
+    case 'no-rule':
+      return `no ${step.rules} rule matches`;
+    case 'removed':
+      return `removed "${step.digits}"`;
+    case 'prefix':
+      return `added prefix "${step.prefix}"`;
+    case 'nothing-left':
+      return 'nothing left to dial';
+  }
 }
 
 /** The short form for a hover: "will dial 90044… (rule 'International')". */

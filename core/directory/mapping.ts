@@ -31,7 +31,7 @@ const clip = (v: string) => (v.length > MAX_FIELD ? `${v.slice(0, MAX_FIELD - 1)
 
 export function phoneFrom(label: PhoneNumber['label'], number: string, rules: DialingRule[]): PhoneNumber {
   const plan = applyDialingRules(number, rules, 'directory');
-  if (plan.error) return { label, number, error: plan.error };
+  if (plan.error) return { label, number, error: plan.error, ...(plan.problem ? { problem: plan.problem } : {}) };
   return { label, number, lookup: plan.dial, ...(plan.rule ? { lookupRule: plan.rule.name } : {}) };
 }
 

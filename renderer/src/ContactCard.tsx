@@ -5,6 +5,7 @@ import type { Contact, PhoneNumber, Presence } from '../../shared/domain';
 import type { DeskApi } from '../../shared/ipc';
 import { presenceClass, presenceLabel } from './presence-look';
 import { useCall } from './use-call';
+import { planError } from './dial-plan-text';
 import { Avatar } from './Avatar';
 import './dialing.css';
 
@@ -97,7 +98,7 @@ export function ContactCard({
               <li key={`${p.label}:${p.number}`}>
                 <span className="card-label">{t(`phoneLabel.${p.label}`)}</span>
                 {p.error ? (
-                  <span className="card-unusable" data-testid="card-number-unusable" title={p.error}>
+                  <span className="card-unusable" data-testid="card-number-unusable" title={planError(p)}>
                     {p.number}
                   </span>
                 ) : (

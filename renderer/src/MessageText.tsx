@@ -1,18 +1,23 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeskApi } from '../../shared/ipc';
+import type { DialPlan } from '../../shared/domain';
 import { errorText } from './api';
+import { planText } from './dial-plan-text';
 import { splitMessage } from './rich-text';
+
+const hintText = (hint: DialPlan | string | undefined) => (typeof hint === 'object' ? planText(hint) : hint);
 
 /** A message's text with links and numbers made usable; every piece is a React text node. */
 export function MessageText({ api, text }: { api: DeskApi; text: string }) {
   const { t } = useTranslation('chat');
-  const [hint, setHint] = useState<Record<string, string>>({});
+  // A preview is kept as the core's plan and worded while rendering (the UI's language of the moment).
+  const [hint, setHint] = useState<Record<string, DialPlan | string>>({});
   const preview = (n: string) => {
     if (hint[n]) return;
     api
       .invoke('dial:preview', n)
-      .then((p) => setHint((h) => ({ ...h, [n]: p.error ?? p.explanation })))
+      .then((plan) => setHint((h) => ({ ...h, [n]: plan })))
       .catch(() => undefined);
   };
   const call = (n: string) =>
@@ -34,7 +39,7 @@ export function MessageText({ api, text }: { api: DeskApi; text: string }) {
             key={i}
             className="number-link"
             data-testid="message-number"
-            title={hint[piece.text] ?? t('number.call')}
+            title={hintText(hint[piece.text]) ?? t('number.call')}
             onMouseEnter={() => preview(piece.text)}
             onFocus={() => preview(piece.text)}
             onClick={() => void call(piece.text)}

@@ -1,13 +1,12 @@
-import type { DialPlan } from '../../shared/domain';
+import type { DialPlan, DialProblem, DialStep } from '../../shared/domain';
 import { i18n } from './i18n';
 
 /**
- * A dial plan in the UI's language. The core sends its plans with English sentences
- * (`explanation`, `error`, `steps`), but also the facts behind them (what is dialed, by which
- * rule), so the preview is told again here from those facts. Errors and steps the core only
- * gives as sentences are recognised by their known shapes; one that is not recognised is shown
- * in the core's words rather than hidden. Call while rendering a component that uses
- * `useTranslation`, so that a language change redraws it.
+ * A dial plan in the UI's language. The core sends its plans as facts (what is dialed, by
+ * which rule, each step and why nothing can be dialed) beside its English sentences for the
+ * log, and the preview is told here from those facts. An error without facts (one the UI
+ * does not know) is shown in the core's words rather than hidden. Call while rendering a
+ * component that uses `useTranslation`, so that a language change redraws it.
  */
 
 /** "will dial 0101 (rule 'Own site')", or the reason nothing can be dialed. */
@@ -23,14 +22,22 @@ export function lookupText(plan: DialPlan): string {
 }
 
 /** Why a number cannot be dialed. */
-export function planError(plan: DialPlan): string {
-  const error = plan.error ?? '';
-  if (plan.rule && !plan.dial) return i18n.t('phone:plan.error.nothingLeft', { rule: plan.rule.name });
-  if (error === 'There is no number to dial.') return i18n.t('phone:plan.error.empty');
-  if (error === 'The number is too long to dial.') return i18n.t('phone:plan.error.tooLong');
-  const notANumber = /^"([^]*)" is not a phone number\.$/.exec(error);
-  if (notANumber) return i18n.t('phone:plan.error.notANumber', { input: notANumber[1] });
-  return error;
+export function planError(plan: Pick<DialPlan, 'error' | 'problem'>): string {
+  return plan.problem ? problemText(plan.problem) : (plan.error ?? '');
+}
+
+/** A reason nothing can be dialed, in the UI's language. */
+export function problemText(problem: DialProblem): string {
+  switch (problem.kind) {
+    case 'empty':
+      return i18n.t('phone:plan.error.empty');
+    case 'not-a-number':
+      return i18n.t('phone:plan.error.notANumber', { input: problem.input });
+    case 'too-long':
+      return i18n.t('phone:plan.error.tooLong');
+    case 'nothing-left':
+      return i18n.t('phone:plan.error.nothingLeft', { rule: problem.rule });
+  }
 }
 
 /** Each transformation the rules made, in order, for the "why" view. */
@@ -43,21 +50,20 @@ export function planWhy(plan: DialPlan, separator = ' → '): string {
   return planSteps(plan).join(separator);
 }
 
-const STEPS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
-  [/^normalised "([^]*)" to (\S*)$/, (m) => i18n.t('phone:plan.step.normalised', { input: m[1], number: m[2] })],
-  [/^extension (\S+) is not dialed$/, (m) => i18n.t('phone:plan.step.extension', { extension: m[1] })],
-  [/^no application rule matches$/, () => i18n.t('phone:plan.step.noApplicationRule')],
-  [/^no directory rule matches$/, () => i18n.t('phone:plan.step.noDirectoryRule')],
-  [/^removed "([^"]*)"$/, (m) => i18n.t('phone:plan.step.removed', { digits: m[1] })],
-  [/^added prefix "([^"]*)"$/, (m) => i18n.t('phone:plan.step.prefix', { prefix: m[1] })],
-  [/^nothing left to dial$/, () => i18n.t('phone:plan.step.nothingLeft')],
-];
-
-/** One step in the UI's language, or as the core said it when its shape is not known. */
-export function stepText(step: string): string {
-  for (const [shape, text] of STEPS) {
-    const m = shape.exec(step);
-    if (m) return text(m);
+/** One step in the UI's language. */
+export function stepText(step: DialStep): string {
+  switch (step.kind) {
+    case 'normalised':
+      return i18n.t('phone:plan.step.normalised', { input: step.input, number: step.number });
+    case 'extension':
+      return i18n.t('phone:plan.step.extension', { extension: step.extension });
+    case 'no-rule':
+      return i18n.t(step.rules === 'application' ? 'phone:plan.step.noApplicationRule' : 'phone:plan.step.noDirectoryRule');
+    case 'removed':
+      return i18n.t('phone:plan.step.removed', { digits: step.digits });
+    case 'prefix':
+      return i18n.t('phone:plan.step.prefix', { prefix: step.prefix });
+    case 'nothing-left':
+      return i18n.t('phone:plan.step.nothingLeft');
   }
-  return step;
 }

@@ -1,6 +1,6 @@
 /** The dialing-rules engine, table-driven: what is dialed for what input, and why. */
 import { describe, expect, it } from 'vitest';
-import { applyDialingRules, compileRules, describePlan, normaliseNumber, type DialingRule } from '../../../core/dialing';
+import { applyDialingRules, compileRules, describePlan, normaliseNumber, stepSentence, type DialingRule } from '../../../core/dialing';
 
 const rule = (over: Partial<DialingRule> & { name: string }): DialingRule => ({
   type: 1,
@@ -101,11 +101,23 @@ describe('applyDialingRules (application rules)', () => {
   it('explains each step and keeps the extension aside', () => {
     const plan = applyDialingRules('+1 650 555 0199 x123', site);
     expect(plan.extension).toBe('123');
-    expect(plan.steps).toEqual(['normalised "+1 650 555 0199 x123" to +16505550199', 'extension 123 is not dialed', 'removed "+1"', 'added prefix "91"']);
+    expect(plan.steps.map(stepSentence)).toEqual([
+      'normalised "+1 650 555 0199 x123" to +16505550199',
+      'extension 123 is not dialed',
+      'removed "+1"',
+      'added prefix "91"',
+    ]);
+    expect(plan.steps).toEqual([
+      { kind: 'normalised', input: '+1 650 555 0199 x123', number: '+16505550199' },
+      { kind: 'extension', extension: '123' },
+      { kind: 'removed', digits: '+1' },
+      { kind: 'prefix', prefix: '91' },
+    ]);
   });
 
   it('refuses what is not a number, with words', () => {
     expect(applyDialingRules('call me', site).error).toBe('"call me" is not a phone number.');
+    expect(applyDialingRules('call me', site).problem).toEqual({ kind: 'not-a-number', input: 'call me' });
     expect(applyDialingRules('   ', site).error).toBe('There is no number to dial.');
     expect(applyDialingRules('1'.repeat(40), site).error).toBe('The number is too long to dial.');
   });

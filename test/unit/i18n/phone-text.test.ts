@@ -1,7 +1,8 @@
 /** The dial preview, its steps and the call lines in the UI's language, from the core's real dial plans. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyDialingRules } from '../../../core/dialing/rules';
-import { lookupText, planText, planWhy } from '../../../renderer/src/dial-plan-text';
+import { applyDialingRules, stepSentence } from '../../../core/dialing/rules';
+import { phoneFrom } from '../../../core/directory/mapping';
+import { lookupText, planError, planText, planWhy } from '../../../renderer/src/dial-plan-text';
 import { chooseLanguage, startI18n } from '../../../renderer/src/i18n';
 import { callStateText, lineStateText } from '../../../renderer/src/PhoneCalls';
 import type { DialingRule } from '../../../shared/domain';
@@ -31,7 +32,7 @@ describe('in English', () => {
     for (const input of ['+1 408 555 0101', '+44 20 7946 0103', '0101', '77', 'call me', '  ', '1'.repeat(40), '+1 408 555 0101 x12']) {
       const plan = applyDialingRules(input, RULES);
       expect(planText(plan), input).toBe(plan.error ?? plan.explanation);
-      expect(planWhy(plan), input).toBe(plan.steps.join(' → '));
+      expect(planWhy(plan), input).toBe(plan.steps.map(stepSentence).join(' → '));
     }
     expect(lookupText(applyDialingRules('+1 408 555 0102', RULES, 'directory'))).toBe("looked up as 0102 (rule 'Directory: own site')");
     expect(lookupText(applyDialingRules('5550102', RULES, 'directory'))).toBe('looked up as 5550102 (no rule applies)');
@@ -61,10 +62,15 @@ describe('in German', () => {
     expect(lookupText(applyDialingRules('+1 408 555 0102', RULES, 'directory'))).toBe('nachgeschlagen als 0102 (Regel „Directory: own site“)');
   });
 
-  it('shows a step or an error of a shape it does not know in the core’s words', () => {
-    const plan = { ...applyDialingRules('0101', RULES), steps: ['rounded the number'], error: 'The dial plan is not loaded.' };
-    expect(planWhy(plan)).toBe('rounded the number');
+  it('shows an error it has no facts for in the core’s words', () => {
+    const plan = { ...applyDialingRules('0101', RULES), error: 'The dial plan is not loaded.' };
     expect(planText(plan)).toBe('The dial plan is not loaded.');
+  });
+
+  it('words a directory number that cannot be dialed from its facts', () => {
+    const phone = phoneFrom('work', 'ask reception', RULES);
+    expect(phone.error).toBe('"ask reception" is not a phone number.');
+    expect(planError(phone)).toBe('„ask reception“ ist keine Telefonnummer.');
   });
 
   it('says the call lines as whole German sentences', () => {
