@@ -41,7 +41,7 @@ import { appHandlers } from './app-handlers';
 import { photoDir, soapOptions, type DeskSessionOptions } from './options';
 import { rememberPassword } from './remember-password';
 import type { Connection, SessionContext, SipLike } from './connection';
-import { presenceServerLabel, sipAccountOptions } from './presence-server';
+import { presencePathsOf, presenceServerLabel, sipAccountOptions } from './presence-server';
 import { createServerSession, signInTarget, type DeskServerType } from './sign-in-target';
 
 type DeskEvents = { [E in EventChannel]: EventChannels[E] };
@@ -202,12 +202,13 @@ export class DeskSession implements DeskBackend {
       await cups.login({ force: request.force === true });
       log(`session: signed in to ${who.serverType === 'cups' ? 'CUPS ' : ''}${server} as ${user}`);
       const config = await cups.getAllConfig();
-      const { target, domain, sipOptions } = sipAccountOptions(config.system, this.options.settings.get(), this.options, {
-        user: account,
-        password: request.password,
-        log,
-        trace,
-      });
+      const { target, domain, sipOptions } = sipAccountOptions(
+        config.system,
+        this.options.settings.get(),
+        this.options,
+        { user: account, password: request.password, log, trace },
+        presencePathsOf(this.options.settings),
+      );
       sip = this.options.createSip?.(sipOptions) ?? new SipAccount(sipOptions);
       await sip.start();
       const inUse = (sip as Partial<Pick<SipAccount, 'server'>>).server ?? target;

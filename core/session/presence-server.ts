@@ -4,8 +4,8 @@
  */
 import type { SystemConfig } from '../cups';
 import { DeskError } from '../errors';
-import { describeServer, presencePaths, type SipAccountOptions, type SipServer, type SipTransportKind, type TlsTrust } from '../sip';
-import type { Settings } from '../store/settings';
+import { describeServer, PresencePaths, type SipAccountOptions, type SipServer, type SipTransportKind, type TlsTrust } from '../sip';
+import type { Settings, SettingsStore } from '../store/settings';
 import type { TraceRecorder } from '../diagnostics';
 import type { DeskSessionOptions } from './options';
 
@@ -15,6 +15,7 @@ export function sipAccountOptions(
   settings: Settings,
   host: Pick<DeskSessionOptions, 'sipTls' | 'info'>,
   who: { user: string; password: string; log: (line: string) => void; trace: TraceRecorder },
+  presencePaths?: PresencePaths,
 ): { target: SipServer; domain: string; sipOptions: SipAccountOptions } {
   const target = presenceTarget(system, settings.sipTransport);
   const backup = presenceBackup(system, settings.sipTransport);
@@ -29,9 +30,24 @@ export function sipAccountOptions(
     userAgent: `Presence Desk/${host.info.version}`,
     // 'auto': the list if it gives full presence first on this server, else one SUBSCRIBE per
     // contact (usages/presence-path.ts); a list named in the settings is always used.
-    ...(settings.presenceList === 'auto' ? { presencePaths } : {}),
+    ...(settings.presenceList === 'auto' && presencePaths ? { presencePaths } : {}),
   };
   return { target, domain, sipOptions };
+}
+
+const pathsByStore = new WeakMap<SettingsStore, PresencePaths>();
+
+/**
+ * The app's figures of the two ways to watch a list: one set per settings store, shared by
+ * every sign-in of the run, read from and written back to the settings.
+ */
+export function presencePathsOf(settings: SettingsStore): PresencePaths {
+  let paths = pathsByStore.get(settings);
+  if (!paths) {
+    paths = new PresencePaths(settings.get().presencePathFigures, (all) => settings.update({ presencePathFigures: all }));
+    pathsByStore.set(settings, paths);
+  }
+  return paths;
 }
 
 /** Where to REGISTER: the server's Presence.Primary address, with the user's transport override. */

@@ -17,7 +17,15 @@ export { UdpTransport } from './transport/udp-transport';
 export { describeServer, type SipServer, type TlsTrust, type UdpTuning } from './transport/transport-choice';
 export { locateSipServers, parseTarget, type LocateOptions } from './transport/server-location';
 export { EventListSubscription, defaultListUri, type EventListSubscriptionOptions, type ListSubscriptionState } from './usages/rls';
-export { PresencePaths, choosePresencePath, presencePaths, type PathChoice, type PathFigures, type PresencePath } from './usages/presence-path';
+export {
+  MAX_PATH_FIGURES,
+  PresencePaths,
+  choosePresencePath,
+  type PathChoice,
+  type PathFigures,
+  type PresencePath,
+  type StoredPathFigures,
+} from './usages/presence-path';
 export { EventListError, EventListState, type ApplyResult, type MemberChange } from './usages/event-list';
 export type { SubscriptionNotify } from './usages/presence-subscription';
 export type { EventWatch } from './usages/watching';

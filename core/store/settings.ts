@@ -12,10 +12,15 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { SERVER_TYPES, SIP_TRANSPORT_CHOICES, type DesktopPrefs, type SipConnectionSettings } from '../../shared/domain';
 import { LANGUAGE_CHOICES } from '../../shared/languages';
+import { MAX_PATH_FIGURES, type StoredPathFigures } from '../sip';
 import { TRUSTED_CERTIFICATES_SCHEMA } from './certificate-trust';
 
 /** More muted conversations than anyone keeps: entries beyond it are not kept. */
 export const MAX_MUTED = 1000;
+
+/** A figure of milliseconds a member: finite and not negative. */
+const msAMember = z.number().finite().nonnegative().optional();
+const PATH_FIGURES_SCHEMA = z.object({ key: z.string().min(1).max(1200), list: msAMember, listFailed: z.boolean().optional(), perContact: msAMember });
 
 /** A list that keeps its usable entries (at most `max`) instead of failing whole. */
 function lenientList<T extends z.ZodType>(item: T, max: number) {
@@ -90,6 +95,12 @@ export const SETTINGS_SCHEMA = z.object({
     .refine((v) => v === '' || v === 'auto' || /^sips?:[^@\s]+@[^\s]+$/i.test(v), 'must be empty, "auto" or a SIP URI such as sip:team-list@example.com')
     .default(''),
   /**
+   * What earlier sign-ins measured of the two ways to watch a list, by server and list, for
+   * `presenceList: 'auto'` (core/sip/usages/presence-path.ts): kept so that a list that stalled
+   * is not waited on again after a restart. Written by the app, at most one entry a sign-in.
+   */
+  presencePathFigures: lenientList(PATH_FIGURES_SCHEMA, MAX_PATH_FIGURES).default([]),
+  /**
    * Event package of the configuration-change (UCCN) subscription; '' = none, the list and
    * configuration are re-read every `configResyncSeconds`. The CUPS guide names no package:
    * `ua-profile` (RFC 6080, configuration change notification) is the standard one, and a
@@ -111,8 +122,10 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze(SETTINGS_SCHEMA.parse({}
 // The IPC shapes that show parts of the settings are checked against the schema at compile time.
 const _desktop: DesktopPrefs = {} as Pick<Settings, keyof DesktopPrefs>;
 const _transport: SipConnectionSettings['sipTransport'] = '' as Settings['sipTransport'];
+const _paths: StoredPathFigures[] = [] as Settings['presencePathFigures'];
 void _desktop;
 void _transport;
+void _paths;
 
 export interface SettingsReading {
   settings: Settings;

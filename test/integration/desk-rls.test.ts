@@ -91,9 +91,10 @@ describe('event-list presence in the session (lab with RLS)', () => {
   it("with 'auto', reasons which path gives full presence first on this server and says so", async () => {
     let account: SipAccount | undefined;
     const lines: string[] = [];
+    const settings = new MemorySettingsStore({ presenceList: 'auto' });
     const session = new DeskSession({
       info: { host: 'browser', version: 'test' },
-      settings: new MemorySettingsStore({ presenceList: 'auto' }),
+      settings,
       historyDir: join(dir, 'rls-auto'),
       log: (l) => lines.push(l),
       createSip: (options) => (account = new SipAccount(options)),
@@ -105,8 +106,28 @@ describe('event-list presence in the session (lab with RLS)', () => {
       await settled(session, 'jonas', (p) => p.availability === 'dnd');
       expect(account!.listState).toBe('fallback');
       expect(lines.filter((l) => /presence of \d+ contacts one SUBSCRIBE per contact: kamailio's list server batches/i.test(l))).toHaveLength(1);
+      // Full presence per contact is measured and kept in the settings, for the next run.
+      await expect.poll(() => settings.get().presencePathFigures).toEqual([{ key: expect.stringContaining(lab.demoUser.id), perContact: expect.any(Number) }]);
     } finally {
       await session.close();
     }
-  }, 40_000);
+
+    // The next run (a new session on the same settings) starts from what this one measured.
+    const again: string[] = [];
+    const next = new DeskSession({
+      info: { host: 'browser', version: 'test' },
+      settings,
+      historyDir: join(dir, 'rls-auto'),
+      log: (l) => again.push(l),
+    });
+    try {
+      await next.signIn({ server: lab.cupsUrl, user: lab.demoUser.id, password: lab.demoUser.password });
+      await settled(next, 'maria', (p) => p.availability === 'available');
+      expect(
+        again.filter((l) => /one SUBSCRIBE per contact: per contact gave full presence at an earlier sign-in \([\d.]+ ms a contact\)/.test(l)),
+      ).toHaveLength(1);
+    } finally {
+      await next.close();
+    }
+  }, 60_000);
 });

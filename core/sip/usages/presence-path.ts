@@ -22,7 +22,9 @@
  * 5. nothing measured → per contact on a server known to batch its list notifications
  *    (Kamailio, OpenSIPS), else the list (CUPS and unknown servers: the administrator offered
  *    it, and one subscription is the lighter load for the server).
- * Figures live for the app's run (a sign-in after a server move measures anew).
+ * Figures are kept per server and list, in the settings when the app gives a place to keep
+ * them (`StoredPathFigures`), so a list that stalled is not waited on again after a restart;
+ * a server moved to a new address is measured anew.
  */
 
 export type PresencePath = 'list' | 'per-contact';
@@ -64,9 +66,32 @@ export function choosePresencePath(figures: PathFigures, product?: string): Path
   return { path: 'list', reason: 'the server offers the list, and nothing is known of its speed yet' };
 }
 
-/** Figures of the sign-ins of this run, by server and list; consulted when a list is watched. */
+/** One server and list's figures as kept in the settings (JSON has no Infinity: `listFailed`). */
+export interface StoredPathFigures {
+  key: string;
+  list?: number;
+  listFailed?: boolean;
+  perContact?: number;
+}
+
+/** Servers and lists remembered; the least recently measured are forgotten first. */
+export const MAX_PATH_FIGURES = 50;
+
+/** Figures of earlier sign-ins, by server and list; consulted when a list is watched. */
 export class PresencePaths {
   private readonly figures = new Map<string, PathFigures>();
+
+  /** `stored`: what an earlier run kept; `save`: called with every figure after each change. */
+  constructor(
+    stored: readonly StoredPathFigures[] = [],
+    private readonly save?: (all: StoredPathFigures[]) => void,
+  ) {
+    for (const { key, list, listFailed, perContact } of stored.slice(-MAX_PATH_FIGURES))
+      this.figures.set(key, {
+        ...(listFailed ? { list: Infinity } : list !== undefined ? { list } : {}),
+        ...(perContact !== undefined ? { perContact } : {}),
+      });
+  }
 
   choose(key: string, product?: string): PathChoice {
     return choosePresencePath(this.figures.get(key) ?? {}, product);
@@ -78,19 +103,35 @@ export class PresencePaths {
     const figures = { ...this.figures.get(key) };
     if (path === 'list') figures.list = ms / members;
     else figures.perContact = ms / members;
-    this.figures.set(key, figures);
+    this.set(key, figures);
   }
 
   /** The list was refused or stalled on this server: per contact from now on. */
   listFailed(key: string): void {
-    this.figures.set(key, { ...this.figures.get(key), list: Infinity });
+    this.set(key, { ...this.figures.get(key), list: Infinity });
   }
 
   /** What is known for a server and list (tests, diagnostics). */
   get(key: string): PathFigures {
     return { ...this.figures.get(key) };
   }
-}
 
-/** The app's figures: one set for the whole run, shared by every sign-in. */
-export const presencePaths = new PresencePaths();
+  /** Every server and list's figures in the stored shape, least recently measured first. */
+  stored(): StoredPathFigures[] {
+    return [...this.figures].map(([key, { list, perContact }]) => ({
+      key,
+      ...(list === Infinity ? { listFailed: true } : list !== undefined ? { list } : {}),
+      ...(perContact !== undefined ? { perContact } : {}),
+    }));
+  }
+
+  private set(key: string, figures: PathFigures): void {
+    this.figures.delete(key);
+    this.figures.set(key, figures);
+    for (const oldest of this.figures.keys()) {
+      if (this.figures.size <= MAX_PATH_FIGURES) break;
+      this.figures.delete(oldest);
+    }
+    this.save?.(this.stored());
+  }
+}

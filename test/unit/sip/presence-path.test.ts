@@ -1,10 +1,11 @@
 /**
  * Which path a buddy list starts on when both an event list and per-contact subscriptions are
  * possible (core/sip/usages/presence-path.ts): earlier sign-ins' figures first, the server's
- * product when there are none; and the figures a sign-in leaves.
+ * product when there are none; and the figures a sign-in leaves, kept across restarts.
  */
 import { describe, expect, it } from 'vitest';
-import { PresencePaths, choosePresencePath } from '../../../core/sip/usages/presence-path';
+import { MAX_PATH_FIGURES, PresencePaths, choosePresencePath, type StoredPathFigures } from '../../../core/sip/usages/presence-path';
+import { readSettings } from '../../../core/store/settings';
 
 /** Kamailio's answer to REGISTER, as the lab's 5.6 gives it. */
 const KAMAILIO = 'kamailio (5.6.3 (x86_64/linux))';
@@ -64,5 +65,48 @@ describe('PresencePaths', () => {
     // An empty list measures nothing.
     paths.measured(b, 'per-contact', 0, 10);
     expect(paths.get(b)).toEqual({ list: Infinity });
+  });
+});
+
+describe('PresencePaths kept across restarts', () => {
+  const LIST = 'tcp:cups.example.com:5060 sip:alex-list@example.com';
+
+  it('hands every change to its keeper in a JSON-safe shape, and a new run starts from it', () => {
+    let kept: StoredPathFigures[] = [];
+    const first = new PresencePaths([], (all) => (kept = all));
+    first.measured(LIST, 'per-contact', 200, 120);
+    first.listFailed(LIST);
+    expect(kept).toEqual([{ key: LIST, listFailed: true, perContact: 0.6 }]);
+    expect(JSON.parse(JSON.stringify(kept))).toEqual(kept);
+
+    // The next run: the stalled list is not tried again, even on a server that would get it.
+    const next = new PresencePaths(JSON.parse(JSON.stringify(kept)) as StoredPathFigures[]);
+    expect(next.get(LIST)).toEqual({ list: Infinity, perContact: 0.6 });
+    expect(next.choose(LIST, CUPS)).toEqual({ path: 'per-contact', reason: 'the list was refused or stalled at an earlier sign-in' });
+  });
+
+  it(`forgets the least recently measured beyond ${MAX_PATH_FIGURES} servers and lists`, () => {
+    let kept: StoredPathFigures[] = [];
+    const paths = new PresencePaths([], (all) => (kept = all));
+    for (let i = 0; i < MAX_PATH_FIGURES + 5; i++) paths.measured(`server${i} list`, 'list', 10, 10);
+    paths.measured('server5 list', 'per-contact', 10, 20); // measured again: now the most recent
+    expect(kept).toHaveLength(MAX_PATH_FIGURES);
+    expect(kept[0]?.key).toBe('server6 list');
+    expect(kept.at(-1)).toEqual({ key: 'server5 list', list: 1, perContact: 2 });
+    expect(new PresencePaths(kept).get('server0 list')).toEqual({});
+  });
+
+  it('the settings keep the usable entries of a damaged stored list and drop the rest', () => {
+    const { settings, problems } = readSettings({
+      presencePathFigures: [
+        { key: LIST, perContact: 0.6, listFailed: true },
+        { key: '', perContact: 1 },
+        { key: 'x', list: -3 },
+        { key: 'y', list: 'fast' },
+        'not an entry',
+      ],
+    });
+    expect(settings.presencePathFigures).toEqual([{ key: LIST, perContact: 0.6, listFailed: true }]);
+    expect(problems).toEqual(['presencePathFigures: 4 of 5 entries were not usable and were dropped']);
   });
 });
