@@ -113,7 +113,12 @@ describe('corporate directory on the lab slapd', () => {
     expect((await session.handlers['directory:search']('maria gon')).map((p) => p.userId)).toEqual(['mgonzalez']);
     expect((await session.handlers['directory:search']('recep'))[0].phones).toEqual([
       { label: 'work', number: '4000', lookup: '4000' },
-      { label: 'work', number: 'ask the operator', error: '"ask the operator" is not a phone number.', problem: { kind: 'not-a-number', input: 'ask the operator' } },
+      {
+        label: 'work',
+        number: 'ask the operator',
+        error: '"ask the operator" is not a phone number.',
+        problem: { kind: 'not-a-number', input: 'ask the operator' },
+      },
     ]);
     // Non-ASCII text is escaped byte by byte and still matches; markup in the directory stays text.
     for (const text of ['zoë', 'ÅNGSTRÖM', 'zoë ång']) {
