@@ -336,41 +336,51 @@ export async function signInComparison(options: SignInBenchOptions): Promise<voi
   console.log(
     "     server's busiest process: its CPU from the client's start to full presence; one TCP connection's requests are all handled by one Kamailio process, so no client on one connection signs in faster than that",
   );
-  if (options.rls > 0) await rlsComparison(options.rls, options.rlsRounds);
+  if (options.rls > 0) await rlsComparison(options.rls, options.rlsRounds, options.freshServers === true);
 }
 
-/** One event-list subscription against one SUBSCRIBE per contact (and baresip), on the RLS lab. */
-async function rlsComparison(size: number, rounds: number): Promise<void> {
+/**
+ * One event-list subscription against one SUBSCRIBE per contact (and baresip), on the RLS lab.
+ * The order of the three turns round by round; with `fresh`, each sign-in has an RLS lab of its
+ * own (else one serves them all, and each meets what the ones before it left).
+ */
+async function rlsComparison(size: number, rounds: number, fresh: boolean): Promise<void> {
   const watchers = Array.from({ length: rounds }, (_, r) => ['list', 'pd', 'bs'].map((c) => ({ id: `${c}-rls-${r}`, password: `pw-${c}-rls-${r}` }))).flat();
-  let server: Server | undefined;
+  let shared: Server | undefined;
   const runs: Record<'list' | 'pd' | 'bs', Run[]> = { list: [], pd: [], bs: [] };
+  const clients = ['list', 'pd', 'bs'] as const;
   console.log('');
   console.log(
-    `RLS lab (qop profile, resource list server with MariaDB), ${size} contacts, ${rounds} round(s): event list vs one SUBSCRIBE per contact vs baresip`,
+    `RLS lab (qop profile, resource list server with MariaDB), ${size} contacts, ${rounds} round(s)${fresh ? ', a fresh server for every sign-in' : ''}: event list vs one SUBSCRIBE per contact vs baresip`,
   );
   try {
-    server = await startServer('qop', 'rls.bench.test', size, watchers, true);
     for (let r = 0; r < rounds; r++) {
-      const listUser = watchers.find((w) => w.id === `list-rls-${r}`)!;
-      await server.kamailio.setResourceList({ user: listUser.id, listUri: defaultListUri(listUser.id, server.kamailio.domain), members: server.members });
-      for (const client of ['list', 'pd', 'bs'] as const) {
+      const order = clients.map((_, i) => clients[(i + r) % clients.length]!);
+      for (const client of order) {
         const w = watchers.find((x) => x.id === `${client}-rls-${r}`)!;
+        const server = fresh
+          ? await startServer('qop', 'rls.bench.test', size, [w], true)
+          : (shared ??= await startServer('qop', 'rls.bench.test', size, watchers, true));
         try {
+          if (client === 'list')
+            await server.kamailio.setResourceList({ user: w.id, listUri: defaultListUri(w.id, server.kamailio.domain), members: server.members });
           const run =
             client === 'bs'
               ? await baresip(server.kamailio, w.id, w.password, server.members)
               : await presenceDesk(server.kamailio, w.id, w.password, server.members, client === 'list');
           runs[client].push(run);
           process.stdout.write(
-            `     round ${r + 1} ${client === 'list' ? 'Presence Desk, event list ' : client === 'pd' ? 'Presence Desk, per contact' : 'baresip, per contact      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''} (load ${load()})\n`,
+            `     round ${r + 1} ${client === 'list' ? 'Presence Desk, event list ' : client === 'pd' ? 'Presence Desk, per contact' : 'baresip, per contact      '} ${seconds(run.ms)} s${run.cpuMs !== undefined ? `, CPU ${(run.cpuMs / size).toFixed(2)} ms a contact` : ''}; server's busiest process ${seconds(worker(run))} s (load ${load()})\n`,
           );
         } catch (error) {
           console.log(`     round ${r + 1} ${client}: ${(error as Error).message}`);
+        } finally {
+          if (fresh) await stopServer(server);
         }
       }
     }
   } finally {
-    await stopServer(server);
+    await stopServer(shared);
   }
   const line = (what: string, xs: Run[]) =>
     xs.length &&
