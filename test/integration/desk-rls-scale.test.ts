@@ -38,7 +38,12 @@ function allKnown(session: DeskSession, what: string): Promise<unknown> {
   };
   if (done()) return Promise.resolve();
   // A bound for a stuck list, not a speed target: a loaded machine's Kamailio RLS takes 20 s or more for 5,006 members.
-  return waitForEvent<PresenceUpdate[]>((cb) => session.on('presence:changed', cb), done, what, 75_000);
+  return waitForEvent<PresenceUpdate[]>((cb) => session.on('presence:changed', cb), done, what, 75_000).catch((error: Error) => {
+    const presence = Object.values(session.snapshot().presence);
+    const known = presence.filter((p) => p.availability !== 'unknown').length;
+    const list = log.filter((l) => /^sip: .*list/.test(l)).slice(-5);
+    throw new Error(`${error.message}: ${known} of ${EXTRA + lab.colleagues.length} known; last list lines: ${JSON.stringify(list)}`);
+  });
 }
 
 const kamailioTrouble = () => log.filter((l) => /^kamailio: .*(shm|shared memory|out of mem|Free fragment|CRITICAL)/i.test(l));
@@ -59,6 +64,8 @@ describe('event-list presence for 5,006 contacts (lab with RLS)', () => {
       await signIn();
       await allKnown(session, 'every contact known after the first sign-in');
       expect(account!.listState).toBe('active');
+      // The first list brought every member itself: no stall, no member watched on its own.
+      expect(log.slice(first).filter((l) => /brought no news/.test(l))).toEqual([]);
       // No Kamailio error of any kind while the list was filled.
       expect(log.slice(first).filter((l) => /^kamailio: .*(ERROR|CRITICAL)/.test(l))).toEqual([]);
       const presence = session.snapshot().presence;
@@ -70,6 +77,9 @@ describe('event-list presence for 5,006 contacts (lab with RLS)', () => {
       // A second list subscription right after the first: twice the server's transactions.
       await session.signOut();
       await signIn();
+      // A loaded lab's RLS may lose some of the second list's back-end subscriptions (README,
+      // "The event list at 5,000 contacts"): the members it never tells of are then watched on
+      // their own while the list stays for the rest, and every contact is still known.
       await allKnown(session, 'every contact known after signing in again');
       expect(account!.listState).toBe('active');
       expect(kamailioTrouble()).toEqual([]);

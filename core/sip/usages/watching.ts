@@ -20,8 +20,9 @@ import { realTimers, type Timers } from '../../timers';
 
 /**
  * How long an event list may bring no news of a member still unknown before it counts as
- * stalled and each contact is watched instead: a loaded lab RLS sends a batch every second or
- * two (`waitn_time`), and one that lost its back-end subscriptions sends nothing more at all.
+ * stalled and the members it never told of are watched on their own: a loaded lab RLS sends a
+ * batch every second or two (`waitn_time`), and one that lost some of its back-end
+ * subscriptions sends nothing more of those members at all.
  */
 export const LIST_STALL_MS = 30_000;
 
@@ -88,6 +89,11 @@ interface WatchedList {
   measuring?: { path: PresencePath; since: number; unheard: Set<string> };
   /** The stall watch of the list path. */
   stall?: unknown;
+  /**
+   * Members watched on their own because the list stalled before it told of them; the list
+   * stays for the members it did tell of (its server still sends their changes).
+   */
+  rescued?: Set<string>;
 }
 
 export class Watching {
@@ -163,6 +169,11 @@ export class Watching {
       current.members = next;
       // Members taken off are no longer waited for (their news would never count).
       for (const uri of current.measuring?.unheard ?? []) if (!next.has(uri)) current.measuring!.unheard.delete(uri);
+      for (const uri of current.rescued ?? [])
+        if (!next.has(uri)) {
+          current.rescued!.delete(uri);
+          this.unwatch(uri);
+        }
       if (current.fallback) {
         for (const uri of this.watched) if (!next.has(uri)) this.unwatch(uri);
         for (const uri of next) if (!this.watched.has(uri)) this.watch(uri);
@@ -186,6 +197,7 @@ export class Watching {
     this.timers.clear(list.stall);
     void list.subscription?.stop();
     if (list.fallback) for (const uri of list.members) this.unwatch(uri);
+    for (const uri of list.rescued ?? []) this.unwatch(uri);
   }
 
   /** State of the event-list subscription ('none' when not watching a list; 'fallback' when watched per contact). */
@@ -320,24 +332,40 @@ export class Watching {
     const subscription = list.subscription;
     list.fallback = true;
     list.subscription = undefined;
+    list.rescued = undefined;
     this.timers.clear(list.stall);
     list.measuring = { path: 'per-contact', since: this.now(), unheard: new Set(list.members) };
     for (const uri of list.members) this.watch(uri);
     return subscription;
   }
 
-  /** (Re)starts the stall watch: the list must bring news of an unheard member within the stall time. */
+  /**
+   * (Re)starts the stall watch: the list must bring news of an unheard member within the stall
+   * time. When it does not, the members it never told of are watched on their own and the list
+   * stays for the others (a resource list server that lost some back-end subscriptions under
+   * load still sends the rest); a list that told of no member at all is left for per contact.
+   */
   private watchStall(list: WatchedList): void {
     this.timers.clear(list.stall);
     const ms = this.context.listStallMs ?? LIST_STALL_MS;
     list.stall = this.timers.set(() => {
-      const unheard = list.measuring?.unheard.size ?? 0;
-      if (this.list !== list || list.fallback || !list.subscription || unheard === 0) return;
-      this.context.log(
-        `sip: the list ${list.listUri} brought no news for ${Math.round(ms / 1000)} s with ${unheard} of ${list.members.size} contacts unheard; watching each contact instead`,
-      );
+      const unheard = list.measuring?.unheard;
+      if (this.list !== list || list.fallback || !list.subscription || !unheard || unheard.size === 0) return;
+      const quiet = `sip: the list ${list.listUri} brought no news for ${Math.round(ms / 1000)} s with ${unheard.size} of ${list.members.size} contacts unheard`;
       this.context.paths?.listFailed(list.listUri);
-      void this.perContact(list)?.stop();
+      if (unheard.size >= list.members.size) {
+        this.context.log(`${quiet}; watching each contact instead`);
+        void this.perContact(list)?.stop();
+        return;
+      }
+      this.context.log(`${quiet}; watching those ${unheard.size} on their own, the list stays for the others`);
+      // The list's figure is its failure now: nothing more to time on it.
+      list.measuring = undefined;
+      list.rescued ??= new Set();
+      for (const uri of unheard) {
+        list.rescued.add(uri);
+        this.watch(uri);
+      }
     }, ms);
   }
 

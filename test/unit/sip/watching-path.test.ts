@@ -1,7 +1,8 @@
 /**
  * Watching a buddy list when both an event list and per-contact subscriptions are possible:
  * it starts on the path the advisor chooses, falls back to per contact when the list is
- * refused or stalls (no news of an unheard member for the stall time), and reports what the
+ * refused or stalls (no news of an unheard member for the stall time: the unheard ones alone
+ * when the list told of the others), and reports what the
  * sign-in measured. Driven through a real sip.js user agent on the in-memory transport; the
  * stall watch runs on timers the test advances.
  */
@@ -103,7 +104,7 @@ describe('watching a list: which path first', () => {
 });
 
 describe('watching a list: falling back to per contact', () => {
-  it('when the list stalls with a member unheard: un-SUBSCRIBEs the list, watches each member, and goes per contact next time', async () => {
+  it('when the list stalls with a member unheard: watches that member on its own, keeps the list for the others, and goes per contact next time', async () => {
     const paths = new PresencePaths();
     const w = watching(paths, 'Cisco-CUPS/8.6');
     w.watchList(LIST, MEMBERS);
@@ -123,19 +124,54 @@ describe('watching a list: falling back to per contact', () => {
     expect(timers.delays()).toEqual([STALL_MS]);
     expect(sip.take('SUBSCRIBE')).toEqual([]);
     timers.runNext();
-    expect(log.some((l) => l.includes(`the list ${LIST} brought no news for 5 s with 1 of 2 contacts unheard; watching each contact instead`))).toBe(true);
-    expect(w.listState).toBe('fallback');
-    // The list's un-SUBSCRIBE (Expires: 0, in its dialog) and one SUBSCRIBE per member.
+    expect(log).toContain(
+      `sip: the list ${LIST} brought no news for 5 s with 1 of 2 contacts unheard; watching those 1 on their own, the list stays for the others`,
+    );
+    expect(w.listState).toBe('active');
+    // No un-SUBSCRIBE of the list: one SUBSCRIBE, for Luis alone.
     const after = sip.take('SUBSCRIBE');
-    const ending = after.filter((r) => r.callId === list.callId);
-    expect(ending.map((r) => r.getHeader('Expires'))).toEqual(['0']);
+    expect(after.filter((r) => r.callId === list.callId)).toEqual([]);
+    expect(targets(after)).toEqual([uri('luis')]);
+    answerEach(after);
+    expect(seen.get(uri('luis'))?.availability).toBe('busy');
+    // The list still brings Maria's changes.
+    sip.notify(list, {
+      toTag: 'rls1',
+      state: 'active;expires=600',
+      body: body(1, false, [{ uri: uri('maria'), state: 'active', pidf: pidf('maria', 'busy') }]),
+      contentType: CT,
+      cseq: 2,
+    });
+    expect(seen.get(uri('maria'))?.availability).toBe('busy');
+    expect(timers.pending.size).toBe(0);
+    expect(paths.get(LIST).list).toBe(Infinity);
+    expect(paths.choose(LIST, 'Cisco-CUPS/8.6').path).toBe('per-contact');
+
+    // Luis taken off the list: his own subscription ends; the list is subscribed anew for Maria.
+    w.watchList(LIST, [uri('maria')]);
+    const ends = sip.take('SUBSCRIBE');
+    expect(ends.filter((r) => r.callId === after[0]!.callId).map((r) => r.getHeader('Expires'))).toEqual(['0']);
+  });
+
+  it('when the list stalls before telling of any member: un-SUBSCRIBEs it and watches each member', () => {
+    const paths = new PresencePaths();
+    const w = watching(paths, 'Cisco-CUPS/8.6');
+    w.watchList(LIST, MEMBERS);
+    const [list] = sip.take('SUBSCRIBE');
+    sip.respond(list, 200, 'OK', ['Expires: 600'], 'rls1');
+    // The server's first NOTIFY names no member yet, and nothing follows.
+    sip.notify(list, { toTag: 'rls1', state: 'active;expires=600', body: body(0, true, []), contentType: CT, cseq: 1 });
+    timers.runNext();
+    expect(log).toContain(`sip: the list ${LIST} brought no news for 5 s with 2 of 2 contacts unheard; watching each contact instead`);
+    expect(w.listState).toBe('fallback');
+    const after = sip.take('SUBSCRIBE');
+    expect(after.filter((r) => r.callId === list.callId).map((r) => r.getHeader('Expires'))).toEqual(['0']);
     const each = after.filter((r) => r.callId !== list.callId);
     expect(targets(each).sort()).toEqual([...MEMBERS].sort());
     answerEach(each);
-    expect(seen.get(uri('luis'))?.availability).toBe('busy');
+    expect(MEMBERS.every((m) => seen.get(m)?.availability === 'busy')).toBe(true);
     expect(paths.get(LIST).list).toBe(Infinity);
     expect(paths.get(LIST).perContact).toBeDefined();
-    expect(paths.choose(LIST, 'Cisco-CUPS/8.6').path).toBe('per-contact');
   });
 
   it('when the list is refused: watches each member and remembers the list as failed', () => {
