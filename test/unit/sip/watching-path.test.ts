@@ -64,6 +64,17 @@ function answerEach(requests: IncomingRequestMessage[]): void {
   }
 }
 
+/** The list's NOTIFY (version `version`, full or partial state) telling of one member. */
+function notifyMember(list: IncomingRequestMessage, version: number, full: boolean, user: string, availability: string): void {
+  sip.notify(list, {
+    toTag: 'rls1',
+    state: 'active;expires=600',
+    body: body(version, full, [{ uri: uri(user), state: 'active', pidf: pidf(user, availability) }]),
+    contentType: CT,
+    cseq: version + 1,
+  });
+}
+
 describe('watching a list: which path first', () => {
   it('starts per contact on Kamailio (nothing measured yet), sends nothing to the list, and records the per-contact figure', () => {
     const paths = new PresencePaths();
@@ -113,13 +124,7 @@ describe('watching a list: falling back to per contact', () => {
     sip.respond(list, 200, 'OK', ['Expires: 600'], 'rls1');
     // Maria's news re-arms the watch; Luis is never sent.
     expect(timers.delays()).toEqual([STALL_MS]);
-    sip.notify(list, {
-      toTag: 'rls1',
-      state: 'active;expires=600',
-      body: body(0, true, [{ uri: uri('maria'), state: 'active', pidf: pidf('maria', 'away') }]),
-      contentType: CT,
-      cseq: 1,
-    });
+    notifyMember(list, 0, true, 'maria', 'away');
     expect(seen.get(uri('maria'))?.availability).toBe('away');
     expect(timers.delays()).toEqual([STALL_MS]);
     expect(sip.take('SUBSCRIBE')).toEqual([]);
@@ -135,13 +140,7 @@ describe('watching a list: falling back to per contact', () => {
     answerEach(after);
     expect(seen.get(uri('luis'))?.availability).toBe('busy');
     // The list still brings Maria's changes.
-    sip.notify(list, {
-      toTag: 'rls1',
-      state: 'active;expires=600',
-      body: body(1, false, [{ uri: uri('maria'), state: 'active', pidf: pidf('maria', 'busy') }]),
-      contentType: CT,
-      cseq: 2,
-    });
+    notifyMember(list, 1, false, 'maria', 'busy');
     expect(seen.get(uri('maria'))?.availability).toBe('busy');
     expect(timers.pending.size).toBe(0);
     expect(paths.get(LIST).list).toBe(Infinity);
@@ -195,20 +194,8 @@ describe('watching a list: falling back to per contact', () => {
     w.watchList(LIST, MEMBERS);
     const [list] = sip.take('SUBSCRIBE');
     sip.respond(list, 200, 'OK', ['Expires: 600'], 'rls1');
-    sip.notify(list, {
-      toTag: 'rls1',
-      state: 'active;expires=600',
-      body: body(0, true, [{ uri: uri('maria'), state: 'active', pidf: pidf('maria', 'away') }]),
-      contentType: CT,
-      cseq: 1,
-    });
-    sip.notify(list, {
-      toTag: 'rls1',
-      state: 'active;expires=600',
-      body: body(1, false, [{ uri: uri('luis'), state: 'active', pidf: pidf('luis', 'busy') }]),
-      contentType: CT,
-      cseq: 2,
-    });
+    notifyMember(list, 0, true, 'maria', 'away');
+    notifyMember(list, 1, false, 'luis', 'busy');
     expect(timers.pending.size).toBe(0);
     expect(w.listState).toBe('active');
     expect(sip.take('SUBSCRIBE')).toEqual([]);
