@@ -65,7 +65,7 @@ function answerEach(requests: IncomingRequestMessage[]): void {
 }
 
 /** The list's NOTIFY (version `version`, full or partial state) telling of one member. */
-function notifyMember(list: IncomingRequestMessage, version: number, full: boolean, user: string, availability: string): void {
+function notifyMember(list: IncomingRequestMessage, version: number, full: boolean, user: string, availability: Parameters<typeof pidf>[1]): void {
   sip.notify(list, {
     toTag: 'rls1',
     state: 'active;expires=600',
