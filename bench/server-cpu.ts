@@ -10,7 +10,7 @@ import type { Kamailio } from '../lab/kamailio';
 const TICKS_PER_MS = 100 / 1000; // USER_HZ
 
 /** CPU ms (user + system) of each process in the process group `pgid`, by pid. */
-export function groupCpu(pgid: number): Map<number, number> {
+function groupCpu(pgid: number): Map<number, number> {
   const out = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -34,13 +34,13 @@ export interface ServerCpu {
 }
 
 /** CPU ms of the process group `pgid` since `before`, in all and by its busiest processes. */
-export function groupCpuSince(pgid: number, before: Map<number, number>): ServerCpu {
+function groupCpuSince(pgid: number, before: Map<number, number>): ServerCpu {
   const deltas = [...groupCpu(pgid)].map(([pid, ms]) => ms - (before.get(pid) ?? 0)).sort((a, b) => b - a);
   return { total: deltas.reduce((a, b) => a + b, 0), busiest: deltas.slice(0, 3) };
 }
 
 /** The process group of a lab Kamailio (its main process's pid). */
-export const serverGroup = (kamailio: Kamailio): number => Number(readFileSync(`${kamailio.runDir}/kamailio.pid`, 'utf8').trim());
+const serverGroup = (kamailio: Kamailio): number => Number(readFileSync(`${kamailio.runDir}/kamailio.pid`, 'utf8').trim());
 
 /** Starts measuring `kamailio`'s CPU: call the result when the sign-in is complete. */
 export function serverCpuMeter(kamailio: Kamailio): () => ServerCpu {

@@ -16,7 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { TraceRecorder } from '../core/diagnostics';
 import type { TraceRecord } from '../core/trace';
-import { groupCpu, groupCpuSince, perProcess, serverGroup } from './server-cpu';
+import { perProcess, serverCpuMeter } from './server-cpu';
 import { BARESIP_START_DELAY_MS, baresip, benchAccount, fullPresence, load, startServer, stopServer, windowFromEnv } from './sign-in';
 
 const count = Number(process.argv[2] ?? 1000);
@@ -30,7 +30,6 @@ for (let run = 0; run < runs; run++) {
     { id: 'bs-alex', password: 'pw-bs-alex' },
   ]);
   const kamailio = server.kamailio;
-  const pgid = serverGroup(kamailio);
   const recorder = new TraceRecorder();
   const marks = { registered: 0, firstSubscribe: 0, lastSubscribe: 0, firstNotify: 0, lastNotify: 0, subscribes: 0, notifies: 0, challenges: 0 };
   let t0 = 0;
@@ -54,7 +53,7 @@ for (let run = 0; run < runs; run++) {
   const account = benchAccount(kamailio, 'alex', 'pw-alex', { requestTimeoutMs: 20_000, trace, subscribeWindow: windowFromEnv() });
   const { done } = fullPresence([account], count);
   const loadBefore = load();
-  const server0 = groupCpu(pgid);
+  const serverCpuSince = serverCpuMeter(kamailio);
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
   t0 = performance.now();
@@ -64,7 +63,7 @@ for (let run = 0; run < runs; run++) {
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const elu = performance.eventLoopUtilization(elu0);
-  const serverCpu = groupCpuSince(pgid, server0);
+  const serverCpu = serverCpuSince();
   const serverMs = serverCpu.total;
   const clientMs = (cpu.user + cpu.system) / 1000;
   const f = (x: number) => `${(x / 1000).toFixed(3)}`;
@@ -78,13 +77,11 @@ for (let run = 0; run < runs; run++) {
   await stopServer(server);
   if (process.env.BARESIP === '1') {
     const peer = await startServer(digest, domain, count, [{ id: 'bs-alex', password: 'pw-bs-alex' }]);
-    const peerPgid = serverGroup(peer.kamailio);
-    const before = groupCpu(peerPgid);
     const loadAt = load();
     const bs = await baresip(peer.kamailio, 'bs-alex', 'pw-bs-alex', peer.members);
-    const peerServer = groupCpuSince(peerPgid, before);
+    const peerServer = bs.server;
     console.log(
-      `     baresip ${f(bs.ms)} s (${f(bs.ms - BARESIP_START_DELAY_MS)} s without its start delay); server CPU ${peerServer.total.toFixed(0)} ms (${(peerServer.total / count).toFixed(2)} ms a contact; ${perProcess(peerServer.busiest)}; measured after baresip quit, so with its un-SUBSCRIBEs); load ${loadAt} → ${load()}`,
+      `     baresip ${f(bs.ms)} s (${f(bs.ms - BARESIP_START_DELAY_MS)} s without its start delay); server CPU ${peerServer.total.toFixed(0)} ms (${(peerServer.total / count).toFixed(2)} ms a contact; ${perProcess(peerServer.busiest)}; to its full presence, as for Presence Desk); load ${loadAt} → ${load()}`,
     );
     await stopServer(peer);
   }

@@ -193,7 +193,7 @@ export function problemSentence(problem: DialProblem): string {
   }
 }
 
-/** One step in the core's English (logs). */
+/** One step in English: the words the English UI gives it too (the tests hold the two to each other). */
 export function stepSentence(step: DialStep): string {
   switch (step.kind) {
     case 'normalised':
